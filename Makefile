@@ -1,0 +1,76 @@
+# clasm — build, test, install. See README.md.
+CC ?= gcc
+BUILD ?= build
+PREFIX ?= /usr/local
+PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iassembler \
+	-DCLASM_DATADIR='"$(PREFIX)/share/clasm"'
+LDFLAGS ?=
+
+LIB_SRC = $(filter-out assembler/main.c,$(wildcard assembler/*.c))
+LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo test unit e2e asan install uninstall clean format bench
+
+all: $(BUILD)/clasm
+
+$(BUILD)/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libclasm.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/clasm: $(BUILD)/obj/main.o $(BUILD)/libclasm.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclasm.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
+
+# Installs the build and test dependencies on Debian (as root or via sudo).
+deps:
+	sh tests/install-deps.sh
+
+# Builds and assembles the bundled example deal into a DOCX in this folder.
+demo: $(BUILD)/clasm
+	./$(BUILD)/clasm assemble examples/deals/direct-biometric-security-service.yaml
+
+unit: $(UNIT_BIN)
+	BUILD=$(BUILD) sh tests/run-unit.sh $(UNIT_BIN)
+
+e2e: $(BUILD)/clasm
+	BUILD=$(BUILD) sh tests/run-e2e.sh
+
+test: $(BUILD)/clasm $(UNIT_BIN)
+	BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN)
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+install: $(BUILD)/clasm
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clasm
+	install -m 755 $(BUILD)/clasm $(DESTDIR)$(PREFIX)/bin/clasm
+	rm -rf $(DESTDIR)$(PREFIX)/share/clasm/clauses $(DESTDIR)$(PREFIX)/share/clasm/templates
+	cp -R clauses templates $(DESTDIR)$(PREFIX)/share/clasm/
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/clasm $(DESTDIR)$(PREFIX)/share/clasm
+
+format:
+	clang-format -i assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h fuzz/*.c)
+
+bench: $(BUILD)/clasm
+	sh bench/run.sh
+
+clean:
+	rm -rf build build-*

@@ -1,0 +1,114 @@
+/* clasm — contract clause assembler: the public API.
+ *
+ * The CLI (main.c) and the web server are thin clients of these functions.
+ * Every function that can fail returns a clasm_status and appends what went
+ * wrong to a clasm_diags list (all problems of an input, not just the first).
+ * Every object returned through an out-pointer is owned by the caller and is
+ * released with the matching *_free function.
+ */
+#ifndef CLASM_H
+#define CLASM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes double as the CLI's exit codes. */
+typedef enum {
+    CLASM_OK = 0,
+    CLASM_E_INPUT = 1, /* the input is wrong: see the diagnostics */
+    CLASM_E_USAGE = 2, /* the call is wrong */
+    CLASM_E_IO = 3     /* I/O or internal failure */
+} clasm_status;
+
+typedef enum { CLASM_SEV_ERROR = 0, CLASM_SEV_WARNING = 1 } clasm_severity;
+
+/* One problem found in an input. Strings are owned by the list. */
+typedef struct {
+    clasm_severity severity;
+    char *id;      /* stable machine id, e.g. "unknown-key", "unclosed-tag" */
+    char *message; /* plain English, one sentence or two */
+    char *file;    /* the file the problem is in, or NULL */
+    char *part;    /* DOCX part name ("word/header1.xml"), or NULL */
+    int line;      /* 1-based line in a YAML/text file, 0 when not applicable */
+    int column;    /* 1-based column, 0 when not applicable */
+    int paragraph; /* 1-based paragraph number within part, 0 when not applicable */
+} clasm_diag;
+
+typedef struct {
+    clasm_diag *items;
+    size_t count;
+    size_t capacity;
+} clasm_diags;
+
+void clasm_diags_init(clasm_diags *diags);
+void clasm_diags_free(clasm_diags *diags);
+size_t clasm_diags_errors(const clasm_diags *diags);
+size_t clasm_diags_warnings(const clasm_diags *diags);
+/* Turns every warning into an error (the CLI's --strict). */
+void clasm_diags_promote_warnings(clasm_diags *diags);
+/* "file:line:col: error: message [id]" or
+ * "file: word/document.xml, paragraph 3: error: message [id]". */
+void clasm_diag_print(FILE *out, const clasm_diag *diag);
+void clasm_diags_print(FILE *out, const clasm_diags *diags);
+
+/* Document types a deal may ask for. */
+typedef enum {
+    CLASM_DOC_CONTRACT = 0,
+    CLASM_DOC_EULA = 1,
+    CLASM_DOC_RESELLER = 2,
+    CLASM_DOC_COUNT = 3
+} clasm_document;
+
+/* "contract", "eula", "reseller-agreement". */
+const char *clasm_document_name(clasm_document doc);
+/* Returns -1 when name is not a document type. */
+int clasm_document_from_name(const char *name);
+
+typedef struct clasm_deal clasm_deal;
+typedef struct clasm_library clasm_library;
+typedef struct clasm_plan clasm_plan;
+typedef struct clasm_template clasm_template;
+
+/* ---- deals ---- */
+clasm_status clasm_deal_load(const char *path, clasm_deal **out, clasm_diags *diags);
+clasm_status clasm_deal_load_string(const char *text, size_t len, const char *name,
+                                    clasm_deal **out, clasm_diags *diags);
+void clasm_deal_free(clasm_deal *deal);
+const char *clasm_deal_id(const clasm_deal *deal);
+/* The documents the deal names, in the order it names them. */
+size_t clasm_deal_documents(const clasm_deal *deal, clasm_document *out, size_t max);
+/* The value a placeholder path names ("customer.name", "terms.governing_law",
+ * "product.capabilities"), or NULL when the deal has none. */
+const char *clasm_deal_value(const clasm_deal *deal, const char *path);
+
+/* ---- clause library (clauses/) ---- */
+clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diags *diags);
+void clasm_library_free(clasm_library *lib);
+
+/* ---- selection ---- */
+/* Checks the deal's risk ids against the catalogue (unknown ids are errors
+ * at their line, with a suggestion) and builds the plan for one document. */
+clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
+                          clasm_plan **out, clasm_diags *diags);
+void clasm_plan_free(clasm_plan *plan);
+/* The plan as the JSON object the design fixes; output may be NULL.
+ * Returns a malloc'd string, or NULL when out of memory. */
+char *clasm_plan_json(const clasm_plan *plan, const char *output);
+
+/* ---- templates and assembly ---- */
+clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
+void clasm_template_free(clasm_template *tpl);
+/* Fills tpl with the deal's values and the plan's clauses and writes the
+ * draft to out_path atomically: on any error no file appears. */
+clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
+                            const clasm_deal *deal, const clasm_plan *plan, const char *out_path,
+                            clasm_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

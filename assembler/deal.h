@@ -1,0 +1,60 @@
+/* A deal as loaded from its YAML file: the facts selection and templates use. */
+#ifndef CLASM_DEAL_H
+#define CLASM_DEAL_H
+
+#include "clasm.h"
+#include "yaml_tree.h"
+
+typedef enum { CUSTOMER_GOVERNMENT_AGENCY, CUSTOMER_SECURITY_SERVICE, CUSTOMER_STATE_LINKED,
+               CUSTOMER_PRIVATE } deal_customer_kind;
+typedef enum { DEPLOY_CLOUD, DEPLOY_ON_PREMISES, DEPLOY_HYBRID } deal_deployment;
+typedef enum { LICENSE_PERPETUAL, LICENSE_SUBSCRIPTION } deal_license;
+typedef enum { END_USE_KNOWN, END_USE_UNKNOWN } deal_end_use;
+
+/* Enumeration spellings, NULL-terminated, indexed by the enums above. */
+extern const char *const deal_customer_kinds[];
+extern const char *const deal_deployments[];
+extern const char *const deal_licenses[];
+extern const char *const deal_end_uses[];
+
+typedef struct {
+    const char *name, *address, *jurisdiction, *country;
+} deal_party;
+
+typedef struct {
+    const char *id; /* as written; line/column for diagnostics */
+    int line, column;
+} deal_risk;
+
+typedef struct {
+    const char *key, *value;
+    int line, column;
+} deal_term;
+
+/* All strings point into the YAML tree the deal owns. */
+struct clasm_deal {
+    yt_doc *doc;
+    const char *file;
+    const char *id;
+    clasm_document documents[CLASM_DOC_COUNT];
+    size_t ndocuments;
+    const char *date;
+    deal_party seller;
+    deal_party customer;
+    deal_customer_kind customer_kind;
+    int has_reseller;
+    deal_party reseller;
+    const char *product_name;
+    const char **capabilities;
+    size_t ncapabilities;
+    char *capabilities_joined; /* "a, b" for the product.capabilities placeholder */
+    deal_deployment deployment;
+    deal_license license;
+    deal_end_use end_use;
+    deal_risk *risks;
+    size_t nrisks;
+    deal_term *terms;
+    size_t nterms;
+};
+
+#endif

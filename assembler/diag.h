@@ -1,0 +1,23 @@
+/* Internal helpers for building diagnostic lists. */
+#ifndef CLASM_DIAG_H
+#define CLASM_DIAG_H
+
+#include "clasm.h"
+
+#if defined(__GNUC__)
+#define CLASM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLASM_PRINTF(a, b)
+#endif
+
+/* A problem at file:line:col (line/col 0 when unknown). */
+void diag_at(clasm_diags *diags, clasm_severity sev, const char *id, const char *file, int line,
+             int column, const char *fmt, ...) CLASM_PRINTF(7, 8);
+/* A problem in a DOCX part, at a paragraph (0 when not applicable). */
+void diag_part(clasm_diags *diags, clasm_severity sev, const char *id, const char *file,
+               const char *part, int paragraph, const char *fmt, ...) CLASM_PRINTF(7, 8);
+
+/* Appends a copy of every item of src to dst. */
+void diags_append(clasm_diags *dst, const clasm_diags *src);
+
+#endif

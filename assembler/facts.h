@@ -1,0 +1,15 @@
+/* Deal facts for the expression language: how clause `when` conditions and
+ * template {{#if EXPR}} conditionals see a deal. Implemented with expr.c. */
+#ifndef CLASM_FACTS_H
+#define CLASM_FACTS_H
+
+#include "clasm.h"
+
+/* Evaluates a template conditional over the deal, the plan's tier, score and
+ * document. Returns 1 (true) or 0 (false); -1 when the expression does not
+ * parse or names something unknown: *err is then a malloc'd message and
+ * *column the 1-based column in expr. */
+int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan,
+               const char *expr, char **err, int *column);
+
+#endif

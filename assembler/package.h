@@ -1,0 +1,61 @@
+/* A DOCX package: opened read-only with libzip, checked against limits,
+ * parts parsed safely with libxml2; edits collected and written atomically
+ * with fixed timestamps and entry order. */
+#ifndef CLASM_PACKAGE_H
+#define CLASM_PACKAGE_H
+
+#include "clasm.h"
+
+#include <libxml/tree.h>
+
+/* Documented limits (README "Limits"). */
+#define PKG_MAX_ENTRIES 2000u
+#define PKG_MAX_PART_BYTES (32u * 1024u * 1024u)   /* one uncompressed entry */
+#define PKG_MAX_TOTAL_BYTES (128u * 1024u * 1024u) /* all entries, uncompressed */
+#define PKG_MAX_RATIO 100u /* uncompressed/compressed, for entries over 64 KiB */
+
+/* An opened template. Immutable after pkg_open: may be shared by threads. */
+typedef struct pkg pkg;
+
+clasm_status pkg_open(const char *path, pkg **out, clasm_diags *diags);
+clasm_status pkg_open_buffer(const void *data, size_t len, const char *name, pkg **out,
+                             clasm_diags *diags);
+void pkg_free(pkg *p);
+const char *pkg_name(const pkg *p); /* the path/name used in diagnostics */
+size_t pkg_entry_count(const pkg *p);
+const char *pkg_entry_name(const pkg *p, size_t i);
+int pkg_has(const pkg *p, const char *part);
+/* The main document part, found through _rels/.rels (officeDocument). */
+const char *pkg_main_part(const pkg *p);
+/* Uncompressed bytes of a part, or NULL when absent. Owned by p. */
+const unsigned char *pkg_bytes(const pkg *p, const char *part, size_t *len);
+/* Targets (part names) of the relationships of source_part whose type ends
+ * with "/" type_suffix (e.g. "header", "footer", "footnotes", "styles"),
+ * in relationship order. Returns how many were stored in out. */
+size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffix,
+                   const char **out, size_t max);
+
+/* Parses XML bytes safely: XML_PARSE_NONET, no entity substitution, a DTD
+ * or entity declaration is refused. NULL and a diagnostic on failure. */
+xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
+                              const char *part, clasm_diags *diags);
+
+/* Edits over one opened package (one per draft). */
+typedef struct pkg_edit pkg_edit;
+pkg_edit *pkg_edit_new(const pkg *base);
+void pkg_edit_free(pkg_edit *e);
+const pkg *pkg_edit_base(const pkg_edit *e);
+/* A fresh DOM of the part as it currently stands (edited or original);
+ * caller frees. NULL and a diagnostic when absent or malformed. */
+xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags);
+/* Replaces or adds a part; the bytes are copied / the DOM serialized now. */
+int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc);
+int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len);
+int pkg_edit_has(const pkg_edit *e, const char *part);
+/* Writes base + edits to out_path through a temporary file in the same
+ * folder, renamed into place when complete. Unchanged entries are copied
+ * without recompression; new entries follow in the order they were added.
+ * Refuses to overwrite the template itself. */
+clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags);
+
+#endif

@@ -1,0 +1,38 @@
+/* The plan: plain data that selection produces and assembly consumes.
+ * Selection knows nothing of DOCX; the DOCX code knows nothing of risks. */
+#ifndef CLASM_PLAN_H
+#define CLASM_PLAN_H
+
+#include "clasm.h"
+
+typedef struct {
+    /* Borrowed from the library, which outlives the plan. */
+    const char *id;
+    int version;
+    const char *category;
+    const char *title;
+    const char *text; /* clause markup with {{ placeholders }} */
+    /* Owned: why it was chosen, e.g. "regime.data-localization",
+     * "when: reseller and end_use == \"unknown\"", "required by end-use.limits",
+     * in the order found. */
+    char **reasons;
+    size_t nreasons;
+} plan_item;
+
+struct clasm_plan {
+    char *deal_id;
+    clasm_document document;
+    char *tier;      /* "baseline", "elevated", ... */
+    int tier_rank;   /* 0-based position of tier in the catalogue */
+    long score;
+    int escalate;
+    plan_item *items; /* document order */
+    size_t nitems;
+    char **uncovered; /* deal risk ids no chosen clause addresses */
+    size_t nuncovered;
+    char **notes;     /* e.g. "end-use.standard replaced by end-use.enhanced" */
+    size_t nnotes;
+    char *library_fingerprint; /* hex hash over the library's clauses */
+};
+
+#endif

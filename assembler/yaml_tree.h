@@ -1,0 +1,92 @@
+/* A YAML document as a tree with line/column marks, built on libyaml, and
+ * typed accessors that record diagnostics (with file:line:col and the key
+ * path) instead of failing silently. */
+#ifndef CLASM_YAML_TREE_H
+#define CLASM_YAML_TREE_H
+
+#include "clasm.h"
+
+#include <stddef.h>
+
+typedef enum { YT_SCALAR, YT_SEQUENCE, YT_MAPPING } yt_kind;
+
+typedef struct yt_node yt_node;
+typedef struct {
+    const yt_node *key; /* always a scalar */
+    const yt_node *value;
+} yt_pair;
+
+struct yt_node {
+    yt_kind kind;
+    int line;   /* 1-based */
+    int column; /* 1-based */
+    /* YT_SCALAR */
+    const char *scalar; /* NUL-terminated text */
+    size_t scalar_len;
+    int plain; /* 1 when unquoted (so null, ~, true, numbers are recognized) */
+    /* YT_SEQUENCE: items; YT_MAPPING: pairs (document order, keys unique) */
+    size_t count;
+    const yt_node **items;
+    const yt_pair *pairs;
+};
+
+/* Owns every node of one document. */
+typedef struct yt_doc yt_doc;
+
+/* Limits against hostile input. */
+#define YT_MAX_FILE_BYTES (4u * 1024u * 1024u)
+#define YT_MAX_NODES 200000u /* after alias expansion */
+#define YT_MAX_DEPTH 64u
+
+/* Parses a file / a buffer holding exactly one YAML document (an empty
+ * document gives a NULL root). Returns NULL and records diagnostics on syntax
+ * errors, duplicate keys, merge keys (refused), alias bombs, too deep nesting. */
+yt_doc *yt_load_file(const char *path, clasm_diags *diags);
+yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_diags *diags);
+void yt_free(yt_doc *doc);
+const yt_node *yt_root(const yt_doc *doc);
+const char *yt_name(const yt_doc *doc); /* the file name used in diagnostics */
+
+/* Context for the typed accessors: where diagnostics go and which file they name. */
+typedef struct {
+    const char *file;
+    clasm_diags *diags;
+} yt_ctx;
+
+/* Value of key in a mapping, or NULL (also NULL when map is not a mapping). */
+const yt_node *yt_get(const yt_node *map, const char *key);
+/* 1 for a plain null/~ scalar or an empty plain scalar. */
+int yt_is_null(const yt_node *node);
+
+/* Each check records an error naming path ("customer.kind", "risks[2]") and
+ * returns 1 when the node is what is asked, 0 otherwise. */
+int yt_expect(yt_ctx *ctx, const yt_node *node, yt_kind kind, const char *path);
+/* Unknown keys (with "did you mean") and missing required keys; both lists
+ * NULL-terminated; required may be NULL. Returns 1 when no problem. */
+int yt_check_keys(yt_ctx *ctx, const yt_node *map, const char *path, const char *const *allowed,
+                  const char *const *required);
+
+/* Typed getters on map[key]. path is the map's own path ("" at the root).
+ * A missing key is an error only when required. On any problem they record a
+ * diagnostic and return NULL / 0. */
+const char *yt_get_str(yt_ctx *ctx, const yt_node *map, const char *key, const char *path,
+                       int required);
+int yt_get_int(yt_ctx *ctx, const yt_node *map, const char *key, const char *path, int required,
+               long min, long max, long *out);
+int yt_get_bool(yt_ctx *ctx, const yt_node *map, const char *key, const char *path, int required,
+                int *out);
+/* One of values (NULL-terminated): returns the index, or -1 (missing or wrong,
+ * the wrong value is an error listing the allowed ones). */
+int yt_get_enum(yt_ctx *ctx, const yt_node *map, const char *key, const char *path, int required,
+                const char *const *values);
+/* A sequence of scalars; a single scalar is not accepted. Returns the
+ * sequence node (its items are the scalars), or NULL. */
+const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key,
+                               const char *path, int required);
+
+/* Damerau-free Levenshtein distance, for "did you mean". */
+size_t yt_edit_distance(const char *a, const char *b);
+/* The candidate closest to word, when close enough to suggest; else NULL. */
+const char *yt_suggest(const char *word, const char *const *candidates, size_t n);
+
+#endif

@@ -1,0 +1,28 @@
+# Helpers for end-to-end scripts. Sourced; needs CLASM, ROOT, E2E_OUT, E2E_RESULTS.
+set -u
+pass() { echo "PASS $1" | tee -a "$E2E_RESULTS"; }
+fail() { echo "FAIL $1: $2" | tee -a "$E2E_RESULTS"; }
+skip() { echo "SKIP $1: $2" | tee -a "$E2E_RESULTS"; }
+# A fresh work folder for one script.
+workdir() { d="$E2E_OUT/$1"; rm -rf "$d"; mkdir -p "$d"; echo "$d"; }
+# run_clasm ARGS...: sets RC, OUT (stdout), ERR (stderr)
+run_clasm() {
+    _o=$(mktemp); _e=$(mktemp)
+    "$CLASM" "$@" >"$_o" 2>"$_e"; RC=$?
+    OUT=$(cat "$_o"); ERR=$(cat "$_e"); rm -f "$_o" "$_e"
+}
+# check NAME COND... : runs the test command, PASS/FAIL
+check() { _n=$1; shift; if "$@"; then pass "$_n"; else fail "$_n" "$*"; fi; }
+has() { case "$1" in *"$2"*) return 0 ;; *) return 1 ;; esac; }
+lacks() { ! has "$1" "$2"; }
+# part DOCX NAME: prints one part of a package
+part() { unzip -p "$1" "$2"; }
+# docx_text DOCX: the text of word/document.xml, paragraphs on lines
+docx_text() { unzip -p "$1" word/document.xml | sed -e 's#</w:p>#\n#g' -e 's/<[^>]*>//g'; }
+have_shared() { [ -d "$ROOT/../shared" ]; }
+have_soffice() { command -v soffice >/dev/null 2>&1; }
+# to_text DOCX OUTDIR: LibreOffice converts to text; prints the .txt path
+to_text() {
+    HOME="$2/home" soffice --headless --norestore --convert-to txt:Text --outdir "$2" "$1" >/dev/null 2>&1
+    echo "$2/$(basename "${1%.docx}").txt"
+}
