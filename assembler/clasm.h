@@ -54,6 +54,8 @@ void clasm_diags_promote_warnings(clasm_diags *diags);
  * "file: word/document.xml, paragraph 3: error: message [id]". */
 void clasm_diag_print(FILE *out, const clasm_diag *diag);
 void clasm_diags_print(FILE *out, const clasm_diags *diags);
+/* Appends a copy of every item of src to dst. */
+void clasm_diags_append(clasm_diags *dst, const clasm_diags *src);
 
 /* Document types a deal may ask for. */
 typedef enum {
@@ -107,6 +109,21 @@ void clasm_template_free(clasm_template *tpl);
 clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
                             const clasm_deal *deal, const clasm_plan *plan, const char *out_path,
                             clasm_diags *diags);
+
+/* ---- finding the library and templates (paths.c) ---- */
+/* The folder that holds the data named what ("clauses" or "templates"):
+ * the environment variable CLASM_LIBRARY (for clauses) or CLASM_TEMPLATES
+ * (for templates) when set, else beside the running binary in a build tree
+ * (its folder or the folder above), else the install prefix's share/clasm.
+ * Returns a malloc'd path, or NULL when none exists. */
+char *clasm_find_data(const char *what);
+
+/* ---- reading a plan (plan_access.c) ---- */
+const char *clasm_plan_tier(const clasm_plan *plan);
+long clasm_plan_score(const clasm_plan *plan);
+int clasm_plan_escalate(const clasm_plan *plan);
+size_t clasm_plan_clause_count(const clasm_plan *plan);
+clasm_document clasm_plan_document(const clasm_plan *plan);
 
 #ifdef __cplusplus
 }

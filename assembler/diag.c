@@ -86,8 +86,7 @@ static char *vformat(const char *fmt, va_list ap)
 }
 
 static void add(clasm_diags *diags, clasm_severity sev, const char *id, const char *file,
-                const char *part, int line, int column, int paragraph, const char *fmt,
-                va_list ap)
+                const char *part, int line, int column, int paragraph, const char *fmt, va_list ap)
 {
     if (!diags)
         return;
@@ -122,7 +121,7 @@ void diag_part(clasm_diags *diags, clasm_severity sev, const char *id, const cha
     va_end(ap);
 }
 
-void diags_append(clasm_diags *dst, const clasm_diags *src)
+void clasm_diags_append(clasm_diags *dst, const clasm_diags *src)
 {
     for (size_t i = 0; i < src->count; i++) {
         const clasm_diag *s = &src->items[i];

@@ -17,7 +17,6 @@ void diag_at(clasm_diags *diags, clasm_severity sev, const char *id, const char 
 void diag_part(clasm_diags *diags, clasm_severity sev, const char *id, const char *file,
                const char *part, int paragraph, const char *fmt, ...) CLASM_PRINTF(7, 8);
 
-/* Appends a copy of every item of src to dst. */
-void diags_append(clasm_diags *dst, const clasm_diags *src);
+/* Appending lists: clasm_diags_append (clasm.h). */
 
 #endif
