@@ -1,0 +1,50 @@
+#!/bin/sh
+# The real-client test: LibreOffice opens every example output; the filled
+# values and clause titles are there, lettered items restart at (a) in every
+# clause, and no {{ is left. A PDF and a PNG of the first pages are kept in
+# $E2E_OUT/libreoffice/render for review.
+. "$(dirname "$0")/lib.sh"
+W=$(workdir libreoffice)
+cd "$W" || exit 1
+if ! have_soffice; then
+    skip "libreoffice" "soffice is not installed (make deps installs it)"
+    exit 0
+fi
+for d in "$ROOT"/examples/deals/*.yaml; do
+    "$CLASM" assemble "$d" >/dev/null 2>&1 || fail "libreoffice: assemble $(basename "$d")" "exit $?"
+done
+mkdir -p txt render
+HOME="$W/home" soffice --headless --norestore --convert-to "txt:Text (encoded):UTF8" --outdir txt ./*.docx >/dev/null 2>&1
+for f in ./*.docx; do
+    n=$(basename "$f" .docx)
+    t="txt/$n.txt"
+    if [ ! -s "$t" ]; then
+        fail "libreoffice opens $n" "no text came out"
+        continue
+    fi
+    pass "libreoffice opens $n"
+    check "$n: no {{ in LibreOffice's text" sh -c "! grep -q '{{' '$t'"
+    # every clause title of the manifest appears in the text
+    titles=$(unzip -p "$f" word/document.xml | grep -o 'w:alias w:val="[^"]*"' | sed 's/.*w:val="//; s/"$//' | sed 's/&amp;/\&/g')
+    missing=""
+    IFS='
+'
+    for ti in $titles; do grep -qF "$ti" "$t" || missing="$missing [$ti]"; done
+    unset IFS
+    check "$n: every clause title is in LibreOffice's text" [ -z "$missing" ]
+    check "$n: values filled (deal id in text)" grep -q "$(echo "$n" | sed 's/-\(contract\|eula\|reseller-agreement\)$//')" "$t"
+done
+# Lettered items restart: the text has "(a)" at least as often as clauses with lists have.
+f=$(ls ./*-contract.docx | head -n 1)
+n=$(basename "$f" .docx)
+lists=$(unzip -p "$f" word/document.xml | sed 's#</w:sdt>#\n#g' | grep -c 'w:numId')
+as=$(grep -c '^[[:space:]]*(a)' "txt/$n.txt")
+check "$n: (a) restarts in every clause with a list ($as of $lists)" [ "$as" -ge 2 ]
+check "$n: no (a) continues as (k) or later" sh -c "! grep -qE '^[[:space:]]*\((k|l|m|n|o|p)\)' 'txt/$n.txt'"
+HOME="$W/home" soffice --headless --norestore --convert-to pdf --outdir render "$f" >/dev/null 2>&1
+if [ -s "render/$n.pdf" ]; then
+    pass "libreoffice renders $n to PDF"
+    command -v pdftoppm >/dev/null 2>&1 && pdftoppm -png -r 70 -f 1 -l 3 "render/$n.pdf" "render/$n"
+else
+    fail "libreoffice renders $n to PDF" "no PDF"
+fi
