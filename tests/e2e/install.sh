@@ -1,0 +1,39 @@
+#!/bin/sh
+# clasm finds its library and templates from any folder: installed, in a
+# build tree, and through the environment.
+. "$(dirname "$0")/lib.sh"
+W=$(workdir install)
+BUILDDIR=$(dirname "$CLASM")
+make -s -C "$ROOT" install PREFIX="$W/prefix" BUILD="$(basename "$BUILDDIR")" >/dev/null 2>&1
+check "make install puts the binary in PREFIX/bin" [ -x "$W/prefix/bin/clasm" ]
+check "make install puts the clauses in PREFIX/share/clasm" [ -f "$W/prefix/share/clasm/clauses/risks.yaml" ]
+check "make install puts the templates in PREFIX/share/clasm" [ -f "$W/prefix/share/clasm/templates/contract.docx" ]
+mkdir -p "$W/elsewhere"
+cd "$W/elsewhere" || exit 1
+cp "$ROOT/examples/deals/private-baseline.yaml" deal.yaml
+
+# The build-tree binary from an unrelated folder.
+run_clasm select deal.yaml
+check "build-tree binary finds its library from any folder" [ "$RC" -eq 0 ]
+run_clasm assemble deal.yaml
+check "build-tree binary finds its templates; output lands in the working folder" \
+    sh -c "[ $RC -eq 0 ] && ls ./*-contract.docx >/dev/null 2>&1"
+rm -f ./*.docx
+
+# An installed copy (the binary was built with the default prefix compiled in,
+# so it finds the data beside it through the prefix layout only when PREFIX
+# matches; point it at the installed data through the environment instead).
+CLASM_LIBRARY="$W/prefix/share/clasm/clauses" CLASM_TEMPLATES="$W/prefix/share/clasm/templates" \
+    "$W/prefix/bin/clasm" assemble deal.yaml >/dev/null 2>"$W/err.txt"
+check "installed binary assembles with the installed data" sh -c "ls ./*-contract.docx >/dev/null 2>&1"
+rm -f ./*.docx
+
+# The environment wins over the build tree; a wrong one is a clear I/O error.
+CLASM_LIBRARY="$W/nowhere" "$CLASM" select deal.yaml >/dev/null 2>"$W/err.txt"
+rc=$?
+check "a CLASM_LIBRARY that does not exist exits 3" [ "$rc" -eq 3 ]
+check "and says how to point at the library" grep -q "cannot find the clause library" "$W/err.txt"
+
+# --library beats everything.
+CLASM_LIBRARY="$W/nowhere" "$CLASM" select deal.yaml --library "$ROOT/clauses" >/dev/null 2>&1
+check "--library beats CLASM_LIBRARY" [ $? -eq 0 ]
