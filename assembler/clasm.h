@@ -114,7 +114,8 @@ clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
 /* The folder that holds the data named what ("clauses" or "templates"):
  * the environment variable CLASM_LIBRARY (for clauses) or CLASM_TEMPLATES
  * (for templates) when set, else beside the running binary in a build tree
- * (its folder or the folder above), else the install prefix's share/clasm.
+ * (its folder or the folder above), else PREFIX/share/clasm beside
+ * PREFIX/bin, else the configured install prefix.
  * Returns a malloc'd path, or NULL when none exists. */
 char *clasm_find_data(const char *what);
 

@@ -60,6 +60,12 @@ char *clasm_find_data(const char *what)
                 found = existing(exe[0] ? exe : "/", what);
                 if (found)
                     return found;
+                /* PREFIX/bin/clasm with its data in PREFIX/share/clasm */
+                char *share = join(exe, "share/clasm");
+                found = share ? existing(share, what) : NULL;
+                free(share);
+                if (found)
+                    return found;
             }
         }
     }
