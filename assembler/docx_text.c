@@ -1,0 +1,200 @@
+/* The visible text of WordprocessingML paragraphs, mapped back to the
+ * elements it comes from. */
+#include "docx_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int docx_is_w(xmlNodePtr n, const char *local)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           xmlStrcmp(n->ns->href, BAD_CAST W_NS) == 0 && xmlStrcmp(n->name, BAD_CAST local) == 0;
+}
+
+static int is_w_any(xmlNodePtr n)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           xmlStrcmp(n->ns->href, BAD_CAST W_NS) == 0;
+}
+
+typedef struct {
+    docx_ptext *t;
+    size_t cap_text;
+    size_t cap_pieces;
+    int failed;
+} builder;
+
+static void add_piece(builder *b, xmlNodePtr node, xmlNodePtr run, const char *s, size_t n,
+                      int is_text)
+{
+    docx_ptext *t = b->t;
+    if (b->failed)
+        return;
+    if (t->count == b->cap_pieces) {
+        size_t cap = b->cap_pieces ? b->cap_pieces * 2 : 8;
+        docx_piece *grown = realloc(t->pieces, cap * sizeof *grown);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        t->pieces = grown;
+        b->cap_pieces = cap;
+    }
+    if (t->len + n + 1 > b->cap_text) {
+        size_t cap = b->cap_text ? b->cap_text : 64;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(t->text, cap);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        t->text = grown;
+        b->cap_text = cap;
+    }
+    memcpy(t->text + t->len, s, n);
+    docx_piece *p = &t->pieces[t->count++];
+    p->node = node;
+    p->run = run;
+    p->start = t->len;
+    p->len = n;
+    p->is_text = is_text;
+    t->len += n;
+    t->text[t->len] = '\0';
+}
+
+static void walk_run(builder *b, xmlNodePtr r)
+{
+    for (xmlNodePtr c = r->children; c; c = c->next) {
+        if (docx_is_w(c, "t")) {
+            xmlChar *s = xmlNodeGetContent(c);
+            add_piece(b, c, r, s ? (const char *)s : "", s ? strlen((const char *)s) : 0, 1);
+            xmlFree(s);
+        } else if (docx_is_w(c, "tab")) {
+            add_piece(b, c, r, "\t", 1, 0);
+        } else if (docx_is_w(c, "br") || docx_is_w(c, "cr")) {
+            add_piece(b, c, r, "\n", 1, 0);
+        }
+        /* Everything else in a run (w:instrText, w:delText, drawings, text
+         * boxes, fields' w:fldChar, alternate content) is not its text. */
+    }
+}
+
+/* Elements below a paragraph whose content is not the paragraph's text. */
+static int skipped(xmlNodePtr n)
+{
+    static const char *const names[] = {"p",       "del",         "moveFrom",   "pPr",
+                                        "rPr",     "sdtPr",       "sdtEndPr",   "instrText",
+                                        "delText", "txbxContent", "drawing",    "pict",
+                                        "object",  "customXmlPr", "smartTagPr", "fldData"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (docx_is_w(n, names[i]))
+            return 1;
+    return 0;
+}
+
+static void walk(builder *b, xmlNodePtr parent)
+{
+    for (xmlNodePtr c = parent->children; c && !b->failed; c = c->next) {
+        if (!is_w_any(c) || skipped(c))
+            continue;
+        if (docx_is_w(c, "r"))
+            walk_run(b, c);
+        else
+            walk(b, c); /* hyperlink, smartTag, ins, moveTo, sdt, sdtContent,
+                           fldSimple, customXml, dir, bdo ... */
+    }
+}
+
+void docx_ptext_free(docx_ptext *t)
+{
+    if (!t)
+        return;
+    free(t->text);
+    free(t->pieces);
+    memset(t, 0, sizeof *t);
+}
+
+int docx_paragraph_pieces(xmlNodePtr p, docx_ptext *out)
+{
+    memset(out, 0, sizeof *out);
+    builder b = {out, 0, 0, 0};
+    if (p)
+        walk(&b, p);
+    if (!b.failed && !out->text) {
+        out->text = malloc(1);
+        if (out->text)
+            out->text[0] = '\0';
+        else
+            b.failed = 1;
+    }
+    if (b.failed) {
+        docx_ptext_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+char *docx_paragraph_text(xmlNodePtr p)
+{
+    docx_ptext t;
+    if (docx_paragraph_pieces(p, &t) != 0)
+        return NULL;
+    char *s = t.text;
+    t.text = NULL;
+    docx_ptext_free(&t);
+    return s;
+}
+
+/* Next node in document order (preorder) below root. */
+static xmlNodePtr next_in_order(xmlNodePtr n, xmlNodePtr root)
+{
+    if (n->children && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
+int docx_paragraph_number(xmlNodePtr p)
+{
+    if (!docx_is_w(p, "p") || !p->doc)
+        return 0;
+    xmlNodePtr root = xmlDocGetRootElement(p->doc);
+    int n = 0;
+    for (xmlNodePtr c = root; c; c = next_in_order(c, root)) {
+        if (docx_is_w(c, "p")) {
+            n++;
+            if (c == p)
+                return n;
+        }
+    }
+    return 0;
+}
+
+size_t docx_paragraphs(xmlDocPtr doc, xmlNodePtr **out)
+{
+    *out = NULL;
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    size_t n = 0, cap = 0;
+    xmlNodePtr *list = NULL;
+    for (xmlNodePtr c = root; c; c = next_in_order(c, root)) {
+        if (!docx_is_w(c, "p"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            xmlNodePtr *grown = realloc(list, cap * sizeof *grown);
+            if (!grown) {
+                free(list);
+                return 0;
+            }
+            list = grown;
+        }
+        list[n++] = c;
+    }
+    *out = list;
+    return n;
+}

@@ -1,0 +1,56 @@
+/* The visible text of WordprocessingML paragraphs, mapped back to the
+ * w:t (and w:tab / w:br) elements it comes from, and the paragraphs of a
+ * part in document order. */
+#ifndef CLASM_DOCX_TEXT_H
+#define CLASM_DOCX_TEXT_H
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+/* The WordprocessingML (Transitional) namespace. */
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+/* One piece of a paragraph's text. */
+typedef struct {
+    xmlNodePtr node; /* the w:t, w:tab, w:br or w:cr element */
+    xmlNodePtr run;  /* the w:r holding it */
+    size_t start;    /* byte offset of the piece in docx_ptext.text */
+    size_t len;      /* bytes; a w:tab is "\t", a w:br / w:cr is "\n" */
+    int is_text;     /* 1 for w:t (editable text), 0 for w:tab / w:br / w:cr */
+} docx_piece;
+
+/* A paragraph's visible text and where each byte of it lives. */
+typedef struct {
+    char *text; /* UTF-8, NUL-terminated */
+    size_t len;
+    docx_piece *pieces;
+    size_t count;
+} docx_ptext;
+
+/* 1 when n is the element W_NS:local. */
+int docx_is_w(xmlNodePtr n, const char *local);
+
+/* Fills out with the visible text of paragraph p: runs directly in it and in
+ * w:hyperlink, w:smartTag, w:ins, w:moveTo, w:sdt/w:sdtContent, w:fldSimple,
+ * w:customXml and other run wrappers; never w:del / w:moveFrom (deleted),
+ * w:instrText, w:delText, nor paragraphs nested in it (text boxes, nested
+ * content) which are paragraphs of their own. Returns 0, or -1 when out of
+ * memory (out is then empty). Free with docx_ptext_free. */
+int docx_paragraph_pieces(xmlNodePtr p, docx_ptext *out);
+void docx_ptext_free(docx_ptext *t);
+
+/* The visible text of p (malloc'd UTF-8), or NULL when out of memory. */
+char *docx_paragraph_text(xmlNodePtr p);
+
+/* The 1-based index of p among all w:p elements of its document, in document
+ * order (the paragraph number diagnostics give); 0 when p is not a w:p. */
+int docx_paragraph_number(xmlNodePtr p);
+
+/* Every w:p of doc in document order (body, tables, content controls, text
+ * boxes, nested paragraphs), as a malloc'd array the caller frees (the
+ * nodes stay owned by doc). Returns the count; *out is NULL when there are
+ * none or when out of memory (then returns 0 and sets *out NULL). */
+size_t docx_paragraphs(xmlDocPtr doc, xmlNodePtr **out);
+
+#endif

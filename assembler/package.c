@@ -1,0 +1,1093 @@
+/* A DOCX package: opened read-only with libzip, checked against limits,
+ * parts parsed safely with libxml2; edits collected and written atomically
+ * with fixed timestamps and entry order.
+ *
+ * The opened package keeps the archive's bytes, every entry uncompressed and
+ * every relationship resolved; it is never changed after pkg_open, so threads
+ * may share it. A write opens its own read-only libzip handle over the kept
+ * archive bytes to copy unchanged entries without recompression. */
+#include "package.h"
+
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#define W_MAIN_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define STRICT_NS_PREFIX "http://purl.oclc.org/ooxml/"
+#define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define RATIO_MIN_BYTES (64u * 1024u)
+#define MAX_XML_ERRORS 5
+/* 1980-01-01 00:00:00 in MS-DOS date/time form. */
+#define FIXED_DOS_DATE 0x21u
+#define FIXED_DOS_TIME 0u
+
+typedef struct {
+    char *name;
+    unsigned char *data; /* uncompressed; NULL for an empty entry */
+    size_t len;
+    int is_dir;
+} pkg_entry;
+
+typedef struct {
+    char *source; /* part the .rels file belongs to ("" for the package) */
+    char *type;
+    char *target; /* resolved entry name as stored in the package */
+} pkg_rel;
+
+struct pkg {
+    char *name;
+    unsigned char *zipdata; /* the archive as read */
+    size_t ziplen;
+    pkg_entry *entries;
+    size_t count;
+    pkg_rel *rels;
+    size_t nrels;
+    const char *main_part; /* points into entries */
+    int has_identity;
+    dev_t dev;
+    ino_t ino;
+};
+
+/* ---------------------------------------------------------------- XML */
+
+typedef struct {
+    clasm_diags *diags;
+    const char *file;
+    const char *part;
+    int dtd_seen;
+    int errors;
+} parse_state;
+
+static void on_xml_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = user;
+    parse_state *st = ctxt ? ctxt->_private : NULL;
+    if (!st || !err || st->dtd_seen || err->level < XML_ERR_ERROR)
+        return;
+    if (st->errors++ >= MAX_XML_ERRORS)
+        return;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", err->message ? err->message : "unknown error");
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    diag_part(st->diags, CLASM_SEV_ERROR, "xml-malformed", st->file, st->part, 0,
+              "%s is not well-formed XML at line %d, column %d: %s", st->part, err->line, err->int2,
+              msg);
+}
+
+static void on_internal_subset(void *user, const xmlChar *name, const xmlChar *ext_id,
+                               const xmlChar *sys_id)
+{
+    (void)name;
+    (void)ext_id;
+    (void)sys_id;
+    xmlParserCtxtPtr ctxt = user;
+    parse_state *st = ctxt->_private;
+    if (!st->dtd_seen) {
+        st->dtd_seen = 1;
+        diag_part(st->diags, CLASM_SEV_ERROR, "xml-dtd-refused", st->file, st->part, 0,
+                  "%s has a document type declaration (DTD); DOCX parts never need one and "
+                  "clasm refuses them so that no entity can be declared or loaded",
+                  st->part);
+    }
+    xmlStopParser(ctxt);
+}
+
+static void on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *public_id,
+                           const xmlChar *system_id, xmlChar *content)
+{
+    (void)name;
+    (void)type;
+    (void)public_id;
+    (void)system_id;
+    (void)content;
+    on_internal_subset(user, NULL, NULL, NULL);
+}
+
+xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
+                              const char *part, clasm_diags *diags)
+{
+    if (len > INT_MAX) {
+        diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, part, 0,
+                  "%s is too large to parse", part);
+        return NULL;
+    }
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
+                  "out of memory while parsing %s", part);
+        return NULL;
+    }
+    parse_state st = {diags, file, part, 0, 0};
+    ctxt->_private = &st;
+    ctxt->sax->serror = on_xml_error;
+    ctxt->sax->internalSubset = on_internal_subset;
+    ctxt->sax->externalSubset = on_internal_subset;
+    ctxt->sax->entityDecl = on_entity_decl;
+    ctxt->vctxt.error = NULL;
+    ctxt->vctxt.warning = NULL;
+    /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD: no entity is expanded and
+     * nothing is loaded. CDATA is kept as it is. */
+    int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING;
+    xmlDocPtr doc =
+        xmlCtxtReadMemory(ctxt, (const char *)data, (int)len, part ? part : "part.xml", NULL, opts);
+    int ok = ctxt->wellFormed && !st.dtd_seen;
+    if (doc && (doc->intSubset || doc->extSubset) && !st.dtd_seen) {
+        st.dtd_seen = 1;
+        diag_part(diags, CLASM_SEV_ERROR, "xml-dtd-refused", file, part, 0,
+                  "%s has a document type declaration (DTD); clasm refuses them", part);
+        ok = 0;
+    }
+    if (!ok || !doc || !xmlDocGetRootElement(doc)) {
+        if (!st.dtd_seen && st.errors == 0)
+            diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
+                      "%s is not well-formed XML", part);
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* ---------------------------------------------------------------- names */
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Why an entry name is unsafe, or NULL when it is fine. */
+static const char *unsafe_reason(const char *name)
+{
+    if (name[0] == '\0')
+        return "it is empty";
+    if (name[0] == '/')
+        return "it is absolute";
+    if (strchr(name, '\\'))
+        return "it contains a backslash";
+    const char *seg = name;
+    int first = 1;
+    for (;;) {
+        const char *end = strchr(seg, '/');
+        size_t n = end ? (size_t)(end - seg) : strlen(seg);
+        if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+            return "it has a '.' or '..' segment that could leave the package";
+        if (first && n >= 2 && seg[n - 1] == ':')
+            return "it starts with a drive letter";
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)seg[i] < 0x20)
+                return "it contains a control character";
+        if (!end)
+            break;
+        if (n == 0 && end[1] != '\0')
+            return "it has an empty segment";
+        seg = end + 1;
+        first = 0;
+    }
+    return NULL;
+}
+
+static const pkg_entry *find_entry(const pkg *p, const char *part)
+{
+    if (!part)
+        return NULL;
+    for (size_t i = 0; i < p->count; i++)
+        if (strcmp(p->entries[i].name, part) == 0)
+            return &p->entries[i];
+    /* Part names are case-insensitive (OPC). */
+    for (size_t i = 0; i < p->count; i++)
+        if (strcasecmp(p->entries[i].name, part) == 0)
+            return &p->entries[i];
+    return NULL;
+}
+
+/* Resolves a relationship target against the folder of source ("" for the
+ * package root); NULL when it leaves the package or is out of memory. */
+static char *resolve_target(const char *source, const char *target)
+{
+    size_t cap = strlen(source) + strlen(target) + 2;
+    char *joined = malloc(cap);
+    if (!joined)
+        return NULL;
+    if (target[0] == '/') {
+        snprintf(joined, cap, "%s", target + 1);
+    } else {
+        const char *slash = strrchr(source, '/');
+        size_t dir = slash ? (size_t)(slash - source) + 1 : 0;
+        memcpy(joined, source, dir);
+        snprintf(joined + dir, cap - dir, "%s", target);
+    }
+    /* Drop a query or fragment. */
+    joined[strcspn(joined, "#?")] = '\0';
+    /* Normalize '.' and '..' segments in place. */
+    char *out = malloc(cap);
+    if (!out) {
+        free(joined);
+        return NULL;
+    }
+    size_t o = 0;
+    char *save = NULL;
+    for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+        if (strcmp(seg, ".") == 0)
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            if (o == 0) {
+                free(joined);
+                free(out);
+                return NULL;
+            }
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+            continue;
+        }
+        if (o > 0)
+            out[o++] = '/';
+        size_t n = strlen(seg);
+        memcpy(out + o, seg, n);
+        o += n;
+    }
+    out[o] = '\0';
+    free(joined);
+    return out;
+}
+
+/* ---------------------------------------------------------------- open */
+
+void pkg_free(pkg *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->count; i++) {
+        free(p->entries[i].name);
+        free(p->entries[i].data);
+    }
+    free(p->entries);
+    for (size_t i = 0; i < p->nrels; i++) {
+        free(p->rels[i].source);
+        free(p->rels[i].type);
+        free(p->rels[i].target);
+    }
+    free(p->rels);
+    free(p->zipdata);
+    free(p->name);
+    free(p);
+}
+
+static int cmp_names_ci(const void *a, const void *b)
+{
+    const pkg_entry *const *x = a;
+    const pkg_entry *const *y = b;
+    return strcasecmp((*x)->name, (*y)->name);
+}
+
+/* Reads every entry of za into p, checking names and limits. Returns the
+ * number of problems found. */
+static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
+{
+    const char *file = p->name;
+    zip_int64_t n = zip_get_num_entries(za, 0);
+    if (n < 0)
+        n = 0;
+    if ((zip_uint64_t)n > PKG_MAX_ENTRIES) {
+        diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, NULL, 0,
+                  "the package has %lld entries; at most %u are accepted", (long long)n,
+                  PKG_MAX_ENTRIES);
+        return 1;
+    }
+    p->entries = calloc(n ? (size_t)n : 1, sizeof *p->entries);
+    if (!p->entries) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
+                  "out of memory while reading the package");
+        return 1;
+    }
+    int problems = 0;
+    uint64_t total = 0;
+    for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
+            diag_part(diags, CLASM_SEV_ERROR, "zip-entry-corrupt", file, NULL, 0,
+                      "entry %llu of the package cannot be read: %s", (unsigned long long)i + 1,
+                      zip_strerror(za));
+            problems++;
+            continue;
+        }
+        pkg_entry *e = &p->entries[p->count++];
+        e->name = strdup(st.name);
+        if (!e->name) {
+            problems++;
+            continue;
+        }
+        const char *why = unsafe_reason(st.name);
+        if (why) {
+            diag_part(diags, CLASM_SEV_ERROR, "unsafe-entry-name", file, st.name, 0,
+                      "the package entry '%s' is refused because %s", st.name, why);
+            problems++;
+            continue;
+        }
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+            diag_part(diags, CLASM_SEV_ERROR, "encrypted-entry", file, st.name, 0,
+                      "the package entry '%s' is encrypted; clasm reads only unencrypted "
+                      "documents",
+                      st.name);
+            problems++;
+            continue;
+        }
+        e->is_dir = ends_with(st.name, "/");
+        if (e->is_dir)
+            continue;
+        if (st.size > PKG_MAX_PART_BYTES) {
+            diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, st.name, 0,
+                      "the package entry '%s' is %llu bytes uncompressed; at most %u are "
+                      "accepted",
+                      st.name, (unsigned long long)st.size, PKG_MAX_PART_BYTES);
+            problems++;
+            continue;
+        }
+        if (st.size > RATIO_MIN_BYTES &&
+            (st.comp_size == 0 || st.size / st.comp_size > PKG_MAX_RATIO)) {
+            diag_part(diags, CLASM_SEV_ERROR, "zip-bomb", file, st.name, 0,
+                      "the package entry '%s' expands from %llu to %llu bytes, a ratio above "
+                      "%u: refused as a possible zip bomb",
+                      st.name, (unsigned long long)st.comp_size, (unsigned long long)st.size,
+                      PKG_MAX_RATIO);
+            problems++;
+            continue;
+        }
+        total += st.size;
+        if (total > PKG_MAX_TOTAL_BYTES) {
+            diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, NULL, 0,
+                      "the package's entries add up to more than %u bytes uncompressed",
+                      PKG_MAX_TOTAL_BYTES);
+            return problems + 1;
+        }
+        if (st.size == 0)
+            continue;
+        e->data = malloc((size_t)st.size);
+        zip_file_t *zf = zip_fopen_index(za, i, 0);
+        zip_int64_t got = -1;
+        if (e->data && zf) {
+            got = 0;
+            while ((zip_uint64_t)got < st.size) {
+                zip_int64_t r = zip_fread(zf, e->data + got, st.size - (zip_uint64_t)got);
+                if (r <= 0) {
+                    if (r < 0)
+                        got = -1;
+                    break;
+                }
+                got += r;
+            }
+            char extra;
+            if (got >= 0 && zip_fread(zf, &extra, 1) != 0)
+                got = -1;
+        }
+        if (got < 0 || (zip_uint64_t)got != st.size) {
+            diag_part(diags, CLASM_SEV_ERROR, "zip-entry-corrupt", file, st.name, 0,
+                      "the package entry '%s' cannot be read: %s", st.name,
+                      zf ? zip_error_strerror(zip_file_get_error(zf)) : zip_strerror(za));
+            problems++;
+        }
+        if (zf)
+            zip_fclose(zf);
+        e->len = (size_t)st.size;
+    }
+    /* Duplicate names (compared as OPC does, ignoring case). */
+    if (p->count > 1) {
+        const pkg_entry **sorted = malloc(p->count * sizeof *sorted);
+        if (sorted) {
+            for (size_t i = 0; i < p->count; i++)
+                sorted[i] = &p->entries[i];
+            qsort(sorted, p->count, sizeof *sorted, cmp_names_ci);
+            for (size_t i = 1; i < p->count; i++) {
+                if (sorted[i]->name && sorted[i - 1]->name &&
+                    strcasecmp(sorted[i]->name, sorted[i - 1]->name) == 0) {
+                    diag_part(diags, CLASM_SEV_ERROR, "unsafe-entry-name", file, sorted[i]->name, 0,
+                              "the package holds the entry '%s' more than once", sorted[i]->name);
+                    problems++;
+                }
+            }
+            free(sorted);
+        }
+    }
+    return problems;
+}
+
+static char *rels_source_of(const char *rels_name)
+{
+    /* "_rels/.rels" -> ""; "word/_rels/document.xml.rels" -> "word/document.xml" */
+    const char *r = strstr(rels_name, "_rels/");
+    if (!r || (r != rels_name && r[-1] != '/') || !ends_with(rels_name, ".rels"))
+        return NULL;
+    const char *base = r + 6;
+    size_t dir = (size_t)(r - rels_name);
+    size_t blen = strlen(base) - 5;
+    char *src = malloc(dir + blen + 1);
+    if (!src)
+        return NULL;
+    memcpy(src, rels_name, dir);
+    memcpy(src + dir, base, blen);
+    src[dir + blen] = '\0';
+    return src;
+}
+
+static int is_node(xmlNodePtr n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST name) == 0 && n->ns &&
+           xmlStrcmp(n->ns->href, BAD_CAST ns) == 0;
+}
+
+/* Collects the relationships of one .rels part. */
+static int add_rels(pkg *p, const char *rels_name, xmlDocPtr doc)
+{
+    char *source = rels_source_of(rels_name);
+    if (!source)
+        return 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    int rc = 0;
+    for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
+        if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "Relationship") != 0)
+            continue;
+        xmlChar *type = xmlGetProp(r, BAD_CAST "Type");
+        xmlChar *target = xmlGetProp(r, BAD_CAST "Target");
+        xmlChar *mode = xmlGetProp(r, BAD_CAST "TargetMode");
+        int external = mode && xmlStrcasecmp(mode, BAD_CAST "External") == 0;
+        if (type && target && !external) {
+            char *resolved = resolve_target(source, (const char *)target);
+            const pkg_entry *e = resolved ? find_entry(p, resolved) : NULL;
+            free(resolved);
+            if (e) {
+                pkg_rel *grown = realloc(p->rels, (p->nrels + 1) * sizeof *grown);
+                if (grown) {
+                    p->rels = grown;
+                    pkg_rel *rel = &p->rels[p->nrels];
+                    rel->source = strdup(source);
+                    rel->type = strdup((const char *)type);
+                    rel->target = strdup(e->name);
+                    if (rel->source && rel->type && rel->target) {
+                        p->nrels++;
+                    } else {
+                        free(rel->source);
+                        free(rel->type);
+                        free(rel->target);
+                        rc = -1;
+                    }
+                } else {
+                    rc = -1;
+                }
+            }
+        }
+        xmlFree(type);
+        xmlFree(target);
+        xmlFree(mode);
+    }
+    free(source);
+    return rc;
+}
+
+static int is_xml_name(const char *name)
+{
+    size_t n = strlen(name);
+    return (n >= 4 && strcasecmp(name + n - 4, ".xml") == 0) ||
+           (n >= 5 && strcasecmp(name + n - 5, ".rels") == 0);
+}
+
+/* Parses every XML part (refusing DTDs and malformed XML), gathers the
+ * relationships and finds the main part. Returns the number of problems. */
+static int check_parts(pkg *p, clasm_diags *diags)
+{
+    int problems = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        pkg_entry *e = &p->entries[i];
+        if (e->is_dir || !is_xml_name(e->name))
+            continue;
+        xmlDocPtr doc = pkg_parse_xml_bytes(e->data, e->len, p->name, e->name, diags);
+        if (!doc) {
+            problems++;
+            continue;
+        }
+        if (ends_with(e->name, ".rels") && add_rels(p, e->name, doc) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", p->name, e->name, 0,
+                      "out of memory while reading relationships");
+            problems++;
+        }
+        xmlFreeDoc(doc);
+    }
+    if (problems)
+        return problems;
+
+    int strict = 0;
+    for (size_t i = 0; i < p->nrels; i++) {
+        if (p->rels[i].source[0] == '\0' && ends_with(p->rels[i].type, "/officeDocument")) {
+            p->main_part = find_entry(p, p->rels[i].target)->name;
+            strict = strncmp(p->rels[i].type, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0;
+            break;
+        }
+    }
+    if (!p->main_part) {
+        const pkg_entry *e = find_entry(p, "word/document.xml");
+        if (e)
+            p->main_part = e->name;
+    }
+    if (!p->main_part) {
+        diag_part(diags, CLASM_SEV_ERROR, "no-main-part", p->name, NULL, 0,
+                  "the package has no main document part: _rels/.rels names no "
+                  "officeDocument part that exists and there is no word/document.xml; "
+                  "is this a Word document?");
+        return 1;
+    }
+    const pkg_entry *m = find_entry(p, p->main_part);
+    xmlDocPtr doc = pkg_parse_xml_bytes(m->data, m->len, p->name, m->name, diags);
+    if (!doc)
+        return 1;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *ns = root->ns ? (const char *)root->ns->href : "";
+    if (strict || strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "strict-ooxml-unsupported", p->name, m->name, 0,
+                  "the document is saved as Strict Open XML (ISO/IEC 29500 Strict), which "
+                  "clasm does not support; save it as a regular Word document (.docx, "
+                  "Transitional) and try again");
+        problems++;
+    } else if (!is_node(root, W_MAIN_NS, "document")) {
+        diag_part(diags, CLASM_SEV_ERROR, "no-main-part", p->name, m->name, 0,
+                  "the main part %s is not a WordprocessingML document (its root is <%s>)", m->name,
+                  (const char *)root->name);
+        problems++;
+    }
+    xmlFreeDoc(doc);
+    return problems;
+}
+
+/* Opens the archive held in p->zipdata. */
+static zip_t *open_archive(const unsigned char *data, size_t len, zip_error_t *err)
+{
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, err);
+    if (!src)
+        return NULL;
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, err);
+    if (!za)
+        zip_source_free(src);
+    return za;
+}
+
+/* Takes ownership of data (malloc'd). */
+static clasm_status open_owned(unsigned char *data, size_t len, const char *name, pkg **out,
+                               clasm_diags *diags, const struct stat *identity)
+{
+    *out = NULL;
+    pkg *p = calloc(1, sizeof *p);
+    if (!p || !(p->name = strdup(name ? name : "(template)"))) {
+        free(p);
+        free(data);
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", name, NULL, 0,
+                  "out of memory while opening the template");
+        return CLASM_E_IO;
+    }
+    p->zipdata = data;
+    p->ziplen = len;
+    if (identity) {
+        p->has_identity = 1;
+        p->dev = identity->st_dev;
+        p->ino = identity->st_ino;
+    }
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_t *za = len >= 22 ? open_archive(data, len, &err) : NULL;
+    if (!za) {
+        diag_part(diags, CLASM_SEV_ERROR, "not-a-zip", p->name, NULL, 0,
+                  "%s is not a DOCX file: it is not a zip archive (%s)", p->name,
+                  len < 22 ? "too short" : zip_error_strerror(&err));
+        zip_error_fini(&err);
+        pkg_free(p);
+        return CLASM_E_INPUT;
+    }
+    zip_error_fini(&err);
+    int problems = read_entries(p, za, diags);
+    zip_discard(za);
+    if (!problems)
+        problems = check_parts(p, diags);
+    if (problems) {
+        pkg_free(p);
+        return CLASM_E_INPUT;
+    }
+    *out = p;
+    return CLASM_OK;
+}
+
+clasm_status pkg_open_buffer(const void *data, size_t len, const char *name, pkg **out,
+                             clasm_diags *diags)
+{
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy) {
+        *out = NULL;
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", name, NULL, 0,
+                  "out of memory while opening the template");
+        return CLASM_E_IO;
+    }
+    if (len)
+        memcpy(copy, data, len);
+    return open_owned(copy, len, name, out, diags, NULL);
+}
+
+clasm_status pkg_open(const char *path, pkg **out, clasm_diags *diags)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", path, NULL, 0, "cannot open %s: %s", path,
+                  strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return errno == ENOENT ? CLASM_E_INPUT : CLASM_E_IO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        diag_part(diags, CLASM_SEV_ERROR, "not-a-zip", path, NULL, 0,
+                  "%s is not a DOCX file: it is not a regular file", path);
+        return CLASM_E_INPUT;
+    }
+    if ((uint64_t)st.st_size > PKG_MAX_TOTAL_BYTES) {
+        close(fd);
+        diag_part(diags, CLASM_SEV_ERROR, "package-too-large", path, NULL, 0,
+                  "%s is %lld bytes; templates of at most %u bytes are accepted", path,
+                  (long long)st.st_size, PKG_MAX_TOTAL_BYTES);
+        return CLASM_E_INPUT;
+    }
+    size_t len = (size_t)st.st_size;
+    unsigned char *data = malloc(len ? len : 1);
+    size_t got = 0;
+    while (data && got < len) {
+        ssize_t r = read(fd, data + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    int saved = errno;
+    close(fd);
+    if (!data || got != len) {
+        free(data);
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", path, NULL, 0, "cannot read %s: %s", path,
+                  data ? strerror(saved) : "out of memory");
+        return CLASM_E_IO;
+    }
+    return open_owned(data, len, path, out, diags, &st);
+}
+
+const char *pkg_name(const pkg *p)
+{
+    return p->name;
+}
+
+size_t pkg_entry_count(const pkg *p)
+{
+    return p->count;
+}
+
+const char *pkg_entry_name(const pkg *p, size_t i)
+{
+    return i < p->count ? p->entries[i].name : NULL;
+}
+
+int pkg_has(const pkg *p, const char *part)
+{
+    return find_entry(p, part) != NULL;
+}
+
+const char *pkg_main_part(const pkg *p)
+{
+    return p->main_part;
+}
+
+const unsigned char *pkg_bytes(const pkg *p, const char *part, size_t *len)
+{
+    const pkg_entry *e = find_entry(p, part);
+    if (len)
+        *len = e ? e->len : 0;
+    if (!e)
+        return NULL;
+    return e->data ? e->data : (const unsigned char *)"";
+}
+
+size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffix, const char **out,
+                   size_t max)
+{
+    const pkg_entry *src = find_entry(p, source_part);
+    const char *source = src ? src->name : source_part;
+    size_t n = 0;
+    size_t slen = strlen(type_suffix);
+    for (size_t i = 0; i < p->nrels && n < max; i++) {
+        const pkg_rel *r = &p->rels[i];
+        if (strcasecmp(r->source, source) != 0)
+            continue;
+        size_t tlen = strlen(r->type);
+        if (tlen > slen && r->type[tlen - slen - 1] == '/' &&
+            strcmp(r->type + tlen - slen, type_suffix) == 0)
+            out[n++] = r->target;
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------------- edits */
+
+typedef struct {
+    char *name;
+    unsigned char *data;
+    size_t len;
+    long base; /* index of the base entry it replaces, or -1 when added */
+} pkg_change;
+
+struct pkg_edit {
+    const pkg *base;
+    pkg_change *changes;
+    size_t count;
+};
+
+pkg_edit *pkg_edit_new(const pkg *base)
+{
+    pkg_edit *e = calloc(1, sizeof *e);
+    if (e)
+        e->base = base;
+    return e;
+}
+
+void pkg_edit_free(pkg_edit *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->count; i++) {
+        free(e->changes[i].name);
+        free(e->changes[i].data);
+    }
+    free(e->changes);
+    free(e);
+}
+
+const pkg *pkg_edit_base(const pkg_edit *e)
+{
+    return e->base;
+}
+
+static const pkg_change *find_change(const pkg_edit *e, const char *part)
+{
+    for (size_t i = 0; i < e->count; i++)
+        if (strcasecmp(e->changes[i].name, part) == 0)
+            return &e->changes[i];
+    return NULL;
+}
+
+int pkg_edit_has(const pkg_edit *e, const char *part)
+{
+    return find_change(e, part) != NULL || pkg_has(e->base, part);
+}
+
+xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags)
+{
+    const pkg_change *c = find_change(e, part);
+    size_t len = 0;
+    const unsigned char *data =
+        c ? (c->data ? c->data : (const unsigned char *)"") : pkg_bytes(e->base, part, &len);
+    if (c)
+        len = c->len;
+    if (!data) {
+        diag_part(diags, CLASM_SEV_ERROR, "missing-part", e->base->name, part, 0,
+                  "the package has no part %s", part);
+        return NULL;
+    }
+    return pkg_parse_xml_bytes(data, len, e->base->name, part, diags);
+}
+
+int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len)
+{
+    if (!part || unsafe_reason(part))
+        return -1;
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -1;
+    if (len)
+        memcpy(copy, data, len);
+    for (size_t i = 0; i < e->count; i++) {
+        if (strcasecmp(e->changes[i].name, part) == 0) {
+            free(e->changes[i].data);
+            e->changes[i].data = copy;
+            e->changes[i].len = len;
+            return 0;
+        }
+    }
+    pkg_change *grown = realloc(e->changes, (e->count + 1) * sizeof *grown);
+    char *name = NULL;
+    const pkg_entry *be = find_entry(e->base, part);
+    if (grown)
+        e->changes = grown;
+    if (!grown || !(name = strdup(be ? be->name : part))) {
+        free(copy);
+        return -1;
+    }
+    pkg_change *c = &e->changes[e->count++];
+    c->name = name;
+    c->data = copy;
+    c->len = len;
+    c->base = be ? (long)(be - e->base->entries) : -1;
+    return 0;
+}
+
+int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
+{
+    xmlChar *buf = NULL;
+    int len = 0;
+    xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+    if (!buf || len < 0) {
+        xmlFree(buf);
+        return -1;
+    }
+    int rc = pkg_edit_set_bytes(e, part, buf, (size_t)len);
+    xmlFree(buf);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- write */
+
+static const pkg_change *change_for_base(const pkg_edit *e, size_t index)
+{
+    for (size_t i = 0; i < e->count; i++)
+        if (e->changes[i].base == (long)index)
+            return &e->changes[i];
+    return NULL;
+}
+
+static int add_entry(zip_t *out, const char *name, zip_source_t *src, int deflate,
+                     const char **failed)
+{
+    if (!src) {
+        *failed = name;
+        return -1;
+    }
+    zip_int64_t idx = zip_file_add(out, name, src, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(src);
+        *failed = name;
+        return -1;
+    }
+    if ((deflate && zip_set_file_compression(out, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) != 0) ||
+        zip_file_set_dostime(out, (zip_uint64_t)idx, FIXED_DOS_TIME, FIXED_DOS_DATE, 0) != 0) {
+        *failed = name;
+        return -1;
+    }
+    return 0;
+}
+
+/* Builds the output archive in memory. Returns 0 and malloc'd bytes. */
+static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
+                         const char **failed, char *why, size_t why_len)
+{
+    const pkg *p = e->base;
+    zip_error_t err;
+    zip_error_init(&err);
+    *failed = NULL;
+    zip_t *base = open_archive(p->zipdata, p->ziplen, &err);
+    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &err);
+    zip_t *out = NULL;
+    int rc = -1;
+    if (!base || !mem)
+        goto done;
+    zip_source_keep(mem);
+    out = zip_open_from_source(mem, ZIP_TRUNCATE, &err);
+    if (!out)
+        goto done;
+    for (size_t i = 0; i < p->count; i++) {
+        const pkg_entry *be = &p->entries[i];
+        const pkg_change *c = change_for_base(e, i);
+        if (be->is_dir && !c) {
+            zip_int64_t idx = zip_dir_add(out, be->name, ZIP_FL_ENC_UTF_8);
+            if (idx < 0 ||
+                zip_file_set_dostime(out, (zip_uint64_t)idx, FIXED_DOS_TIME, FIXED_DOS_DATE, 0))
+                goto fail_entry;
+            continue;
+        }
+        zip_source_t *src;
+        int deflate = c != NULL;
+        if (c) {
+            src = zip_source_buffer(out, c->data, c->len, 0);
+        } else {
+            zip_int64_t bi = zip_name_locate(base, be->name, ZIP_FL_ENC_RAW);
+            if (bi < 0)
+                bi = (zip_int64_t)i;
+            /* Compressed data copied as it is: no recompression. */
+            src = zip_source_zip(out, base, (zip_uint64_t)bi, ZIP_FL_COMPRESSED, 0, -1);
+        }
+        if (add_entry(out, be->name, src, deflate, failed) != 0)
+            goto fail_entry;
+        continue;
+    fail_entry:
+        *failed = be->name;
+        goto done;
+    }
+    for (size_t i = 0; i < e->count; i++) {
+        const pkg_change *c = &e->changes[i];
+        if (c->base >= 0)
+            continue;
+        if (add_entry(out, c->name, zip_source_buffer(out, c->data, c->len, 0), 1, failed) != 0)
+            goto done;
+    }
+    if (zip_close(out) != 0) {
+        snprintf(why, why_len, "%s", zip_strerror(out));
+        zip_discard(out);
+        out = NULL;
+        goto done;
+    }
+    out = NULL;
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_source_stat(mem, &st) != 0 || zip_source_open(mem) != 0)
+        goto done;
+    *bytes = malloc(st.size ? (size_t)st.size : 1);
+    zip_int64_t got = *bytes ? zip_source_read(mem, *bytes, st.size) : -1;
+    zip_source_close(mem);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(*bytes);
+        *bytes = NULL;
+        goto done;
+    }
+    *blen = (size_t)st.size;
+    rc = 0;
+done:
+    if (rc != 0 && !why[0])
+        snprintf(why, why_len, "%s", out ? zip_strerror(out) : zip_error_strerror(&err));
+    if (out)
+        zip_discard(out);
+    if (mem)
+        zip_source_free(mem);
+    if (base)
+        zip_discard(base);
+    zip_error_fini(&err);
+    return rc;
+}
+
+static int write_all(int fd, const unsigned char *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags)
+{
+    const pkg *p = e->base;
+    if (!out_path || !out_path[0]) {
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", NULL, NULL, 0, "no output file named");
+        return CLASM_E_USAGE;
+    }
+    /* The output's folder. */
+    const char *slash = strrchr(out_path, '/');
+    char *dir =
+        slash ? strndup(out_path, slash == out_path ? 1 : (size_t)(slash - out_path)) : strdup(".");
+    const char *base_name = slash ? slash + 1 : out_path;
+    if (!dir) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", out_path, NULL, 0, "out of memory");
+        return CLASM_E_IO;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diag_part(diags, CLASM_SEV_ERROR, "output-folder-missing", out_path, NULL, 0,
+                  "cannot write %s: the folder %s does not exist", out_path, dir);
+        free(dir);
+        return CLASM_E_IO;
+    }
+    if (!base_name[0]) {
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
+                  "cannot write %s: it names a folder, not a file", out_path);
+        free(dir);
+        return CLASM_E_USAGE;
+    }
+    if (stat(out_path, &st) == 0) {
+        if (p->has_identity && st.st_dev == p->dev && st.st_ino == p->ino) {
+            diag_part(diags, CLASM_SEV_ERROR, "output-is-template", out_path, NULL, 0,
+                      "the output %s is the template itself; the template is only read, "
+                      "choose another output file",
+                      out_path);
+            free(dir);
+            return CLASM_E_INPUT;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
+                      "cannot write %s: it is a folder", out_path);
+            free(dir);
+            return CLASM_E_IO;
+        }
+    }
+
+    unsigned char *bytes = NULL;
+    size_t blen = 0;
+    const char *failed = NULL;
+    char why[256] = "";
+    if (build_archive(e, &bytes, &blen, &failed, why, sizeof why) != 0) {
+        if (failed)
+            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, failed, 0,
+                      "cannot write the entry %s of %s: %s", failed, out_path, why);
+        else
+            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
+                      "cannot build the package %s: %s", out_path, why);
+        free(dir);
+        return CLASM_E_IO;
+    }
+
+    size_t tlen = strlen(dir) + strlen(base_name) + 16;
+    char *tmp = malloc(tlen);
+    if (!tmp) {
+        free(bytes);
+        free(dir);
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", out_path, NULL, 0, "out of memory");
+        return CLASM_E_IO;
+    }
+    snprintf(tmp, tlen, "%s/.%s.XXXXXX", dir, base_name);
+    free(dir);
+    int fd = mkstemp(tmp);
+    clasm_status status = CLASM_OK;
+    if (fd < 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
+                  "cannot create a temporary file beside %s: %s", out_path, strerror(errno));
+        status = CLASM_E_IO;
+    } else {
+        int ok = write_all(fd, bytes, blen) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+        int saved = errno;
+        if (close(fd) != 0 && ok) {
+            ok = 0;
+            saved = errno;
+        }
+        if (ok && rename(tmp, out_path) != 0) {
+            ok = 0;
+            saved = errno;
+        }
+        if (!ok) {
+            unlink(tmp);
+            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0, "cannot write %s: %s",
+                      out_path, strerror(saved));
+            status = CLASM_E_IO;
+        }
+    }
+    free(tmp);
+    free(bytes);
+    return status;
+}

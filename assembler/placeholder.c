@@ -1,0 +1,497 @@
+/* Value placeholders {{ path }} in WordprocessingML parts: found over the
+ * visible text of each paragraph (docx_text), so a placeholder Word split
+ * over several runs is still one placeholder, and filled in the run where it
+ * starts so the value keeps that run's formatting. */
+#include "placeholder.h"
+
+#include "diag.h"
+#include "docx_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SHOWN_MAX 60
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int docx_valid_path(const char *path)
+{
+    const unsigned char *s = (const unsigned char *)path;
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '.' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static int is_structural(const char *inner)
+{
+    if (inner[0] == '#' || inner[0] == '/')
+        return 1;
+    if (strncmp(inner, "clauses", 7) != 0)
+        return 0;
+    return inner[7] == '\0' || inner[7] == ':' || is_space(inner[7]);
+}
+
+void docx_tags_free(docx_tag *tags, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(tags[i].path);
+    free(tags);
+}
+
+static int push_tag(docx_tag **tags, size_t *n, size_t *cap, docx_tag_kind kind, size_t start,
+                    size_t end, const char *inner, size_t inner_len)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        docx_tag *grown = realloc(*tags, c * sizeof *grown);
+        if (!grown)
+            return -1;
+        *tags = grown;
+        *cap = c;
+    }
+    char *path = strndup(inner, inner_len);
+    if (!path)
+        return -1;
+    docx_tag *t = &(*tags)[(*n)++];
+    t->kind = kind;
+    t->start = start;
+    t->end = end;
+    t->path = path;
+    return 0;
+}
+
+size_t docx_scan_tags(const char *text, docx_tag **out)
+{
+    docx_tag *tags = NULL;
+    size_t n = 0, cap = 0;
+    size_t len = strlen(text);
+    size_t i = 0;
+    *out = NULL;
+    while (i + 1 < len) {
+        const char *open = strstr(text + i, "{{");
+        if (!open)
+            break;
+        size_t s = (size_t)(open - text);
+        const char *close = strstr(open + 2, "}}");
+        const char *reopen = strstr(open + 2, "{{");
+        if (!close || (reopen && reopen < close)) {
+            /* No closing braces before the paragraph ends or another tag
+             * opens: this one is unclosed. */
+            size_t e = reopen ? (size_t)(reopen - text) : len;
+            if (push_tag(&tags, &n, &cap, DOCX_TAG_UNCLOSED, s, e, open + 2, e - s - 2) != 0)
+                goto oom;
+            i = e;
+            continue;
+        }
+        size_t e = (size_t)(close - text) + 2;
+        const char *a = open + 2, *b = close;
+        while (a < b && is_space(*a))
+            a++;
+        while (b > a && is_space(b[-1]))
+            b--;
+        size_t ilen = (size_t)(b - a);
+        char *inner = strndup(a, ilen);
+        if (!inner)
+            goto oom;
+        docx_tag_kind kind = is_structural(inner)     ? DOCX_TAG_STRUCTURAL
+                             : docx_valid_path(inner) ? DOCX_TAG_VALUE
+                                                      : DOCX_TAG_MALFORMED;
+        free(inner);
+        if (push_tag(&tags, &n, &cap, kind, s, e, a, ilen) != 0)
+            goto oom;
+        i = e;
+    }
+    *out = tags;
+    return n;
+oom:
+    docx_tags_free(tags, n);
+    return (size_t)-1;
+}
+
+/* ------------------------------------------------------------ editing */
+
+static void set_text(xmlNodePtr t, const char *s, size_t n)
+{
+    while (t->children) {
+        xmlNodePtr c = t->children;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+    if (n > 0) {
+        /* A text node holds raw text: libxml2 escapes it when saving, and
+         * nothing in it is read as markup or entity references. */
+        xmlNodePtr txt = xmlNewDocTextLen(t->doc, BAD_CAST s, (int)n);
+        if (txt)
+            xmlAddChild(t, txt);
+    }
+    xmlNodeSetSpacePreserve(t, 1);
+}
+
+static int run_is_empty(xmlNodePtr r)
+{
+    for (xmlNodePtr c = r->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !docx_is_w(c, "rPr"))
+            return 0;
+    return 1;
+}
+
+static void remove_node(xmlNodePtr n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* Inserts after `after` a new W element named local holding text (when
+ * text is not NULL). Returns the new node, or NULL. */
+static xmlNodePtr insert_after(xmlNodePtr after, const char *local, const char *text, size_t n)
+{
+    xmlNodePtr el = xmlNewDocNode(after->doc, after->ns, BAD_CAST local, NULL);
+    if (!el)
+        return NULL;
+    if (!xmlAddNextSibling(after, el)) {
+        xmlFreeNode(el);
+        return NULL;
+    }
+    if (text)
+        set_text(el, text, n);
+    return el;
+}
+
+/* Writes value into w:t node t between prefix and suffix. Line breaks become
+ * w:br, tabs w:tab, other control characters (not allowed in XML) are
+ * dropped. Returns 0, or -1 when out of memory. */
+static int write_value(xmlNodePtr t, const char *prefix, size_t plen, const char *value,
+                       const char *suffix, size_t slen)
+{
+    size_t vlen = strlen(value);
+    char *buf = malloc(plen + vlen + slen + 1);
+    if (!buf)
+        return -1;
+    memcpy(buf, prefix, plen);
+    size_t b = plen;
+    xmlNodePtr cur = t;
+    int first = 1;
+    for (size_t i = 0; i <= vlen; i++) {
+        unsigned char c = (unsigned char)value[i];
+        int end = i == vlen;
+        if (!end && c >= 0x20) {
+            buf[b++] = (char)c;
+            continue;
+        }
+        if (!end && c != '\n' && c != '\r' && c != '\t')
+            continue; /* other control characters are not allowed in XML */
+        if (end) {
+            memcpy(buf + b, suffix, slen);
+            b += slen;
+        }
+        if (first) {
+            set_text(t, buf, b);
+            first = 0;
+        } else if (b > 0 || end) {
+            if (!(cur = insert_after(cur, "t", buf, b))) {
+                free(buf);
+                return -1;
+            }
+        }
+        b = 0;
+        if (end)
+            break;
+        if (c == '\r' && value[i + 1] == '\n')
+            i++;
+        if (!(cur = insert_after(cur, c == '\t' ? "tab" : "br", NULL, 0))) {
+            free(buf);
+            return -1;
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+/* Replaces text[s, e) of the paragraph with value. */
+static int replace_span(docx_ptext *pt, size_t s, size_t e, const char *value)
+{
+    size_t first = pt->count;
+    for (size_t k = 0; k < pt->count; k++) {
+        const docx_piece *p = &pt->pieces[k];
+        if (p->is_text && p->start <= s && s < p->start + p->len) {
+            first = k;
+            break;
+        }
+    }
+    if (first == pt->count)
+        return -1;
+    /* Remove the tag's text from the pieces after the first. */
+    for (size_t k = first + 1; k < pt->count; k++) {
+        const docx_piece *p = &pt->pieces[k];
+        if (p->start >= e)
+            break;
+        if (p->len == 0)
+            continue;
+        xmlNodePtr run = p->run;
+        if (!p->is_text) {
+            remove_node(p->node);
+        } else {
+            xmlChar *c = xmlNodeGetContent(p->node);
+            const char *cs = c ? (const char *)c : "";
+            size_t clen = strlen(cs);
+            size_t cut = e - p->start < clen ? e - p->start : clen;
+            if (cut >= clen) {
+                remove_node(p->node);
+            } else {
+                set_text(p->node, cs + cut, clen - cut);
+            }
+            xmlFree(c);
+        }
+        if (run_is_empty(run))
+            remove_node(run);
+    }
+    const docx_piece *p = &pt->pieces[first];
+    xmlChar *c = xmlNodeGetContent(p->node);
+    const char *cs = c ? (const char *)c : "";
+    size_t clen = strlen(cs);
+    size_t ls = s - p->start;
+    size_t le = e - p->start;
+    if (ls > clen)
+        ls = clen;
+    const char *suffix = le < clen ? cs + le : "";
+    int rc = write_value(p->node, cs, ls, value, suffix, strlen(suffix));
+    xmlFree(c);
+    return rc;
+}
+
+static void shown(char *buf, size_t size, const char *text, const docx_tag *t)
+{
+    size_t n = t->end - t->start;
+    int cut = n > SHOWN_MAX;
+    if (cut)
+        n = SHOWN_MAX;
+    snprintf(buf, size, "%.*s%s", (int)n, text + t->start, cut ? "..." : "");
+    for (char *q = buf; *q; q++)
+        if (*q == '\n' || *q == '\t')
+            *q = ' ';
+}
+
+int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
+                     clasm_diags *diags, size_t *filled)
+{
+    int errors = 0;
+    size_t done = 0;
+    xmlNodePtr *paras = NULL;
+    size_t np = docx_paragraphs(doc, &paras);
+    for (size_t pi = 0; pi < np; pi++) {
+        int parno = (int)pi + 1;
+        docx_ptext pt;
+        if (docx_paragraph_pieces(paras[pi], &pt) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, parno,
+                      "out of memory while reading the paragraph");
+            errors++;
+            continue;
+        }
+        if (!strstr(pt.text, "{{")) {
+            docx_ptext_free(&pt);
+            continue;
+        }
+        docx_tag *tags = NULL;
+        size_t nt = docx_scan_tags(pt.text, &tags);
+        if (nt == (size_t)-1) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, parno,
+                      "out of memory while reading the paragraph");
+            errors++;
+            docx_ptext_free(&pt);
+            continue;
+        }
+        const char **vals = calloc(nt ? nt : 1, sizeof *vals);
+        for (size_t i = 0; i < nt && vals; i++) {
+            char what[SHOWN_MAX + 8];
+            shown(what, sizeof what, pt.text, &tags[i]);
+            switch (tags[i].kind) {
+            case DOCX_TAG_VALUE:
+                vals[i] = values && values->value ? values->value(values->ctx, tags[i].path) : NULL;
+                if (!vals[i]) {
+                    diag_part(diags, CLASM_SEV_ERROR, "unknown-value", file, part, parno,
+                              "the placeholder %s names '%s', which has no value", what,
+                              tags[i].path);
+                    errors++;
+                }
+                break;
+            case DOCX_TAG_STRUCTURAL:
+                diag_part(diags, CLASM_SEV_ERROR, "misplaced-structural-tag", file, part, parno,
+                          "the tag %s is an insertion point or a condition marker; it must "
+                          "stand alone in its own paragraph of the document body (conditions "
+                          "need a matching {{/if}})",
+                          what);
+                errors++;
+                break;
+            case DOCX_TAG_MALFORMED:
+                diag_part(diags, CLASM_SEV_ERROR, "malformed-tag", file, part, parno,
+                          "the tag %s is not a placeholder: write {{ name }} or "
+                          "{{ name.part }} with letters, digits, '_', '.' and '-', starting "
+                          "with a letter or '_'",
+                          what);
+                errors++;
+                break;
+            case DOCX_TAG_UNCLOSED:
+                diag_part(diags, CLASM_SEV_ERROR, "unclosed-tag", file, part, parno,
+                          "the tag %s has no closing '}}' in the same paragraph; a placeholder "
+                          "cannot cross paragraphs",
+                          what);
+                errors++;
+                break;
+            }
+        }
+        if (!vals) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, parno,
+                      "out of memory while filling the paragraph");
+            errors++;
+        } else {
+            /* From the last tag to the first, so that the offsets of the
+             * earlier ones stay valid and no value is scanned again. */
+            for (size_t i = nt; i-- > 0;) {
+                if (!vals[i])
+                    continue;
+                if (replace_span(&pt, tags[i].start, tags[i].end, vals[i]) != 0) {
+                    diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, parno,
+                              "could not fill the placeholder {{ %s }}", tags[i].path);
+                    errors++;
+                } else {
+                    done++;
+                }
+            }
+        }
+        free(vals);
+        docx_tags_free(tags, nt);
+        docx_ptext_free(&pt);
+    }
+    free(paras);
+    if (filled)
+        *filled = done;
+    return errors;
+}
+
+int docx_fill_part(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
+                   clasm_diags *diags)
+{
+    return docx_fill_part_n(doc, file, part, values, diags, NULL);
+}
+
+void docx_strings_free(char **strings, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(strings[i]);
+    free(strings);
+}
+
+size_t docx_list_placeholders(xmlDocPtr doc, char ***out)
+{
+    char **list = NULL;
+    size_t n = 0, cap = 0;
+    int failed = 0;
+    xmlNodePtr *paras = NULL;
+    size_t np = docx_paragraphs(doc, &paras);
+    *out = NULL;
+    for (size_t pi = 0; pi < np && !failed; pi++) {
+        char *text = docx_paragraph_text(paras[pi]);
+        if (!text) {
+            failed = 1;
+            break;
+        }
+        docx_tag *tags = NULL;
+        size_t nt = strstr(text, "{{") ? docx_scan_tags(text, &tags) : 0;
+        if (nt == (size_t)-1) {
+            failed = 1;
+            nt = 0;
+        }
+        for (size_t i = 0; i < nt && !failed; i++) {
+            if (tags[i].kind != DOCX_TAG_VALUE)
+                continue;
+            int seen = 0;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = strcmp(list[j], tags[i].path) == 0;
+            if (seen)
+                continue;
+            if (n == cap) {
+                size_t c = cap ? cap * 2 : 8;
+                char **grown = realloc(list, c * sizeof *grown);
+                if (!grown) {
+                    failed = 1;
+                    break;
+                }
+                list = grown;
+                cap = c;
+            }
+            if (!(list[n] = strdup(tags[i].path)))
+                failed = 1;
+            else
+                n++;
+        }
+        docx_tags_free(tags, nt);
+        free(text);
+    }
+    free(paras);
+    if (failed) {
+        docx_strings_free(list, n);
+        return (size_t)-1;
+    }
+    *out = list;
+    return n;
+}
+
+size_t docx_fill_parts(const pkg *p, const char **out, size_t max)
+{
+    static const char *const kinds[] = {"header", "footer", "footnotes", "endnotes"};
+    const char *main_part = pkg_main_part(p);
+    size_t n = 0;
+    if (!main_part || max == 0)
+        return 0;
+    out[n++] = main_part;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const char *found[64];
+        size_t nf = pkg_related(p, main_part, kinds[k], found, 64);
+        for (size_t i = 0; i < nf && n < max; i++) {
+            int seen = 0;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = strcmp(out[j], found[i]) == 0;
+            if (!seen)
+                out[n++] = found[i];
+        }
+    }
+    return n;
+}
+
+clasm_status docx_fill_package(pkg_edit *e, const char *file, const docx_values *values,
+                               clasm_diags *diags)
+{
+    const char *parts[256];
+    size_t np = docx_fill_parts(pkg_edit_base(e), parts, 256);
+    clasm_status status = CLASM_OK;
+    if (np == 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "no-main-part", file, NULL, 0,
+                  "the package has no main document part to fill");
+        return CLASM_E_INPUT;
+    }
+    for (size_t i = 0; i < np; i++) {
+        xmlDocPtr doc = pkg_edit_parse(e, parts[i], diags);
+        if (!doc) {
+            if (status == CLASM_OK)
+                status = CLASM_E_INPUT;
+            continue;
+        }
+        size_t filled = 0;
+        if (docx_fill_part_n(doc, file, parts[i], values, diags, &filled) > 0 && status == CLASM_OK)
+            status = CLASM_E_INPUT;
+        if (filled > 0 && pkg_edit_set_xml(e, parts[i], doc) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "io-error", file, parts[i], 0,
+                      "out of memory while storing the filled part %s", parts[i]);
+            status = CLASM_E_IO;
+        }
+        xmlFreeDoc(doc);
+    }
+    return status;
+}

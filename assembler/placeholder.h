@@ -1,0 +1,74 @@
+/* Value placeholders {{ path }} in WordprocessingML parts: found even when
+ * Word split them over several runs, and filled with plain text values. */
+#ifndef CLASM_PLACEHOLDER_H
+#define CLASM_PLACEHOLDER_H
+
+#include "clasm.h"
+#include "package.h"
+
+#include <libxml/tree.h>
+
+/* Where values come from: value(ctx, "customer.name") returns the text
+ * (owned by the callee, valid until the fill returns) or NULL when there is
+ * no value. */
+typedef struct {
+    void *ctx;
+    const char *(*value)(void *ctx, const char *path);
+} docx_values;
+
+/* One tag found in a paragraph's text. */
+typedef enum {
+    DOCX_TAG_VALUE = 0,      /* {{ path }} */
+    DOCX_TAG_STRUCTURAL = 1, /* {{#...}}, {{/...}}, {{ clauses }}, {{ clauses: a, b }} */
+    DOCX_TAG_MALFORMED = 2,  /* {{ }}, {{ a b }}, {{ 1x }} */
+    DOCX_TAG_UNCLOSED = 3    /* {{ with no }} later in the paragraph */
+} docx_tag_kind;
+
+typedef struct {
+    docx_tag_kind kind;
+    size_t start; /* byte offsets in the paragraph text: [start, end) */
+    size_t end;
+    char *path; /* VALUE: the path; others: the trimmed inner text */
+} docx_tag;
+
+/* Finds the tags of a paragraph's text (docx_paragraph_text). Single braces
+ * are not tags. Returns the count and a malloc'd array (free with
+ * docx_tags_free), or (size_t)-1 when out of memory. */
+size_t docx_scan_tags(const char *text, docx_tag **out);
+void docx_tags_free(docx_tag *tags, size_t count);
+
+/* 1 when path is a valid placeholder path: [A-Za-z_][A-Za-z0-9_.-]*. */
+int docx_valid_path(const char *path);
+
+/* Fills every value placeholder of doc (one part) from values. Errors, all
+ * of the part, each naming file, part and paragraph and quoting the tag:
+ * unknown-value, unclosed-tag, malformed-tag, misplaced-structural-tag.
+ * Placeholders with a value are filled even when others have errors.
+ * Returns the number of errors added. */
+int docx_fill_part(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
+                   clasm_diags *diags);
+/* The same, also telling how many placeholders were replaced (filled may be
+ * NULL). */
+int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
+                     clasm_diags *diags, size_t *filled);
+
+/* The distinct value paths of doc in order of first appearance (structural
+ * and malformed tags are not listed). Returns the count and a malloc'd array
+ * of malloc'd strings (free with docx_strings_free); (size_t)-1 when out of
+ * memory. */
+size_t docx_list_placeholders(xmlDocPtr doc, char ***out);
+void docx_strings_free(char **strings, size_t count);
+
+/* The parts a draft fills: the main part, then every header, footer,
+ * footnotes and endnotes part related to it, in relationship order, without
+ * repeats. Returns the count stored in out (at most max). */
+size_t docx_fill_parts(const pkg *p, const char **out, size_t max);
+
+/* Fills the placeholders of every part docx_fill_parts names, storing a
+ * part back into e only when something in it changed. CLASM_E_INPUT when
+ * any placeholder problem was found (all listed), CLASM_E_IO when a part
+ * could not be stored. */
+clasm_status docx_fill_package(pkg_edit *e, const char *file, const docx_values *values,
+                               clasm_diags *diags);
+
+#endif
