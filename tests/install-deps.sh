@@ -3,7 +3,8 @@
 # already there. Runs apt-get as root, or through sudo.
 set -eu
 PKGS="gcc clang make pkg-config libxml2-dev libxml2-utils libzip-dev libyaml-dev libjansson-dev
-libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 unzip"
+libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
+python3-jsonschema unzip"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
