@@ -870,7 +870,9 @@ static const pkg_change *change_for_base(const pkg_edit *e, size_t index)
     return NULL;
 }
 
-static int add_entry(zip_t *out, const char *name, zip_source_t *src, int deflate,
+/* Adds src as name, stored with method (the entry's own method for a raw
+ * copy, ZIP_CM_DEFLATE for a new part) and the fixed timestamp. */
+static int add_entry(zip_t *out, const char *name, zip_source_t *src, zip_int32_t method,
                      const char **failed)
 {
     if (!src) {
@@ -883,7 +885,7 @@ static int add_entry(zip_t *out, const char *name, zip_source_t *src, int deflat
         *failed = name;
         return -1;
     }
-    if ((deflate && zip_set_file_compression(out, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) != 0) ||
+    if (zip_set_file_compression(out, (zip_uint64_t)idx, method, 0) != 0 ||
         zip_file_set_dostime(out, (zip_uint64_t)idx, FIXED_DOS_TIME, FIXED_DOS_DATE, 0) != 0) {
         *failed = name;
         return -1;
@@ -920,17 +922,21 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
             continue;
         }
         zip_source_t *src;
-        int deflate = c != NULL;
+        zip_int32_t method = ZIP_CM_DEFLATE;
         if (c) {
             src = zip_source_buffer(out, c->data, c->len, 0);
         } else {
-            zip_int64_t bi = zip_name_locate(base, be->name, ZIP_FL_ENC_RAW);
-            if (bi < 0)
-                bi = (zip_int64_t)i;
-            /* Compressed data copied as it is: no recompression. */
-            src = zip_source_zip(out, base, (zip_uint64_t)bi, ZIP_FL_COMPRESSED, 0, -1);
+            /* The compressed data is copied as it is, with its method: no
+             * recompression. Entry i of the base archive is entry i here. */
+            zip_stat_t bst;
+            zip_stat_init(&bst);
+            if (zip_stat_index(base, i, 0, &bst) != 0 || strcmp(bst.name, be->name) != 0)
+                goto fail_entry;
+            method =
+                (bst.valid & ZIP_STAT_COMP_METHOD) ? (zip_int32_t)bst.comp_method : ZIP_CM_DEFLATE;
+            src = zip_source_zip(out, base, i, ZIP_FL_COMPRESSED, 0, -1);
         }
-        if (add_entry(out, be->name, src, deflate, failed) != 0)
+        if (add_entry(out, be->name, src, method, failed) != 0)
             goto fail_entry;
         continue;
     fail_entry:
@@ -941,7 +947,8 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
         const pkg_change *c = &e->changes[i];
         if (c->base >= 0)
             continue;
-        if (add_entry(out, c->name, zip_source_buffer(out, c->data, c->len, 0), 1, failed) != 0)
+        if (add_entry(out, c->name, zip_source_buffer(out, c->data, c->len, 0), ZIP_CM_DEFLATE,
+                      failed) != 0)
             goto done;
     }
     if (zip_close(out) != 0) {

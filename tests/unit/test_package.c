@@ -1,0 +1,693 @@
+/* The DOCX package: every refusal with its id, relationships, and writes that
+ * are atomic, reproducible, never onto the template, and copy unchanged
+ * entries as they were. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "docx_fixture.h"
+#include "package.h"
+
+#define DOC_RELS_PATH "word/_rels/document.xml.rels"
+
+static char *body_doc(void)
+{
+    return fx_document_xml("<w:p><w:r><w:t>Hello</w:t></w:r></w:p>");
+}
+
+/* Opens the entries as a package; returns the status, diagnostics in d. */
+static clasm_status open_entries(const fx_entry *e, size_t n, pkg **p, clasm_diags *d)
+{
+    size_t len = 0;
+    unsigned char *z = fx_zip(e, n, &len);
+    assert_non_null(z);
+    clasm_status st = pkg_open_buffer(z, len, "t.docx", p, d);
+    free(z);
+    return st;
+}
+
+static size_t count_id(const clasm_diags *d, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        if (strcmp(d->items[i].id, id) == 0)
+            n++;
+    return n;
+}
+
+static const clasm_diag *first_id(const clasm_diags *d, const char *id)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strcmp(d->items[i].id, id) == 0)
+            return &d->items[i];
+    return NULL;
+}
+
+/* Expects the entries to be refused with exactly `count` diagnostics of id. */
+static void expect_refused(const fx_entry *e, size_t n, const char *id, size_t count)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = (pkg *)1;
+    clasm_status st = open_entries(e, n, &p, &d);
+    if (count_id(&d, id) != count)
+        clasm_diags_print(stderr, &d);
+    assert_int_equal(st, CLASM_E_INPUT);
+    assert_null(p);
+    assert_int_equal(count_id(&d, id), count);
+    assert_string_equal(d.items[0].file, "t.docx");
+    clasm_diags_free(&d);
+}
+
+static void test_not_a_zip(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    const char text[] = "This is a plain text file, not a Word document at all.";
+    assert_int_equal(pkg_open_buffer(text, sizeof text, "notes.docx", &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "not-a-zip");
+    assert_non_null(strstr(d.items[0].message, "notes.docx is not a DOCX file"));
+    clasm_diags_free(&d);
+    assert_int_equal(pkg_open_buffer("", 0, "empty.docx", &p, &d), CLASM_E_INPUT);
+    assert_string_equal(d.items[0].id, "not-a-zip");
+    clasm_diags_free(&d);
+    /* A missing file is an input error naming it. */
+    assert_int_equal(pkg_open("/nonexistent/clasm/t.docx", &p, &d), CLASM_E_INPUT);
+    assert_string_equal(d.items[0].id, "io-error");
+    assert_non_null(strstr(d.items[0].message, "/nonexistent/clasm/t.docx"));
+    clasm_diags_free(&d);
+}
+
+static void test_no_main_part(void **state)
+{
+    (void)state;
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"docProps/app.xml", "<Properties/>", 0, FX_DEFLATE}};
+    expect_refused(e, 2, "no-main-part", 1);
+    /* A relationship to a part that is not there, and no fallback. */
+    fx_entry e2[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                     {"_rels/.rels", FX_ROOT_RELS, 0, FX_DEFLATE}};
+    expect_refused(e2, 2, "no-main-part", 1);
+}
+
+static void test_main_part_through_rels(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    const char *rels =
+        FX_XML_DECL "<Relationships "
+                    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
+                    "officeDocument/2006/relationships/officeDocument\" "
+                    "Target=\"/word/document2.xml\"/></Relationships>";
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"_rels/.rels", rels, 0, FX_DEFLATE},
+                    {"word/document2.xml", doc, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 3, &p, &d), CLASM_OK);
+    assert_string_equal(pkg_main_part(p), "word/document2.xml");
+    assert_int_equal(pkg_entry_count(p), 3);
+    assert_string_equal(pkg_entry_name(p, 1), "_rels/.rels");
+    assert_null(pkg_entry_name(p, 3));
+    assert_true(pkg_has(p, "word/document2.xml"));
+    assert_true(pkg_has(p, "WORD/Document2.xml")); /* part names ignore case */
+    assert_false(pkg_has(p, "word/document.xml"));
+    size_t len = 0;
+    const unsigned char *b = pkg_bytes(p, "word/document2.xml", &len);
+    assert_int_equal(len, strlen(doc));
+    assert_memory_equal(b, doc, len);
+    assert_null(pkg_bytes(p, "word/none.xml", &len));
+    assert_string_equal(pkg_name(p), "t.docx");
+    pkg_free(p);
+    free(doc);
+    clasm_diags_free(&d);
+}
+
+static void test_unsafe_names_all_reported(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"word/document.xml", doc, 0, FX_DEFLATE},
+                    {"../evil.xml", "<a/>", 0, FX_DEFLATE},
+                    {"/etc/abs.xml", "<a/>", 0, FX_DEFLATE},
+                    {"word\\back.xml", "<a/>", 0, FX_DEFLATE},
+                    {"word/../../up.xml", "<a/>", 0, FX_DEFLATE},
+                    {"WORD/Document.xml", doc, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 7, &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    assert_int_equal(count_id(&d, "unsafe-entry-name"), 5);
+    assert_string_equal(d.items[0].part, "../evil.xml");
+    assert_non_null(strstr(d.items[0].message, "'../evil.xml'"));
+    assert_non_null(strstr(d.items[1].message, "absolute"));
+    assert_non_null(strstr(d.items[2].message, "backslash"));
+    assert_non_null(strstr(d.items[4].message, "more than once"));
+    clasm_diags_free(&d);
+    free(doc);
+}
+
+/* Two entries with the very same name (libzip will not write that, so the
+ * name of the second is patched in the bytes). */
+static void test_exact_duplicate_entry(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    fx_entry e[] = {{"word/document.xml", doc, 0, FX_DEFLATE},
+                    {"word/documenX.xml", doc, 0, FX_DEFLATE}};
+    size_t len = 0;
+    unsigned char *z = fx_zip(e, 2, &len);
+    assert_non_null(z);
+    int patched = 0;
+    for (size_t i = 0; i + 17 <= len; i++)
+        if (memcmp(z + i, "word/documenX.xml", 17) == 0) {
+            z[i + 12] = 't';
+            patched++;
+        }
+    assert_int_equal(patched, 2); /* local header and central directory */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(pkg_open_buffer(z, len, "t.docx", &p, &d), CLASM_E_INPUT);
+    assert_int_equal(count_id(&d, "unsafe-entry-name"), 1);
+    assert_non_null(strstr(d.items[0].message, "more than once"));
+    clasm_diags_free(&d);
+    free(z);
+    free(doc);
+}
+
+static void test_too_many_entries(void **state)
+{
+    (void)state;
+    size_t n = PKG_MAX_ENTRIES + 1;
+    fx_entry *e = calloc(n, sizeof *e);
+    char(*names)[32] = calloc(n, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "word/media/f%zu.txt", i);
+        e[i].name = names[i];
+        e[i].data = "x";
+        e[i].method = FX_STORE;
+    }
+    expect_refused(e, n, "package-too-large", 1);
+    free(names);
+    free(e);
+}
+
+static void test_zip_bomb_and_large_part(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    size_t big = 4u * 1024u * 1024u;
+    char *zeros = calloc(1, big);
+    fx_entry e[] = {{"word/document.xml", doc, 0, FX_DEFLATE},
+                    {"word/media/zeros.bin", zeros, big, FX_DEFLATE}};
+    expect_refused(e, 2, "zip-bomb", 1);
+    size_t huge = PKG_MAX_PART_BYTES + 1;
+    char *more = calloc(1, huge);
+    fx_entry e2[] = {{"word/document.xml", doc, 0, FX_DEFLATE},
+                     {"word/media/huge.bin", more, huge, FX_STORE}};
+    expect_refused(e2, 2, "package-too-large", 1);
+    free(more);
+    free(zeros);
+    free(doc);
+}
+
+static void test_dtd_and_entities_refused(void **state)
+{
+    (void)state;
+    const char *internal =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE w:document [<!ENTITY a \"aaaaaaaaaa\">"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
+        "<w:document xmlns:w=\"" FX_W_NS "\"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p>"
+        "</w:body></w:document>";
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"word/document.xml", internal, 0, FX_DEFLATE}};
+    expect_refused(e, 2, "xml-dtd-refused", 1);
+    const char *external = "<?xml version=\"1.0\"?>\n<!DOCTYPE w:document SYSTEM "
+                           "\"http://example.invalid/evil.dtd\">\n"
+                           "<w:document xmlns:w=\"" FX_W_NS "\"><w:body/></w:document>";
+    char *doc = body_doc();
+    fx_entry e2[] = {{"word/document.xml", doc, 0, FX_DEFLATE},
+                     {"word/styles.xml", external, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e2, 2, &p, &d), CLASM_E_INPUT);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "xml-dtd-refused");
+    assert_string_equal(d.items[0].part, "word/styles.xml");
+    assert_non_null(strstr(d.items[0].message, "word/styles.xml"));
+    clasm_diags_free(&d);
+    free(doc);
+}
+
+static void test_malformed_xml_with_line(void **state)
+{
+    (void)state;
+    const char *bad = "<?xml version=\"1.0\"?>\n<w:document xmlns:w=\"" FX_W_NS "\">\n<w:body>\n"
+                      "<w:p></w:r>\n</w:body></w:document>";
+    const char *bad2 = "<a><b></a>";
+    fx_entry e[] = {{"word/document.xml", bad, 0, FX_DEFLATE},
+                    {"word/settings.xml", bad2, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 2, &p, &d), CLASM_E_INPUT);
+    const clasm_diag *g = first_id(&d, "xml-malformed");
+    assert_non_null(g);
+    assert_string_equal(g->part, "word/document.xml");
+    assert_non_null(strstr(g->message, "at line 4"));
+    /* Both parts are reported. */
+    int settings = 0;
+    for (size_t i = 0; i < d.count; i++)
+        settings |= strcmp(d.items[i].part, "word/settings.xml") == 0;
+    assert_true(settings);
+    clasm_diags_free(&d);
+}
+
+static void test_strict_ooxml_refused(void **state)
+{
+    (void)state;
+    const char *strict = FX_XML_DECL "<w:document "
+                                     "xmlns:w=\"http://purl.oclc.org/ooxml/wordprocessingml/main\">"
+                                     "<w:body><w:p/></w:body></w:document>";
+    const char *rels = FX_XML_DECL
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" "
+        "Type=\"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument\" "
+        "Target=\"word/document.xml\"/></Relationships>";
+    fx_entry e[] = {{"_rels/.rels", rels, 0, FX_DEFLATE},
+                    {"word/document.xml", strict, 0, FX_DEFLATE}};
+    expect_refused(e, 2, "strict-ooxml-unsupported", 1);
+    /* Without the relationship, the namespace alone tells. */
+    fx_entry e2[] = {{"word/document.xml", strict, 0, FX_DEFLATE}};
+    expect_refused(e2, 1, "strict-ooxml-unsupported", 1);
+}
+
+static void test_bom_and_cdata_accepted(void **state)
+{
+    (void)state;
+    const char *doc = "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                      "<w:document xmlns:w=\"" FX_W_NS "\"><w:body><w:p><w:r><w:t><![CDATA[a<b]]>"
+                      "</w:t></w:r></w:p></w:body></w:document>";
+    fx_entry e[] = {{"word/document.xml", doc, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 1, &p, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    pkg_free(p);
+}
+
+static void test_encrypted_entry_refused(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    fx_entry e[] = {{"word/document.xml", doc, 0, FX_DEFLATE}};
+    size_t len = 0;
+    unsigned char *z = fx_zip(e, 1, &len);
+    /* Re-create with the entry encrypted. */
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &err);
+    zip_source_keep(mem);
+    zip_t *za = zip_open_from_source(mem, ZIP_TRUNCATE, &err);
+    zip_int64_t idx =
+        zip_file_add(za, "word/document.xml", zip_source_buffer(za, doc, strlen(doc), 0), 0);
+    if (zip_file_set_encryption(za, (zip_uint64_t)idx, ZIP_EM_AES_256, "secret") != 0) {
+        zip_discard(za);
+        zip_source_free(mem);
+        free(z);
+        free(doc);
+        skip();
+    }
+    assert_int_equal(zip_close(za), 0);
+    zip_stat_t st;
+    zip_source_stat(mem, &st);
+    unsigned char *enc = malloc(st.size);
+    zip_source_open(mem);
+    assert_int_equal(zip_source_read(mem, enc, st.size), (zip_int64_t)st.size);
+    zip_source_close(mem);
+    zip_source_free(mem);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(pkg_open_buffer(enc, st.size, "t.docx", &p, &d), CLASM_E_INPUT);
+    assert_int_equal(count_id(&d, "encrypted-entry"), 1);
+    clasm_diags_free(&d);
+    free(enc);
+    free(z);
+    free(doc);
+}
+
+static void test_related_parts(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    const char *rels =
+        FX_XML_DECL "<Relationships "
+                    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
+                    "officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>"
+                    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/"
+                    "officeDocument/2006/relationships/hyperlink\" Target=\"http://x.org/\" "
+                    "TargetMode=\"External\"/>"
+                    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/"
+                    "officeDocument/2006/relationships/header\" Target=\"/word/header1.xml\"/>"
+                    "<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/"
+                    "officeDocument/2006/relationships/footer\" Target=\"../word/./footer1.xml\"/>"
+                    "<Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/"
+                    "officeDocument/2006/relationships/header\" Target=\"missing.xml\"/>"
+                    "<Relationship Id=\"rId6\" Type=\"http://example.org/myheader\" "
+                    "Target=\"header1.xml\"/>"
+                    "</Relationships>";
+    const char *hdr = FX_XML_DECL "<w:hdr xmlns:w=\"" FX_W_NS "\"><w:p/></w:hdr>";
+    const char *ftr = FX_XML_DECL "<w:ftr xmlns:w=\"" FX_W_NS "\"><w:p/></w:ftr>";
+    fx_entry e[] = {
+        {"_rels/.rels", FX_ROOT_RELS, 0, FX_DEFLATE}, {"word/document.xml", doc, 0, FX_DEFLATE},
+        {DOC_RELS_PATH, rels, 0, FX_DEFLATE},         {"word/header1.xml", hdr, 0, FX_DEFLATE},
+        {"word/header2.xml", hdr, 0, FX_DEFLATE},     {"word/footer1.xml", ftr, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 6, &p, &d), CLASM_OK);
+    const char *out[8];
+    assert_int_equal(pkg_related(p, "word/document.xml", "header", out, 8), 2);
+    assert_string_equal(out[0], "word/header2.xml");
+    assert_string_equal(out[1], "word/header1.xml");
+    assert_int_equal(pkg_related(p, "word/document.xml", "header", out, 1), 1);
+    assert_int_equal(pkg_related(p, "word/document.xml", "footer", out, 8), 1);
+    assert_string_equal(out[0], "word/footer1.xml");
+    assert_int_equal(pkg_related(p, "word/document.xml", "hyperlink", out, 8), 0);
+    assert_int_equal(pkg_related(p, "word/header1.xml", "header", out, 8), 0);
+    assert_int_equal(pkg_related(p, "", "officeDocument", out, 8), 1);
+    assert_string_equal(out[0], "word/document.xml");
+    pkg_free(p);
+    clasm_diags_free(&d);
+    free(doc);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+typedef struct {
+    char dir[64];
+} tmpdir;
+
+static void make_dir(tmpdir *t)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/clasm-pkg-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+}
+
+static int dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void remove_dir(tmpdir *t)
+{
+    DIR *d = opendir(t->dir);
+    struct dirent *de;
+    char path[512];
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", t->dir, de->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(t->dir);
+}
+
+/* A template on disk: content types, rels, document, a stored image and a
+ * styles part deflated at level 1 (so a recompression would show). */
+static pkg *template_on_disk(tmpdir *t, char *path, size_t size, clasm_diags *d)
+{
+    char *doc = body_doc();
+    static char image[3000];
+    for (size_t i = 0; i < sizeof image; i++)
+        image[i] = (char)(i * 7 + i / 13);
+    static char styles[8000];
+    size_t o = (size_t)snprintf(styles, sizeof styles, "%s<w:styles xmlns:w=\"%s\">", FX_XML_DECL,
+                                FX_W_NS);
+    for (int i = 0; o < sizeof styles - 200; i++)
+        o += (size_t)snprintf(styles + o, sizeof styles - o,
+                              "<w:style w:styleId=\"S%d\"><w:name w:val=\"Style %d\"/></w:style>",
+                              i, i * 31);
+    snprintf(styles + o, sizeof styles - o, "</w:styles>");
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"_rels/.rels", FX_ROOT_RELS, 0, FX_DEFLATE},
+                    {"word/document.xml", doc, 0, FX_DEFLATE},
+                    {"word/media/image1.bin", image, sizeof image, FX_STORE},
+                    {"word/styles.xml", styles, 0, FX_DEFLATE}};
+    size_t len = 0;
+    unsigned char *z = fx_zip(e, 5, &len);
+    assert_non_null(z);
+    snprintf(path, size, "%s/template.docx", t->dir);
+    assert_int_equal(fx_write_file(path, z, len), 0);
+    free(z);
+    free(doc);
+    pkg *p = NULL;
+    assert_int_equal(pkg_open(path, &p, d), CLASM_OK);
+    return p;
+}
+
+static void test_write_reproducible_and_ordered(void **state)
+{
+    (void)state;
+    tmpdir t;
+    make_dir(&t);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    char tpl[128], out1[128], out2[128];
+    pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
+    pkg_edit *e = pkg_edit_new(p);
+    assert_ptr_equal(pkg_edit_base(e), p);
+    xmlDocPtr doc = pkg_edit_parse(e, "word/document.xml", &d);
+    assert_non_null(doc);
+    xmlNodePtr t_node = xmlDocGetRootElement(doc)->children->children->children->children;
+    xmlNodeSetContent(t_node, BAD_CAST "Changed");
+    assert_int_equal(pkg_edit_set_xml(e, "word/document.xml", doc), 0);
+    xmlFreeDoc(doc);
+    assert_int_equal(pkg_edit_set_bytes(e, "customXml/clasm.json", "{\"a\":1}", 7), 0);
+    assert_int_equal(pkg_edit_set_bytes(e, "customXml/b.xml", "<b/>", 4), 0);
+    assert_int_equal(pkg_edit_set_bytes(e, "customXml/b.xml", "<b>2</b>", 8), 0); /* replaced */
+    assert_int_not_equal(pkg_edit_set_bytes(e, "../x.xml", "<b/>", 4), 0);
+    assert_true(pkg_edit_has(e, "customXml/b.xml"));
+    assert_true(pkg_edit_has(e, "word/styles.xml"));
+    assert_false(pkg_edit_has(e, "word/none.xml"));
+    snprintf(out1, sizeof out1, "%s/out1.docx", t.dir);
+    snprintf(out2, sizeof out2, "%s/out2.docx", t.dir);
+    assert_int_equal(pkg_edit_write(e, out1, &d), CLASM_OK);
+    assert_int_equal(pkg_edit_write(e, out2, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_int_equal(dir_entries(t.dir), 3); /* no temporary file left */
+    size_t l1 = 0, l2 = 0, lt = 0;
+    unsigned char *b1 = fx_read_file(out1, &l1);
+    unsigned char *b2 = fx_read_file(out2, &l2);
+    unsigned char *bt = fx_read_file(tpl, &lt);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(b1, b2, l1);
+    /* Entry order: base order, then the added ones in the order added. */
+    pkg *o = NULL;
+    assert_int_equal(pkg_open(out1, &o, &d), CLASM_OK);
+    const char *want[] = {"[Content_Types].xml",   "_rels/.rels",     "word/document.xml",
+                          "word/media/image1.bin", "word/styles.xml", "customXml/clasm.json",
+                          "customXml/b.xml"};
+    assert_int_equal(pkg_entry_count(o), 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_string_equal(pkg_entry_name(o, i), want[i]);
+    size_t len = 0;
+    const char *x = (const char *)pkg_bytes(o, "word/document.xml", &len);
+    assert_non_null(strstr(x, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"));
+    assert_non_null(strstr(x, "Changed"));
+    x = (const char *)pkg_bytes(o, "customXml/b.xml", &len);
+    assert_int_equal(len, 8);
+    pkg_free(o);
+    /* Unchanged entries: the same compressed bytes and method; fixed times. */
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_t *zin = zip_open_from_source(zip_source_buffer_create(bt, lt, 0, &err), ZIP_RDONLY, &err);
+    zip_t *zout = zip_open_from_source(zip_source_buffer_create(b1, l1, 0, &err), ZIP_RDONLY, &err);
+    assert_non_null(zin);
+    assert_non_null(zout);
+    const char *same[] = {"word/media/image1.bin", "word/styles.xml", "_rels/.rels"};
+    for (size_t i = 0; i < 3; i++) {
+        zip_stat_t si, so;
+        assert_int_equal(zip_stat(zin, same[i], 0, &si), 0);
+        assert_int_equal(zip_stat(zout, same[i], 0, &so), 0);
+        assert_int_equal(si.comp_method, so.comp_method);
+        assert_int_equal(si.comp_size, so.comp_size);
+        assert_int_equal(si.crc, so.crc);
+        unsigned char *ci = malloc(si.comp_size), *co = malloc(so.comp_size);
+        zip_file_t *fi = zip_fopen(zin, same[i], ZIP_FL_COMPRESSED);
+        zip_file_t *fo = zip_fopen(zout, same[i], ZIP_FL_COMPRESSED);
+        assert_int_equal(zip_fread(fi, ci, si.comp_size), (zip_int64_t)si.comp_size);
+        assert_int_equal(zip_fread(fo, co, so.comp_size), (zip_int64_t)so.comp_size);
+        assert_memory_equal(ci, co, si.comp_size);
+        zip_fclose(fi);
+        zip_fclose(fo);
+        free(ci);
+        free(co);
+    }
+    for (zip_uint64_t i = 0; i < 7; i++) {
+        zip_stat_t so;
+        zip_stat_index(zout, i, 0, &so);
+        struct tm tm;
+        localtime_r(&so.mtime, &tm);
+        assert_int_equal(tm.tm_year, 80);
+        assert_int_equal(tm.tm_mon, 0);
+        assert_int_equal(tm.tm_mday, 1);
+    }
+    zip_discard(zin);
+    zip_discard(zout);
+    zip_error_fini(&err);
+    free(b1);
+    free(b2);
+    free(bt);
+    pkg_edit_free(e);
+    pkg_free(p);
+    clasm_diags_free(&d);
+    remove_dir(&t);
+}
+
+static void test_write_refuses_template(void **state)
+{
+    (void)state;
+    tmpdir t;
+    make_dir(&t);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    char tpl[128], alias[160], hard[160];
+    pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
+    size_t before_len = 0;
+    unsigned char *before = fx_read_file(tpl, &before_len);
+    pkg_edit *e = pkg_edit_new(p);
+    assert_int_equal(pkg_edit_set_bytes(e, "word/document.xml", "<x/>", 4), 0);
+    assert_int_equal(pkg_edit_write(e, tpl, &d), CLASM_E_INPUT);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "output-is-template");
+    assert_non_null(strstr(d.items[0].message, tpl));
+    /* The same file by another name, and through a hard link. */
+    snprintf(alias, sizeof alias, "%s/../%s/template.docx", t.dir, strrchr(t.dir, '/') + 1);
+    assert_int_equal(pkg_edit_write(e, alias, &d), CLASM_E_INPUT);
+    snprintf(hard, sizeof hard, "%s/hardlink.docx", t.dir);
+    assert_int_equal(link(tpl, hard), 0);
+    assert_int_equal(pkg_edit_write(e, hard, &d), CLASM_E_INPUT);
+    assert_int_equal(count_id(&d, "output-is-template"), 3);
+    size_t after_len = 0;
+    unsigned char *after = fx_read_file(tpl, &after_len);
+    assert_int_equal(before_len, after_len);
+    assert_memory_equal(before, after, after_len);
+    assert_int_equal(dir_entries(t.dir), 2); /* template and its link, nothing else */
+    free(before);
+    free(after);
+    pkg_edit_free(e);
+    pkg_free(p);
+    clasm_diags_free(&d);
+    remove_dir(&t);
+}
+
+static void test_write_errors_leave_nothing(void **state)
+{
+    (void)state;
+    tmpdir t;
+    make_dir(&t);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    char tpl[128], out[192];
+    pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
+    pkg_edit *e = pkg_edit_new(p);
+    snprintf(out, sizeof out, "%s/no-such-folder/draft.docx", t.dir);
+    assert_int_equal(pkg_edit_write(e, out, &d), CLASM_E_IO);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "output-folder-missing");
+    assert_non_null(strstr(d.items[0].message, "no-such-folder"));
+    /* An output that is a folder. */
+    snprintf(out, sizeof out, "%s/sub", t.dir);
+    assert_int_equal(mkdir(out, 0755), 0);
+    assert_int_equal(pkg_edit_write(e, out, &d), CLASM_E_IO);
+    assert_int_equal(d.count, 2);
+    assert_string_equal(d.items[1].id, "io-error");
+    assert_int_equal(dir_entries(out), 0);
+    rmdir(out);
+    assert_int_equal(dir_entries(t.dir), 1); /* only the template */
+    /* An edit naming an absent part cannot be parsed. */
+    assert_null(pkg_edit_parse(e, "word/none.xml", &d));
+    assert_string_equal(d.items[2].id, "missing-part");
+    pkg_edit_free(e);
+    pkg_free(p);
+    clasm_diags_free(&d);
+    remove_dir(&t);
+}
+
+static void test_parse_xml_bytes_direct(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    const char *ok = "<a><b>x</b></a>";
+    xmlDocPtr doc =
+        pkg_parse_xml_bytes((const unsigned char *)ok, strlen(ok), "f.docx", "p.xml", &d);
+    assert_non_null(doc);
+    xmlFreeDoc(doc);
+    const char *ent = "<!DOCTYPE a [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><a>&e;</a>";
+    assert_null(
+        pkg_parse_xml_bytes((const unsigned char *)ent, strlen(ent), "f.docx", "p.xml", &d));
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "xml-dtd-refused");
+    const char *bad = "<a>\n<b>\n</a>";
+    assert_null(
+        pkg_parse_xml_bytes((const unsigned char *)bad, strlen(bad), "f.docx", "p.xml", &d));
+    assert_string_equal(d.items[1].id, "xml-malformed");
+    assert_non_null(strstr(d.items[1].message, "line 3"));
+    assert_string_equal(d.items[1].file, "f.docx");
+    assert_string_equal(d.items[1].part, "p.xml");
+    clasm_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_a_zip),
+        cmocka_unit_test(test_no_main_part),
+        cmocka_unit_test(test_main_part_through_rels),
+        cmocka_unit_test(test_unsafe_names_all_reported),
+        cmocka_unit_test(test_exact_duplicate_entry),
+        cmocka_unit_test(test_too_many_entries),
+        cmocka_unit_test(test_zip_bomb_and_large_part),
+        cmocka_unit_test(test_dtd_and_entities_refused),
+        cmocka_unit_test(test_malformed_xml_with_line),
+        cmocka_unit_test(test_strict_ooxml_refused),
+        cmocka_unit_test(test_bom_and_cdata_accepted),
+        cmocka_unit_test(test_encrypted_entry_refused),
+        cmocka_unit_test(test_related_parts),
+        cmocka_unit_test(test_write_reproducible_and_ordered),
+        cmocka_unit_test(test_write_refuses_template),
+        cmocka_unit_test(test_write_errors_leave_nothing),
+        cmocka_unit_test(test_parse_xml_bytes_direct),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
