@@ -101,6 +101,22 @@ static char *single_brace_tokens(xmlDocPtr doc)
     return out;
 }
 
+/* With CLASM_CORPUS_KEEP=DIR, outputs are kept there (as NAME.out.docx and
+ * NAME.filled.docx) for tests/fixtures/docx/validate-corpus.sh; otherwise
+ * removed. */
+static void keep_output(const char *out, const char *base, const char *tag)
+{
+    const char *keep = getenv("CLASM_CORPUS_KEEP");
+    if (keep && *keep) {
+        char dest[1024];
+        snprintf(dest, sizeof dest, "%s/%.*s%s.docx", keep, (int)(strlen(base) - 5), base,
+                 tag[0] ? tag : ".out");
+        assert_int_equal(rename(out, dest), 0);
+    } else {
+        unlink(out);
+    }
+}
+
 static void check_one(const char *path, const char *outdir, int *opened, int *refused)
 {
     clasm_diags d;
@@ -219,7 +235,7 @@ static void check_one(const char *path, const char *outdir, int *opened, int *re
         assert_true(found);
     }
     pkg_free(o);
-    unlink(out);
+    keep_output(out, base, "");
     if (!tag_refused)
         (*opened)++;
     free(a);
@@ -321,7 +337,7 @@ static char **expected_texts(xmlDocPtr doc, size_t *count)
     return out;
 }
 
-static void check_split(const char *path, int *filled_files, int *tag_refused)
+static void check_split(const char *path, const char *outdir, int *filled_files, int *tag_refused)
 {
     clasm_diags d;
     clasm_diags_init(&d);
@@ -356,6 +372,14 @@ static void check_split(const char *path, int *filled_files, int *tag_refused)
         (*tag_refused)++;
     } else if (a->used > 0) {
         (*filled_files)++;
+        /* The filled package is written and reopens with every part sound. */
+        char out[1024];
+        snprintf(out, sizeof out, "%s/filled.docx", outdir);
+        assert_int_equal(pkg_edit_write(e, out, &d), CLASM_OK);
+        pkg *o = NULL;
+        assert_int_equal(pkg_open(out, &o, &d), CLASM_OK);
+        pkg_free(o);
+        keep_output(out, strrchr(path, '/') + 1, ".filled");
     }
     /* Whatever was refused, every value tag was filled in place. */
     for (size_t i = 0; i < nparts; i++) {
@@ -398,11 +422,14 @@ static void test_corpus_split_tags_as_ours(void **state)
     collect(corpus, &list);
     qsort(list.items, list.count, sizeof *list.items, cmp_str);
     int filled = 0, refused = 0;
+    char outdir[] = "/tmp/clasm-corpus-XXXXXX";
+    assert_non_null(mkdtemp(outdir));
     for (size_t i = 0; i < list.count; i++) {
-        check_split(list.items[i], &filled, &refused);
+        check_split(list.items[i], outdir, &filled, &refused);
         free(list.items[i]);
     }
     free(list.items);
+    rmdir(outdir);
     printf("  corpus tags as ours: %d file(s) filled cleanly, %d with loop/odd tags refused\n",
            filled, refused);
     assert_true(filled > 0);
