@@ -1,0 +1,138 @@
+/* How expressions see a deal: the fact table (names, types, enum spellings)
+ * and the evaluation environment of one deal, document, tier and score. */
+#include "facts.h"
+#include "deal.h"
+#include "library.h"
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const document_names[] = {"contract", "eula", "reseller-agreement", NULL};
+
+const expr_fact_def facts_defs[] = {
+    {"document", EXPR_T_ENUM, document_names},
+    {"customer.kind", EXPR_T_ENUM, deal_customer_kinds},
+    {"customer.name", EXPR_T_TEXT, NULL},
+    {"customer.country", EXPR_T_TEXT, NULL},
+    {"reseller", EXPR_T_PRESENCE, NULL},
+    {"reseller.name", EXPR_T_TEXT, NULL},
+    {"reseller.country", EXPR_T_TEXT, NULL},
+    {"product.name", EXPR_T_TEXT, NULL},
+    {"deployment", EXPR_T_ENUM, deal_deployments},
+    {"license", EXPR_T_ENUM, deal_licenses},
+    {"end_use", EXPR_T_ENUM, deal_end_uses},
+    {"capabilities", EXPR_T_LIST, NULL},
+    {"product.capabilities", EXPR_T_LIST, NULL},
+    {"tier", EXPR_T_TIER, NULL},
+    {"score", EXPR_T_NUMBER, NULL},
+};
+const size_t facts_ndefs = sizeof facts_defs / sizeof facts_defs[0];
+
+static void put(facts_env *fe, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    expr_fact *f = &fe->facts[fe->env.nfacts++];
+    f->name = name;
+    f->value = value;
+}
+
+int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *deal,
+                   clasm_document doc, int tier_rank, long score)
+{
+    memset(fe, 0, sizeof *fe);
+    size_t max = facts_ndefs + deal->nterms;
+    fe->facts = calloc(max, sizeof *fe->facts);
+    fe->risks = calloc(deal->nrisks + 1, sizeof *fe->risks);
+    fe->term_names = calloc(deal->nterms + 1, sizeof *fe->term_names);
+    if (!fe->facts || !fe->risks || !fe->term_names) {
+        facts_env_free(fe);
+        return -1;
+    }
+    if ((int)doc >= 0 && doc < CLASM_DOC_COUNT)
+        put(fe, "document", document_names[doc]);
+    put(fe, "customer.kind", deal_customer_kinds[deal->customer_kind]);
+    put(fe, "customer.name", deal->customer.name);
+    put(fe, "customer.country", deal->customer.country);
+    if (deal->has_reseller) {
+        put(fe, "reseller", "yes");
+        put(fe, "reseller.name", deal->reseller.name);
+        put(fe, "reseller.country", deal->reseller.country);
+    }
+    put(fe, "product.name", deal->product_name);
+    put(fe, "deployment", deal_deployments[deal->deployment]);
+    put(fe, "license", deal_licenses[deal->license]);
+    put(fe, "end_use", deal_end_uses[deal->end_use]);
+    /* List facts carry no value: the list is env.capabilities. */
+    fe->facts[fe->env.nfacts++] = (expr_fact){"capabilities", NULL};
+    fe->facts[fe->env.nfacts++] = (expr_fact){"product.capabilities", NULL};
+    for (size_t i = 0; i < deal->nterms; i++) {
+        size_t n = strlen(deal->terms[i].key) + 7;
+        char *name = malloc(n);
+        if (!name) {
+            facts_env_free(fe);
+            return -1;
+        }
+        snprintf(name, n, "terms.%s", deal->terms[i].key);
+        fe->term_names[fe->nterm_names++] = name;
+        put(fe, name, deal->terms[i].value);
+    }
+    for (size_t i = 0; i < deal->nrisks; i++)
+        fe->risks[i] = deal->risks[i].id;
+    fe->env.facts = fe->facts;
+    fe->env.capabilities = (const char *const *)deal->capabilities;
+    fe->env.ncapabilities = deal->ncapabilities;
+    fe->env.risks = fe->risks;
+    fe->env.nrisks = deal->nrisks;
+    fe->env.tiers = lib ? lib->tier_ids : NULL;
+    fe->env.ntiers = lib ? lib->ntiers : 0;
+    fe->env.tier_rank = tier_rank;
+    fe->env.score = score;
+    return 0;
+}
+
+void facts_env_free(facts_env *fe)
+{
+    free(fe->facts);
+    free(fe->risks);
+    for (size_t i = 0; i < fe->nterm_names; i++)
+        free(fe->term_names[i]);
+    free(fe->term_names);
+    memset(fe, 0, sizeof *fe);
+}
+
+int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan,
+               const char *src, char **err, int *column)
+{
+    expr *e = NULL;
+    *err = NULL;
+    *column = 0;
+    if (expr_parse(src, &e, err, column) != 0)
+        return -1;
+    expr_names names;
+    if (lib) {
+        library_expr_names(lib, &names, 1);
+    } else {
+        memset(&names, 0, sizeof names);
+        names.facts = facts_defs;
+        names.nfacts = facts_ndefs;
+        names.any_terms = 1;
+    }
+    if (expr_check(e, &names, err, column) != 0) {
+        expr_free(e);
+        return -1;
+    }
+    facts_env fe;
+    if (facts_env_init(&fe, lib, deal, plan ? plan->document : CLASM_DOC_COUNT,
+                       plan ? plan->tier_rank : -1, plan ? plan->score : 0) != 0) {
+        expr_free(e);
+        *err = strdup("out of memory");
+        return -1;
+    }
+    int r = expr_eval(e, &fe.env);
+    facts_env_free(&fe);
+    expr_free(e);
+    return r;
+}

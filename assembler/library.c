@@ -1,0 +1,1095 @@
+/* Loading and validating the clause library: library.yaml, risks.yaml and
+ * one YAML file per clause in a folder per category. Every problem of every
+ * file is reported in one run. */
+#include "library.h"
+#include "diag.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    clasm_library *lib;
+    clasm_diags *diags;
+    int oom;
+    int catalogue_ok; /* risks.yaml loaded: risk/tier names can be checked */
+} loader;
+
+static char *path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s", a, b);
+    return s;
+}
+
+/* Grows an array by one zeroed element; returns it, or NULL when out of memory. */
+static void *grow(void *arrayp, size_t *count, size_t size)
+{
+    void **arr = arrayp;
+    char *p = realloc(*arr, (*count + 1) * size);
+    if (!p)
+        return NULL;
+    *arr = p;
+    memset(p + *count * size, 0, size);
+    return p + (*count)++ * size;
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Loads one YAML file whose root must be a mapping; keeps the document. */
+static const yt_node *load_yaml(loader *L, const char *path)
+{
+    yt_doc *doc = yt_load_file(path, L->diags);
+    if (!doc)
+        return NULL;
+    yt_doc **slot = grow(&L->lib->docs, &L->lib->ndocs, sizeof *slot);
+    if (!slot) {
+        yt_free(doc);
+        L->oom = 1;
+        return NULL;
+    }
+    *slot = doc;
+    const yt_node *root = yt_root(doc);
+    if (!root) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-file", yt_name(doc), 1, 1,
+                "the file is empty; expected a mapping of keys");
+        return NULL;
+    }
+    yt_ctx ctx = {yt_name(doc), L->diags};
+    if (!yt_expect(&ctx, root, YT_MAPPING, "(top level)"))
+        return NULL;
+    return root;
+}
+
+/* Copies the scalars of a sequence node into a new array of borrowed strings. */
+static const char **scalars(loader *L, const yt_node *seq, size_t *n)
+{
+    *n = 0;
+    if (!seq || seq->count == 0)
+        return NULL;
+    const char **v = calloc(seq->count, sizeof *v);
+    if (!v) {
+        L->oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < seq->count; i++)
+        if (seq->items[i]->kind == YT_SCALAR)
+            v[(*n)++] = seq->items[i]->scalar;
+    return v;
+}
+
+static const yt_node *seq_item_for(const yt_node *seq, size_t i)
+{
+    return seq && i < seq->count ? seq->items[i] : NULL;
+}
+
+/* A document list ([contract, eula, reseller-agreement]) as a mask. */
+static int doc_mask(loader *L, const char *file, const yt_node *seq, const char *path,
+                    lib_docmask *out)
+{
+    int ok = 1;
+    *out = 0;
+    for (size_t i = 0; seq && i < seq->count; i++) {
+        const yt_node *it = seq->items[i];
+        int d = clasm_document_from_name(it->scalar);
+        if (d < 0) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "invalid-value", file, it->line, it->column,
+                    "%s[%zu]: '%s' is not a document; use contract, eula or reseller-agreement",
+                    path, i, it->scalar);
+            ok = 0;
+        } else {
+            *out |= 1u << d;
+        }
+    }
+    if (seq && seq->count == 0) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-list", file, seq->line, seq->column,
+                "%s is empty; name at least one document", path);
+        ok = 0;
+    }
+    return ok;
+}
+
+/* Ids: lowercase letters, digits, '-' and '_' in dot-separated parts. */
+static int valid_id(const char *s, int dots_allowed)
+{
+    if (!*s || *s == '.' || s[strlen(s) - 1] == '.')
+        return 0;
+    for (const char *p = s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+            continue;
+        if (*p == '.' && dots_allowed && p[1] != '.')
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+static void bad_id(loader *L, const char *file, const yt_node *map, const char *path,
+                   const char *what)
+{
+    const yt_node *n = yt_get(map, "id");
+    diag_at(L->diags, CLASM_SEV_ERROR, "invalid-id", file, n ? n->line : 0, n ? n->column : 0,
+            "%s.id: '%s' is not a valid %s (lowercase letters, digits, '-' and '_')", path,
+            n && n->kind == YT_SCALAR ? n->scalar : "?", what);
+}
+
+/* ---- library.yaml ---- */
+
+static void load_settings(loader *L, const char *dir)
+{
+    char *path = path_join(dir, "library.yaml");
+    if (!path) {
+        L->oom = 1;
+        return;
+    }
+    const yt_node *root = load_yaml(L, path);
+    free(path);
+    if (!root)
+        return;
+    clasm_library *lib = L->lib;
+    const char *file = lib->docs[lib->ndocs - 1] ? yt_name(lib->docs[lib->ndocs - 1]) : "";
+    yt_ctx ctx = {file, L->diags};
+    static const char *const keys[] = {"categories", "terms", NULL};
+    static const char *const required[] = {"categories", NULL};
+    yt_check_keys(&ctx, root, "", keys, required);
+
+    const yt_node *cats = yt_get(root, "categories");
+    if (cats && yt_expect(&ctx, cats, YT_SEQUENCE, "categories")) {
+        for (size_t i = 0; i < cats->count; i++) {
+            char p[64];
+            snprintf(p, sizeof p, "categories[%zu]", i);
+            const yt_node *c = cats->items[i];
+            if (!yt_expect(&ctx, c, YT_MAPPING, p))
+                continue;
+            static const char *const ckeys[] = {"id", "title", "description", NULL};
+            static const char *const creq[] = {"id", "title", NULL};
+            yt_check_keys(&ctx, c, p, ckeys, creq);
+            const char *id = yt_get_str(&ctx, c, "id", p, 0);
+            const char *title = yt_get_str(&ctx, c, "title", p, 0);
+            if (!id)
+                continue;
+            if (!valid_id(id, 0)) {
+                bad_id(L, file, c, p, "category id");
+                continue;
+            }
+            int dup = 0;
+            for (size_t j = 0; j < lib->ncategories; j++)
+                if (strcmp(lib->categories[j].id, id) == 0)
+                    dup = 1;
+            if (dup) {
+                const yt_node *n = yt_get(c, "id");
+                diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-id", file, n->line, n->column,
+                        "category '%s' is declared twice", id);
+                continue;
+            }
+            lib_category *cat = grow(&lib->categories, &lib->ncategories, sizeof *cat);
+            if (!cat) {
+                L->oom = 1;
+                return;
+            }
+            cat->id = id;
+            cat->title = title ? title : id;
+        }
+        if (cats->count == 0)
+            diag_at(L->diags, CLASM_SEV_ERROR, "empty-list", file, cats->line, cats->column,
+                    "categories is empty; declare at least one category");
+    }
+
+    const yt_node *terms = yt_get(root, "terms");
+    if (terms && !yt_is_null(terms) && yt_expect(&ctx, terms, YT_MAPPING, "terms")) {
+        for (size_t i = 0; i < terms->count; i++) {
+            const char *key = terms->pairs[i].key->scalar;
+            char p[160];
+            snprintf(p, sizeof p, "terms.%.100s", key);
+            const yt_node *t = terms->pairs[i].value;
+            if (!valid_id(key, 0)) {
+                diag_at(L->diags, CLASM_SEV_ERROR, "invalid-id", file, terms->pairs[i].key->line,
+                        terms->pairs[i].key->column,
+                        "terms: '%s' is not a valid key (lowercase letters, digits, '-' and "
+                        "'_')",
+                        key);
+                continue;
+            }
+            if (!yt_expect(&ctx, t, YT_MAPPING, p))
+                continue;
+            static const char *const tkeys[] = {"description", "example", NULL};
+            yt_check_keys(&ctx, t, p, tkeys, tkeys);
+            lib_term *term = grow(&lib->terms, &lib->nterms, sizeof *term);
+            if (!term) {
+                L->oom = 1;
+                return;
+            }
+            term->key = key;
+            term->description = yt_get_str(&ctx, t, "description", p, 0);
+            term->example = yt_get_str(&ctx, t, "example", p, 0);
+        }
+    }
+}
+
+/* ---- risks.yaml ---- */
+
+static int find_area(const clasm_library *lib, const char *id)
+{
+    for (size_t i = 0; i < lib->nareas; i++)
+        if (strcmp(lib->areas[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void load_areas(loader *L, yt_ctx *ctx, const yt_node *areas)
+{
+    clasm_library *lib = L->lib;
+    if (!areas || !yt_expect(ctx, areas, YT_SEQUENCE, "areas"))
+        return;
+    for (size_t i = 0; i < areas->count; i++) {
+        char p[64];
+        snprintf(p, sizeof p, "areas[%zu]", i);
+        const yt_node *a = areas->items[i];
+        if (!yt_expect(ctx, a, YT_MAPPING, p))
+            continue;
+        static const char *const keys[] = {"id", "title", "description", NULL};
+        static const char *const req[] = {"id", "title", NULL};
+        yt_check_keys(ctx, a, p, keys, req);
+        const char *id = yt_get_str(ctx, a, "id", p, 0);
+        if (!id)
+            continue;
+        if (!valid_id(id, 0)) {
+            bad_id(L, ctx->file, a, p, "area id");
+            continue;
+        }
+        if (find_area(lib, id) >= 0) {
+            const yt_node *n = yt_get(a, "id");
+            diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-id", ctx->file, n->line, n->column,
+                    "area '%s' is declared twice", id);
+            continue;
+        }
+        lib_area *area = grow(&lib->areas, &lib->nareas, sizeof *area);
+        if (!area) {
+            L->oom = 1;
+            return;
+        }
+        area->id = id;
+        area->title = yt_get_str(ctx, a, "title", p, 0);
+        area->description = yt_get_str(ctx, a, "description", p, 0);
+    }
+}
+
+static void load_tiers(loader *L, yt_ctx *ctx, const yt_node *tiers)
+{
+    clasm_library *lib = L->lib;
+    if (!tiers || !yt_expect(ctx, tiers, YT_SEQUENCE, "tiers"))
+        return;
+    if (tiers->count == 0) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-list", ctx->file, tiers->line, tiers->column,
+                "tiers is empty; declare at least one tier with min_score 0");
+        return;
+    }
+    for (size_t i = 0; i < tiers->count; i++) {
+        char p[64];
+        snprintf(p, sizeof p, "tiers[%zu]", i);
+        const yt_node *t = tiers->items[i];
+        if (!yt_expect(ctx, t, YT_MAPPING, p))
+            continue;
+        static const char *const keys[] = {"id", "min_score", "escalate", "description", NULL};
+        static const char *const req[] = {"id", "min_score", NULL};
+        yt_check_keys(ctx, t, p, keys, req);
+        const char *id = yt_get_str(ctx, t, "id", p, 0);
+        long min = 0;
+        int have_min = yt_get_int(ctx, t, "min_score", p, 0, 0, 1000000, &min);
+        int escalate = 0;
+        yt_get_bool(ctx, t, "escalate", p, 0, &escalate);
+        if (!id)
+            continue;
+        if (!valid_id(id, 0)) {
+            bad_id(L, ctx->file, t, p, "tier id");
+            continue;
+        }
+        const yt_node *idn = yt_get(t, "id");
+        if (library_tier_rank(lib, id) >= 0) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-id", ctx->file, idn->line, idn->column,
+                    "tier '%s' is declared twice", id);
+            continue;
+        }
+        if (!have_min)
+            continue;
+        if (lib->ntiers == 0 && min != 0) {
+            const yt_node *n = yt_get(t, "min_score");
+            diag_at(L->diags, CLASM_SEV_ERROR, "tier-order", ctx->file, n->line, n->column,
+                    "%s.min_score: the first tier must start at 0, not %ld", p, min);
+        } else if (lib->ntiers > 0 && min <= lib->tiers[lib->ntiers - 1].min_score) {
+            const yt_node *n = yt_get(t, "min_score");
+            diag_at(L->diags, CLASM_SEV_ERROR, "tier-order", ctx->file, n->line, n->column,
+                    "%s.min_score: tiers must ascend; %ld is not above tier '%s' (%ld)", p, min,
+                    lib->tiers[lib->ntiers - 1].id, lib->tiers[lib->ntiers - 1].min_score);
+        }
+        if (escalate && i + 1 != tiers->count) {
+            const yt_node *n = yt_get(t, "escalate");
+            diag_at(L->diags, CLASM_SEV_ERROR, "escalate-not-top", ctx->file, n->line, n->column,
+                    "%s.escalate: only the top tier may escalate to counsel", p);
+        }
+        lib_tier *tier = grow(&lib->tiers, &lib->ntiers, sizeof *tier);
+        if (!tier) {
+            L->oom = 1;
+            return;
+        }
+        tier->id = id;
+        tier->min_score = min;
+        tier->escalate = escalate;
+        tier->description = yt_get_str(ctx, t, "description", p, 0);
+    }
+}
+
+static void load_risks(loader *L, yt_ctx *ctx, const yt_node *risks)
+{
+    clasm_library *lib = L->lib;
+    if (!risks || !yt_expect(ctx, risks, YT_SEQUENCE, "risks"))
+        return;
+    for (size_t i = 0; i < risks->count; i++) {
+        char p[64];
+        snprintf(p, sizeof p, "risks[%zu]", i);
+        const yt_node *r = risks->items[i];
+        if (!yt_expect(ctx, r, YT_MAPPING, p))
+            continue;
+        static const char *const keys[] = {"id",     "area",     "title",     "description",
+                                           "weight", "guidance", "documents", NULL};
+        static const char *const req[] = {"id",     "area",     "title", "description",
+                                          "weight", "guidance", NULL};
+        yt_check_keys(ctx, r, p, keys, req);
+        const char *id = yt_get_str(ctx, r, "id", p, 0);
+        const char *area = yt_get_str(ctx, r, "area", p, 0);
+        long weight = 0;
+        int have_weight = yt_get_int(ctx, r, "weight", p, 0, 1, 5, &weight);
+        const yt_node *docs = yt_get_str_list(ctx, r, "documents", p, 0);
+        char dp[80];
+        snprintf(dp, sizeof dp, "%s.documents", p);
+        lib_docmask mask = LIB_DOC_ALL;
+        if (docs)
+            doc_mask(L, ctx->file, docs, dp, &mask);
+        if (area && find_area(lib, area) < 0) {
+            const yt_node *n = yt_get(r, "area");
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-area", ctx->file, n->line, n->column,
+                    "%s.area: '%s' is not one of the areas declared under 'areas'", p, area);
+        }
+        if (!id)
+            continue;
+        const yt_node *idn = yt_get(r, "id");
+        const char *dot = strchr(id, '.');
+        if (!valid_id(id, 1) || !dot || strchr(dot + 1, '.')) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "invalid-id", ctx->file, idn->line, idn->column,
+                    "%s.id: '%s' is not a valid risk id; write it as AREA.NAME", p, id);
+            continue;
+        }
+        if (area &&
+            (strncmp(id, area, (size_t)(dot - id)) != 0 || strlen(area) != (size_t)(dot - id))) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "risk-area-mismatch", ctx->file, idn->line,
+                    idn->column, "%s.id: '%s' must start with its area '%s.'", p, id, area);
+        }
+        const lib_risk *other = library_risk(lib, id);
+        if (other) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-id", ctx->file, idn->line, idn->column,
+                    "risk '%s' is declared twice (first at %s:%d)", id, other->file, other->line);
+            continue;
+        }
+        lib_risk *risk = grow(&lib->risks, &lib->nrisks, sizeof *risk);
+        if (!risk) {
+            L->oom = 1;
+            return;
+        }
+        risk->id = id;
+        risk->area = area;
+        risk->title = yt_get_str(ctx, r, "title", p, 0);
+        risk->description = yt_get_str(ctx, r, "description", p, 0);
+        risk->guidance = yt_get_str(ctx, r, "guidance", p, 0);
+        risk->weight = have_weight ? (int)weight : 0;
+        risk->documents = mask;
+        risk->file = ctx->file;
+        risk->line = idn->line;
+        risk->column = idn->column;
+    }
+}
+
+static void load_catalogue(loader *L, const char *dir)
+{
+    char *path = path_join(dir, "risks.yaml");
+    if (!path) {
+        L->oom = 1;
+        return;
+    }
+    size_t before = clasm_diags_errors(L->diags);
+    const yt_node *root = load_yaml(L, path);
+    free(path);
+    if (!root)
+        return;
+    yt_ctx ctx = {yt_name(L->lib->docs[L->lib->ndocs - 1]), L->diags};
+    static const char *const keys[] = {"areas", "tiers", "risks", NULL};
+    yt_check_keys(&ctx, root, "", keys, keys);
+    load_areas(L, &ctx, yt_get(root, "areas"));
+    load_tiers(L, &ctx, yt_get(root, "tiers"));
+    load_risks(L, &ctx, yt_get(root, "risks"));
+    L->catalogue_ok = clasm_diags_errors(L->diags) == before;
+}
+
+/* ---- clauses ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The .yaml file names of a folder, sorted; NULL with *n 0 when none. */
+static char **yaml_files(loader *L, const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char **names = NULL;
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".yaml"))
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **v = realloc(names, cap * sizeof *v);
+            if (!v) {
+                L->oom = 1;
+                break;
+            }
+            names = v;
+        }
+        names[*n] = strdup(e->d_name);
+        if (!names[*n]) {
+            L->oom = 1;
+            break;
+        }
+        (*n)++;
+    }
+    closedir(d);
+    if (*n)
+        qsort(names, *n, sizeof *names, cmp_str);
+    return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static void check_expr_location(const yt_node *n, int col, int *line, int *column)
+{
+    *line = n->line;
+    *column = n->column;
+    /* A plain or quoted scalar on one line: point at the offending column. */
+    if (!strchr(n->scalar, '\n') && col > 0)
+        *column = n->column + (n->plain ? 0 : 1) + col - 1;
+}
+
+static void load_clause(loader *L, const char *category, size_t cat_index, const char *file,
+                        const char *stem)
+{
+    const yt_node *root = load_yaml(L, file);
+    if (!root)
+        return;
+    clasm_library *lib = L->lib;
+    const char *name = yt_name(lib->docs[lib->ndocs - 1]);
+    yt_ctx ctx = {name, L->diags};
+    static const char *const keys[] = {"id",        "version",   "title",    "category",
+                                       "documents", "addresses", "when",     "min_tier",
+                                       "requires",  "excludes",  "replaces", "flows_down",
+                                       "order",     "guidance",  "text",     NULL};
+    static const char *const req[] = {"id",        "version", "title", "category",
+                                      "documents", "text",    NULL};
+    yt_check_keys(&ctx, root, "", keys, req);
+
+    lib_clause c;
+    memset(&c, 0, sizeof c);
+    c.file = name;
+    c.min_tier = -1;
+    c.category = category;
+    c.category_index = cat_index;
+    int ok = 1;
+
+    c.id = yt_get_str(&ctx, root, "id", "", 0);
+    const yt_node *idn = yt_get(root, "id");
+    if (idn) {
+        c.line = idn->line;
+        c.column = idn->column;
+    } else {
+        c.line = c.column = 1;
+    }
+    if (c.id) {
+        size_t n = strlen(category) + 1 + strlen(stem) + 1;
+        char *want = malloc(n);
+        if (!want) {
+            L->oom = 1;
+            return;
+        }
+        snprintf(want, n, "%s.%s", category, stem);
+        if (strcmp(c.id, want) != 0) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "clause-id-mismatch", name, idn->line, idn->column,
+                    "id: '%s' must be '%s' (its folder and file name)", c.id, want);
+            ok = 0;
+        }
+        free(want);
+    } else {
+        ok = 0;
+    }
+    const char *cat = yt_get_str(&ctx, root, "category", "", 0);
+    if (cat && strcmp(cat, category) != 0) {
+        const yt_node *n = yt_get(root, "category");
+        diag_at(L->diags, CLASM_SEV_ERROR, "category-mismatch", name, n->line, n->column,
+                "category: '%s' must be '%s', the folder the clause is in", cat, category);
+    }
+    long version = 0;
+    if (yt_get_int(&ctx, root, "version", "", 0, 1, 1000000, &version))
+        c.version = (int)version;
+    c.title = yt_get_str(&ctx, root, "title", "", 0);
+    c.text = yt_get_str(&ctx, root, "text", "", 0);
+    if (c.text && !*c.text) {
+        const yt_node *n = yt_get(root, "text");
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-text", name, n->line, n->column, "text is empty");
+    }
+    const yt_node *docs = yt_get_str_list(&ctx, root, "documents", "", 0);
+    if (docs)
+        doc_mask(L, name, docs, "documents", &c.documents);
+
+    c.addresses_node = yt_get_str_list(&ctx, root, "addresses", "", 0);
+    c.addresses = scalars(L, c.addresses_node, &c.naddresses);
+    for (size_t i = 0; i < c.naddresses; i++) {
+        const yt_node *it = seq_item_for(c.addresses_node, i);
+        if (!L->catalogue_ok)
+            break;
+        int matched = 0;
+        for (size_t r = 0; r < lib->nrisks && !matched; r++)
+            matched = expr_glob_match(c.addresses[i], lib->risks[r].id);
+        if (matched)
+            continue;
+        if (expr_is_glob(c.addresses[i])) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-risk", name, it->line, it->column,
+                    "addresses[%zu]: no risk in the catalogue matches '%s'", i, c.addresses[i]);
+        } else {
+            const char *s = yt_suggest(c.addresses[i], lib->risk_ids, lib->nrisks);
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-risk", name, it->line, it->column,
+                    "addresses[%zu]: unknown risk '%s'%s%s%s", i, c.addresses[i],
+                    s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+        }
+    }
+
+    const yt_node *when = yt_get(root, "when");
+    c.when_src = yt_get_str(&ctx, root, "when", "", 0);
+    if (c.when_src && when) {
+        char *err = NULL;
+        int col = 0, line, column;
+        c.when_line = when->line;
+        c.when_column = when->column;
+        if (expr_parse(c.when_src, &c.when, &err, &col) != 0) {
+            check_expr_location(when, col, &line, &column);
+            diag_at(L->diags, CLASM_SEV_ERROR, "bad-expression", name, line, column, "when: %s",
+                    err ? err : "out of memory");
+            free(err);
+        } else {
+            expr_names names;
+            library_expr_names(lib, &names, 0);
+            if (!L->catalogue_ok) {
+                names.risks = NULL;
+                names.tiers = NULL;
+            }
+            if (expr_check(c.when, &names, &err, &col) != 0) {
+                check_expr_location(when, col, &line, &column);
+                diag_at(L->diags, CLASM_SEV_ERROR, "unknown-name", name, line, column, "when: %s",
+                        err ? err : "out of memory");
+                free(err);
+            }
+        }
+    }
+
+    const char *min_tier = yt_get_str(&ctx, root, "min_tier", "", 0);
+    if (min_tier) {
+        c.min_tier = library_tier_rank(lib, min_tier);
+        if (c.min_tier < 0 && L->catalogue_ok) {
+            const yt_node *n = yt_get(root, "min_tier");
+            const char *s = yt_suggest(min_tier, lib->tier_ids, lib->ntiers);
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-tier", name, n->line, n->column,
+                    "min_tier: unknown tier '%s'%s%s%s", min_tier, s ? " (did you mean '" : "",
+                    s ? s : "", s ? "'?)" : "");
+        }
+    }
+    c.requires_node = yt_get_str_list(&ctx, root, "requires", "", 0);
+    c.requires = scalars(L, c.requires_node, &c.nrequires);
+    c.excludes_node = yt_get_str_list(&ctx, root, "excludes", "", 0);
+    c.excludes = scalars(L, c.excludes_node, &c.nexcludes);
+    c.replaces_node = yt_get_str_list(&ctx, root, "replaces", "", 0);
+    c.replaces = scalars(L, c.replaces_node, &c.nreplaces);
+    const yt_node *guid = yt_get_str_list(&ctx, root, "guidance", "", 0);
+    c.guidance = scalars(L, guid, &c.nguidance);
+    yt_get_bool(&ctx, root, "flows_down", "", 0, &c.flows_down);
+    if (c.flows_down && docs &&
+        (!(c.documents & (1u << CLASM_DOC_RESELLER)) || !(c.documents & (1u << CLASM_DOC_EULA)))) {
+        const yt_node *n = yt_get(root, "flows_down");
+        diag_at(L->diags, CLASM_SEV_ERROR, "flows-down-documents", name, n->line, n->column,
+                "flows_down: a clause the reseller must pass on needs both reseller-agreement "
+                "and eula in its documents");
+    }
+    yt_get_int(&ctx, root, "order", "", 0, -1000000, 1000000, &c.order);
+
+    if (!ok || !c.id) {
+        expr_free(c.when);
+        free(c.addresses);
+        free(c.requires);
+        free(c.excludes);
+        free(c.replaces);
+        free(c.guidance);
+        return;
+    }
+    lib_clause *slot = grow(&lib->clauses, &lib->nclauses, sizeof *slot);
+    if (!slot) {
+        L->oom = 1;
+        expr_free(c.when);
+        free(c.addresses);
+        free(c.requires);
+        free(c.excludes);
+        free(c.replaces);
+        free(c.guidance);
+        return;
+    }
+    *slot = c;
+}
+
+static int is_category(const clasm_library *lib, const char *name)
+{
+    for (size_t i = 0; i < lib->ncategories; i++)
+        if (strcmp(lib->categories[i].id, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Files and folders that are not part of the library's layout. */
+static void check_layout(loader *L, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char **subdirs = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = path_join(dir, e->d_name);
+        if (!p) {
+            L->oom = 1;
+            break;
+        }
+        if (is_file(p) && has_suffix(e->d_name, ".yaml") &&
+            strcmp(e->d_name, "library.yaml") != 0 && strcmp(e->d_name, "risks.yaml") != 0) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "unexpected-file", p, 0, 0,
+                    "a clause file must be in a category folder (%s/CATEGORY/NAME.yaml)", dir);
+        } else if (is_dir(p) && !is_category(L->lib, e->d_name)) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                char **v = realloc(subdirs, cap * sizeof *v);
+                if (!v) {
+                    free(p);
+                    L->oom = 1;
+                    break;
+                }
+                subdirs = v;
+            }
+            subdirs[n++] = p;
+            continue;
+        }
+        free(p);
+    }
+    closedir(d);
+    if (n)
+        qsort(subdirs, n, sizeof *subdirs, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        size_t nf = 0;
+        char **files = yaml_files(L, subdirs[i], &nf);
+        for (size_t j = 0; j < nf; j++) {
+            char *p = path_join(subdirs[i], files[j]);
+            if (!p) {
+                L->oom = 1;
+                break;
+            }
+            const char *folder = strrchr(subdirs[i], '/') + 1;
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-category", p, 0, 0,
+                    "'%s' is not a category declared in library.yaml, so this clause has no "
+                    "place in a document",
+                    folder);
+            free(p);
+        }
+        free_names(files, nf);
+        free(subdirs[i]);
+    }
+    free(subdirs);
+}
+
+static void load_clauses(loader *L, const char *dir)
+{
+    clasm_library *lib = L->lib;
+    for (size_t i = 0; i < lib->ncategories && !L->oom; i++) {
+        char *sub = path_join(dir, lib->categories[i].id);
+        if (!sub) {
+            L->oom = 1;
+            return;
+        }
+        size_t n = 0;
+        char **files = yaml_files(L, sub, &n);
+        for (size_t j = 0; j < n && !L->oom; j++) {
+            char *p = path_join(sub, files[j]);
+            if (!p) {
+                L->oom = 1;
+                break;
+            }
+            files[j][strlen(files[j]) - 5] = '\0'; /* the stem */
+            load_clause(L, lib->categories[i].id, i, p, files[j]);
+            free(p);
+        }
+        free_names(files, n);
+        free(sub);
+    }
+}
+
+static int cmp_clause(const void *a, const void *b)
+{
+    const lib_clause *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return strcmp(x->file, y->file);
+}
+
+/* requires / excludes / replaces must name other known clauses. */
+static void check_refs(loader *L, const lib_clause *c, const char *key, const char **ids, size_t n,
+                       const yt_node *seq, const char **all_ids)
+{
+    for (size_t i = 0; i < n; i++) {
+        const yt_node *it = seq_item_for(seq, i);
+        int line = it ? it->line : c->line, col = it ? it->column : c->column;
+        if (strcmp(ids[i], c->id) == 0) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "self-reference", c->file, line, col,
+                    "%s[%zu]: a clause cannot name itself", key, i);
+            continue;
+        }
+        const lib_clause *t = library_clause(L->lib, ids[i]);
+        if (!t) {
+            const char *s = yt_suggest(ids[i], all_ids, L->lib->nclauses);
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-clause", c->file, line, col,
+                    "%s[%zu]: unknown clause '%s'%s%s%s", key, i, ids[i],
+                    s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            continue;
+        }
+        if (strcmp(key, "requires") == 0 && (c->documents & ~t->documents)) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "requires-document-mismatch", c->file, line, col,
+                    "requires[%zu]: '%s' may appear in fewer documents than '%s', so it could "
+                    "not come in with it; give it the same documents",
+                    i, ids[i], c->id);
+        }
+    }
+}
+
+/* Depth-first search for requires cycles; state 0 new, 1 on stack, 2 done. */
+static void find_cycles(loader *L, size_t i, unsigned char *state, size_t *stack, size_t depth)
+{
+    clasm_library *lib = L->lib;
+    state[i] = 1;
+    stack[depth] = i;
+    const lib_clause *c = &lib->clauses[i];
+    for (size_t r = 0; r < c->nrequires; r++) {
+        const lib_clause *t = library_clause(lib, c->requires[r]);
+        if (!t || t == c)
+            continue;
+        size_t j = (size_t)(t - lib->clauses);
+        if (state[j] == 1) {
+            size_t len = 0, from = depth;
+            while (stack[from] != j)
+                from--;
+            for (size_t k = from; k <= depth; k++)
+                len += strlen(lib->clauses[stack[k]].id) + 4;
+            len += strlen(t->id) + 1;
+            char *path = malloc(len);
+            if (!path) {
+                L->oom = 1;
+                continue;
+            }
+            path[0] = '\0';
+            for (size_t k = from; k <= depth; k++) {
+                strcat(path, lib->clauses[stack[k]].id);
+                strcat(path, " -> ");
+            }
+            strcat(path, t->id);
+            const yt_node *it = seq_item_for(c->requires_node, r);
+            diag_at(L->diags, CLASM_SEV_ERROR, "requires-cycle", c->file, it ? it->line : c->line,
+                    it ? it->column : c->column, "requires makes a cycle: %s", path);
+            free(path);
+        } else if (state[j] == 0) {
+            find_cycles(L, j, state, stack, depth + 1);
+        }
+    }
+    state[i] = 2;
+}
+
+static void hex(const unsigned char *md, unsigned n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* SHA-256 of the parts (each with its length), as hex into out[65]. */
+static int sha256_hex(const char *const *parts, const size_t *lens, size_t n, char *out)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = EVP_DigestUpdate(ctx, parts[i], lens[i]) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (ok)
+        hex(md, mdlen, out);
+    return ok;
+}
+
+static int hash_library(clasm_library *lib)
+{
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        lib_clause *c = &lib->clauses[i];
+        const char *parts[] = {c->title ? c->title : "", c->text ? c->text : ""};
+        size_t lens[] = {strlen(parts[0]) + 1, strlen(parts[1])}; /* title's NUL included */
+        if (!sha256_hex(parts, lens, 2, c->text_hash))
+            return 0;
+    }
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; ok && i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        char version[24];
+        int vn = snprintf(version, sizeof version, "%d", c->version);
+        ok = EVP_DigestUpdate(ctx, c->id, strlen(c->id) + 1) == 1 &&
+             EVP_DigestUpdate(ctx, version, (size_t)vn + 1) == 1 &&
+             EVP_DigestUpdate(ctx, c->text_hash, 64) == 1 && EVP_DigestUpdate(ctx, "\n", 1) == 1;
+    }
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (ok)
+        hex(md, mdlen, lib->fingerprint);
+    return ok;
+}
+
+static void make_name_lists(loader *L)
+{
+    clasm_library *lib = L->lib;
+    free(lib->risk_ids);
+    free(lib->tier_ids);
+    free(lib->term_keys);
+    lib->risk_ids = calloc(lib->nrisks + 1, sizeof *lib->risk_ids);
+    lib->tier_ids = calloc(lib->ntiers + 1, sizeof *lib->tier_ids);
+    lib->term_keys = calloc(lib->nterms + 1, sizeof *lib->term_keys);
+    if (!lib->risk_ids || !lib->tier_ids || !lib->term_keys) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < lib->nrisks; i++)
+        lib->risk_ids[i] = lib->risks[i].id;
+    for (size_t i = 0; i < lib->ntiers; i++)
+        lib->tier_ids[i] = lib->tiers[i].id;
+    for (size_t i = 0; i < lib->nterms; i++)
+        lib->term_keys[i] = lib->terms[i].key;
+}
+
+clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diags *diags)
+{
+    *out = NULL;
+    if (!is_dir(dir)) {
+        diag_at(diags, CLASM_SEV_ERROR, "library-not-found", dir, 0, 0,
+                "the clause library folder does not exist or is not a folder");
+        return CLASM_E_IO;
+    }
+    char *settings = path_join(dir, "library.yaml");
+    char *catalogue = path_join(dir, "risks.yaml");
+    int missing = 0;
+    if (!settings || !catalogue) {
+        free(settings);
+        free(catalogue);
+        return CLASM_E_IO;
+    }
+    if (!is_file(settings)) {
+        diag_at(diags, CLASM_SEV_ERROR, "missing-file", settings, 0, 0,
+                "the library has no library.yaml (category order and terms)");
+        missing = 1;
+    }
+    if (!is_file(catalogue)) {
+        diag_at(diags, CLASM_SEV_ERROR, "missing-file", catalogue, 0, 0,
+                "the library has no risks.yaml (the risk catalogue)");
+        missing = 1;
+    }
+    free(settings);
+    free(catalogue);
+    if (missing)
+        return CLASM_E_INPUT;
+
+    clasm_library *lib = calloc(1, sizeof *lib);
+    if (!lib || !(lib->dir = strdup(dir))) {
+        free(lib);
+        return CLASM_E_IO;
+    }
+    loader L = {lib, diags, 0, 0};
+    size_t before = clasm_diags_errors(diags);
+    load_settings(&L, dir);
+    load_catalogue(&L, dir);
+    make_name_lists(&L);
+    check_layout(&L, dir);
+    load_clauses(&L, dir);
+    if (lib->nclauses)
+        qsort(lib->clauses, lib->nclauses, sizeof *lib->clauses, cmp_clause);
+    const char **ids = calloc(lib->nclauses + 1, sizeof *ids);
+    if (!ids)
+        L.oom = 1;
+    for (size_t i = 0; ids && i < lib->nclauses; i++) {
+        ids[i] = lib->clauses[i].id;
+        if (i > 0 && strcmp(lib->clauses[i - 1].id, lib->clauses[i].id) == 0) {
+            const lib_clause *a = &lib->clauses[i - 1], *b = &lib->clauses[i];
+            diag_at(diags, CLASM_SEV_ERROR, "duplicate-id", b->file, b->line, b->column,
+                    "clause '%s' is also defined in %s", b->id, a->file);
+        }
+    }
+    for (size_t i = 0; ids && i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        check_refs(&L, c, "requires", c->requires, c->nrequires, c->requires_node, ids);
+        check_refs(&L, c, "excludes", c->excludes, c->nexcludes, c->excludes_node, ids);
+        check_refs(&L, c, "replaces", c->replaces, c->nreplaces, c->replaces_node, ids);
+    }
+    free(ids);
+    unsigned char *state = calloc(lib->nclauses + 1, 1);
+    size_t *stack = calloc(lib->nclauses + 1, sizeof *stack);
+    if (!state || !stack)
+        L.oom = 1;
+    for (size_t i = 0; state && stack && i < lib->nclauses; i++)
+        if (state[i] == 0)
+            find_cycles(&L, i, state, stack, 0);
+    free(state);
+    free(stack);
+    if (!L.oom && !hash_library(lib))
+        L.oom = 1;
+
+    if (L.oom) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", dir, 0, 0,
+                "ran out of memory while loading the library");
+        clasm_library_free(lib);
+        return CLASM_E_IO;
+    }
+    if (clasm_diags_errors(diags) > before) {
+        clasm_library_free(lib);
+        return CLASM_E_INPUT;
+    }
+    *out = lib;
+    return CLASM_OK;
+}
+
+void clasm_library_free(clasm_library *lib)
+{
+    if (!lib)
+        return;
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        lib_clause *c = &lib->clauses[i];
+        expr_free(c->when);
+        free(c->addresses);
+        free(c->requires);
+        free(c->excludes);
+        free(c->replaces);
+        free(c->guidance);
+    }
+    free(lib->clauses);
+    free(lib->risks);
+    free(lib->tiers);
+    free(lib->areas);
+    free(lib->terms);
+    free(lib->categories);
+    free(lib->risk_ids);
+    free(lib->tier_ids);
+    free(lib->term_keys);
+    for (size_t i = 0; i < lib->ndocs; i++)
+        yt_free(lib->docs[i]);
+    free(lib->docs);
+    free(lib->dir);
+    free(lib);
+}
+
+const lib_clause *library_clause(const clasm_library *lib, const char *id)
+{
+    size_t lo = 0, hi = lib->nclauses;
+    while (lo < hi) { /* clauses are sorted by id once loaded */
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(lib->clauses[mid].id, id);
+        if (c == 0)
+            return &lib->clauses[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const lib_risk *library_risk(const clasm_library *lib, const char *id)
+{
+    for (size_t i = 0; i < lib->nrisks; i++)
+        if (strcmp(lib->risks[i].id, id) == 0)
+            return &lib->risks[i];
+    return NULL;
+}
+
+int library_tier_rank(const clasm_library *lib, const char *id)
+{
+    for (size_t i = 0; i < lib->ntiers; i++)
+        if (strcmp(lib->tiers[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+void library_expr_names(const clasm_library *lib, expr_names *out, int any_terms)
+{
+    memset(out, 0, sizeof *out);
+    out->facts = facts_defs;
+    out->nfacts = facts_ndefs;
+    out->risks = lib->risk_ids;
+    out->nrisks = lib->nrisks;
+    out->tiers = lib->tier_ids;
+    out->ntiers = lib->ntiers;
+    out->terms = lib->term_keys;
+    out->nterms = lib->nterms;
+    out->any_terms = any_terms;
+}

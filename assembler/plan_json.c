@@ -1,0 +1,85 @@
+/* The plan as JSON (select --format json, assemble --report) and as text. */
+#include "plan.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+static json_t *string_array(char *const *items, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(items[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* Sets key to value (taking it); 0 on failure (value released). */
+static int put(json_t *obj, const char *key, json_t *value)
+{
+    return value && json_object_set_new(obj, key, value) == 0;
+}
+
+char *clasm_plan_json(const clasm_plan *plan, const char *output)
+{
+    json_t *root = json_object();
+    json_t *clauses = json_array();
+    int ok = root && clauses;
+    for (size_t i = 0; ok && i < plan->nitems; i++) {
+        const plan_item *it = &plan->items[i];
+        json_t *c = json_object();
+        ok = c && put(c, "id", json_string(it->id)) &&
+             put(c, "version", json_integer(it->version)) &&
+             put(c, "category", json_string(it->category)) &&
+             put(c, "title", json_string(it->title)) &&
+             put(c, "reasons", string_array(it->reasons, it->nreasons)) &&
+             json_array_append_new(clauses, c) == 0;
+        if (!ok)
+            json_decref(c);
+    }
+    if (ok) {
+        ok = put(root, "deal", json_string(plan->deal_id)) &&
+             put(root, "document", json_string(clasm_document_name(plan->document))) &&
+             put(root, "tier", json_string(plan->tier)) &&
+             put(root, "score", json_integer(plan->score)) &&
+             put(root, "escalate", json_boolean(plan->escalate));
+        if (ok) {
+            ok = put(root, "clauses", clauses); /* steals the reference */
+            clauses = NULL;
+        }
+        ok = ok && put(root, "uncovered", string_array(plan->uncovered, plan->nuncovered)) &&
+             put(root, "notes", string_array(plan->notes, plan->nnotes)) &&
+             put(root, "library", json_string(plan->library_fingerprint));
+        if (ok && output)
+            ok = put(root, "output", json_string(output));
+    }
+    json_decref(clauses);
+    char *s = ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(root);
+    return s;
+}
+
+void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
+{
+    fprintf(out, "deal %s, %s\n", plan->deal_id, clasm_document_name(plan->document));
+    fprintf(out, "tier: %s (score %ld)%s\n", plan->tier, plan->score,
+            plan->escalate ? " -- ESCALATE TO COUNSEL BEFORE SIGNING" : "");
+    fprintf(out, "clauses: %zu\n", plan->nitems);
+    for (size_t i = 0; i < plan->nitems; i++) {
+        const plan_item *it = &plan->items[i];
+        fprintf(out, "  %2zu. %s@%d  %s\n", i + 1, it->id, it->version, it->title);
+        for (size_t r = 0; r < it->nreasons; r++)
+            fprintf(out, "        because %s\n", it->reasons[r]);
+    }
+    if (plan->nuncovered == 0) {
+        fputs("uncovered: none\n", out);
+    } else {
+        fputs("uncovered:\n", out);
+        for (size_t i = 0; i < plan->nuncovered; i++)
+            fprintf(out, "  %s\n", plan->uncovered[i]);
+    }
+    for (size_t i = 0; i < plan->nnotes; i++)
+        fprintf(out, "note: %s\n", plan->notes[i]);
+    fprintf(out, "library: %s\n", plan->library_fingerprint);
+}

@@ -1,0 +1,434 @@
+/* Selection: which clauses of the library a deal's document gets, and why.
+ * Rules (clauses/README.md): a clause is chosen when the document is in its
+ * documents, an address matches a deal risk or its `when` holds, and the
+ * tier is at least its min_tier; then requires (transitive), replaces,
+ * excludes; ordered by category order, order, id. */
+#include "deal.h"
+#include "diag.h"
+#include "library.h"
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int chosen;
+    int dropped; /* replaced by another chosen clause */
+    char **reasons;
+    size_t nreasons;
+} sel;
+
+typedef struct {
+    const clasm_library *lib;
+    sel *s;
+    clasm_plan *plan;
+    int oom;
+} selector;
+
+static char *fmt(const char *f, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Appends an owned string to a list unless it is there already; takes s. */
+static int push_unique(char ***list, size_t *n, char *s)
+{
+    if (!s)
+        return 0;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*list)[i], s) == 0) {
+            free(s);
+            return 1;
+        }
+    char **v = realloc(*list, (*n + 1) * sizeof *v);
+    if (!v) {
+        free(s);
+        return 0;
+    }
+    v[(*n)++] = s;
+    *list = v;
+    return 1;
+}
+
+static void reason(selector *S, size_t i, char *text)
+{
+    if (!push_unique(&S->s[i].reasons, &S->s[i].nreasons, text))
+        S->oom = 1;
+}
+
+static void note(selector *S, char *text)
+{
+    if (!push_unique(&S->plan->notes, &S->plan->nnotes, text))
+        S->oom = 1;
+}
+
+static size_t index_of(const clasm_library *lib, const lib_clause *c)
+{
+    return (size_t)(c - lib->clauses);
+}
+
+static int addresses_risk(const lib_clause *c, const char *risk)
+{
+    for (size_t a = 0; a < c->naddresses; a++)
+        if (expr_glob_match(c->addresses[a], risk))
+            return 1;
+    return 0;
+}
+
+/* Drops every chosen clause that another chosen clause replaces. */
+static void apply_replaces(selector *S)
+{
+    const clasm_library *lib = S->lib;
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        if (!S->s[i].chosen)
+            continue;
+        const lib_clause *c = &lib->clauses[i];
+        for (size_t r = 0; r < c->nreplaces; r++) {
+            const lib_clause *t = library_clause(lib, c->replaces[r]);
+            if (!t)
+                continue;
+            size_t j = index_of(lib, t);
+            if (S->s[j].chosen && !S->s[j].dropped) {
+                S->s[j].dropped = 1;
+                note(S, fmt("%s replaced by %s", t->id, c->id));
+            }
+        }
+    }
+}
+
+/* Pulls in required clauses transitively, saying which clause pulled each. */
+static void apply_requires(selector *S, clasm_document doc)
+{
+    const clasm_library *lib = S->lib;
+    size_t *queue = malloc((lib->nclauses + 1) * sizeof *queue);
+    if (!queue) {
+        S->oom = 1;
+        return;
+    }
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < lib->nclauses; i++)
+        if (S->s[i].chosen && !S->s[i].dropped)
+            queue[tail++] = i;
+    while (head < tail) {
+        const lib_clause *c = &lib->clauses[queue[head++]];
+        for (size_t r = 0; r < c->nrequires; r++) {
+            const lib_clause *t = library_clause(lib, c->requires[r]);
+            if (!t || !(t->documents & (1u << doc)))
+                continue;
+            size_t j = index_of(lib, t);
+            if (S->s[j].dropped)
+                continue; /* its replacement is in the plan */
+            reason(S, j, fmt("required by %s", c->id));
+            if (!S->s[j].chosen) {
+                S->s[j].chosen = 1;
+                queue[tail++] = j;
+            }
+        }
+    }
+    free(queue);
+}
+
+static char *join_reasons(const sel *s)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < s->nreasons; i++)
+        len += strlen(s->reasons[i]) + 2;
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < s->nreasons; i++) {
+        if (i)
+            strcat(out, "; ");
+        strcat(out, s->reasons[i]);
+    }
+    return out;
+}
+
+static void check_excludes(selector *S, clasm_diags *diags)
+{
+    const clasm_library *lib = S->lib;
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        if (!S->s[i].chosen || S->s[i].dropped)
+            continue;
+        const lib_clause *a = &lib->clauses[i];
+        for (size_t x = 0; x < a->nexcludes; x++) {
+            const lib_clause *b = library_clause(lib, a->excludes[x]);
+            if (!b)
+                continue;
+            size_t j = index_of(lib, b);
+            if (!S->s[j].chosen || S->s[j].dropped)
+                continue;
+            /* When both exclude each other, report the pair once. */
+            int mutual = 0;
+            for (size_t y = 0; y < b->nexcludes; y++)
+                if (strcmp(b->excludes[y], a->id) == 0)
+                    mutual = 1;
+            if (mutual && j < i)
+                continue;
+            char *ra = join_reasons(&S->s[i]);
+            char *rb = join_reasons(&S->s[j]);
+            const yt_node *it =
+                a->excludes_node && x < a->excludes_node->count ? a->excludes_node->items[x] : NULL;
+            diag_at(diags, CLASM_SEV_ERROR, "clause-conflict", a->file, it ? it->line : a->line,
+                    it ? it->column : a->column,
+                    "%s excludes %s, but both were chosen for the %s: %s because %s; %s because "
+                    "%s",
+                    a->id, b->id, clasm_document_name(S->plan->document), a->id, ra ? ra : "?",
+                    b->id, rb ? rb : "?");
+            free(ra);
+            free(rb);
+        }
+    }
+}
+
+/* Document order: category order, then order, then id (ids are unique, so
+ * the order is total and stable). */
+static int cmp_items(const void *x, const void *y)
+{
+    const lib_clause *a = *(const lib_clause *const *)x, *b = *(const lib_clause *const *)y;
+    if (a->category_index != b->category_index)
+        return a->category_index < b->category_index ? -1 : 1;
+    if (a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+/* Deal risks must name catalogue ids. Returns the number of unknown ones. */
+static size_t check_deal_risks(const clasm_library *lib, const clasm_deal *deal, clasm_diags *diags)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < deal->nrisks; i++) {
+        const deal_risk *r = &deal->risks[i];
+        if (library_risk(lib, r->id))
+            continue;
+        bad++;
+        const char *s = yt_suggest(r->id, lib->risk_ids, lib->nrisks);
+        diag_at(diags, CLASM_SEV_ERROR, "unknown-risk", deal->file, r->line, r->column,
+                "risks[%zu]: '%s' is not a risk in the catalogue (%s/risks.yaml)%s%s%s", i, r->id,
+                lib->dir, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+    }
+    return bad;
+}
+
+void clasm_plan_free(clasm_plan *plan)
+{
+    if (!plan)
+        return;
+    for (size_t i = 0; i < plan->nitems; i++) {
+        for (size_t r = 0; r < plan->items[i].nreasons; r++)
+            free(plan->items[i].reasons[r]);
+        free(plan->items[i].reasons);
+    }
+    free(plan->items);
+    for (size_t i = 0; i < plan->nuncovered; i++)
+        free(plan->uncovered[i]);
+    free(plan->uncovered);
+    for (size_t i = 0; i < plan->nnotes; i++)
+        free(plan->notes[i]);
+    free(plan->notes);
+    free(plan->deal_id);
+    free(plan->tier);
+    free(plan->library_fingerprint);
+    free(plan);
+}
+
+static void free_sel(sel *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++) {
+        for (size_t r = 0; r < s[i].nreasons; r++)
+            free(s[i].reasons[r]);
+        free(s[i].reasons);
+    }
+    free(s);
+}
+
+clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
+                          clasm_plan **out, clasm_diags *diags)
+{
+    *out = NULL;
+    if ((int)doc < 0 || doc >= CLASM_DOC_COUNT)
+        return CLASM_E_USAGE;
+    if (check_deal_risks(lib, deal, diags))
+        return CLASM_E_INPUT;
+
+    clasm_plan *plan = calloc(1, sizeof *plan);
+    sel *s = calloc(lib->nclauses + 1, sizeof *s);
+    if (!plan || !s) {
+        free(plan);
+        free(s);
+        return CLASM_E_IO;
+    }
+    selector S = {lib, s, plan, 0};
+    plan->document = doc;
+    plan->deal_id = strdup(deal->id ? deal->id : "");
+    plan->library_fingerprint = strdup(lib->fingerprint);
+    for (size_t i = 0; i < deal->nrisks; i++)
+        plan->score += library_risk(lib, deal->risks[i].id)->weight;
+    plan->tier_rank = 0;
+    for (size_t t = 0; t < lib->ntiers; t++)
+        if (lib->tiers[t].min_score <= plan->score)
+            plan->tier_rank = (int)t;
+    plan->tier = strdup(lib->ntiers ? lib->tiers[plan->tier_rank].id : "");
+    plan->escalate = lib->ntiers ? lib->tiers[plan->tier_rank].escalate : 0;
+    if (!plan->deal_id || !plan->library_fingerprint || !plan->tier)
+        S.oom = 1;
+
+    facts_env fe;
+    if (facts_env_init(&fe, lib, deal, doc, plan->tier_rank, plan->score) != 0) {
+        free_sel(s, lib->nclauses);
+        clasm_plan_free(plan);
+        return CLASM_E_IO;
+    }
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        if (!(c->documents & (1u << doc)) || plan->tier_rank < c->min_tier)
+            continue;
+        for (size_t r = 0; r < deal->nrisks; r++)
+            if (addresses_risk(c, deal->risks[r].id)) {
+                s[i].chosen = 1;
+                reason(&S, i, strdup(deal->risks[r].id));
+            }
+        if (c->when && expr_eval(c->when, &fe.env)) {
+            s[i].chosen = 1;
+            reason(&S, i, fmt("when: %s", c->when_src));
+        }
+    }
+    facts_env_free(&fe);
+
+    apply_replaces(&S);
+    apply_requires(&S, doc);
+    apply_replaces(&S);
+    size_t errors_before = clasm_diags_errors(diags);
+    check_excludes(&S, diags);
+
+    /* The plan's items, in document order. */
+    const lib_clause **order = calloc(lib->nclauses + 1, sizeof *order);
+    size_t n = 0;
+    if (!order)
+        S.oom = 1;
+    for (size_t i = 0; order && i < lib->nclauses; i++)
+        if (s[i].chosen && !s[i].dropped)
+            order[n++] = &lib->clauses[i];
+    if (n)
+        qsort(order, n, sizeof *order, cmp_items);
+    plan->items = calloc(n + 1, sizeof *plan->items);
+    if (!plan->items)
+        S.oom = 1;
+    for (size_t k = 0; plan->items && k < n; k++) {
+        const lib_clause *c = order[k];
+        size_t i = index_of(lib, c);
+        plan_item *it = &plan->items[plan->nitems++];
+        it->id = c->id;
+        it->version = c->version;
+        it->category = c->category;
+        it->title = c->title;
+        it->text = c->text;
+        it->reasons = s[i].reasons; /* moves ownership */
+        it->nreasons = s[i].nreasons;
+        s[i].reasons = NULL;
+        s[i].nreasons = 0;
+    }
+    free(order);
+
+    /* Coverage: every deal risk that matters for this document. */
+    for (size_t r = 0; r < deal->nrisks; r++) {
+        const lib_risk *risk = library_risk(lib, deal->risks[r].id);
+        if (!(risk->documents & (1u << doc)))
+            continue;
+        int covered = 0;
+        for (size_t k = 0; k < plan->nitems && !covered; k++)
+            covered = addresses_risk(library_clause(lib, plan->items[k].id), risk->id);
+        if (covered)
+            continue;
+        size_t before = plan->nuncovered;
+        if (!push_unique(&plan->uncovered, &plan->nuncovered, strdup(risk->id)))
+            S.oom = 1;
+        if (plan->nuncovered > before)
+            diag_at(diags, CLASM_SEV_WARNING, "uncovered-risk", deal->file, deal->risks[r].line,
+                    deal->risks[r].column,
+                    "risk '%s' is not addressed by any clause chosen for the %s; add or adapt "
+                    "a clause that addresses it, or have counsel review the draft",
+                    risk->id, clasm_document_name(doc));
+    }
+    if (plan->escalate)
+        diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, 0, 0,
+                "ESCALATE TO COUNSEL BEFORE SIGNING: deal %s scores %ld, which is the top tier "
+                "'%s'; the %s draft alone is not enough, counsel must decide whether and on what "
+                "conditions the deal may proceed",
+                plan->deal_id ? plan->deal_id : "?", plan->score, plan->tier,
+                clasm_document_name(doc));
+
+    free_sel(s, lib->nclauses);
+    if (S.oom) {
+        clasm_plan_free(plan);
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", deal->file, 0, 0,
+                "ran out of memory while selecting clauses");
+        return CLASM_E_IO;
+    }
+    if (clasm_diags_errors(diags) > errors_before) {
+        clasm_plan_free(plan);
+        return CLASM_E_INPUT;
+    }
+    *out = plan;
+    return CLASM_OK;
+}
+
+clasm_status clasm_check_flow_down(const clasm_library *lib, clasm_plan *const *plans, size_t n,
+                                   clasm_diags *diags)
+{
+    clasm_status st = CLASM_OK;
+    for (size_t p = 0; p < n; p++) {
+        const clasm_plan *ra = plans[p];
+        if (ra->document != CLASM_DOC_RESELLER)
+            continue;
+        for (size_t q = 0; q < n; q++) {
+            const clasm_plan *eula = plans[q];
+            if (eula->document != CLASM_DOC_EULA)
+                continue;
+            for (size_t k = 0; k < ra->nitems; k++) {
+                const lib_clause *c = library_clause(lib, ra->items[k].id);
+                if (!c || !c->flows_down)
+                    continue;
+                const plan_item *match = NULL;
+                for (size_t e = 0; e < eula->nitems && !match; e++)
+                    if (strcmp(eula->items[e].id, c->id) == 0)
+                        match = &eula->items[e];
+                if (match && match->version == ra->items[k].version)
+                    continue;
+                st = CLASM_E_INPUT;
+                if (match)
+                    diag_at(diags, CLASM_SEV_ERROR, "flow-down-gap", c->file, c->line, c->column,
+                            "deal %s: the reseller-agreement has %s@%d, which the reseller must "
+                            "flow down, but the eula has version %d",
+                            ra->deal_id, c->id, ra->items[k].version, match->version);
+                else
+                    diag_at(diags, CLASM_SEV_ERROR, "flow-down-gap", c->file, c->line, c->column,
+                            "deal %s: the reseller-agreement has %s@%d, which the reseller must "
+                            "flow down to its customers, but the eula of the same pack lacks it",
+                            ra->deal_id, c->id, ra->items[k].version);
+            }
+        }
+    }
+    return st;
+}
