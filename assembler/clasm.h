@@ -126,6 +126,16 @@ int clasm_plan_escalate(const clasm_plan *plan);
 size_t clasm_plan_clause_count(const clasm_plan *plan);
 clasm_document clasm_plan_document(const clasm_plan *plan);
 
+/* ---- selection (select.c) ---- */
+/* The plan as text for `clasm select --format text`: tier, score, each
+ * clause with its reasons, uncovered risks, notes. */
+void clasm_plan_print_text(FILE *out, const clasm_plan *plan);
+/* Flow-down across one deal pack: every clause of a reseller-agreement plan
+ * that the reseller must pass on (flows_down) must be in each eula plan of
+ * the pack with the same version; each gap is an error "flow-down-gap". */
+clasm_status clasm_check_flow_down(const clasm_library *lib, clasm_plan *const *plans, size_t n,
+                                   clasm_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif
