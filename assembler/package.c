@@ -588,6 +588,9 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
                                clasm_diags *diags, const struct stat *identity)
 {
     *out = NULL;
+    /* libxml2 initializes itself once; doing it here, where a template is
+     * opened before any thread shares it, keeps later parses thread-safe. */
+    xmlInitParser();
     pkg *p = calloc(1, sizeof *p);
     if (!p || !(p->name = strdup(name ? name : "(template)"))) {
         free(p);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 
 #include "docx_fixture.h"
 #include "package.h"
+#include "placeholder.h"
 
 #define DOC_RELS_PATH "word/_rels/document.xml.rels"
 
@@ -643,6 +645,78 @@ static void test_write_errors_leave_nothing(void **state)
     remove_dir(&t);
 }
 
+/* Several threads write drafts from one shared package at once: each gets
+ * its own edit; all outputs are the same bytes as a single-threaded one. */
+typedef struct {
+    const pkg *p;
+    char out[160];
+    clasm_status status;
+} draft_job;
+
+static const char *thread_value(void *ctx, const char *path)
+{
+    (void)ctx;
+    return strcmp(path, "customer.name") == 0 ? "ACME & Sons" : NULL;
+}
+
+static void *write_draft(void *arg)
+{
+    draft_job *j = arg;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg_edit *e = pkg_edit_new(j->p);
+    docx_values v = {NULL, thread_value};
+    j->status = docx_fill_package(e, "t.docx", &v, &d);
+    if (j->status == CLASM_OK)
+        j->status = pkg_edit_write(e, j->out, &d);
+    pkg_edit_free(e);
+    clasm_diags_free(&d);
+    return NULL;
+}
+
+static void test_threads_share_one_package(void **state)
+{
+    (void)state;
+    tmpdir t;
+    make_dir(&t);
+    size_t len = 0;
+    unsigned char *z = fx_docx(
+        "<w:p><w:r><w:t>Dear {{ customer.</w:t></w:r><w:r><w:t>name }}</w:t></w:r></w:p>", &len);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(pkg_open_buffer(z, len, "t.docx", &p, &d), CLASM_OK);
+    free(z);
+    enum { N = 6 };
+    draft_job jobs[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i].p = p;
+        snprintf(jobs[i].out, sizeof jobs[i].out, "%s/draft%d.docx", t.dir, i);
+        assert_int_equal(pthread_create(&th[i], NULL, write_draft, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    size_t l0 = 0;
+    unsigned char *b0 = fx_read_file(jobs[0].out, &l0);
+    assert_non_null(b0);
+    char *doc = fx_zip_entry(b0, l0, "word/document.xml", NULL);
+    assert_non_null(strstr(doc, "Dear ACME &amp; Sons"));
+    free(doc);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(jobs[i].status, CLASM_OK);
+        size_t li = 0;
+        unsigned char *bi = fx_read_file(jobs[i].out, &li);
+        assert_int_equal(li, l0);
+        assert_memory_equal(bi, b0, l0);
+        free(bi);
+    }
+    free(b0);
+    pkg_free(p);
+    clasm_diags_free(&d);
+    remove_dir(&t);
+}
+
 static void test_parse_xml_bytes_direct(void **state)
 {
     (void)state;
@@ -688,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_write_refuses_template),
         cmocka_unit_test(test_write_errors_leave_nothing),
         cmocka_unit_test(test_parse_xml_bytes_direct),
+        cmocka_unit_test(test_threads_share_one_package),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
