@@ -14,7 +14,13 @@
 #define PKG_MAX_TOTAL_BYTES (128u * 1024u * 1024u) /* all entries, uncompressed */
 #define PKG_MAX_RATIO 100u /* uncompressed/compressed, for entries over 64 KiB */
 
-/* An opened template. Immutable after pkg_open: may be shared by threads. */
+/* An opened template. Immutable after pkg_open: may be shared by threads
+ * (each thread uses its own pkg_edit). pkg_open refuses, listing every
+ * problem found, with these diagnostic ids: not-a-zip, no-main-part,
+ * unsafe-entry-name (absolute, '..', backslash, duplicate), encrypted-entry,
+ * package-too-large, zip-bomb, zip-entry-corrupt, xml-dtd-refused,
+ * xml-malformed (every .xml/.rels part is parsed at open), and
+ * strict-ooxml-unsupported; io-error when the file cannot be read. */
 typedef struct pkg pkg;
 
 clasm_status pkg_open(const char *path, pkg **out, clasm_diags *diags);
@@ -31,9 +37,12 @@ const char *pkg_main_part(const pkg *p);
 const unsigned char *pkg_bytes(const pkg *p, const char *part, size_t *len);
 /* Targets (part names) of the relationships of source_part whose type ends
  * with "/" type_suffix (e.g. "header", "footer", "footnotes", "styles"),
- * in relationship order. Returns how many were stored in out. */
-size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffix,
-                   const char **out, size_t max);
+ * in relationship order. Returns how many were stored in out. source_part
+ * "" names the package (_rels/.rels). Targets are resolved against the
+ * source's folder ("/word/x.xml" from the root); External targets and
+ * targets that are not in the package are skipped. Strings owned by p. */
+size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffix, const char **out,
+                   size_t max);
 
 /* Parses XML bytes safely: XML_PARSE_NONET, no entity substitution, a DTD
  * or entity declaration is refused. NULL and a diagnostic on failure. */
@@ -48,14 +57,18 @@ const pkg *pkg_edit_base(const pkg_edit *e);
 /* A fresh DOM of the part as it currently stands (edited or original);
  * caller frees. NULL and a diagnostic when absent or malformed. */
 xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags);
-/* Replaces or adds a part; the bytes are copied / the DOM serialized now. */
+/* Replaces or adds a part; the bytes are copied / the DOM serialized now
+ * (UTF-8, keeping the standalone declaration). 0 on success, -1 when out of
+ * memory or the name is unsafe. Setting a part twice keeps the last. */
 int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc);
 int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len);
 int pkg_edit_has(const pkg_edit *e, const char *part);
 /* Writes base + edits to out_path through a temporary file in the same
  * folder, renamed into place when complete. Unchanged entries are copied
  * without recompression; new entries follow in the order they were added.
- * Refuses to overwrite the template itself. */
+ * Refuses to overwrite the template itself. Same edits, same bytes: fixed
+ * 1980-01-01 timestamps and entry order. Ids: output-is-template
+ * (CLASM_E_INPUT), output-folder-missing and io-error (CLASM_E_IO). */
 clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags);
 
 #endif
