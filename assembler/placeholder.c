@@ -164,14 +164,46 @@ static xmlNodePtr insert_after(xmlNodePtr after, const char *local, const char *
     return el;
 }
 
+/* Length of the UTF-8 sequence at s that encodes a character XML allows
+ * (no surrogates, U+FFFE or U+FFFF), or 0 when it is not one. */
+static size_t xml_utf8_len(const unsigned char *s)
+{
+    unsigned cp;
+    size_t n;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        cp = s[0] & 0x1Fu;
+        n = 2;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        cp = s[0] & 0x0Fu;
+        n = 3;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        cp = s[0] & 0x07u;
+        n = 4;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        return 0;
+    return n;
+}
+
 /* Writes value into w:t node t between prefix and suffix. Line breaks become
  * w:br, tabs w:tab, other control characters (not allowed in XML) are
- * dropped. Returns 0, or -1 when out of memory. */
+ * dropped and bytes that are not UTF-8 become U+FFFD. Returns 0, or -1 when
+ * out of memory. */
 static int write_value(xmlNodePtr t, const char *prefix, size_t plen, const char *value,
                        const char *suffix, size_t slen)
 {
     size_t vlen = strlen(value);
-    char *buf = malloc(plen + vlen + slen + 1);
+    char *buf = malloc(plen + 3 * vlen + slen + 1);
     if (!buf)
         return -1;
     memcpy(buf, prefix, plen);
@@ -181,6 +213,18 @@ static int write_value(xmlNodePtr t, const char *prefix, size_t plen, const char
     for (size_t i = 0; i <= vlen; i++) {
         unsigned char c = (unsigned char)value[i];
         int end = i == vlen;
+        if (!end && c >= 0x80) {
+            size_t n = xml_utf8_len((const unsigned char *)value + i);
+            if (n == 0) {
+                memcpy(buf + b, "\xEF\xBF\xBD", 3);
+                b += 3;
+            } else {
+                memcpy(buf + b, value + i, n);
+                b += n;
+                i += n - 1;
+            }
+            continue;
+        }
         if (!end && c >= 0x20) {
             buf[b++] = (char)c;
             continue;

@@ -43,6 +43,9 @@ static const char *const VALUES[] = {"customer.name",
                                      "30",
                                      "seller.name",
                                      "Lensmaker Ltd",
+                                     "odd",
+                                     "a\x01"
+                                     "b\xFF\xC3\xA9\xED\xA0\x80\xF0\x9F\x98\x80\r\nc\td",
                                      NULL};
 
 static xmlDocPtr parse_body(const char *body)
@@ -261,6 +264,22 @@ static void test_values_are_escaped_text(void **state)
     assert_non_null(strstr(xml, "A &amp; B &lt;c&gt; \"q\" 'r'"));
     free(xml);
     expect_text(doc, 1, "A & B <c> \"q\" 'r'");
+    xmlFreeDoc(doc);
+}
+
+static void test_value_made_valid_xml_text(void **state)
+{
+    (void)state;
+    /* A control character is dropped, bytes that are not UTF-8 (a stray
+     * byte, an encoded surrogate) become U+FFFD, CR LF one break, a tab a
+     * w:tab; valid multi-byte characters stay. */
+    xmlDocPtr doc = fill_ok("<w:p><w:r><w:t>{{ odd }}</w:t></w:r></w:p>", 1);
+    expect_text(doc, 1,
+                "ab\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                "\xF0\x9F\x98\x80\nc\td");
+    char *xml = dump(doc);
+    assert_non_null(strstr(xml, "<w:br/><w:t xml:space=\"preserve\">c</w:t><w:tab/>"));
+    free(xml);
     xmlFreeDoc(doc);
 }
 
@@ -483,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_tables_and_text_boxes),
         cmocka_unit_test(test_newline_becomes_break),
         cmocka_unit_test(test_values_are_escaped_text),
+        cmocka_unit_test(test_value_made_valid_xml_text),
         cmocka_unit_test(test_value_never_expanded_again),
         cmocka_unit_test(test_several_in_one_run_and_shared_runs),
         cmocka_unit_test(test_single_braces_untouched),
