@@ -115,6 +115,29 @@ oom:
     return (size_t)-1;
 }
 
+char *docx_paragraph_sole_tag(xmlNodePtr p)
+{
+    char *text = docx_paragraph_text(p);
+    if (!text)
+        return NULL;
+    char *a = text, *b = text + strlen(text);
+    while (a < b && (is_space(*a) || *a == '\n'))
+        a++;
+    while (b > a && (is_space(b[-1]) || b[-1] == '\n'))
+        b--;
+    *b = '\0';
+    char *inner = NULL;
+    docx_tag *tags = NULL;
+    size_t n = docx_scan_tags(a, &tags);
+    if (n == 1 && tags[0].kind != DOCX_TAG_UNCLOSED && tags[0].start == 0 &&
+        tags[0].end == (size_t)(b - a))
+        inner = strdup(tags[0].path);
+    if (n != (size_t)-1)
+        docx_tags_free(tags, n);
+    free(text);
+    return inner;
+}
+
 /* ------------------------------------------------------------ editing */
 
 static void set_text(xmlNodePtr t, const char *s, size_t n)

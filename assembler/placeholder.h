@@ -37,6 +37,12 @@ typedef struct {
 size_t docx_scan_tags(const char *text, docx_tag **out);
 void docx_tags_free(docx_tag *tags, size_t count);
 
+/* When paragraph p's visible text is one tag and nothing else but spaces
+ * ("{{ clauses }}", "{{#if reseller}}", "{{/if}}"), its trimmed inner text
+ * ("clauses", "#if reseller", "/if") as a malloc'd string; else NULL. For
+ * finding insertion points and condition markers. */
+char *docx_paragraph_sole_tag(xmlNodePtr p);
+
 /* 1 when path is a valid placeholder path: [A-Za-z_][A-Za-z0-9_.-]*. */
 int docx_valid_path(const char *path);
 

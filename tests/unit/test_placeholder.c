@@ -403,6 +403,35 @@ static void test_scan_kinds(void **state)
     assert_false(docx_valid_path("clauses!"));
 }
 
+static void test_sole_tag_paragraphs(void **state)
+{
+    (void)state;
+    xmlDocPtr doc =
+        parse_body("<w:p><w:r><w:t xml:space=\"preserve\"> {{ cla</w:t></w:r><w:proofErr/>"
+                   "<w:r><w:t>uses }}  </w:t></w:r></w:p>"
+                   "<w:p><w:r><w:t>{{#if reseller and end_use == \"unknown\"}}</w:t></w:r></w:p>"
+                   "<w:p><w:r><w:t>{{/if}}</w:t></w:r></w:p>"
+                   "<w:p><w:r><w:t>Text {{ clauses }}</w:t></w:r></w:p>"
+                   "<w:p><w:r><w:t>{{ a }}{{ b }}</w:t></w:r></w:p>"
+                   "<w:p><w:r><w:t>{{ clauses: export-control, data-handling }}</w:t></w:r></w:p>"
+                   "<w:p><w:r><w:t>{{ open</w:t></w:r></w:p><w:p/>");
+    xmlNodePtr *ps = NULL;
+    size_t np = docx_paragraphs(doc, &ps);
+    assert_int_equal(np, 8);
+    const char *want[] = {"clauses", "#if reseller and end_use == \"unknown\"", "/if", NULL,
+                          NULL,      "clauses: export-control, data-handling",  NULL,  NULL};
+    for (size_t i = 0; i < np; i++) {
+        char *got = docx_paragraph_sole_tag(ps[i]);
+        if (want[i])
+            assert_string_equal(got, want[i]);
+        else
+            assert_null(got);
+        free(got);
+    }
+    free(ps);
+    xmlFreeDoc(doc);
+}
+
 static void test_list_placeholders(void **state)
 {
     (void)state;
@@ -508,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_single_braces_untouched),
         cmocka_unit_test(test_errors_all_in_one_run),
         cmocka_unit_test(test_scan_kinds),
+        cmocka_unit_test(test_sole_tag_paragraphs),
         cmocka_unit_test(test_list_placeholders),
         cmocka_unit_test(test_paragraph_text_rules),
         cmocka_unit_test(test_fill_package_header_and_body),
