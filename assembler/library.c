@@ -553,7 +553,8 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
         if (strcmp(c.id, want) != 0) {
             diag_at(L->diags, CLASM_SEV_ERROR, "clause-id-mismatch", name, idn->line, idn->column,
                     "id: '%s' must be '%s' (its folder and file name)", c.id, want);
-            ok = 0;
+            /* Kept in the list so that a clash with the file that owns the
+             * id is reported too. */
         }
         free(want);
     } else {
