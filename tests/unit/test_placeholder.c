@@ -519,6 +519,72 @@ static void test_fill_package_header_and_body(void **state)
     clasm_diags_free(&d);
 }
 
+/* A template LibreOffice wrote (tests/fixtures/docx/split-placeholders.docx,
+ * from the .fodt beside it): placeholders in body, table, header, footer
+ * and footnote, one split over bold/italic runs, an insertion point left in
+ * place and other engines' single-brace tags. */
+static const char *const LO_VALUES[] = {"customer.name",
+                                        "Ministry of Examples",
+                                        "seller.name",
+                                        "Lensmaker Ltd",
+                                        "deal.id",
+                                        "Q-2026-0117",
+                                        "terms.governing_law",
+                                        "the State of New York",
+                                        "customer.country",
+                                        "AE",
+                                        NULL};
+
+static void test_libreoffice_template(void **state)
+{
+    (void)state;
+    const char *path = "tests/fixtures/docx/split-placeholders.docx";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(pkg_open(path, &p, &d), CLASM_OK);
+    const char *parts[8];
+    size_t np = docx_fill_parts(p, parts, 8);
+    assert_int_equal(np, 4);
+    assert_string_equal(parts[0], "word/document.xml");
+    assert_string_equal(parts[1], "word/header1.xml");
+    assert_string_equal(parts[2], "word/footer1.xml");
+    assert_string_equal(parts[3], "word/footnotes.xml");
+    pkg_edit *e = pkg_edit_new(p);
+    table t = {LO_VALUES};
+    docx_values v = {&t, lookup};
+    /* The insertion point was not handled by anyone: the only error. */
+    assert_int_equal(docx_fill_package(e, path, &v, &d), CLASM_E_INPUT);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "misplaced-structural-tag");
+    assert_string_equal(d.items[0].part, "word/document.xml");
+    assert_int_equal(d.items[0].paragraph, 4);
+    xmlDocPtr doc = pkg_edit_parse(e, "word/document.xml", &d);
+    expect_text(doc, 1, "This agreement is made between Lensmaker Ltd and Ministry of Examples.");
+    expect_text(doc, 3, "AE");
+    expect_text(doc, 5, "Single braces stay: {tag} and {#loop}{/loop}.");
+    char *xml = dump(doc);
+    assert_non_null(strstr(xml, "<w:b/></w:rPr><w:t xml:space=\"preserve\">Lensmaker Ltd</w:t>"));
+    assert_null(strstr(xml, "<w:i/>"));
+    free(xml);
+    xmlFreeDoc(doc);
+    doc = pkg_edit_parse(e, "word/footer1.xml", &d);
+    expect_text(doc, 1, "Deal Q-2026-0117 page footer");
+    xmlFreeDoc(doc);
+    doc = pkg_edit_parse(e, "word/header1.xml", &d);
+    expect_text(doc, 1, "Agreement with Ministry of Examples");
+    xmlFreeDoc(doc);
+    doc = pkg_edit_parse(e, "word/footnotes.xml", &d);
+    char **paths = NULL;
+    assert_int_equal(docx_list_placeholders(doc, &paths), 0);
+    free(paths);
+    xmlFreeDoc(doc);
+    assert_int_equal(d.count, 1);
+    pkg_edit_free(e);
+    pkg_free(p);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_list_placeholders),
         cmocka_unit_test(test_paragraph_text_rules),
         cmocka_unit_test(test_fill_package_header_and_body),
+        cmocka_unit_test(test_libreoffice_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
