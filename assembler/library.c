@@ -16,7 +16,7 @@ typedef struct {
     clasm_library *lib;
     clasm_diags *diags;
     int oom;
-    int catalogue_ok; /* risks.yaml loaded: risk/tier names can be checked */
+    int catalogue_ok; /* risks.yaml parsed: risk/tier names can be checked */
 } loader;
 
 static char *path_join(const char *a, const char *b)
@@ -437,18 +437,19 @@ static void load_catalogue(loader *L, const char *dir)
         L->oom = 1;
         return;
     }
-    size_t before = clasm_diags_errors(L->diags);
     const yt_node *root = load_yaml(L, path);
     free(path);
     if (!root)
         return;
+    /* Clauses are checked against what loaded, even when some of the
+     * catalogue is wrong, so that every problem shows in one run. */
+    L->catalogue_ok = 1;
     yt_ctx ctx = {yt_name(L->lib->docs[L->lib->ndocs - 1]), L->diags};
     static const char *const keys[] = {"areas", "tiers", "risks", NULL};
     yt_check_keys(&ctx, root, "", keys, keys);
     load_areas(L, &ctx, yt_get(root, "areas"));
     load_tiers(L, &ctx, yt_get(root, "tiers"));
     load_risks(L, &ctx, yt_get(root, "risks"));
-    L->catalogue_ok = clasm_diags_errors(L->diags) == before;
 }
 
 /* ---- clauses ---- */
