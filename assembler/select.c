@@ -283,8 +283,13 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     plan->document = doc;
     plan->deal_id = strdup(deal->id ? deal->id : "");
     plan->library_fingerprint = strdup(lib->fingerprint);
-    for (size_t i = 0; i < deal->nrisks; i++)
-        plan->score += library_risk(lib, deal->risks[i].id)->weight;
+    for (size_t i = 0; i < deal->nrisks; i++) {
+        int seen = 0; /* a risk listed twice counts once */
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(deal->risks[j].id, deal->risks[i].id) == 0;
+        if (!seen)
+            plan->score += library_risk(lib, deal->risks[i].id)->weight;
+    }
     plan->tier_rank = 0;
     for (size_t t = 0; t < lib->ntiers; t++)
         if (lib->tiers[t].min_score <= plan->score)
