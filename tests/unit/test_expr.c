@@ -287,6 +287,54 @@ static void test_any_terms(void **state)
     expr_free(e);
 }
 
+/* Random inputs built from the language's own pieces never crash, and every
+ * error names a column inside the input (or just past its end). */
+static void test_random_inputs(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "and ",      "or ",   "not ",          "(",    ")",         "risk ",  "regime.* ",
+        "reseller ", "tier ", ">= ",           "== ",  "high ",     "in ",    "[",
+        "]",         ", ",    "\"x\" ",        "'y' ", "contains ", "score ", "3 ",
+        "!",         "=",     "capabilities ", "\"",   "end_use "};
+    unsigned seed = 12345;
+    char src[256];
+    int ok = 0, bad = 0;
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int n = 1 + (int)((seed >> 16) % 9);
+        for (int k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+            size_t pl = strlen(p);
+            memcpy(src + len, p, pl);
+            len += pl;
+        }
+        src[len] = '\0';
+        expr *e = NULL;
+        char *err = NULL;
+        int col = 0;
+        if (expr_parse(src, &e, &err, &col) == 0) {
+            ok++;
+            assert_null(err);
+            if (expr_check(e, &names, &err, &col) == 0)
+                (void)expr_eval(e, &env);
+            else
+                free(err);
+            expr_free(e);
+        } else {
+            bad++;
+            assert_null(e);
+            assert_non_null(err);
+            assert_true(col >= 1 && (size_t)col <= len + 1);
+            free(err);
+        }
+    }
+    assert_true(ok > 100);
+    assert_true(bad > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_lists_and_risks), cmocka_unit_test(test_glob),
         cmocka_unit_test(test_parse_errors),    cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_check_errors),    cmocka_unit_test(test_any_terms),
+        cmocka_unit_test(test_random_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
