@@ -1,0 +1,559 @@
+/* Selection over the fixture library tests/fixtures/libraries/basic: reasons,
+ * requires, replaces, excludes, min_tier, when, ordering, tiers, coverage,
+ * escalation, unknown deal risks, the flow-down check and the JSON shape. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deal.h"
+#include "facts.h"
+#include "library.h"
+#include "plan.h"
+
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures/libraries"
+#endif
+
+typedef struct {
+    clasm_library *lib;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    if (clasm_library_load(FIXTURES "/basic", &f->lib, &d) != CLASM_OK) {
+        clasm_diags_print(stderr, &d);
+        clasm_diags_free(&d);
+        free(f);
+        return -1;
+    }
+    clasm_diags_free(&d);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    clasm_library_free(f->lib);
+    free(f);
+    return 0;
+}
+
+/* A deal with the given documents, extra lines (reseller, end_use...) and
+ * risks, one per line from line 12 on. */
+static clasm_deal *deal(const char *documents, const char *extra, const char *const *risks,
+                        size_t nrisks)
+{
+    char text[2048];
+    int n = snprintf(text, sizeof text,
+                     "id: T-1\n"                      /* 1 */
+                     "documents: [%s]\n"              /* 2 */
+                     "date: 2026-11-27\n"             /* 3 */
+                     "seller: { name: Seller Inc }\n" /* 4 */
+                     "customer: { name: Agency, country: AE, kind: security-service }\n"
+                     "product: { name: Eye, capabilities: [biometric-identification] }\n"
+                     "deployment: on-premises\n" /* 7 */
+                     "license: perpetual\n"      /* 8 */
+                     "%s"                        /* 9, 10 */
+                     "risks:%s\n",               /* 11 */
+                     documents, extra, nrisks ? "" : " []");
+    for (size_t i = 0; i < nrisks; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "  - %s\n", risks[i]);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *out = NULL;
+    if (clasm_deal_load_string(text, strlen(text), "deal.yaml", &out, &d) != CLASM_OK) {
+        clasm_diags_print(stderr, &d);
+        fail_msg("the test deal does not load");
+    }
+    clasm_diags_free(&d);
+    return out;
+}
+
+#define KNOWN "end_use: known\nterms: { cure_period_days: 30 }\n"
+
+static void expect_items(const clasm_plan *p, const char *const *ids, size_t n)
+{
+    if (p->nitems != n) {
+        for (size_t i = 0; i < p->nitems; i++)
+            fprintf(stderr, "  have %s\n", p->items[i].id);
+    }
+    assert_int_equal(p->nitems, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(p->items[i].id, ids[i]);
+}
+
+static const plan_item *item(const clasm_plan *p, const char *id)
+{
+    for (size_t i = 0; i < p->nitems; i++)
+        if (strcmp(p->items[i].id, id) == 0)
+            return &p->items[i];
+    return NULL;
+}
+
+static const clasm_diag *find(const clasm_diags *d, const char *id)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strcmp(d->items[i].id, id) == 0)
+            return &d->items[i];
+    return NULL;
+}
+
+static void test_reasons_and_requires(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"product.biometric"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 1);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    static const char *const want[] = {"definitions.core", "end-use.basic-purpose"};
+    expect_items(p, want, 2);
+    assert_int_equal(p->items[0].nreasons, 1);
+    assert_string_equal(p->items[0].reasons[0], "required by end-use.basic-purpose");
+    assert_int_equal(p->items[0].version, 2);
+    assert_string_equal(p->items[0].category, "definitions");
+    assert_string_equal(p->items[0].title, "Definitions");
+    assert_string_equal(p->items[1].reasons[0], "product.biometric");
+    assert_string_equal(p->tier, "elevated");
+    assert_int_equal(p->tier_rank, 1);
+    assert_int_equal(p->score, 4);
+    assert_false(p->escalate);
+    assert_int_equal(p->nuncovered, 0);
+    assert_int_equal(p->nnotes, 0);
+    assert_string_equal(p->deal_id, "T-1");
+    assert_string_equal(p->library_fingerprint, f->lib->fingerprint);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+static void test_replaces_at_high_tier(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"product.biometric", "regime.data-localization"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 2);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_string_equal(p->tier, "high");
+    assert_int_equal(p->score, 6);
+    /* category order, then order (data-terms 5 before core 10), then id */
+    static const char *const want[] = {"definitions.data-terms", "definitions.core",
+                                       "end-use.enhanced-purpose", "data.localization",
+                                       "data.regime-review"};
+    expect_items(p, want, 5);
+    assert_string_equal(p->items[0].reasons[0], "required by data.localization");
+    assert_int_equal(p->items[1].nreasons, 1);
+    assert_string_equal(p->items[1].reasons[0], "required by end-use.enhanced-purpose");
+    assert_int_equal(p->items[2].version, 3);
+    assert_string_equal(p->items[4].reasons[0], "when: risk regime.* and tier >= elevated");
+    assert_int_equal(p->nnotes, 1);
+    assert_string_equal(p->notes[0], "end-use.basic-purpose replaced by end-use.enhanced-purpose");
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+/* Tier boundaries: a score equal to a tier's min_score is in that tier, and
+ * min_tier holds a clause back until the deal reaches it. */
+static void test_tier_thresholds(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *risks[3];
+        size_t n;
+        long score;
+        const char *tier;
+        const char *purpose;
+    } cases[] = {
+        {{"product.analytics"}, 1, 1, "baseline", "end-use.basic-purpose"},
+        {{"product.analytics", "stakeholder.unaddressed", "stakeholder.reseller"},
+         3,
+         3,
+         "elevated",
+         "end-use.basic-purpose"},
+        {{"product.biometric", "product.analytics", "stakeholder.unaddressed"},
+         3,
+         6,
+         "high",
+         "end-use.enhanced-purpose"},
+        {{"end-user.security-service", "product.biometric", "product.analytics"},
+         3,
+         10,
+         "severe",
+         "end-use.enhanced-purpose"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        clasm_deal *dl = deal("contract", KNOWN, cases[k].risks, cases[k].n);
+        clasm_diags d;
+        clasm_diags_init(&d);
+        clasm_plan *p = NULL;
+        assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+        assert_int_equal(p->score, cases[k].score);
+        assert_string_equal(p->tier, cases[k].tier);
+        assert_int_equal(p->escalate, strcmp(cases[k].tier, "severe") == 0);
+        assert_non_null(item(p, cases[k].purpose));
+        /* exactly one of the two purpose clauses */
+        assert_true((item(p, "end-use.basic-purpose") != NULL) !=
+                    (item(p, "end-use.enhanced-purpose") != NULL));
+        clasm_plan_free(p);
+        clasm_deal_free(dl);
+        clasm_diags_free(&d);
+    }
+}
+
+static void test_excludes_conflict(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"regime.data-localization", "regime.weak-oversight"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 2);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = (clasm_plan *)1;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    const clasm_diag *x = find(&d, "clause-conflict");
+    assert_non_null(x);
+    assert_int_equal(x->severity, CLASM_SEV_ERROR);
+    assert_string_equal(x->message,
+                        "data.offshore-hosting excludes data.localization, but both were chosen "
+                        "for the contract: data.offshore-hosting because regime.weak-oversight; "
+                        "data.localization because regime.data-localization");
+    assert_non_null(strstr(x->file, "data/offshore-hosting.yaml"));
+    assert_int_equal(x->line, 7);
+    assert_int_equal(x->column, 12);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+static void test_coverage_per_document(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"stakeholder.unaddressed", "regime.data-localization",
+                                        "stakeholder.reseller"};
+    clasm_deal *dl =
+        deal("reseller-agreement", "reseller: { name: R, country: AE }\n" KNOWN, risks, 3);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_RESELLER, &p, &d), CLASM_OK);
+    assert_int_equal(p->score, 4);
+    /* regime.data-localization does not matter in a reseller agreement, and
+     * data.localization may not appear in one; the unaddressed risk is
+     * listed and warned about at its line. */
+    assert_int_equal(p->nuncovered, 1);
+    assert_string_equal(p->uncovered[0], "stakeholder.unaddressed");
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "uncovered-risk");
+    assert_int_equal(d.items[0].severity, CLASM_SEV_WARNING);
+    assert_string_equal(d.items[0].file, "deal.yaml");
+    assert_int_equal(d.items[0].line, 13);
+    assert_int_equal(d.items[0].column, 5);
+    assert_non_null(strstr(d.items[0].message, "'stakeholder.unaddressed' is not addressed by "
+                                               "any clause chosen for the reseller-agreement"));
+    static const char *const want[] = {"data.regime-review", "reseller.flow-down"};
+    expect_items(p, want, 2);
+    clasm_plan_free(p);
+
+    /* In the contract, data.localization covers its risk. */
+    clasm_diags_free(&d);
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(p->nuncovered, 1);
+    assert_non_null(item(p, "data.localization"));
+    assert_null(item(p, "reseller.flow-down"));
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+static void test_escalate(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"end-user.security-service", "product.biometric",
+                                        "product.analytics"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 3);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(p->score, 10);
+    assert_string_equal(p->tier, "severe");
+    assert_true(p->escalate);
+    const clasm_diag *x = find(&d, "escalate");
+    assert_non_null(x);
+    assert_int_equal(x->severity, CLASM_SEV_WARNING);
+    assert_non_null(strstr(x->message, "ESCALATE TO COUNSEL BEFORE SIGNING"));
+    assert_non_null(strstr(x->message, "scores 10"));
+    /* both product risks are reasons of the one clause, in deal order */
+    const plan_item *it = item(p, "end-use.enhanced-purpose");
+    assert_non_null(it);
+    assert_int_equal(it->nreasons, 2);
+    assert_string_equal(it->reasons[0], "product.biometric");
+    assert_string_equal(it->reasons[1], "product.analytics");
+    assert_string_equal(item(p, "end-use.security-limits")->reasons[0],
+                        "end-user.security-service");
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+static void test_when_uses_deal_facts(void **state)
+{
+    fixture *f = *state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    clasm_deal *dl = deal("eula", "reseller: { name: R }\nend_use: unknown\n", NULL, 0);
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_EULA, &p, &d), CLASM_OK);
+    static const char *const want[] = {"data.unknown-end-use"};
+    expect_items(p, want, 1);
+    assert_string_equal(p->items[0].reasons[0], "when: reseller and end_use == \"unknown\"");
+    assert_string_equal(p->tier, "baseline");
+    clasm_plan_free(p);
+    /* the contract is not among its documents */
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(p->nitems, 0);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+
+    dl = deal("eula", "end_use: unknown\n", NULL, 0); /* no reseller */
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_EULA, &p, &d), CLASM_OK);
+    assert_int_equal(p->nitems, 0);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    assert_int_equal(d.count, 0);
+    clasm_diags_free(&d);
+}
+
+static void test_unknown_deal_risk(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"product.biometric", "product.biometrc", "regime.nothing"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 3);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = (clasm_plan *)1;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    assert_int_equal(d.count, 2);
+    assert_string_equal(d.items[0].id, "unknown-risk");
+    assert_int_equal(d.items[0].line, 13);
+    assert_int_equal(d.items[0].column, 5);
+    assert_non_null(
+        strstr(d.items[0].message, "'product.biometrc' is not a risk in the catalogue"));
+    assert_non_null(strstr(d.items[0].message, "did you mean 'product.biometric'?"));
+    assert_int_equal(d.items[1].line, 14);
+    assert_null(strstr(d.items[1].message, "did you mean"));
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+static void test_order_is_stable(void **state)
+{
+    fixture *f = *state;
+    static const char *const a[] = {"regime.data-localization", "product.biometric",
+                                    "end-user.security-service"};
+    static const char *const b[] = {"end-user.security-service", "regime.data-localization",
+                                    "product.biometric"};
+    clasm_deal *da = deal("eula", KNOWN, a, 3), *db = deal("eula", KNOWN, b, 3);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *pa = NULL, *pb = NULL, *pa2 = NULL;
+    assert_int_equal(clasm_select(f->lib, da, CLASM_DOC_EULA, &pa, &d), CLASM_OK);
+    assert_int_equal(clasm_select(f->lib, db, CLASM_DOC_EULA, &pb, &d), CLASM_OK);
+    assert_int_equal(clasm_select(f->lib, da, CLASM_DOC_EULA, &pa2, &d), CLASM_OK);
+    assert_int_equal(pa->nitems, pb->nitems);
+    for (size_t i = 0; i < pa->nitems; i++)
+        assert_string_equal(pa->items[i].id, pb->items[i].id);
+    /* end-use.enhanced-purpose (order 10) before end-use.security-limits (20) */
+    static const char *const want[] = {"definitions.data-terms",   "definitions.core",
+                                       "end-use.enhanced-purpose", "end-use.security-limits",
+                                       "data.localization",        "data.regime-review"};
+    expect_items(pa, want, 6);
+    char *ja = clasm_plan_json(pa, NULL), *ja2 = clasm_plan_json(pa2, NULL);
+    assert_string_equal(ja, ja2);
+    free(ja);
+    free(ja2);
+    clasm_plan_free(pa);
+    clasm_plan_free(pb);
+    clasm_plan_free(pa2);
+    clasm_deal_free(da);
+    clasm_deal_free(db);
+    clasm_diags_free(&d);
+}
+
+static void test_flow_down(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"stakeholder.reseller"};
+    const char *extra[] = {
+        "reseller: { name: R }\nend_use: known\nterms: { cure_period_days: 30 }\n",
+        "reseller: { name: R }\nend_use: known\nterms: { cure_period_days: 90 }\n"};
+    for (int k = 0; k < 2; k++) {
+        clasm_deal *dl = deal("reseller-agreement, eula", extra[k], risks, 1);
+        clasm_diags d;
+        clasm_diags_init(&d);
+        clasm_plan *plans[2] = {NULL, NULL};
+        assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_RESELLER, &plans[0], &d), CLASM_OK);
+        assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_EULA, &plans[1], &d), CLASM_OK);
+        assert_non_null(item(plans[0], "reseller.flow-down"));
+        assert_non_null(item(plans[1], "reseller.flow-down"));
+        size_t before = d.count;
+        clasm_status st = clasm_check_flow_down(f->lib, plans, 2, &d);
+        if (k == 0) {
+            assert_int_equal(st, CLASM_OK);
+            assert_int_equal(d.count, before);
+        } else {
+            /* the long cure period is only drawn into the reseller agreement */
+            assert_non_null(item(plans[0], "reseller.long-cure"));
+            assert_null(item(plans[1], "reseller.long-cure"));
+            assert_int_equal(st, CLASM_E_INPUT);
+            assert_int_equal(d.count, before + 1);
+            const clasm_diag *x = &d.items[before];
+            assert_string_equal(x->id, "flow-down-gap");
+            assert_string_equal(x->message,
+                                "deal T-1: the reseller-agreement has reseller.long-cure@4, which "
+                                "the reseller must flow down to its customers, but the eula of "
+                                "the same pack lacks it");
+            assert_non_null(strstr(x->file, "reseller/long-cure.yaml"));
+        }
+        clasm_plan_free(plans[0]);
+        clasm_plan_free(plans[1]);
+        clasm_deal_free(dl);
+        clasm_diags_free(&d);
+    }
+}
+
+static void test_json_shape(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"product.biometric", "stakeholder.unaddressed"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 2);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    char *s = clasm_plan_json(p, "out/T-1-contract.docx");
+    assert_non_null(s);
+    char expected[4096];
+    snprintf(expected, sizeof expected,
+             "{\n"
+             "  \"deal\": \"T-1\",\n"
+             "  \"document\": \"contract\",\n"
+             "  \"tier\": \"elevated\",\n"
+             "  \"score\": 5,\n"
+             "  \"escalate\": false,\n"
+             "  \"clauses\": [\n"
+             "    {\n"
+             "      \"id\": \"definitions.core\",\n"
+             "      \"version\": 2,\n"
+             "      \"category\": \"definitions\",\n"
+             "      \"title\": \"Definitions\",\n"
+             "      \"reasons\": [\n"
+             "        \"required by end-use.basic-purpose\"\n"
+             "      ]\n"
+             "    },\n"
+             "    {\n"
+             "      \"id\": \"end-use.basic-purpose\",\n"
+             "      \"version\": 1,\n"
+             "      \"category\": \"end-use\",\n"
+             "      \"title\": \"Authorized Purpose\",\n"
+             "      \"reasons\": [\n"
+             "        \"product.biometric\"\n"
+             "      ]\n"
+             "    }\n"
+             "  ],\n"
+             "  \"uncovered\": [\n"
+             "    \"stakeholder.unaddressed\"\n"
+             "  ],\n"
+             "  \"notes\": [],\n"
+             "  \"library\": \"%s\",\n"
+             "  \"output\": \"out/T-1-contract.docx\"\n"
+             "}",
+             f->lib->fingerprint);
+    assert_string_equal(s, expected);
+    free(s);
+    s = clasm_plan_json(p, NULL);
+    assert_null(strstr(s, "\"output\""));
+    free(s);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    clasm_plan_print_text(out, p);
+    fclose(out);
+    assert_non_null(strstr(buf, "tier: elevated (score 5)\n"));
+    assert_non_null(strstr(buf, "   1. definitions.core@2  Definitions\n"
+                                "        because required by end-use.basic-purpose\n"));
+    assert_non_null(strstr(buf, "uncovered:\n  stakeholder.unaddressed\n"));
+    free(buf);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+static void test_facts_eval(void **state)
+{
+    fixture *f = *state;
+    static const char *const risks[] = {"product.biometric", "regime.data-localization"};
+    clasm_deal *dl = deal("eula", "reseller: { name: R, country: FR }\n" KNOWN, risks, 2);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f->lib, dl, CLASM_DOC_EULA, &p, &d), CLASM_OK);
+    char *err = NULL;
+    int col = 0;
+    assert_int_equal(facts_eval(f->lib, dl, p, "tier >= high and document == eula", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "reseller.country == FR", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "customer.kind in [private]", &err, &col), 0);
+    assert_int_equal(
+        facts_eval(f->lib, dl, p, "capabilities contains biometric-identification", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "terms.cure_period_days == 30", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "terms.template_own", &err, &col), 0);
+    assert_int_equal(facts_eval(f->lib, dl, p, "risk product.*", &err, &col), 1);
+    assert_int_equal(
+        facts_eval(f->lib, dl, p, "score == 6 and deployment == on-premises", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "license == perptual", &err, &col), -1);
+    assert_non_null(strstr(err, "'perptual' is not a value of license (did you mean "
+                                "'perpetual'?)"));
+    assert_int_equal(col, 12);
+    free(err);
+    assert_int_equal(facts_eval(f->lib, dl, p, "reseller and (", &err, &col), -1);
+    assert_int_equal(col, 15);
+    free(err);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reasons_and_requires),
+        cmocka_unit_test(test_replaces_at_high_tier),
+        cmocka_unit_test(test_excludes_conflict),
+        cmocka_unit_test(test_tier_thresholds),
+        cmocka_unit_test(test_coverage_per_document),
+        cmocka_unit_test(test_escalate),
+        cmocka_unit_test(test_when_uses_deal_facts),
+        cmocka_unit_test(test_unknown_deal_risk),
+        cmocka_unit_test(test_order_is_stable),
+        cmocka_unit_test(test_flow_down),
+        cmocka_unit_test(test_json_shape),
+        cmocka_unit_test(test_facts_eval),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
