@@ -198,10 +198,10 @@ def signature_table(left, right):
             cp([("b", "Signed for and on behalf of %s" % role)]),
             cp(name_placeholder),
             cp(""),
-            cp("Signature: ______________________________"),
-            cp("Name: ___________________________________"),
-            cp("Title: ____________________________________"),
-            cp("Date: ____________________________________"),
+            cp("Signature: _____________________"),
+            cp("Name: __________________________"),
+            cp("Title: _________________________"),
+            cp("Date: __________________________"),
         ]
 
     return table([[block(*left), block(*right)]], [w, TEXT_W - w], header_row=False, borders=False)
@@ -445,9 +445,9 @@ def drafting_note(doc_name):
 def governing_law():
     return [
         clause_heading("Governing Law"),
-        body(["This Agreement and any dispute arising out of or in connection with it are governed by the "
-              "laws of ", "{{ terms.governing_law }}", ". Subject to any dispute resolution clause above, the "
-              "parties submit to the exclusive jurisdiction of ", "{{ terms.dispute_forum }}", "."]),
+        body(["This Agreement is governed by the laws of ", "{{ terms.governing_law }}",
+              ". Any dispute not resolved under the dispute resolution provisions of this Agreement "
+              "shall be brought before ", "{{ terms.dispute_forum }}", "."]),
         clause_heading("Notices and Compliance Contact"),
         body(["Notices concerning export control, misuse or human rights under this Agreement shall be sent "
               "to ", "{{ terms.compliance_contact }}", ", and reports of suspected misuse may also be made at ",
@@ -496,15 +496,15 @@ def contract():
               "{{ product.capabilities }}", "."]),
         body(["(B) The ", ("b", "Customer"), " wishes to license the ", ("b", "Product"),
               " for deployment ", "{{ deployment }}", " for the following end use: ", "{{ end_use }}", "."]),
+        body(["(C) Products of this kind can be misused to violate human rights. The parties therefore "
+              "agree the end-use, data, oversight and remedy safeguards set out in this Agreement, and the ",
+              ("b", "Supplier"), " enters into this Agreement in reliance on them."]),
         if_("reseller"),
-        body(["(C) The ", ("b", "Customer"), " has been introduced to the ", ("b", "Supplier"),
+        body(["(D) The ", ("b", "Customer"), " has been introduced to the ", ("b", "Supplier"),
               " by ", "{{ reseller.name }}", " (the ", ("b", "Reseller"), "), an authorized channel partner "
               "in ", "{{ reseller.country }}", ", and the ", ("b", "Supplier"),
               " contracts directly with the ", ("b", "Customer"), " on the terms below."]),
         endif(),
-        body(["(D) Products of this kind can be misused to violate human rights. The parties therefore "
-              "agree the end-use, data, oversight and remedy safeguards set out in this Agreement, and the ",
-              ("b", "Supplier"), " enters into this Agreement in reliance on them."]),
         p("The parties agree as follows:"),
         h1("Definitions and Interpretation"),
         clauses("definitions"),
