@@ -139,11 +139,6 @@ def clause_heading(text):
     return p(text, "ClauseHeading", keep_next=True)
 
 
-def listed(spec, level=0):
-    ilvl = '<w:numPr><w:ilvl w:val="%d"/></w:numPr>' % level if level else ""
-    return '<w:p><w:pPr><w:pStyle w:val="ClauseList"/>%s</w:pPr>%s</w:p>' % (ilvl, runs(spec))
-
-
 def sdt_block(alias, tag, sdt_id, placeholder):
     return (
         "<w:sdt><w:sdtPr>"
