@@ -1,0 +1,503 @@
+/* Deal loading: the deal file format of DESIGN.md, validated in one pass that
+ * reports every problem of the file, and the values templates and clauses use. */
+#include "deal.h"
+
+#include "diag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const deal_customer_kinds[] = {"government-agency", "security-service", "state-linked",
+                                           "private", NULL};
+const char *const deal_deployments[] = {"cloud", "on-premises", "hybrid", NULL};
+const char *const deal_licenses[] = {"perpetual", "subscription", NULL};
+const char *const deal_end_uses[] = {"known", "unknown", NULL};
+
+static const char *const top_keys[] = {"id",       "documents", "date",       "seller",  "customer",
+                                       "reseller", "product",   "deployment", "license", "end_use",
+                                       "risks",    "terms",     NULL};
+static const char *const top_required[] = {"id",       "documents", "date",       "seller",
+                                           "customer", "product",   "deployment", "license",
+                                           "end_use",  NULL};
+static const char *const seller_keys[] = {"name", "address", "jurisdiction", NULL};
+static const char *const customer_keys[] = {"name", "country", "kind", "address", NULL};
+static const char *const customer_required[] = {"name", "country", "kind", NULL};
+static const char *const reseller_keys[] = {"name", "country", "address", NULL};
+static const char *const name_required[] = {"name", NULL};
+static const char *const product_keys[] = {"name", "capabilities", NULL};
+
+typedef struct {
+    yt_ctx ctx;
+    int ok;
+    int oom;
+} loader;
+
+static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, const char *a,
+                 const char *b)
+{
+    diag_at(L->ctx.diags, CLASM_SEV_ERROR, id, L->ctx.file, n ? n->line : 0, n ? n->column : 0, fmt,
+            a, b);
+    L->ok = 0;
+}
+
+/* Deal ids end up in file names: letters, digits, '.', '_' and '-', not
+ * starting with a dot, at most 100 characters. */
+static int valid_deal_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 100 || s[0] == '.' || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static int valid_date(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int max = days[m - 1] + (m == 2 && leap);
+    return d <= max;
+}
+
+static int valid_country(const char *s)
+{
+    return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+/* A party mapping: checks its keys and reads its fields. */
+static int load_party(loader *L, const yt_node *root, const char *key, const char *const *allowed,
+                      const char *const *required, deal_party *out)
+{
+    const yt_node *m = yt_get(root, key);
+    if (!m || !yt_expect(&L->ctx, m, YT_MAPPING, key)) {
+        if (m)
+            L->ok = 0;
+        return 0;
+    }
+    if (!yt_check_keys(&L->ctx, m, key, allowed, NULL))
+        L->ok = 0;
+    out->name = yt_get_str(&L->ctx, m, "name", key, 1);
+    if (!out->name)
+        L->ok = 0;
+    out->address = yt_get_str(&L->ctx, m, "address", key, 0);
+    out->jurisdiction = yt_get_str(&L->ctx, m, "jurisdiction", key, 0);
+    int country_required = 0;
+    for (size_t i = 0; required[i]; i++)
+        country_required |= strcmp(required[i], "country") == 0;
+    out->country = yt_get_str(&L->ctx, m, "country", key, country_required);
+    const yt_node *cn = yt_get(m, "country");
+    if (out->country && !valid_country(out->country)) {
+        char path[64];
+        snprintf(path, sizeof path, "%s.country", key);
+        fail(L, cn, "invalid-value",
+             "%s: '%s' is not a country code; use two capital letters (ISO 3166-1 alpha-2, "
+             "such as AE or DE)",
+             path, out->country);
+        out->country = NULL;
+    } else if (!out->country && country_required) {
+        L->ok = 0;
+    }
+    return 1;
+}
+
+static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *seq = yt_get_str_list(&L->ctx, root, "documents", "", 0);
+    if (!seq) {
+        if (yt_get(root, "documents"))
+            L->ok = 0;
+        return;
+    }
+    if (seq->count == 0) {
+        fail(L, seq, "empty-list", "%s is empty; name at least one of %s", "documents",
+             "contract, eula, reseller-agreement");
+        return;
+    }
+    for (size_t i = 0; i < seq->count; i++) {
+        const yt_node *it = seq->items[i];
+        int d = clasm_document_from_name(it->scalar);
+        if (d < 0) {
+            static const char *const names[] = {"contract", "eula", "reseller-agreement"};
+            const char *near = yt_suggest(it->scalar, names, 3);
+            char path[32];
+            snprintf(path, sizeof path, "documents[%zu]", i);
+            if (near)
+                diag_at(L->ctx.diags, CLASM_SEV_ERROR, "invalid-value", L->ctx.file, it->line,
+                        it->column,
+                        "%s: '%s' is not a document (one of: contract, eula, "
+                        "reseller-agreement); did you mean '%s'?",
+                        path, it->scalar, near);
+            else
+                diag_at(L->ctx.diags, CLASM_SEV_ERROR, "invalid-value", L->ctx.file, it->line,
+                        it->column,
+                        "%s: '%s' is not a document (one of: contract, eula, "
+                        "reseller-agreement)",
+                        path, it->scalar);
+            L->ok = 0;
+            continue;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < deal->ndocuments; j++)
+            dup |= deal->documents[j] == (clasm_document)d;
+        if (dup) {
+            fail(L, it, "duplicate-document", "documents: '%s' is named twice%s", it->scalar, "");
+            continue;
+        }
+        deal->documents[deal->ndocuments++] = (clasm_document)d;
+    }
+}
+
+static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *m = yt_get(root, "product");
+    if (!m)
+        return;
+    if (!yt_expect(&L->ctx, m, YT_MAPPING, "product")) {
+        L->ok = 0;
+        return;
+    }
+    if (!yt_check_keys(&L->ctx, m, "product", product_keys, NULL))
+        L->ok = 0;
+    deal->product_name = yt_get_str(&L->ctx, m, "name", "product", 1);
+    if (!deal->product_name)
+        L->ok = 0;
+    const yt_node *caps = yt_get_str_list(&L->ctx, m, "capabilities", "product", 0);
+    if (!caps) {
+        const yt_node *raw = yt_get(m, "capabilities");
+        if (raw && !yt_is_null(raw))
+            L->ok = 0;
+    }
+    size_t n = caps ? caps->count : 0;
+    deal->capabilities = calloc(n + 1, sizeof *deal->capabilities);
+    size_t joined_len = 1;
+    for (size_t i = 0; i < n; i++)
+        joined_len += caps->items[i]->scalar_len + 2;
+    deal->capabilities_joined = malloc(joined_len);
+    if (!deal->capabilities || !deal->capabilities_joined) {
+        L->oom = 1;
+        return;
+    }
+    deal->capabilities_joined[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *c = caps->items[i]->scalar;
+        int dup = 0;
+        for (size_t j = 0; j < deal->ncapabilities; j++)
+            dup |= strcmp(deal->capabilities[j], c) == 0;
+        if (dup) {
+            fail(L, caps->items[i], "duplicate-capability",
+                 "product.capabilities: '%s' is named twice%s", c, "");
+            continue;
+        }
+        if (deal->ncapabilities)
+            strcat(deal->capabilities_joined, ", ");
+        strcat(deal->capabilities_joined, c);
+        deal->capabilities[deal->ncapabilities++] = c;
+    }
+}
+
+static void load_risks(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *seq = yt_get_str_list(&L->ctx, root, "risks", "", 0);
+    if (!seq) {
+        const yt_node *raw = yt_get(root, "risks");
+        if (raw && !yt_is_null(raw))
+            L->ok = 0;
+        return;
+    }
+    deal->risks = calloc(seq->count + 1, sizeof *deal->risks);
+    if (!deal->risks) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < seq->count; i++) {
+        const yt_node *it = seq->items[i];
+        const deal_risk *first = NULL;
+        for (size_t j = 0; j < deal->nrisks && !first; j++)
+            if (strcmp(deal->risks[j].id, it->scalar) == 0)
+                first = &deal->risks[j];
+        if (first) {
+            char where[32];
+            snprintf(where, sizeof where, "%d", first->line);
+            fail(L, it, "duplicate-risk", "risks: '%s' is listed twice (first at line %s)",
+                 it->scalar, where);
+            continue;
+        }
+        deal->risks[deal->nrisks++] = (deal_risk){it->scalar, it->line, it->column};
+    }
+}
+
+static int valid_term_key(const char *s)
+{
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 0;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static void load_terms(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *m = yt_get(root, "terms");
+    if (!m || yt_is_null(m))
+        return;
+    if (!yt_expect(&L->ctx, m, YT_MAPPING, "terms")) {
+        L->ok = 0;
+        return;
+    }
+    deal->terms = calloc(m->count + 1, sizeof *deal->terms);
+    if (!deal->terms) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < m->count; i++) {
+        const yt_node *k = m->pairs[i].key, *v = m->pairs[i].value;
+        if (!valid_term_key(k->scalar)) {
+            fail(L, k, "invalid-key",
+                 "terms.%s: a term name may use letters, digits, '_' and '-' and must start "
+                 "with a letter%s",
+                 k->scalar, "");
+            continue;
+        }
+        if (v->kind != YT_SCALAR) {
+            char path[256];
+            snprintf(path, sizeof path, "terms.%s", k->scalar);
+            fail(L, v, "wrong-type", "%s must be a single value (text, number or date), not a %s",
+                 path, v->kind == YT_MAPPING ? "mapping" : "list");
+            continue;
+        }
+        if (yt_is_null(v)) {
+            fail(L, v, "missing-value", "terms.%s has no value%s", k->scalar, "");
+            continue;
+        }
+        deal->terms[deal->nterms++] = (deal_term){k->scalar, v->scalar, k->line, k->column};
+    }
+}
+
+static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
+{
+    *out = NULL;
+    clasm_deal *deal = calloc(1, sizeof *deal);
+    if (!deal) {
+        yt_free(doc);
+        return CLASM_E_IO;
+    }
+    deal->doc = doc;
+    deal->file = yt_name(doc);
+    loader L = {{deal->file, diags}, 1, 0};
+    const yt_node *root = yt_root(doc);
+    if (!root) {
+        diag_at(diags, CLASM_SEV_ERROR, "empty-file", deal->file, 1, 1,
+                "the deal file is empty; expected keys such as id, documents and customer");
+        clasm_deal_free(deal);
+        return CLASM_E_INPUT;
+    }
+    if (!yt_expect(&L.ctx, root, YT_MAPPING, "(top level)")) {
+        clasm_deal_free(deal);
+        return CLASM_E_INPUT;
+    }
+    if (!yt_check_keys(&L.ctx, root, "", top_keys, top_required))
+        L.ok = 0;
+
+    const yt_node *idn = yt_get(root, "id");
+    if (idn && !yt_is_null(idn) && idn->kind == YT_SCALAR) {
+        if (valid_deal_id(idn->scalar))
+            deal->id = idn->scalar;
+        else
+            fail(&L, idn, "invalid-id",
+                 "id: '%s' cannot name output files; use letters, digits, '.', '_' and '-' "
+                 "(not first), at most 100 characters%s",
+                 idn->scalar, "");
+    } else if (idn) {
+        yt_get_str(&L.ctx, root, "id", "", 1);
+        L.ok = 0;
+    }
+
+    load_documents(&L, root, deal);
+
+    const yt_node *daten = yt_get(root, "date");
+    if (daten) {
+        deal->date = yt_get_str(&L.ctx, root, "date", "", 1);
+        if (deal->date && !valid_date(deal->date)) {
+            fail(&L, daten, "invalid-date", "date: '%s' is not a calendar date in the form %s",
+                 deal->date, "YYYY-MM-DD");
+            deal->date = NULL;
+        } else if (!deal->date) {
+            L.ok = 0;
+        }
+    }
+
+    if (yt_get(root, "seller"))
+        load_party(&L, root, "seller", seller_keys, name_required, &deal->seller);
+    if (yt_get(root, "customer")) {
+        load_party(&L, root, "customer", customer_keys, customer_required, &deal->customer);
+        const yt_node *cm = yt_get(root, "customer");
+        if (cm->kind == YT_MAPPING) {
+            int k = yt_get_enum(&L.ctx, cm, "kind", "customer", 1, deal_customer_kinds);
+            if (k < 0)
+                L.ok = 0;
+            else
+                deal->customer_kind = (deal_customer_kind)k;
+        }
+    }
+    const yt_node *rn = yt_get(root, "reseller");
+    if (rn && !yt_is_null(rn))
+        deal->has_reseller =
+            load_party(&L, root, "reseller", reseller_keys, name_required, &deal->reseller);
+
+    load_product(&L, root, deal);
+
+    int v;
+    if (yt_get(root, "deployment")) {
+        v = yt_get_enum(&L.ctx, root, "deployment", "", 1, deal_deployments);
+        if (v < 0)
+            L.ok = 0;
+        else
+            deal->deployment = (deal_deployment)v;
+    }
+    if (yt_get(root, "license")) {
+        v = yt_get_enum(&L.ctx, root, "license", "", 1, deal_licenses);
+        if (v < 0)
+            L.ok = 0;
+        else
+            deal->license = (deal_license)v;
+    }
+    if (yt_get(root, "end_use")) {
+        v = yt_get_enum(&L.ctx, root, "end_use", "", 1, deal_end_uses);
+        if (v < 0)
+            L.ok = 0;
+        else
+            deal->end_use = (deal_end_use)v;
+    }
+
+    load_risks(&L, root, deal);
+    load_terms(&L, root, deal);
+
+    if (L.oom) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", deal->file, 0, 0,
+                "out of memory while loading the deal");
+        clasm_deal_free(deal);
+        return CLASM_E_IO;
+    }
+    if (!L.ok) {
+        clasm_deal_free(deal);
+        return CLASM_E_INPUT;
+    }
+    *out = deal;
+    return CLASM_OK;
+}
+
+clasm_status clasm_deal_load(const char *path, clasm_deal **out, clasm_diags *diags)
+{
+    *out = NULL;
+    size_t before = diags ? diags->count : 0;
+    yt_doc *doc = yt_load_file(path, diags);
+    if (!doc) {
+        /* An unreadable file is an I/O failure; a broken one is wrong input. */
+        for (size_t i = before; diags && i < diags->count; i++)
+            if (strcmp(diags->items[i].id, "io") == 0)
+                return CLASM_E_IO;
+        return CLASM_E_INPUT;
+    }
+    return load(doc, out, diags);
+}
+
+clasm_status clasm_deal_load_string(const char *text, size_t len, const char *name,
+                                    clasm_deal **out, clasm_diags *diags)
+{
+    *out = NULL;
+    yt_doc *doc = yt_load_string(text, len, name ? name : "(deal)", diags);
+    if (!doc)
+        return CLASM_E_INPUT;
+    return load(doc, out, diags);
+}
+
+void clasm_deal_free(clasm_deal *deal)
+{
+    if (!deal)
+        return;
+    free(deal->capabilities);
+    free(deal->capabilities_joined);
+    free(deal->risks);
+    free(deal->terms);
+    yt_free(deal->doc);
+    free(deal);
+}
+
+const char *clasm_deal_id(const clasm_deal *deal)
+{
+    return deal ? deal->id : NULL;
+}
+
+size_t clasm_deal_documents(const clasm_deal *deal, clasm_document *out, size_t max)
+{
+    size_t n = 0;
+    for (; deal && n < deal->ndocuments && n < max; n++)
+        out[n] = deal->documents[n];
+    return deal ? deal->ndocuments : 0;
+}
+
+static const char *party_value(const deal_party *p, const char *field)
+{
+    if (strcmp(field, "name") == 0)
+        return p->name;
+    if (strcmp(field, "address") == 0)
+        return p->address;
+    if (strcmp(field, "jurisdiction") == 0)
+        return p->jurisdiction;
+    if (strcmp(field, "country") == 0)
+        return p->country;
+    return NULL;
+}
+
+const char *clasm_deal_value(const clasm_deal *deal, const char *path)
+{
+    if (!deal || !path)
+        return NULL;
+    if (strcmp(path, "id") == 0)
+        return deal->id;
+    if (strcmp(path, "date") == 0)
+        return deal->date;
+    if (strncmp(path, "seller.", 7) == 0)
+        return party_value(&deal->seller, path + 7);
+    if (strcmp(path, "customer.kind") == 0)
+        return deal_customer_kinds[deal->customer_kind];
+    if (strncmp(path, "customer.", 9) == 0)
+        return party_value(&deal->customer, path + 9);
+    if (strncmp(path, "reseller.", 9) == 0)
+        return deal->has_reseller ? party_value(&deal->reseller, path + 9) : NULL;
+    if (strcmp(path, "product.name") == 0)
+        return deal->product_name;
+    if (strcmp(path, "product.capabilities") == 0)
+        return deal->ncapabilities ? deal->capabilities_joined : NULL;
+    if (strcmp(path, "deployment") == 0)
+        return deal_deployments[deal->deployment];
+    if (strcmp(path, "license") == 0)
+        return deal_licenses[deal->license];
+    if (strcmp(path, "end_use") == 0)
+        return deal_end_uses[deal->end_use];
+    if (strncmp(path, "terms.", 6) == 0) {
+        for (size_t i = 0; i < deal->nterms; i++)
+            if (strcmp(deal->terms[i].key, path + 6) == 0)
+                return deal->terms[i].value;
+    }
+    return NULL;
+}

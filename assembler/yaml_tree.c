@@ -1,0 +1,876 @@
+/* The YAML tree: built from libyaml's event stream so every node keeps its
+ * mark, duplicate and merge keys can be reported where they are, and alias
+ * expansion is bounded. */
+#include "yaml_tree.h"
+
+#include "diag.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+/* ---- arena: every node, string and array of a document ---- */
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+} arena_block;
+
+struct yt_doc {
+    arena_block *blocks;
+    const yt_node *root;
+    char *name;
+};
+
+static void *arena_alloc(yt_doc *doc, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (n == 0)
+        n = sizeof(max_align_t);
+    arena_block *b = doc->blocks;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > 64 * 1024 ? n : 64 * 1024;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->size = size;
+        b->used = 0;
+        b->next = doc->blocks;
+        doc->blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+static char *arena_strndup(yt_doc *doc, const char *s, size_t n)
+{
+    char *p = arena_alloc(doc, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void yt_free(yt_doc *doc)
+{
+    if (!doc)
+        return;
+    arena_block *b = doc->blocks;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(doc->name);
+    free(doc);
+}
+
+const yt_node *yt_root(const yt_doc *doc)
+{
+    return doc ? doc->root : NULL;
+}
+
+const char *yt_name(const yt_doc *doc)
+{
+    return doc ? doc->name : NULL;
+}
+
+/* ---- building ---- */
+
+/* A node under construction, with what alias bounds need. */
+typedef struct {
+    yt_node node;
+    size_t weight; /* nodes under and including this one, aliases expanded */
+    size_t height; /* levels under and including this one */
+    int complete;  /* an alias may only name a finished node (no cycles) */
+} build_node;
+
+typedef struct {
+    char *name;
+    const build_node *node;
+} anchor;
+
+typedef struct {
+    yt_doc *doc;
+    yaml_parser_t parser;
+    const char *file;
+    clasm_diags *diags;
+    anchor *anchors;
+    size_t nanchors, capanchors;
+    size_t total; /* expanded node count so far */
+    int failed;   /* an error was recorded: the document is not returned */
+    int stop;     /* the parser cannot go on */
+    int oom;
+} builder;
+
+static void err_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
+    CLASM_PRINTF(5, 6);
+
+static void err_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
+    B->failed = 1;
+}
+
+static int next_event(builder *B, yaml_event_t *ev)
+{
+    if (B->stop)
+        return 0;
+    if (!yaml_parser_parse(&B->parser, ev)) {
+        yaml_mark_t m = B->parser.problem_mark;
+        const char *problem = B->parser.problem ? B->parser.problem : "invalid YAML";
+        if (B->parser.context)
+            err_at(B, "yaml-syntax", (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s %s",
+                   problem, B->parser.context);
+        else
+            err_at(B, "yaml-syntax", (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s",
+                   problem);
+        B->stop = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static build_node *new_node(builder *B, yt_kind kind, yaml_mark_t mark)
+{
+    build_node *n = arena_alloc(B->doc, sizeof *n);
+    if (!n) {
+        B->oom = 1;
+        B->stop = 1;
+        return NULL;
+    }
+    n->node.kind = kind;
+    n->node.line = (int)mark.line + 1;
+    n->node.column = (int)mark.column + 1;
+    n->weight = 1;
+    n->height = 1;
+    return n;
+}
+
+static int remember_anchor(builder *B, const char *name, const build_node *node)
+{
+    /* A later anchor of the same name shadows the earlier one (YAML 1.1). */
+    if (B->nanchors == B->capanchors) {
+        size_t cap = B->capanchors ? B->capanchors * 2 : 16;
+        anchor *a = realloc(B->anchors, cap * sizeof *a);
+        if (!a) {
+            B->oom = 1;
+            B->stop = 1;
+            return 0;
+        }
+        B->anchors = a;
+        B->capanchors = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        B->oom = 1;
+        B->stop = 1;
+        return 0;
+    }
+    B->anchors[B->nanchors].name = copy;
+    B->anchors[B->nanchors].node = node;
+    B->nanchors++;
+    return 1;
+}
+
+static const build_node *find_anchor(const builder *B, const char *name)
+{
+    for (size_t i = B->nanchors; i > 0; i--)
+        if (strcmp(B->anchors[i - 1].name, name) == 0)
+            return B->anchors[i - 1].node;
+    return NULL;
+}
+
+/* Adds n nodes to the expanded total; 0 (with an error) past the bound. */
+static int count_nodes(builder *B, size_t n, yaml_mark_t mark)
+{
+    if (B->total + n > YT_MAX_NODES) {
+        err_at(B, "alias-bomb", (int)mark.line + 1, (int)mark.column + 1,
+               "the document expands to more than %u nodes (through aliases); refusing it",
+               YT_MAX_NODES);
+        B->stop = 1;
+        return 0;
+    }
+    B->total += n;
+    return 1;
+}
+
+/* Growable pointer list in malloc'd memory, copied into the arena at the end. */
+typedef struct {
+    const build_node **v;
+    size_t n, cap;
+} node_list;
+
+static int list_push(builder *B, node_list *l, const build_node *n)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        const build_node **v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            B->oom = 1;
+            B->stop = 1;
+            return 0;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = n;
+    return 1;
+}
+
+static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path);
+
+static int is_merge_key(const build_node *k)
+{
+    return k->node.kind == YT_SCALAR && k->node.plain && strcmp(k->node.scalar, "<<") == 0;
+}
+
+/* Joins a key path: "a" + "b" -> "a.b"; "" + "b" -> "b". */
+static void join_path(char *out, size_t size, const char *path, const char *key)
+{
+    if (!path || !*path)
+        snprintf(out, size, "%s", key);
+    else
+        snprintf(out, size, "%s.%s", path, key);
+}
+
+static void finish_container(build_node *n, const node_list *children)
+{
+    size_t weight = 1, height = 0;
+    for (size_t i = 0; i < children->n; i++) {
+        weight += children->v[i]->weight;
+        if (children->v[i]->height > height)
+            height = children->v[i]->height;
+    }
+    n->weight = weight;
+    n->height = height + 1;
+    n->complete = 1;
+}
+
+static const build_node *parse_sequence(builder *B, yaml_event_t *start, size_t depth,
+                                        const char *path)
+{
+    build_node *n = new_node(B, YT_SEQUENCE, start->start_mark);
+    if (!n)
+        return NULL;
+    if (start->data.sequence_start.anchor &&
+        !remember_anchor(B, (const char *)start->data.sequence_start.anchor, n))
+        return NULL;
+    node_list items = {0};
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(B, &ev))
+            break;
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        char item_path[512];
+        snprintf(item_path, sizeof item_path, "%s[%zu]", path && *path ? path : "", items.n);
+        const build_node *child = parse_node(B, &ev, depth + 1, item_path);
+        yaml_event_delete(&ev);
+        if (!child || !list_push(B, &items, child))
+            break;
+    }
+    if (!B->stop) {
+        const yt_node **v = arena_alloc(B->doc, (items.n ? items.n : 1) * sizeof *v);
+        if (!v) {
+            B->oom = B->stop = 1;
+        } else {
+            for (size_t i = 0; i < items.n; i++)
+                v[i] = &items.v[i]->node;
+            n->node.items = v;
+            n->node.count = items.n;
+            finish_container(n, &items);
+        }
+    }
+    free(items.v);
+    return B->stop ? NULL : n;
+}
+
+static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t depth,
+                                       const char *path)
+{
+    build_node *n = new_node(B, YT_MAPPING, start->start_mark);
+    if (!n)
+        return NULL;
+    if (start->data.mapping_start.anchor &&
+        !remember_anchor(B, (const char *)start->data.mapping_start.anchor, n))
+        return NULL;
+    node_list keys = {0}, values = {0}, all = {0};
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(B, &ev))
+            break;
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        const build_node *key = parse_node(B, &ev, depth + 1, path);
+        yaml_event_delete(&ev);
+        if (!key)
+            break;
+        char key_path[512];
+        int keep = 1;
+        if (key->node.kind != YT_SCALAR) {
+            err_at(B, "non-scalar-key", key->node.line, key->node.column,
+                   "%s: a key must be a plain name, not a %s", path && *path ? path : "(top level)",
+                   key->node.kind == YT_MAPPING ? "mapping" : "sequence");
+            keep = 0;
+            join_path(key_path, sizeof key_path, path, "?");
+        } else {
+            join_path(key_path, sizeof key_path, path, key->node.scalar);
+            if (is_merge_key(key)) {
+                err_at(B, "merge-key-unsupported", key->node.line, key->node.column,
+                       "%s: merge keys ('<<') are not supported; write the keys out", key_path);
+                keep = 0;
+            }
+            for (size_t i = 0; keep && i < keys.n; i++) {
+                if (strcmp(keys.v[i]->node.scalar, key->node.scalar) == 0) {
+                    err_at(B, "duplicate-key", key->node.line, key->node.column,
+                           "%s appears twice (first at line %d)", key_path, keys.v[i]->node.line);
+                    keep = 0;
+                }
+            }
+        }
+        if (!next_event(B, &ev))
+            break;
+        const build_node *value = parse_node(B, &ev, depth + 1, key_path);
+        yaml_event_delete(&ev);
+        if (!value)
+            break;
+        if (!list_push(B, &all, key) || !list_push(B, &all, value))
+            break;
+        if (keep && (!list_push(B, &keys, key) || !list_push(B, &values, value)))
+            break;
+    }
+    if (!B->stop) {
+        yt_pair *pairs = arena_alloc(B->doc, (keys.n ? keys.n : 1) * sizeof *pairs);
+        if (!pairs) {
+            B->oom = B->stop = 1;
+        } else {
+            for (size_t i = 0; i < keys.n; i++) {
+                pairs[i].key = &keys.v[i]->node;
+                pairs[i].value = &values.v[i]->node;
+            }
+            n->node.pairs = pairs;
+            n->node.count = keys.n;
+            finish_container(n, &all);
+        }
+    }
+    free(keys.v);
+    free(values.v);
+    free(all.v);
+    return B->stop ? NULL : n;
+}
+
+/* Builds the node that starts with ev (not deleted here). */
+static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path)
+{
+    if (depth > YT_MAX_DEPTH) {
+        err_at(B, "too-deep", (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+               "nesting deeper than %u levels; refusing the document", YT_MAX_DEPTH);
+        B->stop = 1;
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        if (!count_nodes(B, 1, ev->start_mark))
+            return NULL;
+        build_node *n = new_node(B, YT_SCALAR, ev->start_mark);
+        if (!n)
+            return NULL;
+        size_t len = ev->data.scalar.length;
+        char *s = arena_strndup(B->doc, (const char *)ev->data.scalar.value, len);
+        if (!s) {
+            B->oom = B->stop = 1;
+            return NULL;
+        }
+        n->node.scalar = s;
+        n->node.scalar_len = len;
+        n->node.plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        n->complete = 1;
+        if (ev->data.scalar.anchor && !remember_anchor(B, (const char *)ev->data.scalar.anchor, n))
+            return NULL;
+        return n;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+        if (!count_nodes(B, 1, ev->start_mark))
+            return NULL;
+        return parse_sequence(B, ev, depth, path);
+    case YAML_MAPPING_START_EVENT:
+        if (!count_nodes(B, 1, ev->start_mark))
+            return NULL;
+        return parse_mapping(B, ev, depth, path);
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        const build_node *target = find_anchor(B, name);
+        if (!target) {
+            err_at(B, "unknown-alias", (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+                   "alias *%s names no anchor defined before it", name);
+            B->stop = 1;
+            return NULL;
+        }
+        if (!target->complete) {
+            err_at(B, "recursive-alias", (int)ev->start_mark.line + 1,
+                   (int)ev->start_mark.column + 1,
+                   "alias *%s refers to the node that contains it; refusing the cycle", name);
+            B->stop = 1;
+            return NULL;
+        }
+        if (depth + target->height > YT_MAX_DEPTH + 1) {
+            err_at(B, "too-deep", (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+                   "alias *%s nests deeper than %u levels; refusing the document", name,
+                   YT_MAX_DEPTH);
+            B->stop = 1;
+            return NULL;
+        }
+        if (!count_nodes(B, target->weight, ev->start_mark))
+            return NULL;
+        return target;
+    }
+    default:
+        err_at(B, "yaml-syntax", (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+               "unexpected YAML event");
+        B->stop = 1;
+        return NULL;
+    }
+}
+
+static yt_doc *build(const char *text, size_t len, const char *name, clasm_diags *diags)
+{
+    yt_doc *doc = calloc(1, sizeof *doc);
+    if (!doc)
+        return NULL;
+    doc->name = strdup(name ? name : "(input)");
+    if (!doc->name) {
+        free(doc);
+        return NULL;
+    }
+    builder B = {.doc = doc, .file = doc->name, .diags = diags};
+    if (!yaml_parser_initialize(&B.parser)) {
+        yt_free(doc);
+        return NULL;
+    }
+    yaml_parser_set_input_string(&B.parser, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&B.parser, YAML_UTF8_ENCODING);
+
+    int ndocs = 0;
+    yaml_event_t ev;
+    while (next_event(&B, &ev)) {
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (type == YAML_DOCUMENT_START_EVENT) {
+            ndocs++;
+            if (ndocs > 1) {
+                err_at(&B, "multiple-documents", (int)ev.start_mark.line + 1,
+                       (int)ev.start_mark.column + 1,
+                       "a second YAML document starts here; the file must hold exactly one");
+                yaml_event_delete(&ev);
+                break;
+            }
+        } else if (type != YAML_STREAM_START_EVENT && type != YAML_DOCUMENT_END_EVENT) {
+            const build_node *root = parse_node(&B, &ev, 1, "");
+            if (root)
+                doc->root = &root->node;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&B.parser);
+    for (size_t i = 0; i < B.nanchors; i++)
+        free(B.anchors[i].name);
+    free(B.anchors);
+    if (B.oom)
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", doc->name, 0, 0,
+                "out of memory while reading the file");
+    if (B.failed || B.oom) {
+        yt_free(doc);
+        return NULL;
+    }
+    /* A null document ("" or "~") has no root. */
+    if (doc->root && yt_is_null(doc->root))
+        doc->root = NULL;
+    return doc;
+}
+
+yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_diags *diags)
+{
+    if (len > YT_MAX_FILE_BYTES) {
+        diag_at(diags, CLASM_SEV_ERROR, "file-too-large", name ? name : "(input)", 0, 0,
+                "the file is %zu bytes; the limit is %u", len, YT_MAX_FILE_BYTES);
+        return NULL;
+    }
+    return build(text, len, name, diags);
+}
+
+yt_doc *yt_load_file(const char *path, clasm_diags *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
+                strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: not a regular file",
+                path);
+        fclose(f);
+        return NULL;
+    }
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            if (cap > YT_MAX_FILE_BYTES)
+                break;
+            char *b = realloc(buf, cap * 2);
+            if (!b) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int read_error = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (!buf) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
+                "out of memory while reading %s", path);
+        return NULL;
+    }
+    if (read_error) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
+                strerror(saved));
+        free(buf);
+        return NULL;
+    }
+    if (len > YT_MAX_FILE_BYTES) {
+        diag_at(diags, CLASM_SEV_ERROR, "file-too-large", path, 0, 0,
+                "the file is larger than the limit of %u bytes", YT_MAX_FILE_BYTES);
+        free(buf);
+        return NULL;
+    }
+    yt_doc *doc = build(buf, len, path, diags);
+    free(buf);
+    return doc;
+}
+
+/* ---- accessors ---- */
+
+const yt_node *yt_get(const yt_node *map, const char *key)
+{
+    if (!map || map->kind != YT_MAPPING)
+        return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key->scalar, key) == 0)
+            return map->pairs[i].value;
+    return NULL;
+}
+
+int yt_is_null(const yt_node *node)
+{
+    if (!node || node->kind != YT_SCALAR || !node->plain)
+        return 0;
+    const char *s = node->scalar;
+    return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+           strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static const char *kind_name(const yt_node *n)
+{
+    if (yt_is_null(n))
+        return "empty value";
+    switch (n->kind) {
+    case YT_SCALAR:
+        return "single value";
+    case YT_SEQUENCE:
+        return "list";
+    default:
+        return "mapping";
+    }
+}
+
+static const char *wanted_name(yt_kind kind)
+{
+    switch (kind) {
+    case YT_SCALAR:
+        return "a single value";
+    case YT_SEQUENCE:
+        return "a list";
+    default:
+        return "a mapping of keys";
+    }
+}
+
+static const char *shown(const char *path)
+{
+    return path && *path ? path : "(top level)";
+}
+
+int yt_expect(yt_ctx *ctx, const yt_node *node, yt_kind kind, const char *path)
+{
+    if (!node)
+        return 0;
+    if (node->kind == kind && !(kind == YT_SCALAR && yt_is_null(node)))
+        return 1;
+    diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, node->line, node->column,
+            "%s must be %s, not a %s", shown(path), wanted_name(kind), kind_name(node));
+    return 0;
+}
+
+int yt_check_keys(yt_ctx *ctx, const yt_node *map, const char *path, const char *const *allowed,
+                  const char *const *required)
+{
+    if (!map || map->kind != YT_MAPPING)
+        return 0;
+    size_t nallowed = 0;
+    while (allowed && allowed[nallowed])
+        nallowed++;
+    int ok = 1;
+    for (size_t i = 0; i < map->count; i++) {
+        const yt_node *k = map->pairs[i].key;
+        int found = 0;
+        for (size_t j = 0; j < nallowed && !found; j++)
+            found = strcmp(allowed[j], k->scalar) == 0;
+        if (found)
+            continue;
+        ok = 0;
+        char full[512];
+        join_path(full, sizeof full, path, k->scalar);
+        const char *near = yt_suggest(k->scalar, allowed, nallowed);
+        if (near)
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "unknown-key", ctx->file, k->line, k->column,
+                    "unknown key '%s'; did you mean '%s'?", full, near);
+        else
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "unknown-key", ctx->file, k->line, k->column,
+                    "unknown key '%s'", full);
+    }
+    for (size_t j = 0; required && required[j]; j++) {
+        if (yt_get(map, required[j]))
+            continue;
+        ok = 0;
+        char full[512];
+        join_path(full, sizeof full, path, required[j]);
+        diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-key", ctx->file, map->line, map->column,
+                "missing required key '%s'", full);
+    }
+    return ok;
+}
+
+/* The scalar at map[key], or NULL with a diagnostic when it is not one; a
+ * missing or null value is an error only when required. */
+static const yt_node *scalar_at(yt_ctx *ctx, const yt_node *map, const char *key, const char *path,
+                                int required, const char *what)
+{
+    const yt_node *n = yt_get(map, key);
+    char full[512];
+    join_path(full, sizeof full, path, key);
+    if (!n) {
+        if (required && map && map->kind == YT_MAPPING)
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-key", ctx->file, map->line, map->column,
+                    "missing required key '%s'", full);
+        return NULL;
+    }
+    if (yt_is_null(n)) {
+        if (required)
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-value", ctx->file, n->line, n->column,
+                    "%s has no value; give %s", full, what);
+        return NULL;
+    }
+    if (n->kind != YT_SCALAR) {
+        diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
+                "%s must be %s, not a %s", full, what, kind_name(n));
+        return NULL;
+    }
+    return n;
+}
+
+const char *yt_get_str(yt_ctx *ctx, const yt_node *map, const char *key, const char *path,
+                       int required)
+{
+    const yt_node *n = scalar_at(ctx, map, key, path, required, "a text value");
+    return n ? n->scalar : NULL;
+}
+
+int yt_get_int(yt_ctx *ctx, const yt_node *map, const char *key, const char *path, int required,
+               long min, long max, long *out)
+{
+    const yt_node *n = scalar_at(ctx, map, key, path, required, "a whole number");
+    if (!n)
+        return 0;
+    char full[512];
+    join_path(full, sizeof full, path, key);
+    const char *s = n->scalar;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    int digits = (s[0] >= '0' && s[0] <= '9') ||
+                 ((s[0] == '-' || s[0] == '+') && s[1] >= '0' && s[1] <= '9');
+    if (!n->plain || !digits || *end != '\0' || errno == ERANGE) {
+        diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
+                "%s must be a whole number, not '%s'", full, s);
+        return 0;
+    }
+    if (v < min || v > max) {
+        diag_at(ctx->diags, CLASM_SEV_ERROR, "out-of-range", ctx->file, n->line, n->column,
+                "%s is %ld; it must be between %ld and %ld", full, v, min, max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int yt_get_bool(yt_ctx *ctx, const yt_node *map, const char *key, const char *path, int required,
+                int *out)
+{
+    const yt_node *n = scalar_at(ctx, map, key, path, required, "true or false");
+    if (!n)
+        return 0;
+    if (n->plain && strcmp(n->scalar, "true") == 0) {
+        *out = 1;
+        return 1;
+    }
+    if (n->plain && strcmp(n->scalar, "false") == 0) {
+        *out = 0;
+        return 1;
+    }
+    char full[512];
+    join_path(full, sizeof full, path, key);
+    diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
+            "%s must be true or false, not '%s'", full, n->scalar);
+    return 0;
+}
+
+int yt_get_enum(yt_ctx *ctx, const yt_node *map, const char *key, const char *path, int required,
+                const char *const *values)
+{
+    const yt_node *n = scalar_at(ctx, map, key, path, required, "one of the allowed values");
+    if (!n)
+        return -1;
+    size_t count = 0;
+    while (values[count])
+        count++;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(values[i], n->scalar) == 0)
+            return (int)i;
+    char full[512], list[512];
+    join_path(full, sizeof full, path, key);
+    list[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", values[i]);
+    }
+    const char *near = yt_suggest(n->scalar, values, count);
+    if (near)
+        diag_at(ctx->diags, CLASM_SEV_ERROR, "invalid-value", ctx->file, n->line, n->column,
+                "%s: '%s' is not allowed (one of: %s); did you mean '%s'?", full, n->scalar, list,
+                near);
+    else
+        diag_at(ctx->diags, CLASM_SEV_ERROR, "invalid-value", ctx->file, n->line, n->column,
+                "%s: '%s' is not allowed (one of: %s)", full, n->scalar, list);
+    return -1;
+}
+
+const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key, const char *path,
+                               int required)
+{
+    const yt_node *n = yt_get(map, key);
+    char full[512];
+    join_path(full, sizeof full, path, key);
+    if (!n) {
+        if (required && map && map->kind == YT_MAPPING)
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-key", ctx->file, map->line, map->column,
+                    "missing required key '%s'", full);
+        return NULL;
+    }
+    if (n->kind != YT_SEQUENCE) {
+        if (yt_is_null(n) && required)
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-value", ctx->file, n->line, n->column,
+                    "%s has no value; give a list such as [a, b]", full);
+        else if (!yt_is_null(n))
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
+                    "%s must be a list such as [a, b], not a %s", full, kind_name(n));
+        return NULL;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n->count; i++) {
+        const yt_node *it = n->items[i];
+        if (it->kind != YT_SCALAR || yt_is_null(it)) {
+            diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, it->line, it->column,
+                    "%s[%zu] must be a single value, not a %s", full, i, kind_name(it));
+            ok = 0;
+        }
+    }
+    return ok ? n : NULL;
+}
+
+size_t yt_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = malloc((lb + 1) * sizeof *row);
+    if (!row)
+        return SIZE_MAX;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+const char *yt_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    size_t len = strlen(word);
+    size_t limit = len / 3 > 2 ? len / 3 : 2;
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (!candidates[i])
+            continue;
+        size_t d = yt_edit_distance(word, candidates[i]);
+        if (d <= limit && d < best_d && d > 0) {
+            best = candidates[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
