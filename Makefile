@@ -12,7 +12,11 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iassembler \
 	-DCLASM_DATADIR='"$(PREFIX)/share/clasm"'
 LDFLAGS ?=
 
-LIB_SRC = $(filter-out assembler/main.c,$(wildcard assembler/*.c))
+# The library is every assembler/*.c but the command-line client: main.c and
+# one cmd_<command>.c per command.
+CLI_SRC = assembler/main.c $(wildcard assembler/cmd_*.c)
+CLI_OBJ = $(CLI_SRC:assembler/%.c=$(BUILD)/obj/%.o)
+LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard assembler/*.c))
 LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -29,7 +33,7 @@ $(BUILD)/libclasm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/clasm: $(BUILD)/obj/main.o $(BUILD)/libclasm.a
+$(BUILD)/clasm: $(CLI_OBJ) $(BUILD)/libclasm.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclasm.a $(wildcard tests/unit/*.h)

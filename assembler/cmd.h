@@ -1,0 +1,54 @@
+/* The command-line client's shared pieces: option parsing, diagnostics and
+ * exit codes, loading inputs, planning. Each command is one cmd_<name>.c. */
+#ifndef CLASM_CMD_H
+#define CLASM_CMD_H
+
+#include "clasm.h"
+
+#include <stddef.h>
+
+/* Options shared by the commands; each command accepts a subset. */
+typedef struct {
+    const char *deal;
+    const char *template_path;
+    const char *output;
+    const char *library;
+    const char *report;
+    const char *document;
+    const char *format;
+    int strict;
+} cli_options;
+
+enum {
+    OPT_T = 1,
+    OPT_O = 2,
+    OPT_LIBRARY = 4,
+    OPT_REPORT = 8,
+    OPT_DOCUMENT = 16,
+    OPT_FORMAT = 32,
+    OPT_STRICT = 64
+};
+
+/* Prints "clasm: MESSAGE" and a hint to stderr; returns CLASM_E_USAGE. */
+int usage_error(const char *fmt, const char *arg);
+/* Parses argv (after the command name) into o, accepting the allowed options. */
+int parse_options(int argc, char **argv, unsigned allowed, cli_options *o);
+/* Prints the diagnostics, frees them, and gives the exit status. */
+int finish(clasm_diags *diags, int status);
+/* Loads the library (--library or the default one) and the deal. */
+int load_inputs(const cli_options *o, clasm_library **lib, clasm_deal **deal, clasm_diags *diags);
+/* The documents to draw: the --document one, or every one the deal names. */
+size_t documents_to_draw(const cli_options *o, const clasm_deal *deal,
+                         clasm_document docs[CLASM_DOC_COUNT]);
+/* Plans for docs, all problems collected, flow-down checked for a pack. */
+int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_document *docs,
+               size_t ndocs, clasm_plan **plans, int strict, clasm_diags *diags);
+void free_plans(clasm_plan **plans, size_t n);
+/* The plans as JSON: one object, or an array for a deal pack; outputs may be NULL. */
+char *plans_json(clasm_plan **plans, size_t n, char **outputs);
+
+/* The commands: argc/argv after the command name; each returns the exit code. */
+int cmd_assemble(int argc, char **argv);
+int cmd_select(int argc, char **argv);
+
+#endif

@@ -1,0 +1,168 @@
+/* clasm assemble: one draft per document of a deal, all or nothing. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *default_output(const clasm_deal *deal, clasm_document doc)
+{
+    const char *id = clasm_deal_id(deal);
+    const char *name = clasm_document_name(doc);
+    size_t n = strlen(id) + strlen(name) + 8;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s-%s.docx", id, name);
+    return s;
+}
+
+static char *default_template(clasm_document doc)
+{
+    char *dir = clasm_find_data("templates");
+    if (!dir)
+        return NULL;
+    const char *name = clasm_document_name(doc);
+    size_t n = strlen(dir) + strlen(name) + 8;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s.docx", dir, name);
+    free(dir);
+    return s;
+}
+
+/* A staging name beside out: drafts of a pack are staged, then renamed
+ * together, so a failing document leaves none of the pack behind. */
+static char *staging_path(const char *out, size_t index)
+{
+    const char *slash = strrchr(out, '/');
+    size_t dirlen = slash ? (size_t)(slash - out) + 1 : 0;
+    size_t n = strlen(out) + 64;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%.*s.clasm-stage-%ld-%zu.docx", (int)dirlen, out, (long)getpid(), index);
+    return s;
+}
+
+/* 1 when both paths name one existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static int write_report(const char *path, const char *json)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return CLASM_E_IO;
+    snprintf(tmp, n, "%s.clasm-tmp-%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        fprintf(stderr, "clasm: cannot write report %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok ? CLASM_OK : CLASM_E_IO;
+}
+
+int cmd_assemble(int argc, char **argv)
+{
+    cli_options o;
+    int rc = parse_options(argc, argv, OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_STRICT, &o);
+    if (rc != CLASM_OK)
+        return rc;
+    clasm_diags diags;
+    clasm_diags_init(&diags);
+    clasm_library *lib;
+    clasm_deal *deal;
+    rc = load_inputs(&o, &lib, &deal, &diags);
+    clasm_document docs[CLASM_DOC_COUNT];
+    clasm_plan *plans[CLASM_DOC_COUNT] = {0};
+    char *outputs[CLASM_DOC_COUNT] = {0};
+    char *staged[CLASM_DOC_COUNT] = {0};
+    size_t ndocs = 0, nstaged = 0;
+    if (rc == CLASM_OK) {
+        ndocs = documents_to_draw(&o, deal, docs);
+        if (ndocs > 1 && (o.template_path || o.output)) {
+            fprintf(stderr, "clasm: -t and -o need a deal naming one document; %s names %zu\n",
+                    o.deal, ndocs);
+            rc = CLASM_E_USAGE;
+        }
+    }
+    if (rc == CLASM_OK)
+        rc = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
+    for (size_t i = 0; rc == CLASM_OK && i < ndocs; i++) {
+        char *tpath = o.template_path ? strdup(o.template_path) : default_template(docs[i]);
+        outputs[i] = o.output ? strdup(o.output) : default_output(deal, docs[i]);
+        if (!tpath) {
+            fprintf(stderr, "clasm: cannot find the templates folder: pass -t TEMPLATE or set "
+                            "CLASM_TEMPLATES\n");
+            rc = CLASM_E_IO;
+            break;
+        }
+        if (same_file(tpath, outputs[i])) {
+            fprintf(stderr, "clasm: the output %s is the template itself; choose another -o\n",
+                    outputs[i]);
+            free(tpath);
+            rc = CLASM_E_USAGE;
+            break;
+        }
+        clasm_template *tpl = NULL;
+        rc = clasm_template_open(tpath, &tpl, &diags);
+        free(tpath);
+        if (rc != CLASM_OK)
+            break;
+        staged[i] = staging_path(outputs[i], i);
+        nstaged = i + 1;
+        rc = clasm_assemble(tpl, lib, deal, plans[i], staged[i], &diags);
+        clasm_template_free(tpl);
+        if (rc == CLASM_OK && o.strict && clasm_diags_errors(&diags) == 0 &&
+            clasm_diags_warnings(&diags) > 0) {
+            clasm_diags_promote_warnings(&diags);
+            rc = CLASM_E_INPUT;
+        }
+    }
+    char *report = NULL;
+    if (rc == CLASM_OK && o.report) {
+        report = plans_json(plans, ndocs, outputs);
+        if (!report)
+            rc = CLASM_E_IO;
+    }
+    /* Everything is staged: move the drafts into place, then the report. */
+    for (size_t i = 0; rc == CLASM_OK && i < ndocs; i++) {
+        if (rename(staged[i], outputs[i]) != 0) {
+            fprintf(stderr, "clasm: cannot write %s: %s\n", outputs[i], strerror(errno));
+            rc = CLASM_E_IO;
+        }
+    }
+    if (rc == CLASM_OK && report)
+        rc = write_report(o.report, report);
+    if (rc == CLASM_OK) {
+        for (size_t i = 0; i < ndocs; i++)
+            printf("wrote %s (%s, tier %s)\n", outputs[i], clasm_document_name(docs[i]),
+                   clasm_plan_tier(plans[i]));
+    } else {
+        for (size_t i = 0; i < nstaged; i++)
+            if (staged[i])
+                unlink(staged[i]);
+    }
+    free(report);
+    for (size_t i = 0; i < CLASM_DOC_COUNT; i++) {
+        free(outputs[i]);
+        free(staged[i]);
+    }
+    free_plans(plans, ndocs);
+    clasm_deal_free(deal);
+    clasm_library_free(lib);
+    return finish(&diags, rc);
+}

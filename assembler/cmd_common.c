@@ -1,0 +1,175 @@
+/* Shared pieces of the command-line client (see cmd.h). */
+#include "cmd.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int usage_error(const char *fmt, const char *arg)
+{
+    fputs("clasm: ", stderr);
+    fprintf(stderr, fmt, arg ? arg : "");
+    fputs("\nRun 'clasm --help' for usage.\n", stderr);
+    return CLASM_E_USAGE;
+}
+
+int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        unsigned flag = 0;
+        if (strcmp(a, "-t") == 0 || strcmp(a, "--template") == 0)
+            slot = &o->template_path, flag = OPT_T;
+        else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
+            slot = &o->output, flag = OPT_O;
+        else if (strcmp(a, "--library") == 0)
+            slot = &o->library, flag = OPT_LIBRARY;
+        else if (strcmp(a, "--report") == 0)
+            slot = &o->report, flag = OPT_REPORT;
+        else if (strcmp(a, "--document") == 0)
+            slot = &o->document, flag = OPT_DOCUMENT;
+        else if (strcmp(a, "--format") == 0)
+            slot = &o->format, flag = OPT_FORMAT;
+        else if (strcmp(a, "--strict") == 0) {
+            if (!(allowed & OPT_STRICT))
+                return usage_error("this command has no option %s", a);
+            o->strict = 1;
+            continue;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option %s", a);
+        } else {
+            if (o->deal)
+                return usage_error("one deal file only (extra argument %s)", a);
+            o->deal = a;
+            continue;
+        }
+        if (!(allowed & flag))
+            return usage_error("this command has no option %s", a);
+        if (i + 1 >= argc)
+            return usage_error("option %s needs a value", a);
+        *slot = argv[++i];
+    }
+    if (!o->deal)
+        return usage_error("a deal file is required%s", NULL);
+    if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
+        return usage_error("--format is text or json, not %s", o->format);
+    if (o->document && clasm_document_from_name(o->document) < 0)
+        return usage_error("--document is contract, eula or reseller-agreement, not %s",
+                           o->document);
+    return CLASM_OK;
+}
+
+/* Prints the diagnostics and maps them to an exit status: errors are 1
+ * (the input is wrong) unless the operation itself failed harder. */
+int finish(clasm_diags *diags, int status)
+{
+    clasm_diags_print(stderr, diags);
+    size_t errors = clasm_diags_errors(diags);
+    clasm_diags_free(diags);
+    if (status == CLASM_OK && errors > 0)
+        status = CLASM_E_INPUT;
+    return status;
+}
+
+/* Loads the library and the deal, reporting the problems of both. */
+int load_inputs(const cli_options *o, clasm_library **lib, clasm_deal **deal, clasm_diags *diags)
+{
+    *lib = NULL;
+    *deal = NULL;
+    char *found = NULL;
+    const char *dir = o->library;
+    if (!dir) {
+        found = clasm_find_data("clauses");
+        if (!found) {
+            fprintf(stderr, "clasm: cannot find the clause library: pass --library DIR or set "
+                            "CLASM_LIBRARY\n");
+            return CLASM_E_IO;
+        }
+        dir = found;
+    }
+    clasm_status ls = clasm_library_load(dir, lib, diags);
+    free(found);
+    clasm_status ds = clasm_deal_load(o->deal, deal, diags);
+    if (ls == CLASM_E_IO || ds == CLASM_E_IO)
+        return CLASM_E_IO;
+    if (ls != CLASM_OK || ds != CLASM_OK)
+        return CLASM_E_INPUT;
+    return CLASM_OK;
+}
+
+/* The documents to draw: the --document one, or every one the deal names. */
+size_t documents_to_draw(const cli_options *o, const clasm_deal *deal,
+                         clasm_document docs[CLASM_DOC_COUNT])
+{
+    if (o->document) {
+        docs[0] = (clasm_document)clasm_document_from_name(o->document);
+        return 1;
+    }
+    return clasm_deal_documents(deal, docs, CLASM_DOC_COUNT);
+}
+
+/* Plans for docs; all problems collected. On success plans[i] are set. */
+int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_document *docs,
+               size_t ndocs, clasm_plan **plans, int strict, clasm_diags *diags)
+{
+    int status = CLASM_OK;
+    for (size_t i = 0; i < ndocs; i++) {
+        plans[i] = NULL;
+        /* Risk-id problems are the deal's and would repeat per document. */
+        clasm_diags one;
+        clasm_diags_init(&one);
+        clasm_status s = clasm_select(lib, deal, docs[i], &plans[i], &one);
+        for (size_t k = 0; k < one.count; k++) {
+            const clasm_diag *b = &one.items[k];
+            int dup = 0;
+            for (size_t j = 0; j < diags->count && !dup; j++) {
+                const clasm_diag *a = &diags->items[j];
+                dup = a->message && b->message && strcmp(a->message, b->message) == 0 &&
+                      a->line == b->line && a->column == b->column;
+            }
+            if (!dup) {
+                clasm_diags single = {(clasm_diag *)b, 1, 1};
+                clasm_diags_append(diags, &single);
+            }
+        }
+        clasm_diags_free(&one);
+        if (s != CLASM_OK && status == CLASM_OK)
+            status = s;
+    }
+    if (status == CLASM_OK && ndocs > 1)
+        status = clasm_check_flow_down(lib, plans, ndocs, diags);
+    if (strict)
+        clasm_diags_promote_warnings(diags);
+    if (status == CLASM_OK && clasm_diags_errors(diags) > 0)
+        status = CLASM_E_INPUT;
+    return status;
+}
+
+void free_plans(clasm_plan **plans, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        clasm_plan_free(plans[i]);
+}
+
+/* The plans as JSON: one object, or an array for a deal pack. outputs may be NULL. */
+char *plans_json(clasm_plan **plans, size_t n, char **outputs)
+{
+    if (n == 1)
+        return clasm_plan_json(plans[0], outputs ? outputs[0] : NULL);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        char *s = clasm_plan_json(plans[i], outputs ? outputs[i] : NULL);
+        json_t *obj = s ? json_loads(s, JSON_PRESERVE_ORDER, NULL) : NULL;
+        free(s);
+        if (!obj || json_array_append_new(arr, obj) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    char *out = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(arr);
+    return out;
+}
