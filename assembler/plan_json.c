@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 static json_t *string_array(char *const *items, size_t n)
 {
@@ -69,8 +70,29 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
     for (size_t i = 0; i < plan->nitems; i++) {
         const plan_item *it = &plan->items[i];
         fprintf(out, "  %2zu. %s@%d  %s\n", i + 1, it->id, it->version, it->title);
-        for (size_t r = 0; r < it->nreasons; r++)
-            fprintf(out, "        because %s\n", it->reasons[r]);
+        /* Reasons of their own first; then the clauses that require this
+         * one, on one line (definitions are required by most clauses). */
+        size_t nreq = 0;
+        static const char req[] = "required by ";
+        for (size_t r = 0; r < it->nreasons; r++) {
+            if (strncmp(it->reasons[r], req, sizeof req - 1) == 0)
+                nreq++;
+            else
+                fprintf(out, "        because %s\n", it->reasons[r]);
+        }
+        if (nreq == 0)
+            continue;
+        fputs("        because required by ", out);
+        size_t shown = 0;
+        for (size_t r = 0; r < it->nreasons && shown < 3; r++) {
+            if (strncmp(it->reasons[r], req, sizeof req - 1) != 0)
+                continue;
+            fprintf(out, "%s%s", shown ? ", " : "", it->reasons[r] + sizeof req - 1);
+            shown++;
+        }
+        if (nreq > shown)
+            fprintf(out, " and %zu more", nreq - shown);
+        fputc('\n', out);
     }
     if (plan->nuncovered == 0) {
         fputs("uncovered: none\n", out);
