@@ -136,6 +136,43 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan);
 clasm_status clasm_check_flow_down(const clasm_library *lib, clasm_plan *const *plans, size_t n,
                                    clasm_diags *diags);
 
+/* ---- batches (batch.c) ---- */
+/* What became of one deal of a batch, given to the report callback. */
+typedef struct {
+    size_t index; /* position in the deal list */
+    const char *deal_path;
+    const char *output; /* the draft written, or NULL when the deal failed */
+    clasm_status status;
+    const clasm_diags *diags; /* this deal's errors and warnings */
+    size_t done, total;       /* deals finished so far (this one included), of all */
+} clasm_batch_result;
+
+typedef void (*clasm_batch_report)(void *ctx, const clasm_batch_result *result);
+
+typedef struct {
+    const clasm_library *lib;
+    const clasm_template *tpl; /* shared, read-only, by every worker */
+    int document;              /* a clasm_document, or -1: the one document each deal names */
+    const char *out_dir;       /* drafts go to out_dir/<id>-<document>.docx */
+    unsigned jobs;             /* worker threads; 0 means one per core */
+    int strict;                /* warnings fail a deal */
+    clasm_batch_report report; /* called once per deal, one call at a time */
+    void *ctx;
+} clasm_batch_options;
+
+typedef struct {
+    size_t written, failed, warned; /* warned: written with warnings */
+} clasm_batch_summary;
+
+/* Assembles every deal with the one template on opt->jobs threads. One bad
+ * deal does not stop the others; two deals that would write the same file
+ * both fail, whatever the order. Each draft is written atomically; the bytes
+ * do not depend on the number of threads. Returns CLASM_OK when every deal
+ * was written, CLASM_E_INPUT when some failed, CLASM_E_IO when the batch
+ * could not run at all (diags says why). */
+clasm_status clasm_batch_run(const clasm_batch_options *opt, const char *const *deals, size_t n,
+                             clasm_batch_summary *summary, clasm_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

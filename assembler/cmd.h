@@ -50,5 +50,6 @@ char *plans_json(clasm_plan **plans, size_t n, char **outputs);
 /* The commands: argc/argv after the command name; each returns the exit code. */
 int cmd_assemble(int argc, char **argv);
 int cmd_select(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

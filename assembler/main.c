@@ -15,6 +15,8 @@ static const char usage_text[] =
     "      write one draft per document the deal names\n"
     "  select DEAL [--library DIR] [--document D] [--format text|json] [--strict]\n"
     "      show the plan: which clauses, why, what is uncovered, the tier\n"
+    "  batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--jobs N] [--library DIR] [--strict]\n"
+    "      many deals (files or folders of .yaml files), one template, every core\n"
     "\n"
     "  --library DIR   the clause library (default: $CLASM_LIBRARY, then the one\n"
     "                  beside the binary, then the installed one)\n"
@@ -41,5 +43,7 @@ int main(int argc, char **argv)
         return cmd_assemble(argc - 2, argv + 2);
     if (strcmp(cmd, "select") == 0)
         return cmd_select(argc - 2, argv + 2);
+    if (strcmp(cmd, "batch") == 0)
+        return cmd_batch(argc - 2, argv + 2);
     return usage_error("unknown command %s", cmd);
 }
