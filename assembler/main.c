@@ -1,6 +1,6 @@
 /* clasm command line: a thin client of clasm.h. Each command lives in its
- * own cmd_<name>.c. Exit codes: 0 success, 1 wrong input, 2 usage, 3 I/O or
- * internal failure. */
+ * own cmd_<name>.c and has one entry in the table below. Exit codes: 0
+ * success, 1 wrong input, 2 usage, 3 I/O or internal failure. */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -8,23 +8,88 @@
 
 #define CLASM_VERSION "0.1.0"
 
-static const char usage_text[] =
-    "usage: clasm COMMAND [ARGS]\n"
-    "\n"
-    "  assemble DEAL [-t TEMPLATE] [-o OUT] [--library DIR] [--report FILE] [--strict]\n"
-    "      write one draft per document the deal names\n"
-    "  select DEAL [--library DIR] [--document D] [--format text|json] [--strict]\n"
-    "      show the plan: which clauses, why, what is uncovered, the tier\n"
-    "  batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--jobs N] [--library DIR] [--strict]\n"
-    "      many deals (files or folders of .yaml files), one template, every core\n"
-    "\n"
-    "  --library DIR   the clause library (default: $CLASM_LIBRARY, then the one\n"
-    "                  beside the binary, then the installed one)\n"
-    "  -t TEMPLATE     the template (default: templates/<document>.docx)\n"
-    "  -o OUT          the output (default: <deal id>-<document>.docx here)\n"
-    "  --strict        treat warnings (uncovered risks, escalation) as errors\n"
-    "\n"
-    "Exit: 0 ok, 1 the input is wrong, 2 usage, 3 I/O or internal failure.\n";
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *synopsis; /* one line for `clasm --help` */
+    const char *summary;
+    const char *help; /* `clasm COMMAND --help`: options and examples */
+} command;
+
+static const command commands[] = {
+    {"assemble", cmd_assemble,
+     "assemble DEAL [-t TEMPLATE] [-o OUT] [--library DIR] [--report FILE] [--strict]",
+     "write one draft per document the deal names",
+     "Selects the safeguard clauses the deal's risks call for, fills in the deal's values and\n"
+     "writes them into the template: one draft per document the deal names (a deal pack), all\n"
+     "written or none.\n"
+     "\n"
+     "  -t TEMPLATE     the template (default: the bundled templates/<document>.docx);\n"
+     "                  only when the deal names one document\n"
+     "  -o OUT          the draft (default: <deal id>-<document>.docx in this folder);\n"
+     "                  only when the deal names one document\n"
+     "  --library DIR   the clause library (default: $CLASM_LIBRARY, then the bundled one)\n"
+     "  --report FILE   also write the plan and the output names as JSON\n"
+     "  --strict        treat warnings (uncovered risks, escalation) as errors\n"
+     "\n"
+     "Examples (contract managers):\n"
+     "  clasm assemble deals/Q-2026-0117.yaml\n"
+     "  clasm assemble deals/Q-2026-0117.yaml -t our-msa.docx -o draft.docx --report why.json\n"},
+    {"select", cmd_select,
+     "select DEAL [--library DIR] [--document D] [--format text|json] [--strict]",
+     "show the plan: which clauses, why, what is uncovered, the tier",
+     "Shows which clauses the deal gets and why, the risk tier and score, risks no clause\n"
+     "covers, and whether the deal must go to counsel. Writes nothing.\n"
+     "\n"
+     "  --document D    contract, eula or reseller-agreement (default: every document the\n"
+     "                  deal names)\n"
+     "  --format F      text (for people, the default) or json (for tools)\n"
+     "  --library DIR   the clause library\n"
+     "  --strict        treat warnings as errors (exit 1)\n"
+     "\n"
+     "Examples:\n"
+     "  clasm select deals/Q-2026-0142.yaml\n"
+     "  clasm select deals/Q-2026-0142.yaml --document eula --format json\n"},
+    {"batch", cmd_batch,
+     "batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--jobs N] [--library DIR] [--strict]",
+     "many deals (files or folders of .yaml files), one template, every core",
+     "Assembles many deals with one template, on every core. One bad deal does not stop the\n"
+     "others; the summary lists what failed and why. Drafts go to DIR/<id>-<document>.docx.\n"
+     "\n"
+     "  -o DIR          the output folder (created if missing)\n"
+     "  -t TEMPLATE     the template; a template named contract/eula/reseller-agreement.docx\n"
+     "                  says which document it is\n"
+     "  --document D    which document of each deal the template is (default: from the\n"
+     "                  template's name, else the one document each deal names)\n"
+     "  --jobs N        worker threads (default: one per core)\n"
+     "  --library DIR   the clause library\n"
+     "  --strict        a deal with warnings fails\n"
+     "\n"
+     "Example (sales ops, EULAs for a folder of channel deals):\n"
+     "  clasm batch deals/ --document eula -o drafts/\n"},
+};
+
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+static void print_usage(FILE *out)
+{
+    fputs("usage: clasm COMMAND [ARGS]   (clasm COMMAND --help for its options)\n\n", out);
+    for (size_t i = 0; i < ncommands; i++)
+        fprintf(out, "  %s\n      %s\n", commands[i].synopsis, commands[i].summary);
+    fputs("\nThe clause library and templates are found from any folder: --library / -t first,\n"
+          "then $CLASM_LIBRARY / $CLASM_TEMPLATES, then beside the binary, then the install "
+          "prefix.\n"
+          "Exit: 0 ok, 1 the input is wrong, 2 usage, 3 I/O or internal failure.\n",
+          out);
+}
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -32,18 +97,29 @@ int main(int argc, char **argv)
         return usage_error("a command is required%s", NULL);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+        if (argc > 2 && strcmp(cmd, "help") == 0) {
+            for (size_t i = 0; i < ncommands; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    printf("usage: clasm %s\n\n%s", commands[i].synopsis, commands[i].help);
+                    return CLASM_OK;
+                }
+            return usage_error("no command named %s", argv[2]);
+        }
+        print_usage(stdout);
         return CLASM_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
         puts("clasm " CLASM_VERSION);
         return CLASM_OK;
     }
-    if (strcmp(cmd, "assemble") == 0)
-        return cmd_assemble(argc - 2, argv + 2);
-    if (strcmp(cmd, "select") == 0)
-        return cmd_select(argc - 2, argv + 2);
-    if (strcmp(cmd, "batch") == 0)
-        return cmd_batch(argc - 2, argv + 2);
+    for (size_t i = 0; i < ncommands; i++) {
+        if (strcmp(cmd, commands[i].name) != 0)
+            continue;
+        if (wants_help(argc - 2, argv + 2)) {
+            printf("usage: clasm %s\n\n%s", commands[i].synopsis, commands[i].help);
+            return CLASM_OK;
+        }
+        return commands[i].run(argc - 2, argv + 2);
+    }
     return usage_error("unknown command %s", cmd);
 }
