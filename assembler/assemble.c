@@ -1,0 +1,433 @@
+/* Templates and assembly: clasm_template_open checks a template once (its
+ * markers, without a deal); clasm_assemble draws one draft from it:
+ * conditionals, insertion points, values, clauses, styles and numbering,
+ * the manifest, then one atomic write. The template object is immutable
+ * after open, so drafts may be assembled from it concurrently. */
+#include "clasm.h"
+
+#include "diag.h"
+#include "docx_clauses.h"
+#include "docx_structure.h"
+#include "docx_text.h"
+#include "facts.h"
+#include "library.h"
+#include "manifest.h"
+#include "markup.h"
+#include "package.h"
+#include "placeholder.h"
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PARTS 256
+
+struct clasm_template {
+    pkg *pkg;
+    const char *parts[MAX_PARTS]; /* main part first; strings owned by pkg */
+    size_t nparts;
+};
+
+clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags)
+{
+    *out = NULL;
+    clasm_template *tpl = calloc(1, sizeof *tpl);
+    if (!tpl) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
+                "out of memory while opening the template");
+        return CLASM_E_IO;
+    }
+    clasm_status st = pkg_open(path, &tpl->pkg, diags);
+    if (st != CLASM_OK) {
+        free(tpl);
+        return st;
+    }
+    const char *file = pkg_name(tpl->pkg);
+    tpl->nparts = docx_fill_parts(tpl->pkg, tpl->parts, MAX_PARTS);
+    if (tpl->nparts == 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "no-main-part", file, NULL, 0,
+                  "the template has no main document part");
+        clasm_template_free(tpl);
+        return CLASM_E_INPUT;
+    }
+    int errors = 0;
+    for (size_t i = 0; i < tpl->nparts; i++) {
+        size_t len = 0;
+        const unsigned char *bytes = pkg_bytes(tpl->pkg, tpl->parts[i], &len);
+        xmlDocPtr doc = bytes ? pkg_parse_xml_bytes(bytes, len, file, tpl->parts[i], diags) : NULL;
+        if (!doc) {
+            if (!bytes)
+                diag_part(diags, CLASM_SEV_ERROR, "missing-part", file, tpl->parts[i], 0,
+                          "the template names the part %s but does not hold it", tpl->parts[i]);
+            errors++;
+            continue;
+        }
+        structure_markers m;
+        errors += structure_scan(doc, file, tpl->parts[i], i == 0, &m, diags);
+        structure_markers_free(&m);
+        xmlFreeDoc(doc);
+    }
+    if (errors) {
+        clasm_template_free(tpl);
+        return CLASM_E_INPUT;
+    }
+    *out = tpl;
+    return CLASM_OK;
+}
+
+void clasm_template_free(clasm_template *tpl)
+{
+    if (!tpl)
+        return;
+    pkg_free(tpl->pkg);
+    free(tpl);
+}
+
+/* ------------------------------------------------------------ values */
+
+typedef struct {
+    const clasm_deal *deal;
+    const clasm_plan *plan;
+    const clasm_library *lib;
+    char score[32];
+} draft_values;
+
+static const char *draft_value(void *ctx, const char *path)
+{
+    draft_values *v = ctx;
+    if (strcmp(path, "tier") == 0)
+        return v->plan->tier;
+    if (strcmp(path, "score") == 0)
+        return v->score;
+    if (strcmp(path, "document") == 0)
+        return clasm_document_name(v->plan->document);
+    return clasm_deal_value(v->deal, path);
+}
+
+static int draft_eval(void *ctx, const char *expr, char **err, int *column)
+{
+    draft_values *v = ctx;
+    return facts_eval(v->lib, v->deal, v->plan, expr, err, column);
+}
+
+/* Where a clause's diagnostics point: its YAML file when the library knows
+ * it. */
+static void clause_where(const clasm_library *lib, const plan_item *it, const char **file,
+                         int *line)
+{
+    const lib_clause *c = lib ? library_clause(lib, it->id) : NULL;
+    *file = c ? c->file : NULL;
+    *line = c ? c->line : 0;
+}
+
+/* The clause text with every {{ path }} replaced by its value, escaped so
+ * that markup reads it as text. NULL when a placeholder has no value or is
+ * wrong (reported, all of them) or when out of memory. */
+static char *clause_text(const plan_item *it, draft_values *v, const char *tfile,
+                         clasm_diags *diags, int *errors)
+{
+    const char *text = it->text ? it->text : "";
+    const char *cfile;
+    int cline;
+    clause_where(v->lib, it, &cfile, &cline);
+    docx_tag *tags = NULL;
+    size_t nt = docx_scan_tags(text, &tags);
+    if (nt == (size_t)-1) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", tfile, 0, 0,
+                "out of memory while filling clause %s", it->id);
+        (*errors)++;
+        return NULL;
+    }
+    size_t cap = strlen(text) + 1, len = 0;
+    char *out = malloc(cap);
+    int bad = out == NULL;
+    size_t pos = 0;
+    for (size_t i = 0; i <= nt && !bad; i++) {
+        size_t upto = i < nt ? tags[i].start : strlen(text);
+        char *piece = NULL;
+        const char *add = NULL;
+        if (i < nt) {
+            if (tags[i].kind == DOCX_TAG_VALUE) {
+                const char *val = draft_value(v, tags[i].path);
+                if (!val) {
+                    diag_at(diags, CLASM_SEV_ERROR, "unknown-value", cfile ? cfile : tfile, cline,
+                            0,
+                            "the clause %s uses the placeholder {{ %s }}, which has no value "
+                            "for this deal",
+                            it->id, tags[i].path);
+                    (*errors)++;
+                } else {
+                    add = piece = markup_escape(val);
+                    bad = piece == NULL;
+                }
+            } else {
+                diag_at(diags, CLASM_SEV_ERROR, "malformed-tag", cfile ? cfile : tfile, cline, 0,
+                        "the clause %s holds the tag {{ %s }}, which is not a value "
+                        "placeholder: clause text may only use {{ path }}",
+                        it->id, tags[i].path);
+                (*errors)++;
+            }
+        }
+        size_t need = len + (upto - pos) + (add ? strlen(add) : 0) + 1;
+        if (!bad && need > cap) {
+            while (cap < need)
+                cap *= 2;
+            char *g = realloc(out, cap);
+            if (!g)
+                bad = 1;
+            else
+                out = g;
+        }
+        if (!bad) {
+            memcpy(out + len, text + pos, upto - pos);
+            len += upto - pos;
+            if (add) {
+                memcpy(out + len, add, strlen(add));
+                len += strlen(add);
+            }
+            out[len] = '\0';
+        }
+        free(piece);
+        if (i < nt)
+            pos = tags[i].end;
+    }
+    docx_tags_free(tags, nt);
+    if (bad) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", tfile, 0, 0,
+                "out of memory while filling clause %s", it->id);
+        (*errors)++;
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------ assembly */
+
+static int names_category(const structure_marker *mk, const char *category)
+{
+    for (size_t k = 0; k < mk->ncategories; k++)
+        if (strcmp(mk->categories[k], category) == 0)
+            return 1;
+    return 0;
+}
+
+static int known_category(const clasm_library *lib, const char *id)
+{
+    if (!lib)
+        return 1;
+    for (size_t i = 0; i < lib->ncategories; i++)
+        if (strcmp(lib->categories[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    const clasm_template *tpl;
+    const char *file;
+    pkg_edit *e;
+    xmlDocPtr docs[MAX_PARTS];
+    structure_markers markers[MAX_PARTS];
+    int changed[MAX_PARTS];
+    size_t *place; /* per plan item: marker index in the main part, or -1 */
+    docx_clauses *dc;
+    manifest man;
+} draft;
+
+static void draft_free(draft *d)
+{
+    for (size_t i = 0; i < d->tpl->nparts; i++) {
+        xmlFreeDoc(d->docs[i]);
+        structure_markers_free(&d->markers[i]);
+    }
+    free(d->place);
+    docx_clauses_free(d->dc);
+    manifest_free(&d->man);
+    pkg_edit_free(d->e);
+}
+
+/* Decides which insertion point takes each clause of the plan. */
+static int place_clauses(draft *d, const clasm_plan *plan, const clasm_library *lib,
+                         clasm_diags *diags)
+{
+    int errors = 0;
+    structure_markers *m = &d->markers[0];
+    const char *main_part = d->tpl->parts[0];
+    size_t points = 0, catch_all = (size_t)-1;
+    for (size_t k = 0; k < m->count; k++) {
+        structure_marker *mk = &m->items[k];
+        if (mk->kind != STRUCT_CLAUSES || mk->removed)
+            continue;
+        points++;
+        if (mk->ncategories == 0 && catch_all == (size_t)-1)
+            catch_all = k;
+        for (size_t c = 0; c < mk->ncategories; c++)
+            if (!known_category(lib, mk->categories[c])) {
+                diag_part(diags, CLASM_SEV_ERROR, "unknown-category", d->file, main_part,
+                          mk->paragraph,
+                          "the insertion point names the category '%s', which the clause "
+                          "library does not have",
+                          mk->categories[c]);
+                errors++;
+            }
+    }
+    errors += structure_check_insertion_points(m, d->file, main_part, diags);
+    if (points == 0) {
+        diag_part(diags, CLASM_SEV_WARNING, "no-insertion-point", d->file, NULL, 0,
+                  "the template has no insertion point ({{ clauses }} or a content control "
+                  "tagged 'clauses'), so no clause was inserted");
+        for (size_t i = 0; i < plan->nitems; i++)
+            d->place[i] = (size_t)-1;
+        return errors;
+    }
+    for (size_t i = 0; i < plan->nitems; i++) {
+        const plan_item *it = &plan->items[i];
+        size_t at = (size_t)-1;
+        for (size_t k = 0; k < m->count && at == (size_t)-1; k++) {
+            structure_marker *mk = &m->items[k];
+            if (mk->kind == STRUCT_CLAUSES && !mk->removed && it->category &&
+                names_category(mk, it->category))
+                at = k;
+        }
+        if (at == (size_t)-1)
+            at = catch_all;
+        if (at == (size_t)-1) {
+            diag_part(diags, CLASM_SEV_ERROR, "clause-without-place", d->file, NULL, 0,
+                      "the clause %s (category %s) has no place in the template %s: add "
+                      "{{ clauses: %s }} or a catch-all {{ clauses }}",
+                      it->id, it->category ? it->category : "?", d->file,
+                      it->category ? it->category : "CATEGORY");
+            errors++;
+        }
+        d->place[i] = at;
+    }
+    return errors;
+}
+
+static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, clasm_diags *diags)
+{
+    int errors = 0;
+    structure_markers *m = &d->markers[0];
+    xmlDocPtr doc = d->docs[0];
+    for (size_t i = 0; i < plan->nitems; i++) {
+        if (d->place[i] == (size_t)-1)
+            continue;
+        const plan_item *it = &plan->items[i];
+        char *text = clause_text(it, v, d->file, diags, &errors);
+        if (!text)
+            continue;
+        markup_block *blocks = NULL;
+        size_t nb = 0;
+        xmlNodePtr sdt = NULL;
+        if (markup_parse(text, &blocks, &nb) == 0)
+            sdt = docx_clauses_build(d->dc, doc, it->id, it->version, it->title ? it->title : "",
+                                     blocks, nb);
+        markup_blocks_free(blocks, nb);
+        free(text);
+        char hash[65];
+        if (!sdt || !xmlAddPrevSibling(m->items[d->place[i]].anchor, sdt) ||
+            manifest_sdt_hash(sdt, hash) != 0 || manifest_add(&d->man, it->id, it->version, hash)) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d->file, d->tpl->parts[0], 0,
+                      "out of memory while inserting clause %s", it->id);
+            errors++;
+        }
+    }
+    return errors;
+}
+
+clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
+                            const clasm_deal *deal, const clasm_plan *plan, const char *out_path,
+                            clasm_diags *diags)
+{
+    if (!tpl || !deal || !plan || !out_path)
+        return CLASM_E_USAGE;
+    draft d;
+    memset(&d, 0, sizeof d);
+    d.tpl = tpl;
+    d.file = pkg_name(tpl->pkg);
+    manifest_init(&d.man);
+    d.e = pkg_edit_new(tpl->pkg);
+    d.place = calloc(plan->nitems + 1, sizeof *d.place);
+    draft_values v = {deal, plan, lib, {0}};
+    snprintf(v.score, sizeof v.score, "%ld", plan->score);
+    int errors = 0;
+    size_t errors_before = clasm_diags_errors(diags);
+    clasm_status io = CLASM_OK;
+    if (!d.e || !d.place ||
+        manifest_set(&d.man, plan->deal_id ? plan->deal_id : clasm_deal_id(deal),
+                     plan->library_fingerprint, clasm_document_name(plan->document)) != 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, 0, 0,
+                "out of memory while assembling");
+        draft_free(&d);
+        return CLASM_E_IO;
+    }
+    /* 1. Conditionals in every part; insertion points found in the main. */
+    for (size_t i = 0; i < tpl->nparts; i++) {
+        d.docs[i] = pkg_edit_parse(d.e, tpl->parts[i], diags);
+        if (!d.docs[i]) {
+            errors++;
+            continue;
+        }
+        errors += structure_scan(d.docs[i], d.file, tpl->parts[i], i == 0, &d.markers[i], diags);
+        errors += structure_apply_conditionals(&d.markers[i], d.file, tpl->parts[i], draft_eval, &v,
+                                               diags);
+        d.changed[i] = d.markers[i].count > 0 || i == 0;
+    }
+    if (!d.docs[0]) {
+        draft_free(&d);
+        return CLASM_E_INPUT;
+    }
+    d.dc = docx_clauses_new(d.e, d.file, diags);
+    if (!d.dc) {
+        draft_free(&d);
+        return CLASM_E_INPUT;
+    }
+    for (size_t i = 0; i < tpl->nparts; i++)
+        if (d.docs[i])
+            docx_clauses_reserve_ids(d.dc, d.docs[i]);
+    /* 2. Where each clause goes; anchors for the insertion points. */
+    errors += place_clauses(&d, plan, lib, diags);
+    for (size_t k = 0; k < d.markers[0].count; k++) {
+        structure_marker *mk = &d.markers[0].items[k];
+        if (mk->kind == STRUCT_CLAUSES && !mk->removed && structure_anchor(mk) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], mk->paragraph,
+                      "out of memory at an insertion point");
+            errors++;
+        }
+    }
+    /* 3. Values in every part (the anchors hold no text). */
+    docx_values values = {&v, draft_value};
+    for (size_t i = 0; i < tpl->nparts; i++) {
+        if (!d.docs[i])
+            continue;
+        size_t filled = 0;
+        errors += docx_fill_part_n(d.docs[i], d.file, tpl->parts[i], &values, diags, &filled);
+        if (filled)
+            d.changed[i] = 1;
+    }
+    /* 4. The clauses, then the anchors go. */
+    errors += insert_clauses(&d, plan, &v, diags);
+    for (size_t k = 0; k < d.markers[0].count; k++)
+        structure_remove_anchor(&d.markers[0].items[k]);
+    for (size_t i = 0; i < tpl->nparts; i++)
+        if (d.docs[i] && docx_repair_part(d.docs[i]) > 0)
+            d.changed[i] = 1;
+    if (errors > 0 || clasm_diags_errors(diags) > errors_before) {
+        draft_free(&d);
+        return CLASM_E_INPUT;
+    }
+    /* 5. Store the parts, styles and numbering, the manifest; write. */
+    for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++)
+        if (d.changed[i] && pkg_edit_set_xml(d.e, tpl->parts[i], d.docs[i]) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "io-error", d.file, tpl->parts[i], 0,
+                      "out of memory while storing %s", tpl->parts[i]);
+            io = CLASM_E_IO;
+        }
+    if (io == CLASM_OK)
+        io = docx_clauses_finish(d.dc, diags);
+    if (io == CLASM_OK)
+        io = manifest_write(d.e, &d.man, diags);
+    if (io == CLASM_OK)
+        io = pkg_edit_write(d.e, out_path, diags);
+    draft_free(&d);
+    return io;
+}

@@ -1,0 +1,797 @@
+/* Inserting clauses: styles, numbering, content controls, unique ids, and
+ * repairs that keep parts valid. */
+#include "docx_clauses.h"
+
+#include "diag.h"
+#include "docx_text.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define CT_NS "http://schemas.openxmlformats.org/package/2006/content-types"
+#define REL_NUMBERING                                                                              \
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+#define REL_STYLES "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+#define CT_NUMBERING "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+#define CT_STYLES "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+
+struct docx_clauses {
+    pkg_edit *e;
+    const char *file;
+    const char *main_part;
+    char *styles_part;
+    xmlDocPtr styles;
+    int styles_changed, styles_created;
+    char *numbering_part;
+    xmlDocPtr numbering;
+    int numbering_changed, numbering_created;
+    const char *heading_style, *body_style, *list_style;
+    long abstract_id; /* abstractNum of list items; -1 until needed */
+    int list_needs_abstract;
+    long next_num_id;
+    long *ids; /* taken numeric w:id values */
+    size_t nids, capids;
+    long next_id;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static xmlChar *wval(xmlNodePtr n, const char *attr)
+{
+    return xmlGetNsProp(n, BAD_CAST attr, BAD_CAST W_NS);
+}
+
+static long wval_long(xmlNodePtr n, const char *attr, long dflt)
+{
+    xmlChar *v = wval(n, attr);
+    if (!v)
+        return dflt;
+    char *end;
+    long r = strtol((const char *)v, &end, 10);
+    if (end == (char *)v || *end)
+        r = dflt;
+    xmlFree(v);
+    return r;
+}
+
+static xmlNodePtr w_child(xmlNodePtr n, const char *local)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (docx_is_w(c, local))
+            return c;
+    return NULL;
+}
+
+static xmlNsPtr w_ns(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNsPtr ns = root ? xmlSearchNsByHref(doc, root, BAD_CAST W_NS) : NULL;
+    if (!ns && root)
+        ns = xmlNewNs(root, BAD_CAST W_NS, BAD_CAST "w");
+    return ns;
+}
+
+/* A new W element with an optional w:val, appended to parent. */
+static xmlNodePtr add(xmlNodePtr parent, xmlNsPtr w, const char *local, const char *val)
+{
+    xmlNodePtr n = xmlNewChild(parent, w, BAD_CAST local, NULL);
+    if (n && val && !xmlNewNsProp(n, w, BAD_CAST "val", BAD_CAST val))
+        return NULL;
+    return n;
+}
+
+static xmlNodePtr add_long(xmlNodePtr parent, xmlNsPtr w, const char *local, long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", v);
+    return add(parent, w, local, buf);
+}
+
+static xmlDocPtr new_w_doc(const char *root_local)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    if (!doc)
+        return NULL;
+    xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST root_local, NULL);
+    if (!root) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlDocSetRootElement(doc, root);
+    xmlNsPtr w = xmlNewNs(root, BAD_CAST W_NS, BAD_CAST "w");
+    xmlSetNs(root, w);
+    doc->standalone = 1;
+    return doc;
+}
+
+/* The paragraph style with styleId id, or NULL. */
+static xmlNodePtr find_style(xmlDocPtr styles, const char *id)
+{
+    xmlNodePtr root = styles ? xmlDocGetRootElement(styles) : NULL;
+    for (xmlNodePtr s = root ? root->children : NULL; s; s = s->next) {
+        if (!docx_is_w(s, "style"))
+            continue;
+        xmlChar *sid = wval(s, "styleId");
+        xmlChar *type = wval(s, "type");
+        int match = sid && xmlStrcmp(sid, BAD_CAST id) == 0 &&
+                    (!type || xmlStrcmp(type, BAD_CAST "paragraph") == 0);
+        xmlFree(sid);
+        xmlFree(type);
+        if (match)
+            return s;
+    }
+    return NULL;
+}
+
+/* The abstractNumId behind w:num numId, or -1. */
+static long abstract_of(xmlDocPtr numbering, long num_id)
+{
+    xmlNodePtr root = numbering ? xmlDocGetRootElement(numbering) : NULL;
+    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
+        if (docx_is_w(n, "num") && wval_long(n, "numId", -1) == num_id) {
+            xmlNodePtr a = w_child(n, "abstractNumId");
+            long id = a ? wval_long(a, "val", -1) : -1;
+            /* The abstractNum must exist. */
+            for (xmlNodePtr m = root->children; m; m = m->next)
+                if (docx_is_w(m, "abstractNum") && wval_long(m, "abstractNumId", -2) == id)
+                    return id;
+            return -1;
+        }
+    return -1;
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* A part name in word/ that is not taken: word/NAME.xml, word/NAME2.xml... */
+static char *free_part_name(pkg_edit *e, const char *name)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "word/%s.xml", name);
+    for (int i = 2; pkg_edit_has(e, buf) && i < 1000; i++)
+        snprintf(buf, sizeof buf, "word/%s%d.xml", name, i);
+    return strdup(buf);
+}
+
+static void add_clause_heading_style(docx_clauses *c)
+{
+    xmlNodePtr root = xmlDocGetRootElement(c->styles);
+    xmlNsPtr w = w_ns(c->styles);
+    xmlNodePtr s = add(root, w, "style", NULL);
+    if (!s)
+        return;
+    xmlNewNsProp(s, w, BAD_CAST "type", BAD_CAST "paragraph");
+    xmlNewNsProp(s, w, BAD_CAST "customStyle", BAD_CAST "1");
+    xmlNewNsProp(s, w, BAD_CAST "styleId", BAD_CAST "ClauseHeading");
+    add(s, w, "name", "Clause Heading");
+    if (find_style(c->styles, "Normal"))
+        add(s, w, "basedOn", "Normal");
+    if (c->body_style)
+        add(s, w, "next", c->body_style);
+    add(s, w, "qFormat", NULL);
+    xmlNodePtr ppr = add(s, w, "pPr", NULL);
+    if (ppr) {
+        add(ppr, w, "keepNext", NULL);
+        add(ppr, w, "keepLines", NULL);
+        xmlNodePtr sp = add(ppr, w, "spacing", NULL);
+        if (sp) {
+            xmlNewNsProp(sp, w, BAD_CAST "before", BAD_CAST "240");
+            xmlNewNsProp(sp, w, BAD_CAST "after", BAD_CAST "80");
+        }
+        add(ppr, w, "outlineLvl", "1");
+    }
+    xmlNodePtr rpr = add(s, w, "rPr", NULL);
+    if (rpr)
+        add(rpr, w, "b", NULL);
+    c->styles_changed = 1;
+}
+
+docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags)
+{
+    docx_clauses *c = calloc(1, sizeof *c);
+    if (!c)
+        goto oom;
+    c->e = e;
+    c->file = file;
+    c->abstract_id = -1;
+    c->next_id = 1000;
+    const pkg *base = pkg_edit_base(e);
+    c->main_part = pkg_main_part(base);
+    const char *found[1];
+    if (pkg_related(base, c->main_part, "styles", found, 1) == 1) {
+        c->styles_part = strdup(found[0]);
+        if (!c->styles_part)
+            goto oom;
+        c->styles = pkg_edit_parse(e, found[0], diags);
+        if (!c->styles) {
+            docx_clauses_free(c);
+            return NULL;
+        }
+    }
+    if (pkg_related(base, c->main_part, "numbering", found, 1) == 1) {
+        c->numbering_part = strdup(found[0]);
+        if (!c->numbering_part)
+            goto oom;
+        c->numbering = pkg_edit_parse(e, found[0], diags);
+        if (!c->numbering) {
+            docx_clauses_free(c);
+            return NULL;
+        }
+    }
+    /* Styles. */
+    c->body_style = find_style(c->styles, "ClauseBody") ? "ClauseBody"
+                    : find_style(c->styles, "Normal")   ? "Normal"
+                                                        : NULL;
+    if (find_style(c->styles, "ClauseHeading")) {
+        c->heading_style = "ClauseHeading";
+    } else if (find_style(c->styles, "Heading2")) {
+        c->heading_style = "Heading2";
+    } else {
+        if (!c->styles) {
+            c->styles_part = free_part_name(e, "styles");
+            c->styles = new_w_doc("styles");
+            c->styles_created = 1;
+            if (!c->styles || !c->styles_part)
+                goto oom;
+        }
+        add_clause_heading_style(c);
+        c->heading_style = "ClauseHeading";
+    }
+    xmlNodePtr list = find_style(c->styles, "ClauseList");
+    if (list) {
+        c->list_style = "ClauseList";
+        xmlNodePtr numid = w_child(w_child(w_child(list, "pPr"), "numPr"), "numId");
+        if (numid)
+            c->abstract_id = abstract_of(c->numbering, wval_long(numid, "val", -1));
+    } else {
+        c->list_style = c->body_style;
+    }
+    c->list_needs_abstract = c->abstract_id < 0;
+    /* The next w:num id. */
+    c->next_num_id = 1;
+    xmlNodePtr root = c->numbering ? xmlDocGetRootElement(c->numbering) : NULL;
+    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
+        if (docx_is_w(n, "num")) {
+            long id = wval_long(n, "numId", 0);
+            if (id >= c->next_num_id && id < INT_MAX)
+                c->next_num_id = id + 1;
+        }
+    return c;
+oom:
+    diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
+              "out of memory while reading the template's styles and numbering");
+    docx_clauses_free(c);
+    return NULL;
+}
+
+void docx_clauses_free(docx_clauses *c)
+{
+    if (!c)
+        return;
+    free(c->styles_part);
+    free(c->numbering_part);
+    xmlFreeDoc(c->styles);
+    xmlFreeDoc(c->numbering);
+    free(c->ids);
+    free(c);
+}
+
+const char *docx_clauses_heading_style(const docx_clauses *c)
+{
+    return c->heading_style;
+}
+
+const char *docx_clauses_body_style(const docx_clauses *c)
+{
+    return c->body_style;
+}
+
+const char *docx_clauses_list_style(const docx_clauses *c)
+{
+    return c->list_style;
+}
+
+/* ------------------------------------------------------------ ids */
+
+static void take_id(docx_clauses *c, long id)
+{
+    if (c->nids == c->capids) {
+        size_t cap = c->capids ? c->capids * 2 : 64;
+        long *g = realloc(c->ids, cap * sizeof *g);
+        if (!g)
+            return; /* ids stay unique: fresh ids also skip by max below */
+        c->ids = g;
+        c->capids = cap;
+    }
+    c->ids[c->nids++] = id;
+}
+
+static int id_taken(const docx_clauses *c, long id)
+{
+    for (size_t i = 0; i < c->nids; i++)
+        if (c->ids[i] == id)
+            return 1;
+    return 0;
+}
+
+static void reserve_walk(docx_clauses *c, xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        /* w:id="N" on bookmarks, comments, revisions; w:id w:val="N" in
+         * content control properties. */
+        long v = wval_long(n, "id", LONG_MIN);
+        if (v != LONG_MIN)
+            take_id(c, v);
+        if (docx_is_w(n, "id")) {
+            v = wval_long(n, "val", LONG_MIN);
+            if (v != LONG_MIN)
+                take_id(c, v);
+        }
+        reserve_walk(c, n->children);
+    }
+}
+
+void docx_clauses_reserve_ids(docx_clauses *c, xmlDocPtr doc)
+{
+    reserve_walk(c, xmlDocGetRootElement(doc));
+}
+
+static long fresh_id(docx_clauses *c)
+{
+    while (id_taken(c, c->next_id))
+        c->next_id++;
+    long id = c->next_id++;
+    take_id(c, id);
+    return id;
+}
+
+/* ------------------------------------------------------------ numbering */
+
+static xmlNodePtr numbering_root(docx_clauses *c)
+{
+    if (!c->numbering) {
+        c->numbering_part = free_part_name(c->e, "numbering");
+        c->numbering = new_w_doc("numbering");
+        c->numbering_created = 1;
+        if (!c->numbering || !c->numbering_part)
+            return NULL;
+    }
+    return xmlDocGetRootElement(c->numbering);
+}
+
+/* Inserts node into the numbering root before the first child named one of
+ * the locals given (NULL-terminated), else at the end. */
+static void insert_before_first(xmlNodePtr root, xmlNodePtr node, const char *const *locals)
+{
+    for (xmlNodePtr k = root->children; k; k = k->next)
+        for (size_t i = 0; locals[i]; i++)
+            if (docx_is_w(k, locals[i])) {
+                xmlAddPrevSibling(k, node);
+                return;
+            }
+    xmlAddChild(root, node);
+}
+
+static int add_lvl(xmlNodePtr an, xmlNsPtr w, int ilvl, const char *fmt, const char *text,
+                   const char *left)
+{
+    xmlNodePtr lvl = add(an, w, "lvl", NULL);
+    if (!lvl)
+        return -1;
+    char buf[8];
+    snprintf(buf, sizeof buf, "%d", ilvl);
+    xmlNewNsProp(lvl, w, BAD_CAST "ilvl", BAD_CAST buf);
+    add(lvl, w, "start", "1");
+    add(lvl, w, "numFmt", fmt);
+    add(lvl, w, "lvlText", text);
+    add(lvl, w, "lvlJc", "left");
+    xmlNodePtr ppr = add(lvl, w, "pPr", NULL);
+    xmlNodePtr ind = ppr ? add(ppr, w, "ind", NULL) : NULL;
+    if (!ind)
+        return -1;
+    xmlNewNsProp(ind, w, BAD_CAST "left", BAD_CAST left);
+    xmlNewNsProp(ind, w, BAD_CAST "hanging", BAD_CAST "567");
+    return 0;
+}
+
+/* Adds the lettered abstractNum: (a) lowerLetter, (i) lowerRoman. */
+static int add_lettered_abstract(docx_clauses *c)
+{
+    xmlNodePtr root = numbering_root(c);
+    if (!root)
+        return -1;
+    xmlNsPtr w = w_ns(c->numbering);
+    long id = 0;
+    for (xmlNodePtr n = root->children; n; n = n->next)
+        if (docx_is_w(n, "abstractNum")) {
+            long v = wval_long(n, "abstractNumId", -1);
+            if (v >= id)
+                id = v + 1;
+        }
+    xmlNodePtr an = xmlNewDocNode(c->numbering, w, BAD_CAST "abstractNum", NULL);
+    if (!an)
+        return -1;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", id);
+    xmlNewNsProp(an, w, BAD_CAST "abstractNumId", BAD_CAST buf);
+    snprintf(buf, sizeof buf, "C1A5%04lX", (unsigned long)id & 0xFFFFu);
+    add(an, w, "nsid", buf);
+    add(an, w, "multiLevelType", "multilevel");
+    add(an, w, "name", "Clause Lettered List");
+    if (add_lvl(an, w, 0, "lowerLetter", "(%1)", "1276") != 0 ||
+        add_lvl(an, w, 1, "lowerRoman", "(%2)", "1843") != 0) {
+        xmlFreeNode(an);
+        return -1;
+    }
+    static const char *const before[] = {"num", "numIdMacAtCleanup", NULL};
+    insert_before_first(root, an, before);
+    c->abstract_id = id;
+    c->numbering_changed = 1;
+    return 0;
+}
+
+/* A new w:num over the list abstractNum, restarting levels 0 and 1.
+ * Returns its numId, or -1. */
+static long new_restart_num(docx_clauses *c)
+{
+    if (c->abstract_id < 0 && add_lettered_abstract(c) != 0)
+        return -1;
+    xmlNodePtr root = numbering_root(c);
+    if (!root)
+        return -1;
+    xmlNsPtr w = w_ns(c->numbering);
+    long id = c->next_num_id++;
+    xmlNodePtr num = xmlNewDocNode(c->numbering, w, BAD_CAST "num", NULL);
+    if (!num)
+        return -1;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", id);
+    xmlNewNsProp(num, w, BAD_CAST "numId", BAD_CAST buf);
+    add_long(num, w, "abstractNumId", c->abstract_id);
+    for (int l = 0; l < 2; l++) {
+        xmlNodePtr o = add(num, w, "lvlOverride", NULL);
+        if (!o) {
+            xmlFreeNode(num);
+            return -1;
+        }
+        snprintf(buf, sizeof buf, "%d", l);
+        xmlNewNsProp(o, w, BAD_CAST "ilvl", BAD_CAST buf);
+        add(o, w, "startOverride", "1");
+    }
+    static const char *const before[] = {"numIdMacAtCleanup", NULL};
+    insert_before_first(root, num, before);
+    c->numbering_changed = 1;
+    return id;
+}
+
+/* ------------------------------------------------------------ clauses */
+
+xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
+                              const char *title, const markup_block *blocks, size_t nblocks)
+{
+    xmlNsPtr w = w_ns(doc);
+    xmlNodePtr sdt = xmlNewDocNode(doc, w, BAD_CAST "sdt", NULL);
+    if (!sdt)
+        return NULL;
+    size_t tlen = strlen(id) + 32;
+    char *tag = malloc(tlen);
+    xmlNodePtr pr = add(sdt, w, "sdtPr", NULL);
+    int ok = tag && pr;
+    if (ok) {
+        snprintf(tag, tlen, "clasm:%s@%d", id, version);
+        ok = add(pr, w, "alias", title) && add(pr, w, "tag", tag) &&
+             add_long(pr, w, "id", fresh_id(c));
+    }
+    free(tag);
+    xmlNodePtr content = ok ? add(sdt, w, "sdtContent", NULL) : NULL;
+    ok = content != NULL;
+    /* The heading: the title in the heading style (numbered by it). */
+    if (ok) {
+        xmlNodePtr p = add(content, w, "p", NULL);
+        xmlNodePtr ppr = p ? add(p, w, "pPr", NULL) : NULL;
+        xmlNodePtr r = ppr && add(ppr, w, "pStyle", c->heading_style) ? add(p, w, "r", NULL) : NULL;
+        xmlNodePtr t = r ? xmlNewChild(r, w, BAD_CAST "t", NULL) : NULL;
+        xmlNodePtr txt = t ? xmlNewDocText(doc, BAD_CAST title) : NULL;
+        ok = txt != NULL;
+        if (ok) {
+            xmlAddChild(t, txt);
+            xmlNodeSetSpacePreserve(t, 1);
+        }
+    }
+    long num = 0;
+    for (size_t i = 0; ok && i < nblocks; i++)
+        if (blocks[i].level >= 0) {
+            num = new_restart_num(c);
+            ok = num > 0;
+            break;
+        }
+    markup_style st = {c->body_style, c->list_style, (int)num};
+    for (size_t i = 0; ok && i < nblocks; i++) {
+        xmlNodePtr p = markup_paragraph(doc, w, &blocks[i], &st);
+        ok = p != NULL;
+        if (ok)
+            xmlAddChild(content, p);
+    }
+    if (!ok) {
+        xmlFreeNode(sdt);
+        return NULL;
+    }
+    return sdt;
+}
+
+/* ------------------------------------------------------------ package */
+
+char *docx_rels_part(const char *part)
+{
+    const char *slash = strrchr(part, '/');
+    size_t dir = slash ? (size_t)(slash - part + 1) : 0;
+    const char *name = part + dir;
+    size_t n = strlen(part) + 16;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s_rels/%s.rels", (int)dir, part, name);
+    return out;
+}
+
+static xmlDocPtr parse_or_new(pkg_edit *e, const char *part, const char *ns, const char *root,
+                              clasm_diags *diags)
+{
+    if (pkg_edit_has(e, part))
+        return pkg_edit_parse(e, part, diags);
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr r = doc ? xmlNewDocNode(doc, NULL, BAD_CAST root, NULL) : NULL;
+    if (!r) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlDocSetRootElement(doc, r);
+    xmlSetNs(r, xmlNewNs(r, BAD_CAST ns, NULL));
+    doc->standalone = 1;
+    return doc;
+}
+
+static int store(pkg_edit *e, const char *part, xmlDocPtr doc, const char *file, clasm_diags *diags)
+{
+    if (pkg_edit_set_xml(e, part, doc) != 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", file, part, 0,
+                  "could not store the part %s (out of memory)", part);
+        return -1;
+    }
+    return 0;
+}
+
+int docx_add_relationship(pkg_edit *e, const char *source_part, const char *type,
+                          const char *target, char **rid, clasm_diags *diags)
+{
+    const char *file = pkg_name(pkg_edit_base(e));
+    char *rels = docx_rels_part(source_part);
+    xmlDocPtr doc = rels ? parse_or_new(e, rels, REL_NS, "Relationships", diags) : NULL;
+    if (!doc) {
+        free(rels);
+        return -1;
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    char id[32];
+    for (int k = 1;; k++) {
+        snprintf(id, sizeof id, "rIdClasm%d", k);
+        int used = 0;
+        for (xmlNodePtr n = root->children; n && !used; n = n->next) {
+            xmlChar *v = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, BAD_CAST "Id") : NULL;
+            used = v && xmlStrcmp(v, BAD_CAST id) == 0;
+            xmlFree(v);
+        }
+        if (!used)
+            break;
+    }
+    xmlNodePtr rel = xmlNewChild(root, root->ns, BAD_CAST "Relationship", NULL);
+    int rc = -1;
+    if (rel && xmlNewProp(rel, BAD_CAST "Id", BAD_CAST id) &&
+        xmlNewProp(rel, BAD_CAST "Type", BAD_CAST type) &&
+        xmlNewProp(rel, BAD_CAST "Target", BAD_CAST target))
+        rc = store(e, rels, doc, file, diags);
+    if (rc == 0 && rid && !(*rid = strdup(id)))
+        rc = -1;
+    xmlFreeDoc(doc);
+    free(rels);
+    return rc;
+}
+
+int docx_add_override(pkg_edit *e, const char *part, const char *content_type, clasm_diags *diags)
+{
+    const char *file = pkg_name(pkg_edit_base(e));
+    xmlDocPtr doc = pkg_edit_parse(e, "[Content_Types].xml", diags);
+    if (!doc)
+        return -1;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    size_t n = strlen(part) + 2;
+    char *name = malloc(n);
+    int rc = -1;
+    if (name && root) {
+        snprintf(name, n, "/%s", part);
+        int exists = 0;
+        for (xmlNodePtr o = root->children; o && !exists; o = o->next) {
+            xmlChar *v = o->type == XML_ELEMENT_NODE ? xmlGetProp(o, BAD_CAST "PartName") : NULL;
+            exists = v && xmlStrcasecmp(v, BAD_CAST name) == 0;
+            xmlFree(v);
+        }
+        if (exists) {
+            rc = 0;
+        } else {
+            xmlNodePtr o = xmlNewChild(root, root->ns, BAD_CAST "Override", NULL);
+            if (o && xmlNewProp(o, BAD_CAST "PartName", BAD_CAST name) &&
+                xmlNewProp(o, BAD_CAST "ContentType", BAD_CAST content_type))
+                rc = store(e, "[Content_Types].xml", doc, file, diags);
+        }
+    }
+    free(name);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int docx_has_default(pkg_edit *e, const char *extension, clasm_diags *diags)
+{
+    xmlDocPtr doc = pkg_edit_parse(e, "[Content_Types].xml", diags);
+    if (!doc)
+        return 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    int found = 0;
+    for (xmlNodePtr d = root ? root->children : NULL; d && !found; d = d->next) {
+        if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, BAD_CAST "Default") != 0)
+            continue;
+        xmlChar *v = xmlGetProp(d, BAD_CAST "Extension");
+        found = v && xmlStrcasecmp(v, BAD_CAST extension) == 0;
+        xmlFree(v);
+    }
+    xmlFreeDoc(doc);
+    return found;
+}
+
+/* The target of a part relative to the main part's folder. */
+static const char *relative_to_main(const docx_clauses *c, const char *part)
+{
+    const char *slash = strrchr(c->main_part, '/');
+    size_t dir = slash ? (size_t)(slash - c->main_part + 1) : 0;
+    if (strncmp(part, c->main_part, dir) == 0)
+        return part + dir;
+    return part;
+}
+
+clasm_status docx_clauses_finish(docx_clauses *c, clasm_diags *diags)
+{
+    if (c->styles_changed) {
+        if (store(c->e, c->styles_part, c->styles, c->file, diags) != 0)
+            return CLASM_E_IO;
+        if (c->styles_created &&
+            (docx_add_relationship(c->e, c->main_part, REL_STYLES,
+                                   relative_to_main(c, c->styles_part), NULL, diags) != 0 ||
+             docx_add_override(c->e, c->styles_part, CT_STYLES, diags) != 0))
+            return CLASM_E_IO;
+    }
+    if (c->numbering_changed) {
+        if (store(c->e, c->numbering_part, c->numbering, c->file, diags) != 0)
+            return CLASM_E_IO;
+        if (c->numbering_created &&
+            (docx_add_relationship(c->e, c->main_part, REL_NUMBERING,
+                                   relative_to_main(c, c->numbering_part), NULL, diags) != 0 ||
+             docx_add_override(c->e, c->numbering_part, CT_NUMBERING, diags) != 0))
+            return CLASM_E_IO;
+    }
+    return CLASM_OK;
+}
+
+/* ------------------------------------------------------------ repairs */
+
+static int is_block(xmlNodePtr n)
+{
+    return docx_is_w(n, "p") || docx_is_w(n, "tbl") || docx_is_w(n, "sdt") ||
+           docx_is_w(n, "customXml") || docx_is_w(n, "altChunk");
+}
+
+static int repair_cells(xmlNodePtr n)
+{
+    int fixes = 0;
+    for (xmlNodePtr c = n; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        fixes += repair_cells(c->children);
+        if (!docx_is_w(c, "tc"))
+            continue;
+        xmlNodePtr last = NULL;
+        for (xmlNodePtr k = c->children; k; k = k->next)
+            if (is_block(k))
+                last = k;
+        if (!last || !docx_is_w(last, "p")) {
+            /* A cell must hold a paragraph, and end with one. */
+            xmlNodePtr p = xmlNewDocNode(c->doc, c->ns, BAD_CAST "p", NULL);
+            if (p) {
+                xmlAddChild(c, p);
+                fixes++;
+            }
+        }
+    }
+    return fixes;
+}
+
+typedef struct {
+    xmlNodePtr *nodes;
+    size_t n, cap;
+} node_list;
+
+static void collect(xmlNodePtr n, const char *local, node_list *out)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (docx_is_w(n, local)) {
+            if (out->n == out->cap) {
+                size_t cap = out->cap ? out->cap * 2 : 16;
+                xmlNodePtr *g = realloc(out->nodes, cap * sizeof *g);
+                if (!g)
+                    return;
+                out->nodes = g;
+                out->cap = cap;
+            }
+            out->nodes[out->n++] = n;
+        }
+        collect(n->children, local, out);
+    }
+}
+
+static int has_id(const node_list *l, const xmlChar *id)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        xmlChar *v = wval(l->nodes[i], "id");
+        int eq = v && id && xmlStrcmp(v, id) == 0;
+        xmlFree(v);
+        if (eq)
+            return 1;
+    }
+    return 0;
+}
+
+/* Removes starts without an end and ends without a start. */
+static int repair_pairs(xmlNodePtr root, const char *start, const char *end)
+{
+    node_list s = {0}, e = {0};
+    collect(root, start, &s);
+    collect(root, end, &e);
+    int fixes = 0;
+    xmlNodePtr *drop = calloc(s.n + e.n + 1, sizeof *drop);
+    size_t nd = 0;
+    for (size_t i = 0; drop && i < s.n; i++) {
+        xmlChar *id = wval(s.nodes[i], "id");
+        if (!has_id(&e, id))
+            drop[nd++] = s.nodes[i];
+        xmlFree(id);
+    }
+    for (size_t i = 0; drop && i < e.n; i++) {
+        xmlChar *id = wval(e.nodes[i], "id");
+        if (!has_id(&s, id))
+            drop[nd++] = e.nodes[i];
+        xmlFree(id);
+    }
+    for (size_t i = 0; i < nd; i++) {
+        xmlUnlinkNode(drop[i]);
+        xmlFreeNode(drop[i]);
+        fixes++;
+    }
+    free(drop);
+    free(s.nodes);
+    free(e.nodes);
+    return fixes;
+}
+
+int docx_repair_part(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!root)
+        return 0;
+    int fixes = repair_cells(root);
+    fixes += repair_pairs(root, "bookmarkStart", "bookmarkEnd");
+    fixes += repair_pairs(root, "commentRangeStart", "commentRangeEnd");
+    return fixes;
+}

@@ -1,0 +1,70 @@
+/* Inserting clauses into a draft: the template's own styles (or fallbacks
+ * added to styles.xml), lettered list numbering restarted in every clause
+ * (a w:num per clause over one abstractNum in numbering.xml), each clause
+ * wrapped in a block content control with a unique id; and the repairs that
+ * keep a part valid after conditionals (empty table cells, orphaned
+ * bookmark and comment range ends). Also the package registration helpers
+ * (relationships, content types) other parts use. */
+#ifndef CLASM_DOCX_CLAUSES_H
+#define CLASM_DOCX_CLAUSES_H
+
+#include "clasm.h"
+#include "markup.h"
+#include "package.h"
+
+#include <libxml/tree.h>
+
+typedef struct docx_clauses docx_clauses;
+
+/* Reads the draft's styles and numbering parts (related to the main part)
+ * and decides the styles: heading ClauseHeading, else Heading2, else a
+ * ClauseHeading style is added; body ClauseBody, else Normal; list items
+ * ClauseList (its numbering's abstractNum), else the body style with a
+ * lettered abstractNum "(a)" / "(i)" added to numbering.xml (created when
+ * the template has none). NULL and a diagnostic on failure. */
+docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags);
+void docx_clauses_free(docx_clauses *c);
+
+/* The style ids chosen (for tests and reports). */
+const char *docx_clauses_heading_style(const docx_clauses *c);
+const char *docx_clauses_body_style(const docx_clauses *c);
+const char *docx_clauses_list_style(const docx_clauses *c);
+
+/* Marks every numeric id (w:id attributes and w:id/@w:val of content
+ * controls, bookmarks, comments, revisions) of doc as taken, so new content
+ * control ids never collide. Call for every part of the draft. */
+void docx_clauses_reserve_ids(docx_clauses *c, xmlDocPtr doc);
+
+/* A new block content control (not linked) for one clause in doc:
+ * w:sdtPr (alias = title, tag = "clasm:ID@VERSION", a fresh unique id) and
+ * w:sdtContent holding the heading paragraph (title) and the blocks; list
+ * items get a new w:num restarting at (a) / (i). NULL when out of memory. */
+xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
+                              const char *title, const markup_block *blocks, size_t nblocks);
+
+/* Stores styles.xml / numbering.xml when changed, creating numbering.xml
+ * with its relationship and content type when needed. */
+clasm_status docx_clauses_finish(docx_clauses *c, clasm_diags *diags);
+
+/* Repairs a part after structural edits: every table cell ends with a
+ * paragraph (one is added to a cell left empty or ending with a table), and
+ * bookmark / comment range starts and ends without their partner are
+ * removed. Returns the number of repairs. */
+int docx_repair_part(xmlDocPtr doc);
+
+/* ---- package registration ---- */
+/* The relationships part of a part: "word/document.xml" ->
+ * "word/_rels/document.xml.rels"; "" -> "_rels/.rels". malloc'd. */
+char *docx_rels_part(const char *part);
+/* Adds a relationship of source_part (type a full URI, target relative to
+ * the source's folder) to its .rels part (created when absent), with an Id
+ * not yet used; *rid (when not NULL) receives it, malloc'd. 0 or -1. */
+int docx_add_relationship(pkg_edit *e, const char *source_part, const char *type,
+                          const char *target, char **rid, clasm_diags *diags);
+/* Registers part in [Content_Types].xml with an Override (no-op when an
+ * Override for it exists). 0 or -1. */
+int docx_add_override(pkg_edit *e, const char *part, const char *content_type, clasm_diags *diags);
+/* 1 when [Content_Types].xml has a Default for the extension (no dot). */
+int docx_has_default(pkg_edit *e, const char *extension, clasm_diags *diags);
+
+#endif

@@ -1,0 +1,68 @@
+/* The clasm manifest: a custom XML part of the draft recording the deal id,
+ * the clause library's fingerprint and, for each inserted clause, its id,
+ * version and the hash of its text as rendered. `inspect` reads it back.
+ *
+ *   customXml/itemN.xml:
+ *   <clasm:manifest xmlns:clasm="urn:clasm:manifest:1" deal="Q-1" library="HEX"
+ *                   document="contract">
+ *     <clasm:clause id="end-use.authorized-purpose" version="2" hash="HEX"/>
+ *   </clasm:manifest>
+ *
+ * plus customXml/itemPropsN.xml and customXml/_rels/itemN.xml.rels, an
+ * Override for the itemProps part (and for the item when the package has no
+ * xml Default) in [Content_Types].xml, and a customXml relationship from the
+ * main document part. N is the first number no part of the template uses. */
+#ifndef CLASM_MANIFEST_H
+#define CLASM_MANIFEST_H
+
+#include "clasm.h"
+#include "package.h"
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+#define MANIFEST_NS "urn:clasm:manifest:1"
+
+/* The hash of a clause's text as rendered: SHA-256 (lowercase hex) of
+ * title + "\n" + each body paragraph's visible text, joined with "\n"
+ * (list labels are numbering, not text, so they are not included). */
+void manifest_clause_hash(const char *title, const char *const *paragraphs, size_t n, char out[65]);
+
+/* The same hash over a clause content control as it stands in a draft: its
+ * first paragraph is the title, the others the body (docx_paragraph_text of
+ * every w:p in its w:sdtContent, in document order). 0, or -1 when out of
+ * memory or the control holds no paragraph. */
+int manifest_sdt_hash(xmlNodePtr sdt, char out[65]);
+
+typedef struct {
+    char *id;
+    int version;
+    char hash[65];
+} manifest_clause;
+
+typedef struct {
+    char *deal;
+    char *library;
+    char *document; /* may be NULL */
+    manifest_clause *clauses;
+    size_t count;
+    size_t cap;
+} manifest;
+
+void manifest_init(manifest *m);
+void manifest_free(manifest *m);
+/* Copies the strings. 0, or -1 when out of memory. */
+int manifest_set(manifest *m, const char *deal, const char *library, const char *document);
+int manifest_add(manifest *m, const char *id, int version, const char hash[65]);
+
+/* Adds the manifest parts to the draft and registers them. CLASM_E_IO and a
+ * diagnostic when a part cannot be stored. */
+clasm_status manifest_write(pkg_edit *e, const manifest *m, clasm_diags *diags);
+
+/* Finds and reads the manifest of a package (a custom XML part whose root is
+ * MANIFEST_NS manifest). CLASM_OK and *m filled; CLASM_E_INPUT with
+ * no-manifest (or manifest-malformed) when there is none or it is wrong. */
+clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags);
+
+#endif
