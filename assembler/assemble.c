@@ -17,6 +17,7 @@
 #include "placeholder.h"
 #include "plan.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,38 @@ static char *clause_text(const plan_item *it, draft_values *v, const char *tfile
 
 /* ------------------------------------------------------------ assembly */
 
+/* Numbers every paragraph of doc as the template has it (in the node's
+ * application pointer), so that diagnostics found after conditionals removed
+ * paragraphs still name the template's paragraph. */
+static void number_paragraphs(xmlDocPtr doc)
+{
+    xmlNodePtr *ps = NULL;
+    size_t n = docx_paragraphs(doc, &ps);
+    for (size_t i = 0; i < n; i++)
+        ps[i]->_private = (void *)(intptr_t)(i + 1);
+    free(ps);
+}
+
+/* docx_fill_part_n, with paragraph numbers mapped back to the template's. */
+static int fill_part(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
+                     clasm_diags *diags, size_t *filled)
+{
+    xmlNodePtr *ps = NULL;
+    size_t n = docx_paragraphs(doc, &ps);
+    clasm_diags found;
+    clasm_diags_init(&found);
+    int errors = docx_fill_part_n(doc, file, part, values, &found, filled);
+    for (size_t i = 0; i < found.count; i++) {
+        int k = found.items[i].paragraph;
+        if (k > 0 && (size_t)k <= n && ps[k - 1]->_private)
+            found.items[i].paragraph = (int)(intptr_t)ps[k - 1]->_private;
+    }
+    clasm_diags_append(diags, &found);
+    clasm_diags_free(&found);
+    free(ps);
+    return errors;
+}
+
 static int names_category(const structure_marker *mk, const char *category)
 {
     for (size_t k = 0; k < mk->ncategories; k++)
@@ -367,6 +400,7 @@ clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
             errors++;
             continue;
         }
+        number_paragraphs(d.docs[i]);
         errors += structure_scan(d.docs[i], d.file, tpl->parts[i], i == 0, &d.markers[i], diags);
         errors += structure_apply_conditionals(&d.markers[i], d.file, tpl->parts[i], draft_eval, &v,
                                                diags);
@@ -400,7 +434,7 @@ clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
         if (!d.docs[i])
             continue;
         size_t filled = 0;
-        errors += docx_fill_part_n(d.docs[i], d.file, tpl->parts[i], &values, diags, &filled);
+        errors += fill_part(d.docs[i], d.file, tpl->parts[i], &values, diags, &filled);
         if (filled)
             d.changed[i] = 1;
     }
