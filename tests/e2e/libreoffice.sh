@@ -25,7 +25,9 @@ for f in ./*.docx; do
     pass "libreoffice opens $n"
     check "$n: no {{ in LibreOffice's text" sh -c "! grep -q '{{' '$t'"
     # every clause title of the manifest appears in the text
-    titles=$(unzip -p "$f" word/document.xml | grep -o 'w:alias w:val="[^"]*"' | sed 's/.*w:val="//; s/"$//' | sed 's/&amp;/\&/g')
+    # (the clauses' own content controls: alias then a clasm: tag)
+    titles=$(unzip -p "$f" word/document.xml | grep -o 'w:alias w:val="[^"]*"/><w:tag w:val="clasm:' | sed 's/^w:alias w:val="//; s/"\/><w:tag.*$//' | sed 's/&amp;/\&/g')
+    check "$n: has clause content controls" [ -n "$titles" ]
     missing=""
     IFS='
 '
