@@ -34,6 +34,7 @@ struct docx_clauses {
     long next_num_id;
     long *ids; /* taken numeric w:id values */
     size_t nids, capids;
+    int ids_sorted;
     long next_id;
 };
 
@@ -300,20 +301,42 @@ static void take_id(docx_clauses *c, long id)
     if (c->nids == c->capids) {
         size_t cap = c->capids ? c->capids * 2 : 64;
         long *g = realloc(c->ids, cap * sizeof *g);
-        if (!g)
-            return; /* ids stay unique: fresh ids also skip by max below */
+        if (!g) {
+            /* Without room to remember ids, only ids above every id seen
+             * are safe. */
+            if (id >= c->next_id && id < LONG_MAX)
+                c->next_id = id + 1;
+            return;
+        }
         c->ids = g;
         c->capids = cap;
     }
     c->ids[c->nids++] = id;
+    c->ids_sorted = 0;
 }
 
-static int id_taken(const docx_clauses *c, long id)
+static int cmp_long(const void *a, const void *b)
 {
-    for (size_t i = 0; i < c->nids; i++)
-        if (c->ids[i] == id)
-            return 1;
-    return 0;
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+static int id_taken(docx_clauses *c, long id)
+{
+    if (!c->ids_sorted) {
+        if (c->nids)
+            qsort(c->ids, c->nids, sizeof *c->ids, cmp_long);
+        c->ids_sorted = 1;
+    }
+    size_t lo = 0, hi = c->nids;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->nids && c->ids[lo] == id;
 }
 
 static void reserve_walk(docx_clauses *c, xmlNodePtr n)
@@ -342,11 +365,10 @@ void docx_clauses_reserve_ids(docx_clauses *c, xmlDocPtr doc)
 
 static long fresh_id(docx_clauses *c)
 {
+    /* Fresh ids only grow, so an id handed out is never handed out again. */
     while (id_taken(c, c->next_id))
         c->next_id++;
-    long id = c->next_id++;
-    take_id(c, id);
-    return id;
+    return c->next_id++;
 }
 
 /* ------------------------------------------------------------ numbering */
@@ -719,6 +741,7 @@ static int repair_cells(xmlNodePtr n)
 typedef struct {
     xmlNodePtr *nodes;
     size_t n, cap;
+    int failed;
 } node_list;
 
 static void collect(xmlNodePtr n, const char *local, node_list *out)
@@ -730,8 +753,10 @@ static void collect(xmlNodePtr n, const char *local, node_list *out)
             if (out->n == out->cap) {
                 size_t cap = out->cap ? out->cap * 2 : 16;
                 xmlNodePtr *g = realloc(out->nodes, cap * sizeof *g);
-                if (!g)
+                if (!g) {
+                    out->failed = 1;
                     return;
+                }
                 out->nodes = g;
                 out->cap = cap;
             }
@@ -741,16 +766,54 @@ static void collect(xmlNodePtr n, const char *local, node_list *out)
     }
 }
 
-static int has_id(const node_list *l, const xmlChar *id)
+static int cmp_str(const void *a, const void *b)
 {
-    for (size_t i = 0; i < l->n; i++) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The w:id values of the nodes, sorted (missing ids are ""). NULL when out
+ * of memory. */
+static char **sorted_ids(const node_list *l)
+{
+    char **ids = calloc(l->n + 1, sizeof *ids);
+    for (size_t i = 0; ids && i < l->n; i++) {
         xmlChar *v = wval(l->nodes[i], "id");
-        int eq = v && id && xmlStrcmp(v, id) == 0;
+        ids[i] = strdup(v ? (const char *)v : "");
         xmlFree(v);
-        if (eq)
-            return 1;
+        if (!ids[i]) {
+            for (size_t k = 0; k < i; k++)
+                free(ids[k]);
+            free(ids);
+            return NULL;
+        }
     }
-    return 0;
+    if (ids && l->n)
+        qsort(ids, l->n, sizeof *ids, cmp_str);
+    return ids;
+}
+
+static void free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; ids && i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+/* Removes the nodes of from whose id is not among ids (sorted). */
+static int drop_unpaired(const node_list *from, char **ids, size_t n)
+{
+    int fixes = 0;
+    for (size_t i = 0; i < from->n; i++) {
+        xmlChar *v = wval(from->nodes[i], "id");
+        const char *key = v ? (const char *)v : "";
+        if (!bsearch(&key, ids, n, sizeof *ids, cmp_str)) {
+            xmlUnlinkNode(from->nodes[i]);
+            xmlFreeNode(from->nodes[i]);
+            fixes++;
+        }
+        xmlFree(v);
+    }
+    return fixes;
 }
 
 /* Removes starts without an end and ends without a start. */
@@ -760,26 +823,13 @@ static int repair_pairs(xmlNodePtr root, const char *start, const char *end)
     collect(root, start, &s);
     collect(root, end, &e);
     int fixes = 0;
-    xmlNodePtr *drop = calloc(s.n + e.n + 1, sizeof *drop);
-    size_t nd = 0;
-    for (size_t i = 0; drop && i < s.n; i++) {
-        xmlChar *id = wval(s.nodes[i], "id");
-        if (!has_id(&e, id))
-            drop[nd++] = s.nodes[i];
-        xmlFree(id);
+    char **sids = sorted_ids(&s), **eids = sorted_ids(&e);
+    if (sids && eids && !s.failed && !e.failed) {
+        fixes += drop_unpaired(&s, eids, e.n);
+        fixes += drop_unpaired(&e, sids, s.n);
     }
-    for (size_t i = 0; drop && i < e.n; i++) {
-        xmlChar *id = wval(e.nodes[i], "id");
-        if (!has_id(&s, id))
-            drop[nd++] = e.nodes[i];
-        xmlFree(id);
-    }
-    for (size_t i = 0; i < nd; i++) {
-        xmlUnlinkNode(drop[i]);
-        xmlFreeNode(drop[i]);
-        fixes++;
-    }
-    free(drop);
+    free_ids(sids, s.n);
+    free_ids(eids, e.n);
     free(s.nodes);
     free(e.nodes);
     return fixes;

@@ -53,6 +53,7 @@ typedef struct {
     clasm_diags *diags;
     int errors;
     int oom;
+    int parno; /* number of the paragraph being scanned (document order) */
 } scanner;
 
 static structure_marker *push(scanner *s, structure_kind kind, xmlNodePtr node, int paragraph)
@@ -165,16 +166,14 @@ static char *sdt_tag(xmlNodePtr sdt)
     return NULL;
 }
 
-static int first_paragraph_number(xmlNodePtr n)
+/* How many w:p elements n holds (itself included). */
+static int count_paragraphs(xmlNodePtr n)
 {
-    if (docx_is_w(n, "p"))
-        return docx_paragraph_number(n);
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        int k = first_paragraph_number(c);
-        if (k)
-            return k;
-    }
-    return 0;
+    int k = docx_is_w(n, "p");
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            k += count_paragraphs(c);
+    return k;
 }
 
 static int starts_clauses(const char *inner)
@@ -206,7 +205,7 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
                     size_t n = tags[i].end - tags[i].start;
                     snprintf(shown, sizeof shown, "%.*s%s", (int)(n > SHOWN_MAX ? SHOWN_MAX : n),
                              text + tags[i].start, n > SHOWN_MAX ? "..." : "");
-                    err(s, "marker-not-alone", docx_paragraph_number(p),
+                    err(s, "marker-not-alone", s->parno,
                         "the tag %s shares its paragraph with other text; insertion points and "
                         "condition markers must be alone in their own paragraph",
                         shown);
@@ -222,7 +221,7 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
         free(inner);
         return; /* a paragraph that is one value placeholder */
     }
-    int parno = docx_paragraph_number(p);
+    int parno = s->parno;
     if (!is_block_parent(p->parent)) {
         err(s, "marker-not-block-level", parno,
             "the marker {{ %s }} is inside a text box or other nested content; insertion points "
@@ -303,7 +302,10 @@ static void walk(scanner *s, xmlNodePtr n)
         if (docx_is_w(c, "sdt")) {
             char *tag = sdt_tag(c);
             if (tag && starts_clauses(tag)) {
-                int parno = first_paragraph_number(c);
+                /* Its number: that of its first paragraph, if any. */
+                int inside = count_paragraphs(c);
+                int parno = inside ? s->parno + 1 : 0;
+                s->parno += inside;
                 int block = is_block_parent(c->parent);
                 if (!s->is_main) {
                     err(s, "insertion-point-outside-body", parno,
@@ -333,6 +335,7 @@ static void walk(scanner *s, xmlNodePtr n)
             free(tag);
         }
         if (docx_is_w(c, "p")) {
+            s->parno++;
             scan_paragraph(s, c);
             /* Paragraphs nested in this one (text boxes) come next. */
         }
@@ -343,7 +346,7 @@ static void walk(scanner *s, xmlNodePtr n)
 int structure_scan(xmlDocPtr doc, const char *file, const char *part, int is_main,
                    structure_markers *out, clasm_diags *diags)
 {
-    scanner s = {doc, file, part, is_main, out, 0, diags, 0, 0};
+    scanner s = {doc, file, part, is_main, out, 0, diags, 0, 0, 0};
     out->items = NULL;
     out->count = 0;
     xmlNodePtr root = xmlDocGetRootElement(doc);
