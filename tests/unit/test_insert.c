@@ -579,33 +579,42 @@ static void test_content_controls(void **state)
     paths p;
     make_paths(&p);
     fx_opts o =
-        {
-            PS("Heading1",
-               "Audit") "<w:sdt><w:sdtPr><w:alias w:val=\"Audit clauses\"/><w:tag "
-                        "w:val=\"clauses:audit\"/><w:id "
-                        "w:val=\"1000\"/><w:showingPlcHdr/></w:sdtPr>"
-                        "<w:sdtContent>" P("Audit clauses go here.") "</w:sdtContent></w:sdt>" PS(
-                            "Heading1",
-                            "Data") "<w:sdt><w:sdtPr><w:tag w:val=\"clauses:data-handling\"/>"
-                                    "<w:id w:val=\"1001\"/></w:sdtPr><w:sdtContent>" P("Data "
-                                                                                       "clauses.") "</w:sdtContent></w:sdt>" PS(
-                                        "Heading1",
-                                        "Rest") "<w:sdt><w:sdtPr><w:tag "
-                                                "w:val=\"clauses\"/></w:sdtPr>"
-                                                "<w:sdtContent>" P(
-                                                    "Everything else.") "</w:sdtContent></w:sdt>"
-                                                                        "<w:p><w:bookmarkStart "
-                                                                        "w:id=\"1002\" "
-                                                                        "w:name=\"b\"/"
-                                                                        "><w:r><w:t>x</w:t></w:r>"
-                                                                        "<w:bookmarkEnd "
-                                                                        "w:id=\"1002\"/></"
-                                                                        "w:p>" SECT,
-            NULL,
-            STYLES_FULL,
-            NUMBERING_FULL,
-            NULL,
-            NULL};
+        {PS(
+             "Heading1",
+             "Audit") "<w:sdt><w:sdtPr><w:alias w:val=\"Audit clauses\"/><w:tag "
+                      "w:val=\"clauses:audit\"/><w:id "
+                      "w:val=\"1000\"/><w:showingPlcHdr/></w:sdtPr>"
+                      "<w:sdtContent>" P("Audit clauses go here.") "</w:sdtContent></w:sdt>" PS(
+                          "Heading1",
+                          "Data") "<w:sdt><w:sdtPr><w:tag w:val=\"clauses:data-handling\"/>"
+                                  "<w:id w:val=\"1001\"/></w:sdtPr><w:sdtContent>" P(
+                                      "Data "
+                                      "clauses.") "</w:sdtContent></w:sdt>" PS("Heading1",
+                                                                               "Rest") "<w:sdt><w:"
+                                                                                       "sdtPr><w:"
+                                                                                       "tag "
+                                                                                       "w:val="
+                                                                                       "\"clauses\""
+                                                                                       "/></"
+                                                                                       "w:sdtPr>"
+                                                                                       "<w:"
+                                                                                       "sdtContent"
+                                                                                       ">" P("Every"
+                                                                                             "thing"
+                                                                                             " else"
+                                                                                             ".") "</w:sdtContent></w:sdt>"
+                                                                                                  "<w:p><w:bookmarkStart "
+                                                                                                  "w:id=\"1002\" "
+                                                                                                  "w:name=\"b\"/"
+                                                                                                  "><w:r><w:t>x</w:t></w:r>"
+                                                                                                  "<w:bookmarkEnd "
+                                                                                                  "w:id=\"1002\"/></"
+                                                                                                  "w:p>" SECT,
+         NULL,
+         STYLES_FULL,
+         NUMBERING_FULL,
+         NULL,
+         NULL};
     build_docx(p.tpl, &o);
     clasm_deal *deal = load_deal(0, "ACME");
     clasm_plan plan = make_plan(ITEMS, 3);
@@ -973,6 +982,48 @@ static void test_no_insertion_point_warns(void **state)
     remove_paths(&p);
 }
 
+/* With a library: insertion points must name its categories, and
+ * conditions are checked against its tiers when the draft is made. */
+static void test_library_checks(void **state)
+{
+    (void)state;
+    const char *root = getenv("CLASM_SOURCE_DIR");
+    char lib_dir[512];
+    snprintf(lib_dir, sizeof lib_dir, "%s/tests/fixtures/libraries/basic", root ? root : ".");
+    if (access(lib_dir, R_OK) != 0)
+        skip();
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    assert_int_equal(clasm_library_load(lib_dir, &lib, &d), CLASM_OK);
+    paths p;
+    make_paths(&p);
+    fx_opts o = {P("{{ clauses: definitions, dat }}") P("{{#if tier >= extreme}}") P("x")
+                     P("{{/if}}") P("{{ clauses }}") SECT,
+                 NULL,
+                 STYLES_FULL,
+                 NUMBERING_FULL,
+                 NULL,
+                 NULL};
+    build_docx(p.tpl, &o);
+    clasm_deal *deal = load_deal(0, "ACME");
+    clasm_plan plan = make_plan(ITEMS, 1);
+    assert_int_equal(run(&p, deal, &plan, lib, &d), CLASM_E_INPUT);
+    const clasm_diag *g = find_diag(&d, "unknown-category");
+    assert_non_null(g);
+    assert_int_equal(g->paragraph, 1);
+    assert_non_null(strstr(g->message, "'dat'"));
+    g = find_diag(&d, "condition-error");
+    assert_non_null(g);
+    assert_int_equal(g->paragraph, 2);
+    assert_non_null(strstr(g->message, "extreme"));
+    assert_int_equal(access(p.out, F_OK), -1);
+    clasm_diags_free(&d);
+    clasm_deal_free(deal);
+    clasm_library_free(lib);
+    remove_paths(&p);
+}
+
 /* The real clause library, an example deal and the reseller agreement
  * template with its content-control insertion point. */
 static void test_real_template(void **state)
@@ -1063,6 +1114,7 @@ int main(void)
         cmocka_unit_test(test_manifest_beside_existing_custom_xml),
         cmocka_unit_test(test_errors_write_nothing),
         cmocka_unit_test(test_no_insertion_point_warns),
+        cmocka_unit_test(test_library_checks),
         cmocka_unit_test(test_real_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

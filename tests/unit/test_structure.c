@@ -71,20 +71,19 @@ static const clasm_diag *find_diag(const clasm_diags *d, const char *id, int par
 static void test_markers_found(void **state)
 {
     (void)state;
-    xmlDocPtr doc =
-        parse_body(
-            P("Intro") "<w:p><w:r><w:t>{{ cla</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>uses: "
-                       "export-control ,data-handling }}</w:t></w:r></w:p>" P("{{#if reseller}}")
-                           TABLE(CELL(P("{{ clauses }}")))
-                               P("{{/if}}") "<w:sdt><w:sdtPr><w:alias w:val=\"G\"/><w:tag "
-                                            "w:val=\"clauses:grievance\"/>"
-                                            "<w:id "
-                                            "w:val=\"5\"/><w:showingPlcHdr/></"
-                                            "w:sdtPr><w:sdtContent>" P(
-                                                "Placeholder {{#if x}}") "</w:sdtContent></"
-                                                                         "w:sdt>" P("{{ "
-                                                                                    "customer.name "
-                                                                                    "}}"));
+    xmlDocPtr doc = parse_body(
+        P("Intro") "<w:p><w:r><w:t>{{ cla</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>uses: "
+                   "export-control ,data-handling }}</w:t></w:r></w:p>" P("{{#if reseller}}")
+                       TABLE(CELL(P("{{ clauses }}")))
+                           P("{{/if}}") "<w:sdt><w:sdtPr><w:alias w:val=\"G\"/><w:tag "
+                                        "w:val=\"clauses:grievance\"/>"
+                                        "<w:id "
+                                        "w:val=\"5\"/><w:showingPlcHdr/></"
+                                        "w:sdtPr><w:sdtContent>" P(
+                                            "Placeholder {{#if x}}") "</w:sdtContent></"
+                                                                     "w:sdt>" P("{{ "
+                                                                                "customer.name "
+                                                                                "}}"));
     structure_markers m;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -364,6 +363,23 @@ static void test_anchors(void **state)
     xmlFreeDoc(doc);
 }
 
+static void test_text_box_marker(void **state)
+{
+    (void)state;
+    xmlDocPtr doc = parse_body(P("a") "<w:p><w:r><w:txbxContent>" P(
+        "{{#if reseller}}") "</w:txbxContent></w:r></w:p>" P("b"));
+    structure_markers m;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(structure_scan(doc, "t.docx", "word/document.xml", 1, &m, &d), 1);
+    assert_string_equal(d.items[0].id, "marker-not-block-level");
+    assert_int_equal(d.items[0].paragraph, 3);
+    assert_int_equal(m.count, 0);
+    structure_markers_free(&m);
+    clasm_diags_free(&d);
+    xmlFreeDoc(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_header_insertion_point), cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_conditionals_nested),    cmocka_unit_test(test_conditionals_tables),
         cmocka_unit_test(test_condition_eval_error),   cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_text_box_marker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
