@@ -44,6 +44,11 @@ typedef struct {
     const char *const *terms; /* declared terms keys (terms.KEY) */
     size_t nterms;
     int any_terms; /* 1: accept any terms.KEY (templates use their own keys) */
+    /* Categories for clauses.CATEGORY ("the plan puts a clause in it"), which
+     * only template conditionals may test; NULL refuses such names (a clause's
+     * `when` cannot depend on the plan it is part of). */
+    const char *const *categories;
+    size_t ncategories;
 } expr_names;
 
 /* Checks every name, tier and enum value e uses. Returns 0, or -1 with

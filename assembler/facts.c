@@ -112,8 +112,20 @@ int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_pla
     if (expr_parse(src, &e, err, column) != 0)
         return -1;
     expr_names names;
+    const char **categories = NULL;
     if (lib) {
         library_expr_names(lib, &names, 1);
+        /* Templates may ask whether the plan puts a clause in a category. */
+        categories = calloc(lib->ncategories + 1, sizeof *categories);
+        if (!categories) {
+            expr_free(e);
+            *err = strdup("out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < lib->ncategories; i++)
+            categories[i] = lib->categories[i].id;
+        names.categories = categories;
+        names.ncategories = lib->ncategories;
     } else {
         memset(&names, 0, sizeof names);
         names.facts = facts_defs;
@@ -121,17 +133,55 @@ int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_pla
         names.any_terms = 1;
     }
     if (expr_check(e, &names, err, column) != 0) {
+        free(categories);
         expr_free(e);
         return -1;
     }
     facts_env fe;
     if (facts_env_init(&fe, lib, deal, plan ? plan->document : CLASM_DOC_COUNT,
                        plan ? plan->tier_rank : -1, plan ? plan->score : 0) != 0) {
+        free(categories);
         expr_free(e);
         *err = strdup("out of memory");
         return -1;
     }
-    int r = expr_eval(e, &fe.env);
+    /* clauses.CATEGORY: present when the plan has a clause of that category. */
+    size_t ncat = lib && plan ? lib->ncategories : 0;
+    expr_fact *facts = calloc(fe.env.nfacts + ncat + 1, sizeof *facts);
+    char **cat_names = calloc(ncat + 1, sizeof *cat_names);
+    int r = -1;
+    if (facts && cat_names) {
+        memcpy(facts, fe.env.facts, fe.env.nfacts * sizeof *facts);
+        size_t nfacts = fe.env.nfacts;
+        int oom = 0;
+        for (size_t c = 0; c < ncat && !oom; c++) {
+            int used = 0;
+            for (size_t i = 0; i < plan->nitems && !used; i++)
+                used = strcmp(plan->items[i].category, lib->categories[c].id) == 0;
+            if (!used)
+                continue;
+            size_t len = strlen(lib->categories[c].id) + 9;
+            cat_names[c] = malloc(len);
+            if (!cat_names[c]) {
+                oom = 1;
+                break;
+            }
+            snprintf(cat_names[c], len, "clauses.%s", lib->categories[c].id);
+            facts[nfacts++] = (expr_fact){cat_names[c], "yes"};
+        }
+        if (!oom) {
+            fe.env.facts = facts;
+            fe.env.nfacts = nfacts;
+            r = expr_eval(e, &fe.env);
+        }
+    }
+    if (r < 0)
+        *err = strdup("out of memory");
+    for (size_t c = 0; cat_names && c < ncat; c++)
+        free(cat_names[c]);
+    free(cat_names);
+    free(facts);
+    free(categories);
     facts_env_free(&fe);
     expr_free(e);
     return r;

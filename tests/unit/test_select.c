@@ -534,6 +534,26 @@ static void test_facts_eval(void **state)
     assert_int_equal(facts_eval(f->lib, dl, p, "reseller and (", &err, &col), -1);
     assert_int_equal(col, 15);
     free(err);
+    /* Templates may ask whether the plan put a clause in a category (to drop
+     * an article that would stay empty); a clause's when may not. */
+    int has_data = 0;
+    for (size_t i = 0; i < p->nitems; i++)
+        has_data |= strcmp(p->items[i].category, "data") == 0;
+    assert_true(has_data);
+    assert_int_equal(facts_eval(f->lib, dl, p, "clauses.data", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "not clauses.reseller", &err, &col), 1);
+    assert_int_equal(facts_eval(f->lib, dl, p, "clauses.dta", &err, &col), -1);
+    assert_non_null(strstr(err, "unknown category 'dta' (did you mean 'data'?)"));
+    assert_int_equal(col, 1);
+    free(err);
+    expr *when = NULL;
+    assert_int_equal(expr_parse("clauses.data", &when, &err, &col), 0);
+    expr_names names;
+    library_expr_names(f->lib, &names, 0);
+    assert_int_equal(expr_check(when, &names, &err, &col), -1);
+    assert_non_null(strstr(err, "clauses.data can only be tested in a template conditional"));
+    free(err);
+    expr_free(when);
     clasm_plan_free(p);
     clasm_deal_free(dl);
     clasm_diags_free(&d);
