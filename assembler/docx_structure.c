@@ -266,6 +266,7 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
                 names.facts = facts_defs;
                 names.nfacts = facts_ndefs;
                 names.any_terms = 1;
+                names.any_categories = 1;
                 bad = expr_check(x, &names, &msg, &col) != 0;
             }
             expr_free(x);
@@ -403,6 +404,32 @@ static void remove_node(xmlNodePtr n)
     xmlFreeNode(n);
 }
 
+/* 1 when paragraph p ends a section (w:pPr/w:sectPr). */
+static int ends_section(xmlNodePtr p)
+{
+    for (xmlNodePtr c = p->children; c; c = c->next)
+        if (docx_is_w(c, "pPr"))
+            for (xmlNodePtr k = c->children; k; k = k->next)
+                if (docx_is_w(k, "sectPr"))
+                    return 1;
+    return 0;
+}
+
+/* Removes a marker paragraph; one that ends a section keeps its properties
+ * (and so the section) and loses only its content. */
+static void remove_marker(xmlNodePtr p)
+{
+    if (!docx_is_w(p, "p") || !ends_section(p)) {
+        remove_node(p);
+        return;
+    }
+    for (xmlNodePtr c = p->children, next; c; c = next) {
+        next = c->next;
+        if (!docx_is_w(c, "pPr"))
+            remove_node(c);
+    }
+}
+
 int structure_apply_conditionals(structure_markers *m, const char *file, const char *part,
                                  structure_eval_fn eval, void *ctx, clasm_diags *diags)
 {
@@ -424,14 +451,17 @@ int structure_apply_conditionals(structure_markers *m, const char *file, const c
         }
         free(msg);
         if (r) {
-            remove_node(mk->node);
-            remove_node(end->node);
+            remove_marker(mk->node);
+            remove_marker(end->node);
         } else {
             xmlNodePtr n = mk->node;
             for (;;) {
                 xmlNodePtr next = n->next;
                 int last = n == end->node;
-                remove_node(n);
+                if (last)
+                    remove_marker(n);
+                else
+                    remove_node(n);
                 if (last || !next)
                     break;
                 n = next;
@@ -495,8 +525,14 @@ int structure_anchor(structure_marker *mk)
     if (!anchor)
         return -1;
     if (!mk->is_sdt) {
-        xmlReplaceNode(n, anchor);
-        xmlFreeNode(n);
+        if (ends_section(n)) {
+            /* Clauses go before the paragraph that keeps the section. */
+            xmlAddPrevSibling(n, anchor);
+            remove_marker(n);
+        } else {
+            xmlReplaceNode(n, anchor);
+            xmlFreeNode(n);
+        }
         mk->node = NULL;
         mk->anchor = anchor;
         return 0;

@@ -711,12 +711,12 @@ static int check_node(checker *c, const expr *e)
     }
     expr_fact_def category_def = {e->name, EXPR_T_PRESENCE, NULL};
     if (!def && strncmp(e->name, "clauses.", 8) == 0 && e->name[8]) {
-        if (!n->categories)
+        if (!n->categories && !n->any_categories)
             return check_fail(c, e->column,
                               "%s can only be tested in a template conditional, not in a "
                               "clause's when",
                               e->name);
-        if (!in_list(n->categories, n->ncategories, e->name + 8))
+        if (n->categories && !in_list(n->categories, n->ncategories, e->name + 8))
             return check_fail(
                 c, e->column, "unknown category '%s'%s", e->name + 8,
                 suggest(e->name + 8, get_str, n->categories, n->ncategories, buf, sizeof buf));

@@ -49,6 +49,7 @@ typedef struct {
      * `when` cannot depend on the plan it is part of). */
     const char *const *categories;
     size_t ncategories;
+    int any_categories; /* 1: accept any clauses.CATEGORY (a template checked without a library) */
 } expr_names;
 
 /* Checks every name, tier and enum value e uses. Returns 0, or -1 with

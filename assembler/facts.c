@@ -131,6 +131,7 @@ int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_pla
         names.facts = facts_defs;
         names.nfacts = facts_ndefs;
         names.any_terms = 1;
+        names.any_categories = 1;
     }
     if (expr_check(e, &names, err, column) != 0) {
         free(categories);

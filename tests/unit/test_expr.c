@@ -28,7 +28,7 @@ static const char *const tiers[] = {"baseline", "elevated", "high", "severe"};
 static const char *const terms[] = {"cure_period_days"};
 
 static const expr_names names = {
-    facts, sizeof facts / sizeof facts[0], risks, 3, tiers, 4, terms, 1, 0, NULL, 0};
+    facts, sizeof facts / sizeof facts[0], risks, 3, tiers, 4, terms, 1, 0, NULL, 0, 0};
 
 /* The environment: an on-premises deal through a reseller, tier high. */
 static const expr_fact env_facts[] = {
