@@ -127,6 +127,11 @@ def clauses(*cats):
     return p("{{ clauses: %s }}" % ", ".join(cats))
 
 
+def article(title, *cats):
+    """An article that holds only clauses of cats: dropped when the plan has none."""
+    return [if_(" or ".join("clauses." + c for c in cats)), h1(title), clauses(*cats), endif()]
+
+
 def if_(expr):
     return p("{{#if %s}}" % expr)
 
@@ -437,12 +442,10 @@ def drafting_note(doc_name):
                     "them here without the compliance office.")])
 
 
-def governing_law():
+def notices():
     return [
-        clause_heading("Governing Law"),
-        body(["This Agreement is governed by the laws of ", "{{ terms.governing_law }}",
-              ". Any dispute not resolved under the dispute resolution provisions of this Agreement "
-              "shall be brought before ", "{{ terms.dispute_forum }}", "."]),
+        # Governing law and disputes come from the clause library
+        # (audit.governing-law-disputes), so the template does not repeat them.
         clause_heading("Notices and Compliance Contact"),
         body(["Notices concerning export control, misuse or human rights under this Agreement shall be sent "
               "to ", "{{ terms.compliance_contact }}", ", and reports of suspected misuse may also be made at ",
@@ -489,8 +492,17 @@ def contract():
         body(["(A) The ", ("b", "Supplier"), " develops and supplies ", "{{ product.name }}",
               " (the ", ("b", "Product"), "), which has the following capabilities: ",
               "{{ product.capabilities }}", "."]),
+        if_('end_use == "known"'),
         body(["(B) The ", ("b", "Customer"), " wishes to license the ", ("b", "Product"),
-              " for deployment ", "{{ deployment }}", " for the following end use: ", "{{ end_use }}", "."]),
+              " for ", "{{ deployment }}", " deployment, for the end use it has stated to the ",
+              ("b", "Supplier"), " in the order."]),
+        endif(),
+        if_('end_use == "unknown"'),
+        body(["(B) The ", ("b", "Customer"), " wishes to license the ", ("b", "Product"),
+              " for ", "{{ deployment }}", " deployment. It has not yet stated the end use of the ",
+              ("b", "Product"), ", and the ", ("b", "Supplier"), " licenses it only on the end-use "
+              "safeguards set out below."]),
+        endif(),
         body(["(C) Products of this kind can be misused to violate human rights. The parties therefore "
               "agree the end-use, data, oversight and remedy safeguards set out in this Agreement, and the ",
               ("b", "Supplier"), " enters into this Agreement in reliance on them."]),
@@ -507,7 +519,7 @@ def contract():
         clause_heading("License"),
         body(["Subject to this Agreement, the ", ("b", "Supplier"), " grants the ", ("b", "Customer"),
               " a non-exclusive, non-transferable license to use the ", ("b", "Product"),
-              " for the end use stated in Recital (B) and for no other purpose."]),
+              " for the ", ("b", "Authorized Purpose"), " and for no other purpose."]),
         clause_heading("Fees and Term"),
     ] + commercial_terms("Customer") + [
         if_("deployment in [cloud, hybrid]"),
@@ -517,14 +529,10 @@ def contract():
               "scheduled maintenance notified at least five days in advance, and shall host customer data only "
               "in facilities it operates or has approved in writing."]),
         endif(),
-        h1("End Use and Export Controls"),
-        clauses("end-use", "export-control", "use-restrictions"),
-        h1("Data Protection"),
-        clauses("data-handling"),
-        h1("Access, Updates and Support"),
-        clauses("access-control", "update-denial"),
-        h1("Oversight and Remedy"),
-        clauses("grievance", "reassessment", "audit"),
+        *article("End Use and Export Controls", "end-use", "export-control", "use-restrictions"),
+        *article("Data Protection", "data-handling"),
+        *article("Access, Updates and Support", "access-control", "update-denial"),
+        *article("Oversight and Remedy", "grievance", "reassessment", "audit"),
         if_("reseller"),
         h1("Reseller Channel"),
         body(["The ", ("b", "Customer"), " acknowledges that ", "{{ reseller.name }}",
@@ -533,11 +541,10 @@ def contract():
               ("b", "Customer"), " shall report any suspected misuse directly to the ", ("b", "Supplier"),
               " as well as to the ", ("b", "Reseller"), "."]),
         endif(),
-        h1("Term and Termination"),
-        clauses("termination"),
+        *article("Term and Termination", "termination"),
         h1("General"),
         clauses(),
-    ] + governing_law() + [
+    ] + notices() + [
         p(""),
         p("Signed by the authorized representatives of the parties on the dates below.", keep_next=True),
         signature_table(("the Supplier", "{{ seller.name }}"), ("the Customer", "{{ customer.name }}")),
@@ -587,8 +594,8 @@ def eula():
         clause_heading("Grant"),
         body(["The Licensor grants the End User a ", "{{ license }}",
               ", non-exclusive, non-transferable license to install and use the ", ("b", "Product"),
-              " (deployment: ", "{{ deployment }}", ") for the End User's own internal purposes, "
-              "as stated in the order (end use: ", "{{ end_use }}", ")."]),
+              " for ", "{{ deployment }}", " deployment, for the End User's own internal purposes "
+              "as stated in the order."]),
         clause_heading("Fees"),
     ] + commercial_terms("End User") + [
         if_("deployment in [cloud, hybrid]"),
@@ -597,23 +604,16 @@ def eula():
               "hosted service only through accounts the Licensor issues, and the Licensor may monitor use of "
               "the hosted service to the extent needed to operate it securely and enforce this Agreement."]),
         endif(),
-        h1("Restrictions on Use"),
-        clauses("use-restrictions", "end-use"),
-        h1("Export Controls"),
-        clauses("export-control"),
-        h1("Data"),
-        clauses("data-handling"),
-        h1("Updates, Support and Access"),
-        clauses("update-denial", "access-control"),
-        h1("Reporting Misuse"),
-        clauses("grievance"),
-        h1("Review and Audit"),
-        clauses("reassessment", "audit"),
-        h1("Term and Termination"),
-        clauses("termination"),
+        *article("Restrictions on Use", "use-restrictions", "end-use"),
+        *article("Export Controls", "export-control"),
+        *article("Data", "data-handling"),
+        *article("Updates, Support and Access", "update-denial", "access-control"),
+        *article("Reporting Misuse", "grievance"),
+        *article("Review and Audit", "reassessment", "audit"),
+        *article("Term and Termination", "termination"),
         h1("General"),
         clauses(),
-    ] + governing_law() + [
+    ] + notices() + [
         p(""),
         p("Accepted by the End User:", keep_next=True),
         signature_table(("the Licensor", "{{ seller.name }}"), ("the End User", "{{ customer.name }}")),
@@ -645,9 +645,16 @@ def reseller_agreement():
         p([("b", "RECITALS")], keep_next=True),
         body(["(A) The ", ("b", "Supplier"), " develops ", "{{ product.name }}", " (the ", ("b", "Product"),
               "), with these capabilities: ", "{{ product.capabilities }}", "."]),
+        if_('end_use == "known"'),
         body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to End Users in ",
               "{{ reseller.country }}", ". The first End User is ", "{{ customer.name }}",
-              " and its stated end use is ", "{{ end_use }}", "."]),
+              ", which has stated its end use of the ", ("b", "Product"), "."]),
+        endif(),
+        if_('end_use == "unknown"'),
+        body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to End Users in ",
+              "{{ reseller.country }}", ". The first End User is ", "{{ customer.name }}",
+              ", which has not yet stated its end use of the ", ("b", "Product"), "."]),
+        endif(),
         body(["(C) Because the ", ("b", "Supplier"), " will not always know who ultimately uses the ",
               ("b", "Product"), ", it appoints the ", ("b", "Reseller"), " only on condition that the ",
               ("b", "Reseller"), " carries out the due diligence and passes on the safeguards set out below."]),
@@ -665,10 +672,8 @@ def reseller_agreement():
         body(["The ", ("b", "Reseller"), " shall pay ", "{{ terms.fees }}", " ", "{{ terms.currency }}",
               " for each license ordered (license type: ", "{{ license }}", "), within ",
               "{{ terms.payment_days }}", " days of the date of each invoice."]),
-        h1("Reseller Due Diligence"),
-        clauses("reseller-diligence"),
-        h1("End Use, Export Controls and Restrictions"),
-        clauses("end-use", "export-control", "use-restrictions"),
+        *article("Reseller Due Diligence", "reseller-diligence"),
+        *article("End Use, Export Controls and Restrictions", "end-use", "export-control", "use-restrictions"),
         h1("Flow-down to End Users"),
         body(["The ", ("b", "Reseller"), " shall supply the ", ("b", "Product"),
               " to an End User only after the End User has accepted the ", ("b", "Supplier"),
@@ -681,16 +686,16 @@ def reseller_agreement():
               ("b", "Reseller"), ", so that access can be suspended directly if misuse is suspected."]),
         endif(),
         clauses("data-handling", "access-control", "update-denial"),
+        if_("clauses.grievance"),
         h1("Misuse Reporting and Grievances"),
         sdt_block("Grievance clauses", "clauses:grievance", 480211,
                   "Grievance and misuse-reporting clauses are inserted here."),
-        h1("Reassessment and Audit"),
-        clauses("reassessment", "audit"),
-        h1("Term and Termination"),
-        clauses("termination"),
+        endif(),
+        *article("Reassessment and Audit", "reassessment", "audit"),
+        *article("Term and Termination", "termination"),
         h1("General"),
         clauses(),
-    ] + governing_law() + [
+    ] + notices() + [
         p(""),
         p("Signed by the authorized representatives of the parties on the dates below.", keep_next=True),
         signature_table(("the Supplier", "{{ seller.name }}"), ("the Reseller", "{{ reseller.name }}")),
