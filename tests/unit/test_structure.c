@@ -380,6 +380,51 @@ static void test_text_box_marker(void **state)
     xmlFreeDoc(doc);
 }
 
+static void test_section_break_kept(void **state)
+{
+    (void)state;
+    /* Marker paragraphs that end a section keep the section. */
+    const char *sect = "<w:pPr><w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:pPr>";
+    char body[2048];
+    snprintf(body, sizeof body,
+             P("{{#if reseller}}")
+                 P("R") "<w:p>%s<w:r><w:t>{{/if}}</w:t></w:r></w:p>"
+                        "<w:p>%s<w:r><w:t>{{ clauses }}</w:t></w:r></w:p>" P("end"),
+             sect, sect);
+    xmlDocPtr doc = parse_body(body);
+    clasm_deal *deal = load_deal(0);
+    clasm_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.tier_rank = -1;
+    eval_ctx ctx = {deal, &plan};
+    structure_markers m;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(structure_scan(doc, "t.docx", "word/document.xml", 1, &m, &d), 0);
+    assert_int_equal(
+        structure_apply_conditionals(&m, "t.docx", "word/document.xml", eval, &ctx, &d), 0);
+    assert_int_equal(structure_anchor(&m.items[2]), 0);
+    structure_remove_anchor(&m.items[2]);
+    char *t = all_text(doc);
+    assert_string_equal(t, "||end");
+    free(t);
+    xmlNodePtr *ps = NULL;
+    size_t n = docx_paragraphs(doc, &ps);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < 2; i++) {
+        xmlNodePtr ppr = ps[i]->children;
+        assert_non_null(ppr);
+        assert_string_equal((const char *)ppr->name, "pPr");
+        assert_string_equal((const char *)ppr->children->name, "sectPr");
+        assert_null(ppr->next);
+    }
+    free(ps);
+    structure_markers_free(&m);
+    clasm_diags_free(&d);
+    clasm_deal_free(deal);
+    xmlFreeDoc(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,7 +432,7 @@ int main(void)
         cmocka_unit_test(test_header_insertion_point), cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_conditionals_nested),    cmocka_unit_test(test_conditionals_tables),
         cmocka_unit_test(test_condition_eval_error),   cmocka_unit_test(test_anchors),
-        cmocka_unit_test(test_text_box_marker),
+        cmocka_unit_test(test_text_box_marker),        cmocka_unit_test(test_section_break_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
