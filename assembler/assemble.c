@@ -356,9 +356,8 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
                                      blocks, nb);
         markup_blocks_free(blocks, nb);
         free(text);
-        char hash[65];
         if (!sdt || !xmlAddPrevSibling(m->items[d->place[i]].anchor, sdt) ||
-            manifest_sdt_hash(sdt, hash) != 0 || manifest_add(&d->man, it->id, it->version, hash)) {
+            manifest_add_sdt(&d->man, it->id, it->version, sdt) != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d->file, d->tpl->parts[0], 0,
                       "out of memory while inserting clause %s", it->id);
             errors++;

@@ -173,6 +173,23 @@ typedef struct {
 clasm_status clasm_batch_run(const clasm_batch_options *opt, const char *const *deals, size_t n,
                              clasm_batch_summary *summary, clasm_diags *diags);
 
+/* ---- reading drafts back (inspect.c) ---- */
+/* What a draft holds: for each clause of its manifest, unchanged, modified
+ * (with a word-level diff), removed, or outdated against lib (which may be
+ * NULL: then nothing is outdated), and the content controls nobody knows.
+ * Works on drafts saved by Word and by LibreOffice. */
+typedef struct clasm_inspection clasm_inspection;
+clasm_status clasm_inspect(const char *path, const clasm_library *lib, clasm_inspection **out,
+                           clasm_diags *diags);
+clasm_status clasm_inspect_buffer(const void *data, size_t len, const char *name,
+                                  const clasm_library *lib, clasm_inspection **out,
+                                  clasm_diags *diags);
+void clasm_inspection_free(clasm_inspection *inspection);
+/* {"draft", "deal", "document", "library", "clauses": [{id, version, status, ...}]}, with
+ * status unchanged | modified | removed | outdated | unknown. Malloc'd, NULL on OOM. */
+char *clasm_inspection_json(const clasm_inspection *inspection);
+void clasm_inspection_print_text(FILE *out, const clasm_inspection *inspection);
+
 #ifdef __cplusplus
 }
 #endif

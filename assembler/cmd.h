@@ -26,7 +26,8 @@ enum {
     OPT_REPORT = 8,
     OPT_DOCUMENT = 16,
     OPT_FORMAT = 32,
-    OPT_STRICT = 64
+    OPT_STRICT = 64,
+    OPT_DRAFT = 128 /* the file argument is a draft, not a deal */
 };
 
 /* Prints "clasm: MESSAGE" and a hint to stderr; returns CLASM_E_USAGE. */
@@ -51,5 +52,6 @@ char *plans_json(clasm_plan **plans, size_t n, char **outputs);
 int cmd_assemble(int argc, char **argv);
 int cmd_select(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -42,7 +42,9 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
             return usage_error("unknown option %s", a);
         } else {
             if (o->deal)
-                return usage_error("one deal file only (extra argument %s)", a);
+                return usage_error(allowed & OPT_DRAFT ? "one draft only (extra argument %s)"
+                                                       : "one deal file only (extra argument %s)",
+                                   a);
             o->deal = a;
             continue;
         }
@@ -53,7 +55,8 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
         *slot = argv[++i];
     }
     if (!o->deal)
-        return usage_error("a deal file is required%s", NULL);
+        return usage_error("%s is required",
+                           allowed & OPT_DRAFT ? "a draft (.docx)" : "a deal file");
     if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
         return usage_error("--format is text or json, not %s", o->format);
     if (o->document && clasm_document_from_name(o->document) < 0)

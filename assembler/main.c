@@ -67,6 +67,18 @@ static const command commands[] = {
      "\n"
      "Example (sales ops, EULAs for a folder of channel deals):\n"
      "  clasm batch deals/ --document eula -o drafts/\n"},
+    {"inspect", cmd_inspect, "inspect DRAFT [--library DIR] [--format text|json]",
+     "which clauses a draft holds: unchanged, modified, removed or outdated",
+     "Reads a draft clasm assembled, also after it was edited and saved in Word or\n"
+     "LibreOffice, and reports for each clause of its manifest whether it is unchanged,\n"
+     "modified (with the words that changed), removed, or outdated (the library has a newer\n"
+     "version), and any content controls clasm does not know. Writes nothing.\n"
+     "\n"
+     "  --library DIR   the clause library to compare versions with\n"
+     "  --format F      text (the default) or json\n"
+     "\n"
+     "Example (counsel, a draft back from negotiation):\n"
+     "  clasm inspect Q-2026-0117-contract-redline.docx\n"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

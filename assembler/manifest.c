@@ -117,8 +117,13 @@ void manifest_free(manifest *m)
     free(m->deal);
     free(m->library);
     free(m->document);
-    for (size_t i = 0; i < m->count; i++)
+    for (size_t i = 0; i < m->count; i++) {
         free(m->clauses[i].id);
+        free(m->clauses[i].title);
+        for (size_t j = 0; j < m->clauses[i].nparagraphs; j++)
+            free(m->clauses[i].paragraphs[j]);
+        free(m->clauses[i].paragraphs);
+    }
     free(m->clauses);
     memset(m, 0, sizeof *m);
 }
@@ -152,6 +157,7 @@ int manifest_add(manifest *m, const char *id, int version, const char hash[65])
         m->cap = cap;
     }
     manifest_clause *c = &m->clauses[m->count];
+    memset(c, 0, sizeof *c);
     if (!(c->id = strdup(id)))
         return -1;
     c->version = version;
@@ -159,6 +165,44 @@ int manifest_add(manifest *m, const char *id, int version, const char hash[65])
     c->hash[64] = '\0';
     m->count++;
     return 0;
+}
+
+/* Takes ownership of texts[1..n) as the body and texts[0] as the title. */
+static int set_text(manifest_clause *c, char **texts, size_t n)
+{
+    c->title = texts[0];
+    c->paragraphs = n > 1 ? malloc((n - 1) * sizeof *c->paragraphs) : NULL;
+    if (n > 1 && !c->paragraphs)
+        return -1;
+    for (size_t i = 1; i < n; i++)
+        c->paragraphs[i - 1] = texts[i];
+    c->nparagraphs = n - 1;
+    return 0;
+}
+
+int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt)
+{
+    xmlNodePtr content = NULL;
+    for (xmlNodePtr c = sdt ? sdt->children : NULL; c; c = c->next)
+        if (docx_is_w(c, "sdtContent"))
+            content = c;
+    text_list l = {0};
+    if (content)
+        sdt_paragraphs(content->children, &l);
+    int rc = -1;
+    if (!l.failed && l.n > 0) {
+        char hash[65];
+        manifest_clause_hash(l.texts[0], (const char *const *)l.texts + 1, l.n - 1, hash);
+        if (manifest_add(m, id, version, hash) == 0 &&
+            set_text(&m->clauses[m->count - 1], l.texts, l.n) == 0) {
+            free(l.texts);
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.texts[i]);
+    free(l.texts);
+    return rc;
 }
 
 /* ------------------------------------------------------------ writing */
@@ -193,6 +237,11 @@ static xmlDocPtr manifest_doc(const manifest *m)
         ok = c && xmlNewProp(c, BAD_CAST "id", BAD_CAST m->clauses[i].id) &&
              xmlNewProp(c, BAD_CAST "version", BAD_CAST v) &&
              xmlNewProp(c, BAD_CAST "hash", BAD_CAST m->clauses[i].hash);
+        /* xmlNewTextChild escapes the text. */
+        if (ok && m->clauses[i].title)
+            ok = xmlNewTextChild(c, ns, BAD_CAST "title", BAD_CAST m->clauses[i].title) != NULL;
+        for (size_t j = 0; ok && j < m->clauses[i].nparagraphs; j++)
+            ok = xmlNewTextChild(c, ns, BAD_CAST "p", BAD_CAST m->clauses[i].paragraphs[j]) != NULL;
     }
     if (!ok) {
         xmlFreeDoc(doc);
@@ -338,6 +387,33 @@ static int is_manifest_el(xmlNodePtr n, const char *local)
            xmlStrcmp(n->name, BAD_CAST local) == 0;
 }
 
+/* The title and body paragraphs of a clause entry (absent in older drafts). */
+static int read_text(xmlNodePtr el, manifest_clause *c)
+{
+    size_t n = 0;
+    for (xmlNodePtr k = el->children; k; k = k->next)
+        n += is_manifest_el(k, "p");
+    c->paragraphs = n ? calloc(n, sizeof *c->paragraphs) : NULL;
+    if (n && !c->paragraphs)
+        return -1;
+    for (xmlNodePtr k = el->children; k; k = k->next) {
+        if (!is_manifest_el(k, "title") && !is_manifest_el(k, "p"))
+            continue;
+        xmlChar *t = xmlNodeGetContent(k);
+        char *s = strdup(t ? (const char *)t : "");
+        xmlFree(t);
+        if (!s)
+            return -1;
+        if (is_manifest_el(k, "title")) {
+            free(c->title);
+            c->title = s;
+        } else {
+            c->paragraphs[c->nparagraphs++] = s;
+        }
+    }
+    return 0;
+}
+
 clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
 {
     const char *file = pkg_name(p);
@@ -372,6 +448,8 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
             bad = !id || !ver || !hash || *end || v < 0 || v > 1000000 || strlen(hash) != 64;
             if (!bad)
                 bad = manifest_add(m, id, (int)v, hash) != 0;
+            if (!bad)
+                bad = read_text(c, &m->clauses[m->count - 1]) != 0;
             free(id);
             free(ver);
             free(hash);

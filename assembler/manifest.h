@@ -5,7 +5,10 @@
  *   customXml/itemN.xml:
  *   <clasm:manifest xmlns:clasm="urn:clasm:manifest:1" deal="Q-1" library="HEX"
  *                   document="contract">
- *     <clasm:clause id="end-use.authorized-purpose" version="2" hash="HEX"/>
+ *     <clasm:clause id="end-use.authorized-purpose" version="2" hash="HEX">
+ *       <clasm:title>Authorized End Use</clasm:title>
+ *       <clasm:p>The Customer shall ...</clasm:p> (one per body paragraph)
+ *     </clasm:clause>
  *   </clasm:manifest>
  *
  * plus customXml/itemPropsN.xml and customXml/_rels/itemN.xml.rels, an
@@ -39,6 +42,11 @@ typedef struct {
     char *id;
     int version;
     char hash[65];
+    /* The clause as rendered, so inspect can find it by its title when a
+     * round trip lost the content control, and show what changed. */
+    char *title;
+    char **paragraphs; /* body paragraphs' visible text */
+    size_t nparagraphs;
 } manifest_clause;
 
 typedef struct {
@@ -55,6 +63,9 @@ void manifest_free(manifest *m);
 /* Copies the strings. 0, or -1 when out of memory. */
 int manifest_set(manifest *m, const char *deal, const char *library, const char *document);
 int manifest_add(manifest *m, const char *id, int version, const char hash[65]);
+/* Records the clause content control sdt as inserted: the hash of
+ * manifest_sdt_hash, its title (first paragraph) and body paragraphs. */
+int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt);
 
 /* Adds the manifest parts to the draft and registers them. CLASM_E_IO and a
  * diagnostic when a part cannot be stored. */

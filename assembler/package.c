@@ -651,11 +651,13 @@ clasm_status pkg_open(const char *path, pkg **out, clasm_diags *diags)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        diag_part(diags, CLASM_SEV_ERROR, "io-error", path, NULL, 0, "cannot open %s: %s", path,
-                  strerror(errno));
+        /* A file that cannot be opened is an I/O failure (exit 3), as for deals. */
+        int saved = errno;
         if (fd >= 0)
             close(fd);
-        return errno == ENOENT ? CLASM_E_INPUT : CLASM_E_IO;
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", path, NULL, 0, "cannot open %s: %s", path,
+                  strerror(saved));
+        return CLASM_E_IO;
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);

@@ -85,7 +85,7 @@ static void test_not_a_zip(void **state)
     assert_string_equal(d.items[0].id, "not-a-zip");
     clasm_diags_free(&d);
     /* A missing file is an input error naming it. */
-    assert_int_equal(pkg_open("/nonexistent/clasm/t.docx", &p, &d), CLASM_E_INPUT);
+    assert_int_equal(pkg_open("/nonexistent/clasm/t.docx", &p, &d), CLASM_E_IO);
     assert_string_equal(d.items[0].id, "io-error");
     assert_non_null(strstr(d.items[0].message, "/nonexistent/clasm/t.docx"));
     clasm_diags_free(&d);

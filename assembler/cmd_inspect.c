@@ -1,0 +1,45 @@
+/* clasm inspect: which clauses a (negotiated) draft still holds as written. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_inspect(int argc, char **argv)
+{
+    cli_options o;
+    int rc = parse_options(argc, argv, OPT_LIBRARY | OPT_FORMAT | OPT_DRAFT, &o);
+    if (rc != CLASM_OK)
+        return rc;
+    clasm_diags diags;
+    clasm_diags_init(&diags);
+    clasm_library *lib = NULL;
+    char *found = NULL;
+    const char *dir = o.library ? o.library : (found = clasm_find_data("clauses"));
+    if (dir) {
+        rc = clasm_library_load(dir, &lib, &diags);
+    } else {
+        fprintf(stderr, "clasm: no clause library found (pass --library DIR): outdated clauses "
+                        "cannot be told\n");
+    }
+    free(found);
+    clasm_inspection *I = NULL;
+    if (rc == CLASM_OK)
+        rc = clasm_inspect(o.deal, lib, &I, &diags);
+    if (rc == CLASM_OK) {
+        if (o.format && strcmp(o.format, "json") == 0) {
+            char *json = clasm_inspection_json(I);
+            if (json) {
+                puts(json);
+                free(json);
+            } else {
+                rc = CLASM_E_IO;
+            }
+        } else {
+            clasm_inspection_print_text(stdout, I);
+        }
+    }
+    clasm_inspection_free(I);
+    clasm_library_free(lib);
+    return finish(&diags, rc);
+}
