@@ -64,11 +64,14 @@ asan:
 install: $(BUILD)/clasm
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clasm
 	install -m 755 $(BUILD)/clasm $(DESTDIR)$(PREFIX)/bin/clasm
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 assembler/clasm.1 $(DESTDIR)$(PREFIX)/share/man/man1/clasm.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/clasm/clauses $(DESTDIR)$(PREFIX)/share/clasm/templates
 	cp -R clauses templates $(DESTDIR)$(PREFIX)/share/clasm/
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/clasm $(DESTDIR)$(PREFIX)/share/clasm
+	rm -rf $(DESTDIR)$(PREFIX)/bin/clasm $(DESTDIR)$(PREFIX)/share/clasm \
+		$(DESTDIR)$(PREFIX)/share/man/man1/clasm.1
 
 format:
 	clang-format -i assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h fuzz/*.c)

@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc clang make pkg-config libxml2-dev libxml2-utils libzip-dev libyaml-dev libjansson-dev
 libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
-python3-jsonschema python3-uno unzip"
+python3-jsonschema python3-uno unzip man-db"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
