@@ -21,9 +21,10 @@ static const char *const top_required[] = {"id",       "documents", "date",     
                                            "customer", "product",   "deployment", "license",
                                            "end_use",  NULL};
 static const char *const seller_keys[] = {"name", "address", "jurisdiction", NULL};
-static const char *const customer_keys[] = {"name", "country", "kind", "address", NULL};
+static const char *const customer_keys[] = {"name",    "country",      "kind",
+                                            "address", "jurisdiction", NULL};
 static const char *const customer_required[] = {"name", "country", "kind", NULL};
-static const char *const reseller_keys[] = {"name", "country", "address", NULL};
+static const char *const reseller_keys[] = {"name", "country", "address", "jurisdiction", NULL};
 static const char *const name_required[] = {"name", NULL};
 static const char *const product_keys[] = {"name", "capabilities", NULL};
 
