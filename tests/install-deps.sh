@@ -5,6 +5,9 @@ set -eu
 PKGS="gcc clang make pkg-config libxml2-dev libxml2-utils libzip-dev libyaml-dev libjansson-dev
 libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
 python3-jsonschema python3-uno unzip man-db"
+# Node.js runs the schema tests (ajv-cli); a machine may already have its own.
+if ! command -v npm >/dev/null 2>&1; then PKGS="$PKGS nodejs npm"; fi
+root=$(cd "$(dirname "$0")/.." && pwd)
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -12,11 +15,18 @@ for p in $PKGS; do
     fi
 done
 if [ -z "$missing" ]; then
-    echo "deps: everything is installed"
-    exit 0
+    echo "deps: every Debian package is installed"
+else
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    echo "deps: installing$missing"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # shellcheck disable=SC2086
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
-if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-echo "deps: installing$missing"
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+# npm packages of the tests, exactly as their lock files say.
+for dir in tests/schemas; do
+    if [ ! -d "$root/$dir/node_modules" ]; then
+        echo "deps: npm ci in $dir"
+        (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+done
