@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,43 +579,77 @@ static void test_content_controls(void **state)
     (void)state;
     paths p;
     make_paths(&p);
-    fx_opts o =
-        {PS(
-             "Heading1",
-             "Audit") "<w:sdt><w:sdtPr><w:alias w:val=\"Audit clauses\"/><w:tag "
-                      "w:val=\"clauses:audit\"/><w:id "
-                      "w:val=\"1000\"/><w:showingPlcHdr/></w:sdtPr>"
-                      "<w:sdtContent>" P("Audit clauses go here.") "</w:sdtContent></w:sdt>" PS(
-                          "Heading1",
-                          "Data") "<w:sdt><w:sdtPr><w:tag w:val=\"clauses:data-handling\"/>"
-                                  "<w:id w:val=\"1001\"/></w:sdtPr><w:sdtContent>" P(
-                                      "Data "
-                                      "clauses.") "</w:sdtContent></w:sdt>" PS("Heading1",
-                                                                               "Rest") "<w:sdt><w:"
-                                                                                       "sdtPr><w:"
-                                                                                       "tag "
-                                                                                       "w:val="
-                                                                                       "\"clauses\""
-                                                                                       "/></"
-                                                                                       "w:sdtPr>"
-                                                                                       "<w:"
-                                                                                       "sdtContent"
-                                                                                       ">" P("Every"
-                                                                                             "thing"
-                                                                                             " else"
-                                                                                             ".") "</w:sdtContent></w:sdt>"
-                                                                                                  "<w:p><w:bookmarkStart "
-                                                                                                  "w:id=\"1002\" "
-                                                                                                  "w:name=\"b\"/"
-                                                                                                  "><w:r><w:t>x</w:t></w:r>"
-                                                                                                  "<w:bookmarkEnd "
-                                                                                                  "w:id=\"1002\"/></"
-                                                                                                  "w:p>" SECT,
-         NULL,
-         STYLES_FULL,
-         NUMBERING_FULL,
-         NULL,
-         NULL};
+    fx_opts o = {
+        PS("Heading1",
+           "Audit") "<w:sdt><w:sdtPr><w:alias w:val=\"Audit clauses\"/><w:tag "
+                    "w:val=\"clauses:audit\"/><w:id "
+                    "w:val=\"1000\"/><w:showingPlcHdr/></w:sdtPr>"
+                    "<w:sdtContent>" P("Audit clauses go here.") "</w:sdtContent></w:sdt>" PS(
+                        "Heading1",
+                        "Data") "<w:sdt><w:sdtPr><w:tag w:val=\"clauses:data-handling\"/>"
+                                "<w:id w:val=\"1001\"/></w:sdtPr><w:sdtContent>" P(
+                                    "Data "
+                                    "clauses.") "</w:sdtContent></w:sdt>" PS("Heading1",
+                                                                             "Rest") "<w:sdt><w:"
+                                                                                     "sdtPr><w:"
+                                                                                     "tag "
+                                                                                     "w:val="
+                                                                                     "\"clauses\""
+                                                                                     "/></"
+                                                                                     "w:sdtPr>"
+                                                                                     "<w:"
+                                                                                     "sdtContent"
+                                                                                     ">" P(
+                                                                                         "Every"
+                                                                                         "thing"
+                                                                                         " else"
+                                                                                         ".") "</"
+                                                                                              "w:"
+                                                                                              "sdtC"
+                                                                                              "onte"
+                                                                                              "nt><"
+                                                                                              "/w:"
+                                                                                              "sdt>"
+                                                                                              "<w:"
+                                                                                              "p><"
+                                                                                              "w:"
+                                                                                              "book"
+                                                                                              "mark"
+                                                                                              "Star"
+                                                                                              "t "
+                                                                                              "w:"
+                                                                                              "id="
+                                                                                              "\"10"
+                                                                                              "02\""
+                                                                                              " "
+                                                                                              "w:"
+                                                                                              "name"
+                                                                                              "=\"b"
+                                                                                              "\"/"
+                                                                                              "><w:"
+                                                                                              "r><"
+                                                                                              "w:t>"
+                                                                                              "x</"
+                                                                                              "w:t>"
+                                                                                              "</"
+                                                                                              "w:r>"
+                                                                                              "<w:"
+                                                                                              "book"
+                                                                                              "mark"
+                                                                                              "End "
+                                                                                              "w:"
+                                                                                              "id="
+                                                                                              "\"10"
+                                                                                              "02\""
+                                                                                              "/></"
+                                                                                              "w:"
+                                                                                              "p"
+                                                                                              ">" SECT,
+        NULL,
+        STYLES_FULL,
+        NUMBERING_FULL,
+        NULL,
+        NULL};
     build_docx(p.tpl, &o);
     clasm_deal *deal = load_deal(0, "ACME");
     clasm_plan plan = make_plan(ITEMS, 3);
@@ -982,6 +1017,184 @@ static void test_no_insertion_point_warns(void **state)
     remove_paths(&p);
 }
 
+/* ---- random templates: never a crash, never a broken or partial draft */
+
+static unsigned rnd(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) & 0x7fffu;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    while (*len + n + 1 > *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+}
+
+static void random_blocks(unsigned *seed, int depth, char **buf, size_t *len, size_t *cap)
+{
+    /* Well-formed pieces (conditions may still pair up wrongly)... */
+    static const char *const good[] = {
+        P("text"),
+        P("{{#if reseller}}"),
+        P("{{/if}}"),
+        P("{{#if deployment == cloud}}"),
+        P("{{/if}}"),
+        P("{{#if not reseller}}"),
+        P("{{ clauses: audit }}"),
+        P("{{ customer.name }}"),
+        "<w:p><w:bookmarkStart w:id=\"7\" w:name=\"b\"/></w:p>",
+        "<w:p><w:bookmarkEnd w:id=\"7\"/></w:p>",
+    };
+    /* ...and mistakes, less often. */
+    static const char *const bad[] = {
+        P("{{ nope.value }}"),
+        P("a {{ clauses }} b"),
+        P("{{#if}}"),
+        P("{{ clauses: }}"),
+        P("{{ clauses }}"), /* a second catch-all is a mistake */
+        "<w:sdt><w:sdtPr><w:tag w:val=\"clauses:audit\"/></w:sdtPr><w:sdtContent>" P(
+            "ph") "</w:sdtContent></w:sdt>", /* audit named twice */
+    };
+    int n = 1 + (int)(rnd(seed) % 6);
+    for (int i = 0; i < n; i++) {
+        unsigned k = rnd(seed) % 32;
+        if (k >= 28 && depth < 2) {
+            append(buf, len, cap,
+                   "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w=\"4000\"/>"
+                   "</w:tblGrid><w:tr><w:tc>");
+            random_blocks(seed, depth + 1, buf, len, cap);
+            append(buf, len, cap, "</w:tc></w:tr></w:tbl>");
+        } else if (k == 27) {
+            append(buf, len, cap, bad[rnd(seed) % 6]);
+        } else {
+            append(buf, len, cap, good[k % 10]);
+        }
+    }
+}
+
+static void test_random_templates(void **state)
+{
+    (void)state;
+    paths p;
+    make_paths(&p);
+    clasm_deal *deals[2] = {load_deal(0, "ACME"), load_deal(1, "ACME")};
+    clasm_plan plan = make_plan(ITEMS, 3);
+    int ok = 0, refused = 0;
+    for (unsigned iter = 0; iter < 300; iter++) {
+        unsigned seed = iter * 2654435761u + 1u;
+        char *body = NULL;
+        size_t len = 0, cap = 0;
+        random_blocks(&seed, 0, &body, &len, &cap);
+        append(&body, &len, &cap, P("{{ clauses }}") SECT);
+        fx_opts o = {body, NULL, STYLES_FULL, NUMBERING_FULL, NULL, NULL};
+        build_docx(p.tpl, &o);
+        free(body);
+        clasm_diags d;
+        clasm_diags_init(&d);
+        clasm_status st = run(&p, deals[iter % 2], &plan, NULL, &d);
+        if (st == CLASM_OK) {
+            ok++;
+            assert_int_equal(clasm_diags_errors(&d), 0);
+            output out;
+            open_output(&out, p.out);
+            ASSERT_XNUM(out.xp, "count(//w:tc[not(w:p)])", 0);
+            ASSERT_XNUM(out.xp, "count(//w:tc[*[last()][self::w:tbl]])", 0);
+            char *text = all_text(out.doc);
+            assert_null(strstr(text, "{{"));
+            free(text);
+            /* Every clause is in the draft once. */
+            ASSERT_XNUM(out.xp, "count(//w:sdt[starts-with(w:sdtPr/w:tag/@w:val, 'clasm:')])",
+                        d.count ? 0 : 3);
+            close_output(&out);
+            unlink(p.out);
+        } else {
+            refused++;
+            assert_int_equal(st, CLASM_E_INPUT);
+            assert_true(clasm_diags_errors(&d) > 0);
+            for (size_t i = 0; i < d.count; i++) {
+                assert_non_null(d.items[i].id);
+                assert_non_null(d.items[i].message);
+            }
+            assert_int_equal(access(p.out, F_OK), -1);
+        }
+        clasm_diags_free(&d);
+    }
+    /* Both outcomes happen. */
+    assert_true(ok > 30);
+    assert_true(refused > 30);
+    clasm_deal_free(deals[0]);
+    clasm_deal_free(deals[1]);
+    remove_paths(&p);
+}
+
+/* ---- one template, many drafts at once (batch) */
+
+typedef struct {
+    const clasm_template *tpl;
+    const clasm_deal *deal;
+    const clasm_plan *plan;
+    char out[160];
+    clasm_status st;
+} job;
+
+static void *assemble_job(void *arg)
+{
+    job *j = arg;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    j->st = clasm_assemble(j->tpl, NULL, j->deal, j->plan, j->out, &d);
+    clasm_diags_free(&d);
+    return NULL;
+}
+
+static void test_concurrent_drafts(void **state)
+{
+    (void)state;
+    paths p;
+    make_paths(&p);
+    fx_opts o = {COND_BODY, P("{{ id }}"), STYLES_FULL, NUMBERING_FULL, NULL, NULL};
+    build_docx(p.tpl, &o);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_template *tpl = NULL;
+    assert_int_equal(clasm_template_open(p.tpl, &tpl, &d), CLASM_OK);
+    clasm_deal *deal = load_deal(1, "ACME");
+    clasm_plan plan = make_plan(ITEMS, 3);
+    enum { N = 4 };
+    job jobs[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (job){tpl, deal, &plan, {0}, CLASM_E_IO};
+        snprintf(jobs[i].out, sizeof jobs[i].out, "%s/draft%d.docx", p.dir, i);
+        assert_int_equal(pthread_create(&th[i], NULL, assemble_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(th[i], NULL);
+    size_t l0 = 0;
+    unsigned char *b0 = fx_read_file(jobs[0].out, &l0);
+    assert_non_null(b0);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(jobs[i].st, CLASM_OK);
+        size_t li = 0;
+        unsigned char *bi = fx_read_file(jobs[i].out, &li);
+        assert_int_equal(li, l0);
+        assert_memory_equal(bi, b0, l0);
+        free(bi);
+        unlink(jobs[i].out);
+    }
+    free(b0);
+    clasm_template_free(tpl);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    remove_paths(&p);
+}
+
 /* With a library: insertion points must name its categories, and
  * conditions are checked against its tiers when the draft is made. */
 static void test_library_checks(void **state)
@@ -1115,6 +1328,8 @@ int main(void)
         cmocka_unit_test(test_errors_write_nothing),
         cmocka_unit_test(test_no_insertion_point_warns),
         cmocka_unit_test(test_library_checks),
+        cmocka_unit_test(test_random_templates),
+        cmocka_unit_test(test_concurrent_drafts),
         cmocka_unit_test(test_real_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
