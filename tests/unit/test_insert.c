@@ -1133,6 +1133,97 @@ static void test_random_templates(void **state)
     remove_paths(&p);
 }
 
+/* The schema errors the validator finds in path, one per line with line
+ * numbers removed (malloc'd, "" when none); NULL when no validator. */
+static char *schema_errors(const char *path)
+{
+    if (access(VALIDATOR, R_OK) != 0 || access("/usr/bin/python3", X_OK) != 0)
+        return NULL;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 %s %s 2>&1 | grep '^    ' | sed 's/:[0-9]*: /: /' | sort -u",
+             VALIDATOR, path);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char *out = NULL;
+    size_t len = 0, cap = 0;
+    char line[4096];
+    while (fgets(line, sizeof line, f))
+        append(&out, &len, &cap, line);
+    pclose(f);
+    if (!out)
+        out = strdup("");
+    return out;
+}
+
+/* Every schema error of the draft was already in the template. */
+static void validate_against(const char *tpl, const char *draft)
+{
+    char *before = schema_errors(tpl), *after = schema_errors(draft);
+    if (before && after) {
+        for (char *l = after; *l;) {
+            char *nl = strchr(l, '\n');
+            size_t n = nl ? (size_t)(nl - l + 1) : strlen(l);
+            char *one = strndup(l, n);
+            if (!strstr(before, one))
+                fprintf(stderr, "new schema error: %s", one);
+            assert_non_null(strstr(before, one));
+            free(one);
+            l += n;
+        }
+    }
+    free(before);
+    free(after);
+}
+
+static void test_libreoffice_template(void **state)
+{
+    (void)state;
+    const char *root = getenv("CLASM_SOURCE_DIR");
+    char tpl_path[512];
+    snprintf(tpl_path, sizeof tpl_path, "%s/tests/fixtures/insert/libreoffice-template.docx",
+             root ? root : ".");
+    if (access(tpl_path, R_OK) != 0)
+        skip();
+    paths p;
+    make_paths(&p);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_template *tpl = NULL;
+    assert_int_equal(clasm_template_open(tpl_path, &tpl, &d), CLASM_OK);
+    clasm_plan plan = make_plan(ITEMS, 3);
+    for (int reseller = 0; reseller < 2; reseller++) {
+        clasm_deal *deal = load_deal(reseller, "ACME");
+        assert_int_equal(clasm_assemble(tpl, NULL, deal, &plan, p.out, &d), CLASM_OK);
+        assert_int_equal(d.count, 0);
+        output out;
+        open_output(&out, p.out);
+        /* LibreOffice's Heading2 and Normal; audit under its article. */
+        ASSERT_XSTR(out.xp, "//w:sdt[1]/w:sdtContent/w:p[1]/w:pPr/w:pStyle/@w:val", "Heading2");
+        ASSERT_XSTR(out.xp, "//w:sdt[1]/w:sdtPr/w:tag/@w:val", "clasm:audit.rights@1");
+        ASSERT_XNUM(out.xp, "count(//w:sdt)", 3);
+        char *text = all_text(out.doc);
+        assert_null(strstr(text, "{{"));
+        assert_non_null(strstr(text, "Between Seller Inc and ACME."));
+        if (reseller) {
+            assert_non_null(strstr(text, "Reseller Channel"));
+            assert_null(strstr(text, "Direct sale"));
+        } else {
+            assert_null(strstr(text, "Reseller Channel"));
+            assert_non_null(strstr(text, "Direct sale"));
+        }
+        free(text);
+        ASSERT_XNUM(out.xp, "count(//w:tc[not(w:p)])", 0);
+        close_output(&out);
+        validate_against(tpl_path, p.out);
+        unlink(p.out);
+        clasm_deal_free(deal);
+    }
+    clasm_template_free(tpl);
+    clasm_diags_free(&d);
+    remove_paths(&p);
+}
+
 /* ---- one template, many drafts at once (batch) */
 
 typedef struct {
@@ -1330,6 +1421,7 @@ int main(void)
         cmocka_unit_test(test_library_checks),
         cmocka_unit_test(test_random_templates),
         cmocka_unit_test(test_concurrent_drafts),
+        cmocka_unit_test(test_libreoffice_template),
         cmocka_unit_test(test_real_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
