@@ -456,7 +456,7 @@ def notices():
 def commercial_terms(payee_role):
     return [
         body(["The fees for the ", ("b", "Product"), " are ", "{{ terms.fees }}", " ",
-              "{{ terms.currency }}", ", payable by the ", payee_role, " within ",
+              "{{ terms.currency }}", ", payable by the ", ("b", payee_role), " within ",
               "{{ terms.payment_days }}", " days of the date of each invoice."]),
         body(["The license is ", "{{ license }}", " and the initial term is ",
               "{{ terms.initial_term_months }}", " months from the Effective Date (",
@@ -558,51 +558,52 @@ def eula():
     w1 = 2000
     parties = table([
         [cp("Party", True), cp("Details", True)],
-        [cp([("b", "Licensor")]), [cp("{{ seller.name }}"), cp("{{ seller.address }}"),
+        [cp([("b", "Supplier"), " (licensor)"]), [cp("{{ seller.name }}"), cp("{{ seller.address }}"),
                                   cp(["Incorporated in ", "{{ seller.jurisdiction }}"])]],
-        [cp([("b", "Licensee (End User)")]),
+        [cp([("b", "Customer"), " (end user)"]),
          [cp("{{ customer.name }}"), cp(["Country: ", "{{ customer.country }}"])]],
         [cp([("b", "Obtained through")]),
          [if_("reseller"),
           cp(["{{ reseller.name }}", " (", "{{ reseller.country }}", "), authorized reseller"]),
           endif(),
           if_("not reseller"),
-          cp("Directly from the Licensor"),
+          cp("Directly from the Supplier"),
           endif()]],
     ], [w1, TEXT_W - w1])
     c = [
         title("End User License Agreement"),
         drafting_note("EULA"),
         p(["This End User License Agreement (the ", ("b", "Agreement"), ") governs the use of ",
-           "{{ product.name }}", " (the ", ("b", "Product"), ") by the End User named below. It takes "
-           "effect on ", "{{ date }}", "."]),
+           "{{ product.name }}", " (the ", ("b", "Product"), ") by the end user named below as the ", ("b", "Customer"),
+           ", licensed by the ", ("b", "Supplier"), " named below. It takes effect on ", "{{ date }}", " (the ", ("b", "Effective Date"), ")."]),
         parties,
         p(""),
         p([("b", "BACKGROUND")], keep_next=True),
         body(["(A) The ", ("b", "Product"), " has these capabilities: ", "{{ product.capabilities }}",
               ". Capabilities of this kind can be misused to violate human rights."]),
-        body(["(B) The Licensor licenses the ", ("b", "Product"), " only on the condition that the End User "
-              "accepts and complies with the safeguards in this Agreement", "."]),
+        body(["(B) The ", ("b", "Supplier"), " licenses the ", ("b", "Product"), " only on the condition that the ",
+              ("b", "Customer"), " accepts and complies with the safeguards in this Agreement", "."]),
         if_("reseller"),
-        body(["(C) The End User obtained the ", ("b", "Product"), " through ", "{{ reseller.name }}",
-              ". This Agreement is nevertheless made directly between the Licensor and the End User, and the "
-              "reseller cannot vary it."]),
+        body(["(C) The ", ("b", "Customer"), " obtained the ", ("b", "Product"), " through ", "{{ reseller.name }}",
+              ". This Agreement is nevertheless made directly between the ", ("b", "Supplier"), " and the ",
+              ("b", "Customer"), ", and the reseller cannot vary it."]),
         endif(),
         h1("Definitions"),
         clauses("definitions"),
         h1("License Grant"),
         clause_heading("Grant"),
-        body(["The Licensor grants the End User a ", "{{ license }}",
+        body(["The ", ("b", "Supplier"), " grants the ", ("b", "Customer"), " a ", "{{ license }}",
               ", non-exclusive, non-transferable license to install and use the ", ("b", "Product"),
-              " for ", "{{ deployment }}", " deployment, for the End User's own internal purposes "
-              "as stated in the order."]),
+              " for ", "{{ deployment }}", " deployment, for the ", ("b", "Customer"), "'s own internal use for "
+              "the ", ("b", "Authorized Purpose"), "."]),
         clause_heading("Fees"),
-    ] + commercial_terms("End User") + [
+    ] + commercial_terms("Customer") + [
         if_("deployment in [cloud, hybrid]"),
         clause_heading("Hosted Service"),
-        body(["Where the Licensor hosts the ", ("b", "Product"), ", the End User receives access to the "
-              "hosted service only through accounts the Licensor issues, and the Licensor may monitor use of "
-              "the hosted service to the extent needed to operate it securely and enforce this Agreement."]),
+        body(["Where the ", ("b", "Supplier"), " hosts the ", ("b", "Product"), ", the ", ("b", "Customer"),
+              " receives access to the hosted service only through accounts the ", ("b", "Supplier"),
+              " issues, and the ", ("b", "Supplier"), " may monitor use of the hosted service to the extent "
+              "needed to operate it securely and enforce this Agreement."]),
         endif(),
         *article("Restrictions on Use", "use-restrictions", "end-use"),
         *article("Export Controls", "export-control"),
@@ -615,8 +616,8 @@ def eula():
         clauses(),
     ] + notices() + [
         p(""),
-        p("Accepted by the End User:", keep_next=True),
-        signature_table(("the Licensor", "{{ seller.name }}"), ("the End User", "{{ customer.name }}")),
+        p("Accepted by the Customer:", keep_next=True),
+        signature_table(("the Supplier", "{{ seller.name }}"), ("the Customer", "{{ customer.name }}")),
     ]
     return c
 
@@ -632,7 +633,7 @@ def reseller_agreement():
         [cp([("b", "Reseller")]), cp(["{{ reseller.", ("xml", '<w:proofErr w:type="gramStart"/>'),
                                        "name }}", ("xml", '<w:proofErr w:type="gramEnd"/>')]),
          cp(["Territory: ", "{{ reseller.country }}"])],
-        [cp([("b", "First End User")]), [cp("{{ customer.name }}"), cp(["Type: ", "{{ customer.kind }}"])],
+        [cp([("b", "Customer"), " (first end user)"]), [cp("{{ customer.name }}"), cp(["Type: ", "{{ customer.kind }}"])],
          cp("{{ customer.country }}")],
     ], [w1, w2, w3])
     c = [
@@ -646,14 +647,14 @@ def reseller_agreement():
         body(["(A) The ", ("b", "Supplier"), " develops ", "{{ product.name }}", " (the ", ("b", "Product"),
               "), with these capabilities: ", "{{ product.capabilities }}", "."]),
         if_('end_use == "known"'),
-        body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to End Users in ",
-              "{{ reseller.country }}", ". The first End User is ", "{{ customer.name }}",
-              ", which has stated its end use of the ", ("b", "Product"), "."]),
+        body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to ", ("b", "End Users"), " in ",
+              "{{ reseller.country }}", ". The first ", ("b", "End User"), " is ", "{{ customer.name }}",
+              " (the ", ("b", "Customer"), "), which has stated its end use of the ", ("b", "Product"), "."]),
         endif(),
         if_('end_use == "unknown"'),
-        body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to End Users in ",
-              "{{ reseller.country }}", ". The first End User is ", "{{ customer.name }}",
-              ", which has not yet stated its end use of the ", ("b", "Product"), "."]),
+        body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to ", ("b", "End Users"), " in ",
+              "{{ reseller.country }}", ". The first ", ("b", "End User"), " is ", "{{ customer.name }}",
+              " (the ", ("b", "Customer"), "), which has not yet stated its end use of the ", ("b", "Product"), "."]),
         endif(),
         body(["(C) Because the ", ("b", "Supplier"), " will not always know who ultimately uses the ",
               ("b", "Product"), ", it appoints the ", ("b", "Reseller"), " only on condition that the ",
@@ -676,13 +677,13 @@ def reseller_agreement():
         *article("End Use, Export Controls and Restrictions", "end-use", "export-control", "use-restrictions"),
         h1("Flow-down to End Users"),
         body(["The ", ("b", "Reseller"), " shall supply the ", ("b", "Product"),
-              " to an End User only after the End User has accepted the ", ("b", "Supplier"),
-              "'s End User License Agreement, which carries the safeguards of this Agreement marked as "
-              "flowing down, and shall give the ", ("b", "Supplier"), " a copy of each accepted agreement on "
+              " to an ", ("b", "End User"), " only after the ", ("b", "End User"), " has accepted the ",
+              ("b", "End User License"), ", which carries the safeguards of this Agreement marked as "
+              "flowing down, and shall give the ", ("b", "Supplier"), " a copy of each acceptance on "
               "request."]),
         if_("deployment in [cloud, hybrid]"),
         body(["Where the ", ("b", "Product"), " is hosted (deployment: ", "{{ deployment }}",
-              "), End User accounts are issued by the ", ("b", "Supplier"), " and not by the ",
+              "), ", ("b", "End User"), " accounts are issued by the ", ("b", "Supplier"), " and not by the ",
               ("b", "Reseller"), ", so that access can be suspended directly if misuse is suspected."]),
         endif(),
         clauses("data-handling", "access-control", "update-denial"),
