@@ -459,7 +459,7 @@ def commercial_terms(payee_role):
               "{{ terms.currency }}", ", payable by the ", ("b", payee_role), " within ",
               "{{ terms.payment_days }}", " days of the date of each invoice."]),
         body(["The license is ", "{{ license }}", " and the initial term is ",
-              "{{ terms.initial_term_months }}", " months from the Effective Date (",
+              "{{ terms.initial_term_months }}", " months from the ", ("b", "Effective Date"), " (",
               "{{ date }}", "), renewing only by written agreement of the parties."]),
     ]
 
