@@ -30,6 +30,35 @@ struct clasm_template {
     size_t nparts;
 };
 
+/* Every path has a value when a template is checked without a deal. */
+static const char *any_value(void *ctx, const char *path)
+{
+    (void)ctx;
+    (void)path;
+    return "";
+}
+
+/* The placeholder mistakes of a part that need no deal: malformed and
+ * unclosed tags (the filler's own checks, run on a scratch copy). Structural
+ * tags are the scan's business. Returns the number of errors added. */
+static int check_placeholders(xmlDocPtr doc, const char *file, const char *part, clasm_diags *diags)
+{
+    docx_values values = {NULL, any_value};
+    clasm_diags found;
+    clasm_diags_init(&found);
+    docx_fill_part(doc, file, part, &values, &found);
+    int errors = 0;
+    for (size_t i = 0; i < found.count; i++) {
+        const clasm_diag *g = &found.items[i];
+        if (strcmp(g->id, "misplaced-structural-tag") == 0)
+            continue;
+        diag_part(diags, g->severity, g->id, g->file, g->part, g->paragraph, "%s", g->message);
+        errors += g->severity == CLASM_SEV_ERROR;
+    }
+    clasm_diags_free(&found);
+    return errors;
+}
+
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags)
 {
     *out = NULL;
@@ -67,6 +96,7 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
         structure_markers m;
         errors += structure_scan(doc, file, tpl->parts[i], i == 0, &m, diags);
         structure_markers_free(&m);
+        errors += check_placeholders(doc, file, tpl->parts[i], diags);
         xmlFreeDoc(doc);
     }
     if (errors) {

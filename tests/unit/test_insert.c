@@ -408,7 +408,6 @@ static void test_catch_all(void **state)
     clasm_diags d;
     clasm_diags_init(&d);
     clasm_status st = run(&p, deal, &plan, NULL, &d);
-    clasm_diags_print(stderr, &d);
     assert_int_equal(st, CLASM_OK);
     assert_int_equal(d.count, 0);
 
@@ -966,7 +965,8 @@ static void test_errors_write_nothing(void **state)
 
     /* Template-level mistakes are found at open, all of them. */
     clasm_diags_init(&d);
-    fx_opts o2 = {P("{{#if reseller}}") P("text {{ clauses }}") SECT,
+    fx_opts o2 = {P("{{#if reseller}}") P("text {{ clauses }}") P("{{ bad name }} and {{ open")
+                      SECT,
                   P("{{ clauses }}"),
                   STYLES_FULL,
                   NUMBERING_FULL,
@@ -982,6 +982,15 @@ static void test_errors_write_nothing(void **state)
     assert_int_equal(g->paragraph, 2);
     assert_non_null(g = find_diag(&d, "insertion-point-outside-body"));
     assert_string_equal(g->part, "word/header1.xml");
+    /* Placeholder mistakes that need no deal, each once. */
+    assert_non_null(g = find_diag(&d, "malformed-tag"));
+    assert_int_equal(g->paragraph, 3);
+    assert_non_null(strstr(g->message, "{{ bad name }}"));
+    assert_non_null(g = find_diag(&d, "unclosed-tag"));
+    assert_int_equal(g->paragraph, 3);
+    assert_null(find_diag(&d, "misplaced-structural-tag"));
+    assert_null(find_diag(&d, "unknown-value"));
+    assert_int_equal(d.count, 5);
     clasm_diags_free(&d);
     clasm_deal_free(deal);
     remove_paths(&p);
