@@ -54,25 +54,29 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-static int write_report(const char *path, const char *json)
+/* Writes the report beside its destination under a temporary name; the
+ * caller renames it into place with the drafts. Returns the temporary path. */
+static char *stage_report(const char *path, const char *json)
 {
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (!tmp)
-        return CLASM_E_IO;
+        return NULL;
     snprintf(tmp, n, "%s.clasm-tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     int ok = f && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
+    int saved = errno;
+    if (f && fclose(f) != 0) {
         ok = 0;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
-    if (!ok) {
-        fprintf(stderr, "clasm: cannot write report %s: %s\n", path, strerror(errno));
-        unlink(tmp);
+        saved = errno;
     }
-    free(tmp);
-    return ok ? CLASM_OK : CLASM_E_IO;
+    if (!ok) {
+        fprintf(stderr, "clasm: cannot write report %s: %s\n", path, strerror(saved));
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
 }
 
 int cmd_assemble(int argc, char **argv)
@@ -132,21 +136,27 @@ int cmd_assemble(int argc, char **argv)
             rc = CLASM_E_INPUT;
         }
     }
-    char *report = NULL;
+    char *report = NULL, *report_tmp = NULL;
     if (rc == CLASM_OK && o.report) {
         report = plans_json(plans, ndocs, outputs);
-        if (!report)
+        report_tmp = report ? stage_report(o.report, report) : NULL;
+        if (!report_tmp)
             rc = CLASM_E_IO;
     }
-    /* Everything is staged: move the drafts into place, then the report. */
+    /* Everything is staged: move the drafts and the report into place. */
     for (size_t i = 0; rc == CLASM_OK && i < ndocs; i++) {
         if (rename(staged[i], outputs[i]) != 0) {
             fprintf(stderr, "clasm: cannot write %s: %s\n", outputs[i], strerror(errno));
             rc = CLASM_E_IO;
         }
     }
-    if (rc == CLASM_OK && report)
-        rc = write_report(o.report, report);
+    if (rc == CLASM_OK && report_tmp && rename(report_tmp, o.report) != 0) {
+        fprintf(stderr, "clasm: cannot write report %s: %s\n", o.report, strerror(errno));
+        rc = CLASM_E_IO;
+    }
+    if (rc != CLASM_OK && report_tmp)
+        unlink(report_tmp);
+    free(report_tmp);
     if (rc == CLASM_OK) {
         for (size_t i = 0; i < ndocs; i++)
             printf("wrote %s (%s, tier %s)\n", outputs[i], clasm_document_name(docs[i]),

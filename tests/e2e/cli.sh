@@ -86,3 +86,10 @@ check "--strict writes nothing" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
 run_clasm assemble "$ROOT/examples/deals/reseller-unknown-end-use.yaml" -o x.docx
 check "-o with a deal pack exits 2" [ "$RC" -eq 2 ]
 check "-o with a deal pack says why" has "$ERR" "need a deal naming one document"
+
+# A report that cannot be written: exit 3, and no draft either.
+run_clasm assemble "$DEAL" --report "$W/no-such-folder/why.json"
+check "an unwritable report exits 3" [ "$RC" -eq 3 ]
+check "an unwritable report is named" has "$ERR" "no-such-folder/why.json"
+check "an unwritable report leaves no draft" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
+check "an unwritable report leaves no staging file" [ "$(ls -A "$W" | grep -c clasm)" -eq 0 ]
