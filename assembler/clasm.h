@@ -190,6 +190,29 @@ void clasm_inspection_free(clasm_inspection *inspection);
 char *clasm_inspection_json(const clasm_inspection *inspection);
 void clasm_inspection_print_text(FILE *out, const clasm_inspection *inspection);
 
+/* ---- lint (lint.c): checking a clause library for counsel ---- */
+typedef struct clasm_lint_report clasm_lint_report;
+typedef struct {
+    int update_lock; /* rewrite DIR/library.lock when the library has no other error */
+    int strict;      /* warnings count as errors (also for --update-lock) */
+} clasm_lint_options;
+/* Loads the library in dir and checks it: everything loading checks, plus
+ * placeholders, markup, coverage per document, unreachable clauses and the
+ * lock file. Every problem goes to diags. Returns CLASM_OK when no error
+ * (warnings allowed unless opt->strict), CLASM_E_INPUT when there are
+ * errors, CLASM_E_IO when the library or lock could not be read or
+ * written. *out holds the summary in every case but usage errors. */
+clasm_status clasm_lint(const char *dir, const clasm_lint_options *opt, clasm_lint_report **out,
+                        clasm_diags *diags);
+void clasm_lint_report_free(clasm_lint_report *report);
+/* The summary for people: files, clauses, risks, coverage per document,
+ * lock changes, error and warning counts. */
+void clasm_lint_print_text(FILE *out, const clasm_lint_report *report, const clasm_diags *diags);
+/* {"library", "files", "clauses", "risks", "coverage": {DOC: {covered, total,
+ * uncovered}}, "diagnostics": [{severity, id, message, file, line, column}],
+ * "errors", "warnings", "lock": {"written", "changes"}}. malloc'd; NULL on OOM. */
+char *clasm_lint_json(const clasm_lint_report *report, const clasm_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

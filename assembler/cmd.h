@@ -53,5 +53,6 @@ int cmd_assemble(int argc, char **argv);
 int cmd_select(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif

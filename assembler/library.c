@@ -932,7 +932,20 @@ static void make_name_lists(loader *L)
         lib->term_keys[i] = lib->terms[i].key;
 }
 
+static clasm_status load_library(const char *dir, int keep, clasm_library **out,
+                                 clasm_diags *diags);
+
 clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diags *diags)
+{
+    return load_library(dir, 0, out, diags);
+}
+
+clasm_status library_load_all(const char *dir, clasm_library **out, clasm_diags *diags)
+{
+    return load_library(dir, 1, out, diags);
+}
+
+static clasm_status load_library(const char *dir, int keep, clasm_library **out, clasm_diags *diags)
 {
     *out = NULL;
     if (!is_dir(dir)) {
@@ -1014,7 +1027,10 @@ clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diag
         return CLASM_E_IO;
     }
     if (clasm_diags_errors(diags) > before) {
-        clasm_library_free(lib);
+        if (keep)
+            *out = lib;
+        else
+            clasm_library_free(lib);
         return CLASM_E_INPUT;
     }
     *out = lib;

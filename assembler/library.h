@@ -99,6 +99,12 @@ struct clasm_library {
     const char **term_keys;
 };
 
+/* Like clasm_library_load, but on CLASM_E_INPUT *out still holds what did
+ * load (every clause, risk and term without an error of its own), for
+ * `clasm lint` to check further; *out is NULL only when nothing could be read
+ * (missing files, I/O, out of memory). Free with clasm_library_free. */
+clasm_status library_load_all(const char *dir, clasm_library **out, clasm_diags *diags);
+
 /* Lookups; NULL / -1 when absent. */
 const lib_clause *library_clause(const clasm_library *lib, const char *id);
 const lib_risk *library_risk(const clasm_library *lib, const char *id);

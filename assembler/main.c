@@ -79,6 +79,25 @@ static const command commands[] = {
      "\n"
      "Example (counsel, a draft back from negotiation):\n"
      "  clasm inspect Q-2026-0117-contract-redline.docx\n"},
+    {"lint", cmd_lint, "lint [DIR] [--format text|json] [--update-lock] [--strict]",
+     "check a clause library for counsel (in CI too)",
+     "Checks a clause library (default: $CLASM_LIBRARY, then the bundled one) and lists every\n"
+     "problem with file:line:col: file formats, ids and references, expressions, placeholders\n"
+     "no deal can supply, markup (unbalanced ** or _, list items out of order), risks no\n"
+     "clause covers for a document, clauses no deal can select, and clauses whose text changed\n"
+     "without a version bump (against DIR/library.lock). Ends with a summary: files, clauses,\n"
+     "risks and coverage per document. Exit 1 when there is an error; warnings exit 0 unless\n"
+     "--strict.\n"
+     "\n"
+     "  --format F      text (the default; problems on stderr) or json (one object on stdout)\n"
+     "  --update-lock   rewrite DIR/library.lock (atomically) when the library has no other\n"
+     "                  error, and print what changed\n"
+     "  --strict        treat warnings as errors\n"
+     "\n"
+     "Examples (counsel):\n"
+     "  clasm lint clauses/\n"
+     "  clasm lint clauses/ --update-lock      # after bumping a changed clause's version\n"
+     "  clasm lint clauses/ --format json --strict > lint.json   # in CI\n"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

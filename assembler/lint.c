@@ -1,0 +1,1540 @@
+/* `clasm lint`: checks a clause library for counsel. Loading (library.c)
+ * already checks every file's format, ids, references, cycles and
+ * expressions; this adds placeholders, markup, coverage, unreachable clauses
+ * and the lock file (clauses/README.md "The lock file"). */
+#include "lint.h"
+#include "diag.h"
+#include "placeholder.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOCK_NAME "library.lock"
+
+/* ------------------------------------------------------------ helpers */
+
+static char *xfmt(const char *f, ...) CLASM_PRINTF(1, 2);
+
+static char *xfmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
+    return s;
+}
+
+typedef struct {
+    lint_issue *items;
+    size_t n, cap;
+    int oom;
+} issue_list;
+
+static void issue(issue_list *l, clasm_severity sev, const char *id, size_t offset, char *message)
+{
+    if (!message) {
+        l->oom = 1;
+        return;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        lint_issue *g = realloc(l->items, cap * sizeof *g);
+        if (!g) {
+            free(message);
+            l->oom = 1;
+            return;
+        }
+        l->items = g;
+        l->cap = cap;
+    }
+    l->items[l->n++] = (lint_issue){sev, id, offset, message};
+}
+
+void lint_issues_free(lint_issue *issues, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(issues[i].message);
+    free(issues);
+}
+
+static int finish_issues(issue_list *l, lint_issue **out, size_t *count)
+{
+    if (l->oom) {
+        lint_issues_free(l->items, l->n);
+        *out = NULL;
+        *count = 0;
+        return -1;
+    }
+    *out = l->items;
+    *count = l->n;
+    return 0;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* The characters markup.c lets a backslash escape. */
+static int is_escapable(char c)
+{
+    return c == '\\' || c == '*' || c == '_' || c == '(' || c == ')' || c == '{' || c == '}';
+}
+
+/* ------------------------------------------------------------ placeholders */
+
+/* Every value path a deal (clasm_deal_value) or its plan (tier, score,
+ * document) can supply; terms.KEY are checked against library.yaml. */
+static const char *const known_paths[] = {
+    "id",
+    "date",
+    "seller.name",
+    "seller.address",
+    "seller.jurisdiction",
+    "customer.name",
+    "customer.country",
+    "customer.kind",
+    "customer.address",
+    "customer.jurisdiction",
+    "reseller.name",
+    "reseller.country",
+    "reseller.address",
+    "reseller.jurisdiction",
+    "product.name",
+    "product.capabilities",
+    "deployment",
+    "license",
+    "end_use",
+    "tier",
+    "score",
+    "document",
+};
+static const size_t nknown_paths = sizeof known_paths / sizeof known_paths[0];
+
+int lint_known_path(const char *path)
+{
+    for (size_t i = 0; i < nknown_paths; i++)
+        if (strcmp(known_paths[i], path) == 0)
+            return 1;
+    return 0;
+}
+
+int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned char *term_used,
+                           lint_issue **out, size_t *count)
+{
+    issue_list l = {0};
+    docx_tag *tags = NULL;
+    size_t nt = docx_scan_tags(text ? text : "", &tags);
+    if (nt == (size_t)-1) {
+        *out = NULL;
+        *count = 0;
+        return -1;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        const docx_tag *t = &tags[i];
+        if (t->kind == DOCX_TAG_UNCLOSED) {
+            issue(&l, CLASM_SEV_ERROR, "unclosed-placeholder", t->start,
+                  xfmt("'{{' is never closed with '}}' (a placeholder is written {{ path }})"));
+            continue;
+        }
+        if (t->kind == DOCX_TAG_STRUCTURAL) {
+            issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
+                  xfmt("{{ %s }} is a template tag; clause text may only use value "
+                       "placeholders {{ path }}",
+                       t->path));
+            continue;
+        }
+        if (t->kind == DOCX_TAG_MALFORMED) {
+            if (!*t->path)
+                issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
+                      xfmt("empty placeholder {{ }}; write the value's path, e.g. "
+                           "{{ customer.name }}"));
+            else
+                issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
+                      xfmt("{{ %s }} is not a placeholder: a path is letters, digits, '_', "
+                           "'-' and '.', e.g. {{ customer.name }}",
+                           t->path));
+            continue;
+        }
+        const char *p = t->path;
+        if (strncmp(p, "terms.", 6) == 0 && p[6]) {
+            const char *key = p + 6;
+            int found = 0;
+            for (size_t k = 0; k < lib->nterms; k++)
+                if (strcmp(lib->terms[k].key, key) == 0) {
+                    found = 1;
+                    if (term_used)
+                        term_used[k] = 1;
+                }
+            if (found)
+                continue;
+            const char *s = yt_suggest(key, lib->term_keys, lib->nterms);
+            issue(&l, CLASM_SEV_ERROR, "unknown-placeholder", t->start,
+                  xfmt("{{ %s }} uses the terms key '%s', which library.yaml does not "
+                       "declare%s%s%s; declare it under terms with a description and an example",
+                       p, key, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
+            continue;
+        }
+        if (lint_known_path(p))
+            continue;
+        const char *s = yt_suggest(p, known_paths, nknown_paths);
+        issue(&l, CLASM_SEV_ERROR, "unknown-placeholder", t->start,
+              xfmt("{{ %s }} is not a value any deal can supply%s%s%s; use one of id, date, "
+                   "seller.*, customer.*, reseller.*, product.name, product.capabilities, "
+                   "deployment, license, end_use, tier, score, document, or terms.KEY",
+                   p, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
+    }
+    docx_tags_free(tags, nt);
+    return finish_issues(&l, out, count);
+}
+
+/* ------------------------------------------------------------ markup */
+
+/* The value of a lowercase roman numeral from i to xxxix, or 0. */
+static int roman_value(const char *s, size_t n)
+{
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    static const char *const tens[] = {"", "x", "xx", "xxx"};
+    for (size_t t = 0; t < 4; t++)
+        for (size_t o = 0; o < 10; o++) {
+            size_t lt = strlen(tens[t]), lo = strlen(ones[o]);
+            if (lt + lo == n && n > 0 && strncmp(s, tens[t], lt) == 0 &&
+                strncmp(s + lt, ones[o], lo) == 0)
+                return (int)(t * 10 + o);
+        }
+    return 0;
+}
+
+static void roman_text(int v, char *buf, size_t size)
+{
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    static const char *const tens[] = {"", "x", "xx", "xxx"};
+    if (v < 1 || v > 39)
+        snprintf(buf, size, "?");
+    else
+        snprintf(buf, size, "%s%s", tens[v / 10], ones[v % 10]);
+}
+
+/* A list label "(x) " at the start of a trimmed line, read as markup.c
+ * reads it: its level (0 letters, 1 roman numerals) or -1; *value the letter
+ * ('a'..) or the roman number; *skip the label plus following blanks. */
+static int list_label(const char *line, size_t n, char *last_letter, int *value, size_t *skip)
+{
+    if (n < 3 || line[0] != '(')
+        return -1;
+    size_t k = 1;
+    while (k < n && line[k] >= 'a' && line[k] <= 'z')
+        k++;
+    if (k == 1 || k >= n || line[k] != ')')
+        return -1;
+    if (k + 1 < n && !is_blank(line[k + 1]))
+        return -1;
+    size_t len = k - 1;
+    int letter = len == 1;
+    int roman = roman_value(line + 1, len);
+    if (!letter && !roman)
+        return -1;
+    int level;
+    if (letter && roman)
+        level = (*last_letter && *last_letter + 1 == line[1]) ? 0 : 1;
+    else
+        level = letter ? 0 : 1;
+    if (level == 0)
+        *last_letter = line[1];
+    *value = level == 0 ? line[1] : roman;
+    size_t s = k + 1;
+    while (s < n && is_blank(line[s]))
+        s++;
+    *skip = s;
+    return level;
+}
+
+/* Index of the next unescaped "**" at or after i, or -1. */
+static long find_stars(const char *s, size_t i)
+{
+    for (; s[i]; i++) {
+        if (s[i] == '\\' && is_escapable(s[i + 1])) {
+            i++;
+            continue;
+        }
+        if (s[i] == '*' && s[i + 1] == '*')
+            return (long)i;
+    }
+    return -1;
+}
+
+static int can_close_us(const char *s, size_t i)
+{
+    return i > 0 && !is_blank(s[i - 1]) && !is_alnum((unsigned char)s[i + 1]);
+}
+
+static int has_closing_us(const char *s, size_t i)
+{
+    for (i++; s[i]; i++) {
+        if (s[i] == '\\' && is_escapable(s[i + 1])) {
+            i++;
+            continue;
+        }
+        if (s[i] == '_' && can_close_us(s, i))
+            return 1;
+    }
+    return 0;
+}
+
+/* Runs markup.c's inline reading over one block (s, with map[k] the text
+ * offset of s[k]) and reports each marker it would print literally. */
+static void check_inline(issue_list *l, const char *s, const size_t *map)
+{
+    int bold = 0, italic = 0;
+    for (size_t i = 0; s[i]; i++) {
+        char c = s[i];
+        if (c == '\\' && is_escapable(s[i + 1])) {
+            i++;
+            continue;
+        }
+        if (c == '*' && s[i + 1] == '*') {
+            if (bold || find_stars(s, i + 2) >= 0)
+                bold = !bold;
+            else
+                issue(l, CLASM_SEV_ERROR, "unbalanced-bold", map[i],
+                      xfmt("'**' has no closing '**' in its paragraph, so it would print as two "
+                           "asterisks; close it or write \\*\\*"));
+            i++;
+            continue;
+        }
+        if (c == '_') {
+            if (italic && can_close_us(s, i)) {
+                italic = 0;
+                continue;
+            }
+            if (!italic && (i == 0 || !is_alnum((unsigned char)s[i - 1])) && s[i + 1] &&
+                !is_blank(s[i + 1])) {
+                if (has_closing_us(s, i))
+                    italic = 1;
+                else
+                    issue(l, CLASM_SEV_ERROR, "unbalanced-italic", map[i],
+                          xfmt("'_' opens italics but nothing closes it in its paragraph, so it "
+                               "would print as an underscore; close it at the end of a word or "
+                               "write \\_"));
+            }
+        }
+    }
+}
+
+typedef struct {
+    char *s;
+    size_t *map;
+    size_t len, cap;
+    int oom;
+} block_buf;
+
+static void bb_add(block_buf *b, const char *s, size_t n, size_t offset, int same_offset)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *g = realloc(b->s, cap);
+        if (!g) {
+            b->oom = 1;
+            return;
+        }
+        b->s = g;
+        size_t *m = realloc(b->map, cap * sizeof *m);
+        if (!m) {
+            b->oom = 1;
+            return;
+        }
+        b->map = m;
+        b->cap = cap;
+    }
+    for (size_t i = 0; i < n; i++) {
+        b->s[b->len] = s[i];
+        b->map[b->len] = same_offset ? offset : offset + i;
+        b->len++;
+    }
+    b->s[b->len] = '\0';
+}
+
+int lint_markup_check(const char *text, lint_issue **out, size_t *count)
+{
+    issue_list l = {0};
+    *out = NULL;
+    *count = 0;
+    if (!text)
+        return 0;
+    /* Placeholders become plain letters: their values are escaped text. */
+    char *t = strdup(text);
+    if (!t)
+        return -1;
+    docx_tag *tags = NULL;
+    size_t nt = docx_scan_tags(text, &tags);
+    if (nt == (size_t)-1) {
+        free(t);
+        return -1;
+    }
+    for (size_t i = 0; i < nt; i++)
+        if (tags[i].kind != DOCX_TAG_UNCLOSED)
+            memset(t + tags[i].start, 'x', tags[i].end - tags[i].start);
+    docx_tags_free(tags, nt);
+
+    block_buf b = {0};
+    int open = 0;
+    char last_letter = 0;
+    int next_letter = 'a'; /* the letter the next lettered item should have */
+    int have_letter = 0;   /* a lettered item came before */
+    int last_roman = 0;    /* the last roman item since that lettered item */
+    int letter_of_romans = 0;
+    const char *p = t;
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+        const char *line = p;
+        while (ll > 0 && is_blank(*line)) {
+            line++;
+            ll--;
+        }
+        while (ll > 0 && is_blank(line[ll - 1]))
+            ll--;
+        size_t skip = 0;
+        int value = 0;
+        int level = ll ? list_label(line, ll, &last_letter, &value, &skip) : -1;
+        if (open && (ll == 0 || level >= 0)) {
+            if (!b.oom)
+                check_inline(&l, b.s, b.map);
+            b.len = 0;
+            open = 0;
+        }
+        size_t at = (size_t)(line - t);
+        if (level == 0) {
+            char label[8];
+            snprintf(label, sizeof label, "(%c)", value);
+            if (value != next_letter) {
+                if (!have_letter)
+                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
+                          xfmt("the first lettered item is %s; expected (a) (Word numbers the "
+                               "items, so it would print as (a))",
+                               label));
+                else
+                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
+                          xfmt("list item %s follows (%c); expected (%c) (Word numbers the "
+                               "items, so it would print as (%c))",
+                               label, next_letter - 1, next_letter, next_letter));
+            }
+            next_letter = value + 1;
+            have_letter = 1;
+            last_roman = 0;
+            letter_of_romans = value;
+        } else if (level == 1) {
+            char label[16], want[16], prev[16];
+            roman_text(value, label, sizeof label);
+            roman_text(last_roman + 1, want, sizeof want);
+            roman_text(last_roman, prev, sizeof prev);
+            if (!have_letter)
+                issue(&l, CLASM_SEV_ERROR, "list-orphan", at,
+                      xfmt("list item (%s) comes before any lettered item; a roman sub-item "
+                           "belongs under an (a), (b), ... item",
+                           label));
+            else if (value != last_roman + 1) {
+                if (last_roman == 0)
+                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
+                          xfmt("list item (%s) is the first sub-item of (%c); expected (i)", label,
+                               letter_of_romans));
+                else
+                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
+                          xfmt("list item (%s) follows (%s); expected (%s)", label, prev, want));
+            }
+            last_roman = value;
+        }
+        if (ll > 0) {
+            if (!open) {
+                open = 1;
+                size_t s = level >= 0 ? skip : 0;
+                bb_add(&b, line + s, ll - s, at + s, 0);
+            } else {
+                bb_add(&b, " ", 1, at, 1);
+                bb_add(&b, line, ll, at, 0);
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    if (open && !b.oom)
+        check_inline(&l, b.s, b.map);
+    if (b.oom)
+        l.oom = 1;
+    free(b.s);
+    free(b.map);
+    free(t);
+    return finish_issues(&l, out, count);
+}
+
+/* ------------------------------------------------------------ locations */
+
+/* Offset of (line, column) in raw, column counted in characters. */
+static size_t raw_offset(const char *raw, size_t rawlen, int line, int column)
+{
+    size_t i = 0;
+    for (int l = 1; l < line && i < rawlen; i++)
+        if (raw[i] == '\n')
+            l++;
+    for (int c = 1; c < column && i < rawlen && raw[i] != '\n';) {
+        i++;
+        while (i < rawlen && ((unsigned char)raw[i] & 0xC0) == 0x80)
+            i++;
+        c++;
+    }
+    return i;
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int lint_locate(const char *raw, size_t rawlen, int line, int column, const char *value,
+                size_t offset, int *out_line, int *out_col)
+{
+    size_t j = raw_offset(raw, rawlen, line, column);
+    if (j >= rawlen || offset > strlen(value))
+        return 0;
+    char style = raw[j];
+    if (style == '|' || style == '>') {
+        while (j < rawlen && raw[j] != '\n')
+            j++;
+        j++;
+    } else if (style == '"' || style == '\'') {
+        j++;
+    } else {
+        style = 0;
+    }
+    size_t i = 0;
+    while (i < offset) {
+        if (j >= rawlen)
+            return 0;
+        char v = value[i], r = raw[j];
+        if (style == '\'' && r == '\'' && j + 1 < rawlen && raw[j + 1] == '\'' && v == '\'') {
+            i++;
+            j += 2;
+        } else if (style == '"' && r == '\\') {
+            return 0;
+        } else if (v == r) {
+            i++;
+            j++;
+        } else if (is_ws(r)) {
+            j++;
+        } else if (is_ws(v)) {
+            i++;
+        } else {
+            return 0;
+        }
+    }
+    /* Onto the character itself, past folded or indenting blanks. */
+    char v = value[offset];
+    while (j < rawlen && raw[j] != v && is_ws(raw[j]))
+        j++;
+    if (j >= rawlen || (v && raw[j] != v))
+        return 0;
+    if (style == '"' && raw[j] == '\\')
+        return 0;
+    int l = 1, c = 1;
+    for (size_t k = 0; k < j; k++) {
+        if (raw[k] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)raw[k] & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *out_line = l;
+    *out_col = c;
+    return 1;
+}
+
+/* ------------------------------------------------------------ expressions */
+
+static long max_score(const clasm_library *lib)
+{
+    long m = 0;
+    for (size_t i = 0; i < lib->nrisks; i++)
+        m += lib->risks[i].weight;
+    return m;
+}
+
+static int tier_at(const clasm_library *lib, long score)
+{
+    int rank = 0;
+    for (size_t t = 0; t < lib->ntiers; t++)
+        if (lib->tiers[t].min_score <= score)
+            rank = (int)t;
+    return rank;
+}
+
+/* Facts the analysis enumerates: enumerations, presence, tier and score. */
+static int enumerable(const expr_fact_def *d)
+{
+    return d->type == EXPR_T_ENUM || d->type == EXPR_T_PRESENCE || d->type == EXPR_T_TIER ||
+           d->type == EXPR_T_NUMBER;
+}
+
+static size_t count_values(const expr_fact_def *d)
+{
+    size_t n = 0;
+    while (d->values && d->values[n])
+        n++;
+    return n;
+}
+
+int lint_expr_constant(const clasm_library *lib, const expr *e, clasm_document doc)
+{
+    if (!e || !lib->ntiers)
+        return -1;
+    static const char *const none[] = {NULL};
+    expr_fact_def *defs = calloc(facts_ndefs, sizeof *defs);
+    expr_fact *facts = calloc(facts_ndefs + 1, sizeof *facts);
+    size_t *digit = calloc(facts_ndefs + 1, sizeof *digit);
+    size_t *radix = calloc(facts_ndefs + 1, sizeof *radix);
+    int result = -2;
+    if (!defs || !facts || !digit || !radix)
+        goto done;
+    size_t nd = 0;
+    for (size_t i = 0; i < facts_ndefs; i++)
+        if (enumerable(&facts_defs[i]))
+            defs[nd++] = facts_defs[i];
+    expr_names names;
+    memset(&names, 0, sizeof names);
+    names.facts = defs;
+    names.nfacts = nd;
+    names.risks = none; /* a risk test depends on the deal: not enumerated */
+    names.tiers = lib->tier_ids;
+    names.ntiers = lib->ntiers;
+    names.terms = none;
+    char *err = NULL;
+    int col = 0;
+    if (expr_check(e, &names, &err, &col) != 0) {
+        free(err);
+        result = -1;
+        goto done;
+    }
+    /* Mixed-radix counter over the facts other than document, tier, score. */
+    for (size_t i = 0; i < nd; i++) {
+        if (strcmp(defs[i].name, "document") == 0 || defs[i].type == EXPR_T_TIER ||
+            defs[i].type == EXPR_T_NUMBER)
+            radix[i] = 1;
+        else if (defs[i].type == EXPR_T_PRESENCE)
+            radix[i] = 2;
+        else
+            radix[i] = count_values(&defs[i]);
+        if (radix[i] == 0)
+            radix[i] = 1;
+    }
+    long top = max_score(lib);
+    int seen_true = 0, seen_false = 0;
+    for (;;) {
+        size_t nf = 0;
+        for (size_t i = 0; i < nd; i++) {
+            if (strcmp(defs[i].name, "document") == 0)
+                facts[nf++] = (expr_fact){"document", clasm_document_name(doc)};
+            else if (defs[i].type == EXPR_T_PRESENCE) {
+                if (digit[i])
+                    facts[nf++] = (expr_fact){defs[i].name, "yes"};
+            } else if (defs[i].type == EXPR_T_ENUM && defs[i].values && defs[i].values[0])
+                facts[nf++] = (expr_fact){defs[i].name, defs[i].values[digit[i]]};
+        }
+        for (long score = 0; score <= top && !(seen_true && seen_false); score++) {
+            expr_env env;
+            memset(&env, 0, sizeof env);
+            env.facts = facts;
+            env.nfacts = nf;
+            env.tiers = lib->tier_ids;
+            env.ntiers = lib->ntiers;
+            env.tier_rank = tier_at(lib, score);
+            env.score = score;
+            if (expr_eval(e, &env))
+                seen_true = 1;
+            else
+                seen_false = 1;
+        }
+        if (seen_true && seen_false)
+            break;
+        size_t i = 0;
+        while (i < nd && ++digit[i] == radix[i])
+            digit[i++] = 0;
+        if (i == nd)
+            break;
+    }
+    result = seen_true && seen_false ? -1 : seen_true ? 1 : 0;
+done:
+    free(defs);
+    free(facts);
+    free(digit);
+    free(radix);
+    return result;
+}
+
+/* ------------------------------------------------------------ lock file */
+
+void lint_lock_free(lint_lock_entry *entries, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(entries[i].id);
+    free(entries);
+}
+
+static int is_hex64(const char *s, size_t n)
+{
+    if (n != 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+int lint_lock_read(const char *path, lint_lock_entry **out, size_t *count, clasm_diags *diags)
+{
+    *out = NULL;
+    *count = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 1;
+        diag_at(diags, CLASM_SEV_ERROR, "lock-io", path, 0, 0, "cannot read the lock file: %s",
+                strerror(errno));
+        return -2;
+    }
+    lint_lock_entry *v = NULL;
+    size_t n = 0, cap = 0;
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t len;
+    int lineno = 0, bad = 0;
+    while ((len = getline(&line, &lcap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char *sp1 = strchr(line, ' ');
+        char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+        char *end = NULL;
+        long version = sp2 ? strtol(sp1 + 1, &end, 10) : 0;
+        if (!sp1 || !sp2 || sp1 == line || end != sp2 || version < 1 || version > 1000000 ||
+            !is_hex64(sp2 + 1, strlen(sp2 + 1))) {
+            diag_at(diags, CLASM_SEV_ERROR, "bad-lock-line", path, lineno, 1,
+                    "expected 'ID VERSION SHA256' (one space apart); run `clasm lint "
+                    "--update-lock` to rewrite the lock");
+            bad = 1;
+            continue;
+        }
+        *sp1 = '\0';
+        int dup = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i].id, line) == 0) {
+                diag_at(diags, CLASM_SEV_ERROR, "bad-lock-line", path, lineno, 1,
+                        "'%s' is listed twice (first at line %d)", line, v[i].line);
+                bad = dup = 1;
+            }
+        if (dup)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            lint_lock_entry *g = realloc(v, cap * sizeof *g);
+            if (!g)
+                goto oom;
+            v = g;
+        }
+        v[n].id = strdup(line);
+        if (!v[n].id)
+            goto oom;
+        v[n].version = (int)version;
+        memcpy(v[n].hash, sp2 + 1, 64);
+        v[n].hash[64] = '\0';
+        v[n].line = lineno;
+        n++;
+    }
+    free(line);
+    fclose(f);
+    *out = v;
+    *count = n;
+    return bad ? -1 : 0;
+oom:
+    free(line);
+    fclose(f);
+    lint_lock_free(v, n);
+    diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
+            "ran out of memory reading the lock file");
+    return -2;
+}
+
+char *lint_lock_text(const clasm_library *lib)
+{
+    static const char header[] =
+        "# clasm library lock: one line per clause, \"ID VERSION SHA256\", where SHA256 is\n"
+        "# the SHA-256 of the clause's title, one NUL byte, then its text. Written by\n"
+        "# `clasm lint --update-lock`; `clasm lint` fails when a clause's text changes\n"
+        "# without a version bump. Do not edit by hand.\n";
+    size_t cap = sizeof header + 1;
+    for (size_t i = 0; i < lib->nclauses; i++)
+        cap += strlen(lib->clauses[i].id) + 12 + 65 + 2;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    size_t len = (size_t)snprintf(s, cap, "%s", header);
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        if (i > 0 && strcmp(lib->clauses[i - 1].id, c->id) == 0)
+            continue;
+        len += (size_t)snprintf(s + len, cap - len, "%s %d %s\n", c->id, c->version, c->text_hash);
+    }
+    return s;
+}
+
+/* ------------------------------------------------------------ the run */
+
+typedef struct {
+    clasm_lint_report *r;
+    const clasm_library *lib;
+    clasm_diags *diags;
+    int oom;
+} linter;
+
+static const yt_node *doc_root(const clasm_library *lib, const char *file)
+{
+    for (size_t i = 0; i < lib->ndocs; i++)
+        if (lib->docs[i] && strcmp(yt_name(lib->docs[i]), file) == 0)
+            return yt_root(lib->docs[i]);
+    return NULL;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = malloc(cap);
+    while (s) {
+        if (n + 1 >= cap) {
+            if (cap > YT_MAX_FILE_BYTES * 2u) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            char *g = realloc(s, cap * 2);
+            if (!g) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            s = g;
+            cap *= 2;
+        }
+        size_t got = fread(s + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    if (s)
+        s[n] = '\0';
+    *len = n;
+    return s;
+}
+
+/* Reports issues of one clause text at their file:line:col. */
+static void report_issues(linter *L, const lib_clause *c, const yt_node *text_node, const char *raw,
+                          size_t rawlen, lint_issue *issues, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int line = text_node ? text_node->line : c->line;
+        int col = text_node ? text_node->column : c->column;
+        int exact = raw && text_node &&
+                    lint_locate(raw, rawlen, text_node->line, text_node->column, c->text,
+                                issues[i].offset, &line, &col);
+        diag_at(L->diags, issues[i].severity, issues[i].id, c->file, line, col, "text: %s%s",
+                issues[i].message,
+                exact ? ""
+                      : " (the position is that of the text; the exact place inside it cannot "
+                        "be told for this kind of YAML string)");
+    }
+}
+
+static void check_texts(linter *L)
+{
+    const clasm_library *lib = L->lib;
+    unsigned char *used = calloc(lib->nterms + 1, 1);
+    if (!used) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < lib->nclauses && !L->oom; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        if (!c->text)
+            continue;
+        const yt_node *root = doc_root(lib, c->file);
+        const yt_node *tn = root ? yt_get(root, "text") : NULL;
+        size_t rawlen = 0;
+        char *raw = read_all(c->file, &rawlen);
+        lint_issue *is = NULL;
+        size_t n = 0;
+        if (lint_placeholder_check(lib, c->text, used, &is, &n) != 0)
+            L->oom = 1;
+        report_issues(L, c, tn, raw, rawlen, is, n);
+        lint_issues_free(is, n);
+        if (lint_markup_check(c->text, &is, &n) != 0)
+            L->oom = 1;
+        report_issues(L, c, tn, raw, rawlen, is, n);
+        lint_issues_free(is, n);
+        free(raw);
+    }
+    /* Declared terms no clause uses. */
+    char *settings = xfmt("%s/library.yaml", lib->dir);
+    const yt_node *root = settings ? doc_root(lib, settings) : NULL;
+    const yt_node *terms = root ? yt_get(root, "terms") : NULL;
+    for (size_t k = 0; k < lib->nterms && !L->oom; k++) {
+        if (used[k])
+            continue;
+        int line = 0, col = 0;
+        for (size_t p = 0; terms && terms->kind == YT_MAPPING && p < terms->count; p++)
+            if (strcmp(terms->pairs[p].key->scalar, lib->terms[k].key) == 0) {
+                line = terms->pairs[p].key->line;
+                col = terms->pairs[p].key->column;
+            }
+        diag_at(L->diags, CLASM_SEV_WARNING, "unused-term", settings, line, col,
+                "terms.%s is declared but no clause text uses {{ terms.%s }}; remove it or use "
+                "it",
+                lib->terms[k].key, lib->terms[k].key);
+    }
+    free(settings);
+    free(used);
+}
+
+/* ---- reachability: which clauses some deal can get in each document ---- */
+
+typedef struct {
+    signed char when[CLASM_DOC_COUNT]; /* lint_expr_constant, or -3 without when */
+    unsigned char chosen[CLASM_DOC_COUNT];
+    const lib_clause *killer[CLASM_DOC_COUNT];    /* always chosen, replaces it */
+    const lib_clause *dominator[CLASM_DOC_COUNT]; /* chosen by every risk that chooses it */
+} reach_info;
+
+static int addresses_risk(const lib_clause *c, const char *risk)
+{
+    for (size_t a = 0; a < c->naddresses; a++)
+        if (expr_glob_match(c->addresses[a], risk))
+            return 1;
+    return 0;
+}
+
+static int has_doc(const lib_clause *c, int d)
+{
+    return (c->documents >> d) & 1u;
+}
+
+static int tier_reachable(const clasm_library *lib, int rank)
+{
+    return rank < 0 || (size_t)rank >= lib->ntiers || lib->tiers[rank].min_score <= max_score(lib);
+}
+
+/* R replaces c. */
+static int replaces(const lib_clause *r, const lib_clause *c)
+{
+    for (size_t i = 0; i < r->nreplaces; i++)
+        if (strcmp(r->replaces[i], c->id) == 0)
+            return 1;
+    return 0;
+}
+
+static void compute_reach(linter *L, reach_info *ri)
+{
+    const clasm_library *lib = L->lib;
+    for (size_t i = 0; i < lib->nclauses; i++)
+        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+            const lib_clause *c = &lib->clauses[i];
+            int v = c->when ? lint_expr_constant(lib, c->when, (clasm_document)d) : -3;
+            if (v == -2)
+                L->oom = 1;
+            ri[i].when[d] = (signed char)v;
+        }
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+            if (!has_doc(c, d))
+                continue;
+            for (size_t j = 0; j < lib->nclauses; j++) {
+                const lib_clause *r = &lib->clauses[j];
+                if (j == i || !has_doc(r, d) || !replaces(r, c))
+                    continue;
+                if (r->min_tier <= 0 && ri[j].when[d] == 1)
+                    ri[i].killer[d] = r;
+                if (c->naddresses && (r->min_tier <= 0 || r->min_tier <= c->min_tier)) {
+                    int all = 1;
+                    for (size_t k = 0; k < lib->nrisks && all; k++)
+                        if (addresses_risk(c, lib->risks[k].id) &&
+                            !addresses_risk(r, lib->risks[k].id))
+                            all = 0;
+                    if (all)
+                        ri[i].dominator[d] = r;
+                }
+            }
+            int direct =
+                tier_reachable(lib, c->min_tier) &&
+                ((c->naddresses && !ri[i].dominator[d]) || (c->when && ri[i].when[d] != 0));
+            ri[i].chosen[d] = (unsigned char)direct;
+        }
+    }
+    /* requires, to a fixed point */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < lib->nclauses; i++)
+            for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+                if (!ri[i].chosen[d])
+                    continue;
+                const lib_clause *c = &lib->clauses[i];
+                for (size_t q = 0; q < c->nrequires; q++) {
+                    const lib_clause *t = library_clause(lib, c->requires[q]);
+                    if (!t || !has_doc(t, d))
+                        continue;
+                    size_t j = (size_t)(t - lib->clauses);
+                    if (!ri[j].chosen[d]) {
+                        ri[j].chosen[d] = 1;
+                        changed = 1;
+                    }
+                }
+            }
+    }
+}
+
+static int reachable(const reach_info *ri, int d)
+{
+    return ri->chosen[d] && !ri->killer[d];
+}
+
+/* Why clause c can never be in document d. malloc'd. */
+static char *why_unreachable(const clasm_library *lib, const lib_clause *c, const reach_info *ri,
+                             int d)
+{
+    const char *doc = clasm_document_name((clasm_document)d);
+    if (ri->killer[d])
+        return xfmt("%s replaces it and is chosen for every %s", ri->killer[d]->id, doc);
+    if (!tier_reachable(lib, c->min_tier))
+        return xfmt("min_tier %s needs a score of %ld, but all the catalogue's weights add up "
+                    "to %ld",
+                    lib->tiers[c->min_tier].id, lib->tiers[c->min_tier].min_score, max_score(lib));
+    if (c->naddresses && ri->dominator[d])
+        return xfmt("%s replaces it and is chosen by every risk that would choose it%s",
+                    ri->dominator[d]->id, c->when ? ", and its when can never hold" : "");
+    if (c->when && !c->naddresses)
+        return xfmt("its when can never hold for a %s, and no clause that can be chosen "
+                    "requires it",
+                    doc);
+    return xfmt("it has neither addresses nor when, and no clause that can be chosen for a %s "
+                "requires it",
+                doc);
+}
+
+static void check_reach(linter *L, const reach_info *ri)
+{
+    const clasm_library *lib = L->lib;
+    for (size_t i = 0; i < lib->nclauses && !L->oom; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        if (!c->documents)
+            continue;
+        int any = 0;
+        for (int d = 0; d < CLASM_DOC_COUNT; d++)
+            if (has_doc(c, d) && reachable(&ri[i], d))
+                any = 1;
+        if (any)
+            continue;
+        char *why[CLASM_DOC_COUNT] = {NULL};
+        int same = 1, first = -1;
+        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+            if (!has_doc(c, d))
+                continue;
+            why[d] = why_unreachable(lib, c, &ri[i], d);
+            if (!why[d])
+                L->oom = 1;
+            if (first < 0)
+                first = d;
+            else if (why[d] && why[first] && strcmp(why[d], why[first]) != 0)
+                same = 0;
+        }
+        if (first >= 0 && !L->oom) {
+            size_t len = 1;
+            for (int d = 0; d < CLASM_DOC_COUNT; d++)
+                if (why[d])
+                    len += strlen(why[d]) + 40;
+            char *all = malloc(len);
+            if (all) {
+                all[0] = '\0';
+                if (same) {
+                    strcat(all, why[first]);
+                } else {
+                    for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+                        if (!why[d])
+                            continue;
+                        if (all[0])
+                            strcat(all, "; ");
+                        strcat(all, "in a ");
+                        strcat(all, clasm_document_name((clasm_document)d));
+                        strcat(all, ", ");
+                        strcat(all, why[d]);
+                    }
+                }
+                diag_at(L->diags, CLASM_SEV_WARNING, "unreachable-clause", c->file, c->line,
+                        c->column, "no deal can ever select clause %s: %s", c->id, all);
+                free(all);
+            } else {
+                L->oom = 1;
+            }
+        }
+        for (int d = 0; d < CLASM_DOC_COUNT; d++)
+            free(why[d]);
+    }
+}
+
+static void check_coverage(linter *L, const reach_info *ri)
+{
+    const clasm_library *lib = L->lib;
+    for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+        lint_coverage *cov = &L->r->coverage[d];
+        cov->uncovered = calloc(lib->nrisks + 1, sizeof *cov->uncovered);
+        if (!cov->uncovered) {
+            L->oom = 1;
+            return;
+        }
+        for (size_t k = 0; k < lib->nrisks; k++) {
+            const lib_risk *risk = &lib->risks[k];
+            if (!((risk->documents >> d) & 1u))
+                continue;
+            cov->total++;
+            int covered = 0, unreach = 0;
+            for (size_t i = 0; i < lib->nclauses && !covered; i++) {
+                const lib_clause *c = &lib->clauses[i];
+                if (!has_doc(c, d) || !addresses_risk(c, risk->id))
+                    continue;
+                if (reachable(&ri[i], d))
+                    covered = 1;
+                else
+                    unreach = 1;
+            }
+            if (covered) {
+                cov->covered++;
+                continue;
+            }
+            cov->uncovered[cov->nuncovered++] = risk->id;
+            const char *doc = clasm_document_name((clasm_document)d);
+            diag_at(L->diags, CLASM_SEV_ERROR, "uncovered-risk", risk->file, risk->line,
+                    risk->column,
+                    "risk %s matters for the %s, but %s; add it to the addresses of a clause "
+                    "whose documents include %s%s",
+                    risk->id, doc,
+                    unreach ? "the only clauses addressing it can never be selected there"
+                            : "no clause for that document addresses it",
+                    doc, risk->documents == LIB_DOC_ALL ? ", or limit the risk's documents" : "");
+        }
+    }
+}
+
+static const lib_clause *unique_clause(const clasm_library *lib, size_t i)
+{
+    const lib_clause *c = &lib->clauses[i];
+    if ((i > 0 && strcmp(lib->clauses[i - 1].id, c->id) == 0) ||
+        (i + 1 < lib->nclauses && strcmp(lib->clauses[i + 1].id, c->id) == 0))
+        return NULL; /* a duplicate id: already an error */
+    return c;
+}
+
+static void version_where(const clasm_library *lib, const lib_clause *c, int *line, int *col)
+{
+    const yt_node *root = doc_root(lib, c->file);
+    const yt_node *v = root ? yt_get(root, "version") : NULL;
+    *line = v ? v->line : c->line;
+    *col = v ? v->column : c->column;
+}
+
+static void change(linter *L, char *text)
+{
+    if (!text) {
+        L->oom = 1;
+        return;
+    }
+    char **g = realloc(L->r->changes, (L->r->nchanges + 1) * sizeof *g);
+    if (!g) {
+        free(text);
+        L->oom = 1;
+        return;
+    }
+    L->r->changes = g;
+    g[L->r->nchanges++] = text;
+}
+
+/* Compares the library with the lock. Returns -1 on I/O failure. */
+static int check_lock(linter *L, const char *lock_path, int update)
+{
+    const clasm_library *lib = L->lib;
+    lint_lock_entry *e = NULL;
+    size_t n = 0;
+    int rc = lint_lock_read(lock_path, &e, &n, L->diags);
+    if (rc == 1 && !update)
+        diag_at(L->diags, CLASM_SEV_ERROR, "missing-lock", lock_path, 0, 0,
+                "the library has no lock file; run `clasm lint --update-lock` to record each "
+                "clause's version and text hash");
+    if (rc == -2)
+        return -1;
+    unsigned char *seen = calloc(n + 1, 1);
+    if (!seen) {
+        lint_lock_free(e, n);
+        L->oom = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const lib_clause *c = unique_clause(lib, i);
+        if (!c || !c->version)
+            continue;
+        const lint_lock_entry *le = NULL;
+        for (size_t k = 0; k < n && !le; k++)
+            if (strcmp(e[k].id, c->id) == 0) {
+                le = &e[k];
+                seen[k] = 1;
+            }
+        int line, col;
+        version_where(lib, c, &line, &col);
+        if (!le) {
+            if (rc == 1)
+                ; /* no lock at all: said once above */
+            else if (!update)
+                diag_at(L->diags, CLASM_SEV_ERROR, "lock-missing-clause", c->file, c->line,
+                        c->column,
+                        "clause %s (version %d) is not in %s; run `clasm lint --update-lock` to "
+                        "record it",
+                        c->id, c->version, lock_path);
+            if (update)
+                change(L, xfmt("added %s@%d", c->id, c->version));
+            continue;
+        }
+        if (c->version < le->version) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "version-lowered", c->file, line, col,
+                    "version: %s is at version %d here but %s:%d records version %d; versions "
+                    "only go up (set it above %d), then run `clasm lint --update-lock`",
+                    c->id, c->version, lock_path, le->line, le->version, le->version);
+        } else if (c->version == le->version && strcmp(c->text_hash, le->hash) != 0) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "changed-without-version-bump", c->file, line, col,
+                    "version: the title or text of %s changed but its version is still %d "
+                    "(%s:%d records version %d with a different text hash); bump version to %d, "
+                    "then run `clasm lint --update-lock`",
+                    c->id, c->version, lock_path, le->line, le->version, le->version + 1);
+        } else if (c->version > le->version) {
+            if (update)
+                change(L, xfmt("%s: version %d -> %d", c->id, le->version, c->version));
+            else
+                diag_at(L->diags, CLASM_SEV_WARNING, "lock-outdated", c->file, line, col,
+                        "version: %s is at version %d but %s:%d records version %d; run `clasm "
+                        "lint --update-lock` to record the new version",
+                        c->id, c->version, lock_path, le->line, le->version);
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (seen[k])
+            continue;
+        if (update)
+            change(L, xfmt("removed %s", e[k].id));
+        else
+            diag_at(L->diags, CLASM_SEV_ERROR, "lock-stale-entry", lock_path, e[k].line, 1,
+                    "the lock lists clause %s, which the library no longer has; run `clasm lint "
+                    "--update-lock`",
+                    e[k].id);
+    }
+    free(seen);
+    lint_lock_free(e, n);
+    return 0;
+}
+
+/* Writes text to path through a temporary file in the same folder. */
+static int write_atomic(const char *dir, const char *path, const char *text, clasm_diags *diags)
+{
+    char *tmp = xfmt("%s/.library.lock.XXXXXX", dir);
+    if (!tmp)
+        return -1;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "lock-io", path, 0, 0, "cannot write the lock file: %s",
+                strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    size_t len = strlen(text), off = 0;
+    int ok = 1;
+    while (ok && off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w <= 0)
+            ok = 0;
+        else
+            off += (size_t)w;
+    }
+    ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        diag_at(diags, CLASM_SEV_ERROR, "lock-io", path, 0, 0, "cannot write the lock file: %s",
+                strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+static int has_yaml_suffix(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 5 && strcmp(s + n - 5, ".yaml") == 0;
+}
+
+/* YAML files of the library: at the top and one folder down. */
+static size_t count_files(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = xfmt("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (p && stat(p, &st) == 0) {
+            if (S_ISREG(st.st_mode) && has_yaml_suffix(e->d_name)) {
+                n++;
+            } else if (S_ISDIR(st.st_mode)) {
+                DIR *sd = opendir(p);
+                struct dirent *f;
+                while (sd && (f = readdir(sd)) != NULL) {
+                    char *q = f->d_name[0] != '.' && has_yaml_suffix(f->d_name)
+                                  ? xfmt("%s/%s", p, f->d_name)
+                                  : NULL;
+                    struct stat fst;
+                    if (q && stat(q, &fst) == 0 && S_ISREG(fst.st_mode))
+                        n++;
+                    free(q);
+                }
+                if (sd)
+                    closedir(sd);
+            }
+        }
+        free(p);
+    }
+    closedir(d);
+    return n;
+}
+
+void clasm_lint_report_free(clasm_lint_report *r)
+{
+    if (!r)
+        return;
+    for (int d = 0; d < CLASM_DOC_COUNT; d++)
+        free(r->coverage[d].uncovered);
+    for (size_t i = 0; i < r->nchanges; i++)
+        free(r->changes[i]);
+    free(r->changes);
+    clasm_library_free(r->lib);
+    free(r->dir);
+    free(r);
+}
+
+clasm_status clasm_lint(const char *dir, const clasm_lint_options *opt, clasm_lint_report **out,
+                        clasm_diags *diags)
+{
+    *out = NULL;
+    if (!dir)
+        return CLASM_E_USAGE;
+    clasm_lint_options none = {0, 0};
+    if (!opt)
+        opt = &none;
+    clasm_lint_report *r = calloc(1, sizeof *r);
+    if (!r || !(r->dir = strdup(dir))) {
+        free(r);
+        return CLASM_E_IO;
+    }
+    *out = r;
+    clasm_status st = library_load_all(dir, &r->lib, diags);
+    r->files = count_files(dir);
+    if (!r->lib) {
+        if (opt->strict)
+            clasm_diags_promote_warnings(diags);
+        if (opt->update_lock)
+            r->lock_refused = 1;
+        return st == CLASM_OK ? CLASM_E_IO : st;
+    }
+    r->loaded = 1;
+    const clasm_library *lib = r->lib;
+    r->clauses = lib->nclauses;
+    r->risks = lib->nrisks;
+    linter L = {r, lib, diags, 0};
+    check_texts(&L);
+    reach_info *ri = calloc(lib->nclauses + 1, sizeof *ri);
+    if (!ri) {
+        L.oom = 1;
+    } else {
+        compute_reach(&L, ri);
+        check_coverage(&L, ri);
+        check_reach(&L, ri);
+    }
+    free(ri);
+    char *lock_path = xfmt("%s/%s", dir, LOCK_NAME);
+    int io = !lock_path || check_lock(&L, lock_path, opt->update_lock) != 0;
+    if (L.oom) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", dir, 0, 0,
+                "ran out of memory while checking the library");
+        free(lock_path);
+        return CLASM_E_IO;
+    }
+    if (opt->strict)
+        clasm_diags_promote_warnings(diags);
+    int errors = clasm_diags_errors(diags) > 0;
+    if (opt->update_lock && !io) {
+        if (errors) {
+            r->lock_refused = 1;
+        } else {
+            char *text = lint_lock_text(lib);
+            size_t oldlen = 0;
+            char *old = read_all(lock_path, &oldlen);
+            if (!text)
+                io = 1;
+            else if (!old || strcmp(old, text) != 0) {
+                if (write_atomic(dir, lock_path, text, diags) != 0)
+                    io = 1;
+                else
+                    r->lock_written = 1;
+            }
+            free(old);
+            free(text);
+        }
+    }
+    free(lock_path);
+    if (io)
+        return CLASM_E_IO;
+    return clasm_diags_errors(diags) ? CLASM_E_INPUT : CLASM_OK;
+}
+
+/* ------------------------------------------------------------ output */
+
+void clasm_lint_print_text(FILE *out, const clasm_lint_report *r, const clasm_diags *diags)
+{
+    fprintf(out, "library %s: %zu files, %zu clauses, %zu risks\n", r->dir, r->files, r->clauses,
+            r->risks);
+    if (r->loaded) {
+        fputs("coverage:", out);
+        for (int d = 0; d < CLASM_DOC_COUNT; d++)
+            fprintf(out, "%s %s %zu/%zu", d ? "," : "", clasm_document_name((clasm_document)d),
+                    r->coverage[d].covered, r->coverage[d].total);
+        fputc('\n', out);
+        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+            const lint_coverage *c = &r->coverage[d];
+            if (!c->nuncovered)
+                continue;
+            fprintf(out, "  uncovered in %s:", clasm_document_name((clasm_document)d));
+            for (size_t i = 0; i < c->nuncovered; i++)
+                fprintf(out, " %s", c->uncovered[i]);
+            fputc('\n', out);
+        }
+    }
+    for (size_t i = 0; i < r->nchanges; i++)
+        fprintf(out, "lock: %s\n", r->changes[i]);
+    if (r->lock_written)
+        fprintf(out, "lock: wrote %s/%s\n", r->dir, LOCK_NAME);
+    else if (r->lock_refused)
+        fprintf(out, "lock: %s/%s not updated: fix the errors first\n", r->dir, LOCK_NAME);
+    size_t e = clasm_diags_errors(diags), w = clasm_diags_warnings(diags);
+    fprintf(out, "%zu error%s, %zu warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
+}
+
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+char *clasm_lint_json(const clasm_lint_report *r, const clasm_diags *diags)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "library", jstr(r->dir));
+    json_object_set_new(o, "files", json_integer((json_int_t)r->files));
+    json_object_set_new(o, "clauses", json_integer((json_int_t)r->clauses));
+    json_object_set_new(o, "risks", json_integer((json_int_t)r->risks));
+    json_t *cov = json_object();
+    for (int d = 0; cov && d < CLASM_DOC_COUNT; d++) {
+        const lint_coverage *c = &r->coverage[d];
+        json_t *u = json_array();
+        for (size_t i = 0; u && i < c->nuncovered; i++)
+            json_array_append_new(u, json_string(c->uncovered[i]));
+        json_t *x = json_object();
+        if (x) {
+            json_object_set_new(x, "covered", json_integer((json_int_t)c->covered));
+            json_object_set_new(x, "total", json_integer((json_int_t)c->total));
+            json_object_set_new(x, "uncovered", u ? u : json_array());
+            json_object_set_new(cov, clasm_document_name((clasm_document)d), x);
+        } else {
+            json_decref(u);
+        }
+    }
+    json_object_set_new(o, "coverage", cov ? cov : json_object());
+    json_t *ds = json_array();
+    for (size_t i = 0; ds && diags && i < diags->count; i++) {
+        const clasm_diag *d = &diags->items[i];
+        json_t *x = json_object();
+        if (!x)
+            continue;
+        json_object_set_new(x, "severity",
+                            json_string(d->severity == CLASM_SEV_ERROR ? "error" : "warning"));
+        json_object_set_new(x, "id", jstr(d->id));
+        json_object_set_new(x, "message", jstr(d->message));
+        json_object_set_new(x, "file", jstr(d->file));
+        json_object_set_new(x, "line", json_integer(d->line));
+        json_object_set_new(x, "column", json_integer(d->column));
+        json_array_append_new(ds, x);
+    }
+    json_object_set_new(o, "diagnostics", ds ? ds : json_array());
+    json_object_set_new(o, "errors", json_integer((json_int_t)clasm_diags_errors(diags)));
+    json_object_set_new(o, "warnings", json_integer((json_int_t)clasm_diags_warnings(diags)));
+    json_t *lock = json_object();
+    json_t *ch = json_array();
+    for (size_t i = 0; ch && i < r->nchanges; i++)
+        json_array_append_new(ch, json_string(r->changes[i]));
+    if (lock) {
+        json_object_set_new(lock, "written", json_boolean(r->lock_written));
+        json_object_set_new(lock, "changes", ch ? ch : json_array());
+        json_object_set_new(o, "lock", lock);
+    } else {
+        json_decref(ch);
+    }
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s;
+}
