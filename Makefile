@@ -2,7 +2,7 @@
 CC ?= gcc
 BUILD ?= build
 PREFIX ?= /usr/local
-PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto
+PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 OPT ?= -O2
@@ -17,15 +17,30 @@ LDFLAGS ?=
 CLI_SRC = assembler/main.c $(wildcard assembler/cmd_*.c)
 CLI_OBJ = $(CLI_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard assembler/*.c))
+# clasm serve's page (web/*) is embedded into the client as byte arrays by
+# web/embed.c, generated under $(BUILD): no file is read at run time.
+WEB_SRC = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg))
+CLI_OBJ += $(BUILD)/obj/web_assets.o
 LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit e2e asan install uninstall clean format bench
+.PHONY: all deps demo test unit e2e asan install uninstall clean format bench fuzz fuzz-build
 
 all: $(BUILD)/clasm
 
 $(BUILD)/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/embed: web/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -o $@ $<
+
+$(BUILD)/gen/web_assets.c: $(BUILD)/gen/embed $(WEB_SRC)
+	$(BUILD)/gen/embed $@ $(WEB_SRC)
+
+$(BUILD)/obj/web_assets.o: $(BUILD)/gen/web_assets.c assembler/server.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -72,6 +87,30 @@ install: $(BUILD)/clasm
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/clasm $(DESTDIR)$(PREFIX)/share/clasm \
 		$(DESTDIR)$(PREFIX)/share/man/man1/clasm.1
+
+# libFuzzer harnesses fuzz/fuzz_<target>.c (fuzz/README.md), built with clang
+# and sanitizers over the library sources into $(FUZZ_BUILD) and each run for
+# FUZZ_SECONDS on seeds from the project's fixtures.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -Iassembler \
+	-DCLASM_DATADIR='"$(PREFIX)/share/clasm"' -DFUZZ_ROOT='"$(CURDIR)"'
+FUZZ_OBJ = $(LIB_SRC:assembler/%.c=$(FUZZ_BUILD)/fuzz/obj/%.o)
+FUZZ_BIN = $(patsubst fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/fuzz/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_util.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BIN)
 
 format:
 	clang-format -i assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h fuzz/*.c)

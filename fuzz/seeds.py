@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora of the fuzz harnesses from the project's own
+fixtures: fuzz/seeds.py OUTDIR writes OUTDIR/<target>/<name> for every target
+(deal, library, expr, placeholder, markup, package, assemble). Standard
+library only; clause texts and `when` expressions are read with a small line
+reader rather than a YAML parser so that it runs anywhere."""
+import glob
+import hashlib
+import os
+import sys
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def rel(*parts):
+    return os.path.join(ROOT, *parts)
+
+
+def files(pattern):
+    return sorted(glob.glob(rel(pattern), recursive=True))
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def save(out, target, data, name=None):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    name = name or hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def block_scalar(lines, key):
+    """The text of `key: |` block scalars and of one-line `key: value`."""
+    found = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith(key + ":"):
+            rest = line[len(key) + 1:].strip()
+            if rest in ("|", ">", "|-", ">-"):
+                body = []
+                i += 1
+                while i < len(lines) and (lines[i].startswith("  ") or not lines[i].strip()):
+                    body.append(lines[i][2:])
+                    i += 1
+                found.append("\n".join(body).strip("\n") + "\n")
+                continue
+            if rest:
+                if rest[0] in "\"'" and rest[-1] == rest[0]:
+                    rest = rest[1:-1]
+                found.append(rest)
+        i += 1
+    return found
+
+
+def docx_parts(path):
+    try:
+        with zipfile.ZipFile(path) as z:
+            return [(n, z.read(n)) for n in z.namelist()
+                    if n.startswith("word/") and n.endswith(".xml")]
+    except zipfile.BadZipFile:
+        return []
+
+
+def main():
+    out = sys.argv[1]
+    deals = files("examples/deals/*.yaml") + files("tests/fixtures/**/*deal*.yaml")
+    clause_files = files("clauses/*/*.yaml") + files("tests/fixtures/libraries/*/*/*.yaml")
+    catalogues = files("clauses/risks.yaml") + files("tests/fixtures/libraries/*/risks.yaml")
+    settings = files("clauses/library.yaml") + files("tests/fixtures/libraries/*/library.yaml")
+    docx = files("templates/*.docx") + files("tests/fixtures/**/*.docx")
+    bad = os.environ.get("BAD_BUILD")  # generated hostile packages, when built
+
+    for p in deals + files("tests/bad/yaml/*.yaml"):
+        save(out, "deal", read(p))
+    for p in clause_files + catalogues + settings:
+        save(out, "library", read(p))
+    for cat in sorted({os.path.dirname(p) for p in files("clauses/*/*.yaml")}):
+        group = [read(p) for p in files(os.path.join(cat, "*.yaml"))]
+        save(out, "library", b"\n#~\n".join(group))
+    exprs = {"reseller and end_use == \"unknown\"", "tier >= high", "not (a or b)",
+             "customer.kind in [\"government-agency\", \"security-service\"]",
+             "capabilities contains \"biometric-identification\"", "score > 10 and risk.*",
+             "regime.* and deployment != \"cloud\"", "clauses.export-control"}
+    for p in clause_files:
+        lines = read(p).decode("utf-8", "replace").splitlines()
+        exprs.update(block_scalar(lines, "when"))
+        for t in block_scalar(lines, "text"):
+            save(out, "markup", t.encode())
+    for p in docx:
+        for name, data in docx_parts(p):
+            if "document" in name or "header" in name or "footer" in name:
+                save(out, "placeholder", data)
+        data = read(p)
+        save(out, "package", data)
+        save(out, "assemble", data)
+    for e in sorted(exprs):
+        save(out, "expr", e.encode())
+    save(out, "expr", b"regime.*\nregime.data-localization")
+    if bad and os.path.isdir(bad):
+        for p in sorted(glob.glob(os.path.join(bad, "*.docx"))):
+            if os.path.getsize(p) < 1 << 20:
+                save(out, "package", read(p))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
