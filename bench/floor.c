@@ -5,7 +5,9 @@
  * compressed. Nothing is read from the deal but its file name, nothing is
  * filled. The template is opened once, as clasm batch does.
  *
- * usage: floor TEMPLATE OUTDIR DEAL...
+ * usage: floor [-l LEVEL] TEMPLATE OUTDIR DEAL...
+ * -l sets the deflate level of document.xml (libzip's default, 0, is its
+ * strongest, 9); for measuring what the level costs.
  * Prints one line per document: "<seconds> <output>" (the time that
  * document took), so latency percentiles come from the same run. */
 #include <libxml/parser.h>
@@ -34,8 +36,8 @@ static void output_name(char *buf, size_t len, const char *outdir, const char *d
     snprintf(buf, len, "%s/%.*s.docx", outdir, (int)n, base);
 }
 
-static int copy_one(zip_t *tpl, zip_int64_t doc_index, const unsigned char *doc_xml, size_t doc_len,
-                    const char *out_path)
+static int copy_one(zip_t *tpl, zip_int64_t doc_index, zip_uint32_t level,
+                    const unsigned char *doc_xml, size_t doc_len, const char *out_path)
 {
     xmlDocPtr doc = xmlReadMemory((const char *)doc_xml, (int)doc_len, "document.xml", NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOCDATA);
@@ -62,7 +64,9 @@ static int copy_one(zip_t *tpl, zip_int64_t doc_index, const unsigned char *doc_
         const char *name = zip_get_name(tpl, (zip_uint64_t)i, 0);
         zip_source_t *src;
         zip_int32_t method = ZIP_CM_DEFLATE;
+        zip_uint32_t flags = 0;
         if (i == doc_index) {
+            flags = level;
             src = zip_source_buffer(out, ser, (zip_uint64_t)ser_len, 0);
         } else {
             zip_stat_t st;
@@ -76,7 +80,7 @@ static int copy_one(zip_t *tpl, zip_int64_t doc_index, const unsigned char *doc_
             rc = -1;
             break;
         }
-        if (zip_set_file_compression(out, (zip_uint64_t)idx, method, 0) != 0 ||
+        if (zip_set_file_compression(out, (zip_uint64_t)idx, method, flags) != 0 ||
             zip_file_set_mtime(out, (zip_uint64_t)idx, 315532800, 0) != 0)
             rc = -1;
     }
@@ -94,8 +98,14 @@ static int copy_one(zip_t *tpl, zip_int64_t doc_index, const unsigned char *doc_
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: floor TEMPLATE OUTDIR DEAL...\n");
+    zip_uint32_t level = 0;
+    if (argc > 2 && strcmp(argv[1], "-l") == 0) {
+        level = (zip_uint32_t)atoi(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc < 3 || level > 9) {
+        fprintf(stderr, "usage: floor [-l LEVEL] TEMPLATE OUTDIR DEAL...\n");
         return 2;
     }
     int err = 0;
@@ -128,7 +138,7 @@ int main(int argc, char **argv)
         char out[4096];
         output_name(out, sizeof out, argv[2], argv[i]);
         double t0 = now();
-        if (copy_one(tpl, di, xml, st.size, out) != 0) {
+        if (copy_one(tpl, di, level, xml, st.size, out) != 0) {
             fprintf(stderr, "floor: cannot write %s\n", out);
             failed++;
             continue;
