@@ -187,9 +187,15 @@ static int report_clashes(batch_run *B)
                 size_t other = v[j == a ? a + 1 : a].index;
                 clasm_diags diags;
                 clasm_diags_init(&diags);
-                diag_at(&diags, CLASM_SEV_ERROR, "duplicate-output", B->deals[v[j].index], 0, 0,
-                        "%s and %s (and %zu more) would both write %s; give each deal its own id",
-                        B->deals[v[j].index], B->deals[other], b - a - 2, v[j].name);
+                if (b - a > 2)
+                    diag_at(&diags, CLASM_SEV_ERROR, "duplicate-output", B->deals[v[j].index], 0, 0,
+                            "%s, %s and %zu more deals would all write %s; give each deal its "
+                            "own id",
+                            B->deals[v[j].index], B->deals[other], b - a - 2, v[j].name);
+                else
+                    diag_at(&diags, CLASM_SEV_ERROR, "duplicate-output", B->deals[v[j].index], 0, 0,
+                            "%s and %s would both write %s; give each deal its own id",
+                            B->deals[v[j].index], B->deals[other], v[j].name);
                 finish_deal(B, v[j].index, NULL, CLASM_E_INPUT, &diags);
                 clasm_diags_free(&diags);
             }

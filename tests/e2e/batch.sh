@@ -1,0 +1,126 @@
+#!/bin/sh
+# clasm batch: ~20 generated EULA deals plus one broken deal and two that
+# share an id. The good ones are written, the bad ones are not, the summary
+# counts them, exit 1; the bytes do not depend on --jobs or on the run;
+# folders and files as arguments; the document taken from a template named
+# eula.docx; usage errors; memory that does not grow with the batch.
+. "$(dirname "$0")/lib.sh"
+W=$(workdir batch)
+cd "$W" || exit 1
+TPL="$ROOT/templates/eula.docx"
+GEN="$ROOT/bench/gen_deals.py"
+count_docx() { find "$1" -maxdepth 1 -name '*.docx' | wc -l | tr -d ' '; }
+# same_tree A B: the same file names with the same bytes
+same_tree() { [ "$(ls "$1")" = "$(ls "$2")" ] && for f in "$1"/*; do cmp -s "$f" "$2/${f##*/}" || return 1; done; }
+
+/usr/bin/python3 "$GEN" 20 deals --prefix E || { fail "batch deals generated" "gen_deals.py"; exit 0; }
+sed 's/^deployment: .*/deployment: orbit/' deals/deal-000000.yaml >deals/zz-broken.yaml
+sed -i 's/^id: .*/id: E-broken/' deals/zz-broken.yaml
+sed 's/^id: .*/id: E-twin/' deals/deal-000001.yaml >deals/zz-twin-a.yaml
+sed 's/^id: .*/id: E-twin/' deals/deal-000002.yaml >deals/zz-twin-b.yaml
+
+run_clasm batch deals -t "$TPL" -o out1 --jobs 1
+check "a batch with a broken deal exits 1" [ "$RC" -eq 1 ]
+check "the 20 good deals are written" [ "$(count_docx out1)" -eq 20 ]
+check "the broken deal is not written" [ ! -e out1/E-broken-eula.docx ]
+check "neither deal of a clashing id is written" [ ! -e out1/E-twin-eula.docx ]
+check "nothing but drafts is left in the output folder" \
+    [ "$(ls out1 | grep -vc '\.docx$')" -eq 0 ]
+WARNED=$(printf '%s\n' "$OUT" | grep -c '^ok .*(with warnings)$')
+check "the summary counts written, failed and warned" \
+    has "$OUT" "written 20, failed 3, with warnings $WARNED, in "
+check "one line per deal when not on a terminal" \
+    [ "$(printf '%s\n' "$OUT" | grep -cE '^(ok|failed) ')" -eq 23 ]
+check "each failed deal is named" sh -c '
+    for d in zz-broken zz-twin-a zz-twin-b; do
+        printf "%s\n" "$1" | grep -q "^failed  deals/$d.yaml$" || exit 1
+    done' _ "$OUT"
+check "the broken deal's error names file, line and column" \
+    has "$ERR" "deals/zz-broken.yaml:24:13: error: deployment: 'orbit' is not allowed"
+check "the clash names both deals and the file" \
+    has "$ERR" "deals/zz-twin-a.yaml and deals/zz-twin-b.yaml would both write E-twin-eula.docx"
+check "the clash is reported for the second deal too" \
+    has "$ERR" "deals/zz-twin-b.yaml and deals/zz-twin-a.yaml would both write E-twin-eula.docx"
+check "the clash has its stable id" has "$ERR" "[duplicate-output]"
+check "the drafts are real packages" sh -c 'unzip -tq out1/E-000003-eula.docx >/dev/null'
+check "a draft holds its deal's values" \
+    sh -c 'unzip -p out1/E-000004-eula.docx word/document.xml | grep -q "(account 4)"'
+
+run_clasm batch deals -t "$TPL" -o out4 --jobs 4
+check "--jobs 4 gives the same exit code" [ "$RC" -eq 1 ]
+check "--jobs 1 and --jobs 4 write the same bytes" same_tree out1 out4
+run_clasm batch deals -t "$TPL" -o out4b --jobs 4
+check "a second run writes the same bytes" same_tree out4 out4b
+run_clasm batch deals -t "$TPL" -o out4 --jobs 4
+check "a run over existing drafts replaces them with the same bytes" same_tree out1 out4
+
+# Files as arguments; all good, exit 0.
+run_clasm batch deals/deal-000005.yaml deals/deal-000006.yaml -t "$TPL" -o files
+check "deal files as arguments exit 0 when all are written" [ "$RC" -eq 0 ]
+check "deal files as arguments: both written, as in the folder run" \
+    sh -c 'cmp -s files/E-000005-eula.docx out1/E-000005-eula.docx &&
+           cmp -s files/E-000006-eula.docx out1/E-000006-eula.docx'
+check "the summary of a clean run" has "$OUT" "written 2, failed 0,"
+run_clasm batch deals/deal-000005.yaml missing.yaml -t "$TPL" -o missing
+check "a missing deal file fails that deal only" \
+    sh -c '[ "$1" -eq 1 ] && [ -e missing/E-000005-eula.docx ]' _ "$RC"
+check "the missing deal file is named" has "$ERR" "missing.yaml"
+
+# Three deals with one id: all fail, each message counts the others.
+mkdir triple
+for i in 7 8 9; do sed 's/^id: .*/id: E-triple/' deals/deal-00000$i.yaml >triple/t$i.yaml; done
+cp deals/deal-000010.yaml triple/
+run_clasm batch triple -t "$TPL" -o tripled
+check "three deals of one id all fail, the fourth is written" sh -c \
+    '[ "$1" -eq 1 ] && [ "$(ls tripled)" = E-000010-eula.docx ]' _ "$RC"
+check "each of the three names another and counts the rest" \
+    has "$ERR" "triple/t8.yaml, triple/t7.yaml and 1 more deals would all write E-triple-eula.docx"
+
+# The document comes from the template's name; a pack needs it.
+PACK="$ROOT/examples/deals/reseller-unknown-end-use.yaml"
+run_clasm batch "$PACK" -t "$TPL" -o infer
+check "a template named eula.docx draws the EULA of a pack" \
+    sh -c '[ "$1" -eq 0 ] && [ -e infer/Q-2026-0142-eula.docx ]' _ "$RC"
+cp "$TPL" house.docx
+run_clasm batch "$PACK" -t house.docx -o noinfer
+check "a template of no document's name cannot choose from a pack" \
+    sh -c '[ "$1" -eq 1 ] && [ "$(ls noinfer | wc -l)" -eq 0 ]' _ "$RC"
+check "which says to pass --document" has "$ERR" "pass --document"
+check "with its id" has "$ERR" "[batch-document]"
+run_clasm batch "$PACK" -t house.docx -o noinfer --document eula
+check "--document chooses" sh -c '[ "$1" -eq 0 ] && cmp -s noinfer/Q-2026-0142-eula.docx infer/Q-2026-0142-eula.docx' _ "$RC"
+
+# --strict: deals with warnings (escalation) fail and are not written.
+run_clasm batch deals -t "$TPL" -o strict --strict
+check "--strict fails the deals with warnings" \
+    has "$OUT" "written $((20 - WARNED)), failed $((3 + WARNED)), with warnings 0"
+check "--strict writes only the deals without warnings" \
+    [ "$(count_docx strict)" -eq $((20 - WARNED)) ]
+
+# Usage errors exit 2 and write nothing.
+run_clasm batch deals -t "$TPL"
+check "no -o is a usage error" sh -c '[ "$1" -eq 2 ] && case "$2" in *"-o DIR is required"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+for bad in 0 257 two -1 ""; do
+    run_clasm batch deals -t "$TPL" -o usage --jobs "$bad"
+    check "--jobs '$bad' is a usage error" sh -c '[ "$1" -eq 2 ] && case "$2" in *"--jobs is a number from 1 to 256"*) ;; *) exit 1;; esac' _ "$RC" "$ERR"
+done
+run_clasm batch -t "$TPL" -o usage
+check "no deals is a usage error" [ "$RC" -eq 2 ]
+run_clasm batch deals -o usage --jobs
+check "--jobs without a value is a usage error" [ "$RC" -eq 2 ]
+check "usage errors write nothing" [ ! -e usage ]
+
+# Memory stays flat: peak RSS of 200 deals is within 1.5x of 20 deals.
+if [ -x /usr/bin/time ]; then
+    /usr/bin/python3 "$GEN" 200 deals200 --prefix M
+    rss() { awk -F: '/Maximum resident/ { print $2 + 0 }' "$1"; }
+    /usr/bin/time -v -o rss20.txt "$CLASM" batch deals -t "$TPL" -o m20 --jobs 2 >/dev/null 2>&1
+    /usr/bin/time -v -o rss200.txt "$CLASM" batch deals200 -t "$TPL" -o m200 --jobs 2 >/dev/null 2>&1
+    check "200 deals are written" [ "$(count_docx m200)" -eq 200 ]
+    R20=$(rss rss20.txt) R200=$(rss rss200.txt)
+    check "peak RSS of 200 deals ($R200 KiB) is within 1.5x of 20 deals ($R20 KiB)" \
+        [ $((R200 * 2)) -le $((R20 * 3)) ]
+    check "peak RSS under 32 MiB ($R200 KiB)" [ "$R200" -lt 32768 ]
+else
+    skip "batch memory stays flat" "/usr/bin/time is not installed (apt-get install time)"
+fi
