@@ -2,7 +2,7 @@
 CC ?= gcc
 BUILD ?= build
 PREFIX ?= /usr/local
-PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto
+PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 OPT ?= -O2
@@ -17,6 +17,10 @@ LDFLAGS ?=
 CLI_SRC = assembler/main.c $(wildcard assembler/cmd_*.c)
 CLI_OBJ = $(CLI_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard assembler/*.c))
+# clasm serve's page (web/*) is embedded into the client as byte arrays by
+# web/embed.c, generated under $(BUILD): no file is read at run time.
+WEB_SRC = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg))
+CLI_OBJ += $(BUILD)/obj/web_assets.o
 LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -26,6 +30,17 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BUILD)/clasm
 
 $(BUILD)/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/embed: web/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -o $@ $<
+
+$(BUILD)/gen/web_assets.c: $(BUILD)/gen/embed $(WEB_SRC)
+	$(BUILD)/gen/embed $@ $(WEB_SRC)
+
+$(BUILD)/obj/web_assets.o: $(BUILD)/gen/web_assets.c assembler/server.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -53,6 +53,7 @@ int cmd_assemble(int argc, char **argv);
 int cmd_select(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 
 #endif

@@ -98,6 +98,23 @@ static const command commands[] = {
      "  clasm lint clauses/\n"
      "  clasm lint clauses/ --update-lock      # after bumping a changed clause's version\n"
      "  clasm lint clauses/ --format json --strict > lint.json   # in CI\n"},
+    {"serve", cmd_serve,
+     "serve [--port N] [--bind ADDR] [--library DIR] [--templates DIR] [--max-upload-mib N]",
+     "the questionnaire in a browser, on 127.0.0.1",
+     "Serves the questionnaire: a page that builds the deal from the risk catalogue, shows\n"
+     "the plan as risks are ticked and hands back the draft, its rationale and the deal file;\n"
+     "and a page to inspect a draft. Integrations can call its JSON API (README). The\n"
+     "library and the three templates are loaded once; nothing is read from disk per request.\n"
+     "Prints the URL on stdout; stops on Ctrl-C.\n"
+     "\n"
+     "  --port N            the TCP port (default 8080; 0 picks a free one)\n"
+     "  --bind ADDR         the address to listen on (default 127.0.0.1)\n"
+     "  --library DIR       the clause library\n"
+     "  --templates DIR     the folder of contract/eula/reseller-agreement.docx\n"
+     "  --max-upload-mib N  the largest draft /api/inspect accepts (default 32)\n"
+     "\n"
+     "Example (a contract manager):\n"
+     "  clasm serve --port 8080      then open http://127.0.0.1:8080/\n"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

@@ -1,0 +1,142 @@
+/* clasm serve: the questionnaire in a browser. Loads the library and the
+ * three templates once, serves the embedded page and the JSON API (server.c)
+ * on 127.0.0.1 until SIGINT or SIGTERM, and prints the URL on stdout. */
+#include "cmd.h"
+#include "server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The page, generated from web/ at build time (web/embed.c). */
+extern const server_asset clasm_web_assets[];
+extern const size_t clasm_web_nassets;
+
+static int parse_number(const char *opt, const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v > max) {
+        fprintf(stderr, "clasm: %s needs a number from 0 to %lu, not %s\n", opt, max, s);
+        fputs("Run 'clasm serve --help' for usage.\n", stderr);
+        return CLASM_E_USAGE;
+    }
+    *out = v;
+    return CLASM_OK;
+}
+
+static char *template_path(const char *dir, clasm_document doc)
+{
+    const char *name = clasm_document_name(doc);
+    size_t n = strlen(dir) + strlen(name) + 8;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s.docx", dir, name);
+    return s;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    const char *bind = "127.0.0.1", *library = NULL, *templates = NULL;
+    unsigned long port = 8080, max_mib = 32;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int known = strcmp(a, "--port") == 0 || strcmp(a, "--bind") == 0 ||
+                    strcmp(a, "--library") == 0 || strcmp(a, "--templates") == 0 ||
+                    strcmp(a, "--max-upload-mib") == 0;
+        if (!known)
+            return usage_error(a[0] == '-' ? "serve has no option %s" : "serve takes no file (%s)",
+                               a);
+        if (i + 1 >= argc)
+            return usage_error("option %s needs a value", a);
+        const char *v = argv[++i];
+        int rc = CLASM_OK;
+        if (strcmp(a, "--port") == 0)
+            rc = parse_number(a, v, 65535, &port);
+        else if (strcmp(a, "--max-upload-mib") == 0)
+            rc = parse_number(a, v, 1024, &max_mib);
+        else if (strcmp(a, "--bind") == 0)
+            bind = v;
+        else if (strcmp(a, "--library") == 0)
+            library = v;
+        else
+            templates = v;
+        if (rc != CLASM_OK)
+            return rc;
+    }
+
+    clasm_diags diags;
+    clasm_diags_init(&diags);
+    int rc = CLASM_OK;
+    char *libdir = library ? strdup(library) : clasm_find_data("clauses");
+    char *tpldir = templates ? strdup(templates) : clasm_find_data("templates");
+    clasm_library *lib = NULL;
+    clasm_template *tpl[CLASM_DOC_COUNT] = {0};
+    if (!libdir) {
+        fprintf(stderr, "clasm: cannot find the clause library: pass --library DIR or set "
+                        "CLASM_LIBRARY\n");
+        rc = CLASM_E_IO;
+    } else if (!tpldir) {
+        fprintf(stderr, "clasm: cannot find the templates folder: pass --templates DIR or set "
+                        "CLASM_TEMPLATES\n");
+        rc = CLASM_E_IO;
+    } else {
+        rc = clasm_library_load(libdir, &lib, &diags);
+    }
+    /* Every template is opened (and checked) now, so a broken one stops the
+     * server before anyone fills in the form. */
+    for (int d = 0; rc == CLASM_OK && d < CLASM_DOC_COUNT; d++) {
+        char *p = template_path(tpldir, (clasm_document)d);
+        if (!p) {
+            rc = CLASM_E_IO;
+            break;
+        }
+        clasm_status s = clasm_template_open(p, &tpl[d], &diags);
+        free(p);
+        if (s != CLASM_OK)
+            rc = s;
+    }
+    free(libdir);
+    free(tpldir);
+
+    /* Block the stop signals before the server's threads start, so they
+     * inherit the mask and only sigwait below sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    clasm_server *srv = NULL;
+    if (rc == CLASM_OK) {
+        pthread_sigmask(SIG_BLOCK, &stop, NULL);
+        server_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.bind = bind;
+        opt.port = (unsigned)port;
+        opt.lib = lib;
+        for (int d = 0; d < CLASM_DOC_COUNT; d++)
+            opt.tpl[d] = tpl[d];
+        opt.assets = clasm_web_assets;
+        opt.nassets = clasm_web_nassets;
+        opt.upload_limit = (size_t)max_mib << 20;
+        rc = server_start(&opt, &srv, &diags);
+    }
+    if (rc == CLASM_OK) {
+        int v6 = strchr(bind, ':') != NULL;
+        printf("clasm serve: listening on http://%s%s%s:%u/ (Ctrl-C to stop)\n", v6 ? "[" : "",
+               bind, v6 ? "]" : "", server_port(srv));
+        fflush(stdout);
+        int sig = 0;
+        sigwait(&stop, &sig);
+        fprintf(stderr, "clasm serve: stopping (signal %d)\n", sig);
+        server_stop(srv);
+    }
+    for (int d = 0; d < CLASM_DOC_COUNT; d++)
+        clasm_template_free(tpl[d]);
+    clasm_library_free(lib);
+    return finish(&diags, rc);
+}

@@ -1,0 +1,806 @@
+/* clasm serve's HTTP server on libmicrohttpd (see server.h). Each request
+ * owns its body, deal, plans and draft; the library and templates are shared
+ * read-only, so concurrent users never see each other's data. */
+#include "server.h"
+
+#include "diag.h"
+#include "library.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_DEAL_LIMIT ((size_t)1 << 20)
+#define DEFAULT_UPLOAD_LIMIT ((size_t)32 << 20)
+#define DEFAULT_MAX_CONNECTIONS 128u
+#define DEFAULT_TIMEOUT 60u
+
+#define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define JSON_TYPE "application/json; charset=utf-8"
+
+struct clasm_server {
+    struct MHD_Daemon *daemon;
+    server_options opt;
+    char *tmpdir; /* private (0700) folder for drafts being assembled */
+    char *risks;  /* GET /api/risks, built once */
+    size_t risks_len;
+    unsigned port;
+    int loopback; /* bound to a loopback address: only loopback Host names */
+};
+
+typedef enum { ROUTE_NONE, ROUTE_RISKS, ROUTE_SELECT, ROUTE_ASSEMBLE, ROUTE_INSPECT } route;
+
+/* One request's body, collected over the handler's calls. */
+typedef struct {
+    route r;
+    size_t limit;
+    char *body;
+    size_t len, cap;
+    int too_large;
+} request;
+
+/* ---- responses ---- */
+
+static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, const char *type,
+                                   void *data, size_t len, enum MHD_ResponseMemoryMode mode,
+                                   const char *disposition)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
+    if (!r) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                            "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+    if (disposition) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    } else if (strncmp(type, "application/json", 16) == 0) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    }
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char *json)
+{
+    static const char oom[] = "{\"errors\":[{\"id\":\"out-of-memory\",\"message\":\"the server "
+                              "ran out of memory\",\"line\":0,\"column\":0,\"severity\":"
+                              "\"error\"}]}";
+    if (!json)
+        return send_buffer(c, MHD_HTTP_INTERNAL_SERVER_ERROR, JSON_TYPE, (void *)oom,
+                           sizeof oom - 1, MHD_RESPMEM_PERSISTENT, NULL);
+    return send_buffer(c, status, JSON_TYPE, json, strlen(json), MHD_RESPMEM_MUST_FREE, NULL);
+}
+
+/* {"errors": [{id, message, line, column, severity[, part, paragraph]}]}:
+ * every error and warning of diags, as the CLI would print them. */
+static char *errors_json(const clasm_diags *d)
+{
+    json_t *root = json_object();
+    json_t *arr = json_array();
+    if (!root || !arr) {
+        json_decref(root);
+        json_decref(arr);
+        return NULL;
+    }
+    json_object_set_new(root, "errors", arr);
+    for (size_t i = 0; i < d->count; i++) {
+        const clasm_diag *g = &d->items[i];
+        json_t *e = json_object();
+        if (!e)
+            break;
+        json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
+        json_object_set_new(e, "message", json_string(g->message ? g->message : ""));
+        json_object_set_new(e, "line", json_integer(g->line));
+        json_object_set_new(e, "column", json_integer(g->column));
+        json_object_set_new(e, "severity",
+                            json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
+        if (g->part) {
+            json_object_set_new(e, "part", json_string(g->part));
+            json_object_set_new(e, "paragraph", json_integer(g->paragraph));
+        }
+        json_array_append_new(arr, e);
+    }
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    return s;
+}
+
+static enum MHD_Result send_diags(struct MHD_Connection *c, unsigned status, const clasm_diags *d)
+{
+    return send_json(c, status, errors_json(d));
+}
+
+/* One error of the request itself (not of its deal). */
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *id,
+                                  const char *fmt, ...) CLASM_PRINTF(4, 5);
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *id,
+                                  const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, id, NULL, 0, 0, "%s", msg);
+    enum MHD_Result r = send_diags(c, status, &d);
+    clasm_diags_free(&d);
+    return r;
+}
+
+/* ---- GET /api/risks ---- */
+
+static json_t *doc_names(lib_docmask m)
+{
+    json_t *a = json_array();
+    for (int d = 0; a && d < CLASM_DOC_COUNT; d++)
+        if (m & (1u << d))
+            json_array_append_new(a, json_string(clasm_document_name((clasm_document)d)));
+    return a;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static char *risks_json(const clasm_library *lib)
+{
+    json_t *root = json_object();
+    if (!root)
+        return NULL;
+    json_object_set_new(root, "library", json_string(lib->fingerprint));
+    json_t *docs = json_array();
+    for (int d = 0; docs && d < CLASM_DOC_COUNT; d++)
+        json_array_append_new(docs, json_string(clasm_document_name((clasm_document)d)));
+    json_object_set_new(root, "documents", docs);
+    json_t *areas = json_array();
+    for (size_t i = 0; areas && i < lib->nareas; i++)
+        json_array_append_new(areas,
+                              json_pack("{s:o,s:o,s:o}", "id", str_or_null(lib->areas[i].id),
+                                        "title", str_or_null(lib->areas[i].title), "description",
+                                        str_or_null(lib->areas[i].description)));
+    json_object_set_new(root, "areas", areas);
+    json_t *risks = json_array();
+    for (size_t i = 0; risks && i < lib->nrisks; i++) {
+        const lib_risk *k = &lib->risks[i];
+        json_array_append_new(
+            risks, json_pack("{s:o,s:o,s:o,s:o,s:i,s:o,s:o}", "id", str_or_null(k->id), "area",
+                             str_or_null(k->area), "title", str_or_null(k->title), "description",
+                             str_or_null(k->description), "weight", k->weight, "guidance",
+                             str_or_null(k->guidance), "documents", doc_names(k->documents)));
+    }
+    json_object_set_new(root, "risks", risks);
+    json_t *tiers = json_array();
+    for (size_t i = 0; tiers && i < lib->ntiers; i++) {
+        const lib_tier *t = &lib->tiers[i];
+        json_array_append_new(tiers,
+                              json_pack("{s:o,s:I,s:b,s:o}", "id", str_or_null(t->id), "min_score",
+                                        (json_int_t)t->min_score, "escalate", t->escalate,
+                                        "description", str_or_null(t->description)));
+    }
+    json_object_set_new(root, "tiers", tiers);
+    json_t *terms = json_array();
+    for (size_t i = 0; terms && i < lib->nterms; i++)
+        json_array_append_new(terms,
+                              json_pack("{s:o,s:o,s:o}", "key", str_or_null(lib->terms[i].key),
+                                        "description", str_or_null(lib->terms[i].description),
+                                        "example", str_or_null(lib->terms[i].example)));
+    json_object_set_new(root, "terms", terms);
+    json_t *cats = json_array();
+    for (size_t i = 0; cats && i < lib->ncategories; i++)
+        json_array_append_new(cats, json_pack("{s:o,s:o}", "id", str_or_null(lib->categories[i].id),
+                                              "title", str_or_null(lib->categories[i].title)));
+    json_object_set_new(root, "categories", cats);
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    return s;
+}
+
+/* ---- deals and plans ---- */
+
+/* The deal of the body and the documents to draw: ?document= or the deal's.
+ * On failure the response has been queued (*sent set). */
+static clasm_deal *request_deal(struct MHD_Connection *c, const request *rq, clasm_diags *d,
+                                clasm_document docs[CLASM_DOC_COUNT], size_t *ndocs,
+                                enum MHD_Result *sent)
+{
+    *ndocs = 0;
+    const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document");
+    if (want && clasm_document_from_name(want) < 0) {
+        *sent =
+            send_error(c, MHD_HTTP_BAD_REQUEST, "unknown-document",
+                       "?document= is contract, eula or reseller-agreement, not '%.100s'", want);
+        return NULL;
+    }
+    if (rq->len == 0) {
+        *sent = send_error(c, MHD_HTTP_BAD_REQUEST, "empty-body",
+                           "the request body is empty; send the deal as JSON with the fields of a "
+                           "deal file");
+        return NULL;
+    }
+    clasm_deal *deal = NULL;
+    clasm_status s = clasm_deal_load_string(rq->body, rq->len, "deal", &deal, d);
+    if (s != CLASM_OK || !deal) {
+        clasm_deal_free(deal);
+        *sent = send_diags(
+            c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
+        return NULL;
+    }
+    if (want) {
+        docs[0] = (clasm_document)clasm_document_from_name(want);
+        *ndocs = 1;
+    } else {
+        *ndocs = clasm_deal_documents(deal, docs, CLASM_DOC_COUNT);
+    }
+    return deal;
+}
+
+/* Plans for docs as `clasm select` makes them: a risk problem reported once
+ * for the deal, not once per document; flow-down checked across a pack. */
+static clasm_status make_plans(const clasm_library *lib, const clasm_deal *deal,
+                               const clasm_document *docs, size_t ndocs, clasm_plan **plans,
+                               clasm_diags *diags)
+{
+    clasm_status status = CLASM_OK;
+    for (size_t i = 0; i < ndocs; i++) {
+        plans[i] = NULL;
+        clasm_diags one;
+        clasm_diags_init(&one);
+        clasm_status s = clasm_select(lib, deal, docs[i], &plans[i], &one);
+        for (size_t k = 0; k < one.count; k++) {
+            const clasm_diag *b = &one.items[k];
+            int dup = 0;
+            for (size_t j = 0; j < diags->count && !dup; j++) {
+                const clasm_diag *a = &diags->items[j];
+                dup = a->message && b->message && strcmp(a->message, b->message) == 0 &&
+                      a->line == b->line && a->column == b->column;
+            }
+            if (!dup) {
+                clasm_diags single = {(clasm_diag *)b, 1, 1};
+                clasm_diags_append(diags, &single);
+            }
+        }
+        clasm_diags_free(&one);
+        if (s != CLASM_OK && status == CLASM_OK)
+            status = s;
+    }
+    if (status == CLASM_OK && ndocs > 1)
+        status = clasm_check_flow_down(lib, plans, ndocs, diags);
+    if (status == CLASM_OK && clasm_diags_errors(diags) > 0)
+        status = CLASM_E_INPUT;
+    return status;
+}
+
+static void free_plans(clasm_plan **plans, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        clasm_plan_free(plans[i]);
+}
+
+static enum MHD_Result status_diags(struct MHD_Connection *c, clasm_status s, const clasm_diags *d)
+{
+    return send_diags(c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                      d);
+}
+
+/* POST /api/select: one plan object, or an array for a pack (as the CLI). */
+static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection *c,
+                                 const request *rq)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_document docs[CLASM_DOC_COUNT];
+    size_t ndocs;
+    enum MHD_Result sent = MHD_NO;
+    clasm_deal *deal = request_deal(c, rq, &d, docs, &ndocs, &sent);
+    if (!deal) {
+        clasm_diags_free(&d);
+        return sent;
+    }
+    clasm_plan *plans[CLASM_DOC_COUNT] = {0};
+    clasm_status s = make_plans(srv->opt.lib, deal, docs, ndocs, plans, &d);
+    if (s != CLASM_OK) {
+        sent = status_diags(c, s, &d);
+    } else if (ndocs == 1) {
+        sent = send_json(c, MHD_HTTP_OK, clasm_plan_json(plans[0], NULL));
+    } else {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < ndocs; i++) {
+            char *one = clasm_plan_json(plans[i], NULL);
+            json_t *v = one ? json_loads(one, 0, NULL) : NULL;
+            free(one);
+            if (!v) {
+                json_decref(arr);
+                arr = NULL;
+                break;
+            }
+            json_array_append_new(arr, v);
+        }
+        char *s2 = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(arr);
+        sent = send_json(c, MHD_HTTP_OK, s2);
+    }
+    free_plans(plans, ndocs);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    return sent;
+}
+
+/* Reads a whole file of at most limit bytes. */
+static char *slurp(const char *path, size_t limit, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= limit)
+                break;
+            cap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, cap);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f) || !feof(f))
+                break;
+            fclose(f);
+            *len = n;
+            return buf ? buf : malloc(1);
+        }
+    }
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+/* POST /api/assemble: the draft of one document, through a private temp file. */
+static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connection *c,
+                                   const request *rq)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_document docs[CLASM_DOC_COUNT];
+    size_t ndocs;
+    enum MHD_Result sent = MHD_NO;
+    clasm_deal *deal = request_deal(c, rq, &d, docs, &ndocs, &sent);
+    if (!deal) {
+        clasm_diags_free(&d);
+        return sent;
+    }
+    if (ndocs != 1) {
+        char names[128] = "";
+        for (size_t i = 0; i < ndocs; i++) {
+            if (i)
+                strcat(names, ", ");
+            strcat(names, clasm_document_name(docs[i]));
+        }
+        clasm_deal_free(deal);
+        clasm_diags_free(&d);
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "document-required",
+                          "the deal names %zu documents (%s); pick one with ?document=", ndocs,
+                          names);
+    }
+    const clasm_template *tpl = srv->opt.tpl[docs[0]];
+    if (!tpl) {
+        clasm_deal_free(deal);
+        clasm_diags_free(&d);
+        return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no-template",
+                          "the server has no %s template", clasm_document_name(docs[0]));
+    }
+    clasm_plan *plan = NULL;
+    clasm_status s = make_plans(srv->opt.lib, deal, docs, 1, &plan, &d);
+    char path[4096];
+    int fd = -1;
+    if (s == CLASM_OK) {
+        snprintf(path, sizeof path, "%s/draft-XXXXXX", srv->tmpdir);
+        fd = mkstemp(path);
+        if (fd < 0) {
+            diag_at(&d, CLASM_SEV_ERROR, "serve-temp", NULL, 0, 0,
+                    "cannot create a temporary file for the draft: %s", strerror(errno));
+            s = CLASM_E_IO;
+        } else {
+            close(fd);
+            s = clasm_assemble(tpl, srv->opt.lib, deal, plan, path, &d);
+        }
+    }
+    char *docx = NULL;
+    size_t len = 0;
+    if (s == CLASM_OK) {
+        docx = slurp(path, (size_t)1 << 30, &len);
+        if (!docx) {
+            diag_at(&d, CLASM_SEV_ERROR, "serve-temp", NULL, 0, 0,
+                    "cannot read the assembled draft back: %s", strerror(errno));
+            s = CLASM_E_IO;
+        }
+    }
+    if (fd >= 0)
+        unlink(path);
+    if (s != CLASM_OK) {
+        sent = status_diags(c, s, &d);
+    } else {
+        char disp[256];
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.docx\"", clasm_deal_id(deal),
+                 clasm_document_name(docs[0]));
+        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, disp);
+    }
+    clasm_plan_free(plan);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    return sent;
+}
+
+/* POST /api/inspect: the body is the DOCX, checked like any package. */
+static enum MHD_Result do_inspect(const clasm_server *srv, struct MHD_Connection *c,
+                                  const request *rq)
+{
+    if (rq->len == 0)
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "empty-body",
+                          "the request body is empty; send the draft's DOCX bytes");
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_inspection *insp = NULL;
+    clasm_status s =
+        clasm_inspect_buffer(rq->body, rq->len, "upload.docx", srv->opt.lib, &insp, &d);
+    enum MHD_Result sent;
+    if (s != CLASM_OK || !insp)
+        sent = status_diags(c, s == CLASM_OK ? CLASM_E_IO : s, &d);
+    else
+        sent = send_json(c, MHD_HTTP_OK, clasm_inspection_json(insp));
+    clasm_inspection_free(insp);
+    clasm_diags_free(&d);
+    return sent;
+}
+
+/* ---- routing ---- */
+
+static route api_route(const char *url)
+{
+    if (strcmp(url, "/api/risks") == 0)
+        return ROUTE_RISKS;
+    if (strcmp(url, "/api/select") == 0)
+        return ROUTE_SELECT;
+    if (strcmp(url, "/api/assemble") == 0)
+        return ROUTE_ASSEMBLE;
+    if (strcmp(url, "/api/inspect") == 0)
+        return ROUTE_INSPECT;
+    return ROUTE_NONE;
+}
+
+static const server_asset *find_asset(const clasm_server *srv, const char *url)
+{
+    for (size_t i = 0; i < srv->opt.nassets; i++)
+        if (strcmp(srv->opt.assets[i].path, url) == 0)
+            return &srv->opt.assets[i];
+    return NULL;
+}
+
+static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *method,
+                                          const char *url, const char *allow)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, "%.100s is not allowed on %.200s; use %s", method, url, allow);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, "method-not-allowed", NULL, 0, 0, "%s", msg);
+    char *json = errors_json(&d);
+    clasm_diags_free(&d);
+    if (!json)
+        return send_json(c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(json);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, JSON_TYPE);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* A server on loopback answers only to loopback host names, so a web page
+ * elsewhere cannot reach it through DNS rebinding. */
+static int host_allowed(const clasm_server *srv, struct MHD_Connection *c)
+{
+    if (!srv->loopback)
+        return 1;
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (!host)
+        return 1; /* HTTP/1.0 without Host */
+    static const char *const ok[] = {"127.0.0.1", "localhost", "[::1]"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        size_t n = strlen(ok[i]);
+        if (strncmp(host, ok[i], n) == 0 && (host[n] == '\0' || host[n] == ':'))
+            return 1;
+    }
+    return 0;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    const clasm_server *srv = cls;
+    request *rq = *con_cls;
+    if (!rq) {
+        /* First call: headers only. Route, check method and size. */
+        if (!host_allowed(srv, c))
+            return send_error(c, MHD_HTTP_FORBIDDEN, "host-not-allowed",
+                              "this server answers only to 127.0.0.1, localhost or [::1]");
+        int get =
+            strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+        int post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+        route r = api_route(url);
+        if (r == ROUTE_RISKS) {
+            if (!get)
+                return method_not_allowed(c, method, url, "GET");
+            return send_buffer(c, MHD_HTTP_OK, JSON_TYPE, srv->risks, srv->risks_len,
+                               MHD_RESPMEM_PERSISTENT, NULL);
+        }
+        if (r == ROUTE_NONE) {
+            const server_asset *a = find_asset(srv, url);
+            if (!a)
+                return send_error(c, MHD_HTTP_NOT_FOUND, "not-found", "nothing at %.200s", url);
+            if (!get)
+                return method_not_allowed(c, method, url, "GET");
+            return send_buffer(c, MHD_HTTP_OK, a->content_type, (void *)a->data, a->len,
+                               MHD_RESPMEM_PERSISTENT, NULL);
+        }
+        if (!post)
+            return method_not_allowed(c, method, url, "POST");
+        size_t limit = r == ROUTE_INSPECT ? srv->opt.upload_limit : srv->opt.deal_limit;
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno != 0 || n > limit)
+                return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
+                                  "the request body (%.30s bytes) is over the limit of %zu "
+                                  "bytes for %s",
+                                  cl, limit, url);
+        }
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        rq->r = r;
+        rq->limit = limit;
+        *con_cls = rq;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->too_large || n > rq->limit - rq->len) {
+            rq->too_large = 1;
+            return MHD_YES; /* read and drop the rest, then say 413 */
+        }
+        if (rq->len + n + 1 > rq->cap) {
+            size_t cap = rq->cap ? rq->cap : 8192;
+            while (cap < rq->len + n + 1)
+                cap *= 2;
+            char *nb = realloc(rq->body, cap);
+            if (!nb)
+                return MHD_NO;
+            rq->body = nb;
+            rq->cap = cap;
+        }
+        memcpy(rq->body + rq->len, upload_data, n);
+        rq->len += n;
+        rq->body[rq->len] = '\0';
+        return MHD_YES;
+    }
+    if (rq->too_large)
+        return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
+                          "the request body is over the limit of %zu bytes for %.200s", rq->limit,
+                          url);
+    switch (rq->r) {
+    case ROUTE_SELECT:
+        return do_select(srv, c, rq);
+    case ROUTE_ASSEMBLE:
+        return do_assemble(srv, c, rq);
+    case ROUTE_INSPECT:
+        return do_inspect(srv, c, rq);
+    default:
+        return MHD_NO;
+    }
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    request *rq = *con_cls;
+    if (rq) {
+        free(rq->body);
+        free(rq);
+        *con_cls = NULL;
+    }
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fputs("clasm serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+/* ---- start and stop ---- */
+
+static void remove_tmpdir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char p[4096];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(dp);
+    }
+    rmdir(dir);
+}
+
+static void server_free(clasm_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->tmpdir) {
+        remove_tmpdir(srv->tmpdir);
+        free(srv->tmpdir);
+    }
+    free(srv->risks);
+    free(srv);
+}
+
+clasm_status server_start(const server_options *opt, clasm_server **out, clasm_diags *diags)
+{
+    *out = NULL;
+    if (!opt->lib) {
+        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
+                "the server needs a clause library");
+        return CLASM_E_USAGE;
+    }
+    clasm_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return CLASM_E_IO;
+    srv->opt = *opt;
+    if (!srv->opt.bind)
+        srv->opt.bind = "127.0.0.1";
+    if (!srv->opt.deal_limit)
+        srv->opt.deal_limit = DEFAULT_DEAL_LIMIT;
+    if (!srv->opt.upload_limit)
+        srv->opt.upload_limit = DEFAULT_UPLOAD_LIMIT;
+    if (!srv->opt.max_connections)
+        srv->opt.max_connections = DEFAULT_MAX_CONNECTIONS;
+    if (!srv->opt.timeout_seconds)
+        srv->opt.timeout_seconds = DEFAULT_TIMEOUT;
+    if (opt->port > 65535) {
+        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
+                "port %u is not a TCP port (0 to 65535)", opt->port);
+        server_free(srv);
+        return CLASM_E_USAGE;
+    }
+
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    struct sockaddr *addr;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    if (inet_pton(AF_INET, srv->opt.bind, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)opt->port);
+        addr = (struct sockaddr *)&a4;
+        srv->loopback = (ntohl(a4.sin_addr.s_addr) >> 24) == 127;
+    } else if (inet_pton(AF_INET6, srv->opt.bind, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)opt->port);
+        addr = (struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+        srv->loopback = IN6_IS_ADDR_LOOPBACK(&a6.sin6_addr);
+    } else {
+        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
+                "--bind %.100s is not an IPv4 or IPv6 address", srv->opt.bind);
+        server_free(srv);
+        return CLASM_E_USAGE;
+    }
+
+    srv->risks = risks_json(opt->lib);
+    if (!srv->risks) {
+        server_free(srv);
+        return CLASM_E_IO;
+    }
+    srv->risks_len = strlen(srv->risks);
+
+    const char *parent = opt->tmp_parent ? opt->tmp_parent : getenv("TMPDIR");
+    if (!parent || !*parent)
+        parent = "/tmp";
+    size_t n = strlen(parent) + 32;
+    srv->tmpdir = malloc(n);
+    if (!srv->tmpdir) {
+        server_free(srv);
+        return CLASM_E_IO;
+    }
+    snprintf(srv->tmpdir, n, "%s/clasm-serve-XXXXXX", parent);
+    if (!mkdtemp(srv->tmpdir)) { /* mkdtemp makes it 0700 */
+        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
+                "cannot create a private temporary folder in %s: %s", parent, strerror(errno));
+        free(srv->tmpdir);
+        srv->tmpdir = NULL;
+        server_free(srv);
+        return CLASM_E_IO;
+    }
+
+    errno = 0;
+    srv->daemon =
+        MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, handle, srv,
+                         MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_SOCK_ADDR, addr,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.max_connections,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opt.timeout_seconds,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    if (!srv->daemon) {
+        int err = errno;
+        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
+                "cannot listen on %s port %u%s%s", srv->opt.bind, opt->port, err ? ": " : "",
+                err ? strerror(err) : "");
+        server_free(srv);
+        return CLASM_E_IO;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : opt->port;
+    *out = srv;
+    return CLASM_OK;
+}
+
+unsigned server_port(const clasm_server *srv)
+{
+    return srv->port;
+}
+
+void server_stop(clasm_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->daemon)
+        MHD_stop_daemon(srv->daemon);
+    server_free(srv);
+}

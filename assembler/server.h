@@ -1,0 +1,51 @@
+/* The questionnaire's HTTP server (clasm serve): a thin client of clasm.h
+ * on libmicrohttpd. Routes:
+ *   GET  /api/risks     the catalogue, categories, declared terms, documents
+ *   POST /api/select    a deal as JSON -> the plan JSON of `clasm select`
+ *   POST /api/assemble  a deal as JSON -> the DOCX (?document= for a pack)
+ *   POST /api/inspect   a DOCX -> the inspect JSON
+ *   GET  /, /<asset>    the embedded page and its assets
+ * Errors are {"errors":[{id, message, line, column, severity}]} with 400
+ * (wrong deal or upload), 404, 405, 413 (body over the limit), 500.
+ * No request path reaches the filesystem; drafts go through a private
+ * temporary folder created at start and removed at stop. */
+#ifndef CLASM_SERVER_H
+#define CLASM_SERVER_H
+
+#include "clasm.h"
+
+#include <stddef.h>
+
+/* One file of the page, served at path ("/", "/app.js", ...). */
+typedef struct {
+    const char *path;
+    const char *content_type;
+    const unsigned char *data;
+    size_t len;
+} server_asset;
+
+typedef struct {
+    const char *bind;                           /* address; NULL means 127.0.0.1 */
+    unsigned port;                              /* 0: the system picks a free one */
+    const clasm_library *lib;                   /* shared, read-only */
+    const clasm_template *tpl[CLASM_DOC_COUNT]; /* per document; NULL: cannot assemble it */
+    const server_asset *assets;
+    size_t nassets;
+    size_t deal_limit;        /* bytes of a deal body; 0 means 1 MiB */
+    size_t upload_limit;      /* bytes of an uploaded draft; 0 means 32 MiB */
+    unsigned max_connections; /* 0 means 128 */
+    unsigned timeout_seconds; /* idle connection timeout; 0 means 60 */
+    const char *tmp_parent;   /* where the private temp folder goes; NULL: $TMPDIR or /tmp */
+} server_options;
+
+typedef struct clasm_server clasm_server;
+
+/* Starts serving on its own threads. On failure (address in use, no
+ * temporary folder) returns CLASM_E_IO with a diagnostic "serve-start". */
+clasm_status server_start(const server_options *opt, clasm_server **out, clasm_diags *diags);
+/* The port actually bound (useful with port 0). */
+unsigned server_port(const clasm_server *srv);
+/* Stops accepting, waits for running requests, removes the temp folder. */
+void server_stop(clasm_server *srv);
+
+#endif
