@@ -1,0 +1,699 @@
+/* clasm lint: each check on its own (markup, placeholders, locations in
+ * YAML scalars, constant expressions, the lock file), then whole small
+ * libraries written to a temp folder, each problem with its id, message,
+ * file, line and column. */
+#define _XOPEN_SOURCE 700
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lint.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void rm_tree(const char *dir)
+{
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    for (char *p = path + strlen(dir) + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0700);
+            *p = '/';
+        }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *read_text(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *s = calloc(1, 65536);
+    assert_non_null(s);
+    size_t n = fread(s, 1, 65535, f);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void dump(const clasm_diags *d)
+{
+    clasm_diags_print(stderr, d);
+}
+
+/* The one diagnostic with id whose file ends with file_end, at line:col
+ * (col < 0: any) and whose message holds part; fails the test when there is
+ * none. */
+static const clasm_diag *expect(const clasm_diags *d, clasm_severity sev, const char *id,
+                                const char *file_end, int line, int col, const char *part)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const clasm_diag *x = &d->items[i];
+        size_t fl = x->file ? strlen(x->file) : 0, el = strlen(file_end);
+        if (strcmp(x->id, id) == 0 && x->file && fl >= el &&
+            strcmp(x->file + fl - el, file_end) == 0 && x->line == line &&
+            (col < 0 || x->column == col) && (!part || strstr(x->message, part))) {
+            assert_int_equal(x->severity, sev);
+            return x;
+        }
+    }
+    dump(d);
+    fail_msg("no '%s' in %s at %d:%d saying \"%s\"", id, file_end, line, col, part ? part : "");
+    return NULL;
+}
+
+static size_t count_id(const clasm_diags *d, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        n += strcmp(d->items[i].id, id) == 0;
+    return n;
+}
+
+static const lint_issue *find_issue(const lint_issue *is, size_t n, const char *id, size_t offset)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(is[i].id, id) == 0 && is[i].offset == offset)
+            return &is[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------ markup */
+
+static void test_markup_clean(void **state)
+{
+    (void)state;
+    lint_issue *is;
+    size_t n;
+    const char *ok = "The **Customer** shall _not_ use {{ terms.cure_period_days }} days.\n"
+                     "\n"
+                     "It shall not:\n"
+                     "(a) do x;\n"
+                     "(i) first;\n"
+                     "(ii) second;\n"
+                     "(b) do y, a literal \\*\\* and snake_case and a_b_;\n"
+                     "\n"
+                     "Then a paragraph between, and the list goes on.\n"
+                     "(c) do z across\n"
+                     "two lines with **bold\n"
+                     "that spans them**.\n"
+                     "(h) is wrong here but (i) after (h) is a letter:\n";
+    assert_int_equal(lint_markup_check(ok, &is, &n), 0);
+    /* Only the (h) after (c) is wrong. */
+    assert_int_equal(n, 1);
+    assert_string_equal(is[0].id, "list-order");
+    assert_int_equal(is[0].offset, (size_t)(strstr(ok, "(h)") - ok));
+    assert_string_equal(is[0].message, "list item (h) follows (c); expected (d) (Word numbers the "
+                                       "items, so it would print as (d))");
+    lint_issues_free(is, n);
+
+    const char *letters = "(a) one\n(b) two\n(c) three\n(d) four\n(e) five\n(f) six\n(g) seven\n"
+                          "(h) eight\n(i) nine\n(j) ten\n";
+    assert_int_equal(lint_markup_check(letters, &is, &n), 0);
+    assert_int_equal(n, 0);
+    lint_issues_free(is, n);
+}
+
+static void test_markup_bold_italic(void **state)
+{
+    (void)state;
+    lint_issue *is;
+    size_t n;
+    const char *t = "The **Customer shall pay.\n"
+                    "\n"
+                    "A **term** and _an open italic\n"
+                    "\n"
+                    "Closed **here** and **not there.";
+    assert_int_equal(lint_markup_check(t, &is, &n), 0);
+    assert_int_equal(n, 3);
+    const lint_issue *b1 = find_issue(is, n, "unbalanced-bold", 4);
+    assert_non_null(b1);
+    assert_int_equal(b1->severity, CLASM_SEV_ERROR);
+    assert_non_null(strstr(b1->message, "'**' has no closing '**' in its paragraph"));
+    const lint_issue *it = find_issue(is, n, "unbalanced-italic", (size_t)(strstr(t, "_an") - t));
+    assert_non_null(it);
+    assert_non_null(strstr(it->message, "'_' opens italics but nothing closes it"));
+    assert_non_null(find_issue(is, n, "unbalanced-bold", (size_t)(strstr(t, "**not") - t)));
+    lint_issues_free(is, n);
+
+    /* Bold does not pair across a blank line: both halves are wrong. */
+    const char *split = "**one\n\ntwo**";
+    assert_int_equal(lint_markup_check(split, &is, &n), 0);
+    assert_int_equal(n, 2);
+    assert_non_null(find_issue(is, n, "unbalanced-bold", 0));
+    assert_non_null(find_issue(is, n, "unbalanced-bold", 10));
+    lint_issues_free(is, n);
+
+    /* Markers inside placeholders are not markup. */
+    assert_int_equal(lint_markup_check("Pay {{ terms._x }} and {{ a**b }} now.", &is, &n), 0);
+    assert_int_equal(n, 0);
+    lint_issues_free(is, n);
+}
+
+static void test_markup_lists(void **state)
+{
+    (void)state;
+    lint_issue *is;
+    size_t n;
+    const char *t = "(i) orphan\n"
+                    "(b) first is b\n"
+                    "(ii) first roman is ii\n"
+                    "(iii) fine\n"
+                    "(v) gap\n"
+                    "(c) next\n"
+                    "(e) skipped d\n";
+    assert_int_equal(lint_markup_check(t, &is, &n), 0);
+    assert_int_equal(n, 5);
+    const lint_issue *x = find_issue(is, n, "list-orphan", 0);
+    assert_non_null(x);
+    assert_string_equal(x->message, "list item (i) comes before any lettered item; a roman "
+                                    "sub-item belongs under an (a), (b), ... item");
+    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(b)") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "the first lettered item is (b); expected (a)"));
+    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(ii)") - t));
+    assert_non_null(x);
+    assert_string_equal(x->message, "list item (ii) is the first sub-item of (b); expected (i)");
+    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(v)") - t));
+    assert_non_null(x);
+    assert_string_equal(x->message, "list item (v) follows (iii); expected (iv)");
+    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(e)") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "list item (e) follows (c); expected (d)"));
+    lint_issues_free(is, n);
+}
+
+/* ------------------------------------------------------------ placeholders */
+
+static clasm_library *fake_library(lib_term *terms, size_t nterms, const char **keys)
+{
+    clasm_library *lib = calloc(1, sizeof *lib);
+    assert_non_null(lib);
+    lib->terms = terms;
+    lib->nterms = nterms;
+    lib->term_keys = keys;
+    return lib;
+}
+
+static void test_placeholders(void **state)
+{
+    (void)state;
+    lib_term terms[] = {{"cure_period_days", "d", "30"}, {"governing_law", "l", "NY"}};
+    const char *keys[] = {"cure_period_days", "governing_law", NULL};
+    clasm_library *lib = fake_library(terms, 2, keys);
+    const char *t = "{{ customer.name }} and {{ custmer.name }} within "
+                    "{{ terms.cure_period_days }} and {{ terms.cure_perod_days }} and {{ }} "
+                    "and {{#if reseller}} and {{ a b }} and {{ tier }} {{ document }} "
+                    "and {{ unclosed";
+    unsigned char used[2] = {0, 0};
+    lint_issue *is;
+    size_t n;
+    assert_int_equal(lint_placeholder_check(lib, t, used, &is, &n), 0);
+    assert_int_equal(n, 6);
+    assert_int_equal(used[0], 1);
+    assert_int_equal(used[1], 0);
+    const lint_issue *x =
+        find_issue(is, n, "unknown-placeholder", (size_t)(strstr(t, "{{ custmer") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "{{ custmer.name }} is not a value any deal can supply "
+                                       "(did you mean 'customer.name'?)"));
+    x = find_issue(is, n, "unknown-placeholder",
+                   (size_t)(strstr(t, "{{ terms.cure_perod_days }}") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "uses the terms key 'cure_perod_days', which library.yaml "
+                                       "does not declare (did you mean 'cure_period_days'?)"));
+    x = find_issue(is, n, "malformed-placeholder", (size_t)(strstr(t, "{{ }}") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "empty placeholder"));
+    x = find_issue(is, n, "malformed-placeholder", (size_t)(strstr(t, "{{#if") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "is a template tag"));
+    assert_non_null(find_issue(is, n, "malformed-placeholder", (size_t)(strstr(t, "{{ a b") - t)));
+    x = find_issue(is, n, "unclosed-placeholder", (size_t)(strstr(t, "{{ unclosed") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "never closed"));
+    lint_issues_free(is, n);
+    free(lib);
+
+    assert_true(lint_known_path("seller.jurisdiction"));
+    assert_true(lint_known_path("product.capabilities"));
+    assert_false(lint_known_path("seller.country"));
+    assert_false(lint_known_path("terms.x"));
+}
+
+/* ------------------------------------------------------------ locations */
+
+static void test_locate(void **state)
+{
+    (void)state;
+    int line = 0, col = 0;
+    /* Literal block: lines and columns of the source. */
+    const char *raw1 = "id: x\ntext: |\n  First line.\n\n  Second {{ bad }} here.\n";
+    const char *val1 = "First line.\n\nSecond {{ bad }} here.\n";
+    size_t off = (size_t)(strstr(val1, "{{") - val1);
+    assert_int_equal(lint_locate(raw1, strlen(raw1), 2, 7, val1, off, &line, &col), 1);
+    assert_int_equal(line, 5);
+    assert_int_equal(col, 10);
+    /* Folded block: a line break became a space. */
+    const char *raw2 = "text: >-\n    Alpha beta\n    gamma **delta\n";
+    const char *val2 = "Alpha beta gamma **delta";
+    off = (size_t)(strstr(val2, "**") - val2);
+    assert_int_equal(lint_locate(raw2, strlen(raw2), 1, 7, val2, off, &line, &col), 1);
+    assert_int_equal(line, 3);
+    assert_int_equal(col, 11);
+    /* Single-quoted with a doubled quote, characters counted, not bytes. */
+    const char *raw3 = "text: 'It''s — {{ x }}'\n";
+    const char *val3 = "It's — {{ x }}";
+    off = (size_t)(strstr(val3, "{{") - val3);
+    assert_int_equal(lint_locate(raw3, strlen(raw3), 1, 7, val3, off, &line, &col), 1);
+    assert_int_equal(line, 1);
+    assert_int_equal(col, 16);
+    /* Plain scalar on two lines. */
+    const char *raw4 = "text: one two\n  three {{ y }}\n";
+    const char *val4 = "one two three {{ y }}";
+    off = (size_t)(strstr(val4, "{{") - val4);
+    assert_int_equal(lint_locate(raw4, strlen(raw4), 1, 7, val4, off, &line, &col), 1);
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 9);
+    /* Double-quoted with an escape before the place: cannot be told. */
+    const char *raw5 = "text: \"a\\tb {{ z }}\"\n";
+    const char *val5 = "a\tb {{ z }}";
+    off = (size_t)(strstr(val5, "{{") - val5);
+    assert_int_equal(lint_locate(raw5, strlen(raw5), 1, 7, val5, off, &line, &col), 0);
+}
+
+/* ------------------------------------------------------------ libraries */
+
+static const char settings[] = "categories:\n"
+                               "  - id: core\n"
+                               "    title: Core\n"
+                               "terms:\n"
+                               "  cure_days:\n"
+                               "    description: Days to cure.\n"
+                               "    example: 30\n"
+                               "  unused_days:\n"
+                               "    description: Nobody uses it.\n"
+                               "    example: 5\n";
+
+static const char catalogue[] = "areas:\n"
+                                "  - id: product\n"
+                                "    title: Product\n"
+                                "tiers:\n"
+                                "  - id: baseline\n"
+                                "    min_score: 0\n"
+                                "  - id: high\n"
+                                "    min_score: 4\n"
+                                "  - id: severe\n"
+                                "    min_score: 50\n"
+                                "    escalate: true\n"
+                                "risks:\n"
+                                "  - id: product.alpha\n"
+                                "    area: product\n"
+                                "    title: Alpha\n"
+                                "    description: A.\n"
+                                "    weight: 3\n"
+                                "    guidance: g\n"
+                                "  - id: product.beta\n"
+                                "    area: product\n"
+                                "    title: Beta\n"
+                                "    description: B.\n"
+                                "    weight: 2\n"
+                                "    guidance: g\n"
+                                "    documents: [eula]\n";
+
+/* A clause file for core/NAME.yaml. */
+static void clause(const char *dir, const char *name, const char *extra, const char *text)
+{
+    char file[128], body[4096];
+    snprintf(file, sizeof file, "core/%s.yaml", name);
+    snprintf(body, sizeof body, "id: core.%s\nversion: 1\ntitle: %s\ncategory: core\n%stext: |\n%s",
+             name, name, extra, text);
+    write_file(dir, file, body);
+}
+
+static char *make_library(void)
+{
+    char tmpl[] = "/tmp/clasm-lint-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    dir = strdup(dir);
+    write_file(dir, "library.yaml", settings);
+    write_file(dir, "risks.yaml", catalogue);
+    clause(dir, "alpha", "documents: [contract, eula]\naddresses: [product.alpha]\n",
+           "  Cure within {{ terms.cure_days }} days.\n");
+    clause(dir, "beta", "documents: [eula]\naddresses: [product.*]\n", "  The **Beta** term.\n");
+    return dir;
+}
+
+static clasm_status run(const char *dir, int update, int strict, clasm_lint_report **r,
+                        clasm_diags *d)
+{
+    clasm_lint_options opt = {update, strict};
+    clasm_diags_init(d);
+    return clasm_lint(dir, &opt, r, d);
+}
+
+static void test_clean_library_and_lock(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    /* No lock yet: an error that says how to make one. */
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "missing-lock", "/library.lock", 0, 0, "clasm lint --update-lock");
+    expect(&d, CLASM_SEV_WARNING, "unused-term", "/library.yaml", 8, 3,
+           "terms.unused_days is declared but no clause text uses {{ terms.unused_days }}");
+    assert_int_equal(clasm_diags_errors(&d), 2);
+    assert_int_equal(r->files, 4);
+    assert_int_equal(r->clauses, 2);
+    assert_int_equal(r->risks, 2);
+    /* product.beta matters only for the eula. */
+    assert_int_equal(r->coverage[CLASM_DOC_CONTRACT].total, 1);
+    assert_int_equal(r->coverage[CLASM_DOC_CONTRACT].covered, 1);
+    assert_int_equal(r->coverage[CLASM_DOC_EULA].total, 2);
+    assert_int_equal(r->coverage[CLASM_DOC_EULA].covered, 2);
+    /* The reseller agreement has no clause at all for product.alpha. */
+    assert_int_equal(r->coverage[CLASM_DOC_RESELLER].total, 1);
+    assert_int_equal(r->coverage[CLASM_DOC_RESELLER].covered, 0);
+    assert_string_equal(r->coverage[CLASM_DOC_RESELLER].uncovered[0], "product.alpha");
+    expect(&d, CLASM_SEV_ERROR, "uncovered-risk", "/risks.yaml", 13, 9,
+           "risk product.alpha matters for the reseller-agreement, but no clause for that "
+           "document addresses it");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* Fix coverage, then --update-lock writes the lock and says what it added. */
+    write_file(dir, "risks.yaml",
+               "areas:\n  - id: product\n    title: Product\n"
+               "tiers:\n  - id: baseline\n    min_score: 0\n  - id: high\n    min_score: 4\n"
+               "risks:\n  - id: product.alpha\n    area: product\n    title: Alpha\n"
+               "    description: A.\n    weight: 3\n    guidance: g\n"
+               "    documents: [contract, eula]\n"
+               "  - id: product.beta\n    area: product\n    title: Beta\n"
+               "    description: B.\n    weight: 2\n    guidance: g\n    documents: [eula]\n");
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_true(r->lock_written);
+    assert_int_equal(r->nchanges, 2);
+    assert_string_equal(r->changes[0], "added core.alpha@1");
+    assert_string_equal(r->changes[1], "added core.beta@1");
+    char *lock = read_text(dir, "library.lock");
+    assert_non_null(lock);
+    assert_non_null(strstr(lock, "\ncore.alpha 1 "));
+    assert_non_null(strstr(lock, "\ncore.beta 1 "));
+    free(lock);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* Now clean (one warning); --strict makes the warning an error. */
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_OK);
+    assert_int_equal(clasm_diags_errors(&d), 0);
+    assert_int_equal(clasm_diags_warnings(&d), 1);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 0, 1, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "unused-term", "/library.yaml", 8, 3, NULL);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* A text edit without a version bump. */
+    clause(dir, "alpha", "documents: [contract, eula]\naddresses: [product.alpha]\n",
+           "  Cure within {{ terms.cure_days }} business days.\n");
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "changed-without-version-bump", "core/alpha.yaml", 2, 10,
+           "the title or text of core.alpha changed but its version is still 1");
+    expect(&d, CLASM_SEV_ERROR, "changed-without-version-bump", "core/alpha.yaml", 2, 10,
+           "library.lock:5 records version 1 with a different text hash); bump version to 2");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    /* --update-lock refuses to bless it and leaves the lock alone. */
+    char *before = read_text(dir, "library.lock");
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_E_INPUT);
+    assert_true(r->lock_refused);
+    assert_false(r->lock_written);
+    char *after = read_text(dir, "library.lock");
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* Bumped: a warning that the lock is behind, then --update-lock records it. */
+    write_file(dir, "core/alpha.yaml",
+               "id: core.alpha\nversion: 2\ntitle: alpha\ncategory: core\n"
+               "documents: [contract, eula]\naddresses: [product.alpha]\ntext: |\n"
+               "  Cure within {{ terms.cure_days }} business days.\n");
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_OK);
+    expect(&d, CLASM_SEV_WARNING, "lock-outdated", "core/alpha.yaml", 2, 10,
+           "core.alpha is at version 2 but");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_true(r->lock_written);
+    assert_int_equal(r->nchanges, 1);
+    assert_string_equal(r->changes[0], "core.alpha: version 1 -> 2");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* Lowered version, a removed clause, a clause missing from the lock. */
+    write_file(dir, "core/alpha.yaml",
+               "id: core.alpha\nversion: 1\ntitle: alpha\ncategory: core\n"
+               "documents: [contract, eula]\naddresses: [product.alpha]\ntext: |\n"
+               "  Cure within {{ terms.cure_days }} business days.\n");
+    char path[512];
+    snprintf(path, sizeof path, "%s/core/beta.yaml", dir);
+    assert_int_equal(unlink(path), 0);
+    clause(dir, "gamma", "documents: [eula]\naddresses: [product.beta]\n", "  Gamma.\n");
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "version-lowered", "core/alpha.yaml", 2, 10,
+           "core.alpha is at version 1 here but");
+    expect(&d, CLASM_SEV_ERROR, "lock-stale-entry", "/library.lock", 6, 1,
+           "the lock lists clause core.beta, which the library no longer has");
+    expect(&d, CLASM_SEV_ERROR, "lock-missing-clause", "core/gamma.yaml", 1, 5,
+           "clause core.gamma (version 1) is not in");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* A broken lock line. */
+    write_file(dir, "library.lock", "# lock\ncore.alpha two abc\n");
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "bad-lock-line", "/library.lock", 2, 1,
+           "expected 'ID VERSION SHA256'");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    rm_tree(dir);
+    free(dir);
+}
+
+static void test_text_problems_located(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    clause(dir, "delta", "documents: [eula]\naddresses: [product.beta]\n",
+           "  Intro for {{ customer.name }}.\n"
+           "\n"
+           "  The **Customer shall pay {{ terms.cure_dayz }} to {{ sellr.name }}.\n"
+           "  (a) one;\n"
+           "  (c) three.\n");
+    write_file(dir, "core/folded.yaml",
+               "id: core.folded\nversion: 1\ntitle: folded\ncategory: core\n"
+               "documents: [eula]\naddresses: [product.beta]\n"
+               "text: \"Escaped\\ttext with {{ nope }}\"\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    /* Lines 1-6 are the header; text: | on line 7; the third text line is 10. */
+    expect(&d, CLASM_SEV_ERROR, "unbalanced-bold", "core/delta.yaml", 10, 7,
+           "text: '**' has no closing '**' in its paragraph");
+    expect(&d, CLASM_SEV_ERROR, "unknown-placeholder", "core/delta.yaml", 10, 28,
+           "text: {{ terms.cure_dayz }} uses the terms key 'cure_dayz', which library.yaml does "
+           "not declare (did you mean 'cure_days'?)");
+    expect(&d, CLASM_SEV_ERROR, "unknown-placeholder", "core/delta.yaml", 10, 53,
+           "{{ sellr.name }} is not a value any deal can supply (did you mean 'seller.name'?)");
+    expect(&d, CLASM_SEV_ERROR, "list-order", "core/delta.yaml", 12, 3,
+           "list item (c) follows (a); expected (b)");
+    /* Inside a double-quoted string with an escape: the text's own place, said so. */
+    expect(&d, CLASM_SEV_ERROR, "unknown-placeholder", "core/folded.yaml", 7, 7,
+           "cannot be told for this kind of YAML string");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
+static void test_unreachable(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    /* Only pulled in by requires, and nobody requires it. */
+    clause(dir, "orphan", "documents: [contract]\n", "  Orphan.\n");
+    /* Pulled in by a clause that can be chosen: fine. */
+    clause(dir, "needed", "documents: [contract, eula]\n", "  Needed.\n");
+    clause(dir, "puller",
+           "documents: [contract]\naddresses: [product.alpha]\n"
+           "requires: [core.needed]\n",
+           "  Puller.\n");
+    /* A when that never holds for the document it is in. */
+    clause(dir, "never", "documents: [eula]\nwhen: document == contract\n", "  Never.\n");
+    /* A when that depends on the deal: fine. */
+    clause(dir, "maybe", "documents: [eula]\nwhen: 'reseller and deployment == cloud'\n",
+           "  Maybe.\n");
+    /* A min_tier no score reaches (weights add up to 5; severe needs 50). */
+    clause(dir, "toohigh", "documents: [eula]\naddresses: [product.beta]\nmin_tier: severe\n",
+           "  Too high.\n");
+    /* Replaced by a clause chosen for every contract. */
+    clause(dir, "old", "documents: [contract]\naddresses: [product.alpha]\n", "  Old.\n");
+    clause(dir, "always", "documents: [contract]\nwhen: score >= 0\nreplaces: [core.old]\n",
+           "  Always.\n");
+    /* Replaced by a clause every one of its risks also chooses. */
+    clause(dir, "plain", "documents: [eula]\naddresses: [product.beta]\n", "  Plain.\n");
+    clause(dir, "better", "documents: [eula]\naddresses: [product.*]\nreplaces: [core.plain]\n",
+           "  Better.\n");
+    /* Replaced only at a tier: still reachable below it. */
+    clause(dir, "std", "documents: [eula]\naddresses: [product.beta]\n", "  Std.\n");
+    clause(dir, "enh",
+           "documents: [eula]\naddresses: [product.beta]\nmin_tier: high\nreplaces: [core.std]\n",
+           "  Enh.\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    run(dir, 0, 0, &r, &d);
+    expect(&d, CLASM_SEV_WARNING, "unreachable-clause", "core/orphan.yaml", 1, 5,
+           "no deal can ever select clause core.orphan: it has neither addresses nor when, and "
+           "no clause that can be chosen for a contract requires it");
+    expect(&d, CLASM_SEV_WARNING, "unreachable-clause", "core/never.yaml", 1, 5,
+           "its when can never hold for a eula");
+    expect(&d, CLASM_SEV_WARNING, "unreachable-clause", "core/toohigh.yaml", 1, 5,
+           "min_tier severe needs a score of 50, but all the catalogue's weights add up to 5");
+    expect(&d, CLASM_SEV_WARNING, "unreachable-clause", "core/old.yaml", 1, 5,
+           "core.always replaces it and is chosen for every contract");
+    expect(&d, CLASM_SEV_WARNING, "unreachable-clause", "core/plain.yaml", 1, 5,
+           "core.better replaces it and is chosen by every risk that would choose it");
+    assert_int_equal(count_id(&d, "unreachable-clause"), 5);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
+static void test_expr_constant(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_OK);
+    struct {
+        const char *src;
+        clasm_document doc;
+        int want;
+    } cases[] = {
+        {"document == contract", CLASM_DOC_CONTRACT, 1},
+        {"document == contract", CLASM_DOC_EULA, 0},
+        {"score > 5", CLASM_DOC_EULA, 0},
+        {"score >= 5", CLASM_DOC_EULA, -1},
+        {"tier >= severe", CLASM_DOC_EULA, 0},
+        {"tier >= baseline", CLASM_DOC_EULA, 1},
+        {"reseller and not reseller", CLASM_DOC_EULA, 0},
+        {"end_use == known or end_use == unknown", CLASM_DOC_EULA, 1},
+        {"customer.kind == private", CLASM_DOC_EULA, -1},
+        {"customer.name == x", CLASM_DOC_EULA, -1},
+        {"risk product.alpha", CLASM_DOC_EULA, -1},
+        {"capabilities contains x and document == eula", CLASM_DOC_CONTRACT, -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expr *e = NULL;
+        char *err = NULL;
+        int col = 0;
+        assert_int_equal(expr_parse(cases[i].src, &e, &err, &col), 0);
+        int got = lint_expr_constant(lib, e, cases[i].doc);
+        if (got != cases[i].want)
+            fail_msg("%s for %s: got %d, want %d", cases[i].src, clasm_document_name(cases[i].doc),
+                     got, cases[i].want);
+        expr_free(e);
+    }
+    clasm_library_free(lib);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
+static void test_broken_library_still_linted(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    /* A load error in one clause, a lint error in another: both reported. */
+    clause(dir, "bad", "documents: [eula]\naddresses: [product.nope]\n", "  Bad.\n");
+    clause(dir, "texty", "documents: [eula]\naddresses: [product.beta]\n", "  {{ nothing }}\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "unknown-risk", "core/bad.yaml", 6, 13, "product.nope");
+    expect(&d, CLASM_SEV_ERROR, "unknown-placeholder", "core/texty.yaml", 8, 3, "{{ nothing }}");
+    assert_true(r->lock_refused);
+    assert_null(read_text(dir, "library.lock"));
+    /* The summary in JSON. */
+    char *json = clasm_lint_json(r, &d);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"files\": 6"));
+    assert_non_null(strstr(json, "\"id\": \"unknown-placeholder\""));
+    assert_non_null(strstr(json, "\"line\": 8"));
+    assert_non_null(strstr(json, "\"reseller-agreement\": {"));
+    free(json);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* No library at all. */
+    assert_int_equal(run("/nonexistent/clasm-lint", 0, 0, &r, &d), CLASM_E_IO);
+    expect(&d, CLASM_SEV_ERROR, "library-not-found", "/nonexistent/clasm-lint", 0, 0, NULL);
+    assert_false(r->loaded);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_markup_clean),
+        cmocka_unit_test(test_markup_bold_italic),
+        cmocka_unit_test(test_markup_lists),
+        cmocka_unit_test(test_placeholders),
+        cmocka_unit_test(test_locate),
+        cmocka_unit_test(test_clean_library_and_lock),
+        cmocka_unit_test(test_text_problems_located),
+        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_expr_constant),
+        cmocka_unit_test(test_broken_library_still_linted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
