@@ -27,6 +27,11 @@
 #define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 #define RATIO_MIN_BYTES (64u * 1024u)
 #define MAX_XML_ERRORS 5
+/* Elements and attributes in one part (fuzz/README.md "Limits"): the DOM of
+ * a part costs about 150 bytes a node and every pass walks it, so a part of
+ * millions of tiny elements, well inside PKG_MAX_PART_BYTES, would take
+ * gigabytes and minutes. A long real contract has a few hundred thousand. */
+#define XML_MAX_NODES 1000000u
 /* 1980-01-01 00:00:00 in MS-DOS date/time form. */
 #define FIXED_DOS_DATE 0x21u
 #define FIXED_DOS_TIME 0u
@@ -66,13 +71,16 @@ typedef struct {
     const char *part;
     int dtd_seen;
     int errors;
+    unsigned long nodes;
+    int too_many;
+    startElementNsSAX2Func start_element; /* libxml2's own tree builder */
 } parse_state;
 
 static void on_xml_error(void *user, xmlErrorPtr err)
 {
     xmlParserCtxtPtr ctxt = user;
     parse_state *st = ctxt ? ctxt->_private : NULL;
-    if (!st || !err || st->dtd_seen || err->level < XML_ERR_ERROR)
+    if (!st || !err || st->dtd_seen || st->too_many || err->level < XML_ERR_ERROR)
         return;
     if (st->errors++ >= MAX_XML_ERRORS)
         return;
@@ -115,6 +123,30 @@ static void on_entity_decl(void *user, const xmlChar *name, int type, const xmlC
     on_internal_subset(user, NULL, NULL, NULL);
 }
 
+/* Counts elements and attributes, and stops the parser past XML_MAX_NODES
+ * before the tree grows any further. */
+static void on_start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
+                             const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                             int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = user;
+    parse_state *st = ctxt->_private;
+    st->nodes += 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0);
+    if (st->nodes > XML_MAX_NODES) {
+        if (!st->too_many) {
+            st->too_many = 1;
+            diag_part(st->diags, CLASM_SEV_ERROR, "xml-too-large", st->file, st->part, 0,
+                      "%s has more than %u elements and attributes; clasm refuses parts this "
+                      "large",
+                      st->part, XML_MAX_NODES);
+        }
+        xmlStopParser(ctxt);
+        return;
+    }
+    st->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                      nb_defaulted, attributes);
+}
+
 xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
                               const char *part, clasm_diags *diags)
 {
@@ -129,8 +161,10 @@ xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char 
                   "out of memory while parsing %s", part);
         return NULL;
     }
-    parse_state st = {diags, file, part, 0, 0};
+    parse_state st = {diags, file, part, 0, 0, 0, 0, ctxt->sax->startElementNs};
     ctxt->_private = &st;
+    if (st.start_element)
+        ctxt->sax->startElementNs = on_start_element;
     ctxt->sax->serror = on_xml_error;
     ctxt->sax->internalSubset = on_internal_subset;
     ctxt->sax->externalSubset = on_internal_subset;
@@ -142,7 +176,7 @@ xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char 
     int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING;
     xmlDocPtr doc =
         xmlCtxtReadMemory(ctxt, (const char *)data, (int)len, part ? part : "part.xml", NULL, opts);
-    int ok = ctxt->wellFormed && !st.dtd_seen;
+    int ok = ctxt->wellFormed && !st.dtd_seen && !st.too_many;
     if (doc && (doc->intSubset || doc->extSubset) && !st.dtd_seen) {
         st.dtd_seen = 1;
         diag_part(diags, CLASM_SEV_ERROR, "xml-dtd-refused", file, part, 0,
@@ -150,7 +184,7 @@ xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char 
         ok = 0;
     }
     if (!ok || !doc || !xmlDocGetRootElement(doc)) {
-        if (!st.dtd_seen && st.errors == 0)
+        if (!st.dtd_seen && !st.too_many && st.errors == 0)
             diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
                       "%s is not well-formed XML", part);
         xmlFreeDoc(doc);

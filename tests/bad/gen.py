@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""The bad-input corpus of clasm (issue 8): hostile and broken deals, clause
+libraries and DOCX templates, built at test time with the standard library
+(zipfile, zlib) so that every byte can be explained.
+
+    gen.py OUTDIR          writes OUTDIR/<case>/ (the inputs of one case, run
+                           with that folder as the working directory) and
+                           OUTDIR/cases.tsv, one line per case:
+                           name, exit code, expected stderr texts ("|"-separated),
+                           output file, expected output texts, arguments...
+                           ("-" for an empty field)
+    gen.py --readme        prints the case table of tests/bad/README.md
+
+Every case names the exit code it expects and why (the `why` column of the
+README). tests/e2e/bad.sh runs them against the binary."""
+import io
+import os
+import random
+import shutil
+import stat
+import struct
+import sys
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEAL = os.path.join(ROOT, "examples", "deals", "direct-biometric-security-service.yaml")
+TEMPLATE = os.path.join(ROOT, "templates", "contract.docx")
+LIBRARY = os.path.join(ROOT, "clauses")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MIB = 1024 * 1024
+
+
+class Case:
+    def __init__(self, name, why, build, rc=1, expect=(), args=None, out="out.docx",
+                 out_has=()):
+        self.name, self.why, self.build = name, why, build
+        self.rc, self.expect, self.out, self.out_has = rc, expect, out, out_has
+        # Default command: assemble the case's deal with its template.
+        self.args = args or ["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx"]
+
+
+# ------------------------------------------------------------- helpers
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def template_parts():
+    """The entries of the real contract template, in order."""
+    with zipfile.ZipFile(TEMPLATE) as z:
+        return [(i, z.read(i.filename)) for i in z.infolist()]
+
+
+def docx(path, replace=None, add=(), drop=(), compression=zipfile.ZIP_DEFLATED):
+    """The real template with some parts replaced, added or dropped."""
+    replace = replace or {}
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for info, data in template_parts():
+            if info.filename in drop:
+                continue
+            z.writestr(info.filename, replace.get(info.filename, data))
+        for name, data in add:
+            z.writestr(zipfile.ZipInfo(name), data, compression)
+
+
+def document(body):
+    """A document.xml holding body (WordprocessingML paragraphs)."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<w:document xmlns:w="%s"><w:body>%s<w:sectPr/></w:body></w:document>' % (W, body))
+
+
+def para(text):
+    return '<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>' % text
+
+
+def with_doc(body):
+    return lambda d: docx(os.path.join(d, "template.docx"),
+                          {"word/document.xml": document(body)})
+
+
+def deal_text():
+    return read(DEAL).decode()
+
+
+def with_deal(text):
+    return lambda d: write(os.path.join(d, "deal.yaml"), text)
+
+
+def deal_replace(old, new):
+    t = deal_text()
+    assert old in t, old
+    return with_deal(t.replace(old, new, 1))
+
+
+def compressible_noise(size, period):
+    """Bytes that deflate about period/4 to one: a random byte every
+    `period` bytes, 'a' in between (valid XML text, well under the ratio
+    limit for period 200)."""
+    rnd = random.Random(size)
+    unit = period - 1
+    parts = []
+    n = 0
+    while n < size:
+        parts.append(b"%c" % rnd.choice(b"bcdefghijklmnopqrstuvwxyz") + b"a" * unit)
+        n += period
+    return b"".join(parts)[:size]
+
+
+def library(d):
+    """A copy of the project's clause library in d/library."""
+    shutil.copytree(LIBRARY, os.path.join(d, "library"))
+
+
+def clause(cid, cat, extra="", text="The **Customer** shall comply.\n"):
+    return ("id: %s\nversion: 1\ntitle: Fuzz %s\ncategory: %s\n"
+            "documents: [contract, eula, reseller-agreement]\naddresses: [product.*]\n"
+            "order: 99\nguidance: [\"test\"]\n%stext: |\n  %s" % (cid, cid, cat, extra, text))
+
+
+def lib_with(*files):
+    def build(d):
+        library(d)
+        for rel, text in files:
+            write(os.path.join(d, "library", rel), text)
+    return build
+
+
+LIB_ARGS = ["assemble", "deal.yaml", "--library", "library", "-t", "template.docx",
+            "-o", "out.docx"]
+
+
+def patch_flags(data, name, flag):
+    """Sets a general-purpose flag bit of one entry in its local and central
+    headers (zipfile cannot write encrypted entries; the flag is what a
+    reader sees)."""
+    b = bytearray(data)
+    enc = name.encode()
+    for sig, off_flags, off_name in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        i = 0
+        while True:
+            i = b.find(sig, i)
+            if i < 0:
+                break
+            if b[i + off_name:i + off_name + len(enc)] == enc:
+                (f,) = struct.unpack_from("<H", b, i + off_flags)
+                struct.pack_into("<H", b, i + off_flags, f | flag)
+            i += 4
+    return bytes(b)
+
+
+# ------------------------------------------------------------- builders
+
+def b_zip_bomb(d):
+    # 30 MiB of one repeated paragraph deflates over 500 to 1.
+    body = (para("x") * (30 * MIB // 60)).encode()
+    with zipfile.ZipFile(os.path.join(d, "template.docx"), "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in template_parts():
+            if info.filename == "word/document.xml":
+                data = document("").encode().replace(b"<w:sectPr/>", body + b"<w:sectPr/>")
+            z.writestr(info.filename, data)
+
+
+def b_part_too_large(d):
+    # 40 MiB of text that deflates only ~50:1, so the ratio check passes
+    # and the per-part limit (32 MiB) is what refuses it.
+    docx(os.path.join(d, "template.docx"), add=[("word/media/big.txt",
+                                                 compressible_noise(40 * MIB, 200))])
+
+
+def b_total_too_large(d):
+    # Five parts of 27 MiB each: each under the part limit and the ratio,
+    # together over the 128 MiB total.
+    blob = compressible_noise(27 * MIB, 200)
+    docx(os.path.join(d, "template.docx"),
+         add=[("word/media/big%d.txt" % i, blob) for i in range(5)])
+
+
+def b_many_entries(d):
+    docx(os.path.join(d, "template.docx"),
+         add=[("word/media/e%04d.txt" % i, b"x") for i in range(2001)])
+
+
+def b_truncated(d):
+    data = read(TEMPLATE)
+    write(os.path.join(d, "template.docx"), data[:len(data) // 2])
+
+
+def b_encrypted(d):
+    path = os.path.join(d, "template.docx")
+    docx(path)
+    write(path, patch_flags(read(path), "word/document.xml", 0x1))
+
+
+def b_deep_xml(d):
+    docx(os.path.join(d, "template.docx"), {"word/document.xml": document(
+        "<w:customXml>" * 5000 + para("deep") + "</w:customXml>" * 5000)})
+
+
+def b_many_nodes(d):
+    # About 1.5 million elements (3 million nodes with their attributes) in one 28 MiB part (random attribute values
+    # keep the deflate ratio far under 100): the DOM of such a part would
+    # need gigabytes.
+    rnd = random.Random(7)
+    chunks = []
+    n = 0
+    while n < 28 * MIB:
+        s = "<w:r w:rsidR=\"%04x\"/>" % rnd.getrandbits(16)
+        chunks.append(s)
+        n += len(s)
+    body = "<w:p>" + "".join(chunks) + "</w:p>"
+    docx(os.path.join(d, "template.docx"), {"word/document.xml": document(body)})
+
+
+def b_unwritable(d):
+    ro = os.path.join(d, "ro")
+    os.makedirs(ro)
+    os.chmod(ro, stat.S_IRUSR | stat.S_IXUSR)
+
+
+def unwritable_out():
+    # root ignores folder permissions; /proc refuses new files even to root.
+    return "/proc/clasm-bad-out.docx" if os.geteuid() == 0 else "ro/out.docx"
+
+
+def b_big_scalar(d):
+    with open(os.path.join(d, "deal.yaml"), "wb") as f:
+        f.write(b"id: Q-BIG\nnote: ")
+        block = b"a" * MIB
+        for _ in range(100):
+            f.write(block)
+        f.write(b"\n")
+
+
+def b_alias_bomb(d):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append("a%d: &a%d [%s]" % (i, i, ",".join(["*a%d" % (i - 1)] * 10)))
+    write(os.path.join(d, "deal.yaml"), deal_text() + "\n".join(
+        "x_" + l for l in lines) + "\n")
+
+
+def b_alias_bomb_terms(d):
+    # The same bomb where free-form values are allowed: under terms.
+    t = deal_text()
+    lines = ['  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        lines.append("  a%d: &a%d [%s]" % (i, i, ",".join(["*a%d" % (i - 1)] * 10)))
+    write(os.path.join(d, "deal.yaml"), t.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+
+
+def b_deep_yaml(d):
+    write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n  nested: " +
+          "[" * 200 + "]" * 200 + "\n")
+
+
+def b_many_risks(d):
+    t = deal_text()
+    head = t[:t.index("risks:")]
+    tail = t[t.index("terms:"):]
+    items = "".join("  - product.no-such-risk-%d\n" % i for i in range(150000))
+    write(os.path.join(d, "deal.yaml"), head + "risks:\n" + items + tail)
+
+
+def b_many_clauses(d):
+    library(d)
+    for i in range(3000):
+        write(os.path.join(d, "library", "definitions", "bulk-%04d.yaml" % i),
+              clause("definitions.bulk-%04d" % i, "definitions"))
+
+
+def b_long_placeholder(d):
+    # Random letters, so that the part does not trip the ratio check first.
+    rnd = random.Random(3)
+    path = "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(100000))
+    with_doc(para("{{ customer." + path + " }}"))(d)
+
+
+def b_id_traversal(d):
+    deal_replace("id: Q-2026-0117", "id: ../../escaped")(d)
+
+
+def b_report_missing_dir(d):
+    pass
+
+
+# ------------------------------------------------------------- the cases
+
+def cases():
+    c = []
+    add = c.append
+    # --- packages: zip structure and limits
+    add(Case("zip-bomb", "one part that inflates over 100:1 (limit PKG_MAX_RATIO)", b_zip_bomb,
+             expect=["zip-bomb", "word/document.xml", "template.docx"]))
+    add(Case("part-too-large", "one part over 32 MiB uncompressed (PKG_MAX_PART_BYTES)",
+             b_part_too_large, expect=["package-too-large", "word/media/big.txt"]))
+    add(Case("total-too-large", "parts adding up to over 128 MiB (PKG_MAX_TOTAL_BYTES)",
+             b_total_too_large, expect=["package-too-large", "134217728"]))
+    add(Case("too-many-entries", "2001 entries (PKG_MAX_ENTRIES is 2000)", b_many_entries,
+             expect=["package-too-large", "2000"]))
+    add(Case("entry-dotdot", "an entry named ../../x", lambda d: docx(
+        os.path.join(d, "template.docx"), add=[("../../x", b"x")]),
+        expect=["unsafe-entry-name", "../../x"]))
+    add(Case("entry-absolute", "an absolute entry name", lambda d: docx(
+        os.path.join(d, "template.docx"), add=[("/etc/clasm-x", b"x")]),
+        expect=["unsafe-entry-name", "/etc/clasm-x", "absolute"]))
+    add(Case("entry-backslash", "an entry with Windows separators", lambda d: docx(
+        os.path.join(d, "template.docx"), add=[("word\\..\\..\\x", b"x")]),
+        expect=["unsafe-entry-name", "backslash"]))
+    add(Case("entry-drive", "an entry starting with a drive letter", lambda d: docx(
+        os.path.join(d, "template.docx"), add=[("C:/x", b"x")]),
+        expect=["unsafe-entry-name", "drive"]))
+    add(Case("entry-duplicate", "the same entry twice (case-insensitively)", lambda d: docx(
+        os.path.join(d, "template.docx"), add=[("WORD/DOCUMENT.XML", b"<x/>")]),
+        expect=["unsafe-entry-name", "more than once"]))
+    add(Case("entry-encrypted", "an encrypted entry (flag bit 0)", b_encrypted,
+             expect=["word/document.xml"]))
+    add(Case("truncated-zip", "the first half of a real template", b_truncated,
+             expect=["template.docx"]))
+    add(Case("text-as-docx", "a plain text file named .docx", lambda d: write(
+        os.path.join(d, "template.docx"), "Dear counsel, please find the contract attached.\n"),
+        expect=["not-a-zip", "template.docx"]))
+    add(Case("empty-docx", "an empty file named .docx", lambda d: write(
+        os.path.join(d, "template.docx"), b""), expect=["template.docx"]))
+    add(Case("folder-as-docx", "a folder passed as the template", lambda d: (os.remove(
+        os.path.join(d, "template.docx")), os.makedirs(os.path.join(d, "template.docx"))), expect=["not-a-zip", "template.docx"]))
+    add(Case("no-document-xml", "a package without word/document.xml", lambda d: docx(
+        os.path.join(d, "template.docx"), drop=("word/document.xml",)),
+        expect=["template.docx", "word/document.xml"]))
+    add(Case("strict-ooxml", "Strict OOXML namespaces", lambda d: docx(
+        os.path.join(d, "template.docx"), {"word/document.xml": document(para("x")).replace(
+            W, "http://purl.oclc.org/ooxml/wordprocessingml/main")}),
+        expect=["strict-ooxml-unsupported"]))
+    # --- XML in parts
+    add(Case("xxe", "document.xml declares an external entity (XXE)", lambda d: docx(
+        os.path.join(d, "template.docx"), {"word/document.xml":
+            '<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM '
+            '"file:///etc/passwd">]>' + document(para("&xxe;")).split("?>\n", 1)[1]}),
+        expect=["xml-dtd-refused", "word/document.xml"]))
+    add(Case("billion-laughs", "nested internal entities (billion laughs)", lambda d: docx(
+        os.path.join(d, "template.docx"), {"word/document.xml":
+            '<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY l0 "lol">' +
+            "".join('<!ENTITY l%d "%s">' % (i, ("&l%d;" % (i - 1)) * 10) for i in range(1, 10)) +
+            "]>" + document(para("&l9;")).split("?>\n", 1)[1]}),
+        expect=["xml-dtd-refused", "word/document.xml"]))
+    add(Case("deep-xml", "5000 nested elements in document.xml", b_deep_xml,
+             expect=["word/document.xml"]))
+    add(Case("many-xml-nodes", "1.5 million elements in one 28 MiB part (limit: a million "
+             "elements and attributes a part)", b_many_nodes,
+             expect=["xml-too-large", "word/document.xml"]))
+    add(Case("xml-invalid-utf8", "invalid UTF-8 in document.xml", lambda d: docx(
+        os.path.join(d, "template.docx"), {"word/document.xml": document(para("caf")).encode()
+            .replace(b">caf<", b">caf\xc3\x28<")}),
+        expect=["xml-malformed", "word/document.xml"]))
+    add(Case("xml-malformed", "an unclosed element in a header", lambda d: docx(
+        os.path.join(d, "template.docx"), {"word/document.xml": document(
+            para("x")).replace("</w:body>", "<w:p></w:body>")}),
+        expect=["xml-malformed", "word/document.xml"]))
+    # --- template markers and placeholders
+    add(Case("unclosed-tag", "an unclosed {{ in the body", with_doc(
+        para("Dear {{ customer.name")), expect=["unclosed-tag", "word/document.xml",
+                                                 "paragraph 1"]))
+    add(Case("unknown-value", "a placeholder the deal has no value for", with_doc(
+        para("Ref {{ terms.no_such_term }}")), expect=["unknown-value", "terms.no_such_term",
+                                                        "paragraph 1"]))
+    add(Case("malformed-tag", "a placeholder with two words", with_doc(
+        para("{{ customer name }}")), expect=["malformed-tag", "paragraph 1"]))
+    add(Case("unbalanced-if", "{{#if}} without {{/if}}", with_doc(
+        para("{{#if reseller}}") + para("Only for channel deals.")),
+        expect=["unbalanced-condition", "paragraph 1"]))
+    add(Case("stray-endif", "{{/if}} without {{#if}}", with_doc(
+        para("Text.") + para("{{/if}}")), expect=["unbalanced-condition", "paragraph 2"]))
+    add(Case("bad-condition", "an expression syntax error in {{#if}}", with_doc(
+        para("{{#if reseller and}}") + para("x") + para("{{/if}}")),
+        expect=["malformed-condition", "column"]))
+    add(Case("unknown-fact", "{{#if}} naming an unknown fact", with_doc(
+        para("{{#if customer.kindd == \"private\"}}") + para("x") + para("{{/if}}")),
+        expect=["malformed-condition", "customer.kind"]))
+    add(Case("long-placeholder", "a 100 000-character placeholder path", b_long_placeholder,
+             expect=["unknown-value", "paragraph 1"]))
+    add(Case("value-injection", "a value holding </w:t> and {{ other }} comes out as text "
+             "(exit 0: this input is valid)", deal_replace(
+                 "name: Directorate of Internal Security of the Republic of Valmora",
+                 "name: 'Evil </w:t></w:r><w:r><w:t>{{ seller.name }} & co'"),
+             rc=0, expect=[], out_has=["Evil &lt;/w:t&gt;&lt;/w:r&gt;&lt;w:r&gt;&lt;w:t&gt;"
+                                       "{{ seller.name }} &amp; co"]))
+    # --- deals (YAML)
+    add(Case("yaml-alias-bomb", "a billion-laughs alias bomb in the deal", b_alias_bomb_terms,
+             expect=["alias-bomb", "deal.yaml:"]))
+    add(Case("yaml-deep", "200 nested flow sequences", b_deep_yaml,
+             expect=["too-deep", "deal.yaml:"]))
+    add(Case("yaml-100mb-scalar", "a 100 MB scalar (the file limit is 4 MiB)", b_big_scalar,
+             expect=["file-too-large", "deal.yaml"]))
+    add(Case("yaml-invalid-utf8", "invalid UTF-8 in the deal", lambda d: write(
+        os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Valm\xffora")),
+        expect=["yaml-syntax", "deal.yaml:"]))
+    add(Case("yaml-tab-indent", "a tab-indented deal", lambda d: write(
+        os.path.join(d, "deal.yaml"), deal_text().replace("\n  name: Dir", "\n\tname: Dir")),
+        expect=["yaml-syntax", "deal.yaml:"]))
+    add(Case("yaml-duplicate-key", "the key id twice", deal_replace(
+        "id: Q-2026-0117", "id: Q-2026-0117\nid: Q-2026-0118"),
+        expect=["duplicate-key", "deal.yaml:6:"]))
+    add(Case("yaml-merge-key", "a << merge key", deal_replace(
+        "customer:\n", "customer:\n  <<: {name: X}\n"), expect=["merge-key-unsupported",
+                                                             "deal.yaml:"]))
+    add(Case("yaml-two-documents", "two YAML documents in one deal", with_deal(
+        deal_text() + "---\nid: second\n"), expect=["multiple-documents", "deal.yaml:"]))
+    add(Case("yaml-nul", "a NUL byte in the deal", lambda d: write(
+        os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Val\x00mora")),
+        expect=["deal.yaml"]))
+    add(Case("yaml-empty", "an empty deal file", with_deal(""), expect=["deal.yaml"]))
+    add(Case("yaml-not-mapping", "a deal that is a list", with_deal("- id: x\n"),
+             expect=["wrong-type", "deal.yaml:1:"]))
+    add(Case("unknown-risk", "a risk id the catalogue lacks", deal_replace(
+        "  - end-user.poor-record", "  - end-user.poor-recrod"),
+        expect=["unknown-risk", "deal.yaml:28:", "end-user.poor-record"]))
+    add(Case("many-risks", "150 000 unknown risk ids (a 4 MiB deal)", b_many_risks,
+             expect=["deal.yaml:"]))
+    add(Case("deal-id-traversal", "a deal id that would put the draft outside the folder",
+             b_id_traversal, args=["assemble", "deal.yaml", "-t", "template.docx"],
+             expect=["deal.yaml:5:"], out="../../escaped-contract.docx"))
+    # --- libraries
+    add(Case("requires-cycle", "two clauses that require each other", lib_with(
+        ("definitions/cycle-a.yaml", clause("definitions.cycle-a", "definitions",
+                                            "requires: [definitions.cycle-b]\n")),
+        ("definitions/cycle-b.yaml", clause("definitions.cycle-b", "definitions",
+                                            "requires: [definitions.cycle-a]\n"))),
+        args=LIB_ARGS, expect=["requires-cycle", "definitions.cycle-a -> definitions.cycle-b"]))
+    add(Case("excludes-conflict", "a selected clause excludes another selected one", lib_with(
+        ("definitions/exclusive.yaml", clause("definitions.exclusive", "definitions",
+                                              "excludes: [definitions.core-terms]\n"))),
+        args=LIB_ARGS, expect=["clause-conflict", "exclusive.yaml:"]))
+    add(Case("clause-bad-when", "a clause `when` with a syntax error", lib_with(
+        ("definitions/bad-when.yaml", clause("definitions.bad-when", "definitions",
+                                             "when: reseller and (\n"))),
+        args=LIB_ARGS, expect=["bad-expression", "bad-when.yaml:"]))
+    add(Case("clause-unclosed-tag", "clause text with an unclosed {{", lib_with(
+        ("definitions/bad-text.yaml", clause("definitions.bad-text", "definitions", "",
+                                             "The {{ customer.name shall comply.\n"))),
+        args=LIB_ARGS, expect=["bad-text.yaml"]))
+    add(Case("many-clauses", "3000 clause files in one category", b_many_clauses,
+             args=LIB_ARGS, rc=0, expect=[]))
+    # --- output paths
+    add(Case("output-missing-folder", "-o into a folder that does not exist: an I/O failure "
+             "(exit 3), the input is fine", lambda d: None, rc=3,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "nowhere/out.docx"],
+             expect=["nowhere"], out="nowhere/out.docx"))
+    add(Case("output-is-template", "-o naming the template: a usage error (exit 2), refused "
+             "before anything is read", lambda d: None, rc=2,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "template.docx"],
+             expect=["template itself"], out=""))
+    add(Case("output-unwritable", "-o into a folder nobody may write: I/O failure (exit 3)",
+             b_unwritable, rc=3,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", unwritable_out()],
+             expect=[os.path.dirname(unwritable_out())], out=unwritable_out()))
+    add(Case("report-missing-folder", "--report into a missing folder: exit 3 and no draft "
+             "either (no partial output)", b_report_missing_dir, rc=3,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "nowhere/report.json"], expect=["nowhere/report.json"]))
+    add(Case("template-missing", "a template that does not exist: I/O failure (exit 3)",
+             lambda d: os.remove(os.path.join(d, "template.docx")), rc=3,
+             expect=["template.docx"]))
+    return c
+
+
+def main():
+    if sys.argv[1:] == ["--readme"]:
+        for k in cases():
+            print("| `%s` | %d | %s |" % (k.name, k.rc, k.why.replace("|", "\\|")))
+        return 0
+    out = sys.argv[1]
+    only = set(sys.argv[2:])
+    os.makedirs(out, exist_ok=True)
+    rows = []
+    for k in cases():
+        if only and k.name not in only:
+            continue
+        d = os.path.join(out, k.name)
+        if os.path.isdir(d):
+            for root, dirs, _ in os.walk(d):
+                for x in dirs:
+                    os.chmod(os.path.join(root, x), 0o755)
+            shutil.rmtree(d)
+        os.makedirs(d)
+        shutil.copy(DEAL, os.path.join(d, "deal.yaml"))
+        shutil.copy(TEMPLATE, os.path.join(d, "template.docx"))
+        k.build(d)
+        # "-" stands for an empty field (read(1) merges runs of tabs).
+        fields = [k.name, str(k.rc), "|".join(k.expect), k.out, "|".join(k.out_has)]
+        rows.append("\t".join([f or "-" for f in fields] + k.args))
+    write(os.path.join(out, "cases.tsv"), "\n".join(rows) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
