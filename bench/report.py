@@ -8,9 +8,12 @@ WORKDIR holds, per tool T listed in WORKDIR/tools (lines "T|label"):
   T.wall (seconds), T.time (/usr/bin/time -v), T.lat (per-document seconds,
   one a line; may be empty), T.count (documents written); and machine.txt,
   notes.txt (free text appended under the table).
+Everything in RESULTS from the profile-notes marker on is kept.
 """
 import os
 import sys
+
+MARKER = "<!-- profile notes: kept by report.py across runs -->"
 
 
 def pct(xs, p):
@@ -91,6 +94,10 @@ def main():
     if notes:
         out.append(notes + "\n")
     text = "\n".join(out) + "\n"
+    # The profile notes below the marker are written by hand and kept.
+    kept = read(results)
+    if MARKER in kept:
+        text += "\n" + kept[kept.index(MARKER):] + "\n"
     with open(results, "w", encoding="utf-8") as f:
         f.write(text)
     sys.stdout.write(text)

@@ -1,12 +1,15 @@
 #!/bin/sh
-# make bench [N=1000] [BUILD=build]: clasm batch against docxtemplater,
-# docxtpl and the floor on N generated EULA deals, in one run on this
-# machine; writes bench/RESULTS.md and prints it. See bench/README.md.
+# make bench [N=1000] [BUILD=build] [PEERS=0]: clasm batch against
+# docxtemplater, docxtpl and the floor on N generated EULA deals, in one run
+# on this machine; writes bench/RESULTS.md and prints it. PEERS=0 leaves the
+# peer tools out (for N=10000: flat memory and identical bytes, in minutes).
+# See bench/README.md.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 N=${N:-1000}
+PEERS=${PEERS:-1}
 CLASM=$BUILD/clasm
 W=$BUILD/bench
 TEMPLATE=${TEMPLATE:-$ROOT/templates/eula.docx}
@@ -21,13 +24,13 @@ say() { echo "bench: $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need_apt=""
 [ -x /usr/bin/time ] || need_apt="$need_apt time"
-$PY -c 'import docxtpl' 2>/dev/null || need_apt="$need_apt python3-docxtpl"
+[ "$PEERS" = 0 ] || $PY -c 'import docxtpl' 2>/dev/null || need_apt="$need_apt python3-docxtpl"
 $PY -c 'import yaml' 2>/dev/null || need_apt="$need_apt python3-yaml"
 if [ -n "$need_apt" ]; then
     say "installing$need_apt with apt-get"
     as_root apt-get install -y $need_apt >&2
 fi
-if [ ! -d "$ROOT/bench/node_modules/docxtemplater" ] || [ ! -d "$ROOT/bench/node_modules/pizzip" ]; then
+if [ "$PEERS" != 0 ] && [ ! -d "$ROOT/bench/node_modules/docxtemplater" ] || [ ! -d "$ROOT/bench/node_modules/pizzip" ]; then
     say "installing docxtemplater and pizzip with npm ci"
     (cd "$ROOT/bench" && npm ci --no-audit --no-fund >&2)
 fi
@@ -43,8 +46,10 @@ cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werro
 say "generating $N deals"
 $PY "$ROOT/bench/gen_deals.py" "$N" "$W/deals" --document eula
 $PY "$ROOT/bench/gen_deals.py" 20 "$W/deals-20" --document eula --prefix S
-say "preparing the peers' templates and data (clasm select per deal; not timed)"
-$PY "$ROOT/bench/prepare.py" "$CLASM" "$TEMPLATE" "$LIBRARY" "$W/deals" "$W/prep"
+if [ "$PEERS" != 0 ]; then
+    say "preparing the peers' templates and data (clasm select per deal; not timed)"
+    $PY "$ROOT/bench/prepare.py" "$CLASM" "$TEMPLATE" "$LIBRARY" "$W/deals" "$W/prep"
+fi
 
 : >"$W/tools"
 now() { date +%s.%N; }
@@ -78,12 +83,14 @@ awk '$2 == "ok" { if (prev != "") print $1 - prev; prev = $1 }' "$W/clasm-j1.out
 measure clasm-jall "clasm batch --jobs $CORES" "$CLASM" batch "$W/deals" -t "$TEMPLATE" \
     -o "$W/out-clasm-jall" --library "$LIBRARY" --jobs "$CORES"
 : >"$W/clasm-jall.lat"
+if [ "$PEERS" != 0 ]; then
 measure docxtemplater "docxtemplater $(node -p 'require("'"$ROOT"'/bench/node_modules/docxtemplater/package.json").version')" \
     node "$ROOT/bench/peer_docxtemplater.js" "$W/prep/docxtemplater.docx" "$W/out-docxtemplater" $(data_list)
 cut -d' ' -f1 "$W/docxtemplater.out" >"$W/docxtemplater.lat"
 measure docxtpl "docxtpl $($PY -c 'import docxtpl; print(docxtpl.__version__)')" \
     $PY "$ROOT/bench/peer_docxtpl.py" "$W/prep/docxtpl.docx" "$W/out-docxtpl" $(data_list)
 cut -d' ' -f1 "$W/docxtpl.out" >"$W/docxtpl.lat"
+fi
 measure floor "floor (template copy)" "$W/floor" "$TEMPLATE" "$W/out-floor" $(deals_list)
 cut -d' ' -f1 "$W/floor.out" >"$W/floor.lat"
 # The same floor over one of clasm's own drafts: a package as large as the
