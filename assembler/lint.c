@@ -652,6 +652,14 @@ int lint_expr_constant(const clasm_library *lib, const expr *e, clasm_document d
             radix[i] = 1;
     }
     long top = max_score(lib);
+    /* Bounded work: a catalogue too large to enumerate is not judged. */
+    double work = (double)(top + 1);
+    for (size_t i = 0; i < nd; i++)
+        work *= (double)radix[i];
+    if (work > 4e6) {
+        result = -1;
+        goto done;
+    }
     int seen_true = 0, seen_false = 0;
     for (;;) {
         size_t nf = 0;
@@ -883,6 +891,55 @@ static void report_issues(linter *L, const lib_clause *c, const yt_node *text_no
     }
 }
 
+/* A title is printed as it is: no placeholders are filled in it. */
+static void check_title(linter *L, const lib_clause *c, const yt_node *root)
+{
+    if (!c->title || !strstr(c->title, "{{"))
+        return;
+    const yt_node *tn = root ? yt_get(root, "title") : NULL;
+    diag_at(L->diags, CLASM_SEV_ERROR, "placeholder-in-title", c->file, tn ? tn->line : c->line,
+            tn ? tn->column : c->column,
+            "title: '%s' holds '{{', but titles are printed as written (no deal values are "
+            "filled in); move the value into the text",
+            c->title);
+}
+
+int lint_when_uses_term(const clasm_library *lib, size_t k)
+{
+    if (k >= lib->nterms)
+        return 0;
+    const char **others = calloc(lib->nterms + 1, sizeof *others);
+    if (!others)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < lib->nterms; i++)
+        if (i != k)
+            others[n++] = lib->terms[i].key;
+    expr_names all, names;
+    library_expr_names(lib, &all, 0);
+    names = all;
+    names.terms = others;
+    names.nterms = n;
+    int uses = 0;
+    for (size_t i = 0; i < lib->nclauses && !uses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        char *err = NULL;
+        int col = 0;
+        if (!c->when)
+            continue;
+        /* A when that passes with every term but fails without KEY names
+         * terms.KEY. */
+        int ok_all = expr_check(c->when, &all, &err, &col) == 0;
+        free(err);
+        err = NULL;
+        if (ok_all && expr_check(c->when, &names, &err, &col) != 0)
+            uses = 1;
+        free(err);
+    }
+    free(others);
+    return uses;
+}
+
 static void check_texts(linter *L)
 {
     const clasm_library *lib = L->lib;
@@ -910,7 +967,12 @@ static void check_texts(linter *L)
         report_issues(L, c, tn, raw, rawlen, is, n);
         lint_issues_free(is, n);
         free(raw);
+        check_title(L, c, root);
     }
+    /* Terms a clause's when tests count as used too. */
+    for (size_t k = 0; k < lib->nterms && !L->oom; k++)
+        if (!used[k] && lint_when_uses_term(lib, k) != 0)
+            used[k] = 1;
     /* Declared terms no clause uses. */
     char *settings = xfmt("%s/library.yaml", lib->dir);
     const yt_node *root = settings ? doc_root(lib, settings) : NULL;
@@ -1431,6 +1493,8 @@ clasm_status clasm_lint(const char *dir, const clasm_lint_options *opt, clasm_li
                     io = 1;
                 else
                     r->lock_written = 1;
+            } else {
+                r->lock_current = 1;
             }
             free(old);
             free(text);
@@ -1468,6 +1532,8 @@ void clasm_lint_print_text(FILE *out, const clasm_lint_report *r, const clasm_di
         fprintf(out, "lock: %s\n", r->changes[i]);
     if (r->lock_written)
         fprintf(out, "lock: wrote %s/%s\n", r->dir, LOCK_NAME);
+    else if (r->lock_current)
+        fprintf(out, "lock: %s/%s is up to date\n", r->dir, LOCK_NAME);
     else if (r->lock_refused)
         fprintf(out, "lock: %s/%s not updated: fix the errors first\n", r->dir, LOCK_NAME);
     size_t e = clasm_diags_errors(diags), w = clasm_diags_warnings(diags);

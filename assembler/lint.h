@@ -40,6 +40,10 @@ int lint_markup_check(const char *text, lint_issue **out, size_t *count);
 int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned char *term_used,
                            lint_issue **out, size_t *count);
 
+/* 1 when some clause's when tests terms.KEY for the library's k-th
+ * declared term; 0 when none does; -1 when out of memory. */
+int lint_when_uses_term(const clasm_library *lib, size_t k);
+
 /* 1 when path is a value every deal may carry (id, customer.name, ...):
  * the paths of clasm_deal_value and of the plan (tier, score, document),
  * terms.* excluded. */
@@ -98,6 +102,7 @@ struct clasm_lint_report {
     char **changes;
     size_t nchanges;
     int lock_written;
+    int lock_current;   /* --update-lock found the lock already up to date */
     int lock_refused;   /* --update-lock asked, but the library has errors */
     clasm_library *lib; /* owned; NULL when nothing loaded */
 };

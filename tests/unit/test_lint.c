@@ -681,6 +681,59 @@ static void test_broken_library_still_linted(void **state)
     free(dir);
 }
 
+static void test_terms_in_when_and_titles(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    /* unused_days is tested by a when: it counts as used. */
+    clause(dir, "timed",
+           "documents: [eula]\naddresses: [product.beta]\nwhen: terms.unused_days > 3\n",
+           "  Timed.\n");
+    write_file(dir, "core/titled.yaml",
+               "id: core.titled\nversion: 1\ntitle: For {{ customer.name }}\ncategory: core\n"
+               "documents: [eula]\naddresses: [product.beta]\ntext: Plain.\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    run(dir, 0, 0, &r, &d);
+    assert_int_equal(count_id(&d, "unused-term"), 0);
+    expect(&d, CLASM_SEV_ERROR, "placeholder-in-title", "core/titled.yaml", 3, 8,
+           "title: 'For {{ customer.name }}' holds '{{', but titles are printed as written");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    library_load_all(dir, &lib, &d);
+    assert_non_null(lib);
+    assert_int_equal(lint_when_uses_term(lib, 0), 0); /* cure_days: only in a text */
+    assert_int_equal(lint_when_uses_term(lib, 1), 1); /* unused_days: in core.timed's when */
+    clasm_library_free(lib);
+    clasm_diags_free(&d);
+
+    /* --update-lock twice: the second run finds the lock current and leaves it. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/core/titled.yaml", dir);
+    unlink(path);
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_E_INPUT); /* reseller coverage */
+    assert_true(r->lock_refused);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    clause(dir, "resell", "documents: [reseller-agreement]\naddresses: [product.alpha]\n",
+           "  Resell.\n");
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_true(r->lock_written);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_false(r->lock_written);
+    assert_true(r->lock_current);
+    assert_int_equal(r->nchanges, 0);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -694,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_expr_constant),
         cmocka_unit_test(test_broken_library_still_linted),
+        cmocka_unit_test(test_terms_in_when_and_titles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
