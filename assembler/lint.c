@@ -1459,10 +1459,13 @@ clasm_status clasm_lint(const char *dir, const clasm_lint_options *opt, clasm_li
     r->risks = lib->nrisks;
     linter L = {r, lib, diags, 0};
     check_texts(&L);
-    reach_info *ri = calloc(lib->nclauses + 1, sizeof *ri);
-    if (!ri) {
+    /* Coverage and reachability need the catalogue: without risks or tiers
+     * (risks.yaml did not load, already an error) they would only add noise. */
+    int judge = lib->nrisks > 0 && lib->ntiers > 0;
+    reach_info *ri = judge ? calloc(lib->nclauses + 1, sizeof *ri) : NULL;
+    if (judge && !ri) {
         L.oom = 1;
-    } else {
+    } else if (judge) {
         compute_reach(&L, ri);
         check_coverage(&L, ri);
         check_reach(&L, ri);

@@ -734,6 +734,38 @@ static void test_terms_in_when_and_titles(void **state)
     free(dir);
 }
 
+static void test_broken_catalogue(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    write_file(dir, "risks.yaml", "areas: [\n");
+    clause(dir, "texty", "documents: [eula]\n", "  {{ nothing }}\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    assert_true(r->loaded);
+    expect(&d, CLASM_SEV_ERROR, "unknown-placeholder", "core/texty.yaml", 7, 3, "{{ nothing }}");
+    /* Without a catalogue, coverage and reachability are not judged. */
+    assert_int_equal(count_id(&d, "unreachable-clause"), 0);
+    assert_int_equal(count_id(&d, "uncovered-risk"), 0);
+    assert_int_equal(r->coverage[CLASM_DOC_EULA].total, 0);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    clasm_lint_print_text(f, r, &d);
+    rewind(f);
+    char buf[1024];
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, ": 5 files, 3 clauses, 0 risks\n"));
+    assert_non_null(strstr(buf, "coverage: contract 0/0, eula 0/0, reseller-agreement 0/0\n"));
+    assert_non_null(strstr(buf, "3 errors, 1 warning\n"));
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_expr_constant),
         cmocka_unit_test(test_broken_library_still_linted),
         cmocka_unit_test(test_terms_in_when_and_titles),
+        cmocka_unit_test(test_broken_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
