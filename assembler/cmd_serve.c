@@ -89,14 +89,14 @@ int cmd_serve(int argc, char **argv)
     }
     /* Every template is opened (and checked) now, so a broken one stops the
      * server before anyone fills in the form. */
+    char *tpaths[CLASM_DOC_COUNT] = {0};
     for (int d = 0; rc == CLASM_OK && d < CLASM_DOC_COUNT; d++) {
-        char *p = template_path(tpldir, (clasm_document)d);
-        if (!p) {
+        tpaths[d] = template_path(tpldir, (clasm_document)d);
+        if (!tpaths[d]) {
             rc = CLASM_E_IO;
             break;
         }
-        clasm_status s = clasm_template_open(p, &tpl[d], &diags);
-        free(p);
+        clasm_status s = clasm_template_open(tpaths[d], &tpl[d], &diags);
         if (s != CLASM_OK)
             rc = s;
     }
@@ -118,8 +118,10 @@ int cmd_serve(int argc, char **argv)
         opt.bind = bind;
         opt.port = (unsigned)port;
         opt.lib = lib;
-        for (int d = 0; d < CLASM_DOC_COUNT; d++)
+        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
             opt.tpl[d] = tpl[d];
+            opt.template_paths[d] = tpaths[d];
+        }
         opt.assets = clasm_web_assets;
         opt.nassets = clasm_web_nassets;
         opt.upload_limit = (size_t)max_mib << 20;
@@ -135,8 +137,10 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "clasm serve: stopping (signal %d)\n", sig);
         server_stop(srv);
     }
-    for (int d = 0; d < CLASM_DOC_COUNT; d++)
+    for (int d = 0; d < CLASM_DOC_COUNT; d++) {
         clasm_template_free(tpl[d]);
+        free(tpaths[d]);
+    }
     clasm_library_free(lib);
     return finish(&diags, rc);
 }

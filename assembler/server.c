@@ -5,6 +5,8 @@
 
 #include "diag.h"
 #include "library.h"
+#include "package.h"
+#include "placeholder.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -165,7 +167,70 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static char *risks_json(const clasm_library *lib)
+/* The terms.KEY placeholders of the templates that the library does not
+ * declare (templates may use their own keys, e.g. fees), each with the
+ * documents whose template uses it, appended to terms in order of first
+ * appearance. A template that cannot be read adds nothing here: opening it
+ * for assembly reports why. */
+static void add_template_terms(const clasm_library *lib, const server_options *opt, json_t *terms)
+{
+    json_t *seen = json_object(); /* key -> documents array */
+    for (int d = 0; seen && d < CLASM_DOC_COUNT; d++) {
+        if (!opt->template_paths[d])
+            continue;
+        clasm_diags ignored;
+        clasm_diags_init(&ignored);
+        pkg *p = NULL;
+        if (pkg_open(opt->template_paths[d], &p, &ignored) == CLASM_OK) {
+            const char *parts[64];
+            size_t nparts = docx_fill_parts(p, parts, 64);
+            for (size_t i = 0; i < nparts; i++) {
+                size_t len = 0;
+                const unsigned char *bytes = pkg_bytes(p, parts[i], &len);
+                xmlDocPtr doc =
+                    bytes ? pkg_parse_xml_bytes(bytes, len, pkg_name(p), parts[i], &ignored) : NULL;
+                if (!doc)
+                    continue;
+                char **paths = NULL;
+                size_t n = docx_list_placeholders(doc, &paths);
+                for (size_t k = 0; n != (size_t)-1 && k < n; k++) {
+                    if (strncmp(paths[k], "terms.", 6) != 0)
+                        continue;
+                    const char *key = paths[k] + 6;
+                    int declared = 0;
+                    for (size_t t = 0; t < lib->nterms && !declared; t++)
+                        declared = strcmp(lib->terms[t].key, key) == 0;
+                    if (declared)
+                        continue;
+                    json_t *docs = json_object_get(seen, key);
+                    if (!docs) {
+                        docs = json_array();
+                        json_object_set_new(seen, key, docs);
+                        json_array_append_new(
+                            terms, json_pack("{s:s,s:s,s:n,s:b,s:O}", "key", key, "description",
+                                             "A value the template uses (not a library term).",
+                                             "example", "template_only", 1, "documents", docs));
+                    }
+                    const char *name = clasm_document_name((clasm_document)d);
+                    size_t j, m = json_array_size(docs);
+                    for (j = 0; j < m; j++)
+                        if (strcmp(json_string_value(json_array_get(docs, j)), name) == 0)
+                            break;
+                    if (j == m)
+                        json_array_append_new(docs, json_string(name));
+                }
+                if (n != (size_t)-1)
+                    docx_strings_free(paths, n);
+                xmlFreeDoc(doc);
+            }
+        }
+        pkg_free(p);
+        clasm_diags_free(&ignored);
+    }
+    json_decref(seen);
+}
+
+static char *risks_json(const clasm_library *lib, const server_options *opt)
 {
     json_t *root = json_object();
     if (!root)
@@ -207,6 +272,8 @@ static char *risks_json(const clasm_library *lib)
                               json_pack("{s:o,s:o,s:o}", "key", str_or_null(lib->terms[i].key),
                                         "description", str_or_null(lib->terms[i].description),
                                         "example", str_or_null(lib->terms[i].example)));
+    if (terms)
+        add_template_terms(lib, opt, terms);
     json_object_set_new(root, "terms", terms);
     json_t *cats = json_array();
     for (size_t i = 0; cats && i < lib->ncategories; i++)
@@ -744,7 +811,7 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         return CLASM_E_USAGE;
     }
 
-    srv->risks = risks_json(opt->lib);
+    srv->risks = risks_json(opt->lib, opt);
     if (!srv->risks) {
         server_free(srv);
         return CLASM_E_IO;

@@ -29,6 +29,10 @@ typedef struct {
     unsigned port;                              /* 0: the system picks a free one */
     const clasm_library *lib;                   /* shared, read-only */
     const clasm_template *tpl[CLASM_DOC_COUNT]; /* per document; NULL: cannot assemble it */
+    /* The templates' files, read once at start to list the terms.KEY
+     * placeholders they use beyond the library's declared terms (for the
+     * form); NULL entries are skipped. */
+    const char *template_paths[CLASM_DOC_COUNT];
     const server_asset *assets;
     size_t nassets;
     size_t deal_limit;        /* bytes of a deal body; 0 means 1 MiB */

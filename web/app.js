@@ -173,6 +173,9 @@
     let p = err.line > 0 && err.line <= paths.length ? paths[err.line - 1] : '';
     const m = /missing required key '([^']+)'/.exec(err.message || '');
     if (err.id === 'missing-key' && m) p = p ? p + '.' + m[1] : m[1];
+    // A template placeholder without a value names its path.
+    const v = /names '([^']+)', which has no value/.exec(err.message || '');
+    if (err.id === 'unknown-value' && v) p = v[1];
     return p;
   }
 
@@ -349,7 +352,8 @@
         el('label', { for: id, text: t.key.replace(/_/g, ' ') }),
         el('input', { id, 'data-path': 'terms.' + t.key, placeholder: t.example || '',
           'aria-describedby': id + '-h' }),
-        el('span', { class: 'hint', id: id + '-h', text: t.description }),
+        el('span', { class: 'hint', id: id + '-h', text: t.description +
+          (t.template_only ? ' Used by the ' + t.documents.join(', ') + ' template.' : '') }),
         el('span', { class: 'msg', 'data-for': 'terms.' + t.key }));
     }));
     const today = new Date().toISOString().slice(0, 10);
@@ -366,12 +370,15 @@
     'f-product-capabilities': 'biometric-identification, face-recognition, watchlist-matching',
     'f-deployment': 'on-premises', 'f-license': 'perpetual', 'f-end-use': 'known',
   };
+  // Values for the templates' own terms, which the library gives no example for.
+  const exampleTerms = { fees: '1,250,000', currency: 'USD', payment_days: '30', initial_term_months: '36' };
 
   function loadExample() {
     for (const [id, v] of Object.entries(example)) document.getElementById(id).value = v;
     for (const t of state.catalogue.terms) {
       const n = document.getElementById('t-' + t.key);
-      if (n && !n.value && t.example) n.value = t.example;
+      const ex = t.example || exampleTerms[t.key];
+      if (n && !n.value && ex) n.value = ex;
     }
     schedule();
   }

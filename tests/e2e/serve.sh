@@ -112,9 +112,14 @@ check("the tiers with thresholds, severe escalates",
       [(t["id"], t["min_score"]) for t in cat.get("tiers", [])] == [(t["id"], t["min_score"]) for t in src["tiers"]]
       and any(t["escalate"] for t in cat["tiers"]), cat.get("tiers"))
 lib = yaml.safe_load(open(f"{ROOT}/clauses/library.yaml"))
+declared = [t for t in cat.get("terms", []) if not t.get("template_only")]
+own = [t for t in cat.get("terms", []) if t.get("template_only")]
 check("the declared terms with description and example",
-      [t["key"] for t in cat.get("terms", [])] == list(lib["terms"]) and
-      all(t["description"] for t in cat["terms"]), cat.get("terms"))
+      [t["key"] for t in declared] == list(lib["terms"]) and
+      all(t["description"] and t["example"] is not None for t in declared), declared)
+check("the templates' own terms.KEY placeholders, with the documents using them",
+      {t["key"] for t in own} == {"fees", "currency", "payment_days", "initial_term_months"} and
+      all(t["documents"] == ["contract", "eula", "reseller-agreement"] for t in own), own)
 
 # The page and its assets, embedded.
 st, h, b = req("GET", "/")
