@@ -4,8 +4,9 @@
 set -eu
 PKGS="gcc clang make pkg-config libxml2-dev libxml2-utils libzip-dev libyaml-dev libjansson-dev
 libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
-python3-jsonschema python3-uno unzip man-db"
-# Node.js runs the schema tests (ajv-cli); a machine may already have its own.
+python3-jsonschema python3-uno unzip man-db chromium"
+# Node.js runs the schema tests (ajv-cli) and the browser tests (playwright-core
+# driving Debian's chromium); a machine may already have its own.
 if ! command -v npm >/dev/null 2>&1; then PKGS="$PKGS nodejs npm"; fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 missing=""
@@ -24,7 +25,7 @@ else
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
 # npm packages of the tests, exactly as their lock files say.
-for dir in tests/schemas; do
+for dir in tests/schemas tests/browser; do
     if [ ! -d "$root/$dir/node_modules" ]; then
         echo "deps: npm ci in $dir"
         (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
