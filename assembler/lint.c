@@ -1429,8 +1429,57 @@ void clasm_lint_report_free(clasm_lint_report *r)
     free(r);
 }
 
+typedef struct {
+    clasm_diag d;
+    size_t index;
+} ordered_diag;
+
+static int cmp_diag(const void *a, const void *b)
+{
+    const ordered_diag *x = a, *y = b;
+    const char *fx = x->d.file ? x->d.file : "", *fy = y->d.file ? y->d.file : "";
+    int c = strcmp(fx, fy);
+    if (c)
+        return c;
+    if (x->d.line != y->d.line)
+        return x->d.line < y->d.line ? -1 : 1;
+    if (x->d.column != y->d.column)
+        return x->d.column < y->d.column ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Orders the diagnostics from start on by file, line and column (stable),
+ * so that counsel reads each file's problems together. */
+static void sort_diags(clasm_diags *diags, size_t start)
+{
+    size_t n = diags->count - start;
+    if (n < 2)
+        return;
+    ordered_diag *v = malloc(n * sizeof *v);
+    if (!v)
+        return; /* discovery order is still correct, only less tidy */
+    for (size_t i = 0; i < n; i++)
+        v[i] = (ordered_diag){diags->items[start + i], i};
+    qsort(v, n, sizeof *v, cmp_diag);
+    for (size_t i = 0; i < n; i++)
+        diags->items[start + i] = v[i].d;
+    free(v);
+}
+
+static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
+                             clasm_lint_report **out, clasm_diags *diags);
+
 clasm_status clasm_lint(const char *dir, const clasm_lint_options *opt, clasm_lint_report **out,
                         clasm_diags *diags)
+{
+    size_t start = diags->count;
+    clasm_status st = lint_run(dir, opt, out, diags);
+    sort_diags(diags, start);
+    return st;
+}
+
+static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
+                             clasm_lint_report **out, clasm_diags *diags)
 {
     *out = NULL;
     if (!dir)
