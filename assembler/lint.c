@@ -1287,9 +1287,8 @@ static int check_lock(linter *L, const char *lock_path, int update)
         int line, col;
         version_where(lib, c, &line, &col);
         if (!le) {
-            if (rc == 1)
-                ; /* no lock at all: said once above */
-            else if (!update)
+            /* With no lock at all, missing-lock above says it once. */
+            if (rc != 1 && !update)
                 diag_at(L->diags, CLASM_SEV_ERROR, "lock-missing-clause", c->file, c->line,
                         c->column,
                         "clause %s (version %d) is not in %s; run `clasm lint --update-lock` to "
