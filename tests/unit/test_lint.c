@@ -766,6 +766,63 @@ static void test_broken_catalogue(void **state)
     free(dir);
 }
 
+/* Every path lint accepts is one a deal that carries every field supplies
+ * (tier, score and document come from the plan), so lint and deal.c agree. */
+static void test_known_paths_match_deals(void **state)
+{
+    (void)state;
+    static const char full[] = "id: Q-1\n"
+                               "documents: [contract]\n"
+                               "date: 2026-01-02\n"
+                               "seller: {name: S, address: SA, jurisdiction: SJ}\n"
+                               "customer: {name: C, country: XA, kind: private, address: CA, "
+                               "jurisdiction: CJ}\n"
+                               "reseller: {name: R, country: XB, address: RA, jurisdiction: RJ}\n"
+                               "product: {name: P, capabilities: [video-analytics]}\n"
+                               "deployment: cloud\n"
+                               "license: perpetual\n"
+                               "end_use: known\n"
+                               "risks: []\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    clasm_status st = clasm_deal_load_string(full, strlen(full), "full.yaml", &deal, &d);
+    if (st != CLASM_OK)
+        dump(&d);
+    assert_int_equal(st, CLASM_OK);
+    static const char *const paths[] = {"id",
+                                        "date",
+                                        "seller.name",
+                                        "seller.address",
+                                        "seller.jurisdiction",
+                                        "customer.name",
+                                        "customer.country",
+                                        "customer.kind",
+                                        "customer.address",
+                                        "customer.jurisdiction",
+                                        "reseller.name",
+                                        "reseller.country",
+                                        "reseller.address",
+                                        "reseller.jurisdiction",
+                                        "product.name",
+                                        "product.capabilities",
+                                        "deployment",
+                                        "license",
+                                        "end_use"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        assert_true(lint_known_path(paths[i]));
+        if (!clasm_deal_value(deal, paths[i]))
+            fail_msg("lint accepts {{ %s }} but a full deal has no value for it", paths[i]);
+    }
+    assert_true(lint_known_path("tier"));
+    assert_true(lint_known_path("score"));
+    assert_true(lint_known_path("document"));
+    assert_false(lint_known_path("seller.kind"));
+    assert_null(clasm_deal_value(deal, "seller.kind"));
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -781,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_broken_library_still_linted),
         cmocka_unit_test(test_terms_in_when_and_titles),
         cmocka_unit_test(test_broken_catalogue),
+        cmocka_unit_test(test_known_paths_match_deals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
