@@ -42,6 +42,22 @@ static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, c
     L->ok = 0;
 }
 
+/* Most risks or capabilities a deal may list (fuzz/README.md "Limits"):
+ * the catalogue has a few dozen risks; the duplicate checks are quadratic,
+ * and a deal of 100 000 risk ids took two minutes. */
+#define DEAL_MAX_LIST 1000u
+
+/* 1 when seq (the list at key) is within DEAL_MAX_LIST; else an error. */
+static int list_within_limit(loader *L, const yt_node *seq, const char *key)
+{
+    if (!seq || seq->count <= DEAL_MAX_LIST)
+        return 1;
+    char limit[32];
+    snprintf(limit, sizeof limit, "%u", DEAL_MAX_LIST);
+    fail(L, seq, "too-many-items", "%s: the list is longer than the limit of %s items", key, limit);
+    return 0;
+}
+
 /* Deal ids end up in file names: letters, digits, '.', '_' and '-', not
  * starting with a dot, at most 100 characters. */
 static int valid_deal_id(const char *s)
@@ -183,6 +199,8 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
         if (raw && !yt_is_null(raw))
             L->ok = 0;
     }
+    if (!list_within_limit(L, caps, "product.capabilities"))
+        return;
     size_t n = caps ? caps->count : 0;
     deal->capabilities = calloc(n + 1, sizeof *deal->capabilities);
     size_t joined_len = 1;
@@ -220,6 +238,8 @@ static void load_risks(loader *L, const yt_node *root, clasm_deal *deal)
             L->ok = 0;
         return;
     }
+    if (!list_within_limit(L, seq, "risks"))
+        return;
     deal->risks = calloc(seq->count + 1, sizeof *deal->risks);
     if (!deal->risks) {
         L->oom = 1;

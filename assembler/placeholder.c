@@ -11,6 +11,9 @@
 #include <string.h>
 
 #define SHOWN_MAX 60
+/* Longest placeholder path accepted (fuzz/README.md "Limits"); real paths
+ * ("terms.reassessment_interval_months") are a few dozen bytes. */
+#define PATH_MAX_LEN 256
 
 static int is_space(char c)
 {
@@ -380,6 +383,14 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
             shown(what, sizeof what, pt.text, &tags[i]);
             switch (tags[i].kind) {
             case DOCX_TAG_VALUE:
+                if (strlen(tags[i].path) > PATH_MAX_LEN) {
+                    diag_part(diags, CLASM_SEV_ERROR, "placeholder-too-long", file, part, parno,
+                              "the placeholder %s has a name of %zu bytes; at most %d are "
+                              "accepted",
+                              what, strlen(tags[i].path), PATH_MAX_LEN);
+                    errors++;
+                    break;
+                }
                 vals[i] = values && values->value ? values->value(values->ctx, tags[i].path) : NULL;
                 if (!vals[i]) {
                     diag_part(diags, CLASM_SEV_ERROR, "unknown-value", file, part, parno,

@@ -302,6 +302,9 @@ static const build_node *parse_sequence(builder *B, yaml_event_t *start, size_t 
     return B->stop ? NULL : n;
 }
 
+/* Most keys in one mapping (fuzz/README.md "Limits"). */
+#define YT_MAX_KEYS 10000u
+
 static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t depth,
                                        const char *path)
 {
@@ -338,6 +341,14 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
                 err_at(B, "merge-key-unsupported", key->node.line, key->node.column,
                        "%s: merge keys ('<<') are not supported; write the keys out", key_path);
                 keep = 0;
+            }
+            if (keys.n >= YT_MAX_KEYS) {
+                /* The duplicate check below is quadratic: 100 000 keys took 45 s. */
+                err_at(B, "too-many-keys", key->node.line, key->node.column,
+                       "%s: a mapping of more than %u keys; refusing the document",
+                       path && *path ? path : "(top level)", YT_MAX_KEYS);
+                B->stop = 1;
+                break;
             }
             for (size_t i = 0; keep && i < keys.n; i++) {
                 if (strcmp(keys.v[i]->node.scalar, key->node.scalar) == 0) {

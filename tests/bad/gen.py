@@ -260,11 +260,11 @@ def b_deep_yaml(d):
           "[" * 200 + "]" * 200 + "\n")
 
 
-def b_many_risks(d):
+def b_many_risks(d, n=100000):
     t = deal_text()
     head = t[:t.index("risks:")]
     tail = t[t.index("terms:"):]
-    items = "".join("  - product.no-such-risk-%d\n" % i for i in range(150000))
+    items = "".join("  - p.r%d\n" % i for i in range(n))
     write(os.path.join(d, "deal.yaml"), head + "risks:\n" + items + tail)
 
 
@@ -382,8 +382,10 @@ def cases():
     add(Case("unknown-fact", "{{#if}} naming an unknown fact", with_doc(
         para("{{#if customer.kindd == \"private\"}}") + para("x") + para("{{/if}}")),
         expect=["malformed-condition", "customer.kind"]))
-    add(Case("long-placeholder", "a 100 000-character placeholder path", b_long_placeholder,
-             expect=["unknown-value", "paragraph 1"]))
+    add(Case("long-placeholder", "a 100 000-character placeholder path (limit 256)",
+             b_long_placeholder, expect=["placeholder-too-long", "paragraph 1", "256"]))
+    add(Case("placeholder-257", "a placeholder path one byte over the limit", with_doc(
+        para("{{ terms." + "x" * 251 + " }}")), expect=["placeholder-too-long", "257"]))
     add(Case("value-injection", "a value holding </w:t> and {{ other }} comes out as text "
              "(exit 0: this input is valid)", deal_replace(
                  "name: Directorate of Internal Security of the Republic of Valmora",
@@ -420,8 +422,18 @@ def cases():
     add(Case("unknown-risk", "a risk id the catalogue lacks", deal_replace(
         "  - end-user.poor-record", "  - end-user.poor-recrod"),
         expect=["unknown-risk", "deal.yaml:28:", "end-user.poor-record"]))
-    add(Case("many-risks", "150 000 unknown risk ids (a 4 MiB deal)", b_many_risks,
-             expect=["deal.yaml:"]))
+    add(Case("many-risks", "100 000 risk ids (a deal lists at most 1000)", b_many_risks,
+             expect=["too-many-items", "deal.yaml:23:", "1000"]))
+    add(Case("many-capabilities", "5000 capabilities (at most 1000)", deal_replace(
+        "capabilities: [biometric-identification, face-recognition, watchlist-matching]",
+        "capabilities: [%s]" % ", ".join("c%d" % i for i in range(5000))),
+        expect=["too-many-items", "product.capabilities", "deal.yaml:18:"]))
+    add(Case("many-terms", "100 000 keys under terms (a mapping holds at most 10 000)",
+             lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
+                             "".join("  k%d: v\n" % i for i in range(100000))),
+             expect=["too-many-keys", "deal.yaml:10031:", "10000"]))
+    add(Case("yaml-too-many-nodes", "250 000 list items (YT_MAX_NODES is 200 000)",
+             lambda d: b_many_risks(d, 250000), expect=["deal.yaml", "200000"]))
     add(Case("deal-id-traversal", "a deal id that would put the draft outside the folder",
              b_id_traversal, args=["assemble", "deal.yaml", "-t", "template.docx"],
              expect=["deal.yaml:5:"], out="../../escaped-contract.docx"))

@@ -86,8 +86,10 @@ while IFS="$tab" read -r name rc expect out outhas args; do
     fi
     pass "bad/$name"
 done <"$GEN/cases.tsv"
-n=$(grep -c . "$GEN/cases.tsv")
-check "bad corpus has at least 40 cases" [ "$n" -ge 40 ]
+if [ -z "${BAD_CASES:-}" ]; then
+    n=$(grep -c . "$GEN/cases.tsv")
+    check "bad corpus has at least 40 cases" [ "$n" -ge 40 ]
+fi
 # The big generated inputs (over 300 MB in all) are not kept.
 for x in "$GEN"/*/; do chmod -R u+w "$x" 2>/dev/null; done
 rm -rf "$GEN"
