@@ -1,0 +1,509 @@
+/* The HTTP server of clasm serve (server.c) over plain loopback sockets, on
+ * an ephemeral port, with the fixture library tests/fixtures/libraries/basic
+ * and a built contract template: every route, every error status with its
+ * id, limits, the Host check, start failures and the temp folder's life. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clasm.h"
+#include "docx_fixture.h"
+#include "server.h"
+
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures/libraries"
+#endif
+
+#define P(text) "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
+
+static const unsigned char page[] = "<!doctype html><title>t</title>";
+static const server_asset assets[] = {
+    {"/", "text/html; charset=utf-8", page, sizeof page - 1},
+};
+
+typedef struct {
+    char dir[64]; /* scratch: template file and the server's temp parent */
+    char tpl_path[96];
+    clasm_library *lib;
+    clasm_template *tpl;
+    clasm_server *srv;
+    unsigned port;
+} fixture;
+
+/* The deal of the tests, with line 6 the customer kind. */
+static const char deal_ok[] = "{\n"
+                              "  \"id\": \"T-7\",\n"
+                              "  \"documents\": [\"contract\"],\n"
+                              "  \"date\": \"2026-11-27\",\n"
+                              "  \"seller\": {\"name\": \"Seller Inc\"},\n"
+                              "  \"customer\": {\"name\": \"Agency\", \"country\": \"AE\", "
+                              "\"kind\": \"security-service\"},\n"
+                              "  \"product\": {\"name\": \"Eye\"},\n"
+                              "  \"deployment\": \"on-premises\",\n"
+                              "  \"license\": \"perpetual\",\n"
+                              "  \"end_use\": \"known\",\n"
+                              "  \"risks\": [\"product.biometric\"],\n"
+                              "  \"terms\": {\"cure_period_days\": \"30\", \"fees\": \"10\"}\n"
+                              "}\n";
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/clasm-test-server-XXXXXX");
+    if (!f || !mkdtemp(f->dir))
+        return -1;
+    snprintf(f->tpl_path, sizeof f->tpl_path, "%s/contract.docx", f->dir);
+    size_t len;
+    unsigned char *docx = fx_docx(
+        P("Agreement with {{ customer.name }} for fees of {{ terms.fees }}.") P("{{ clauses }}"),
+        &len);
+    if (!docx || fx_write_file(f->tpl_path, docx, len) != 0)
+        return -1;
+    free(docx);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    if (clasm_library_load(FIXTURES "/basic", &f->lib, &d) != CLASM_OK ||
+        clasm_template_open(f->tpl_path, &f->tpl, &d) != CLASM_OK) {
+        clasm_diags_print(stderr, &d);
+        clasm_diags_free(&d);
+        return -1;
+    }
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.lib = f->lib;
+    o.tpl[CLASM_DOC_CONTRACT] = f->tpl;
+    o.template_paths[CLASM_DOC_CONTRACT] = f->tpl_path;
+    o.assets = assets;
+    o.nassets = 1;
+    o.deal_limit = 4096;
+    o.upload_limit = 1 << 20;
+    o.tmp_parent = f->dir;
+    if (server_start(&o, &f->srv, &d) != CLASM_OK) {
+        clasm_diags_print(stderr, &d);
+        clasm_diags_free(&d);
+        return -1;
+    }
+    clasm_diags_free(&d);
+    f->port = server_port(f->srv);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    server_stop(f->srv);
+    clasm_template_free(f->tpl);
+    clasm_library_free(f->lib);
+    unlink(f->tpl_path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+typedef struct {
+    int status;
+    char *head; /* the header block */
+    char *body;
+    size_t len;
+} response;
+
+static void response_free(response *r)
+{
+    free(r->head);
+    free(r->body);
+}
+
+/* One request on a fresh connection; the server closes it after answering. */
+static response http(const fixture *f, const char *method, const char *path, const char *extra,
+                     const void *body, size_t blen)
+{
+    response r = {0, NULL, NULL, 0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)f->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    char head[1024];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s"
+                     "Content-Length: %zu\r\n\r\n",
+                     method, path, f->port, extra ? extra : "", blen);
+    assert_int_equal(send(fd, head, (size_t)n, MSG_NOSIGNAL), n);
+    if (blen)
+        (void)send(fd, body, blen, MSG_NOSIGNAL); /* may be refused early (413) */
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 1 >= cap)
+            buf = realloc(buf, cap *= 2);
+        assert_non_null(buf);
+        ssize_t got = recv(fd, buf + len, cap - len - 1, 0);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    buf[len] = '\0';
+    char *sep = strstr(buf, "\r\n\r\n");
+    assert_non_null(sep);
+    assert_int_equal(sscanf(buf, "HTTP/1.1 %d", &r.status), 1);
+    r.head = strndup(buf, (size_t)(sep - buf) + 2);
+    r.len = len - (size_t)(sep + 4 - buf);
+    r.body = malloc(r.len + 1);
+    memcpy(r.body, sep + 4, r.len);
+    r.body[r.len] = '\0';
+    free(buf);
+    return r;
+}
+
+static response post(const fixture *f, const char *path, const char *body)
+{
+    return http(f, "POST", path, NULL, body, strlen(body));
+}
+
+/* The first error of an error answer: its id, and the whole object. */
+static json_t *first_error(const response *r)
+{
+    json_t *j = json_loads(r->body, 0, NULL);
+    assert_non_null(j);
+    json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+    assert_non_null(e);
+    json_incref(e);
+    json_decref(j);
+    return e;
+}
+
+static void assert_error(const response *r, int status, const char *id, const char *in_message)
+{
+    assert_int_equal(r->status, status);
+    assert_non_null(strstr(r->head, "Content-Type: application/json"));
+    json_t *e = first_error(r);
+    assert_string_equal(json_string_value(json_object_get(e, "id")), id);
+    assert_string_equal(json_string_value(json_object_get(e, "severity")), "error");
+    assert_non_null(json_object_get(e, "line"));
+    assert_non_null(json_object_get(e, "column"));
+    if (in_message)
+        assert_non_null(strstr(json_string_value(json_object_get(e, "message")), in_message));
+    json_decref(e);
+}
+
+static void test_risks(void **state)
+{
+    fixture *f = *state;
+    response r = http(f, "GET", "/api/risks", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_array_size(json_object_get(j, "areas")), 4);
+    json_t *risk = json_array_get(json_object_get(j, "risks"), 0);
+    assert_string_equal(json_string_value(json_object_get(risk, "id")), "product.biometric");
+    assert_string_equal(json_string_value(json_object_get(risk, "area")), "product");
+    assert_int_equal(json_integer_value(json_object_get(risk, "weight")), 4);
+    assert_int_equal(json_array_size(json_object_get(j, "tiers")), 4);
+    json_t *terms = json_object_get(j, "terms");
+    assert_int_equal(json_array_size(terms), 2);
+    json_t *t0 = json_array_get(terms, 0), *t1 = json_array_get(terms, 1);
+    assert_string_equal(json_string_value(json_object_get(t0, "key")), "cure_period_days");
+    assert_null(json_object_get(t0, "template_only"));
+    /* The template's own term, found in the template file. */
+    assert_string_equal(json_string_value(json_object_get(t1, "key")), "fees");
+    assert_true(json_is_true(json_object_get(t1, "template_only")));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t1, "documents"), 0)),
+                        "contract");
+    json_decref(j);
+    response_free(&r);
+}
+
+static void test_page_and_unknown_paths(void **state)
+{
+    fixture *f = *state;
+    response r = http(f, "GET", "/", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, (const char *)page);
+    assert_non_null(strstr(r.head, "Content-Security-Policy: default-src 'self'"));
+    response_free(&r);
+    static const char *const missing[] = {"/nope", "/api/", "/../Makefile", "/index.html"};
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        r = http(f, "GET", missing[i], NULL, NULL, 0);
+        assert_error(&r, 404, "not-found", "nothing at");
+        response_free(&r);
+    }
+}
+
+static void test_wrong_methods(void **state)
+{
+    fixture *f = *state;
+    response r = http(f, "GET", "/api/select", NULL, NULL, 0);
+    assert_error(&r, 405, "method-not-allowed", "GET is not allowed on /api/select; use POST");
+    assert_non_null(strstr(r.head, "Allow: POST"));
+    response_free(&r);
+    r = post(f, "/api/risks", "{}");
+    assert_error(&r, 405, "method-not-allowed", "use GET");
+    assert_non_null(strstr(r.head, "Allow: GET"));
+    response_free(&r);
+    r = http(f, "PUT", "/", NULL, "x", 1);
+    assert_error(&r, 405, "method-not-allowed", NULL);
+    response_free(&r);
+}
+
+static void test_select(void **state)
+{
+    fixture *f = *state;
+    response r = post(f, "/api/select", deal_ok);
+    assert_int_equal(r.status, 200);
+    /* The same JSON the library gives for the same deal. */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    clasm_plan *plan = NULL;
+    assert_int_equal(clasm_deal_load_string(deal_ok, strlen(deal_ok), "deal", &deal, &d), CLASM_OK);
+    assert_int_equal(clasm_select(f->lib, deal, CLASM_DOC_CONTRACT, &plan, &d), CLASM_OK);
+    char *want = clasm_plan_json(plan, NULL);
+    assert_string_equal(r.body, want);
+    free(want);
+    clasm_plan_free(plan);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    response_free(&r);
+}
+
+static void test_wrong_deal(void **state)
+{
+    fixture *f = *state;
+    char bad[sizeof deal_ok + 16];
+    snprintf(bad, sizeof bad, "%s", deal_ok);
+    char *k = strstr(bad, "security-service");
+    memcpy(k, "secret-services!", 16);
+    response r = post(f, "/api/select", bad);
+    assert_int_equal(r.status, 400);
+    json_t *e = first_error(&r);
+    /* Exactly what the loader says for the same text. */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    assert_int_equal(clasm_deal_load_string(bad, strlen(bad), "deal", &deal, &d), CLASM_E_INPUT);
+    assert_string_equal(json_string_value(json_object_get(e, "id")), d.items[0].id);
+    assert_string_equal(json_string_value(json_object_get(e, "message")), d.items[0].message);
+    assert_int_equal(json_integer_value(json_object_get(e, "line")), 6);
+    assert_int_equal(json_integer_value(json_object_get(e, "column")),
+                     (int)(strstr(bad, "\"secret") - strstr(bad, "  \"customer")) + 1);
+    clasm_diags_free(&d);
+    json_decref(e);
+    response_free(&r);
+
+    r = post(f, "/api/select", "");
+    assert_error(&r, 400, "empty-body", "the request body is empty");
+    response_free(&r);
+    r = post(f, "/api/select?document=memo", deal_ok);
+    assert_error(&r, 400, "unknown-document", "not 'memo'");
+    response_free(&r);
+}
+
+static void test_too_large(void **state)
+{
+    fixture *f = *state;
+    size_t n = 5000;
+    char *big = malloc(n + 1);
+    memset(big, ' ', n);
+    big[n] = '\0';
+    response r = post(f, "/api/select", big);
+    assert_error(&r, 413, "body-too-large", "over the limit of 4096 bytes");
+    response_free(&r);
+    free(big);
+}
+
+static void test_foreign_host(void **state)
+{
+    fixture *f = *state;
+    /* A second Host header line makes MHD take the first; build by hand. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)f->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    const char req[] =
+        "GET /api/risks HTTP/1.1\r\nHost: rebind.example\r\nConnection: close\r\n\r\n";
+    assert_int_equal(send(fd, req, sizeof req - 1, MSG_NOSIGNAL), (ssize_t)(sizeof req - 1));
+    char buf[4096];
+    ssize_t got, len = 0;
+    while ((got = recv(fd, buf + len, sizeof buf - 1 - (size_t)len, 0)) > 0)
+        len += got;
+    close(fd);
+    buf[len] = '\0';
+    assert_non_null(strstr(buf, "HTTP/1.1 403"));
+    assert_non_null(strstr(buf, "\"host-not-allowed\""));
+}
+
+/* The servers' private temp folders under the scratch folder, and the files
+ * left in them. */
+static int temp_count(const fixture *f, int *files)
+{
+    DIR *dp = opendir(f->dir);
+    assert_non_null(dp);
+    struct dirent *e;
+    int n = 0, folders = 0;
+    while ((e = readdir(dp)) != NULL) {
+        if (strncmp(e->d_name, "clasm-serve-", 12) != 0)
+            continue;
+        folders++;
+        char p[512];
+        snprintf(p, sizeof p, "%.60s/%.255s", f->dir, e->d_name);
+        DIR *in = opendir(p);
+        assert_non_null(in);
+        struct dirent *x;
+        while ((x = readdir(in)) != NULL)
+            n += x->d_name[0] != '.';
+        closedir(in);
+    }
+    closedir(dp);
+    *files = n;
+    return folders;
+}
+
+/* Files left in the fixture server's temp folder (the only one). */
+static int temp_files(const fixture *f)
+{
+    int files;
+    assert_int_equal(temp_count(f, &files), 1);
+    return files;
+}
+
+static void test_assemble_and_inspect(void **state)
+{
+    fixture *f = *state;
+    response r = post(f, "/api/assemble", deal_ok);
+    assert_int_equal(r.status, 200);
+    assert_non_null(
+        strstr(r.head, "Content-Disposition: attachment; filename=\"T-7-contract.docx\""));
+    assert_non_null(strstr(r.head, "wordprocessingml.document"));
+    assert_true(r.len > 100 && memcmp(r.body, "PK", 2) == 0);
+    char *xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/document.xml", NULL);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "Agreement with Agency for fees of 10."));
+    assert_non_null(strstr(xml, "clasm:definitions.core@"));
+    free(xml);
+    assert_int_equal(temp_files(f), 0);
+
+    /* The draft read back: every clause unchanged. */
+    response i = http(f, "POST", "/api/inspect", NULL, r.body, r.len);
+    assert_int_equal(i.status, 200);
+    json_t *j = json_loads(i.body, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "deal")), "T-7");
+    json_t *c;
+    size_t k;
+    json_array_foreach(json_object_get(j, "clauses"), k, c)
+        assert_string_equal(json_string_value(json_object_get(c, "status")), "unchanged");
+    assert_true(k > 0);
+    json_decref(j);
+    response_free(&i);
+    response_free(&r);
+
+    i = post(f, "/api/inspect", "not a zip");
+    assert_int_equal(i.status, 400);
+    response_free(&i);
+    i = post(f, "/api/inspect", "");
+    assert_error(&i, 400, "empty-body", "DOCX");
+    response_free(&i);
+}
+
+static void test_assemble_errors(void **state)
+{
+    fixture *f = *state;
+    /* A missing template value: 400, nothing left behind. */
+    char *nofees = strdup(deal_ok);
+    char *t = strstr(nofees, ", \"fees\": \"10\"");
+    memmove(t, t + 14, strlen(t + 14) + 1);
+    response r = post(f, "/api/assemble", nofees);
+    assert_error(&r, 400, "unknown-value", "terms.fees");
+    assert_int_equal(temp_files(f), 0);
+    response_free(&r);
+    free(nofees);
+    /* No template for the EULA on this server. */
+    r = post(f, "/api/assemble?document=eula", deal_ok);
+    assert_error(&r, 500, "no-template", "no eula template");
+    response_free(&r);
+    /* A pack needs ?document=. */
+    char *pack = strdup(deal_ok);
+    char *d = strstr(pack, "[\"contract\"]");
+    char *grown = malloc(strlen(pack) + 16);
+    snprintf(grown, strlen(pack) + 16, "%.*s[\"contract\", \"eula\"]%s", (int)(d - pack), pack,
+             d + 12);
+    r = post(f, "/api/assemble", grown);
+    assert_error(&r, 400, "document-required",
+                 "the deal names 2 documents (contract, eula); pick one with ?document=");
+    response_free(&r);
+    free(grown);
+    free(pack);
+}
+
+static void test_start_failures(void **state)
+{
+    fixture *f = *state;
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.lib = f->lib;
+    o.tmp_parent = f->dir;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_server *srv = NULL;
+    o.bind = "not-an-address";
+    assert_int_equal(server_start(&o, &srv, &d), CLASM_E_USAGE);
+    assert_null(srv);
+    assert_string_equal(d.items[0].id, "serve-start");
+    assert_non_null(strstr(d.items[0].message, "--bind not-an-address"));
+    clasm_diags_free(&d);
+    clasm_diags_init(&d);
+    o.bind = NULL;
+    o.port = f->port; /* taken by the fixture's server */
+    assert_int_equal(server_start(&o, &srv, &d), CLASM_E_IO);
+    assert_null(srv);
+    assert_string_equal(d.items[0].id, "serve-start");
+    char want[64];
+    snprintf(want, sizeof want, "cannot listen on 127.0.0.1 port %u", f->port);
+    assert_non_null(strstr(d.items[0].message, want));
+    clasm_diags_free(&d);
+    /* Neither failed start left a temp folder behind. */
+    assert_int_equal(temp_files(f), 0);
+
+    /* A second server on a free port has its own temp folder until it stops. */
+    clasm_diags_init(&d);
+    o.port = 0;
+    assert_int_equal(server_start(&o, &srv, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_true(server_port(srv) > 0 && server_port(srv) != f->port);
+    int files;
+    assert_int_equal(temp_count(f, &files), 2);
+    server_stop(srv);
+    assert_int_equal(temp_count(f, &files), 1);
+    clasm_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_risks),           cmocka_unit_test(test_page_and_unknown_paths),
+        cmocka_unit_test(test_wrong_methods),   cmocka_unit_test(test_select),
+        cmocka_unit_test(test_wrong_deal),      cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_foreign_host),    cmocka_unit_test(test_assemble_and_inspect),
+        cmocka_unit_test(test_assemble_errors), cmocka_unit_test(test_start_failures),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
