@@ -10,6 +10,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 N=${N:-1000}
 PEERS=${PEERS:-1}
+if [ "$PEERS" = 0 ]; then RESULTS=${RESULTS:-$ROOT/bench/RESULTS-scale.md}; else RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}; fi
 CLASM=$BUILD/clasm
 W=$BUILD/bench
 TEMPLATE=${TEMPLATE:-$ROOT/templates/eula.docx}
@@ -118,4 +119,5 @@ written=$(cat "$W/clasm-j1.count")
     echo "- clasm peak RSS on a 20-deal batch: $(rss "$W/clasm-20.time") MiB; on $N deals: $(rss "$W/clasm-jall.time") MiB (--jobs $CORES)"
     echo "- docs/s is documents ÷ wall time of the whole command (start-up, library and template load included). Latency: peers and floor time each document in-process; clasm --jobs 1 is the gap between consecutive per-deal output lines (first dropped); no latency is given at --jobs $CORES, where gaps overlap."
 } >"$W/notes.txt"
-$PY "$ROOT/bench/report.py" "$W" "$ROOT/bench/RESULTS.md"
+$PY "$ROOT/bench/report.py" "$W" "$RESULTS"
+[ "$SAME" = yes ] || { say "clasm's drafts differ between --jobs 1 and --jobs $CORES"; exit 1; }
