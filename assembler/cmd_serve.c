@@ -15,13 +15,14 @@
 extern const server_asset clasm_web_assets[];
 extern const size_t clasm_web_nassets;
 
-static int parse_number(const char *opt, const char *s, unsigned long max, unsigned long *out)
+static int parse_number(const char *opt, const char *s, unsigned long min, unsigned long max,
+                        unsigned long *out)
 {
     char *end;
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v > max) {
-        fprintf(stderr, "clasm: %s needs a number from 0 to %lu, not %s\n", opt, max, s);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max) {
+        fprintf(stderr, "clasm: %s needs a number from %lu to %lu, not %s\n", opt, min, max, s);
         fputs("Run 'clasm serve --help' for usage.\n", stderr);
         return CLASM_E_USAGE;
     }
@@ -56,9 +57,9 @@ int cmd_serve(int argc, char **argv)
         const char *v = argv[++i];
         int rc = CLASM_OK;
         if (strcmp(a, "--port") == 0)
-            rc = parse_number(a, v, 65535, &port);
+            rc = parse_number(a, v, 0, 65535, &port);
         else if (strcmp(a, "--max-upload-mib") == 0)
-            rc = parse_number(a, v, 1024, &max_mib);
+            rc = parse_number(a, v, 1, 1024, &max_mib);
         else if (strcmp(a, "--bind") == 0)
             bind = v;
         else if (strcmp(a, "--library") == 0)
