@@ -88,17 +88,14 @@ int cmd_serve(int argc, char **argv)
     } else {
         rc = clasm_library_load(libdir, &lib, &diags);
     }
+    int found = libdir && tpldir;
     /* Every template is opened (and checked) now, so a broken one stops the
      * server before anyone fills in the form. */
     char *tpaths[CLASM_DOC_COUNT] = {0};
-    for (int d = 0; rc == CLASM_OK && d < CLASM_DOC_COUNT; d++) {
+    for (int d = 0; found && d < CLASM_DOC_COUNT; d++) {
         tpaths[d] = template_path(tpldir, (clasm_document)d);
-        if (!tpaths[d]) {
-            rc = CLASM_E_IO;
-            break;
-        }
-        clasm_status s = clasm_template_open(tpaths[d], &tpl[d], &diags);
-        if (s != CLASM_OK)
+        clasm_status s = tpaths[d] ? clasm_template_open(tpaths[d], &tpl[d], &diags) : CLASM_E_IO;
+        if (s != CLASM_OK && (rc == CLASM_OK || s == CLASM_E_IO))
             rc = s;
     }
     free(libdir);

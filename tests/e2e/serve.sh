@@ -11,6 +11,13 @@ run_clasm serve --bogus
 check "serve: an unknown option is a usage error (exit 2)" [ "$RC" -eq 2 ]
 run_clasm serve --port 70000
 check "serve: a port over 65535 is a usage error" [ "$RC" -eq 2 ]
+mkdir -p notemplates
+run_clasm serve --port 0 --templates notemplates --library nolibrary
+check "serve: without a library or templates it does not start (exit 3)" [ "$RC" -eq 3 ]
+check "serve: every missing input is named, not just the first" sh -c '
+    for w in library-not-found notemplates/contract.docx notemplates/eula.docx notemplates/reseller-agreement.docx; do
+        printf "%s" "$1" | grep -q "$w" || exit 1
+    done' _ "$ERR"
 
 TMPDIR="$W/tmp" "$CLASM" serve --port 0 >serve.out 2>serve.err &
 PID=$!
