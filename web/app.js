@@ -225,9 +225,13 @@
       }
       const ol = el('ol', { class: 'clauses' });
       for (const c of p.clauses) {
+        // Definitions are required by most clauses: name three, count the rest.
+        const reasons = c.reasons || [];
+        const why = 'because ' + reasons.slice(0, 3).join('; ') +
+          (reasons.length > 3 ? ' and ' + (reasons.length - 3) + ' more' : '');
         ol.append(el('li', { 'data-clause': c.id }, c.title + ' ',
           el('span', { class: 'cid', text: c.id + '@' + c.version }),
-          el('span', { class: 'why', text: 'because ' + (c.reasons || []).join('; ') })));
+          el('span', { class: 'why', text: why, title: reasons.join('\n') })));
       }
       sec.append(el('p', { text: p.clauses.length + ' clauses:' }), ol);
       if (p.uncovered && p.uncovered.length) {

@@ -162,6 +162,27 @@ async function download(page, click) {
         document.querySelector('#inspect-errors').textContent.includes('notes.docx'), 'inspect error'));
     await page.click('#nav-questionnaire');
     check('back to the questionnaire keeps the deal', (await page.inputValue('#f-id')) === 'Q-BROWSER-1');
+
+    // A channel deal pack: reseller agreement and EULA, a plan and a draft button each.
+    await page.uncheck('#f-doc-contract');
+    await page.check('#f-doc-reseller-agreement');
+    await page.check('#f-doc-eula');
+    await page.check('#f-has-reseller');
+    await page.fill('#f-reseller-name', 'Gulf Channel Partners LLC');
+    await page.fill('#f-reseller-country', 'AE');
+    check('a deal pack shows a plan per document',
+      await waitPlan(page, () => Array.from(document.querySelectorAll('#plan-body section.doc-plan'))
+        .map((s) => s.dataset.document).join() === 'eula,reseller-agreement', 'pack plans'));
+    const buttons = await page.$$eval('button.download-draft', (b) => b.map((x) => x.dataset.document));
+    check('a draft button per document of the pack', buttons.join() === 'eula,reseller-agreement', buttons);
+    const eulaIds = await page.$$eval('section.doc-plan[data-document="eula"] li[data-clause]',
+      (lis) => lis.map((li) => li.dataset.clause));
+    const eula = await download(page, () => page.click('button.download-draft[data-document="eula"]'));
+    const eulaXml = execFileSync('unzip', ['-p', eula, 'word/document.xml'], { maxBuffer: 64 << 20 }).toString();
+    const eulaTags = new Set([...eulaXml.matchAll(/w:val="clasm:([^"@]+)@\d+"/g)].map((m) => m[1]));
+    check('the pack\'s EULA downloads with its own name and clauses',
+      path.basename(eula) === 'Q-BROWSER-1-eula.docx' && eulaIds.length > 0 &&
+      eulaIds.every((id) => eulaTags.has(id)) && eulaTags.size === eulaIds.length, [path.basename(eula), eulaIds.length, eulaTags.size]);
     check('no script errors or CSP violations in the console', problems.length === 0, problems);
   } catch (e) {
     check('the browser session ran to the end', false, String(e && e.stack || e));
