@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the seed corpora of the fuzz harnesses from the project's own
 fixtures: fuzz/seeds.py OUTDIR writes OUTDIR/<target>/<name> for every target
-(deal, library, expr, placeholder, markup, package, assemble). Standard
+(deal, library, expr, placeholder, markup, package, assemble, template). Standard
 library only; clause texts and `when` expressions are read with a small line
 reader rather than a YAML parser so that it runs anywhere."""
 import glob
@@ -96,6 +96,8 @@ def main():
         for name, data in docx_parts(p):
             if "document" in name or "header" in name or "footer" in name:
                 save(out, "placeholder", data)
+            if name == "word/document.xml":
+                save(out, "template", data)
         data = read(p)
         save(out, "package", data)
         save(out, "assemble", data)
