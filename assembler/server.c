@@ -613,6 +613,20 @@ static int host_allowed(const clasm_server *srv, struct MHD_Connection *c)
     return 0;
 }
 
+/* A browser says where a request comes from in Origin. Only the page
+ * itself may call the API from a browser: another site's page cannot make
+ * this server work for it (no CSRF), even though it could not read the
+ * answer. Requests without Origin (curl, integrations) are not browsers'. */
+static int origin_allowed(struct MHD_Connection *c)
+{
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!origin)
+        return 1;
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *rest = strncmp(origin, "http://", 7) == 0 ? origin + 7 : NULL;
+    return host && rest && strcmp(rest, host) == 0;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -625,6 +639,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (!host_allowed(srv, c))
             return send_error(c, MHD_HTTP_FORBIDDEN, "host-not-allowed",
                               "this server answers only to 127.0.0.1, localhost or [::1]");
+        if (!origin_allowed(c))
+            return send_error(c, MHD_HTTP_FORBIDDEN, "origin-not-allowed",
+                              "only the questionnaire's own page may call this server from a "
+                              "browser, not a page from another site");
         int get =
             strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
         int post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;

@@ -276,6 +276,13 @@ st, h, b = req("GET", "/api/risks", headers={"Host": "attacker.example:80"})
 check("a foreign Host name is refused (DNS rebinding)", st == 403 and errors(b)[0]["id"] == "host-not-allowed", st)
 st, h, b = req("GET", "/api/risks", headers={"Host": f"localhost:{PORT}"})
 check("Host localhost is served", st == 200, st)
+st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-service"),
+               headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
+check("a request from another site's page is refused (CSRF)", st == 403 and
+      errors(b)[0]["id"] == "origin-not-allowed", (st, b[:200]))
+st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-service"),
+               headers={"Origin": f"http://127.0.0.1:{PORT}"})
+check("a request from the page itself is served", st == 200, st)
 
 # Load: 50 concurrent clients, each assembling its own deal.
 N = 50

@@ -351,6 +351,20 @@ static void test_foreign_host(void **state)
     assert_non_null(strstr(buf, "\"host-not-allowed\""));
 }
 
+static void test_foreign_origin(void **state)
+{
+    fixture *f = *state;
+    response r =
+        http(f, "POST", "/api/select", "Origin: http://evil.example\r\n", deal_ok, strlen(deal_ok));
+    assert_error(&r, 403, "origin-not-allowed", "another site");
+    response_free(&r);
+    char same[64];
+    snprintf(same, sizeof same, "Origin: http://127.0.0.1:%u\r\n", f->port);
+    r = http(f, "POST", "/api/select", same, deal_ok, strlen(deal_ok));
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+}
+
 /* The servers' private temp folders under the scratch folder, and the files
  * left in them. */
 static int temp_count(const fixture *f, int *files)
@@ -499,11 +513,17 @@ static void test_start_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_risks),           cmocka_unit_test(test_page_and_unknown_paths),
-        cmocka_unit_test(test_wrong_methods),   cmocka_unit_test(test_select),
-        cmocka_unit_test(test_wrong_deal),      cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_foreign_host),    cmocka_unit_test(test_assemble_and_inspect),
-        cmocka_unit_test(test_assemble_errors), cmocka_unit_test(test_start_failures),
+        cmocka_unit_test(test_risks),
+        cmocka_unit_test(test_page_and_unknown_paths),
+        cmocka_unit_test(test_wrong_methods),
+        cmocka_unit_test(test_select),
+        cmocka_unit_test(test_wrong_deal),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_foreign_host),
+        cmocka_unit_test(test_foreign_origin),
+        cmocka_unit_test(test_assemble_and_inspect),
+        cmocka_unit_test(test_assemble_errors),
+        cmocka_unit_test(test_start_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
