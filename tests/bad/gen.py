@@ -290,6 +290,24 @@ def b_report_missing_dir(d):
     pass
 
 
+def b_rels_escape(d):
+    rels = dict(template_parts_by_name())["word/_rels/document.xml.rels"]
+    rels = rels.replace(b'Target="header1.xml"', b'Target="../../../../../../etc/passwd"')
+    rels = rels.replace(b'Target="footer1.xml"',
+                        b'Target="http://127.0.0.1:9/x.xml" TargetMode="External"')
+    docx(os.path.join(d, "template.docx"), {"word/_rels/document.xml.rels": rels})
+
+
+def template_parts_by_name():
+    return [(i.filename, data) for i, data in template_parts()]
+
+
+def CASE_XXE(d):
+    docx(os.path.join(d, "template.docx"), {"word/document.xml":
+         '<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM '
+         '"file:///etc/passwd">]>' + document(para("&xxe;")).split("?>\n", 1)[1]})
+
+
 # ------------------------------------------------------------- the cases
 
 def cases():
@@ -392,6 +410,27 @@ def cases():
                  "name: 'Evil </w:t></w:r><w:r><w:t>{{ seller.name }} & co'"),
              rc=0, expect=[], out_has=["Evil &lt;/w:t&gt;&lt;/w:r&gt;&lt;w:r&gt;&lt;w:t&gt;"
                                        "{{ seller.name }} &amp; co"]))
+    add(Case("rels-escape", "relationships that point outside the package or to the network "
+             "are never followed (exit 0: the parts are simply not there)", b_rels_escape,
+             rc=0, out_has=["!etc/passwd", "!root:x:", "!127.0.0.1"]))
+    # --- other commands on hostile input
+    add(Case("inspect-zip-bomb", "inspect on a zip bomb", b_zip_bomb,
+             args=["inspect", "template.docx"], expect=["zip-bomb", "word/document.xml"], out=""))
+    add(Case("inspect-xxe", "inspect on a draft with an external entity", CASE_XXE,
+             args=["inspect", "template.docx"], expect=["xml-dtd-refused"], out=""))
+    add(Case("batch-xxe", "batch with a template holding an external entity: no draft for any "
+             "deal", lambda d: (CASE_XXE(d), os.makedirs(os.path.join(d, "drafts"))),
+             args=["batch", "deal.yaml", os.path.join(ROOT, "examples", "deals",
+                                                      "private-baseline.yaml"),
+                   "-t", "template.docx", "-o", "drafts"], expect=["xml-dtd-refused"], out=""))
+    add(Case("select-many-risks", "select on a deal of 100 000 risk ids", b_many_risks,
+             args=["select", "deal.yaml"], expect=["too-many-items", "deal.yaml:23:"], out=""))
+    add(Case("lint-requires-cycle", "lint on a library with a requires cycle", lib_with(
+        ("definitions/cycle-a.yaml", clause("definitions.cycle-a", "definitions",
+                                            "requires: [definitions.cycle-b]\n")),
+        ("definitions/cycle-b.yaml", clause("definitions.cycle-b", "definitions",
+                                            "requires: [definitions.cycle-a]\n"))),
+        args=["lint", "library"], expect=["requires-cycle"], out=""))
     # --- deals (YAML)
     add(Case("yaml-alias-bomb", "a billion-laughs alias bomb in the deal", b_alias_bomb_terms,
              expect=["alias-bomb", "deal.yaml:"]))
@@ -471,6 +510,18 @@ def cases():
              b_unwritable, rc=3,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", unwritable_out()],
              expect=[os.path.dirname(unwritable_out())], out=unwritable_out()))
+    add(Case("output-symlink-to-template", "-o naming a symbolic link to the template (exit 2)",
+             lambda d: os.symlink("template.docx", os.path.join(d, "link.docx")), rc=2,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "link.docx"],
+             expect=["template itself"], out=""))
+    add(Case("output-hardlink-to-template", "-o naming a hard link to the template (exit 2)",
+             lambda d: os.link(os.path.join(d, "template.docx"), os.path.join(d, "hard.docx")),
+             rc=2, args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "hard.docx"],
+             expect=["template itself"], out=""))
+    add(Case("output-is-folder", "-o naming an existing folder: I/O failure (exit 3)",
+             lambda d: os.makedirs(os.path.join(d, "adir")), rc=3,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "adir"],
+             expect=["adir"], out=""))
     add(Case("report-missing-folder", "--report into a missing folder: exit 3 and no draft "
              "either (no partial output)", b_report_missing_dir, rc=3,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
