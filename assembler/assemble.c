@@ -81,6 +81,15 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
         clasm_template_free(tpl);
         return CLASM_E_INPUT;
     }
+    if (tpl->nparts == MAX_PARTS) {
+        /* The parts past the cap would keep their placeholders unfilled. */
+        diag_part(diags, CLASM_SEV_ERROR, "too-many-parts", file, NULL, 0,
+                  "the template has %u or more headers, footers, footnotes and endnotes "
+                  "parts; at most %u are accepted",
+                  MAX_PARTS, MAX_PARTS - 1);
+        clasm_template_free(tpl);
+        return CLASM_E_INPUT;
+    }
     int errors = 0;
     for (size_t i = 0; i < tpl->nparts; i++) {
         size_t len = 0;

@@ -529,9 +529,15 @@ size_t docx_fill_parts(const pkg *p, const char **out, size_t max)
     if (!main_part || max == 0)
         return 0;
     out[n++] = main_part;
+    /* Every related part, however many (a fixed 64 here once left the 65th
+     * header's placeholders unfilled without a word); the caller's max is
+     * the only cap, and a caller that gets max back must say so. */
+    size_t cap = max + 1;
+    const char **found = malloc(cap * sizeof *found);
+    if (!found)
+        return 0;
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        const char *found[64];
-        size_t nf = pkg_related(p, main_part, kinds[k], found, 64);
+        size_t nf = pkg_related(p, main_part, kinds[k], found, cap);
         for (size_t i = 0; i < nf && n < max; i++) {
             int seen = 0;
             for (size_t j = 0; j < n && !seen; j++)
@@ -540,6 +546,7 @@ size_t docx_fill_parts(const pkg *p, const char **out, size_t max)
                 out[n++] = found[i];
         }
     }
+    free(found);
     return n;
 }
 

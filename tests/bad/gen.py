@@ -298,6 +298,21 @@ def b_rels_escape(d):
     docx(os.path.join(d, "template.docx"), {"word/_rels/document.xml.rels": rels})
 
 
+def b_headers(n):
+    """The template with n more headers, each holding a placeholder."""
+    def build(d):
+        parts = dict(template_parts_by_name())
+        rels = parts["word/_rels/document.xml.rels"].replace(b"</Relationships>", b"".join(
+            b'<Relationship Id="rIdX%d" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/header" Target="hx%d.xml"/>' % (k, k) for k in range(n)) +
+            b"</Relationships>")
+        hdr = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="%s">'
+               '<w:p><w:r><w:t>Header %%d of {{ customer.name }}</w:t></w:r></w:p></w:hdr>' % W)
+        docx(os.path.join(d, "template.docx"), {"word/_rels/document.xml.rels": rels},
+             add=[("word/hx%d.xml" % k, hdr % k) for k in range(n)])
+    return build
+
+
 def template_parts_by_name():
     return [(i.filename, data) for i, data in template_parts()]
 
@@ -413,6 +428,11 @@ def cases():
     add(Case("rels-escape", "relationships that point outside the package or to the network "
              "are never followed (exit 0: the parts are simply not there)", b_rels_escape,
              rc=0, out_has=["!etc/passwd", "!root:x:", "!127.0.0.1"]))
+    add(Case("many-headers", "70 headers, each with a placeholder: every one is filled "
+             "(the 65th and later were once left as {{ customer.name }})", b_headers(70),
+             rc=0, out_has=["!{{ customer.name }}", "Header 69 of Directorate"]))
+    add(Case("too-many-headers", "300 headers (at most 255 header, footer and note parts)",
+             b_headers(300), expect=["too-many-parts", "255"]))
     # --- other commands on hostile input
     add(Case("inspect-zip-bomb", "inspect on a zip bomb", b_zip_bomb,
              args=["inspect", "template.docx"], expect=["zip-bomb", "word/document.xml"], out=""))

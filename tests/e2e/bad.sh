@@ -64,8 +64,8 @@ while IFS="$tab" read -r name rc expect out outhas args; do
             fail "bad/$name" "no output $out"
             continue
         fi
-        # The entry list and the main part; "!text" must not be there.
-        xml=$(unzip -l "$d/$out"; unzip -p "$d/$out" word/document.xml)
+        # The entry list and every part of word/; "!text" must not be there.
+        xml=$(unzip -l "$d/$out"; unzip -p "$d/$out" 'word/*.xml')
         old_ifs=$IFS; IFS='|'
         for e in $outhas; do
             case "$e" in
