@@ -491,6 +491,12 @@ def cases():
              lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
                              "".join("  k%d: v\n" % i for i in range(100000))),
              expect=["too-many-keys", "deal.yaml:10031:", "10000"]))
+    add(Case("yaml-many-anchors", "60 000 anchors and as many aliases (at most 1000 anchors)",
+             lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
+                             "  anchors: [%s]\n  aliases: [%s]\n" % (
+                                 ", ".join("&a%d v" % i for i in range(60000)),
+                                 ", ".join("*a%d" % i for i in range(60000)))),
+             expect=["too-many-anchors", "deal.yaml:", "1000"]))
     add(Case("yaml-too-many-nodes", "250 000 list items (YT_MAX_NODES is 200 000)",
              lambda d: b_many_risks(d, 250000), expect=["deal.yaml", "200000"]))
     add(Case("deal-id-traversal", "a deal id that would put the draft outside the folder",
