@@ -106,6 +106,7 @@ typedef struct {
     int tty;
     struct timespec start;
     clasm_diags failures; /* the errors of failed deals, for the summary */
+    clasm_diags warnings; /* the warnings of written deals, for the summary */
     size_t last_width;
 } progress;
 
@@ -137,6 +138,8 @@ static void on_deal(void *ctx, const clasm_batch_result *r)
     progress *P = ctx;
     if (r->status != CLASM_OK)
         clasm_diags_append(&P->failures, r->diags);
+    else if (P->tty)
+        clasm_diags_append(&P->warnings, r->diags);
     if (P->tty) {
         draw_bar(P, r->done, r->total);
         return;
@@ -288,6 +291,7 @@ int cmd_batch(int argc, char **argv)
 
     progress P = {.tty = isatty(STDERR_FILENO)};
     clasm_diags_init(&P.failures);
+    clasm_diags_init(&P.warnings);
     clock_gettime(CLOCK_MONOTONIC, &P.start);
     clasm_batch_options opt = {lib, tpl, doc, out_dir, jobs, strict, on_deal, &P};
     clasm_batch_summary sum;
@@ -295,6 +299,11 @@ int cmd_batch(int argc, char **argv)
     double secs = seconds_since(&P.start);
     if (P.tty)
         fputc('\n', stderr);
+    /* On a terminal the bar hid each deal's messages: list them now. */
+    if (P.tty && P.warnings.count) {
+        fputs("warnings:\n", stderr);
+        clasm_diags_print(stderr, &P.warnings);
+    }
     if (P.tty && P.failures.count) {
         fputs("errors:\n", stderr);
         clasm_diags_print(stderr, &P.failures);
@@ -302,6 +311,7 @@ int cmd_batch(int argc, char **argv)
     printf("written %zu, failed %zu, with warnings %zu, in %.2f s (%.1f deals/s)\n", sum.written,
            sum.failed, sum.warned, secs, secs > 0 ? (double)deals.n / secs : 0.0);
     clasm_diags_free(&P.failures);
+    clasm_diags_free(&P.warnings);
     clasm_template_free(tpl);
     clasm_library_free(lib);
     free_paths(&deals);

@@ -66,6 +66,22 @@ check "a missing deal file fails that deal only" \
     sh -c '[ "$1" -eq 1 ] && [ -e missing/E-000005-eula.docx ]' _ "$RC"
 check "the missing deal file is named" has "$ERR" "missing.yaml"
 
+# On a terminal: a progress bar with count, rate and time left, then the
+# messages the bar hid, warnings and errors, and the summary.
+if command -v script >/dev/null 2>&1; then
+    TTY=$(script -qec "'$CLASM' batch deals/deal-000000.yaml deals/deal-000001.yaml deals/zz-broken.yaml -t '$TPL' -o tty" /dev/null | tr '\r' '\n')
+    check "a terminal gets a progress bar with count, rate and time left" \
+        sh -c 'printf "%s\n" "$1" | grep -qE "^\[#+\] 3/3  [0-9.]+ deals/s  [0-9]+:[0-9]{2} left"' _ "$TTY"
+    check "no per-deal lines on a terminal" lacks "$TTY" "ok      deals/"
+    check "a terminal's summary lists the written deals' warnings" \
+        sh -c 'printf "%s\n" "$1" | grep -A2 "^warnings:" | grep -q "deals/deal-000000.yaml: warning: ESCALATE"' _ "$TTY"
+    check "a terminal's summary lists the failed deals' errors" \
+        sh -c 'printf "%s\n" "$1" | grep -A2 "^errors:" | grep -q "deals/zz-broken.yaml:24:13: error:"' _ "$TTY"
+    check "a terminal's summary line" has "$TTY" "written 2, failed 1, with warnings 1, in "
+else
+    skip "batch progress on a terminal" "script(1) is not installed"
+fi
+
 # Three deals with one id: all fail, each message counts the others.
 mkdir triple
 for i in 7 8 9; do sed 's/^id: .*/id: E-triple/' deals/deal-00000$i.yaml >triple/t$i.yaml; done
