@@ -451,6 +451,11 @@ def cases():
         ("definitions/cycle-b.yaml", clause("definitions.cycle-b", "definitions",
                                             "requires: [definitions.cycle-a]\n"))),
         args=["lint", "library"], expect=["requires-cycle"], out=""))
+    add(Case("value-control-chars", "values holding control characters and U+FFFE, which XML "
+             "cannot hold: the draft stays well-formed XML (exit 0)", deal_replace(
+                 "name: Directorate of Internal Security of the Republic of Valmora",
+                 'name: "Bell\\a Null-ish\\x01 Not-a-char\\uFFFE End"'),
+             rc=0, out_has=["Bell", "End"]))
     # --- deals (YAML)
     add(Case("yaml-alias-bomb", "a billion-laughs alias bomb in the deal", b_alias_bomb_terms,
              expect=["alias-bomb", "deal.yaml:"]))

@@ -83,6 +83,22 @@ while IFS="$tab" read -r name rc expect out outhas args; do
         done
         IFS=$old_ifs
         [ "$ok" -eq 1 ] || continue
+        # Every XML part of the draft is well-formed.
+        if ! bad=$(python3 - "$d/$out" <<'PY'
+import sys, zipfile, xml.dom.minidom
+z = zipfile.ZipFile(sys.argv[1])
+for n in z.namelist():
+    if n.endswith(".xml") or n.endswith(".rels"):
+        try:
+            xml.dom.minidom.parseString(z.read(n))
+        except Exception as e:
+            print(n, e)
+            sys.exit(1)
+PY
+        ); then
+            fail "bad/$name" "the draft has a malformed part: $bad"
+            continue
+        fi
         rm -f "$d/$out"
     elif [ -n "$out" ] && { case "$out" in /*) [ -e "$out" ] ;; *) [ -e "$d/$out" ] ;; esac; }; then
         fail "bad/$name" "the output $out was written"
