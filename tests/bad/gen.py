@@ -34,6 +34,7 @@ class Case:
     def __init__(self, name, why, build, rc=1, expect=(), args=None, out="out.docx",
                  out_has=()):
         self.name, self.why, self.build = name, why, build
+        # expect / out_has: texts that must appear; "!text" must not.
         self.rc, self.expect, self.out, self.out_has = rc, expect, out, out_has
         # Default command: assemble the case's deal with its template.
         self.args = args or ["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx"]
@@ -419,6 +420,9 @@ def cases():
              b_long_placeholder, expect=["placeholder-too-long", "paragraph 1", "256"]))
     add(Case("placeholder-257", "a placeholder path one byte over the limit", with_doc(
         para("{{ terms." + "x" * 251 + " }}")), expect=["placeholder-too-long", "257"]))
+    add(Case("placeholder-256", "a placeholder path of exactly 256 bytes: looked up (and has "
+             "no value)", with_doc(para("{{ terms." + "x" * 250 + " }}")),
+             expect=["unknown-value", "!placeholder-too-long"]))
     add(Case("value-injection", "a value holding </w:t> and {{ other }} comes out as text "
              "(exit 0: this input is valid)", deal_replace(
                  "name: Directorate of Internal Security of the Republic of Valmora",
@@ -488,6 +492,13 @@ def cases():
         expect=["unknown-risk", "deal.yaml:28:", "end-user.poor-record"]))
     add(Case("many-risks", "100 000 risk ids (a deal lists at most 1000)", b_many_risks,
              expect=["too-many-items", "deal.yaml:23:", "1000"]))
+    add(Case("risks-at-limit", "exactly 1000 risk ids: under the limit, each unknown id "
+             "reported", lambda d: b_many_risks(d, 1000),
+             expect=["unknown-risk", "p.r999", "!too-many-items"]))
+    add(Case("terms-at-limit", "exactly 10 000 keys under terms: accepted (exit 0)",
+             lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
+                             "".join("  k%d: v\n" % i for i in range(10000 - 15))),
+             rc=0, expect=["!too-many-keys"]))
     add(Case("many-capabilities", "5000 capabilities (at most 1000)", deal_replace(
         "capabilities: [biometric-identification, face-recognition, watchlist-matching]",
         "capabilities: [%s]" % ", ".join("c%d" % i for i in range(5000))),

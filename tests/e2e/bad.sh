@@ -48,10 +48,12 @@ while IFS="$tab" read -r name rc expect out outhas args; do
     ok=1
     old_ifs=$IFS; IFS='|'
     for e in $expect; do
-        if ! has "$err" "$e"; then
-            fail "bad/$name" "stderr lacks '$e': $(head -c 600 "$W/$name.err")"
-            ok=0
-        fi
+        case "$e" in
+        '!'*) has "$err" "${e#!}" || continue ;;
+        *) ! has "$err" "$e" || continue ;;
+        esac
+        fail "bad/$name" "stderr wrongly has or lacks '$e': $(head -c 600 "$W/$name.err")"
+        ok=0
     done
     IFS=$old_ifs
     [ "$ok" -eq 1 ] || continue
