@@ -287,13 +287,25 @@ static int write_value(xmlNodePtr t, const char *prefix, size_t plen, const char
 /* Replaces text[s, e) of the paragraph with value. */
 static int replace_span(docx_ptext *pt, size_t s, size_t e, const char *value)
 {
+    /* The text piece holding byte s. Pieces are in text order, so search
+     * for the last that starts at or before s and step back over empty
+     * ones (a scan from the start made a paragraph of thousands of split
+     * placeholders quadratic). */
+    size_t lo = 0, hi = pt->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pt->pieces[mid].start <= s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     size_t first = pt->count;
-    for (size_t k = 0; k < pt->count; k++) {
+    for (size_t k = lo; k-- > 0;) {
         const docx_piece *p = &pt->pieces[k];
-        if (p->is_text && p->start <= s && s < p->start + p->len) {
+        if (p->is_text && p->start <= s && s < p->start + p->len)
             first = k;
+        else if (p->len > 0 && p->start + p->len <= s)
             break;
-        }
     }
     if (first == pt->count)
         return -1;

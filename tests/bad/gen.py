@@ -314,6 +314,25 @@ def b_headers(n):
     return build
 
 
+def b_split_placeholders(d, n=8000):
+    """One paragraph of n placeholders, each typed one character per run
+    (as Word splits text it autocorrected), with random letters between."""
+    rnd = random.Random(1)
+    runs = []
+    for _ in range(n):
+        for ch in "{{ customer.name }}":
+            runs.append('<w:r><w:t xml:space="preserve">%s</w:t></w:r>' % ch)
+        for _ in range(30):
+            runs.append("<w:r><w:t>%s</w:t></w:r>" % rnd.choice("abcdefghijklmnopqrstuvwxyz"))
+    with_doc(para("{{ clauses }}") + "<w:p>" + "".join(runs) + "</w:p>")(d)
+
+
+def b_nested_tables(d, n=80):
+    with_doc(para("{{ clauses }}") + "<w:tbl><w:tr><w:tc>" * n + para("{{#if reseller}}") +
+             para("Deep {{ customer.name }}") + para("{{/if}}") + para("{{ customer.name }}") +
+             "</w:tc></w:tr></w:tbl>" * n)(d)
+
+
 def template_parts_by_name():
     return [(i.filename, data) for i, data in template_parts()]
 
@@ -432,6 +451,11 @@ def cases():
     add(Case("rels-escape", "relationships that point outside the package or to the network "
              "are never followed (exit 0: the parts are simply not there)", b_rels_escape,
              rc=0, out_has=["!etc/passwd", "!root:x:", "!127.0.0.1"]))
+    add(Case("split-placeholders", "8000 placeholders split one character a run in one "
+             "paragraph: filled in seconds (the run lookup was quadratic: 8.5 s)",
+             b_split_placeholders, rc=0, out_has=["!{{ customer", "Directorate"]))
+    add(Case("nested-tables", "a placeholder and a conditional 80 tables deep (exit 0)",
+             b_nested_tables, rc=0, out_has=["!{{", "Directorate", "!Deep"]))
     add(Case("many-headers", "70 headers, each with a placeholder: every one is filled "
              "(the 65th and later were once left as {{ customer.name }})", b_headers(70),
              rc=0, out_has=["!{{ customer.name }}", "Header 69 of Directorate"]))
