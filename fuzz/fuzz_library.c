@@ -1,6 +1,6 @@
 /* libFuzzer harness: the clause library loader (library.yaml, the risk
  * catalogue, clause files: keys, ids, expressions, requires/excludes/replaces
- * references and cycles, fingerprint).
+ * references and cycles, fingerprint), then lint over the same folder.
  *
  * clasm_library_load reads a folder, so each input is written into a scratch
  * library made once per process from the project's clauses/library.yaml and
@@ -136,6 +136,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_status(st, lib, &d);
     clasm_library_free(lib);
     clasm_diags_free(&d);
+
+    /* lint: everything loading checks and more, on the same folder. */
+    clasm_diags ld;
+    clasm_diags_init(&ld);
+    clasm_lint_options opt = {0, 0};
+    clasm_lint_report *report = NULL;
+    st = clasm_lint(s->dir, &opt, &report, &ld);
+    fuzz_check_diags(&ld);
+    if (st == CLASM_E_INPUT && clasm_diags_errors(&ld) == 0)
+        abort();
+    if (report) {
+        free(clasm_lint_json(report, &ld));
+        FILE *null = fopen("/dev/null", "w");
+        if (null) {
+            clasm_lint_print_text(null, report, &ld);
+            fclose(null);
+        }
+        clasm_lint_report_free(report);
+    }
+    clasm_diags_free(&ld);
 
     for (size_t i = 0; i < s->nwritten; i++) {
         unlink(s->written[i]);
