@@ -16,6 +16,8 @@ for bin in "$@"; do
     t=$(basename "$bin"); t=${t#fuzz_}
     corpus="$FUZZ_BUILD/fuzz/corpus/$t"; art="$FUZZ_BUILD/fuzz/artifacts/$t"
     mkdir -p "$corpus" "$art" "$seeds/$t"
+    # inspect's seeds are parts of a draft, which the harness makes itself.
+    [ "$t" = inspect ] && FUZZ_WRITE_SEEDS="$seeds/$t" "$bin" -runs=1 >/dev/null 2>&1
     echo "== fuzz $t for ${FUZZ_SECONDS}s"
     # -rss_limit_mb: bounded memory is part of the contract; -timeout: no
     # input may take more than 10 s. The dictionary, when present, helps the
