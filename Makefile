@@ -107,6 +107,10 @@ $(FUZZ_BUILD)/fuzz/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
 $(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_util.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
+# Keep the sanitizer objects between runs (make would delete them as
+# intermediates of the pattern rules).
+.SECONDARY: $(FUZZ_OBJ)
+
 fuzz-build: $(FUZZ_BIN)
 
 fuzz: $(FUZZ_BIN)
