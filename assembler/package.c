@@ -682,7 +682,10 @@ clasm_status pkg_open_buffer(const void *data, size_t len, const char *name, pkg
 clasm_status pkg_open(const char *path, pkg **out, clasm_diags *diags)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+     * refused below as not a regular file); reads of a regular file are
+     * unaffected. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         /* A file that cannot be opened is an I/O failure (exit 3), as for deals. */

@@ -6,12 +6,14 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 /* ---- arena: every node, string and array of a document ---- */
@@ -544,7 +546,12 @@ yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_dia
 
 yt_doc *yt_load_file(const char *path, clasm_diags *diags)
 {
-    FILE *f = fopen(path, "rb");
+    /* Opened without waiting, so that a FIFO cannot block the load: it is
+     * refused below as not a regular file. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     if (!f) {
         diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
                 strerror(errno));

@@ -381,6 +381,14 @@ def cases():
         expect=["not-a-zip", "template.docx"]))
     add(Case("empty-docx", "an empty file named .docx", lambda d: write(
         os.path.join(d, "template.docx"), b""), expect=["template.docx"]))
+    add(Case("fifo-as-docx", "a named pipe passed as the template: refused at once, never "
+             "waited on", lambda d: (os.remove(os.path.join(d, "template.docx")),
+                                     os.mkfifo(os.path.join(d, "template.docx"))),
+             expect=["not-a-zip", "template.docx", "not a regular file"]))
+    add(Case("fifo-as-deal", "a named pipe passed as the deal: refused at once as unreadable "
+             "(exit 3, as for a deal that is not there)", lambda d: (
+                 os.remove(os.path.join(d, "deal.yaml")), os.mkfifo(os.path.join(d, "deal.yaml"))),
+             rc=3, expect=["deal.yaml", "not a regular file"]))
     add(Case("folder-as-docx", "a folder passed as the template", lambda d: (os.remove(
         os.path.join(d, "template.docx")), os.makedirs(os.path.join(d, "template.docx"))), expect=["not-a-zip", "template.docx"]))
     add(Case("no-document-xml", "a package without word/document.xml", lambda d: docx(
