@@ -1,0 +1,523 @@
+/* Deal loading: the examples and fixtures load, every value reads back, and
+ * each kind of wrong input is reported with its id and line:column (all of
+ * them in one run). Runs from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deal.h"
+
+static void dump(const clasm_diags *d)
+{
+    for (size_t k = 0; k < d->count; k++)
+        fprintf(stderr, "  have: %s %d:%d %s\n", d->items[k].id, d->items[k].line,
+                d->items[k].column, d->items[k].message);
+}
+
+/* Asserts that d->items[i] is an error id at line:col naming file, whose
+ * message holds sub. */
+static void expect_item(const clasm_diags *d, size_t i, const char *id, int line, int col,
+                        const char *sub)
+{
+    if (i >= d->count) {
+        dump(d);
+        fail_msg("no diagnostic %zu (want '%s')", i, id);
+    }
+    const clasm_diag *g = &d->items[i];
+    if (strcmp(g->id, id) != 0 || g->line != line || g->column != col ||
+        (sub && !strstr(g->message, sub))) {
+        dump(d);
+        fail_msg("diagnostic %zu: want %s %d:%d '%s'", i, id, line, col, sub ? sub : "");
+    }
+    assert_int_equal(g->severity, CLASM_SEV_ERROR);
+}
+
+/* The lines of a minimal valid deal, one key a line, so a test can replace
+ * one and know every line number. */
+#define L_ID "id: T-1\n"
+#define L_DOCS "documents: [contract]\n"
+#define L_DATE "date: 2026-11-27\n"
+#define L_SELLER "seller: {name: Northwind}\n"
+#define L_CUSTOMER "customer: {name: Acme, country: DE, kind: private}\n"
+#define L_PRODUCT "product: {name: Lens, capabilities: [a, b]}\n"
+#define L_DEPLOY "deployment: cloud\n"
+#define L_LICENSE "license: perpetual\n"
+#define L_END_USE "end_use: known\n"
+
+/* Loads text that must be refused with exactly n diagnostics. */
+static clasm_diags refuse(const char *text, size_t n)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = (clasm_deal *)1;
+    clasm_status st = clasm_deal_load_string(text, strlen(text), "bad.yaml", &deal, &d);
+    if (st != CLASM_E_INPUT || d.count != n)
+        dump(&d);
+    assert_int_equal(st, CLASM_E_INPUT);
+    assert_null(deal);
+    assert_int_equal(d.count, n);
+    for (size_t i = 0; i < d.count; i++)
+        assert_string_equal(d.items[i].file, "bad.yaml");
+    return d;
+}
+
+static clasm_deal *load_ok(const char *path)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    clasm_status st = clasm_deal_load(path, &deal, &d);
+    if (st != CLASM_OK)
+        dump(&d);
+    assert_int_equal(st, CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_non_null(deal);
+    clasm_diags_free(&d);
+    return deal;
+}
+
+static void test_examples_load(void **state)
+{
+    (void)state;
+    glob_t g;
+    assert_int_equal(glob("examples/deals/*.yaml", 0, NULL, &g), 0);
+    assert_true(g.gl_pathc >= 5);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        clasm_deal *deal = load_ok(g.gl_pathv[i]);
+        assert_non_null(clasm_deal_id(deal));
+        clasm_document docs[CLASM_DOC_COUNT];
+        assert_true(clasm_deal_documents(deal, docs, CLASM_DOC_COUNT) >= 1);
+        assert_non_null(clasm_deal_value(deal, "customer.name"));
+        clasm_deal_free(deal);
+    }
+    globfree(&g);
+}
+
+static void test_full_values(void **state)
+{
+    (void)state;
+    clasm_deal *deal = load_ok("tests/fixtures/deals/full.yaml");
+    assert_string_equal(clasm_deal_id(deal), "T-2026_0001.a");
+    static const struct {
+        const char *path, *value;
+    } want[] = {
+        {"id", "T-2026_0001.a"},
+        {"date", "2028-02-29"},
+        {"seller.name", "Northwind Sensing Systems, Inc."},
+        {"seller.address", "400 Harbor Point Drive"},
+        {"seller.jurisdiction", "Republic of Kestova"},
+        {"customer.name", "Ministry of Public Order"},
+        {"customer.country", "XQ"},
+        {"customer.kind", "government-agency"},
+        {"customer.address", "1 Main Square"},
+        {"customer.jurisdiction", "Ardenne"},
+        {"reseller.name", "Meridian Systems Integration LLC"},
+        {"reseller.country", "XM"},
+        {"reseller.address", "9 Dock Road"},
+        {"reseller.jurisdiction", "Varnessa"},
+        {"product.name", "Omnis Suite"},
+        {"product.capabilities", "biometric-identification, data-analytics, interception"},
+        {"deployment", "hybrid"},
+        {"license", "subscription"},
+        {"end_use", "unknown"},
+        {"terms.governing_law", "State of New York"},
+        {"terms.cure_period_days", "30"},
+        {"terms.grievance_url", "https://ethics.example.com/report"},
+        {"terms.fees", "320,000"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *v = clasm_deal_value(deal, want[i].path);
+        if (!v || strcmp(v, want[i].value) != 0)
+            fail_msg("%s: got '%s', want '%s'", want[i].path, v ? v : "(null)", want[i].value);
+    }
+    static const char *const none[] = {"nope",         "terms.missing",  "terms.",  "terms",
+                                       "seller.phone", "seller.country", "seller.", "customer",
+                                       "product",      "risks",          ""};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+        if (clasm_deal_value(deal, none[i]))
+            fail_msg("%s: want NULL, got '%s'", none[i], clasm_deal_value(deal, none[i]));
+    assert_null(clasm_deal_value(deal, NULL));
+    assert_null(clasm_deal_value(NULL, "id"));
+
+    clasm_document docs[CLASM_DOC_COUNT];
+    assert_int_equal(clasm_deal_documents(deal, docs, CLASM_DOC_COUNT), 3);
+    assert_int_equal(docs[0], CLASM_DOC_RESELLER);
+    assert_int_equal(docs[1], CLASM_DOC_EULA);
+    assert_int_equal(docs[2], CLASM_DOC_CONTRACT);
+    /* a short buffer gets the first ones; the count is still all of them */
+    clasm_document two[2] = {CLASM_DOC_COUNT, CLASM_DOC_COUNT};
+    assert_int_equal(clasm_deal_documents(deal, two, 1), 3);
+    assert_int_equal(two[0], CLASM_DOC_RESELLER);
+    assert_int_equal(two[1], CLASM_DOC_COUNT);
+
+    /* the facts selection reads */
+    assert_int_equal(deal->nrisks, 2);
+    assert_string_equal(deal->risks[1].id, "end-user.poor-record");
+    assert_int_equal(deal->risks[1].line, 29);
+    assert_int_equal(deal->risks[1].column, 5);
+    assert_int_equal(deal->ncapabilities, 3);
+    assert_true(deal->has_reseller);
+    assert_int_equal(deal->customer_kind, CUSTOMER_GOVERNMENT_AGENCY);
+    assert_int_equal(deal->deployment, DEPLOY_HYBRID);
+    assert_int_equal(deal->license, LICENSE_SUBSCRIPTION);
+    assert_int_equal(deal->end_use, END_USE_UNKNOWN);
+    assert_int_equal(deal->nterms, 4);
+    clasm_deal_free(deal);
+    assert_int_equal(clasm_deal_documents(NULL, docs, 3), 0);
+    assert_null(clasm_deal_id(NULL));
+    clasm_deal_free(NULL);
+}
+
+static void test_direct_deal(void **state)
+{
+    (void)state;
+    clasm_deal *deal = load_ok("tests/fixtures/deals/direct.yaml");
+    assert_false(deal->has_reseller);
+    assert_null(clasm_deal_value(deal, "reseller.name"));
+    assert_null(clasm_deal_value(deal, "reseller.country"));
+    assert_null(clasm_deal_value(deal, "seller.address"));
+    assert_null(clasm_deal_value(deal, "product.capabilities"));
+    assert_null(clasm_deal_value(deal, "terms.governing_law"));
+    assert_string_equal(clasm_deal_value(deal, "customer.kind"), "private");
+    assert_string_equal(clasm_deal_value(deal, "deployment"), "cloud");
+    assert_string_equal(clasm_deal_value(deal, "license"), "perpetual");
+    assert_string_equal(clasm_deal_value(deal, "end_use"), "known");
+    assert_int_equal(deal->nrisks, 0);
+    clasm_deal_free(deal);
+
+    /* the minimal deal as a string, with a null reseller */
+    const char *text = L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+        "reseller: ~\nrisks:\nterms:\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_deal_load_string(text, strlen(text), NULL, &deal, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_false(deal->has_reseller);
+    assert_string_equal(clasm_deal_value(deal, "product.capabilities"), "a, b");
+    assert_string_equal(deal->file, "(deal)");
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+}
+
+static void test_document_names(void **state)
+{
+    (void)state;
+    assert_string_equal(clasm_document_name(CLASM_DOC_CONTRACT), "contract");
+    assert_string_equal(clasm_document_name(CLASM_DOC_EULA), "eula");
+    assert_string_equal(clasm_document_name(CLASM_DOC_RESELLER), "reseller-agreement");
+    assert_null(clasm_document_name(CLASM_DOC_COUNT));
+    assert_null(clasm_document_name((clasm_document)-1));
+    for (int i = 0; i < CLASM_DOC_COUNT; i++)
+        assert_int_equal(clasm_document_from_name(clasm_document_name((clasm_document)i)), i);
+    assert_int_equal(clasm_document_from_name("reseller"), -1);
+    assert_int_equal(clasm_document_from_name("Contract"), -1);
+    assert_int_equal(clasm_document_from_name(""), -1);
+    assert_int_equal(clasm_document_from_name(NULL), -1);
+}
+
+static void test_unknown_key(void **state)
+{
+    (void)state;
+    clasm_diags d = refuse(L_ID L_DOCS L_DATE L_SELLER
+                           "custmer: {name: Acme, country: DE, kind: private}\n" L_PRODUCT L_DEPLOY
+                               L_LICENSE L_END_USE,
+                           2);
+    expect_item(&d, 0, "unknown-key", 5, 1, "unknown key 'custmer'; did you mean 'customer'?");
+    expect_item(&d, 1, "missing-key", 1, 1, "missing required key 'customer'");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER
+               "customer: {name: Acme, country: DE, kind: private, knd: x}\n" L_PRODUCT L_DEPLOY
+                   L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "unknown-key", 5, 52, "'customer.knd'; did you mean 'kind'?");
+    clasm_diags_free(&d);
+}
+
+static void test_wrong_type(void **state)
+{
+    (void)state;
+    clasm_diags d = refuse(
+        L_ID L_DOCS L_DATE L_SELLER "customer: [Acme]\n" L_PRODUCT L_DEPLOY L_LICENSE L_END_USE, 1);
+    expect_item(&d, 0, "wrong-type", 5, 11, "customer must be a mapping of keys, not a list");
+    clasm_diags_free(&d);
+
+    d = refuse(
+        L_ID
+        "documents: contract\n" L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+        1);
+    expect_item(&d, 0, "wrong-type", 2, 12, "documents must be a list");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE
+               "seller: {name: [a]}\n" L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "wrong-type", 4, 16, "seller.name must be a text value, not a list");
+    clasm_diags_free(&d);
+
+    d = refuse("- a\n- b\n", 1);
+    expect_item(&d, 0, "wrong-type", 1, 1, "(top level) must be a mapping");
+    clasm_diags_free(&d);
+}
+
+static void test_bad_enum(void **state)
+{
+    (void)state;
+    clasm_diags d = refuse(L_ID L_DOCS L_DATE L_SELLER
+                           "customer: {name: Acme, country: DE, kind: police}\n" L_PRODUCT L_DEPLOY
+                               L_LICENSE L_END_USE,
+                           1);
+    expect_item(&d, 0, "invalid-value", 5, 43,
+                "customer.kind: 'police' is not allowed (one of: government-agency, "
+                "security-service, state-linked, private)");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT
+               "deployment: clod\n" L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "invalid-value", 7, 13, "did you mean 'cloud'?");
+    clasm_diags_free(&d);
+
+    d = refuse(
+        L_ID
+        "documents: [contrakt]\n" L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+        1);
+    expect_item(&d, 0, "invalid-value", 2, 13,
+                "documents[0]: 'contrakt' is not a document (one of: contract, eula, "
+                "reseller-agreement); did you mean 'contract'?");
+    clasm_diags_free(&d);
+}
+
+static void test_missing_required(void **state)
+{
+    (void)state;
+    clasm_diags d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_LICENSE L_END_USE, 1);
+    expect_item(&d, 0, "missing-key", 1, 1, "missing required key 'deployment'");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER
+               "customer: {name: Acme, kind: private}\n" L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "missing-key", 5, 11, "missing required key 'customer.country'");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE
+               "seller: {address: x}\n" L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "missing-key", 4, 9, "missing required key 'seller.name'");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS "date:\n" L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE, 1);
+    expect_item(&d, 0, "missing-value", 3, 6, "date has no value");
+    clasm_diags_free(&d);
+}
+
+static void test_bad_date(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"2026-02-30", "2026-13-01", "2026-1-5",  "27.11.2026",
+                                      "2100-02-29", "2026-04-31", "2026-11-00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 L_ID L_DOCS
+                 "date: %s\n" L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+                 bad[i]);
+        clasm_diags d = refuse(text, 1);
+        char want[64];
+        snprintf(want, sizeof want, "date: '%s' is not a calendar date", bad[i]);
+        expect_item(&d, 0, "invalid-date", 3, 7, want);
+        assert_non_null(strstr(d.items[0].message, "YYYY-MM-DD"));
+        clasm_diags_free(&d);
+    }
+}
+
+static void test_bad_id(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"../x", ".hidden", "-x", "a/b", "\"a b\"", "\"\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512];
+        snprintf(
+            text, sizeof text,
+            "id: %s\n" L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+            bad[i]);
+        clasm_diags d = refuse(text, 1);
+        expect_item(&d, 0, "invalid-id", 1, 5, "cannot name output files");
+        clasm_diags_free(&d);
+    }
+    /* 101 characters is one too many; 100 is fine */
+    char text[512], id[102];
+    memset(id, 'a', 101);
+    id[101] = '\0';
+    snprintf(text, sizeof text,
+             "id: %s\n" L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+             id);
+    clasm_diags d = refuse(text, 1);
+    expect_item(&d, 0, "invalid-id", 1, 5, "at most 100 characters");
+    clasm_diags_free(&d);
+    id[100] = '\0';
+    snprintf(text, sizeof text,
+             "id: %s\n" L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+             id);
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    assert_int_equal(clasm_deal_load_string(text, strlen(text), "ok.yaml", &deal, &d), CLASM_OK);
+    assert_string_equal(clasm_deal_id(deal), id);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+}
+
+static void test_bad_country(void **state)
+{
+    (void)state;
+    clasm_diags d =
+        refuse(L_ID L_DOCS L_DATE L_SELLER
+               "customer: {name: Acme, country: uae, kind: private}\n" L_PRODUCT L_DEPLOY L_LICENSE
+                   L_END_USE "reseller: {name: R, country: D}\n",
+               2);
+    expect_item(&d, 0, "invalid-value", 5, 33,
+                "customer.country: 'uae' is not a country code; use two capital letters");
+    expect_item(&d, 1, "invalid-value", 10, 30, "reseller.country: 'D' is not a country code");
+    clasm_diags_free(&d);
+}
+
+static void test_duplicates_and_empty_lists(void **state)
+{
+    (void)state;
+    clasm_diags d = refuse(L_ID "documents: [contract, eula, contract]\n" L_DATE L_SELLER L_CUSTOMER
+                               L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+                           1);
+    expect_item(&d, 0, "duplicate-document", 2, 29, "documents: 'contract' is named twice");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "risks:\n"
+               "  - a.b\n"
+               "  - c.d\n"
+               "  - a.b\n",
+               1);
+    expect_item(&d, 0, "duplicate-risk", 13, 5, "risks: 'a.b' is listed twice (first at line 11)");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER
+               "product: {name: Lens, capabilities: [x, y, x]}\n" L_DEPLOY L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "duplicate-capability", 6, 44, "product.capabilities: 'x' is named twice");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID
+               "documents: []\n" L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "empty-list", 2, 12, "documents is empty; name at least one of");
+    clasm_diags_free(&d);
+
+    d = refuse("", 1);
+    expect_item(&d, 0, "empty-file", 1, 1, "the deal file is empty");
+    clasm_diags_free(&d);
+}
+
+static void test_terms(void **state)
+{
+    (void)state;
+    clasm_diags d =
+        refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "terms:\n"
+               "  law: NY\n"
+               "  x: [1, 2]\n"
+               "  y: {a: 1}\n"
+               "  z:\n"
+               "  9bad: 1\n",
+               4);
+    expect_item(&d, 0, "wrong-type", 12, 6, "terms.x must be a single value");
+    assert_non_null(strstr(d.items[0].message, "not a list"));
+    expect_item(&d, 1, "wrong-type", 13, 6, "terms.y must be a single value");
+    assert_non_null(strstr(d.items[1].message, "not a mapping"));
+    expect_item(&d, 2, "missing-value", 14, 5, "terms.z has no value");
+    expect_item(&d, 3, "invalid-key", 15, 3, "terms.9bad: a term name may use letters");
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "terms: [a]\n",
+               1);
+    expect_item(&d, 0, "wrong-type", 10, 8, "terms must be a mapping of keys, not a list");
+    clasm_diags_free(&d);
+}
+
+static void test_yaml_errors_are_input_errors(void **state)
+{
+    (void)state;
+    clasm_diags d = refuse(
+        L_ID L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE, 1);
+    expect_item(&d, 0, "duplicate-key", 2, 1, "id appears twice (first at line 1)");
+    clasm_diags_free(&d);
+    d = refuse("id: [\n", 1);
+    assert_string_equal(d.items[0].id, "yaml-syntax");
+    clasm_diags_free(&d);
+}
+
+static void test_unreadable_path(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = (clasm_deal *)1;
+    assert_int_equal(clasm_deal_load("tests/fixtures/deals/no-such-deal.yaml", &deal, &d),
+                     CLASM_E_IO);
+    assert_null(deal);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "io");
+    assert_string_equal(d.items[0].file, "tests/fixtures/deals/no-such-deal.yaml");
+    assert_non_null(strstr(d.items[0].message, "tests/fixtures/deals/no-such-deal.yaml"));
+    clasm_diags_free(&d);
+
+    /* a folder is not readable as a deal */
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_deal_load("tests/fixtures/deals", &deal, &d), CLASM_E_IO);
+    assert_null(deal);
+    assert_string_equal(d.items[0].id, "io");
+    clasm_diags_free(&d);
+}
+
+static void test_five_problems_in_one_run(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = (clasm_deal *)1;
+    assert_int_equal(clasm_deal_load("tests/fixtures/deals/five-problems.yaml", &deal, &d),
+                     CLASM_E_INPUT);
+    assert_null(deal);
+    if (d.count != 5)
+        dump(&d);
+    assert_int_equal(d.count, 5);
+    expect_item(&d, 0, "unknown-key", 9, 1, "unknown key 'licence'; did you mean 'license'?");
+    expect_item(&d, 1, "invalid-id", 2, 5, "id: '../x' cannot name output files");
+    expect_item(&d, 2, "invalid-date", 4, 7, "date: '2026-02-30' is not a calendar date");
+    expect_item(&d, 3, "invalid-value", 11, 10, "end_use: 'maybe' is not allowed");
+    expect_item(&d, 4, "duplicate-risk", 12, 14, "risks: 'a.b' is listed twice (first at line 12)");
+    for (size_t i = 0; i < d.count; i++)
+        assert_string_equal(d.items[i].file, "tests/fixtures/deals/five-problems.yaml");
+    clasm_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_examples_load),   cmocka_unit_test(test_full_values),
+        cmocka_unit_test(test_direct_deal),     cmocka_unit_test(test_document_names),
+        cmocka_unit_test(test_unknown_key),     cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_bad_enum),        cmocka_unit_test(test_missing_required),
+        cmocka_unit_test(test_bad_date),        cmocka_unit_test(test_bad_id),
+        cmocka_unit_test(test_bad_country),     cmocka_unit_test(test_duplicates_and_empty_lists),
+        cmocka_unit_test(test_terms),           cmocka_unit_test(test_yaml_errors_are_input_errors),
+        cmocka_unit_test(test_unreadable_path), cmocka_unit_test(test_five_problems_in_one_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
