@@ -568,16 +568,19 @@ yt_doc *yt_load_file(const char *path, clasm_diags *diags)
     char *buf = malloc(cap);
     while (buf) {
         if (len == cap) {
+            /* One byte past the limit is enough to know the file is too
+             * large: never hold more than that. */
             if (cap > YT_MAX_FILE_BYTES)
                 break;
-            char *b = realloc(buf, cap * 2);
+            size_t grow = cap * 2 > YT_MAX_FILE_BYTES + 1 ? YT_MAX_FILE_BYTES + 1 : cap * 2;
+            char *b = realloc(buf, grow);
             if (!b) {
                 free(buf);
                 buf = NULL;
                 break;
             }
             buf = b;
-            cap *= 2;
+            cap = grow;
         }
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;

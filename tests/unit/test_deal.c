@@ -462,6 +462,34 @@ static void test_yaml_errors_are_input_errors(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_list_limits(void **state)
+{
+    (void)state;
+    size_t cap = 16 * 1100 + 512;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(
+        text, cap,
+        L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE "risks:\n");
+    size_t head = n;
+    for (int i = 0; i < 1001; i++)
+        n += (size_t)snprintf(text + n, cap - n, "  - r.x%d\n", i);
+    clasm_diags d = refuse(text, 1);
+    expect_item(&d, 0, "too-many-items", 11, 3, "risks: the list is longer than the limit of 1000");
+    clasm_diags_free(&d);
+    /* 1000 risks load */
+    n = head;
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)snprintf(text + n, cap - n, "  - r.x%d\n", i);
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    assert_int_equal(clasm_deal_load_string(text, strlen(text), "ok.yaml", &deal, &d), CLASM_OK);
+    assert_int_equal(deal->nrisks, 1000);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    free(text);
+}
+
 static void test_unreadable_path(void **state)
 {
     (void)state;
@@ -510,14 +538,23 @@ static void test_five_problems_in_one_run(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_examples_load),   cmocka_unit_test(test_full_values),
-        cmocka_unit_test(test_direct_deal),     cmocka_unit_test(test_document_names),
-        cmocka_unit_test(test_unknown_key),     cmocka_unit_test(test_wrong_type),
-        cmocka_unit_test(test_bad_enum),        cmocka_unit_test(test_missing_required),
-        cmocka_unit_test(test_bad_date),        cmocka_unit_test(test_bad_id),
-        cmocka_unit_test(test_bad_country),     cmocka_unit_test(test_duplicates_and_empty_lists),
-        cmocka_unit_test(test_terms),           cmocka_unit_test(test_yaml_errors_are_input_errors),
-        cmocka_unit_test(test_unreadable_path), cmocka_unit_test(test_five_problems_in_one_run),
+        cmocka_unit_test(test_examples_load),
+        cmocka_unit_test(test_full_values),
+        cmocka_unit_test(test_direct_deal),
+        cmocka_unit_test(test_document_names),
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_bad_enum),
+        cmocka_unit_test(test_missing_required),
+        cmocka_unit_test(test_bad_date),
+        cmocka_unit_test(test_bad_id),
+        cmocka_unit_test(test_bad_country),
+        cmocka_unit_test(test_duplicates_and_empty_lists),
+        cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_yaml_errors_are_input_errors),
+        cmocka_unit_test(test_list_limits),
+        cmocka_unit_test(test_unreadable_path),
+        cmocka_unit_test(test_five_problems_in_one_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

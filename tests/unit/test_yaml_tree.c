@@ -312,6 +312,58 @@ static void test_too_deep(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_alias_too_deep(void **state)
+{
+    (void)state;
+    /* a: 40 nested lists (height 40); the alias sits at level 30 (inside
+     * b's 28 lists under the root mapping), so it would reach level 69 */
+    char text[400];
+    size_t n = 0;
+    n += (size_t)snprintf(text + n, sizeof text - n, "a: &a ");
+    for (int i = 0; i < 40; i++)
+        text[n++] = '[';
+    for (int i = 0; i < 40; i++)
+        text[n++] = ']';
+    n += (size_t)snprintf(text + n, sizeof text - n, "\nb: ");
+    for (int i = 0; i < 28; i++)
+        text[n++] = '[';
+    n += (size_t)snprintf(text + n, sizeof text - n, "*a");
+    for (int i = 0; i < 28; i++)
+        text[n++] = ']';
+    text[n++] = '\n';
+    text[n] = '\0';
+    expect_refused(text, "too-deep", 2, 32, "alias *a nests deeper than 64");
+}
+
+static void test_too_many_anchors_and_keys(void **state)
+{
+    (void)state;
+    size_t cap = 20 * 10002;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = 0;
+    for (int i = 0; i < 1001; i++)
+        n += (size_t)snprintf(text + n, cap - n, "k%d: &a%d v\n", i, i);
+    expect_refused(text, "too-many-anchors", 1001, 8, "more than 1000 anchors");
+    /* 1000 anchors are accepted */
+    n = 0;
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)snprintf(text + n, cap - n, "k%d: &a%d v\n", i, i);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    yt_doc *doc = load(text, &d);
+    assert_non_null(doc);
+    assert_int_equal(yt_root(doc)->count, 1000);
+    yt_free(doc);
+    clasm_diags_free(&d);
+
+    n = 0;
+    for (int i = 0; i < 10001; i++)
+        n += (size_t)snprintf(text + n, cap - n, "k%d: 1\n", i);
+    expect_refused(text, "too-many-keys", 10001, 1, "more than 10000 keys");
+    free(text);
+}
+
 static void test_multiple_documents(void **state)
 {
     (void)state;
@@ -683,16 +735,28 @@ static void test_edit_distance_and_suggest(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_marks),          cmocka_unit_test(test_plain_quoted_and_null),
-        cmocka_unit_test(test_syntax_error),   cmocka_unit_test(test_duplicate_keys),
-        cmocka_unit_test(test_merge_key),      cmocka_unit_test(test_alias_shares_node),
-        cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_recursive_and_unknown_alias),
-        cmocka_unit_test(test_too_deep),       cmocka_unit_test(test_multiple_documents),
-        cmocka_unit_test(test_non_scalar_key), cmocka_unit_test(test_file_too_large),
-        cmocka_unit_test(test_load_file),      cmocka_unit_test(test_check_keys),
-        cmocka_unit_test(test_get_str),        cmocka_unit_test(test_get_int_and_bool),
-        cmocka_unit_test(test_get_enum),       cmocka_unit_test(test_get_str_list),
-        cmocka_unit_test(test_expect),         cmocka_unit_test(test_edit_distance_and_suggest),
+        cmocka_unit_test(test_marks),
+        cmocka_unit_test(test_plain_quoted_and_null),
+        cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_duplicate_keys),
+        cmocka_unit_test(test_merge_key),
+        cmocka_unit_test(test_alias_shares_node),
+        cmocka_unit_test(test_alias_bomb),
+        cmocka_unit_test(test_recursive_and_unknown_alias),
+        cmocka_unit_test(test_too_deep),
+        cmocka_unit_test(test_alias_too_deep),
+        cmocka_unit_test(test_too_many_anchors_and_keys),
+        cmocka_unit_test(test_multiple_documents),
+        cmocka_unit_test(test_non_scalar_key),
+        cmocka_unit_test(test_file_too_large),
+        cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_check_keys),
+        cmocka_unit_test(test_get_str),
+        cmocka_unit_test(test_get_int_and_bool),
+        cmocka_unit_test(test_get_enum),
+        cmocka_unit_test(test_get_str_list),
+        cmocka_unit_test(test_expect),
+        cmocka_unit_test(test_edit_distance_and_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
