@@ -434,7 +434,8 @@ clasm_status clasm_deal_load(const char *path, clasm_deal **out, clasm_diags *di
     if (!doc) {
         /* An unreadable file is an I/O failure; a broken one is wrong input. */
         for (size_t i = before; diags && i < diags->count; i++)
-            if (strcmp(diags->items[i].id, "io") == 0)
+            if (strcmp(diags->items[i].id, "io") == 0 ||
+                strcmp(diags->items[i].id, "out-of-memory") == 0)
                 return CLASM_E_IO;
         return CLASM_E_INPUT;
     }
@@ -445,9 +446,14 @@ clasm_status clasm_deal_load_string(const char *text, size_t len, const char *na
                                     clasm_deal **out, clasm_diags *diags)
 {
     *out = NULL;
+    size_t before = diags ? diags->count : 0;
     yt_doc *doc = yt_load_string(text, len, name ? name : "(deal)", diags);
-    if (!doc)
+    if (!doc) {
+        for (size_t i = before; diags && i < diags->count; i++)
+            if (strcmp(diags->items[i].id, "out-of-memory") == 0)
+                return CLASM_E_IO;
         return CLASM_E_INPUT;
+    }
     return load(doc, out, diags);
 }
 

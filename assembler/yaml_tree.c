@@ -478,15 +478,18 @@ static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, 
 static yt_doc *build(const char *text, size_t len, const char *name, clasm_diags *diags)
 {
     yt_doc *doc = calloc(1, sizeof *doc);
-    if (!doc)
-        return NULL;
-    doc->name = strdup(name ? name : "(input)");
-    if (!doc->name) {
+    if (doc)
+        doc->name = strdup(name ? name : "(input)");
+    if (!doc || !doc->name) {
         free(doc);
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
+                "out of memory while reading the file");
         return NULL;
     }
     builder B = {.doc = doc, .file = doc->name, .diags = diags};
     if (!yaml_parser_initialize(&B.parser)) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
+                "out of memory while reading the file");
         yt_free(doc);
         return NULL;
     }
@@ -636,14 +639,14 @@ int yt_is_null(const yt_node *node)
 static const char *kind_name(const yt_node *n)
 {
     if (yt_is_null(n))
-        return "empty value";
+        return "an empty value";
     switch (n->kind) {
     case YT_SCALAR:
-        return "single value";
+        return "a single value";
     case YT_SEQUENCE:
-        return "list";
+        return "a list";
     default:
-        return "mapping";
+        return "a mapping";
     }
 }
 
@@ -671,7 +674,7 @@ int yt_expect(yt_ctx *ctx, const yt_node *node, yt_kind kind, const char *path)
     if (node->kind == kind && !(kind == YT_SCALAR && yt_is_null(node)))
         return 1;
     diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, node->line, node->column,
-            "%s must be %s, not a %s", shown(path), wanted_name(kind), kind_name(node));
+            "%s must be %s, not %s", shown(path), wanted_name(kind), kind_name(node));
     return 0;
 }
 
@@ -736,7 +739,7 @@ static const yt_node *scalar_at(yt_ctx *ctx, const yt_node *map, const char *key
     }
     if (n->kind != YT_SCALAR) {
         diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
-                "%s must be %s, not a %s", full, what, kind_name(n));
+                "%s must be %s, not %s", full, what, kind_name(n));
         return NULL;
     }
     return n;
@@ -846,7 +849,7 @@ const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key,
                     "%s has no value; give a list such as [a, b]", full);
         else if (!yt_is_null(n))
             diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
-                    "%s must be a list such as [a, b], not a %s", full, kind_name(n));
+                    "%s must be a list such as [a, b], not %s", full, kind_name(n));
         return NULL;
     }
     int ok = 1;
@@ -854,7 +857,7 @@ const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key,
         const yt_node *it = n->items[i];
         if (it->kind != YT_SCALAR || yt_is_null(it)) {
             diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, it->line, it->column,
-                    "%s[%zu] must be a single value, not a %s", full, i, kind_name(it));
+                    "%s[%zu] must be a single value, not %s", full, i, kind_name(it));
             ok = 0;
         }
     }

@@ -659,7 +659,7 @@ static void test_get_str_list(void **state)
     assert_string_equal(fx.d.items[0].message, "risks[2] must be a single value, not a mapping");
     assert_int_equal(fx.d.items[1].line, 5);
     assert_string_equal(fx.d.items[1].message,
-                        "risks[3] must be a single value, not a empty value");
+                        "risks[3] must be a single value, not an empty value");
 
     assert_null(yt_get_str_list(&fx.ctx, fx.root, "one", "", 1));
     assert_string_equal(fx.d.items[2].id, "wrong-type");
@@ -688,7 +688,7 @@ static void test_expect(void **state)
     assert_false(yt_expect(&fx.ctx, yt_get(fx.root, "terms"), YT_MAPPING, "terms"));
     expect_diag(&fx.d, "wrong-type", 1, 8, "terms must be a mapping of keys, not a list", NULL);
     assert_false(yt_expect(&fx.ctx, yt_get(fx.root, "x"), YT_SCALAR, "x"));
-    assert_string_equal(fx.d.items[1].message, "x must be a single value, not a empty value");
+    assert_string_equal(fx.d.items[1].message, "x must be a single value, not an empty value");
     assert_false(yt_expect(&fx.ctx, NULL, YT_SCALAR, "y"));
     assert_int_equal(fx.d.count, 2);
     fx_free(&fx);
