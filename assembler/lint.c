@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -722,16 +723,40 @@ static int is_hex64(const char *s, size_t n)
     return 1;
 }
 
+/* Opens a regular file for reading; anything else (a named pipe, a device, a
+ * folder) is refused at once rather than waited on. errno says why. */
+static FILE *open_regular(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    int stat_ok = fstat(fd, &st) == 0;
+    if (!stat_ok || !S_ISREG(st.st_mode)) {
+        int saved = stat_ok ? EINVAL : errno;
+        close(fd);
+        errno = saved;
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f)
+        close(fd);
+    return f;
+}
+
 int lint_lock_read(const char *path, lint_lock_entry **out, size_t *count, clasm_diags *diags)
 {
     *out = NULL;
     *count = 0;
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular(path);
     if (!f) {
         if (errno == ENOENT)
             return 1;
         diag_at(diags, CLASM_SEV_ERROR, "lock-io", path, 0, 0, "cannot read the lock file: %s",
-                strerror(errno));
+                errno == EINVAL ? "it is not a regular file" : strerror(errno));
         return -2;
     }
     lint_lock_entry *v = NULL;
@@ -840,7 +865,7 @@ static const yt_node *doc_root(const clasm_library *lib, const char *file)
 
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = open_regular(path);
     if (!f)
         return NULL;
     size_t cap = 4096, n = 0;

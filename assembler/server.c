@@ -182,8 +182,8 @@ static void add_template_terms(const clasm_library *lib, const server_options *o
         clasm_diags_init(&ignored);
         pkg *p = NULL;
         if (pkg_open(opt->template_paths[d], &p, &ignored) == CLASM_OK) {
-            const char *parts[64];
-            size_t nparts = docx_fill_parts(p, parts, 64);
+            const char *parts[256]; /* as many as assembly fills (too-many-parts beyond) */
+            size_t nparts = docx_fill_parts(p, parts, 256);
             for (size_t i = 0; i < nparts; i++) {
                 size_t len = 0;
                 const unsigned char *bytes = pkg_bytes(p, parts[i], &len);

@@ -487,6 +487,15 @@ def cases():
         ("definitions/cycle-b.yaml", clause("definitions.cycle-b", "definitions",
                                             "requires: [definitions.cycle-a]\n"))),
         args=["lint", "library"], expect=["requires-cycle"], out=""))
+    def b_fifo_lock(d):
+        library(d)
+        lock = os.path.join(d, "library", "library.lock")
+        if os.path.exists(lock):
+            os.remove(lock)
+        os.mkfifo(lock)
+    add(Case("lint-fifo-lock", "lint on a library whose lock file is a named pipe: refused at "
+             "once, never waited on (exit 3, an unreadable file)", b_fifo_lock,
+             args=["lint", "library"], rc=3, expect=["lock-io", "not a regular file"], out=""))
     add(Case("value-control-chars", "values holding control characters and U+FFFE, which XML "
              "cannot hold: the draft stays well-formed XML (exit 0)", deal_replace(
                  "name: Directorate of Internal Security of the Republic of Valmora",
