@@ -79,6 +79,49 @@ static char *stage_report(const char *path, const char *json)
     return tmp;
 }
 
+/* Problems writing a staged draft are the user's output path's: say so with
+ * the path they gave, not the hidden staging name. */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), count = 0;
+    for (const char *p = strstr(s, from); p; p = strstr(p + nf, from))
+        count++;
+    char *out = malloc(strlen(s) + count * (nt > nf ? nt - nf : 0) + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    for (const char *p = s;;) {
+        const char *hit = strstr(p, from);
+        size_t keep = hit ? (size_t)(hit - p) : strlen(p);
+        memcpy(o, p, keep);
+        o += keep;
+        if (!hit)
+            break;
+        memcpy(o, to, nt);
+        o += nt;
+        p = hit + nf;
+    }
+    *o = '\0';
+    return out;
+}
+
+static void name_output(clasm_diags *diags, size_t first, const char *staged, const char *output)
+{
+    for (size_t i = first; i < diags->count; i++) {
+        clasm_diag *d = &diags->items[i];
+        char **fields[2] = {&d->file, &d->message};
+        for (int k = 0; k < 2; k++) {
+            if (!*fields[k] || !strstr(*fields[k], staged))
+                continue;
+            char *fixed = replace_all(*fields[k], staged, output);
+            if (fixed) {
+                free(*fields[k]);
+                *fields[k] = fixed;
+            }
+        }
+    }
+}
+
 int cmd_assemble(int argc, char **argv)
 {
     cli_options o;
@@ -128,7 +171,9 @@ int cmd_assemble(int argc, char **argv)
             break;
         staged[i] = staging_path(outputs[i], i);
         nstaged = i + 1;
+        size_t first = diags.count;
         rc = clasm_assemble(tpl, lib, deal, plans[i], staged[i], &diags);
+        name_output(&diags, first, staged[i], outputs[i]);
         clasm_template_free(tpl);
         if (rc == CLASM_OK && o.strict && clasm_diags_errors(&diags) == 0 &&
             clasm_diags_warnings(&diags) > 0) {

@@ -93,3 +93,9 @@ check "an unwritable report exits 3" [ "$RC" -eq 3 ]
 check "an unwritable report is named" has "$ERR" "no-such-folder/why.json"
 check "an unwritable report leaves no draft" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
 check "an unwritable report leaves no staging file" [ "$(ls -A "$W" | grep -c clasm)" -eq 0 ]
+
+# An output folder that cannot be written: the message names the path the user gave.
+run_clasm assemble "$DEAL" -o /proc/clasm-no-write.docx
+check "an unwritable output exits 3" [ "$RC" -eq 3 ]
+check "an unwritable output is named as given" has "$ERR" "/proc/clasm-no-write.docx"
+check "the hidden staging name is not shown" lacks "$ERR" "clasm-stage"
