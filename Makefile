@@ -25,7 +25,7 @@ LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit e2e asan install uninstall clean format bench fuzz fuzz-build
+.PHONY: all deps demo test unit e2e asan valgrind install uninstall clean format bench fuzz fuzz-build
 
 all: $(BUILD)/clasm
 
@@ -71,6 +71,11 @@ e2e: $(BUILD)/clasm
 
 test: $(BUILD)/clasm $(UNIT_BIN)
 	BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN)
+
+# Unit suites and the binary's end-to-end scripts under valgrind memcheck.
+valgrind:
+	$(MAKE) BUILD=build-valgrind OPT=-O1 build-valgrind/clasm $(UNIT_SRC:tests/unit/%.c=build-valgrind/tests/%)
+	BUILD=build-valgrind sh tests/run-valgrind.sh $(UNIT_SRC:tests/unit/%.c=build-valgrind/tests/%)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \

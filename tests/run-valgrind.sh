@@ -1,0 +1,50 @@
+#!/bin/sh
+# make valgrind: every unit suite, and the end-to-end scripts that drive the
+# clasm binary on deals, templates and drafts, under valgrind memcheck. Any
+# memory error or definite/indirect leak makes valgrind exit 99, which fails
+# the suite or the e2e check that ran it; the logs are kept in
+# $BUILD/valgrind/. (The hostile-input corpus runs under ASan in make asan:
+# under valgrind its largest cases take minutes each.)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+BUILD=${BUILD:-build-valgrind}
+VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
+logs="$root/$BUILD/valgrind"
+rm -rf "$logs"; mkdir -p "$logs"
+upass=0; ufail=0
+for t in "$@"; do
+    name=$(basename "$t")
+    if $VG --log-file="$logs/unit-$name.%p.log" "$t" >"$logs/unit-$name.out" 2>&1; then
+        upass=$((upass + 1))
+    else
+        ufail=$((ufail + 1)); echo "FAILED under valgrind: $name (see $logs/unit-$name.*)"
+    fi
+done
+echo "valgrind unit suites: $upass passed, $ufail failed"
+
+# The binary, wrapped.
+wrap="$logs/clasm"
+cat > "$wrap" <<W
+#!/bin/sh
+exec $VG --log-file="$logs/clasm.%p.log" "$root/$BUILD/clasm" "\$@"
+W
+chmod +x "$wrap"
+export CLASM="$wrap" ROOT="$root" E2E_OUT="$root/$BUILD/e2e-valgrind"
+rm -rf "$E2E_OUT"; mkdir -p "$E2E_OUT"
+export E2E_RESULTS="$E2E_OUT/results.txt"
+: > "$E2E_RESULTS"
+for s in cli select assemble inspect lint schemas; do
+    echo "== $s.sh under valgrind"
+    sh "$here/e2e/$s.sh" >/dev/null 2>&1 || echo "FAIL $s.sh: script exited $?" >> "$E2E_RESULTS"
+done
+epass=$(grep -c '^PASS' "$E2E_RESULTS")
+efail=$(grep -c '^FAIL' "$E2E_RESULTS")
+grep '^FAIL' "$E2E_RESULTS"
+bad_logs=$(grep -l "ERROR SUMMARY: [1-9]\|definitely lost\|indirectly lost" "$logs"/*.log 2>/dev/null | head -5)
+if [ -n "$bad_logs" ]; then
+    echo "valgrind found problems:"; for l in $bad_logs; do echo "--- $l"; head -30 "$l"; done
+    efail=$((efail + 1))
+fi
+echo "valgrind e2e: $epass passed, $efail failed"
+[ "$ufail" -eq 0 ] && [ "$efail" -eq 0 ]
