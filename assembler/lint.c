@@ -4,6 +4,7 @@
  * and the lock file (clauses/README.md "The lock file"). */
 #include "lint.h"
 #include "diag.h"
+#include "markup.h"
 #include "placeholder.h"
 
 #include <dirent.h>
@@ -94,12 +95,6 @@ static int is_blank(char c)
 static int is_alnum(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-/* The characters markup.c lets a backslash escape. */
-static int is_escapable(char c)
-{
-    return c == '\\' || c == '*' || c == '_' || c == '(' || c == ')' || c == '{' || c == '}';
 }
 
 /* ------------------------------------------------------------ placeholders */
@@ -211,21 +206,6 @@ int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned 
 
 /* ------------------------------------------------------------ markup */
 
-/* The value of a lowercase roman numeral from i to xxxix, or 0. */
-static int roman_value(const char *s, size_t n)
-{
-    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
-    static const char *const tens[] = {"", "x", "xx", "xxx"};
-    for (size_t t = 0; t < 4; t++)
-        for (size_t o = 0; o < 10; o++) {
-            size_t lt = strlen(tens[t]), lo = strlen(ones[o]);
-            if (lt + lo == n && n > 0 && strncmp(s, tens[t], lt) == 0 &&
-                strncmp(s + lt, ones[o], lo) == 0)
-                return (int)(t * 10 + o);
-        }
-    return 0;
-}
-
 static void roman_text(int v, char *buf, size_t size)
 {
     static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
@@ -236,72 +216,6 @@ static void roman_text(int v, char *buf, size_t size)
         snprintf(buf, size, "%s%s", tens[v / 10], ones[v % 10]);
 }
 
-/* A list label "(x) " at the start of a trimmed line, read as markup.c
- * reads it: its level (0 letters, 1 roman numerals) or -1; *value the letter
- * ('a'..) or the roman number; *skip the label plus following blanks. */
-static int list_label(const char *line, size_t n, char *last_letter, int *value, size_t *skip)
-{
-    if (n < 3 || line[0] != '(')
-        return -1;
-    size_t k = 1;
-    while (k < n && line[k] >= 'a' && line[k] <= 'z')
-        k++;
-    if (k == 1 || k >= n || line[k] != ')')
-        return -1;
-    if (k + 1 < n && !is_blank(line[k + 1]))
-        return -1;
-    size_t len = k - 1;
-    int letter = len == 1;
-    int roman = roman_value(line + 1, len);
-    if (!letter && !roman)
-        return -1;
-    int level;
-    if (letter && roman)
-        level = (*last_letter && *last_letter + 1 == line[1]) ? 0 : 1;
-    else
-        level = letter ? 0 : 1;
-    if (level == 0)
-        *last_letter = line[1];
-    *value = level == 0 ? line[1] : roman;
-    size_t s = k + 1;
-    while (s < n && is_blank(line[s]))
-        s++;
-    *skip = s;
-    return level;
-}
-
-/* Index of the next unescaped "**" at or after i, or -1. */
-static long find_stars(const char *s, size_t i)
-{
-    for (; s[i]; i++) {
-        if (s[i] == '\\' && is_escapable(s[i + 1])) {
-            i++;
-            continue;
-        }
-        if (s[i] == '*' && s[i + 1] == '*')
-            return (long)i;
-    }
-    return -1;
-}
-
-static int can_close_us(const char *s, size_t i)
-{
-    return i > 0 && !is_blank(s[i - 1]) && !is_alnum((unsigned char)s[i + 1]);
-}
-
-static int has_closing_us(const char *s, size_t i)
-{
-    for (i++; s[i]; i++) {
-        if (s[i] == '\\' && is_escapable(s[i + 1])) {
-            i++;
-            continue;
-        }
-        if (s[i] == '_' && can_close_us(s, i))
-            return 1;
-    }
-    return 0;
-}
-
 /* Runs markup.c's inline reading over one block (s, with map[k] the text
  * offset of s[k]) and reports each marker it would print literally. */
 static void check_inline(issue_list *l, const char *s, const size_t *map)
@@ -309,12 +223,12 @@ static void check_inline(issue_list *l, const char *s, const size_t *map)
     int bold = 0, italic = 0;
     for (size_t i = 0; s[i]; i++) {
         char c = s[i];
-        if (c == '\\' && is_escapable(s[i + 1])) {
+        if (c == '\\' && markup_is_escapable(s[i + 1])) {
             i++;
             continue;
         }
         if (c == '*' && s[i + 1] == '*') {
-            if (bold || find_stars(s, i + 2) >= 0)
+            if (bold || markup_find_stars(s, i + 2) >= 0)
                 bold = !bold;
             else
                 issue(l, CLASM_SEV_ERROR, "unbalanced-bold", map[i],
@@ -324,13 +238,13 @@ static void check_inline(issue_list *l, const char *s, const size_t *map)
             continue;
         }
         if (c == '_') {
-            if (italic && can_close_us(s, i)) {
+            if (italic && markup_can_close_underscore(s, i)) {
                 italic = 0;
                 continue;
             }
             if (!italic && (i == 0 || !is_alnum((unsigned char)s[i - 1])) && s[i + 1] &&
                 !is_blank(s[i + 1])) {
-                if (has_closing_us(s, i))
+                if (markup_has_closing_underscore(s, i))
                     italic = 1;
                 else
                     issue(l, CLASM_SEV_ERROR, "unbalanced-italic", map[i],
@@ -421,7 +335,7 @@ int lint_markup_check(const char *text, lint_issue **out, size_t *count)
             ll--;
         size_t skip = 0;
         int value = 0;
-        int level = ll ? list_label(line, ll, &last_letter, &value, &skip) : -1;
+        int level = ll ? markup_list_label(line, ll, &last_letter, &value, &skip) : -1;
         if (open && (ll == 0 || level >= 0)) {
             if (!b.oom)
                 check_inline(&l, b.s, b.map);

@@ -54,7 +54,7 @@ static char *sb_take(sbuf *b)
     return s;
 }
 
-static int is_escapable(char c)
+int markup_is_escapable(char c)
 {
     return c == '\\' || c == '*' || c == '_' || c == '(' || c == ')' || c == '{' || c == '}';
 }
@@ -77,7 +77,7 @@ char *markup_escape(const char *value)
             sb_addc(&b, ' ');
             continue;
         }
-        if (is_escapable(*p))
+        if (markup_is_escapable(*p))
             sb_addc(&b, '\\');
         sb_addc(&b, *p);
     }
@@ -86,8 +86,7 @@ char *markup_escape(const char *value)
 
 /* ------------------------------------------------------------ blocks */
 
-/* 1 when s[0, n) is a lowercase roman numeral from i to xxxix. */
-static int is_roman(const char *s, size_t n)
+int markup_roman_value(const char *s, size_t n)
 {
     static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
     static const char *const tens[] = {"", "x", "xx", "xxx"};
@@ -96,16 +95,12 @@ static int is_roman(const char *s, size_t n)
             size_t lt = strlen(tens[t]), lo = strlen(ones[o]);
             if (lt + lo == n && n > 0 && strncmp(s, tens[t], lt) == 0 &&
                 strncmp(s + lt, ones[o], lo) == 0)
-                return 1;
+                return (int)(t * 10 + o);
         }
     return 0;
 }
 
-/* When line starts with a list label "(x) ", its level (0 letters, 1 roman
- * numerals) and the length of label plus following blanks; else -1.
- * *last_letter is the letter of the last level-0 label, so that (i) after
- * (h) stays a letter. */
-static int list_label(const char *line, size_t n, char *last_letter, size_t *skip)
+int markup_list_label(const char *line, size_t n, char *last_letter, int *value, size_t *skip)
 {
     if (n < 3 || line[0] != '(')
         return -1;
@@ -118,7 +113,7 @@ static int list_label(const char *line, size_t n, char *last_letter, size_t *ski
         return -1;
     size_t len = k - 1;
     int letter = len == 1;
-    int roman = is_roman(line + 1, len);
+    int roman = markup_roman_value(line + 1, len);
     if (!letter && !roman)
         return -1;
     int level;
@@ -128,6 +123,8 @@ static int list_label(const char *line, size_t n, char *last_letter, size_t *ski
         level = letter ? 0 : 1;
     if (level == 0)
         *last_letter = line[1];
+    if (value)
+        *value = level == 0 ? line[1] : roman;
     size_t s = k + 1;
     while (s < n && is_blank(line[s]))
         s++;
@@ -163,7 +160,7 @@ int markup_parse(const char *text, markup_block **out, size_t *count)
         while (ll > 0 && is_blank(line[ll - 1]))
             ll--;
         size_t skip = 0;
-        int level = ll ? list_label(line, ll, &last_letter, &skip) : -1;
+        int level = ll ? markup_list_label(line, ll, &last_letter, NULL, &skip) : -1;
         /* A blank line or a list label closes the open block. */
         if (open && (ll == 0 || level >= 0)) {
             if (n == cap) {
@@ -230,11 +227,10 @@ void markup_spans_free(markup_span *spans, size_t count)
     free(spans);
 }
 
-/* Index of the next unescaped "**" at or after i, or -1. */
-static long find_stars(const char *s, size_t i)
+long markup_find_stars(const char *s, size_t i)
 {
     for (; s[i]; i++) {
-        if (s[i] == '\\' && is_escapable(s[i + 1])) {
+        if (s[i] == '\\' && markup_is_escapable(s[i + 1])) {
             i++;
             continue;
         }
@@ -244,22 +240,19 @@ static long find_stars(const char *s, size_t i)
     return -1;
 }
 
-/* 1 when the underscore at i may close italic: not escaped (the caller
- * checks), text before it is not a blank, and no word character follows. */
-static int can_close_us(const char *s, size_t i)
+int markup_can_close_underscore(const char *s, size_t i)
 {
     return i > 0 && !is_blank(s[i - 1]) && !is_alnum((unsigned char)s[i + 1]);
 }
 
-/* 1 when there is an unescaped closing underscore after i. */
-static int has_closing_us(const char *s, size_t i)
+int markup_has_closing_underscore(const char *s, size_t i)
 {
     for (i++; s[i]; i++) {
-        if (s[i] == '\\' && is_escapable(s[i + 1])) {
+        if (s[i] == '\\' && markup_is_escapable(s[i + 1])) {
             i++;
             continue;
         }
-        if (s[i] == '_' && can_close_us(s, i))
+        if (s[i] == '_' && markup_can_close_underscore(s, i))
             return 1;
     }
     return 0;
@@ -305,12 +298,12 @@ int markup_inline(const char *s, markup_span **out, size_t *count)
     *count = 0;
     for (size_t i = 0; s[i] && !sb.failed; i++) {
         char c = s[i];
-        if (c == '\\' && is_escapable(s[i + 1])) {
+        if (c == '\\' && markup_is_escapable(s[i + 1])) {
             sb_addc(&sb.cur, s[++i]);
             continue;
         }
         if (c == '*' && s[i + 1] == '*') {
-            if (sb.bold || find_stars(s, i + 2) >= 0) {
+            if (sb.bold || markup_find_stars(s, i + 2) >= 0) {
                 flush(&sb);
                 sb.bold = !sb.bold;
                 i++;
@@ -321,13 +314,13 @@ int markup_inline(const char *s, markup_span **out, size_t *count)
             continue;
         }
         if (c == '_') {
-            if (sb.italic && can_close_us(s, i)) {
+            if (sb.italic && markup_can_close_underscore(s, i)) {
                 flush(&sb);
                 sb.italic = 0;
                 continue;
             }
             if (!sb.italic && (i == 0 || !is_alnum((unsigned char)s[i - 1])) && s[i + 1] &&
-                !is_blank(s[i + 1]) && has_closing_us(s, i)) {
+                !is_blank(s[i + 1]) && markup_has_closing_underscore(s, i)) {
                 flush(&sb);
                 sb.italic = 1;
                 continue;

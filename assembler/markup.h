@@ -60,4 +60,23 @@ typedef struct {
 xmlNodePtr markup_paragraph(xmlDocPtr doc, xmlNsPtr w, const markup_block *b,
                             const markup_style *style);
 
+/* ---- the scanning rules, shared with lint so the two cannot drift ---- */
+/* 1 for a character that a backslash escapes: \ * _ ( ) { } */
+int markup_is_escapable(char c);
+/* The value of a lowercase roman numeral from i to xxxix in s[0, n), or 0. */
+int markup_roman_value(const char *s, size_t n);
+/* When a trimmed line starts with a list label "(x) ", its level (0 letters,
+ * 1 roman numerals) and in *skip the length of the label and the blanks
+ * after it; else -1. *last_letter is the letter of the last level-0 label, so
+ * that (i) after (h) stays a letter; *value (may be NULL) gets the letter or
+ * the roman number. */
+int markup_list_label(const char *line, size_t n, char *last_letter, int *value, size_t *skip);
+/* Index of the next unescaped "**" at or after i, or -1. */
+long markup_find_stars(const char *s, size_t i);
+/* 1 when the underscore at i may close italic: text before it is not blank
+ * and no word character follows. */
+int markup_can_close_underscore(const char *s, size_t i);
+/* 1 when an unescaped underscore after i can close italic. */
+int markup_has_closing_underscore(const char *s, size_t i);
+
 #endif
