@@ -133,6 +133,12 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan);
 /* Flow-down across one deal pack: every clause of a reseller-agreement plan
  * that the reseller must pass on (flows_down) must be in each eula plan of
  * the pack with the same version; each gap is an error "flow-down-gap". */
+/* Plans for the documents of one deal (a deal pack): the deal's own problems
+ * are reported once, not once per document, and flow-down is checked across
+ * the pack. plans[i] are set (NULL where a plan failed); free each. */
+clasm_status clasm_select_pack(const clasm_library *lib, const clasm_deal *deal,
+                               const clasm_document *docs, size_t ndocs, clasm_plan **plans,
+                               clasm_diags *diags);
 clasm_status clasm_check_flow_down(const clasm_library *lib, clasm_plan *const *plans, size_t n,
                                    clasm_diags *diags);
 

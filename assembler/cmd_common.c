@@ -118,32 +118,7 @@ size_t documents_to_draw(const cli_options *o, const clasm_deal *deal,
 int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_document *docs,
                size_t ndocs, clasm_plan **plans, int strict, clasm_diags *diags)
 {
-    int status = CLASM_OK;
-    for (size_t i = 0; i < ndocs; i++) {
-        plans[i] = NULL;
-        /* Risk-id problems are the deal's and would repeat per document. */
-        clasm_diags one;
-        clasm_diags_init(&one);
-        clasm_status s = clasm_select(lib, deal, docs[i], &plans[i], &one);
-        for (size_t k = 0; k < one.count; k++) {
-            const clasm_diag *b = &one.items[k];
-            int dup = 0;
-            for (size_t j = 0; j < diags->count && !dup; j++) {
-                const clasm_diag *a = &diags->items[j];
-                dup = a->message && b->message && strcmp(a->message, b->message) == 0 &&
-                      a->line == b->line && a->column == b->column;
-            }
-            if (!dup) {
-                clasm_diags single = {(clasm_diag *)b, 1, 1};
-                clasm_diags_append(diags, &single);
-            }
-        }
-        clasm_diags_free(&one);
-        if (s != CLASM_OK && status == CLASM_OK)
-            status = s;
-    }
-    if (status == CLASM_OK && ndocs > 1)
-        status = clasm_check_flow_down(lib, plans, ndocs, diags);
+    int status = clasm_select_pack(lib, deal, docs, ndocs, plans, diags);
     if (strict)
         clasm_diags_promote_warnings(diags);
     if (status == CLASM_OK && clasm_diags_errors(diags) > 0)

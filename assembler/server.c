@@ -324,42 +324,6 @@ static clasm_deal *request_deal(struct MHD_Connection *c, const request *rq, cla
     return deal;
 }
 
-/* Plans for docs as `clasm select` makes them: a risk problem reported once
- * for the deal, not once per document; flow-down checked across a pack. */
-static clasm_status make_plans(const clasm_library *lib, const clasm_deal *deal,
-                               const clasm_document *docs, size_t ndocs, clasm_plan **plans,
-                               clasm_diags *diags)
-{
-    clasm_status status = CLASM_OK;
-    for (size_t i = 0; i < ndocs; i++) {
-        plans[i] = NULL;
-        clasm_diags one;
-        clasm_diags_init(&one);
-        clasm_status s = clasm_select(lib, deal, docs[i], &plans[i], &one);
-        for (size_t k = 0; k < one.count; k++) {
-            const clasm_diag *b = &one.items[k];
-            int dup = 0;
-            for (size_t j = 0; j < diags->count && !dup; j++) {
-                const clasm_diag *a = &diags->items[j];
-                dup = a->message && b->message && strcmp(a->message, b->message) == 0 &&
-                      a->line == b->line && a->column == b->column;
-            }
-            if (!dup) {
-                clasm_diags single = {(clasm_diag *)b, 1, 1};
-                clasm_diags_append(diags, &single);
-            }
-        }
-        clasm_diags_free(&one);
-        if (s != CLASM_OK && status == CLASM_OK)
-            status = s;
-    }
-    if (status == CLASM_OK && ndocs > 1)
-        status = clasm_check_flow_down(lib, plans, ndocs, diags);
-    if (status == CLASM_OK && clasm_diags_errors(diags) > 0)
-        status = CLASM_E_INPUT;
-    return status;
-}
-
 static void free_plans(clasm_plan **plans, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -387,7 +351,7 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
         return sent;
     }
     clasm_plan *plans[CLASM_DOC_COUNT] = {0};
-    clasm_status s = make_plans(srv->opt.lib, deal, docs, ndocs, plans, &d);
+    clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, ndocs, plans, &d);
     if (s != CLASM_OK) {
         sent = status_diags(c, s, &d);
     } else if (ndocs == 1) {
@@ -483,7 +447,7 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
                           "the server has no %s template", clasm_document_name(docs[0]));
     }
     clasm_plan *plan = NULL;
-    clasm_status s = make_plans(srv->opt.lib, deal, docs, 1, &plan, &d);
+    clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, 1, &plan, &d);
     char path[4096];
     int fd = -1;
     if (s == CLASM_OK) {
