@@ -56,7 +56,7 @@ static int same_file(const char *a, const char *b)
 
 /* Writes the report beside its destination under a temporary name; the
  * caller renames it into place with the drafts. Returns the temporary path. */
-static char *stage_report(const char *path, const char *json)
+static char *stage_report(const char *path, const char *json, int *user)
 {
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
@@ -66,6 +66,8 @@ static char *stage_report(const char *path, const char *json)
     FILE *f = fopen(tmp, "w");
     int ok = f && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
     int saved = errno;
+    *user = !f && (saved == ENOENT || saved == EACCES || saved == EPERM || saved == EROFS ||
+                   saved == ENOTDIR || saved == EISDIR);
     if (f && fclose(f) != 0) {
         ok = 0;
         saved = errno;
@@ -158,10 +160,22 @@ int cmd_assemble(int argc, char **argv)
             break;
         }
         if (same_file(tpath, outputs[i])) {
-            fprintf(stderr, "clasm: the output %s is the template itself; choose another -o\n",
+            fprintf(stderr,
+                    "clasm: the output %s is the template itself; the template is only read, "
+                    "choose another -o [output-is-template]\n",
                     outputs[i]);
             free(tpath);
-            rc = CLASM_E_USAGE;
+            rc = CLASM_E_INPUT;
+            break;
+        }
+        struct stat ost;
+        if (stat(outputs[i], &ost) == 0 && S_ISDIR(ost.st_mode)) {
+            fprintf(stderr,
+                    "clasm: cannot write %s: it is a folder; name a file "
+                    "[output-is-folder]\n",
+                    outputs[i]);
+            free(tpath);
+            rc = CLASM_E_INPUT;
             break;
         }
         clasm_template *tpl = NULL;
@@ -184,9 +198,10 @@ int cmd_assemble(int argc, char **argv)
     char *report = NULL, *report_tmp = NULL;
     if (rc == CLASM_OK && o.report) {
         report = plans_json(plans, ndocs, outputs);
-        report_tmp = report ? stage_report(o.report, report) : NULL;
+        int user = 0;
+        report_tmp = report ? stage_report(o.report, report, &user) : NULL;
         if (!report_tmp)
-            rc = CLASM_E_IO;
+            rc = user ? CLASM_E_INPUT : CLASM_E_IO; /* a wrong --report path is wrong input */
     }
     /* Everything is staged: move the drafts and the report into place. */
     for (size_t i = 0; rc == CLASM_OK && i < ndocs; i++) {

@@ -1065,13 +1065,13 @@ clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags
         diag_part(diags, CLASM_SEV_ERROR, "output-folder-missing", out_path, NULL, 0,
                   "cannot write %s: the folder %s does not exist", out_path, dir);
         free(dir);
-        return CLASM_E_IO;
+        return CLASM_E_INPUT; /* the path the user gave is wrong (issue 8: exit 1) */
     }
     if (!base_name[0]) {
         diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
                   "cannot write %s: it names a folder, not a file", out_path);
         free(dir);
-        return CLASM_E_USAGE;
+        return CLASM_E_INPUT;
     }
     if (stat(out_path, &st) == 0) {
         if (p->has_identity && st.st_dev == p->dev && st.st_ino == p->ino) {
@@ -1083,10 +1083,10 @@ clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags
             return CLASM_E_INPUT;
         }
         if (S_ISDIR(st.st_mode)) {
-            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
-                      "cannot write %s: it is a folder", out_path);
+            diag_part(diags, CLASM_SEV_ERROR, "output-is-folder", out_path, NULL, 0,
+                      "cannot write %s: it is a folder; name a file", out_path);
             free(dir);
-            return CLASM_E_IO;
+            return CLASM_E_INPUT;
         }
     }
 
@@ -1118,9 +1118,14 @@ clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags
     int fd = mkstemp(tmp);
     clasm_status status = CLASM_OK;
     if (fd < 0) {
-        diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
-                  "cannot create a temporary file beside %s: %s", out_path, strerror(errno));
-        status = CLASM_E_IO;
+        /* A folder the user may not write to is a wrong output path (exit 1);
+         * anything else (a full disk, a failing device) is an I/O failure. */
+        int err = errno;
+        int users =
+            err == EACCES || err == EPERM || err == EROFS || err == ENOENT || err == ENOTDIR;
+        diag_part(diags, CLASM_SEV_ERROR, users ? "output-not-writable" : "io-error", out_path,
+                  NULL, 0, "cannot create a temporary file beside %s: %s", out_path, strerror(err));
+        status = users ? CLASM_E_INPUT : CLASM_E_IO;
     } else {
         int ok = write_all(fd, bytes, blen) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
         int saved = errno;

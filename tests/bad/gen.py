@@ -581,32 +581,32 @@ def cases():
     add(Case("many-clauses", "3000 clause files in one category", b_many_clauses,
              args=LIB_ARGS, rc=0, expect=[]))
     # --- output paths
-    add(Case("output-missing-folder", "-o into a folder that does not exist: an I/O failure "
-             "(exit 3), the input is fine", lambda d: None, rc=3,
+    add(Case("output-missing-folder", "-o into a folder that does not exist: a wrong output "
+             "path (exit 1)", lambda d: None, rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "nowhere/out.docx"],
              expect=["nowhere"], out="nowhere/out.docx"))
-    add(Case("output-is-template", "-o naming the template: a usage error (exit 2), refused "
-             "before anything is read", lambda d: None, rc=2,
+    add(Case("output-is-template", "-o naming the template: refused before anything is "
+             "written (exit 1)", lambda d: None, rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "template.docx"],
              expect=["template itself"], out=""))
-    add(Case("output-unwritable", "-o into a folder nobody may write: I/O failure (exit 3)",
-             b_unwritable, rc=3,
+    add(Case("output-unwritable", "-o into a folder nobody may write: a wrong output path "
+             "(exit 1)", b_unwritable, rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", unwritable_out()],
              expect=[os.path.dirname(unwritable_out())], out=unwritable_out()))
-    add(Case("output-symlink-to-template", "-o naming a symbolic link to the template (exit 2)",
-             lambda d: os.symlink("template.docx", os.path.join(d, "link.docx")), rc=2,
+    add(Case("output-symlink-to-template", "-o naming a symbolic link to the template (exit 1)",
+             lambda d: os.symlink("template.docx", os.path.join(d, "link.docx")), rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "link.docx"],
              expect=["template itself"], out=""))
-    add(Case("output-hardlink-to-template", "-o naming a hard link to the template (exit 2)",
+    add(Case("output-hardlink-to-template", "-o naming a hard link to the template (exit 1)",
              lambda d: os.link(os.path.join(d, "template.docx"), os.path.join(d, "hard.docx")),
-             rc=2, args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "hard.docx"],
+             rc=1, args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "hard.docx"],
              expect=["template itself"], out=""))
-    add(Case("output-is-folder", "-o naming an existing folder: I/O failure (exit 3)",
-             lambda d: os.makedirs(os.path.join(d, "adir")), rc=3,
+    add(Case("output-is-folder", "-o naming an existing folder: a wrong output path (exit 1)",
+             lambda d: os.makedirs(os.path.join(d, "adir")), rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "adir"],
              expect=["adir"], out=""))
-    add(Case("report-missing-folder", "--report into a missing folder: exit 3 and no draft "
-             "either (no partial output)", b_report_missing_dir, rc=3,
+    add(Case("report-missing-folder", "--report into a missing folder: exit 1 and no draft "
+             "either (no partial output)", b_report_missing_dir, rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
                    "--report", "nowhere/report.json"], expect=["nowhere/report.json"]))
     add(Case("template-missing", "a template that does not exist: I/O failure (exit 3)",

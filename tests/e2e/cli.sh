@@ -65,14 +65,14 @@ check "unknown risk writes nothing" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
 
 # -o into a folder that does not exist: I/O error, nothing written.
 run_clasm assemble "$DEAL" -o "$W/missing/dir/out.docx"
-check "output in a missing folder exits 3" [ "$RC" -eq 3 ]
+check "output in a missing folder exits 1 (a wrong path)" [ "$RC" -eq 1 ]
 check "no staging file is left behind" [ "$(ls -A "$W" | grep -c clasm)" -eq 0 ]
 
 # The template is never overwritten.
 cp "$ROOT/templates/contract.docx" tpl.docx
 before=$(md5sum tpl.docx)
 run_clasm assemble "$DEAL" -t tpl.docx -o tpl.docx
-check "output = template exits 2" [ "$RC" -eq 2 ]
+check "output = template exits 1" [ "$RC" -eq 1 ]
 check "output = template says why" has "$ERR" "is the template itself"
 check "template is untouched" [ "$(md5sum tpl.docx)" = "$before" ]
 rm -f tpl.docx
@@ -89,13 +89,13 @@ check "-o with a deal pack says why" has "$ERR" "need a deal naming one document
 
 # A report that cannot be written: exit 3, and no draft either.
 run_clasm assemble "$DEAL" --report "$W/no-such-folder/why.json"
-check "an unwritable report exits 3" [ "$RC" -eq 3 ]
+check "an unwritable report exits 1 (a wrong path)" [ "$RC" -eq 1 ]
 check "an unwritable report is named" has "$ERR" "no-such-folder/why.json"
 check "an unwritable report leaves no draft" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
 check "an unwritable report leaves no staging file" [ "$(ls -A "$W" | grep -c clasm)" -eq 0 ]
 
 # An output folder that cannot be written: the message names the path the user gave.
 run_clasm assemble "$DEAL" -o /proc/clasm-no-write.docx
-check "an unwritable output exits 3" [ "$RC" -eq 3 ]
+check "an unwritable output exits 1 (a wrong path)" [ "$RC" -eq 1 ]
 check "an unwritable output is named as given" has "$ERR" "/proc/clasm-no-write.docx"
 check "the hidden staging name is not shown" lacks "$ERR" "clasm-stage"

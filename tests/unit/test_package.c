@@ -623,16 +623,16 @@ static void test_write_errors_leave_nothing(void **state)
     pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
     pkg_edit *e = pkg_edit_new(p);
     snprintf(out, sizeof out, "%s/no-such-folder/draft.docx", t.dir);
-    assert_int_equal(pkg_edit_write(e, out, &d), CLASM_E_IO);
+    assert_int_equal(pkg_edit_write(e, out, &d), CLASM_E_INPUT);
     assert_int_equal(d.count, 1);
     assert_string_equal(d.items[0].id, "output-folder-missing");
     assert_non_null(strstr(d.items[0].message, "no-such-folder"));
     /* An output that is a folder. */
     snprintf(out, sizeof out, "%s/sub", t.dir);
     assert_int_equal(mkdir(out, 0755), 0);
-    assert_int_equal(pkg_edit_write(e, out, &d), CLASM_E_IO);
+    assert_int_equal(pkg_edit_write(e, out, &d), CLASM_E_INPUT);
     assert_int_equal(d.count, 2);
-    assert_string_equal(d.items[1].id, "io-error");
+    assert_string_equal(d.items[1].id, "output-is-folder");
     assert_int_equal(dir_entries(out), 0);
     rmdir(out);
     assert_int_equal(dir_entries(t.dir), 1); /* only the template */
