@@ -2,6 +2,8 @@
  * and evaluation. Grammar and facts: clauses/README.md. */
 #include "expr.h"
 
+#include "edit_distance.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -519,31 +521,6 @@ int expr_parse(const char *src, expr **out, char **err, int *col)
 }
 
 /* ---- check ---- */
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return (size_t)-1;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 /* Formats " (did you mean 'x'?)" into buf, or "" when nothing is close. */
 static const char *suggest(const char *word, const char *(*get)(const void *, size_t),

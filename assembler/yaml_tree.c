@@ -4,6 +4,7 @@
 #include "yaml_tree.h"
 
 #include "diag.h"
+#include "edit_distance.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -866,30 +867,7 @@ const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key,
 
 size_t yt_edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = malloc((lb + 1) * sizeof *row);
-    if (!row)
-        return SIZE_MAX;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
+    return edit_distance(a, b);
 }
 
 const char *yt_suggest(const char *word, const char *const *candidates, size_t n)
