@@ -1,5 +1,6 @@
 /* Diagnostic lists: every problem an input has, each with where it is. */
 #include "diag.h"
+#include "strfmt.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -71,20 +72,6 @@ static clasm_diag *push(clasm_diags *diags)
     return d;
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 static void add(clasm_diags *diags, clasm_severity sev, const char *id, const char *file,
                 const char *part, int line, int column, int paragraph, const char *fmt, va_list ap)
 {
@@ -95,7 +82,7 @@ static void add(clasm_diags *diags, clasm_severity sev, const char *id, const ch
         return;
     d->severity = sev;
     d->id = dup_or_null(id);
-    d->message = vformat(fmt, ap);
+    d->message = str_vprintf(fmt, ap);
     d->file = dup_or_null(file);
     d->part = dup_or_null(part);
     d->line = line;

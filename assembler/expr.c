@@ -3,6 +3,7 @@
 #include "expr.h"
 
 #include "edit_distance.h"
+#include "strfmt.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -60,20 +61,6 @@ typedef struct {
     int err_col;
 } parser;
 
-static char *vfmt(const char *fmt, va_list ap)
-{
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 /* Records the first error only; the message gets " at column N". */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -85,7 +72,7 @@ fail(parser *p, int col, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
+    char *msg = str_vprintf(fmt, ap);
     va_end(ap);
     p->err_col = col;
     if (!msg)
@@ -569,7 +556,7 @@ check_fail(checker *c, int col, const char *fmt, ...)
     parser p = {0};
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
+    char *msg = str_vprintf(fmt, ap);
     va_end(ap);
     fail(&p, col, "%s", msg ? msg : "out of memory");
     free(msg);

@@ -2,11 +2,11 @@
  * one YAML file per clause in a folder per category. Every problem of every
  * file is reported in one run. */
 #include "library.h"
+#include "sha256.h"
 #include "diag.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -857,58 +857,28 @@ static void find_cycles(loader *L, size_t i, unsigned char *state, size_t *stack
     state[i] = 2;
 }
 
-static void hex(const unsigned char *md, unsigned n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-/* SHA-256 of the parts (each with its length), as hex into out[65]. */
-static int sha256_hex(const char *const *parts, const size_t *lens, size_t n, char *out)
-{
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = EVP_DigestUpdate(ctx, parts[i], lens[i]) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
-    EVP_MD_CTX_free(ctx);
-    if (ok)
-        hex(md, mdlen, out);
-    return ok;
-}
-
 static int hash_library(clasm_library *lib)
 {
     for (size_t i = 0; i < lib->nclauses; i++) {
         lib_clause *c = &lib->clauses[i];
-        const char *parts[] = {c->title ? c->title : "", c->text ? c->text : ""};
-        size_t lens[] = {strlen(parts[0]) + 1, strlen(parts[1])}; /* title's NUL included */
-        if (!sha256_hex(parts, lens, 2, c->text_hash))
+        const char *title = c->title ? c->title : "", *text = c->text ? c->text : "";
+        sha256 *h = sha256_begin();
+        sha256_add(h, title, strlen(title) + 1); /* the title's NUL included */
+        sha256_add(h, text, strlen(text));
+        if (!sha256_end(h, c->text_hash))
             return 0;
     }
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    for (size_t i = 0; ok && i < lib->nclauses; i++) {
+    sha256 *h = sha256_begin();
+    for (size_t i = 0; i < lib->nclauses; i++) {
         const lib_clause *c = &lib->clauses[i];
         char version[24];
         int vn = snprintf(version, sizeof version, "%d", c->version);
-        ok = EVP_DigestUpdate(ctx, c->id, strlen(c->id) + 1) == 1 &&
-             EVP_DigestUpdate(ctx, version, (size_t)vn + 1) == 1 &&
-             EVP_DigestUpdate(ctx, c->text_hash, 64) == 1 && EVP_DigestUpdate(ctx, "\n", 1) == 1;
+        sha256_add(h, c->id, strlen(c->id) + 1);
+        sha256_add(h, version, (size_t)vn + 1);
+        sha256_add(h, c->text_hash, 64);
+        sha256_add(h, "\n", 1);
     }
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
-    EVP_MD_CTX_free(ctx);
-    if (ok)
-        hex(md, mdlen, lib->fingerprint);
-    return ok;
+    return sha256_end(h, lib->fingerprint);
 }
 
 static void make_name_lists(loader *L)

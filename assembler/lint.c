@@ -5,6 +5,7 @@
 #include "lint.h"
 #include "diag.h"
 #include "markup.h"
+#include "strfmt.h"
 #include "placeholder.h"
 
 #include <dirent.h>
@@ -21,25 +22,6 @@
 #define LOCK_NAME "library.lock"
 
 /* ------------------------------------------------------------ helpers */
-
-static char *xfmt(const char *f, ...) CLASM_PRINTF(1, 2);
-
-static char *xfmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, f);
-    vsnprintf(s, (size_t)n + 1, f, ap);
-    va_end(ap);
-    return s;
-}
 
 typedef struct {
     lint_issue *items;
@@ -149,27 +131,28 @@ int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned 
     for (size_t i = 0; i < nt; i++) {
         const docx_tag *t = &tags[i];
         if (t->kind == DOCX_TAG_UNCLOSED) {
-            issue(&l, CLASM_SEV_ERROR, "unclosed-placeholder", t->start,
-                  xfmt("'{{' is never closed with '}}' (a placeholder is written {{ path }})"));
+            issue(
+                &l, CLASM_SEV_ERROR, "unclosed-placeholder", t->start,
+                str_printf("'{{' is never closed with '}}' (a placeholder is written {{ path }})"));
             continue;
         }
         if (t->kind == DOCX_TAG_STRUCTURAL) {
             issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
-                  xfmt("{{ %s }} is a template tag; clause text may only use value "
-                       "placeholders {{ path }}",
-                       t->path));
+                  str_printf("{{ %s }} is a template tag; clause text may only use value "
+                             "placeholders {{ path }}",
+                             t->path));
             continue;
         }
         if (t->kind == DOCX_TAG_MALFORMED) {
             if (!*t->path)
                 issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
-                      xfmt("empty placeholder {{ }}; write the value's path, e.g. "
-                           "{{ customer.name }}"));
+                      str_printf("empty placeholder {{ }}; write the value's path, e.g. "
+                                 "{{ customer.name }}"));
             else
                 issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
-                      xfmt("{{ %s }} is not a placeholder: a path is letters, digits, '_', "
-                           "'-' and '.', e.g. {{ customer.name }}",
-                           t->path));
+                      str_printf("{{ %s }} is not a placeholder: a path is letters, digits, '_', "
+                                 "'-' and '.', e.g. {{ customer.name }}",
+                                 t->path));
             continue;
         }
         const char *p = t->path;
@@ -186,19 +169,20 @@ int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned 
                 continue;
             const char *s = yt_suggest(key, lib->term_keys, lib->nterms);
             issue(&l, CLASM_SEV_ERROR, "unknown-placeholder", t->start,
-                  xfmt("{{ %s }} uses the terms key '%s', which library.yaml does not "
-                       "declare%s%s%s; declare it under terms with a description and an example",
-                       p, key, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
+                  str_printf(
+                      "{{ %s }} uses the terms key '%s', which library.yaml does not "
+                      "declare%s%s%s; declare it under terms with a description and an example",
+                      p, key, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
             continue;
         }
         if (lint_known_path(p))
             continue;
         const char *s = yt_suggest(p, known_paths, nknown_paths);
         issue(&l, CLASM_SEV_ERROR, "unknown-placeholder", t->start,
-              xfmt("{{ %s }} is not a value any deal can supply%s%s%s; use one of id, date, "
-                   "seller.*, customer.*, reseller.*, product.name, product.capabilities, "
-                   "deployment, license, end_use, tier, score, document, or terms.KEY",
-                   p, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
+              str_printf("{{ %s }} is not a value any deal can supply%s%s%s; use one of id, date, "
+                         "seller.*, customer.*, reseller.*, product.name, product.capabilities, "
+                         "deployment, license, end_use, tier, score, document, or terms.KEY",
+                         p, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
     }
     docx_tags_free(tags, nt);
     return finish_issues(&l, out, count);
@@ -232,8 +216,9 @@ static void check_inline(issue_list *l, const char *s, const size_t *map)
                 bold = !bold;
             else
                 issue(l, CLASM_SEV_ERROR, "unbalanced-bold", map[i],
-                      xfmt("'**' has no closing '**' in its paragraph, so it would print as two "
-                           "asterisks; close it or write \\*\\*"));
+                      str_printf(
+                          "'**' has no closing '**' in its paragraph, so it would print as two "
+                          "asterisks; close it or write \\*\\*"));
             i++;
             continue;
         }
@@ -248,9 +233,10 @@ static void check_inline(issue_list *l, const char *s, const size_t *map)
                     italic = 1;
                 else
                     issue(l, CLASM_SEV_ERROR, "unbalanced-italic", map[i],
-                          xfmt("'_' opens italics but nothing closes it in its paragraph, so it "
-                               "would print as an underscore; close it at the end of a word or "
-                               "write \\_"));
+                          str_printf(
+                              "'_' opens italics but nothing closes it in its paragraph, so it "
+                              "would print as an underscore; close it at the end of a word or "
+                              "write \\_"));
             }
         }
     }
@@ -348,15 +334,16 @@ int lint_markup_check(const char *text, lint_issue **out, size_t *count)
             snprintf(label, sizeof label, "(%c)", value);
             if (value != next_letter) {
                 if (!have_letter)
-                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          xfmt("the first lettered item is %s; expected (a) (Word numbers the "
-                               "items, so it would print as (a))",
-                               label));
+                    issue(
+                        &l, CLASM_SEV_ERROR, "list-order", at,
+                        str_printf("the first lettered item is %s; expected (a) (Word numbers the "
+                                   "items, so it would print as (a))",
+                                   label));
                 else
                     issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          xfmt("list item %s follows (%c); expected (%c) (Word numbers the "
-                               "items, so it would print as (%c))",
-                               label, next_letter - 1, next_letter, next_letter));
+                          str_printf("list item %s follows (%c); expected (%c) (Word numbers the "
+                                     "items, so it would print as (%c))",
+                                     label, next_letter - 1, next_letter, next_letter));
             }
             next_letter = value + 1;
             have_letter = 1;
@@ -369,17 +356,18 @@ int lint_markup_check(const char *text, lint_issue **out, size_t *count)
             roman_text(last_roman, prev, sizeof prev);
             if (!have_letter)
                 issue(&l, CLASM_SEV_ERROR, "list-orphan", at,
-                      xfmt("list item (%s) comes before any lettered item; a roman sub-item "
-                           "belongs under an (a), (b), ... item",
-                           label));
+                      str_printf("list item (%s) comes before any lettered item; a roman sub-item "
+                                 "belongs under an (a), (b), ... item",
+                                 label));
             else if (value != last_roman + 1) {
                 if (last_roman == 0)
                     issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          xfmt("list item (%s) is the first sub-item of (%c); expected (i)", label,
-                               letter_of_romans));
+                          str_printf("list item (%s) is the first sub-item of (%c); expected (i)",
+                                     label, letter_of_romans));
                 else
                     issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          xfmt("list item (%s) follows (%s); expected (%s)", label, prev, want));
+                          str_printf("list item (%s) follows (%s); expected (%s)", label, prev,
+                                     want));
             }
             last_roman = value;
         }
@@ -913,7 +901,7 @@ static void check_texts(linter *L)
         if (!used[k] && lint_when_uses_term(lib, k) != 0)
             used[k] = 1;
     /* Declared terms no clause uses. */
-    char *settings = xfmt("%s/library.yaml", lib->dir);
+    char *settings = str_printf("%s/library.yaml", lib->dir);
     const yt_node *root = settings ? doc_root(lib, settings) : NULL;
     const yt_node *terms = root ? yt_get(root, "terms") : NULL;
     for (size_t k = 0; k < lib->nterms && !L->oom; k++) {
@@ -1041,21 +1029,23 @@ static char *why_unreachable(const clasm_library *lib, const lib_clause *c, cons
 {
     const char *doc = clasm_document_name((clasm_document)d);
     if (ri->killer[d])
-        return xfmt("%s replaces it and is chosen for every %s", ri->killer[d]->id, doc);
+        return str_printf("%s replaces it and is chosen for every %s", ri->killer[d]->id, doc);
     if (!tier_reachable(lib, c->min_tier))
-        return xfmt("min_tier %s needs a score of %ld, but all the catalogue's weights add up "
-                    "to %ld",
-                    lib->tiers[c->min_tier].id, lib->tiers[c->min_tier].min_score, max_score(lib));
+        return str_printf(
+            "min_tier %s needs a score of %ld, but all the catalogue's weights add up "
+            "to %ld",
+            lib->tiers[c->min_tier].id, lib->tiers[c->min_tier].min_score, max_score(lib));
     if (c->naddresses && ri->dominator[d])
-        return xfmt("%s replaces it and is chosen by every risk that would choose it%s",
-                    ri->dominator[d]->id, c->when ? ", and its when can never hold" : "");
+        return str_printf("%s replaces it and is chosen by every risk that would choose it%s",
+                          ri->dominator[d]->id, c->when ? ", and its when can never hold" : "");
     if (c->when && !c->naddresses)
-        return xfmt("its when can never hold for a %s, and no clause that can be chosen "
-                    "requires it",
-                    doc);
-    return xfmt("it has neither addresses nor when, and no clause that can be chosen for a %s "
-                "requires it",
-                doc);
+        return str_printf("its when can never hold for a %s, and no clause that can be chosen "
+                          "requires it",
+                          doc);
+    return str_printf(
+        "it has neither addresses nor when, and no clause that can be chosen for a %s "
+        "requires it",
+        doc);
 }
 
 static void check_reach(linter *L, const reach_info *ri)
@@ -1234,7 +1224,7 @@ static int check_lock(linter *L, const char *lock_path, int update)
                         "record it",
                         c->id, c->version, lock_path);
             if (update)
-                change(L, xfmt("added %s@%d", c->id, c->version));
+                change(L, str_printf("added %s@%d", c->id, c->version));
             continue;
         }
         if (c->version < le->version) {
@@ -1250,7 +1240,7 @@ static int check_lock(linter *L, const char *lock_path, int update)
                     c->id, c->version, lock_path, le->line, le->version, le->version + 1);
         } else if (c->version > le->version) {
             if (update)
-                change(L, xfmt("%s: version %d -> %d", c->id, le->version, c->version));
+                change(L, str_printf("%s: version %d -> %d", c->id, le->version, c->version));
             else
                 diag_at(L->diags, CLASM_SEV_WARNING, "lock-outdated", c->file, line, col,
                         "version: %s is at version %d but %s:%d records version %d; run `clasm "
@@ -1262,7 +1252,7 @@ static int check_lock(linter *L, const char *lock_path, int update)
         if (seen[k])
             continue;
         if (update)
-            change(L, xfmt("removed %s", e[k].id));
+            change(L, str_printf("removed %s", e[k].id));
         else
             diag_at(L->diags, CLASM_SEV_ERROR, "lock-stale-entry", lock_path, e[k].line, 1,
                     "the lock lists clause %s, which the library no longer has; run `clasm lint "
@@ -1277,7 +1267,7 @@ static int check_lock(linter *L, const char *lock_path, int update)
 /* Writes text to path through a temporary file in the same folder. */
 static int write_atomic(const char *dir, const char *path, const char *text, clasm_diags *diags)
 {
-    char *tmp = xfmt("%s/.library.lock.XXXXXX", dir);
+    char *tmp = str_printf("%s/.library.lock.XXXXXX", dir);
     if (!tmp)
         return -1;
     int fd = mkstemp(tmp);
@@ -1326,7 +1316,7 @@ static size_t count_files(const char *dir)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char *p = xfmt("%s/%s", dir, e->d_name);
+        char *p = str_printf("%s/%s", dir, e->d_name);
         struct stat st;
         if (p && stat(p, &st) == 0) {
             if (S_ISREG(st.st_mode) && has_yaml_suffix(e->d_name)) {
@@ -1336,7 +1326,7 @@ static size_t count_files(const char *dir)
                 struct dirent *f;
                 while (sd && (f = readdir(sd)) != NULL) {
                     char *q = f->d_name[0] != '.' && has_yaml_suffix(f->d_name)
-                                  ? xfmt("%s/%s", p, f->d_name)
+                                  ? str_printf("%s/%s", p, f->d_name)
                                   : NULL;
                     struct stat fst;
                     if (q && stat(q, &fst) == 0 && S_ISREG(fst.st_mode))
@@ -1458,7 +1448,7 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
         check_reach(&L, ri);
     }
     free(ri);
-    char *lock_path = xfmt("%s/%s", dir, LOCK_NAME);
+    char *lock_path = str_printf("%s/%s", dir, LOCK_NAME);
     int io = !lock_path || check_lock(&L, lock_path, opt->update_lock) != 0;
     if (L.oom) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", dir, 0, 0,

@@ -4,8 +4,7 @@
 #include "diag.h"
 #include "docx_clauses.h"
 #include "docx_text.h"
-
-#include <openssl/evp.h>
+#include "sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,35 +20,15 @@
 
 /* ------------------------------------------------------------ hashing */
 
-static void hex(const unsigned char *md, unsigned n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 void manifest_clause_hash(const char *title, const char *const *paragraphs, size_t n, char out[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(ctx);
-        memset(out, '0', 64);
-        out[64] = '\0';
-        return;
-    }
-    EVP_DigestUpdate(ctx, title, strlen(title));
+    sha256 *h = sha256_begin();
+    sha256_add(h, title, strlen(title));
     for (size_t i = 0; i < n; i++) {
-        EVP_DigestUpdate(ctx, "\n", 1);
-        EVP_DigestUpdate(ctx, paragraphs[i], strlen(paragraphs[i]));
+        sha256_add(h, "\n", 1);
+        sha256_add(h, paragraphs[i], strlen(paragraphs[i]));
     }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
-    hex(md, mdlen, out);
+    sha256_end(h, out);
 }
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "library.h"
 #include "plan.h"
+#include "strfmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,29 +27,6 @@ typedef struct {
     clasm_plan *plan;
     int oom;
 } selector;
-
-static char *fmt(const char *f, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, f);
-    vsnprintf(s, (size_t)n + 1, f, ap);
-    va_end(ap);
-    return s;
-}
 
 /* Appends an owned string to a list unless it is there already; takes s. */
 static int push_unique(char ***list, size_t *n, char *s)
@@ -110,7 +88,7 @@ static void apply_replaces(selector *S)
             size_t j = index_of(lib, t);
             if (S->s[j].chosen && !S->s[j].dropped) {
                 S->s[j].dropped = 1;
-                note(S, fmt("%s replaced by %s", t->id, c->id));
+                note(S, str_printf("%s replaced by %s", t->id, c->id));
             }
         }
     }
@@ -138,7 +116,7 @@ static void apply_requires(selector *S, clasm_document doc)
             size_t j = index_of(lib, t);
             if (S->s[j].dropped)
                 continue; /* its replacement is in the plan */
-            reason(S, j, fmt("required by %s", c->id));
+            reason(S, j, str_printf("required by %s", c->id));
             if (!S->s[j].chosen) {
                 S->s[j].chosen = 1;
                 queue[tail++] = j;
@@ -316,7 +294,7 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
             }
         if (c->when && expr_eval(c->when, &fe.env)) {
             s[i].chosen = 1;
-            reason(&S, i, fmt("when: %s", c->when_src));
+            reason(&S, i, str_printf("when: %s", c->when_src));
         }
     }
     facts_env_free(&fe);
