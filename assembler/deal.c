@@ -149,8 +149,7 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
         const yt_node *it = seq->items[i];
         int d = clasm_document_from_name(it->scalar);
         if (d < 0) {
-            static const char *const names[] = {"contract", "eula", "reseller-agreement"};
-            const char *near = yt_suggest(it->scalar, names, 3);
+            const char *near = yt_suggest(it->scalar, deal_documents, CLASM_DOC_COUNT);
             char path[32];
             snprintf(path, sizeof path, "documents[%zu]", i);
             if (near)

@@ -5,13 +5,18 @@
 #include "clasm.h"
 #include "yaml_tree.h"
 
-typedef enum { CUSTOMER_GOVERNMENT_AGENCY, CUSTOMER_SECURITY_SERVICE, CUSTOMER_STATE_LINKED,
-               CUSTOMER_PRIVATE } deal_customer_kind;
+typedef enum {
+    CUSTOMER_GOVERNMENT_AGENCY,
+    CUSTOMER_SECURITY_SERVICE,
+    CUSTOMER_STATE_LINKED,
+    CUSTOMER_PRIVATE
+} deal_customer_kind;
 typedef enum { DEPLOY_CLOUD, DEPLOY_ON_PREMISES, DEPLOY_HYBRID } deal_deployment;
 typedef enum { LICENSE_PERPETUAL, LICENSE_SUBSCRIPTION } deal_license;
 typedef enum { END_USE_KNOWN, END_USE_UNKNOWN } deal_end_use;
 
 /* Enumeration spellings, NULL-terminated, indexed by the enums above. */
+extern const char *const deal_documents[]; /* indexed by clasm_document */
 extern const char *const deal_customer_kinds[];
 extern const char *const deal_deployments[];
 extern const char *const deal_licenses[];

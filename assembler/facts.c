@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const document_names[] = {"contract", "eula", "reseller-agreement", NULL};
-
 const expr_fact_def facts_defs[] = {
-    {"document", EXPR_T_ENUM, document_names},
+    {"document", EXPR_T_ENUM, deal_documents},
     {"customer.kind", EXPR_T_ENUM, deal_customer_kinds},
     {"customer.name", EXPR_T_TEXT, NULL},
     {"customer.country", EXPR_T_TEXT, NULL},
@@ -52,7 +50,7 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
         return -1;
     }
     if ((int)doc >= 0 && doc < CLASM_DOC_COUNT)
-        put(fe, "document", document_names[doc]);
+        put(fe, "document", deal_documents[doc]);
     put(fe, "customer.kind", deal_customer_kinds[deal->customer_kind]);
     put(fe, "customer.name", deal->customer.name);
     put(fe, "customer.country", deal->customer.country);
