@@ -3,7 +3,9 @@
 #include "deal.h"
 
 #include "diag.h"
+#include "strfmt.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +36,18 @@ typedef struct {
     int oom;
 } loader;
 
-static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, const char *a,
-                 const char *b)
+static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, ...)
+    CLASM_PRINTF(4, 5);
+
+static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, ...)
 {
-    diag_at(L->ctx.diags, CLASM_SEV_ERROR, id, L->ctx.file, n ? n->line : 0, n ? n->column : 0, fmt,
-            a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = str_vprintf(fmt, ap);
+    va_end(ap);
+    diag_at(L->ctx.diags, CLASM_SEV_ERROR, id, L->ctx.file, n ? n->line : 0, n ? n->column : 0,
+            "%s", msg ? msg : "out of memory while reporting a problem");
+    free(msg);
     L->ok = 0;
 }
 
@@ -52,9 +61,8 @@ static int list_within_limit(loader *L, const yt_node *seq, const char *key)
 {
     if (!seq || seq->count <= DEAL_MAX_LIST)
         return 1;
-    char limit[32];
-    snprintf(limit, sizeof limit, "%u", DEAL_MAX_LIST);
-    fail(L, seq, "too-many-items", "%s: the list is longer than the limit of %s items", key, limit);
+    fail(L, seq, "too-many-items", "%s: the list is longer than the limit of %u items", key,
+         DEAL_MAX_LIST);
     return 0;
 }
 
@@ -171,7 +179,7 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
         for (size_t j = 0; j < deal->ndocuments; j++)
             dup |= deal->documents[j] == (clasm_document)d;
         if (dup) {
-            fail(L, it, "duplicate-document", "documents: '%s' is named twice%s", it->scalar, "");
+            fail(L, it, "duplicate-document", "documents: '%s' is named twice", it->scalar);
             continue;
         }
         deal->documents[deal->ndocuments++] = (clasm_document)d;
@@ -218,7 +226,7 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
             dup |= strcmp(deal->capabilities[j], c) == 0;
         if (dup) {
             fail(L, caps->items[i], "duplicate-capability",
-                 "product.capabilities: '%s' is named twice%s", c, "");
+                 "product.capabilities: '%s' is named twice", c);
             continue;
         }
         if (deal->ncapabilities)
@@ -251,10 +259,8 @@ static void load_risks(loader *L, const yt_node *root, clasm_deal *deal)
             if (strcmp(deal->risks[j].id, it->scalar) == 0)
                 first = &deal->risks[j];
         if (first) {
-            char where[32];
-            snprintf(where, sizeof where, "%d", first->line);
-            fail(L, it, "duplicate-risk", "risks: '%s' is listed twice (first at line %s)",
-                 it->scalar, where);
+            fail(L, it, "duplicate-risk", "risks: '%s' is listed twice (first at line %d)",
+                 it->scalar, first->line);
             continue;
         }
         deal->risks[deal->nrisks++] = (deal_risk){it->scalar, it->line, it->column};
@@ -293,8 +299,8 @@ static void load_terms(loader *L, const yt_node *root, clasm_deal *deal)
         if (!valid_term_key(k->scalar)) {
             fail(L, k, "invalid-key",
                  "terms.%s: a term name may use letters, digits, '_' and '-' and must start "
-                 "with a letter%s",
-                 k->scalar, "");
+                 "with a letter",
+                 k->scalar);
             continue;
         }
         if (v->kind != YT_SCALAR) {
@@ -305,7 +311,7 @@ static void load_terms(loader *L, const yt_node *root, clasm_deal *deal)
             continue;
         }
         if (yt_is_null(v)) {
-            fail(L, v, "missing-value", "terms.%s has no value%s", k->scalar, "");
+            fail(L, v, "missing-value", "terms.%s has no value", k->scalar);
             continue;
         }
         deal->terms[deal->nterms++] = (deal_term){k->scalar, v->scalar, k->line, k->column};
@@ -344,8 +350,8 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
         else
             fail(&L, idn, "invalid-id",
                  "id: '%s' cannot name output files; use letters, digits, '.', '_' and '-' "
-                 "(not first), at most 100 characters%s",
-                 idn->scalar, "");
+                 "(not first), at most 100 characters",
+                 idn->scalar);
     } else if (idn) {
         yt_get_str(&L.ctx, root, "id", "", 1);
         L.ok = 0;
