@@ -288,6 +288,8 @@ int cmd_batch(int argc, char **argv)
         return finish(&diags, rc);
     }
     clasm_diags_print(stderr, &diags); /* template warnings, once */
+    clasm_diags_free(&diags);
+    clasm_diags_init(&diags);
 
     progress P = {.tty = isatty(STDERR_FILENO)};
     clasm_diags_init(&P.failures);
