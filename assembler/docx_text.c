@@ -66,9 +66,24 @@ static void add_piece(builder *b, xmlNodePtr node, xmlNodePtr run, const char *s
     t->text[t->len] = '\0';
 }
 
+/* Whether n has an element child. A w:t, w:tab, w:br or w:cr never has
+ * one in WordprocessingML; one that does is not read as text, so that
+ * the filler, which rewrites and removes those nodes, never frees what
+ * they hold (a paragraph nested in a w:t would otherwise be freed while
+ * still listed for filling). */
+static int has_element_child(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return 1;
+    return 0;
+}
+
 static void walk_run(builder *b, xmlNodePtr r)
 {
     for (xmlNodePtr c = r->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || has_element_child(c))
+            continue;
         if (docx_is_w(c, "t")) {
             xmlChar *s = xmlNodeGetContent(c);
             add_piece(b, c, r, s ? (const char *)s : "", s ? strlen((const char *)s) : 0, 1);

@@ -160,10 +160,22 @@ static void set_text(xmlNodePtr t, const char *s, size_t n)
     xmlNodeSetSpacePreserve(t, 1);
 }
 
+/* Whether n holds a w:p anywhere below it. */
+static int holds_paragraph(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && (docx_is_w(c, "p") || holds_paragraph(c)))
+            return 1;
+    return 0;
+}
+
+/* A run left with nothing but its properties, which can go. Properties
+ * that (in a malformed part) hold a paragraph keep the run: that
+ * paragraph is in the list being filled and must not be freed. */
 static int run_is_empty(xmlNodePtr r)
 {
     for (xmlNodePtr c = r->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !docx_is_w(c, "rPr"))
+        if (c->type == XML_ELEMENT_NODE && (!docx_is_w(c, "rPr") || holds_paragraph(c)))
             return 0;
     return 1;
 }

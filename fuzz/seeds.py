@@ -104,6 +104,9 @@ def main():
     for e in sorted(exprs):
         save(out, "expr", e.encode())
     save(out, "expr", b"regime.*\nregime.data-localization")
+    # Inputs that once crashed a harness stay seeds: fuzz/regressions/<target>/.
+    for p in files("fuzz/regressions/*/*"):
+        save(out, os.path.basename(os.path.dirname(p)), read(p))
     if bad and os.path.isdir(bad):
         for p in sorted(glob.glob(os.path.join(bad, "*.docx"))):
             if os.path.getsize(p) < 1 << 20:

@@ -242,6 +242,30 @@ static void test_tables_and_text_boxes(void **state)
     xmlFreeDoc(doc);
 }
 
+/* Malformed parts (found by fuzzing): a paragraph nested where
+ * WordprocessingML has none, inside a w:t or a run's properties. The filler
+ * rewrites and removes w:t nodes and emptied runs; it must never free a
+ * paragraph that is still listed for filling (run under ASan in make asan). */
+static void test_paragraph_nested_in_text_or_run_properties(void **state)
+{
+    (void)state;
+    xmlDocPtr doc = fill_ok("<w:p><w:r><w:t>{{ x }}<w:p><w:r><w:t>{{ x }}</w:t></w:r></w:p>"
+                            "</w:t></w:r></w:p>",
+                            1);
+    /* A w:t holding elements is not text; the nested paragraph is filled. */
+    expect_text(doc, 1, "");
+    expect_text(doc, 2, "X-VALUE");
+    xmlFreeDoc(doc);
+
+    doc = fill_ok("<w:p><w:r><w:t>{{ cus</w:t></w:r><w:r><w:rPr><w:p><w:r><w:t>{{ x }}</w:t>"
+                  "</w:r></w:p></w:rPr><w:t>tomer.name }}</w:t></w:r>"
+                  "<w:r><w:br><w:p/></w:br><w:t>.</w:t></w:r></w:p>",
+                  2);
+    expect_text(doc, 1, "ACME Corp.");
+    expect_text(doc, 2, "X-VALUE");
+    xmlFreeDoc(doc);
+}
+
 static void test_newline_becomes_break(void **state)
 {
     (void)state;
@@ -595,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_hyperlink_sdt_field_smarttag_customxml),
         cmocka_unit_test(test_complex_field_instruction_ignored),
         cmocka_unit_test(test_tables_and_text_boxes),
+        cmocka_unit_test(test_paragraph_nested_in_text_or_run_properties),
         cmocka_unit_test(test_newline_becomes_break),
         cmocka_unit_test(test_values_are_escaped_text),
         cmocka_unit_test(test_value_made_valid_xml_text),
