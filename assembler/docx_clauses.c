@@ -521,7 +521,7 @@ xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, in
         ok = txt != NULL;
         if (ok) {
             xmlAddChild(t, txt);
-            xmlNodeSetSpacePreserve(t, 1);
+            docx_preserve_spaces(t, title, strlen(title));
         }
     }
     long num = 0;

@@ -14,6 +14,20 @@ int docx_is_w(xmlNodePtr n, const char *local)
            n->ns->href && xmlStrcmp(n->ns->href, BAD_CAST W_NS) == 0;
 }
 
+static int is_xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void docx_preserve_spaces(xmlNodePtr t, const char *s, size_t n)
+{
+    int needed = n > 0 && (is_xml_space(s[0]) || is_xml_space(s[n - 1]));
+    for (size_t i = 1; !needed && i < n; i++)
+        needed = is_xml_space(s[i]) && is_xml_space(s[i - 1]);
+    if (needed)
+        xmlNodeSetSpacePreserve(t, 1);
+}
+
 static int is_w_any(xmlNodePtr n)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&

@@ -1,6 +1,8 @@
 /* Clause markup to WordprocessingML paragraphs and runs. */
 #include "markup.h"
 
+#include "docx_text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -400,7 +402,7 @@ xmlNodePtr markup_paragraph(xmlDocPtr doc, xmlNsPtr w, const markup_block *b,
         ok = txt != NULL;
         if (ok) {
             xmlAddChild(t, txt);
-            xmlNodeSetSpacePreserve(t, 1);
+            docx_preserve_spaces(t, spans[i].text, strlen(spans[i].text));
         }
     }
     markup_spans_free(spans, ns);

@@ -157,7 +157,7 @@ static void set_text(xmlNodePtr t, const char *s, size_t n)
         if (txt)
             xmlAddChild(t, txt);
     }
-    xmlNodeSetSpacePreserve(t, 1);
+    docx_preserve_spaces(t, s, n);
 }
 
 /* Whether n holds a w:p anywhere below it. */

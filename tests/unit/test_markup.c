@@ -181,13 +181,12 @@ static void test_paragraph_xml(void **state)
     assert_non_null(p);
     xmlAddChild(root, p);
     char *xml = serialize(p);
-    assert_string_equal(xml,
-                        "<w:p><w:pPr><w:pStyle w:val=\"ClauseList\"/><w:numPr><w:ilvl "
-                        "w:val=\"1\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>"
-                        "<w:r><w:t xml:space=\"preserve\">a </w:t></w:r>"
-                        "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">bold</w:t></w:r>"
-                        "<w:r><w:t xml:space=\"preserve\"> term &amp; &lt;tag&gt;</w:t></w:r>"
-                        "</w:p>");
+    assert_string_equal(xml, "<w:p><w:pPr><w:pStyle w:val=\"ClauseList\"/><w:numPr><w:ilvl "
+                             "w:val=\"1\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>"
+                             "<w:r><w:t xml:space=\"preserve\">a </w:t></w:r>"
+                             "<w:r><w:rPr><w:b/></w:rPr><w:t>bold</w:t></w:r>"
+                             "<w:r><w:t xml:space=\"preserve\"> term &amp; &lt;tag&gt;</w:t></w:r>"
+                             "</w:p>");
     free(xml);
     /* Its visible text is the plain text: no label typed, no markers. */
     char *text = docx_paragraph_text(p);
@@ -199,8 +198,8 @@ static void test_paragraph_xml(void **state)
     p = markup_paragraph(doc, w, &para, &st);
     xmlAddChild(root, p);
     xml = serialize(p);
-    assert_string_equal(xml, "<w:p><w:r><w:rPr><w:i/></w:rPr><w:t "
-                             "xml:space=\"preserve\">Italic</w:t></w:r><w:r><w:t "
+    /* xml:space="preserve" only where the text has spaces at an end. */
+    assert_string_equal(xml, "<w:p><w:r><w:rPr><w:i/></w:rPr><w:t>Italic</w:t></w:r><w:r><w:t "
                              "xml:space=\"preserve\"> text</w:t></w:r></w:p>");
     free(xml);
 
