@@ -409,8 +409,29 @@ clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
                             const clasm_deal *deal, const clasm_plan *plan, const char *out_path,
                             clasm_diags *diags)
 {
+    return clasm_assemble_flags(tpl, lib, deal, plan, out_path, 0, diags);
+}
+
+/* Under CLASM_ASSEMBLE_STRICT: the warnings this assembly added (from index
+ * first on) become errors. Returns how many. */
+static size_t promote_own_warnings(clasm_diags *diags, size_t first)
+{
+    size_t n = 0;
+    for (size_t i = first; i < diags->count; i++)
+        if (diags->items[i].severity == CLASM_SEV_WARNING) {
+            diags->items[i].severity = CLASM_SEV_ERROR;
+            n++;
+        }
+    return n;
+}
+
+clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library *lib,
+                                  const clasm_deal *deal, const clasm_plan *plan,
+                                  const char *out_path, unsigned flags, clasm_diags *diags)
+{
     if (!tpl || !deal || !plan || !out_path)
         return CLASM_E_USAGE;
+    size_t first_diag = diags->count;
     draft d;
     memset(&d, 0, sizeof d);
     d.tpl = tpl;
@@ -483,6 +504,8 @@ clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
     for (size_t i = 0; i < tpl->nparts; i++)
         if (d.docs[i] && docx_repair_part(d.docs[i]) > 0)
             d.changed[i] = 1;
+    if ((flags & CLASM_ASSEMBLE_STRICT) && promote_own_warnings(diags, first_diag) > 0)
+        errors++;
     if (errors > 0 || clasm_diags_errors(diags) > errors_before) {
         draft_free(&d);
         return CLASM_E_INPUT;

@@ -69,6 +69,25 @@ static void plan_target(batch_run *B, size_t i)
                     nd);
             s = CLASM_E_INPUT;
         }
+        /* A document guessed from the template's name must be one the deal
+         * asks for: a deal that names only a contract gets no EULA from a
+         * template called eula.docx unless --document says so. */
+        int named = !B->opt->document_guessed;
+        for (size_t k = 0; s == CLASM_OK && k < nd && k < CLASM_DOC_COUNT; k++)
+            named |= (int)docs[k] == doc;
+        if (s == CLASM_OK && !named) {
+            char list[96] = "";
+            for (size_t k = 0; k < nd && k < CLASM_DOC_COUNT; k++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "",
+                         clasm_document_name(docs[k]));
+            diag_at(&diags, CLASM_SEV_ERROR, "batch-document", B->deals[i], 0, 0,
+                    "the deal's documents are [%s]; the batch's template is for %s (by its "
+                    "file name), which the deal does not ask for; pass --document %s to draft "
+                    "it anyway",
+                    list, clasm_document_name((clasm_document)doc),
+                    clasm_document_name((clasm_document)doc));
+            s = CLASM_E_INPUT;
+        }
         if (s == CLASM_OK) {
             const char *id = clasm_deal_id(deal);
             const char *dn = clasm_document_name((clasm_document)doc);
@@ -116,15 +135,12 @@ static void assemble_deal(batch_run *B, size_t i)
         else
             snprintf(out, len, "%s/%s", opt->out_dir, t->name);
     }
+    /* Under --strict a warning from the template (say, no insertion point)
+     * fails the deal before its draft is written: an earlier draft of the
+     * same name stays as it was. */
     if (s == CLASM_OK)
-        s = clasm_assemble(opt->tpl, opt->lib, deal, plan, out, &diags);
-    if (s == CLASM_OK && opt->strict && clasm_diags_warnings(&diags) > 0) {
-        /* A warning from the template (say, no insertion point) also fails
-         * the deal under --strict; the draft is already written, so remove it. */
-        clasm_diags_promote_warnings(&diags);
-        unlink(out);
-        s = CLASM_E_INPUT;
-    }
+        s = clasm_assemble_flags(opt->tpl, opt->lib, deal, plan, out,
+                                 opt->strict ? CLASM_ASSEMBLE_STRICT : 0, &diags);
     finish_deal(B, i, s == CLASM_OK ? out : NULL, s, &diags);
     free(out);
     clasm_plan_free(plan);
@@ -136,6 +152,8 @@ static void *worker(void *arg)
 {
     batch_run *B = arg;
     for (;;) {
+        if (B->opt->cancel && atomic_load(B->opt->cancel))
+            break;
         pthread_mutex_lock(&B->lock);
         size_t i = B->next++;
         pthread_mutex_unlock(&B->lock);
@@ -263,13 +281,16 @@ clasm_status clasm_batch_run(const clasm_batch_options *opt, const char *const *
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", NULL, 0, 0, "out of memory");
         s = CLASM_E_IO;
     }
-    if (s == CLASM_OK)
+    int cancelled = opt->cancel && atomic_load(opt->cancel);
+    if (s == CLASM_OK && !cancelled)
         s = run_pass(&B, 2, jobs, diags);
+    if (s == CLASM_OK && opt->cancel && atomic_load(opt->cancel))
+        summary->not_started = n - B.done;
     pthread_mutex_destroy(&B.lock);
     for (size_t i = 0; i < n; i++)
         free(B.targets[i].name);
     free(B.targets);
     if (s != CLASM_OK)
         return s;
-    return summary->failed ? CLASM_E_INPUT : CLASM_OK;
+    return summary->failed || summary->not_started ? CLASM_E_INPUT : CLASM_OK;
 }

@@ -9,6 +9,7 @@
 #ifndef CLASM_H
 #define CLASM_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -109,6 +110,17 @@ void clasm_template_free(clasm_template *tpl);
 clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,
                             const clasm_deal *deal, const clasm_plan *plan, const char *out_path,
                             clasm_diags *diags);
+/* Flags of clasm_assemble_flags. */
+enum {
+    /* A warning of the assembly itself (say, a template without an
+     * insertion point) becomes an error, found before anything is written:
+     * the status is CLASM_E_INPUT and out_path is not touched. */
+    CLASM_ASSEMBLE_STRICT = 1u
+};
+/* clasm_assemble with flags (CLASM_ASSEMBLE_*); clasm_assemble is flags 0. */
+clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library *lib,
+                                  const clasm_deal *deal, const clasm_plan *plan,
+                                  const char *out_path, unsigned flags, clasm_diags *diags);
 
 /* ---- finding the library and templates (paths.c) ---- */
 /* The folder that holds the data named what ("clauses" or "templates"):
@@ -159,15 +171,23 @@ typedef struct {
     const clasm_library *lib;
     const clasm_template *tpl; /* shared, read-only, by every worker */
     int document;              /* a clasm_document, or -1: the one document each deal names */
+    int document_guessed;      /* 1: document came from the template's file name, so a deal
+                                  whose documents do not include it fails ("batch-document")
+                                  instead of getting a draft it did not ask for */
     const char *out_dir;       /* drafts go to out_dir/<id>-<document>.docx */
     unsigned jobs;             /* worker threads; 0 means one per core */
     int strict;                /* warnings fail a deal */
     clasm_batch_report report; /* called once per deal, one call at a time */
     void *ctx;
+    /* When not NULL and set non-zero (by another thread, say on SIGINT),
+     * no new deal is started; deals in progress finish, so no partial
+     * file is left. The deals never started are not reported. */
+    const atomic_int *cancel;
 } clasm_batch_options;
 
 typedef struct {
     size_t written, failed, warned; /* warned: written with warnings */
+    size_t not_started;             /* deals left out because the batch was cancelled */
 } clasm_batch_summary;
 
 /* Assembles every deal with the one template on opt->jobs threads. One bad

@@ -5,6 +5,9 @@
 
 #include "clasm.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* Options shared by the commands; each command accepts a subset. */
@@ -55,5 +58,23 @@ int cmd_batch(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+
+/* Stop signals for long commands (cmd_interrupt.c). */
+typedef struct {
+    sigset_t set, old;
+    pthread_t thread;
+    int running;
+    atomic_int stop;   /* 1 once a stop signal came */
+    atomic_int signal; /* which one */
+} interrupt_watch;
+/* Blocks SIGINT, SIGTERM and SIGHUP in this thread (and the threads it
+ * starts later) and starts a thread that waits for them. Returns 0, or -1
+ * (nothing changed). */
+int interrupt_watch_start(interrupt_watch *w);
+/* Ends the watcher and restores the signal mask. */
+void interrupt_watch_stop(interrupt_watch *w);
+/* After interrupt_watch_stop: when a signal stopped the work, ends the
+ * process by that signal (default action); returns otherwise. */
+void interrupt_reraise(const interrupt_watch *w);
 
 #endif

@@ -186,14 +186,10 @@ int cmd_assemble(int argc, char **argv)
         staged[i] = staging_path(outputs[i], i);
         nstaged = i + 1;
         size_t first = diags.count;
-        rc = clasm_assemble(tpl, lib, deal, plans[i], staged[i], &diags);
+        rc = clasm_assemble_flags(tpl, lib, deal, plans[i], staged[i],
+                                  o.strict ? CLASM_ASSEMBLE_STRICT : 0, &diags);
         name_output(&diags, first, staged[i], outputs[i]);
         clasm_template_free(tpl);
-        if (rc == CLASM_OK && o.strict && clasm_diags_errors(&diags) == 0 &&
-            clasm_diags_warnings(&diags) > 0) {
-            clasm_diags_promote_warnings(&diags);
-            rc = CLASM_E_INPUT;
-        }
     }
     char *report = NULL, *report_tmp = NULL;
     if (rc == CLASM_OK && o.report) {

@@ -49,8 +49,9 @@ static int has_yaml_suffix(const char *name)
                               (n > 4 && strcmp(name + n - 4, ".yml") == 0));
 }
 
-/* A folder stands for its *.yaml / *.yml files, in name order. */
-static int add_deals(path_list *l, const char *arg)
+/* A folder stands for its *.yaml / *.yml files, in name order. A folder
+ * that holds none is added to empty. */
+static int add_deals(path_list *l, path_list *empty, const char *arg)
 {
     struct stat st;
     if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -78,7 +79,39 @@ static int add_deals(path_list *l, const char *arg)
     }
     closedir(d);
     qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
+    if (ok && l->n == first)
+        ok = push_path(empty, arg);
     return ok;
+}
+
+/* The same deal file named twice (a folder and a file in it, or two
+ * spellings of one path) is drafted once: later mentions are dropped, with
+ * a note. */
+static void drop_repeats(path_list *l)
+{
+    char **real = calloc(l->n ? l->n : 1, sizeof *real);
+    if (!real)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        char *r = realpath(l->v[i], NULL);
+        size_t j = 0;
+        while (r && j < kept && !(real[j] && strcmp(real[j], r) == 0))
+            j++;
+        if (r && j < kept) {
+            fprintf(stderr, "clasm: %s is the same deal file as %s; it is drafted once\n", l->v[i],
+                    l->v[j]);
+            free(r);
+            free(l->v[i]);
+            continue;
+        }
+        real[kept] = r;
+        l->v[kept++] = l->v[i];
+    }
+    for (size_t i = 0; i < kept; i++)
+        free(real[i]);
+    free(real);
+    l->n = kept;
 }
 
 /* mkdir -p */
@@ -102,12 +135,16 @@ static int make_dirs(const char *path)
     return rc;
 }
 
+/* Each deal's messages are printed as it ends (under the progress bar on a
+ * terminal, which hides them, they are kept for the end). What the summary
+ * repeats at the end is spooled to unnamed temporary files, not kept in
+ * memory, so memory stays flat however many deals warn or fail. */
 typedef struct {
     int tty;
     struct timespec start;
-    clasm_diags failures; /* the errors of failed deals, for the summary */
-    clasm_diags warnings; /* the warnings of written deals, for the summary */
-    size_t last_width;
+    FILE *failures; /* the errors of failed deals, for the summary */
+    FILE *warnings; /* on a terminal: the warnings of written deals */
+    size_t nfailures, nwarnings;
 } progress;
 
 static double seconds_since(const struct timespec *t0)
@@ -133,14 +170,38 @@ static void draw_bar(progress *P, size_t done, size_t total)
     fflush(stderr);
 }
 
+/* Copies a spool to out and closes it. */
+static void replay(FILE *spool, FILE *out)
+{
+    if (!spool)
+        return;
+    rewind(spool);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, spool)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(spool);
+}
+
 static void on_deal(void *ctx, const clasm_batch_result *r)
 {
     progress *P = ctx;
-    if (r->status != CLASM_OK)
-        clasm_diags_append(&P->failures, r->diags);
-    else if (P->tty)
-        clasm_diags_append(&P->warnings, r->diags);
+    int failed = r->status != CLASM_OK;
+    FILE *spool = failed ? P->failures : P->tty ? P->warnings : NULL;
+    if (spool && r->diags->count) {
+        clasm_diags_print(spool, r->diags);
+        if (failed)
+            P->nfailures++;
+        else
+            P->nwarnings++;
+    }
     if (P->tty) {
+        if (r->diags->count && (failed ? !P->failures : !P->warnings)) {
+            /* No spool (no temporary file could be made): print now, above
+             * the bar. */
+            fputs("\r\033[K", stderr);
+            clasm_diags_print(stderr, r->diags);
+        }
         draw_bar(P, r->done, r->total);
         return;
     }
@@ -169,7 +230,7 @@ int cmd_batch(int argc, char **argv)
     const char *tpath = NULL, *out_dir = NULL, *library = NULL, *document = NULL;
     unsigned jobs = 0;
     int strict = 0;
-    path_list deals = {0};
+    path_list deals = {0}, empty = {0};
     int rc = CLASM_OK;
     for (int i = 0; rc == CLASM_OK && i < argc; i++) {
         const char *a = argv[i];
@@ -195,7 +256,7 @@ int cmd_batch(int argc, char **argv)
             rc = usage_error("unknown option %s", a);
             continue;
         } else {
-            if (!add_deals(&deals, a))
+            if (!add_deals(&deals, &empty, a))
                 rc = CLASM_E_IO;
             continue;
         }
@@ -204,8 +265,18 @@ int cmd_batch(int argc, char **argv)
         else
             *slot = argv[++i];
     }
+    /* A folder without deals: an error when it leaves the batch empty, a
+     * warning otherwise. */
+    for (size_t i = 0; rc == CLASM_OK && i < empty.n; i++)
+        fprintf(stderr, "clasm: %s: the folder %s holds no deal files (*.yaml, *.yml)\n",
+                deals.n ? "warning" : "error", empty.v[i]);
+    if (rc == CLASM_OK && deals.n == 0 && empty.n > 0)
+        rc = CLASM_E_INPUT;
     if (rc == CLASM_OK && deals.n == 0)
         rc = usage_error("no deals given (files, or folders of .yaml files)%s", NULL);
+    free_paths(&empty);
+    if (rc == CLASM_OK)
+        drop_repeats(&deals);
     if (rc == CLASM_OK && !out_dir)
         rc = usage_error("-o DIR is required: the folder the drafts go to%s", NULL);
     int doc = -1;
@@ -239,6 +310,7 @@ int cmd_batch(int argc, char **argv)
         }
     }
     /* A template named after a document type says which plan it takes. */
+    int guessed = 0;
     if (rc == CLASM_OK && doc < 0) {
         const char *base = strrchr(tpath, '/');
         base = base ? base + 1 : tpath;
@@ -248,11 +320,22 @@ int cmd_batch(int argc, char **argv)
         if (dot)
             *dot = '\0';
         doc = clasm_document_from_name(name);
+        guessed = doc >= 0;
     }
     if (rc != CLASM_OK) {
         free(owned_tpath);
         free_paths(&deals);
         return rc;
+    }
+    struct stat ost;
+    if (stat(out_dir, &ost) == 0 && !S_ISDIR(ost.st_mode)) {
+        fprintf(stderr,
+                "clasm: error: the output folder %s is a file, not a folder; give -o a folder "
+                "(it is made when missing)\n",
+                out_dir);
+        free(owned_tpath);
+        free_paths(&deals);
+        return CLASM_E_INPUT;
     }
     if (make_dirs(out_dir) != 0) {
         fprintf(stderr, "clasm: cannot create the output folder %s: %s\n", out_dir,
@@ -292,33 +375,61 @@ int cmd_batch(int argc, char **argv)
     clasm_diags_init(&diags);
 
     progress P = {.tty = isatty(STDERR_FILENO)};
-    clasm_diags_init(&P.failures);
-    clasm_diags_init(&P.warnings);
+    P.failures = tmpfile();
+    P.warnings = P.tty ? tmpfile() : NULL;
     clock_gettime(CLOCK_MONOTONIC, &P.start);
-    clasm_batch_options opt = {lib, tpl, doc, out_dir, jobs, strict, on_deal, &P};
+    /* SIGINT, SIGTERM, SIGHUP: the deals in progress finish, the rest are
+     * not started, the summary says so, then the signal ends clasm. */
+    interrupt_watch iw;
+    int watching = interrupt_watch_start(&iw) == 0;
+    clasm_batch_options opt = {.lib = lib,
+                               .tpl = tpl,
+                               .document = doc,
+                               .document_guessed = guessed,
+                               .out_dir = out_dir,
+                               .jobs = jobs,
+                               .strict = strict,
+                               .report = on_deal,
+                               .ctx = &P,
+                               .cancel = watching ? &iw.stop : NULL};
     clasm_batch_summary sum;
     rc = clasm_batch_run(&opt, (const char *const *)deals.v, deals.n, &sum, &diags);
+    if (watching)
+        interrupt_watch_stop(&iw);
     double secs = seconds_since(&P.start);
+    size_t ended = sum.written + sum.failed;
     if (P.tty)
         fputc('\n', stderr);
     /* On a terminal the bar hid each deal's messages: list them now. */
-    if (P.tty && P.warnings.count) {
+    if (P.nwarnings) {
         fputs("warnings:\n", stderr);
-        clasm_diags_print(stderr, &P.warnings);
+        replay(P.warnings, stderr);
+    } else if (P.warnings) {
+        fclose(P.warnings);
     }
-    if (P.tty && P.failures.count) {
-        fputs("errors:\n", stderr);
-        clasm_diags_print(stderr, &P.failures);
-    }
+    fflush(stdout);
     printf("written %zu, failed %zu, with warnings %zu, in %.2f s (%.1f deals/s)\n", sum.written,
-           sum.failed, sum.warned, secs, secs > 0 ? (double)deals.n / secs : 0.0);
-    clasm_diags_free(&P.failures);
-    clasm_diags_free(&P.warnings);
+           sum.failed, sum.warned, secs, secs > 0 ? (double)ended / secs : 0.0);
+    fflush(stdout);
+    /* The failed deals and their errors close the run, piped or not. */
+    if (P.nfailures) {
+        fprintf(stderr, "errors (%zu failed deal%s):\n", sum.failed, sum.failed == 1 ? "" : "s");
+        replay(P.failures, stderr);
+    } else if (P.failures) {
+        fclose(P.failures);
+    }
+    if (sum.not_started)
+        fprintf(stderr,
+                "clasm: interrupted (signal %d): %zu deal%s not started; the drafts in progress "
+                "were finished, no partial file is left\n",
+                atomic_load(&iw.signal), sum.not_started, sum.not_started == 1 ? "" : "s");
     clasm_template_free(tpl);
     clasm_library_free(lib);
     free_paths(&deals);
     /* diags holds only batch-level problems; deal problems were reported. */
     clasm_diags_print(stderr, &diags);
     clasm_diags_free(&diags);
+    if (watching)
+        interrupt_reraise(&iw);
     return rc;
 }

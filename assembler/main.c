@@ -55,6 +55,7 @@ static const command commands[] = {
      "many deals (files or folders of .yaml files), one template, every core",
      "Assembles many deals with one template, on every core. One bad deal does not stop the\n"
      "others; the summary lists what failed and why. Drafts go to DIR/<id>-<document>.docx.\n"
+     "Ctrl-C (or SIGTERM) lets the drafts in progress finish and starts no more.\n"
      "\n"
      "  -o DIR          the output folder (created if missing)\n"
      "  -t TEMPLATE     the template; a template named contract/eula/reseller-agreement.docx\n"

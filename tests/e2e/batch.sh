@@ -76,7 +76,7 @@ if command -v script >/dev/null 2>&1; then
     check "a terminal's summary lists the written deals' warnings" \
         sh -c 'printf "%s\n" "$1" | grep -A2 "^warnings:" | grep -q "deals/deal-000000.yaml: warning: ESCALATE"' _ "$TTY"
     check "a terminal's summary lists the failed deals' errors" \
-        sh -c 'printf "%s\n" "$1" | grep -A2 "^errors:" | grep -q "deals/zz-broken.yaml:24:13: error:"' _ "$TTY"
+        sh -c 'printf "%s\n" "$1" | grep -A2 "^errors (1 failed deal):" | grep -q "deals/zz-broken.yaml:24:13: error:"' _ "$TTY"
     check "a terminal's summary line" has "$TTY" "written 2, failed 1, with warnings 1, in "
 else
     skip "batch progress on a terminal" "script(1) is not installed"
@@ -112,6 +112,91 @@ check "--strict fails the deals with warnings" \
     has "$OUT" "written $((20 - WARNED)), failed $((3 + WARNED)), with warnings 0"
 check "--strict writes only the deals without warnings" \
     [ "$(count_docx strict)" -eq $((20 - WARNED)) ]
+
+# Piped, the failed deals' errors also close the run, after the summary.
+run_clasm batch deals/deal-000005.yaml deals/zz-broken.yaml -t "$TPL" -o piped
+check "piped: the failed deals' errors are listed after the summary" sh -c '
+    printf "%s\n" "$1" | sed -n "/^errors (1 failed deal):/,\$p" |
+        grep -q "deals/zz-broken.yaml:24:13: error: deployment"' _ "$ERR"
+
+# --strict and a template warning (no insertion point): the deal fails
+# before anything is written, so an earlier draft of the same name stays.
+mkdir plain
+/usr/bin/python3 - "$ROOT/tests/fixtures/docx/split-placeholders.docx" plain/eula.docx <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zin, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "word/document.xml":
+            data = data.replace(b"{{ clauses }}", b"No clauses here.")
+        zout.writestr(item, data)
+PY
+# (A baseline deal: no warning of its own.)
+sed 's/^documents: .*/documents: [eula]/' "$ROOT/examples/deals/private-baseline.yaml" >calm.yaml
+run_clasm batch calm.yaml -t "$TPL" -o keep --strict
+check "a calm deal passes --strict with the real template" [ "$RC" -eq 0 ]
+cp keep/Q-2026-0170-eula.docx kept.docx
+run_clasm batch calm.yaml -t plain/eula.docx -o keep --strict
+check "--strict with a template warning fails the deal (exit 1)" [ "$RC" -eq 1 ]
+check "which names the warning, now an error" \
+    has "$ERR" "error: the template has no insertion point"
+check "the earlier draft of that name is untouched" cmp -s keep/Q-2026-0170-eula.docx kept.docx
+check "and nothing else is in the folder" [ "$(ls -A keep)" = Q-2026-0170-eula.docx ]
+
+# A deal that does not ask for the template's document is not drafted.
+cp "$ROOT/examples/deals/private-baseline.yaml" contract-only.yaml # documents: [contract]
+run_clasm batch contract-only.yaml -t "$TPL" -o notasked
+check "a deal naming only a contract gets no EULA (exit 1)" \
+    sh -c '[ "$1" -eq 1 ] && [ "$(ls -A notasked | wc -l)" -eq 0 ]' _ "$RC"
+check "which says the deal does not ask for it" \
+    has "$ERR" "the deal's documents are [contract]; the batch's template is for eula (by its file name), which the deal does not ask for; pass --document eula to draft it anyway"
+run_clasm batch contract-only.yaml -t "$TPL" -o asked --document eula
+check "--document eula drafts it all the same" \
+    sh -c '[ "$1" -eq 0 ] && [ -e asked/Q-2026-0170-eula.docx ]' _ "$RC"
+
+# The same deal named twice is drafted once, with a note.
+run_clasm batch deals deals/deal-000005.yaml ./deals/deal-000005.yaml -t "$TPL" -o twice
+check "a deal named twice is drafted once" has "$OUT" "written 20, failed 3,"
+check "with a note naming both mentions" \
+    has "$ERR" "deals/deal-000005.yaml is the same deal file as deals/deal-000005.yaml; it is drafted once"
+check "and no clash is reported for it" lacks "$ERR" "E-000005-eula.docx; give each deal"
+
+# -o naming a file, and a folder without deals.
+echo x >afile
+run_clasm batch deals -t "$TPL" -o afile
+check "-o naming a file is refused up front (exit 1)" [ "$RC" -eq 1 ]
+check "which says it is a file, not a folder" has "$ERR" "the output folder afile is a file, not a folder"
+check "the file is untouched" [ "$(cat afile)" = x ]
+mkdir nodeals
+run_clasm batch nodeals -t "$TPL" -o fromempty
+check "a folder without deals is an input error (exit 1)" [ "$RC" -eq 1 ]
+check "naming the folder" has "$ERR" "the folder nodeals holds no deal files (*.yaml, *.yml)"
+check "and nothing is made" [ ! -e fromempty ]
+run_clasm batch nodeals deals/deal-000005.yaml -t "$TPL" -o someempty
+check "beside other deals an empty folder is a warning" \
+    sh -c '[ "$1" -eq 0 ] && [ -e someempty/E-000005-eula.docx ]' _ "$RC"
+check "the warning names it" has "$ERR" "warning: the folder nodeals holds no deal files"
+
+# SIGTERM in the middle: the deals in progress finish, the rest are not
+# started, no temporary file is left, the summary says so, and clasm ends
+# by the signal. The signal is sent once the first draft is written.
+/usr/bin/python3 "$GEN" 400 deals400 --prefix I
+"$CLASM" batch deals400 -t "$TPL" -o stopped --jobs 2 >stop.out 2>stop.err &
+PID=$!
+n=0
+while ! grep -q '^ok ' stop.out 2>/dev/null && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
+kill -TERM $PID
+wait $PID
+STOP_RC=$?
+check "SIGTERM ends the batch by the signal (status 143, was $STOP_RC)" [ "$STOP_RC" -eq 143 ]
+check "the summary says how many were not started" \
+    sh -c 'grep -qE "^clasm: interrupted \(signal 15\): [0-9]+ deals? not started" "$1"' _ stop.err
+check "no temporary file is left in the output folder" [ "$(ls -A stopped | grep -vc '\.docx$')" -eq 0 ]
+check "every draft written is a whole package" sh -c '
+    for f in stopped/*.docx; do unzip -tq "$f" >/dev/null || exit 1; done'
+WRITTEN=$(ls stopped | wc -l | tr -d ' ')
+check "the summary counts the drafts written ($WRITTEN)" grep -q "^written $WRITTEN, failed 0," stop.out
+check "fewer than all 400 were written" [ "$WRITTEN" -lt 400 ]
 
 # Usage errors exit 2 and write nothing.
 run_clasm batch deals -t "$TPL"

@@ -206,7 +206,7 @@ static void test_good_bad_and_clashing(void **state)
     assert_int_equal(mkdir(out, 0777), 0);
 
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, -1, out, 2, 0, on_deal, &rec};
+    clasm_batch_options opt = {fx->lib, fx->tpl, -1, 0, out, 2, 0, on_deal, &rec, NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -280,8 +280,8 @@ static void test_threads_do_not_change_bytes(void **state)
     clasm_batch_summary s1, s3;
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_batch_options o1 = {fx->lib, fx->tpl, CLASM_DOC_EULA, out1, 1, 0, NULL, NULL};
-    clasm_batch_options o3 = {fx->lib, fx->tpl, CLASM_DOC_EULA, out3, 3, 0, NULL, NULL};
+    clasm_batch_options o1 = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out1, 1, 0, NULL, NULL, NULL};
+    clasm_batch_options o3 = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out3, 3, 0, NULL, NULL, NULL};
     assert_int_equal(clasm_batch_run(&o1, deals, 10, &s1, &d), CLASM_OK);
     assert_int_equal(clasm_batch_run(&o3, deals, 10, &s3, &d), CLASM_OK);
     assert_int_equal(s1.written, 10);
@@ -308,7 +308,7 @@ static void test_strict_fails_warned_deals(void **state)
     mkdir(out, 0777);
     const char *deals[] = {p1, p2};
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, out, 2, 1, on_deal, &rec};
+    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out, 2, 1, on_deal, &rec, NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -324,14 +324,14 @@ static void test_strict_fails_warned_deals(void **state)
 static void test_cannot_run(void **state)
 {
     fixture *fx = *state;
-    clasm_batch_summary sum = {7, 7, 7};
+    clasm_batch_summary sum = {7, 7, 7, 7};
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, NULL, 1, 0, NULL, NULL};
+    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, NULL, 1, 0, NULL, NULL, NULL};
     assert_int_equal(clasm_batch_run(&opt, NULL, 0, &sum, &d), CLASM_E_USAGE);
     assert_int_equal(d.count, 1);
     assert_string_equal(d.items[0].id, "batch-usage");
-    assert_int_equal(sum.written + sum.failed + sum.warned, 0);
+    assert_int_equal(sum.written + sum.failed + sum.warned + sum.not_started, 0);
     clasm_diags_free(&d);
 
     /* No deals: nothing to do, and that is fine. */
@@ -343,6 +343,51 @@ static void test_cannot_run(void **state)
     clasm_diags_free(&d);
 }
 
+/* A cancelled batch starts no deal: nothing is written, every deal is
+ * counted as not started, and the status is not success. A deal whose
+ * documents do not include a document guessed from the template's name is
+ * not drafted; asked for explicitly, it is. */
+static void test_cancel_and_document_not_asked(void **state)
+{
+    fixture *fx = *state;
+    write_deal(fx, "k1.yaml", "private-baseline.yaml", "K-1", "[eula]");
+    write_deal(fx, "k2.yaml", "private-baseline.yaml", "K-2", "[contract]");
+    char p1[256], p2[256], out[256];
+    snprintf(p1, sizeof p1, "%s/k1.yaml", fx->dir);
+    snprintf(p2, sizeof p2, "%s/k2.yaml", fx->dir);
+    snprintf(out, sizeof out, "%s/cancel", fx->dir);
+    mkdir(out, 0777);
+    const char *deals[] = {p1, p2};
+    atomic_int cancel;
+    atomic_init(&cancel, 1);
+    record rec = {.done_in_order = 1};
+    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 1,    out,
+                               2,       0,       on_deal,        &rec, &cancel};
+    clasm_batch_summary sum;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_batch_run(&opt, deals, 2, &sum, &d), CLASM_E_INPUT);
+    assert_int_equal(sum.not_started, 2);
+    assert_int_equal(sum.written + sum.failed, 0);
+    assert_int_equal(rec.calls, 0);
+    assert_int_equal(count_files(out), 0);
+
+    atomic_store(&cancel, 0);
+    assert_int_equal(clasm_batch_run(&opt, deals, 2, &sum, &d), CLASM_E_INPUT);
+    assert_int_equal(sum.not_started, 0);
+    assert_int_equal(sum.written, 1);
+    assert_int_equal(sum.failed, 1);
+    assert_string_equal(rec.first_error_id[1], "batch-document");
+    assert_true(exists(out, "K-1-eula.docx"));
+    assert_int_equal(count_files(out), 1);
+    opt.document_guessed = 0;
+    assert_int_equal(clasm_batch_run(&opt, deals, 2, &sum, &d), CLASM_OK);
+    assert_int_equal(sum.written, 2);
+    assert_true(exists(out, "K-2-eula.docx"));
+    assert_int_equal(d.count, 0);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +395,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_threads_do_not_change_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strict_fails_warned_deals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cannot_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_and_document_not_asked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
