@@ -201,6 +201,14 @@ static char *clause_text(const plan_item *it, draft_values *v, const char *tfile
                     add = piece = markup_escape(val);
                     bad = piece == NULL;
                 }
+            } else if (tags[i].kind == DOCX_TAG_UNCLOSED) {
+                /* The scanner's path of an unclosed tag is the rest of the
+                 * text: show where it starts, not a tag that is not there. */
+                diag_at(diags, CLASM_SEV_ERROR, "unclosed-tag", cfile ? cfile : tfile, cline, 0,
+                        "the clause %s has a '{{' that is never closed with '}}' (at \"%.30s\"); "
+                        "clasm lint gives its line and column",
+                        it->id, text + tags[i].start);
+                (*errors)++;
             } else {
                 diag_at(diags, CLASM_SEV_ERROR, "malformed-tag", cfile ? cfile : tfile, cline, 0,
                         "the clause %s holds the tag {{ %s }}, which is not a value "

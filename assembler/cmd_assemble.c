@@ -54,6 +54,53 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Whether clasm may write what (the draft or the report) at path. Refused,
+ * exit 1, with the reason on stderr: the template, the deal file, another
+ * output of this run (others[0..nothers)), a folder, or anything existing
+ * that is not a regular file (a pipe, a device: writing would replace it). */
+static int output_allowed(const char *what, const char *path, const char *tpath,
+                          const char *deal_path, char *const *others, size_t nothers)
+{
+    if (tpath && same_file(tpath, path)) {
+        fprintf(stderr,
+                "clasm: the %s %s is the template itself; the template is only read, choose "
+                "another file [output-is-template]\n",
+                what, path);
+        return 0;
+    }
+    if (same_file(deal_path, path)) {
+        fprintf(stderr,
+                "clasm: the %s %s is the deal file itself; the deal is only read, choose another "
+                "file [output-is-input]\n",
+                what, path);
+        return 0;
+    }
+    for (size_t i = 0; i < nothers; i++)
+        if (others[i] && (strcmp(others[i], path) == 0 || same_file(others[i], path))) {
+            fprintf(stderr,
+                    "clasm: the %s %s is also the draft %s; give each its own file "
+                    "[output-clash]\n",
+                    what, path, others[i]);
+            return 0;
+        }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr,
+                "clasm: cannot write the %s %s: it is a folder; name a file "
+                "[output-is-folder]\n",
+                what, path);
+        return 0;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fprintf(stderr,
+                "clasm: cannot write the %s %s: it is a device, pipe or socket, not a regular "
+                "file; name a file [output-not-a-file]\n",
+                what, path);
+        return 0;
+    }
+    return 1;
+}
+
 /* Writes the report beside its destination under a temporary name; the
  * caller renames it into place with the drafts. Returns the temporary path. */
 static char *stage_report(const char *path, const char *json, int *user)
@@ -159,23 +206,10 @@ int cmd_assemble(int argc, char **argv)
             rc = CLASM_E_IO;
             break;
         }
-        if (same_file(tpath, outputs[i])) {
-            fprintf(stderr,
-                    "clasm: the output %s is the template itself; the template is only read, "
-                    "choose another -o [output-is-template]\n",
-                    outputs[i]);
+        if (!outputs[i] || !output_allowed("output", outputs[i], tpath, o.deal, NULL, 0) ||
+            (o.report && !output_allowed("report", o.report, tpath, o.deal, outputs, i + 1))) {
+            rc = outputs[i] ? CLASM_E_INPUT : CLASM_E_IO;
             free(tpath);
-            rc = CLASM_E_INPUT;
-            break;
-        }
-        struct stat ost;
-        if (stat(outputs[i], &ost) == 0 && S_ISDIR(ost.st_mode)) {
-            fprintf(stderr,
-                    "clasm: cannot write %s: it is a folder; name a file "
-                    "[output-is-folder]\n",
-                    outputs[i]);
-            free(tpath);
-            rc = CLASM_E_INPUT;
             break;
         }
         clasm_template *tpl = NULL;

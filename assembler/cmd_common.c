@@ -52,6 +52,8 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
             return usage_error("this command has no option %s", a);
         if (i + 1 >= argc)
             return usage_error("option %s needs a value", a);
+        if (argv[i + 1][0] == '\0')
+            return usage_error("option %s needs a value, not an empty string", a);
         *slot = argv[++i];
     }
     if (!o->deal)

@@ -32,6 +32,8 @@
  * millions of tiny elements, well inside PKG_MAX_PART_BYTES, would take
  * gigabytes and minutes. A long real contract has a few hundred thousand. */
 #define XML_MAX_NODES 1000000u
+/* libxml2's nesting limit without XML_PARSE_HUGE, which clasm never sets. */
+#define XML_MAX_DEPTH 256
 /* 1980-01-01 00:00:00 in MS-DOS date/time form. */
 #define FIXED_DOS_DATE 0x21u
 #define FIXED_DOS_TIME 0u
@@ -84,6 +86,16 @@ static void on_xml_error(void *user, xmlErrorPtr err)
         return;
     if (st->errors++ >= MAX_XML_ERRORS)
         return;
+    if (err->code == XML_ERR_INTERNAL_ERROR && err->message &&
+        strncmp(err->message, "Excessive depth", 15) == 0) {
+        /* libxml2's own nesting limit (no XML_PARSE_HUGE): say it as a limit
+         * of clasm's, not as advice to use a parser flag. */
+        diag_part(st->diags, CLASM_SEV_ERROR, "xml-too-deep", st->file, st->part, 0,
+                  "%s nests elements more than %d deep (at line %d); clasm refuses parts "
+                  "nested this deep",
+                  st->part, XML_MAX_DEPTH, err->line);
+        return;
+    }
     char msg[256];
     snprintf(msg, sizeof msg, "%s", err->message ? err->message : "unknown error");
     size_t n = strlen(msg);
@@ -1087,6 +1099,16 @@ clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags
         if (S_ISDIR(st.st_mode)) {
             diag_part(diags, CLASM_SEV_ERROR, "output-is-folder", out_path, NULL, 0,
                       "cannot write %s: it is a folder; name a file", out_path);
+            free(dir);
+            return CLASM_E_INPUT;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            /* The rename would replace a pipe or a device (as root, even
+             * /dev/null) with the draft. */
+            diag_part(diags, CLASM_SEV_ERROR, "output-not-a-file", out_path, NULL, 0,
+                      "cannot write %s: it is a device, pipe or socket, not a regular file; "
+                      "name a file",
+                      out_path);
             free(dir);
             return CLASM_E_INPUT;
         }

@@ -59,6 +59,12 @@ def template_parts():
         return [(i, z.read(i.filename)) for i in z.infolist()]
 
 
+def template_part(name):
+    """One part of the real contract template, as bytes."""
+    with zipfile.ZipFile(TEMPLATE) as z:
+        return z.read(name)
+
+
 def docx(path, replace=None, add=(), drop=(), compression=zipfile.ZIP_DEFLATED):
     """The real template with some parts replaced, added or dropped."""
     replace = replace or {}
@@ -200,8 +206,11 @@ def b_encrypted(d):
 
 
 def b_deep_xml(d):
+    # Stored, not deflated: deflated, the repetitive part trips the
+    # compression-ratio limit first and the depth limit is never reached.
     docx(os.path.join(d, "template.docx"), {"word/document.xml": document(
-        "<w:customXml>" * 5000 + para("deep") + "</w:customXml>" * 5000)})
+        "<w:customXml>" * 5000 + para("deep") + "</w:customXml>" * 5000)},
+        compression=zipfile.ZIP_STORED)
 
 
 def b_many_nodes(d):
@@ -375,12 +384,13 @@ def cases():
     add(Case("entry-encrypted", "an encrypted entry (flag bit 0)", b_encrypted,
              expect=["word/document.xml"]))
     add(Case("truncated-zip", "the first half of a real template", b_truncated,
-             expect=["template.docx"]))
+             expect=["template.docx: error: template.docx is not a DOCX file", "[not-a-zip]"]))
     add(Case("text-as-docx", "a plain text file named .docx", lambda d: write(
         os.path.join(d, "template.docx"), "Dear counsel, please find the contract attached.\n"),
         expect=["not-a-zip", "template.docx"]))
     add(Case("empty-docx", "an empty file named .docx", lambda d: write(
-        os.path.join(d, "template.docx"), b""), expect=["template.docx"]))
+        os.path.join(d, "template.docx"), b""),
+        expect=["template.docx is not a DOCX file: it is not a zip archive", "[not-a-zip]"]))
     add(Case("fifo-as-docx", "a named pipe passed as the template: refused at once, never "
              "waited on", lambda d: (os.remove(os.path.join(d, "template.docx")),
                                      os.mkfifo(os.path.join(d, "template.docx"))),
@@ -393,7 +403,8 @@ def cases():
         os.path.join(d, "template.docx")), os.makedirs(os.path.join(d, "template.docx"))), expect=["not-a-zip", "template.docx"]))
     add(Case("no-document-xml", "a package without word/document.xml", lambda d: docx(
         os.path.join(d, "template.docx"), drop=("word/document.xml",)),
-        expect=["template.docx", "word/document.xml"]))
+        expect=["template.docx: error: the package has no main document part",
+                "word/document.xml", "[no-main-part]"]))
     add(Case("strict-ooxml", "Strict OOXML namespaces", lambda d: docx(
         os.path.join(d, "template.docx"), {"word/document.xml": document(para("x")).replace(
             W, "http://purl.oclc.org/ooxml/wordprocessingml/main")}),
@@ -410,8 +421,9 @@ def cases():
             "".join('<!ENTITY l%d "%s">' % (i, ("&l%d;" % (i - 1)) * 10) for i in range(1, 10)) +
             "]>" + document(para("&l9;")).split("?>\n", 1)[1]}),
         expect=["xml-dtd-refused", "word/document.xml"]))
-    add(Case("deep-xml", "5000 nested elements in document.xml", b_deep_xml,
-             expect=["word/document.xml"]))
+    add(Case("deep-xml", "5000 nested elements in document.xml (limit: 256)", b_deep_xml,
+             expect=["word/document.xml nests elements more than 256 deep", "[xml-too-deep]",
+                     "!XML_PARSE_HUGE"]))
     add(Case("many-xml-nodes", "1.5 million elements in one 28 MiB part (limit: a million "
              "elements and attributes a part)", b_many_nodes,
              expect=["xml-too-large", "word/document.xml"]))
@@ -419,10 +431,16 @@ def cases():
         os.path.join(d, "template.docx"), {"word/document.xml": document(para("caf")).encode()
             .replace(b">caf<", b">caf\xc3\x28<")}),
         expect=["xml-malformed", "word/document.xml"]))
-    add(Case("xml-malformed", "an unclosed element in a header", lambda d: docx(
+    add(Case("xml-malformed", "an unclosed element in document.xml", lambda d: docx(
         os.path.join(d, "template.docx"), {"word/document.xml": document(
             para("x")).replace("</w:body>", "<w:p></w:body>")}),
-        expect=["xml-malformed", "word/document.xml"]))
+        expect=["template.docx: word/document.xml: error: word/document.xml is not "
+                "well-formed XML at line 2", "[xml-malformed]"]))
+    add(Case("xml-malformed-header", "an unclosed element in a header", lambda d: docx(
+        os.path.join(d, "template.docx"), {"word/header1.xml": template_part(
+            "word/header1.xml").replace(b"</w:p></w:hdr>", b"</w:hdr>")}),
+        expect=["template.docx: word/header1.xml: error: word/header1.xml is not "
+                "well-formed XML", "[xml-malformed]", "!word/document.xml"]))
     # --- template markers and placeholders
     add(Case("unclosed-tag", "an unclosed {{ in the body", with_doc(
         para("Dear {{ customer.name")), expect=["unclosed-tag", "word/document.xml",
@@ -524,8 +542,9 @@ def cases():
         deal_text() + "---\nid: second\n"), expect=["multiple-documents", "deal.yaml:"]))
     add(Case("yaml-nul", "a NUL byte in the deal", lambda d: write(
         os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Val\x00mora")),
-        expect=["deal.yaml"]))
-    add(Case("yaml-empty", "an empty deal file", with_deal(""), expect=["deal.yaml"]))
+        expect=["deal.yaml:", "control characters are not allowed", "[yaml-syntax]"]))
+    add(Case("yaml-empty", "an empty deal file", with_deal(""),
+             expect=["deal.yaml:1:1: error: the deal file is empty", "[empty-file]"]))
     add(Case("yaml-not-mapping", "a deal that is a list", with_deal("- id: x\n"),
              expect=["wrong-type", "deal.yaml:1:"]))
     add(Case("unknown-risk", "a risk id the catalogue lacks", deal_replace(
@@ -577,7 +596,8 @@ def cases():
     add(Case("clause-unclosed-tag", "clause text with an unclosed {{", lib_with(
         ("definitions/bad-text.yaml", clause("definitions.bad-text", "definitions", "",
                                              "The {{ customer.name shall comply.\n"))),
-        args=LIB_ARGS, expect=["bad-text.yaml"]))
+        args=LIB_ARGS, expect=["bad-text.yaml:1: error: the clause definitions.bad-text has a "
+                               "'{{' that is never closed", "[unclosed-tag]"]))
     add(Case("many-clauses", "3000 clause files in one category", b_many_clauses,
              args=LIB_ARGS, rc=0, expect=[]))
     # --- output paths
@@ -609,9 +629,30 @@ def cases():
              "either (no partial output)", b_report_missing_dir, rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
                    "--report", "nowhere/report.json"], expect=["nowhere/report.json"]))
+    add(Case("report-is-template", "--report naming the template: refused before anything "
+             "is written; the template keeps its bytes (exit 1)", lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "template.docx"],
+             expect=["the report template.docx is the template itself", "[output-is-template]"]))
+    add(Case("report-is-output", "--report naming the draft's own file (exit 1, neither "
+             "written)", lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "out.docx"],
+             expect=["the report out.docx is also the draft out.docx", "[output-clash]"]))
+    add(Case("report-is-deal", "--report naming the deal file (exit 1; the deal is only "
+             "read)", lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "deal.yaml"],
+             expect=["the report deal.yaml is the deal file itself", "[output-is-input]"]))
+    add(Case("output-is-fifo", "-o naming a named pipe: writing would replace it (as root, "
+             "-o /dev/null would replace the device) (exit 1)",
+             lambda d: os.mkfifo(os.path.join(d, "pipe.docx")), rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "pipe.docx"],
+             expect=["cannot write the output pipe.docx: it is a device, pipe or socket",
+                     "[output-not-a-file]"], out=""))
     add(Case("template-missing", "a template that does not exist: I/O failure (exit 3)",
              lambda d: os.remove(os.path.join(d, "template.docx")), rc=3,
-             expect=["template.docx"]))
+             expect=["cannot open template.docx: No such file or directory", "[io-error]"]))
     return c
 
 

@@ -77,6 +77,14 @@ check "output = template says why" has "$ERR" "is the template itself"
 check "template is untouched" [ "$(md5sum tpl.docx)" = "$before" ]
 rm -f tpl.docx
 
+# An empty value for a path option is a usage error, not an I/O failure.
+for opt in -o --report -t --library; do
+    run_clasm assemble "$DEAL" $opt ""
+    check "$opt '' is a usage error (exit 2)" [ "$RC" -eq 2 ]
+    check "$opt '' says the value is empty" has "$ERR" "option $opt needs a value, not an empty string"
+done
+check "empty option values write nothing" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
+
 # --strict turns the escalation warning into an error: nothing written.
 run_clasm assemble "$DEAL" --strict
 check "--strict on an escalating deal exits 1" [ "$RC" -eq 1 ]
