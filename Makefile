@@ -25,7 +25,7 @@ LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit e2e asan valgrind install uninstall clean format bench fuzz fuzz-build
+.PHONY: all deps demo test unit e2e asan valgrind install uninstall clean format format-check bench fuzz fuzz-build
 
 all: $(BUILD)/clasm
 
@@ -121,8 +121,14 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BIN)
 
+FORMAT_SRC = assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h fuzz/*.c web/*.c)
+
 format:
-	clang-format -i assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h fuzz/*.c)
+	clang-format -i $(FORMAT_SRC)
+
+# CI: the code is as clang-format (.clang-format) writes it.
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 bench: $(BUILD)/clasm
 	sh bench/run.sh

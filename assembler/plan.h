@@ -22,15 +22,15 @@ typedef struct {
 struct clasm_plan {
     char *deal_id;
     clasm_document document;
-    char *tier;      /* "baseline", "elevated", ... */
-    int tier_rank;   /* 0-based position of tier in the catalogue */
+    char *tier;    /* "baseline", "elevated", ... */
+    int tier_rank; /* 0-based position of tier in the catalogue */
     long score;
     int escalate;
     plan_item *items; /* document order */
     size_t nitems;
     char **uncovered; /* deal risk ids no chosen clause addresses */
     size_t nuncovered;
-    char **notes;     /* e.g. "end-use.standard replaced by end-use.enhanced" */
+    char **notes; /* e.g. "end-use.standard replaced by end-use.enhanced" */
     size_t nnotes;
     char *library_fingerprint; /* hex hash over the library's clauses */
 };

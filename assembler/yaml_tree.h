@@ -81,8 +81,8 @@ int yt_get_enum(yt_ctx *ctx, const yt_node *map, const char *key, const char *pa
                 const char *const *values);
 /* A sequence of scalars; a single scalar is not accepted. Returns the
  * sequence node (its items are the scalars), or NULL. */
-const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key,
-                               const char *path, int required);
+const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key, const char *path,
+                               int required);
 
 /* Damerau-free Levenshtein distance, for "did you mean". */
 size_t yt_edit_distance(const char *a, const char *b);
