@@ -328,7 +328,9 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     }
     deal->doc = doc;
     deal->file = yt_name(doc);
-    loader L = {{deal->file, diags}, 1, 0};
+    /* A flawed document (say, a duplicate key) already has its errors; the
+     * rest of the deal is still checked so that all are reported at once. */
+    loader L = {{deal->file, diags}, !yt_flawed(doc), 0};
     const yt_node *root = yt_root(doc);
     if (!root) {
         diag_at(diags, CLASM_SEV_ERROR, "empty-file", deal->file, 1, 1,
@@ -435,7 +437,7 @@ clasm_status clasm_deal_load(const char *path, clasm_deal **out, clasm_diags *di
 {
     *out = NULL;
     size_t before = diags ? diags->count : 0;
-    yt_doc *doc = yt_load_file(path, diags);
+    yt_doc *doc = yt_load_file_lenient(path, diags);
     if (!doc) {
         /* An unreadable file is an I/O failure; a broken one is wrong input. */
         for (size_t i = before; diags && i < diags->count; i++)
@@ -452,7 +454,7 @@ clasm_status clasm_deal_load_string(const char *text, size_t len, const char *na
 {
     *out = NULL;
     size_t before = diags ? diags->count : 0;
-    yt_doc *doc = yt_load_string(text, len, name ? name : "(deal)", diags);
+    yt_doc *doc = yt_load_string_lenient(text, len, name ? name : "(deal)", diags);
     if (!doc) {
         for (size_t i = before; diags && i < diags->count; i++)
             if (strcmp(diags->items[i].id, "out-of-memory") == 0)

@@ -29,6 +29,7 @@ struct yt_doc {
     arena_block *blocks;
     const yt_node *root;
     char *name;
+    int flawed; /* errors were recorded, but the tree is whole (yt_load_*_lenient) */
 };
 
 static void *arena_alloc(yt_doc *doc, size_t n)
@@ -111,6 +112,7 @@ typedef struct {
     size_t nanchors, capanchors;
     size_t total; /* expanded node count so far */
     int failed;   /* an error was recorded: the document is not returned */
+    int flawed;   /* an error that leaves the tree whole: returned by the lenient loads */
     int stop;     /* the parser cannot go on */
     int oom;
 } builder;
@@ -127,6 +129,24 @@ static void err_at(builder *B, const char *id, int line, int col, const char *fm
     va_end(ap);
     diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
     B->failed = 1;
+}
+
+/* An error after which the tree is still whole and means what the file
+ * says everywhere else (a duplicate key keeps its first value; a merge key
+ * or a key that is not a scalar is left out): a lenient load returns the
+ * document, so the caller can report the file's other problems too. */
+static void flaw_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
+    CLASM_PRINTF(5, 6);
+
+static void flaw_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
+    B->flawed = 1;
 }
 
 static int next_event(builder *B, yaml_event_t *ev)
@@ -344,16 +364,17 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
         char key_path[512];
         int keep = 1;
         if (key->node.kind != YT_SCALAR) {
-            err_at(B, "non-scalar-key", key->node.line, key->node.column,
-                   "%s: a key must be a plain name, not a %s", path && *path ? path : "(top level)",
-                   key->node.kind == YT_MAPPING ? "mapping" : "sequence");
+            flaw_at(B, "non-scalar-key", key->node.line, key->node.column,
+                    "%s: a key must be a plain name, not a %s",
+                    path && *path ? path : "(top level)",
+                    key->node.kind == YT_MAPPING ? "mapping" : "sequence");
             keep = 0;
             join_path(key_path, sizeof key_path, path, "?");
         } else {
             join_path(key_path, sizeof key_path, path, key->node.scalar);
             if (is_merge_key(key)) {
-                err_at(B, "merge-key-unsupported", key->node.line, key->node.column,
-                       "%s: merge keys ('<<') are not supported; write the keys out", key_path);
+                flaw_at(B, "merge-key-unsupported", key->node.line, key->node.column,
+                        "%s: merge keys ('<<') are not supported; write the keys out", key_path);
                 keep = 0;
             }
             if (keys.n >= YT_MAX_KEYS) {
@@ -366,8 +387,8 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
             }
             for (size_t i = 0; keep && i < keys.n; i++) {
                 if (strcmp(keys.v[i]->node.scalar, key->node.scalar) == 0) {
-                    err_at(B, "duplicate-key", key->node.line, key->node.column,
-                           "%s appears twice (first at line %d)", key_path, keys.v[i]->node.line);
+                    flaw_at(B, "duplicate-key", key->node.line, key->node.column,
+                            "%s appears twice (first at line %d)", key_path, keys.v[i]->node.line);
                     keep = 0;
                 }
             }
@@ -476,7 +497,8 @@ static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, 
     }
 }
 
-static yt_doc *build(const char *text, size_t len, const char *name, clasm_diags *diags)
+static yt_doc *build(const char *text, size_t len, const char *name, int lenient,
+                     clasm_diags *diags)
 {
     yt_doc *doc = calloc(1, sizeof *doc);
     if (doc)
@@ -528,27 +550,39 @@ static yt_doc *build(const char *text, size_t len, const char *name, clasm_diags
     if (B.oom)
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", doc->name, 0, 0,
                 "out of memory while reading the file");
-    if (B.failed || B.oom) {
+    if (B.failed || B.oom || (B.flawed && !lenient)) {
         yt_free(doc);
         return NULL;
     }
+    doc->flawed = B.flawed;
     /* A null document ("" or "~") has no root. */
     if (doc->root && yt_is_null(doc->root))
         doc->root = NULL;
     return doc;
 }
 
-yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_diags *diags)
+static yt_doc *load_string(const char *text, size_t len, const char *name, int lenient,
+                           clasm_diags *diags)
 {
     if (len > YT_MAX_FILE_BYTES) {
         diag_at(diags, CLASM_SEV_ERROR, "file-too-large", name ? name : "(input)", 0, 0,
                 "the file is %zu bytes; the limit is %u", len, YT_MAX_FILE_BYTES);
         return NULL;
     }
-    return build(text, len, name, diags);
+    return build(text, len, name, lenient, diags);
 }
 
-yt_doc *yt_load_file(const char *path, clasm_diags *diags)
+yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_diags *diags)
+{
+    return load_string(text, len, name, 0, diags);
+}
+
+yt_doc *yt_load_string_lenient(const char *text, size_t len, const char *name, clasm_diags *diags)
+{
+    return load_string(text, len, name, 1, diags);
+}
+
+static yt_doc *load_file(const char *path, int lenient, clasm_diags *diags)
 {
     /* Opened without waiting, so that a FIFO cannot block the load: it is
      * refused below as not a regular file. */
@@ -611,9 +645,24 @@ yt_doc *yt_load_file(const char *path, clasm_diags *diags)
         free(buf);
         return NULL;
     }
-    yt_doc *doc = build(buf, len, path, diags);
+    yt_doc *doc = build(buf, len, path, lenient, diags);
     free(buf);
     return doc;
+}
+
+yt_doc *yt_load_file(const char *path, clasm_diags *diags)
+{
+    return load_file(path, 0, diags);
+}
+
+yt_doc *yt_load_file_lenient(const char *path, clasm_diags *diags)
+{
+    return load_file(path, 1, diags);
+}
+
+int yt_flawed(const yt_doc *doc)
+{
+    return doc && doc->flawed;
 }
 
 /* ---- accessors ---- */

@@ -43,6 +43,14 @@ typedef struct yt_doc yt_doc;
  * errors, duplicate keys, merge keys (refused), alias bombs, too deep nesting. */
 yt_doc *yt_load_file(const char *path, clasm_diags *diags);
 yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_diags *diags);
+/* The same, but a document whose only errors leave the tree whole (a
+ * duplicate key keeps its first value; a merge key or a non-scalar key is
+ * left out) is returned with yt_flawed true, so that the caller can report
+ * the file's other problems in the same run. The caller must still refuse
+ * a flawed document. */
+yt_doc *yt_load_file_lenient(const char *path, clasm_diags *diags);
+yt_doc *yt_load_string_lenient(const char *text, size_t len, const char *name, clasm_diags *diags);
+int yt_flawed(const yt_doc *doc);
 void yt_free(yt_doc *doc);
 const yt_node *yt_root(const yt_doc *doc);
 const char *yt_name(const yt_doc *doc); /* the file name used in diagnostics */

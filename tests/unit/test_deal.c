@@ -457,6 +457,15 @@ static void test_yaml_errors_are_input_errors(void **state)
         L_ID L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE, 1);
     expect_item(&d, 0, "duplicate-key", 2, 1, "id appears twice (first at line 1)");
     clasm_diags_free(&d);
+    /* A duplicate key does not hide the deal's other problems: the first
+     * value is kept and the rest of the deal is checked in the same run. */
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE L_ID
+               "licence: x\n",
+               2);
+    assert_string_equal(d.items[0].id, "duplicate-key");
+    assert_string_equal(d.items[1].id, "unknown-key");
+    assert_non_null(strstr(d.items[1].message, "did you mean 'license'?"));
+    clasm_diags_free(&d);
     d = refuse("id: [\n", 1);
     assert_string_equal(d.items[0].id, "yaml-syntax");
     clasm_diags_free(&d);

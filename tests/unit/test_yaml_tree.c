@@ -213,6 +213,33 @@ static void test_duplicate_keys(void **state)
     assert_non_null(strstr(d.items[1].message, "first at line 1"));
     assert_string_equal(d.items[1].file, "t.yaml");
     clasm_diags_free(&d);
+
+    /* The lenient load returns the tree, flawed, with the first values. */
+    clasm_diags_init(&d);
+    const char *text = "id: 1\nid: 2\n<<: {x: 1}\nname: A\n";
+    doc = yt_load_string_lenient(text, strlen(text), "t.yaml", &d);
+    assert_non_null(doc);
+    assert_true(yt_flawed(doc));
+    assert_int_equal(d.count, 2);
+    assert_string_equal(d.items[0].id, "duplicate-key");
+    assert_string_equal(d.items[1].id, "merge-key-unsupported");
+    const yt_node *root = yt_root(doc);
+    assert_string_equal(yt_get(root, "id")->scalar, "1");
+    assert_string_equal(yt_get(root, "name")->scalar, "A");
+    assert_null(yt_get(root, "x"));
+    assert_null(yt_get(root, "<<"));
+    yt_free(doc);
+    clasm_diags_free(&d);
+    /* A syntax error is not a flaw: no tree, even leniently. */
+    clasm_diags_init(&d);
+    assert_null(yt_load_string_lenient("a: [\n", 6, "t.yaml", &d));
+    clasm_diags_free(&d);
+    /* A clean file is not flawed. */
+    clasm_diags_init(&d);
+    doc = yt_load_string_lenient("a: 1\n", 5, "t.yaml", &d);
+    assert_false(yt_flawed(doc));
+    yt_free(doc);
+    clasm_diags_free(&d);
 }
 
 static void test_merge_key(void **state)
