@@ -74,6 +74,16 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
         return st;
     }
     const char *file = pkg_name(tpl->pkg);
+    size_t ctlen = 0;
+    if (!pkg_bytes(tpl->pkg, "[Content_Types].xml", &ctlen)) {
+        /* Every OPC package has one; the draft's new parts are registered
+         * in it. */
+        diag_part(diags, CLASM_SEV_ERROR, "no-content-types", file, NULL, 0,
+                  "the package has no [Content_Types].xml, which every Word document has; "
+                  "save it again from Word or LibreOffice");
+        clasm_template_free(tpl);
+        return CLASM_E_INPUT;
+    }
     tpl->nparts = docx_fill_parts(tpl->pkg, tpl->parts, MAX_PARTS);
     if (tpl->nparts == 0) {
         diag_part(diags, CLASM_SEV_ERROR, "no-main-part", file, NULL, 0,

@@ -35,6 +35,10 @@ enum {
 
 /* Prints "clasm: MESSAGE" and a hint to stderr; returns CLASM_E_USAGE. */
 int usage_error(const char *fmt, const char *arg);
+/* Says on stderr that the data folder what ("clauses" or "templates") was
+ * not found, and why (the environment variable names no folder, or no
+ * default exists), naming option as the way out; returns CLASM_E_IO. */
+int no_data_error(const char *what, const char *option);
 /* Parses argv (after the command name) into o, accepting the allowed options. */
 int parse_options(int argc, char **argv, unsigned allowed, cli_options *o);
 /* Prints the diagnostics, frees them, and gives the exit status. */

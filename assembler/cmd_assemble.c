@@ -201,9 +201,7 @@ int cmd_assemble(int argc, char **argv)
         char *tpath = o.template_path ? strdup(o.template_path) : default_template(docs[i]);
         outputs[i] = o.output ? strdup(o.output) : default_output(deal, docs[i]);
         if (!tpath) {
-            fprintf(stderr, "clasm: cannot find the templates folder: pass -t TEMPLATE or set "
-                            "CLASM_TEMPLATES\n");
-            rc = CLASM_E_IO;
+            rc = no_data_error("templates", "-t TEMPLATE");
             break;
         }
         if (!outputs[i] || !output_allowed("output", outputs[i], tpath, o.deal, NULL, 0) ||

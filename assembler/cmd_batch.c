@@ -302,9 +302,7 @@ int cmd_batch(int argc, char **argv)
                 free(dir);
             }
             if (!owned_tpath) {
-                fprintf(stderr, "clasm: cannot find the templates folder: pass -t TEMPLATE or "
-                                "set CLASM_TEMPLATES\n");
-                rc = CLASM_E_IO;
+                rc = no_data_error("templates", "-t TEMPLATE");
             }
             tpath = owned_tpath;
         }
@@ -355,9 +353,7 @@ int cmd_batch(int argc, char **argv)
         library = found;
     }
     if (!library) {
-        fprintf(stderr, "clasm: cannot find the clause library: pass --library DIR or set "
-                        "CLASM_LIBRARY\n");
-        rc = CLASM_E_IO;
+        rc = no_data_error("clauses", "--library DIR");
     } else {
         rc = clasm_library_load(library, &lib, &diags);
     }

@@ -14,6 +14,21 @@ int usage_error(const char *fmt, const char *arg)
     return CLASM_E_USAGE;
 }
 
+int no_data_error(const char *what, const char *option)
+{
+    int lib = strcmp(what, "clauses") == 0;
+    const char *var = lib ? "CLASM_LIBRARY" : "CLASM_TEMPLATES";
+    const char *env = getenv(var);
+    if (env && *env)
+        fprintf(stderr,
+                "clasm: %s is set to %s, which is not a folder: fix it, unset it, or pass %s\n",
+                var, env, option);
+    else
+        fprintf(stderr, "clasm: cannot find the %s: pass %s or set %s\n",
+                lib ? "clause library" : "templates folder", option, var);
+    return CLASM_E_IO;
+}
+
 int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -89,9 +104,7 @@ int load_inputs(const cli_options *o, clasm_library **lib, clasm_deal **deal, cl
     if (!dir) {
         found = clasm_find_data("clauses");
         if (!found) {
-            fprintf(stderr, "clasm: cannot find the clause library: pass --library DIR or set "
-                            "CLASM_LIBRARY\n");
-            return CLASM_E_IO;
+            return no_data_error("clauses", "--library DIR");
         }
         dir = found;
     }

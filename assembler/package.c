@@ -442,9 +442,14 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
                 got = -1;
         }
         if (got < 0 || (zip_uint64_t)got != st.size) {
+            /* libzip has no error to give when the data merely ends early or
+             * runs on past the size the entry's header declares. */
+            zip_error_t *ze = zf ? zip_file_get_error(zf) : zip_get_error(za);
+            const char *why = ze && zip_error_code_zip(ze) != ZIP_ER_OK
+                                  ? zip_error_strerror(ze)
+                                  : "its data does not match the size its header declares";
             diag_part(diags, CLASM_SEV_ERROR, "zip-entry-corrupt", file, st.name, 0,
-                      "the package entry '%s' cannot be read: %s", st.name,
-                      zf ? zip_error_strerror(zip_file_get_error(zf)) : zip_strerror(za));
+                      "the package entry '%s' cannot be read: %s", st.name, why);
             problems++;
         }
         if (zf)

@@ -205,6 +205,27 @@ def b_encrypted(d):
     write(path, patch_flags(read(path), "word/document.xml", 0x1))
 
 
+def b_size_mismatch(d):
+    # word/document.xml's declared size (central directory and local
+    # header) 100 bytes short of what its deflated data inflates to.
+    path = os.path.join(d, "template.docx")
+    docx(path)
+    b = bytearray(read(path))
+    pos = 0
+    while True:
+        pos = b.find(b"PK\x01\x02", pos)
+        if pos < 0:
+            break
+        nlen = struct.unpack_from("<H", b, pos + 28)[0]
+        if b[pos + 46:pos + 46 + nlen] == b"word/document.xml":
+            size = struct.unpack_from("<I", b, pos + 24)[0]
+            struct.pack_into("<I", b, pos + 24, size - 100)
+            local = struct.unpack_from("<I", b, pos + 42)[0]
+            struct.pack_into("<I", b, local + 22, size - 100)
+        pos += 4
+    write(path, bytes(b))
+
+
 def b_deep_xml(d):
     # Stored, not deflated: deflated, the repetitive part trips the
     # compression-ratio limit first and the depth limit is never reached.
@@ -405,6 +426,15 @@ def cases():
         os.path.join(d, "template.docx"), drop=("word/document.xml",)),
         expect=["template.docx: error: the package has no main document part",
                 "word/document.xml", "[no-main-part]"]))
+    add(Case("no-content-types", "a package without [Content_Types].xml: refused when the "
+             "template is opened (exit 1, not an I/O failure later)", lambda d: docx(
+        os.path.join(d, "template.docx"), drop=("[Content_Types].xml",)),
+        expect=["template.docx: error: the package has no [Content_Types].xml",
+                "[no-content-types]", "!io-error"]))
+    add(Case("entry-size-mismatch", "an entry whose data inflates past the size its header "
+             "declares", b_size_mismatch,
+             expect=["the package entry 'word/document.xml' cannot be read: its data does not "
+                     "match the size its header declares", "[zip-entry-corrupt]", "!No error"]))
     add(Case("strict-ooxml", "Strict OOXML namespaces", lambda d: docx(
         os.path.join(d, "template.docx"), {"word/document.xml": document(para("x")).replace(
             W, "http://purl.oclc.org/ooxml/wordprocessingml/main")}),

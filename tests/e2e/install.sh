@@ -32,7 +32,7 @@ rm -f ./*.docx
 CLASM_LIBRARY="$W/nowhere" "$CLASM" select deal.yaml >/dev/null 2>"$W/err.txt"
 rc=$?
 check "a CLASM_LIBRARY that does not exist exits 3" [ "$rc" -eq 3 ]
-check "and says how to point at the library" grep -q "cannot find the clause library" "$W/err.txt"
+check "and says the variable names no folder" grep -q "CLASM_LIBRARY is set to $W/nowhere, which is not a folder: fix it, unset it, or pass --library DIR" "$W/err.txt"
 
 # --library beats everything.
 CLASM_LIBRARY="$W/nowhere" "$CLASM" select deal.yaml --library "$ROOT/clauses" >/dev/null 2>&1
