@@ -6,7 +6,9 @@
  * draft still has it. Word keeps those; LibreOffice, on saving as DOCX,
  * turns a block content control into an inline one around the title and
  * drops its tag, so a clause is otherwise found by its title in a heading
- * paragraph, its body running to the next heading, clause or table. */
+ * paragraph, its body running to the next heading, clause or table; and a
+ * clause whose title was also edited, by its body under an unclaimed
+ * heading. */
 #include "clasm.h"
 
 #include "diag.h"
@@ -33,7 +35,7 @@ typedef struct {
     int latest_version;   /* the library's version; 0 when not in the library or no library */
     int in_library;       /* -1 no library given, 0 no, 1 yes */
     char *diff;           /* modified: the word-level change */
-    const char *found_by; /* "content-control", "heading" or NULL */
+    const char *found_by; /* "content-control", "heading", "body" or NULL */
 } insp_clause;
 
 typedef struct {
@@ -216,6 +218,8 @@ static int is_any_title(const para *p, const manifest *m)
     return 0;
 }
 
+static size_t body_end(const para *P, size_t np, const manifest *m, size_t start);
+
 static int find_by_heading(para *P, size_t np, const manifest *m, const manifest_clause *mc,
                            found_text *out)
 {
@@ -227,17 +231,69 @@ static int find_by_heading(para *P, size_t np, const manifest *m, const manifest
             start = i;
     if (start == np)
         return 0;
-    size_t end = start + 1;
-    while (end < np && !P[end].used && !P[end].tag && !P[end].heading && !P[end].in_table &&
-           !is_any_title(&P[end], m))
-        end++;
-    /* Empty paragraphs at the end are spacing, not clause text. */
-    while (end > start + 1 && P[end - 1].text && P[end - 1].text[0] == '\0')
-        end--;
+    size_t end = body_end(P, np, m, start);
     out->texts = calloc(end - start, sizeof *out->texts);
     if (!out->texts)
         return -1;
     for (size_t i = start; i < end; i++) {
+        out->texts[out->n++] = P[i].text;
+        P[i].used = 1;
+    }
+    return 1;
+}
+
+/* Where a clause's body runs from its heading at start: to the next
+ * heading, clause, table or used paragraph; trailing empty paragraphs are
+ * spacing, not clause text. */
+static size_t body_end(const para *P, size_t np, const manifest *m, size_t start)
+{
+    size_t end = start + 1;
+    while (end < np && !P[end].used && !P[end].tag && !P[end].heading && !P[end].in_table &&
+           !is_any_title(&P[end], m))
+        end++;
+    while (end > start + 1 && P[end - 1].text && P[end - 1].text[0] == '\0')
+        end--;
+    return end;
+}
+
+/* The last resort, for a clause whose title was edited after its tag was
+ * lost (LibreOffice drops tags; a retitled clause is then under a heading
+ * nobody knows): the unclaimed heading whose body holds most of the
+ * clause's paragraphs word for word, if at least half of them. A heading
+ * whose inline control still carries the title as its alias wins outright. */
+static int find_by_body(para *P, size_t np, const manifest *m, const manifest_clause *mc,
+                        found_text *out)
+{
+    size_t best = np, best_score = 0;
+    size_t need = mc->nparagraphs ? (mc->nparagraphs + 1) / 2 : 1;
+    for (size_t i = 0; i < np; i++) {
+        const para *h = &P[i];
+        if (h->used || h->tag || h->in_table || !(h->heading || h->alias) || is_any_title(h, m))
+            continue;
+        size_t score = 0;
+        if (h->alias && mc->title && same_text(h->alias, mc->title)) {
+            score = mc->nparagraphs + 1;
+        } else {
+            size_t end = body_end(P, np, m, i);
+            for (size_t j = 0; j < mc->nparagraphs; j++)
+                for (size_t x = i + 1; x < end; x++)
+                    if (same_text(P[x].text, mc->paragraphs[j])) {
+                        score++;
+                        break;
+                    }
+        }
+        if (score >= need && score > best_score) {
+            best = i;
+            best_score = score;
+        }
+    }
+    if (best == np)
+        return 0;
+    size_t end = body_end(P, np, m, best);
+    out->texts = calloc(end - best, sizeof *out->texts);
+    if (!out->texts)
+        return -1;
+    for (size_t i = best; i < end; i++) {
         out->texts[out->n++] = P[i].text;
         P[i].used = 1;
     }
@@ -394,6 +450,15 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
         oom = r < 0;
         if (r > 0)
             how[k] = "heading";
+    }
+    /* Only then the clauses whose title changed, by their body. */
+    for (size_t k = 0; !oom && k < m.count; k++) {
+        if (how[k])
+            continue;
+        int r = find_by_body(P, np, &m, &m.clauses[k], &found[k]);
+        oom = r < 0;
+        if (r > 0)
+            how[k] = "body";
     }
     for (size_t k = 0; !oom && k < m.count; k++) {
         const manifest_clause *mc = &m.clauses[k];

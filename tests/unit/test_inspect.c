@@ -84,6 +84,8 @@ static unsigned char *draft(size_t *len, int with_manifest)
           basic_body);
     entry(manifest_xml, sizeof manifest_xml, "end-use.enhanced-purpose", 3, "Enhanced Purpose",
           enh_body);
+    entry(manifest_xml, sizeof manifest_xml, "grievance.public-reporting", 1, "Public Reporting",
+          "Nothing here limits a report to a regulator.");
     strcat(manifest_xml, "</clasm:manifest>");
 
     char *a = tagged("definitions.core", 1, "Definitions", core_body);
@@ -104,6 +106,9 @@ static unsigned char *draft(size_t *len, int with_manifest)
              "<w:sdt><w:sdtPr><w:alias w:val=\"Grievance clauses\"/><w:tag "
              "w:val=\"clauses:grievance\"/><w:id w:val=\"6\"/></w:sdtPr><w:sdtContent><w:p/>"
              "</w:sdtContent></w:sdt>"
+             "<w:p><w:pPr><w:pStyle w:val=\"ClauseHeading\"/></w:pPr><w:r><w:t>Public "
+             "Reporting and Disclosure</w:t></w:r></w:p>"
+             "<w:p><w:r><w:t>Nothing here limits a report to a regulator.</w:t></w:r></w:p>"
              "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>General</w:t></w:r>"
              "</w:p>"
              "<w:sdt><w:sdtPr><w:alias w:val=\"Side letter\"/><w:tag w:val=\"acme:side\"/>"
@@ -187,6 +192,15 @@ static void test_statuses_without_library(void **state)
     assert_string_equal(
         json_string_value(json_object_get(clause(j, "end-use.enhanced-purpose"), "found_by")),
         "heading");
+    /* Retitled and untagged (a LibreOffice round trip): found by its body,
+     * modified, not removed. */
+    assert_string_equal(status(j, "grievance.public-reporting"), "modified");
+    assert_string_equal(
+        json_string_value(json_object_get(clause(j, "grievance.public-reporting"), "found_by")),
+        "body");
+    assert_string_equal(
+        json_string_value(json_object_get(clause(j, "grievance.public-reporting"), "diff")),
+        "Public Reporting {+and Disclosure+} Nothing here limits a ...");
     /* One foreign control; the insertion point and the untagged clause are known. */
     json_t *arr = json_object_get(j, "clauses");
     size_t unknown = 0;
