@@ -17,7 +17,24 @@ typedef struct {
     clasm_diags *diags;
     int oom;
     int catalogue_ok; /* risks.yaml parsed: risk/tier names can be checked */
+    int too_many;     /* a count limit was reported: said once */
 } loader;
+
+/* 1 when one more item would pass limit (reported once, at file:line). */
+static int over_limit(loader *L, size_t count, unsigned limit, const char *what, const char *file,
+                      int line)
+{
+    if (count < limit)
+        return 0;
+    if (!L->too_many)
+        diag_at(L->diags, CLASM_SEV_ERROR,
+                strcmp(what, "risks") == 0 ? "too-many-risks" : "too-many-clauses", file, line, 0,
+                "the library holds more than %u %s; clasm refuses libraries this "
+                "large",
+                limit, what);
+    L->too_many = 1;
+    return 1;
+}
 
 static char *path_join(const char *a, const char *b)
 {
@@ -412,6 +429,8 @@ static void load_risks(loader *L, yt_ctx *ctx, const yt_node *risks)
                     "risk '%s' is declared twice (first at %s:%d)", id, other->file, other->line);
             continue;
         }
+        if (over_limit(L, lib->nrisks, LIB_MAX_RISKS, "risks", ctx->file, idn->line))
+            return;
         lib_risk *risk = grow(&lib->risks, &lib->nrisks, sizeof *risk);
         if (!risk) {
             L->oom = 1;
@@ -659,7 +678,7 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     }
     yt_get_int(&ctx, root, "order", "", 0, -1000000, 1000000, &c.order);
 
-    if (!ok || !c.id) {
+    if (!ok || !c.id || over_limit(L, lib->nclauses, LIB_MAX_CLAUSES, "clauses", file, 1)) {
         expr_free(c.when);
         free(c.addresses);
         free(c.requires);
@@ -951,7 +970,7 @@ static clasm_status load_library(const char *dir, int keep, clasm_library **out,
         free(lib);
         return CLASM_E_IO;
     }
-    loader L = {lib, diags, 0, 0};
+    loader L = {lib, diags, 0, 0, 0};
     size_t before = clasm_diags_errors(diags);
     load_settings(&L, dir);
     load_catalogue(&L, dir);

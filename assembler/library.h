@@ -13,6 +13,11 @@
 
 /* A set of documents: bit (1u << clasm_document). */
 typedef unsigned lib_docmask;
+/* Documented limits (fuzz/README.md "Limits"): a real library has a few
+ * hundred clauses and a few dozen risks. */
+#define LIB_MAX_CLAUSES 5000u
+#define LIB_MAX_RISKS 2000u
+
 #define LIB_DOC_ALL ((1u << CLASM_DOC_COUNT) - 1u)
 
 typedef struct {

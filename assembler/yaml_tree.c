@@ -235,10 +235,17 @@ static const build_node *find_anchor(const builder *B, const char *name)
 static int count_nodes(builder *B, size_t n, yaml_mark_t mark)
 {
     if (B->total + n > YT_MAX_NODES) {
-        err_at(B, "alias-bomb", (int)mark.line + 1, (int)mark.column + 1,
-               "the document has more than %u nodes, counting each alias as a copy of what it "
-               "names; refusing it",
-               YT_MAX_NODES);
+        /* Past the bound through aliases, it is an alias bomb; without any,
+         * simply a document too large. */
+        if (B->nanchors > 0)
+            err_at(B, "alias-bomb", (int)mark.line + 1, (int)mark.column + 1,
+                   "the document has more than %u nodes, counting each alias as a copy of what "
+                   "it names; refusing it",
+                   YT_MAX_NODES);
+        else
+            err_at(B, "too-many-nodes", (int)mark.line + 1, (int)mark.column + 1,
+                   "the document has more than %u values, keys and lists; refusing it",
+                   YT_MAX_NODES);
         B->stop = 1;
         return 0;
     }
@@ -441,6 +448,13 @@ static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, 
         if (!n)
             return NULL;
         size_t len = ev->data.scalar.length;
+        if (len > YT_MAX_SCALAR_BYTES) {
+            err_at(B, "value-too-long", (int)ev->start_mark.line + 1,
+                   (int)ev->start_mark.column + 1, "%s: a value of %zu bytes; the limit is %u",
+                   path && *path ? path : "(top level)", len, YT_MAX_SCALAR_BYTES);
+            B->stop = 1;
+            return NULL;
+        }
         char *s = arena_strndup(B->doc, (const char *)ev->data.scalar.value, len);
         if (!s) {
             B->oom = B->stop = 1;

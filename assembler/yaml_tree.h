@@ -37,6 +37,7 @@ typedef struct yt_doc yt_doc;
 #define YT_MAX_FILE_BYTES (4u * 1024u * 1024u)
 #define YT_MAX_NODES 200000u /* after alias expansion */
 #define YT_MAX_DEPTH 64u
+#define YT_MAX_SCALAR_BYTES (1024u * 1024u) /* one value; the file may hold several */
 
 /* Parses a file / a buffer holding exactly one YAML document (an empty
  * document gives a NULL root). Returns NULL and records diagnostics on syntax

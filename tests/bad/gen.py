@@ -269,6 +269,34 @@ def b_big_scalar(d):
         f.write(b"\n")
 
 
+def b_long_value(d):
+    # A 2 MiB value in a 2 MiB file: under the file limit (4 MiB), over the
+    # value limit (1 MiB). Random letters, as a hand-made file would not be.
+    rnd = random.Random(5)
+    with open(os.path.join(d, "deal.yaml"), "wb") as f:
+        f.write(read(DEAL).replace(b"\nproduct:", b"\nnote: ", 1).split(b"\nnote: ")[0])
+        f.write(b"\nnote: ")
+        f.write(bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz ") for _ in range(2 * MIB)))
+        f.write(b"\n")
+
+
+def b_too_many_clauses(d):
+    library(d)
+    for i in range(5001):
+        write(os.path.join(d, "library", "definitions", "bulk-%04d.yaml" % i),
+              clause("definitions.bulk-%04d" % i, "definitions"))
+
+
+def b_too_many_risks(d):
+    library(d)
+    path = os.path.join(d, "library", "risks.yaml")
+    extra = "".join("  - id: product.bulk-%04d\n    area: product\n    title: Bulk risk %d\n"
+                    "    description: A risk made up for the limit test.\n    weight: 1\n"
+                    "    guidance: \"test\"\n" % (i, i) for i in range(2001))
+    text = read(path).decode().replace("\nrisks:\n", "\nrisks:\n" + extra, 1)
+    write(path, text)
+
+
 def b_alias_bomb(d):
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
@@ -554,6 +582,9 @@ def cases():
              expect=["alias-bomb", "deal.yaml:"]))
     add(Case("yaml-deep", "200 nested flow sequences", b_deep_yaml,
              expect=["too-deep", "deal.yaml:"]))
+    add(Case("yaml-long-value", "a 2 MiB value in a deal (limit YT_MAX_SCALAR_BYTES, 1 MiB)",
+             b_long_value, expect=["deal.yaml:", "note: a value of 2097152 bytes; the limit is "
+                                   "1048576", "[value-too-long]"]))
     add(Case("yaml-100mb-scalar", "a 100 MB scalar (the file limit is 4 MiB)", b_big_scalar,
              expect=["file-too-large", "deal.yaml"]))
     add(Case("yaml-invalid-utf8", "invalid UTF-8 in the deal", lambda d: write(
@@ -630,6 +661,13 @@ def cases():
                                "'{{' that is never closed", "[unclosed-tag]"]))
     add(Case("many-clauses", "3000 clause files in one category", b_many_clauses,
              args=LIB_ARGS, rc=0, expect=[]))
+    add(Case("too-many-clauses", "5001 clause files (limit LIB_MAX_CLAUSES, 5000)",
+             b_too_many_clauses, args=LIB_ARGS,
+             expect=["the library holds more than 5000 clauses", "[too-many-clauses]"]))
+    add(Case("too-many-risks", "2001 extra risks in the catalogue (limit LIB_MAX_RISKS, 2000)",
+             b_too_many_risks, args=LIB_ARGS,
+             expect=["library/risks.yaml", "the library holds more than 2000 risks",
+                     "[too-many-risks]"]))
     # --- output paths
     add(Case("output-missing-folder", "-o into a folder that does not exist: a wrong output "
              "path (exit 1)", lambda d: None, rc=1,

@@ -297,6 +297,22 @@ static void test_alias_bomb(void **state)
      * passes 200 000 */
     expect_diag(&d, "alias-bomb", 6, 8, "more than 200000 nodes", NULL);
     clasm_diags_free(&d);
+
+    /* Past the same bound without a single alias: a document too large,
+     * not a bomb. */
+    size_t n = 200001;
+    char *big = malloc(n * 4 + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        memcpy(big + i * 4, "- 1\n", 4);
+    big[n * 4] = '\0';
+    clasm_diags_init(&d);
+    assert_null(load(big, &d));
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "too-many-nodes");
+    assert_non_null(strstr(d.items[0].message, "more than 200000 values, keys and lists"));
+    clasm_diags_free(&d);
+    free(big);
 }
 
 static void test_recursive_and_unknown_alias(void **state)
