@@ -35,6 +35,22 @@ for f in ./*.docx; do
     unset IFS
     check "$n: every clause title is in LibreOffice's text" [ -z "$missing" ]
     check "$n: values filled (deal id in text)" grep -q "$(echo "$n" | sed 's/-\(contract\|eula\|reseller-agreement\)$//')" "$t"
+    # The deal's own values, as LibreOffice shows them: the parties' and the
+    # product's names (and the reseller's, when the deal has one).
+    check "$n: the parties' and product's names are in LibreOffice's text" /usr/bin/python3 -c '
+import glob, sys, yaml
+out, text = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+for path in glob.glob(sys.argv[3] + "/*.yaml"):
+    d = yaml.safe_load(open(path))
+    if out.startswith(d["id"] + "-"):
+        break
+else:
+    sys.exit("no deal for " + out)
+want = [d["seller"]["name"], d["customer"]["name"], d["product"]["name"]]
+if d.get("reseller"):
+    want.append(d["reseller"]["name"])
+missing = [w for w in want if " ".join(w.split()) not in " ".join(text.split())]
+assert not missing, missing' "$n" "$t" "$ROOT/examples/deals"
 done
 # Lettered items restart: the text has "(a)" at least as often as clauses with lists have.
 f=$(ls ./*-contract.docx | head -n 1)
