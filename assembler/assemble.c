@@ -11,6 +11,7 @@
 #include "docx_text.h"
 #include "facts.h"
 #include "library.h"
+#include "lint.h"
 #include "manifest.h"
 #include "markup.h"
 #include "package.h"
@@ -30,17 +31,21 @@ struct clasm_template {
     size_t nparts;
 };
 
-/* Every path has a value when a template is checked without a deal. */
+/* Without a deal, a path may have a value when some deal could give it
+ * one: any deal term (terms.NAME), or one of the paths every deal or draft
+ * has (lint's list, the one clause text is checked against). A path no deal
+ * can have is an error when the template is opened, with the template's
+ * other mistakes, not only once a deal is filled in. */
 static const char *any_value(void *ctx, const char *path)
 {
     (void)ctx;
-    (void)path;
-    return "";
+    return strncmp(path, "terms.", 6) == 0 || lint_known_path(path) ? "" : NULL;
 }
 
 /* The placeholder mistakes of a part that need no deal: malformed and
- * unclosed tags (the filler's own checks, run on a scratch copy). Structural
- * tags are the scan's business. Returns the number of errors added. */
+ * unclosed tags, and paths no deal can have (the filler's own checks, run on
+ * a scratch copy). Structural tags are the scan's business. Returns the
+ * number of errors added. */
 static int check_placeholders(xmlDocPtr doc, const char *file, const char *part, clasm_diags *diags)
 {
     docx_values values = {NULL, any_value};
