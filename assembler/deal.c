@@ -119,6 +119,9 @@ static int load_party(loader *L, const yt_node *root, const char *key, const cha
     out->name = yt_get_str(&L->ctx, m, "name", key, 1);
     if (!out->name)
         L->ok = 0;
+    else if (!out->name[0])
+        fail(L, yt_get(m, "name"), "empty-value",
+             "%s.name is empty; the draft names the party with it", key);
     out->address = yt_get_str(&L->ctx, m, "address", key, 0);
     out->jurisdiction = yt_get_str(&L->ctx, m, "jurisdiction", key, 0);
     int country_required = 0;
@@ -200,6 +203,9 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
     deal->product_name = yt_get_str(&L->ctx, m, "name", "product", 1);
     if (!deal->product_name)
         L->ok = 0;
+    else if (!deal->product_name[0])
+        fail(L, yt_get(m, "name"), "empty-value",
+             "product.name is empty; the draft names the product with it");
     const yt_node *caps = yt_get_str_list(&L->ctx, m, "capabilities", "product", 0);
     if (!caps) {
         const yt_node *raw = yt_get(m, "capabilities");

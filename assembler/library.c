@@ -136,6 +136,10 @@ static int doc_mask(loader *L, const char *file, const yt_node *seq, const char 
                     "%s[%zu]: '%s' is not a document; use contract, eula or reseller-agreement",
                     path, i, it->scalar);
             ok = 0;
+        } else if (*out & (1u << d)) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-document", file, it->line, it->column,
+                    "%s[%zu]: '%s' is named twice", path, i, it->scalar);
+            ok = 0;
         } else {
             *out |= 1u << d;
         }
@@ -590,10 +594,26 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     if (yt_get_int(&ctx, root, "version", "", 0, 1, 1000000, &version))
         c.version = (int)version;
     c.title = yt_get_str(&ctx, root, "title", "", 0);
+    if (c.title && !*c.title) {
+        /* It would print as an empty numbered heading in every draft. */
+        const yt_node *n = yt_get(root, "title");
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-title", name, n->line, n->column,
+                "title is empty; a clause's title is its heading in the draft");
+    }
     c.text = yt_get_str(&ctx, root, "text", "", 0);
     if (c.text && !*c.text) {
         const yt_node *n = yt_get(root, "text");
         diag_at(L->diags, CLASM_SEV_ERROR, "empty-text", name, n->line, n->column, "text is empty");
+    }
+    /* A list key written with nothing after it is a list left unfinished
+     * (the JSON Schema refuses it too), not an empty one. */
+    static const char *const lists[] = {"addresses", "requires", "excludes", "replaces",
+                                        "guidance"};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const yt_node *n = yt_get(root, lists[i]);
+        if (n && yt_is_null(n))
+            diag_at(L->diags, CLASM_SEV_ERROR, "missing-value", name, n->line, n->column,
+                    "%s has no value; give a list such as [a, b] or leave the key out", lists[i]);
     }
     const yt_node *docs = yt_get_str_list(&ctx, root, "documents", "", 0);
     if (docs)

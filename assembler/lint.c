@@ -831,6 +831,20 @@ static void check_title(linter *L, const lib_clause *c, const yt_node *root)
             c->title);
 }
 
+/* Every clause names the part of the guidance it implements: counsel trace
+ * a safeguard back to its source by it. */
+static void check_guidance(linter *L, const lib_clause *c, const yt_node *root)
+{
+    if (c->nguidance > 0)
+        return;
+    const yt_node *g = root ? yt_get(root, "guidance") : NULL;
+    diag_at(L->diags, CLASM_SEV_ERROR, "missing-guidance", c->file, g ? g->line : c->line,
+            g ? g->column : c->column,
+            "%s names no guidance section; add guidance: [\"...\"] with the part of the "
+            "guidance this clause implements",
+            c->id);
+}
+
 int lint_when_uses_term(const clasm_library *lib, size_t k)
 {
     if (k >= lib->nterms)
@@ -895,6 +909,7 @@ static void check_texts(linter *L)
         lint_issues_free(is, n);
         free(raw);
         check_title(L, c, root);
+        check_guidance(L, c, root);
     }
     /* Terms a clause's when tests count as used too. */
     for (size_t k = 0; k < lib->nterms && !L->oom; k++)

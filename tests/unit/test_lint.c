@@ -353,7 +353,8 @@ static void clause(const char *dir, const char *name, const char *extra, const c
 {
     char file[128], body[4096];
     snprintf(file, sizeof file, "core/%s.yaml", name);
-    snprintf(body, sizeof body, "id: core.%s\nversion: 1\ntitle: %s\ncategory: core\n%stext: |\n%s",
+    snprintf(body, sizeof body,
+             "id: core.%s\nversion: 1\ntitle: %s\ncategory: core\n%stext: |\n%sguidance: [g]\n",
              name, name, extra, text);
     write_file(dir, file, body);
 }
@@ -469,7 +470,7 @@ static void test_clean_library_and_lock(void **state)
     write_file(dir, "core/alpha.yaml",
                "id: core.alpha\nversion: 2\ntitle: alpha\ncategory: core\n"
                "documents: [contract, eula]\naddresses: [product.alpha]\ntext: |\n"
-               "  Cure within {{ terms.cure_days }} business days.\n");
+               "  Cure within {{ terms.cure_days }} business days.\nguidance: [g]\n");
     assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_OK);
     expect(&d, CLASM_SEV_WARNING, "lock-outdated", "core/alpha.yaml", 2, 10,
            "core.alpha is at version 2 but");
@@ -486,7 +487,7 @@ static void test_clean_library_and_lock(void **state)
     write_file(dir, "core/alpha.yaml",
                "id: core.alpha\nversion: 1\ntitle: alpha\ncategory: core\n"
                "documents: [contract, eula]\naddresses: [product.alpha]\ntext: |\n"
-               "  Cure within {{ terms.cure_days }} business days.\n");
+               "  Cure within {{ terms.cure_days }} business days.\nguidance: [g]\n");
     char path[512];
     snprintf(path, sizeof path, "%s/core/beta.yaml", dir);
     assert_int_equal(unlink(path), 0);
@@ -526,7 +527,7 @@ static void test_text_problems_located(void **state)
     write_file(dir, "core/folded.yaml",
                "id: core.folded\nversion: 1\ntitle: folded\ncategory: core\n"
                "documents: [eula]\naddresses: [product.beta]\n"
-               "text: \"Escaped\\ttext with {{ nope }}\"\n");
+               "text: \"Escaped\\ttext with {{ nope }}\"\nguidance: [g]\n");
     clasm_diags d;
     clasm_lint_report *r = NULL;
     assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
@@ -691,10 +692,17 @@ static void test_terms_in_when_and_titles(void **state)
            "  Timed.\n");
     write_file(dir, "core/titled.yaml",
                "id: core.titled\nversion: 1\ntitle: For {{ customer.name }}\ncategory: core\n"
+               "documents: [eula]\naddresses: [product.beta]\ntext: Plain.\nguidance: [g]\n");
+    /* No guidance named: nothing traces the clause to its source. */
+    write_file(dir, "core/untraced.yaml",
+               "id: core.untraced\nversion: 1\ntitle: Untraced\ncategory: core\n"
                "documents: [eula]\naddresses: [product.beta]\ntext: Plain.\n");
     clasm_diags d;
     clasm_lint_report *r = NULL;
     run(dir, 0, 0, &r, &d);
+    expect(&d, CLASM_SEV_ERROR, "missing-guidance", "core/untraced.yaml", 1, 5,
+           "core.untraced names no guidance section");
+    assert_int_equal(count_id(&d, "missing-guidance"), 1);
     assert_int_equal(count_id(&d, "unused-term"), 0);
     expect(&d, CLASM_SEV_ERROR, "placeholder-in-title", "core/titled.yaml", 3, 8,
            "title: 'For {{ customer.name }}' holds '{{', but titles are printed as written");
@@ -713,6 +721,8 @@ static void test_terms_in_when_and_titles(void **state)
     /* --update-lock twice: the second run finds the lock current and leaves it. */
     char path[512];
     snprintf(path, sizeof path, "%s/core/titled.yaml", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/core/untraced.yaml", dir);
     unlink(path);
     assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_E_INPUT); /* reseller coverage */
     assert_true(r->lock_refused);
