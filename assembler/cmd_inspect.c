@@ -16,16 +16,17 @@ int cmd_inspect(int argc, char **argv)
     clasm_library *lib = NULL;
     char *found = NULL;
     const char *dir = o.library ? o.library : (found = clasm_find_data("clauses"));
-    if (dir) {
+    if (dir)
         rc = clasm_library_load(dir, &lib, &diags);
-    } else {
-        fprintf(stderr, "clasm: no clause library found (pass --library DIR): outdated clauses "
-                        "cannot be told\n");
-    }
     free(found);
     clasm_inspection *I = NULL;
     if (rc == CLASM_OK)
         rc = clasm_inspect(o.deal, lib, &I, &diags);
+    /* Said only for a draft that was read: before a missing or broken
+     * draft's own error it would only mislead. */
+    if (rc == CLASM_OK && !dir)
+        fprintf(stderr, "clasm: no clause library found (pass --library DIR): outdated clauses "
+                        "cannot be told\n");
     if (rc == CLASM_OK) {
         if (o.format && strcmp(o.format, "json") == 0) {
             char *json = clasm_inspection_json(I);

@@ -1266,13 +1266,29 @@ static int check_lock(linter *L, const char *lock_path, int update)
     for (size_t k = 0; k < n; k++) {
         if (seen[k])
             continue;
+        /* A clause whose file is there but did not load (its errors are
+         * above) is not gone: say so rather than suggest dropping it. */
+        char *file = NULL;
+        const char *dot = strchr(e[k].id, '.');
+        const char *slash = strrchr(lock_path, '/');
+        if (dot)
+            file = str_printf("%.*s%.*s/%s.yaml", slash ? (int)(slash - lock_path + 1) : 0,
+                              lock_path, (int)(dot - e[k].id), e[k].id, dot + 1);
+        struct stat st;
+        int present = file && stat(file, &st) == 0;
         if (update)
             change(L, str_printf("removed %s", e[k].id));
+        else if (present)
+            diag_at(L->diags, CLASM_SEV_ERROR, "lock-stale-entry", lock_path, e[k].line, 1,
+                    "the lock lists clause %s, whose file %s did not load; fix the errors "
+                    "reported for it",
+                    e[k].id, file);
         else
             diag_at(L->diags, CLASM_SEV_ERROR, "lock-stale-entry", lock_path, e[k].line, 1,
                     "the lock lists clause %s, which the library no longer has; run `clasm lint "
                     "--update-lock`",
                     e[k].id);
+        free(file);
     }
     free(seen);
     lint_lock_free(e, n);

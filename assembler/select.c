@@ -6,6 +6,7 @@
 #include "deal.h"
 #include "diag.h"
 #include "library.h"
+#include "placeholder.h"
 #include "plan.h"
 #include "strfmt.h"
 
@@ -353,6 +354,39 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
                     "risk '%s' is not addressed by any clause chosen for the %s; add or adapt "
                     "a clause that addresses it, or have counsel review the draft",
                     risk->id, clasm_document_name(doc));
+    }
+    /* The values the chosen clauses fill in: a deal that lacks one (a term
+     * such as terms.grievance_email) cannot be assembled, so the plan says
+     * so now, once per value, naming the first clause that needs it. */
+    for (size_t k = 0; k < plan->nitems && !S.oom; k++) {
+        docx_tag *tags = NULL;
+        size_t nt = docx_scan_tags(plan->items[k].text ? plan->items[k].text : "", &tags);
+        if (nt == (size_t)-1) {
+            S.oom = 1;
+            break;
+        }
+        for (size_t t = 0; t < nt; t++) {
+            const char *path = tags[t].path;
+            if (tags[t].kind != DOCX_TAG_VALUE || strcmp(path, "tier") == 0 ||
+                strcmp(path, "score") == 0 || strcmp(path, "document") == 0 ||
+                clasm_deal_value(deal, path))
+                continue;
+            int seen = 0; /* an earlier clause already reported this path */
+            for (size_t j = 0; j < k && !seen; j++)
+                seen = plan->items[j].text && strstr(plan->items[j].text, path) != NULL;
+            for (size_t u = 0; u < t && !seen; u++)
+                seen = tags[u].kind == DOCX_TAG_VALUE && strcmp(tags[u].path, path) == 0;
+            if (seen)
+                continue;
+            const lib_clause *c = library_clause(lib, plan->items[k].id);
+            diag_at(diags, CLASM_SEV_ERROR, "missing-value", deal->file, 0, 0,
+                    "the clause %s, chosen for the %s, fills in {{ %s }}, which this deal does "
+                    "not give%s; add it to the deal (clause at %s:%d)",
+                    plan->items[k].id, clasm_document_name(doc), path,
+                    strncmp(path, "terms.", 6) == 0 ? " (under terms:)" : "", c ? c->file : "?",
+                    c ? c->line : 0);
+        }
+        docx_tags_free(tags, nt);
     }
     if (plan->escalate)
         diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, 0, 0,

@@ -114,6 +114,16 @@ check "no temporary lock file is left" sh -c '! ls -A lib | grep -q "^\.library\
 run_clasm lint lib
 check "then lint is clean again" sh -c '[ "$1" -eq 0 ] && echo "$2" | grep -q "0 errors, 0 warnings"' _ "$RC" "$OUT"
 
+# A clause whose file is there but does not load is not "gone" from the lock.
+cp lib/audit/on-site-audit.yaml on-site.keep
+sed -i 's/^version: .*/version: one/' lib/audit/on-site-audit.yaml
+run_clasm lint lib
+check "a clause file that does not load fails lint" [ "$RC" -eq 1 ]
+check "the lock entry says its file did not load, not that it is gone" has "$ERR" \
+    "the lock lists clause audit.on-site-audit, whose file lib/audit/on-site-audit.yaml did not load"
+check "and does not suggest dropping it" lacks "$ERR" "audit.on-site-audit, which the library no longer has"
+cp on-site.keep lib/audit/on-site-audit.yaml
+
 # A removed clause and a new one, then --update-lock records both.
 rm lib/audit/on-site-audit.yaml
 run_clasm lint lib

@@ -78,3 +78,13 @@ check "an unknown --document is named" has "$ERR" "not brochure"
 
 run_clasm select "$ROOT/examples/deals/private-baseline.yaml" --library "$W/nowhere"
 check "a missing library is reported" sh -c '[ "$1" -ne 0 ] && echo "$2" | grep -q nowhere' _ "$RC" "$ERR"
+
+# A value the chosen clauses fill in that the deal lacks: the plan says so
+# now, not only when assemble fails.
+grep -v 'grievance_email' "$ROOT/examples/deals/direct-biometric-security-service.yaml" >nomail.yaml
+run_clasm select nomail.yaml
+check "a deal lacking a value a chosen clause needs exits 1" [ "$RC" -eq 1 ]
+check "which names the clause, the value and where to add it" has "$ERR" \
+    "fills in {{ terms.grievance_email }}, which this deal does not give (under terms:); add it to the deal"
+check "each missing value is reported once" \
+    [ "$(printf '%s\n' "$ERR" | grep -c 'terms.grievance_email')" -eq 1 ]
