@@ -67,3 +67,74 @@ assert len(plans)==3, len(plans)
 bad={p["document"]:p["uncovered"] for p in plans if p["uncovered"]}
 assert not bad, bad
 ' "$OUT"
+
+# Templates from elsewhere, through the CLI: one LibreOffice saved (its own
+# style ids; a category insertion point, a catch-all split over a bold run,
+# conditionals around articles and in table cells), and the same with its
+# insertion points as block content controls tagged clauses / clauses:audit.
+LOT="$ROOT/tests/fixtures/insert/libreoffice-template.docx"
+# (the reseller deal as a contract alone: -t takes a deal naming one document)
+sed 's/^documents: .*/documents: [contract]/' "$DEALS/reseller-unknown-end-use.yaml" >reseller-contract.yaml
+for deal in private-baseline reseller-contract; do
+    src="$DEALS/$deal.yaml"; [ -f "$src" ] || src="$deal.yaml"
+    run_clasm assemble "$src" -t "$LOT" -o "lo-$deal.docx" --report "lo-$deal.json"
+    check "a LibreOffice template assembles $deal" [ "$RC" -eq 0 ]
+    check "$deal through the LibreOffice template: every chosen clause, tagged, no {{ left" \
+        /usr/bin/python3 - "lo-$deal.docx" "lo-$deal.json" "$src" <<'PY'
+import json, re, sys, yaml, zipfile
+doc = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
+plan = json.load(open(sys.argv[2]))
+deal = yaml.safe_load(open(sys.argv[3]))
+tags = re.findall(r'<w:tag w:val="clasm:([^@"]+)@', doc)
+want = [c["id"] for c in plan["clauses"]]
+assert sorted(tags) == sorted(want), (tags, want)
+# audit clauses sit under the Audit article, before the catch-all's General
+text = re.sub(r"<[^>]+>", "", doc.replace("</w:p>", "\n"))
+assert "{{" not in text, text[text.index("{{") - 80:][:200]
+audit = [i for i in want if i.startswith("audit.")]
+if audit:
+    first_audit = doc.index('clasm:' + audit[0] + '@')
+    assert doc.index(">Audit<") < first_audit < doc.index(">General<"), "audit clause out of place"
+resold = bool(deal.get("reseller"))
+assert ("Direct sale" in text) == (not resold), "the {{#if not reseller}} article"
+assert ("Reseller Channel" in text) == resold, "the {{#if reseller}} article"
+if resold:
+    assert deal["reseller"]["name"] in text
+PY
+done
+/usr/bin/python3 - "$LOT" sdt-template.docx <<'PY'
+import re, sys, zipfile
+def sdt(tag, n):
+    return ('<w:sdt><w:sdtPr><w:alias w:val="%s"/><w:tag w:val="%s"/><w:id w:val="%d"/></w:sdtPr>'
+            '<w:sdtContent><w:p><w:r><w:t>Clauses go here.</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+            % (tag, tag, n))
+with zipfile.ZipFile(sys.argv[1]) as zin, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "word/document.xml":
+            doc = data.decode()
+            # each marker paragraph (its text may be split over runs) becomes a control
+            paras = re.findall(r"<w:p[ >].*?</w:p>", doc)
+            n = 900
+            for p in paras:
+                t = re.sub(r"<[^>]+>", "", p).strip()
+                if t in ("{{ clauses: audit }}", "{{ clauses }}"):
+                    n += 1
+                    tag = "clauses:audit" if "audit" in t else "clauses"
+                    doc = doc.replace(p, sdt(tag, n), 1)
+            assert n == 902, n
+            data = doc.encode()
+        zout.writestr(item, data)
+PY
+run_clasm assemble "$DEALS/private-baseline.yaml" -t sdt-template.docx -o sdt.docx --report sdt.json
+check "a template with content-control insertion points assembles" [ "$RC" -eq 0 ]
+check "the controls' placeholder text is replaced by the clauses, each tagged" \
+    /usr/bin/python3 - sdt.docx sdt.json <<'PY'
+import json, re, sys, zipfile
+doc = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
+plan = json.load(open(sys.argv[2]))
+tags = re.findall(r'<w:tag w:val="clasm:([^@"]+)@', doc)
+assert sorted(tags) == sorted(c["id"] for c in plan["clauses"]), tags
+assert "Clauses go here." not in doc
+assert "{{" not in re.sub(r"<[^>]+>", "", doc)
+PY

@@ -52,17 +52,27 @@ if d.get("reseller"):
 missing = [w for w in want if " ".join(w.split()) not in " ".join(text.split())]
 assert not missing, missing' "$n" "$t" "$ROOT/examples/deals"
 done
-# Lettered items restart: the text has "(a)" at least as often as clauses with lists have.
+# Lettered items restart: in every output, LibreOffice's text has an "(a)"
+# for each clause with a list, and no list runs on into (k) and beyond.
+for f in ./*.docx; do
+    n=$(basename "$f" .docx)
+    lists=$(unzip -p "$f" word/document.xml | sed 's#</w:sdt>#\n#g' | grep -c 'w:numId')
+    as=$(grep -c '^[[:space:]]*(a)' "txt/$n.txt")
+    check "$n: (a) starts each of the $lists clauses with a list (found $as)" \
+        sh -c '[ "$1" -gt 0 ] && [ "$2" -ge "$1" ]' _ "$lists" "$as"
+    check "$n: no (a) continues as (k) or later" sh -c "! grep -qE '^[[:space:]]*\((k|l|m|n|o|p)\)' 'txt/$n.txt'"
+done
 f=$(ls ./*-contract.docx | head -n 1)
 n=$(basename "$f" .docx)
-lists=$(unzip -p "$f" word/document.xml | sed 's#</w:sdt>#\n#g' | grep -c 'w:numId')
-as=$(grep -c '^[[:space:]]*(a)' "txt/$n.txt")
-check "$n: (a) restarts in every clause with a list ($as of $lists)" [ "$as" -ge 2 ]
-check "$n: no (a) continues as (k) or later" sh -c "! grep -qE '^[[:space:]]*\((k|l|m|n|o|p)\)' 'txt/$n.txt'"
 HOME="$W/home" soffice --headless --norestore --convert-to pdf --outdir render "$f" >/dev/null 2>&1
 if [ -s "render/$n.pdf" ]; then
     pass "libreoffice renders $n to PDF"
-    command -v pdftoppm >/dev/null 2>&1 && pdftoppm -png -r 70 -f 1 -l 3 "render/$n.pdf" "render/$n"
+    if command -v pdftoppm >/dev/null 2>&1; then
+        pdftoppm -png -r 70 -f 1 -l 3 "render/$n.pdf" "render/$n"
+        check "the first pages of $n are rendered to PNG for review" sh -c 'ls "$1"-*1.png >/dev/null 2>&1' _ "render/$n"
+    else
+        skip "PNG pages of $n for review" "pdftoppm is not installed (make deps installs poppler-utils)"
+    fi
 else
     fail "libreoffice renders $n to PDF" "no PDF"
 fi
