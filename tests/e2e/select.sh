@@ -89,6 +89,14 @@ check "which names the clause, the value and where to add it" has "$ERR" \
 check "each missing value is reported once" \
     [ "$(printf '%s\n' "$ERR" | grep -c 'terms.grievance_email')" -eq 1 ]
 
+# The Authorized Purpose is the deal's own words (terms.authorized_purpose),
+# never a reference to an order no draft has: a deal without it is told so.
+grep -v 'authorized_purpose' "$ROOT/examples/deals/private-baseline.yaml" >nopurpose.yaml
+run_clasm select nopurpose.yaml
+check "a deal without terms.authorized_purpose exits 1" [ "$RC" -eq 1 ]
+check "which names the definition that needs it" sh -c \
+    'echo "$1" | grep "definitions.core-terms" | grep -q "terms.authorized_purpose"' _ "$ERR"
+
 # Flow-down across a pack: a clause the reseller must pass on, chosen for
 # the reseller agreement but (here, by a when that says so) not for the
 # EULA, is an error naming the deal, the clause and both documents.
