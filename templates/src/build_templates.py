@@ -504,7 +504,7 @@ def contract():
               "{{ terms.authorized_purpose }}", " and on the end-use safeguards set out below."]),
         endif(),
         body(["(C) Products of this kind can be misused to violate human rights. The parties therefore "
-              "agree the end-use, data, oversight and remedy safeguards set out in this Agreement, and the ",
+              "agree the safeguards set out in this Agreement, and the ",
               ("b", "Supplier"), " enters into this Agreement in reliance on them."]),
         if_("reseller"),
         body(["(D) The ", ("b", "Customer"), " has been introduced to the ", ("b", "Supplier"),

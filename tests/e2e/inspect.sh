@@ -71,16 +71,17 @@ assert sum(c["status"] == "unchanged" for c in cs) == len(cs) - 3, [c["status"] 
 
 # A library where one clause has a newer version: the draft's copy is outdated.
 cp -R "$ROOT/clauses" newer
-sed -i 's/^version: 1$/version: 2/' newer/termination/survival.yaml
+v=$(sed -n 's/^version: \([0-9]*\)$/\1/p' newer/termination/survival.yaml)
+sed -i "s/^version: $v\$/version: $((v + 1))/" newer/termination/survival.yaml
 run_clasm inspect draft.docx --library newer --format json
 printf '%s\n' "$OUT" > newer.json
 check "a clause with a newer library version is outdated" /usr/bin/python3 -c '
-import json
+import json, sys
 d = {c["id"]: c for c in json.load(open("newer.json"))["clauses"]}
 c = d["termination.survival"]
-assert c["status"] == "outdated" and c["library_version"] == 2, c'
+assert c["status"] == "outdated" and c["library_version"] == int(sys.argv[1]) + 1, c' "$v"
 run_clasm inspect draft.docx --library newer
-check "text inspect names the newer version" has "$OUT" "(the library has version 2)"
+check "text inspect names the newer version" has "$OUT" "(the library has version $((v + 1)))"
 
 # The real round trip: LibreOffice opens the draft, a clause is edited and
 # another struck out, and it is saved back as DOCX.
