@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -559,6 +560,20 @@ static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *
     return ok;
 }
 
+/* 1 when the Host header value is name, alone or followed by ':' and this
+ * server's port: not a prefix ("127.0.0.1:8080@evil", "localhost:x"). */
+static int host_is(const char *host, const char *name, unsigned port)
+{
+    size_t n = strlen(name);
+    if (strncasecmp(host, name, n) != 0)
+        return 0;
+    if (host[n] == '\0')
+        return 1;
+    char want[16];
+    snprintf(want, sizeof want, ":%u", port);
+    return strcmp(host + n, want) == 0;
+}
+
 /* A server on loopback answers only to loopback host names, so a web page
  * elsewhere cannot reach it through DNS rebinding. */
 static int host_allowed(const clasm_server *srv, struct MHD_Connection *c)
@@ -569,11 +584,9 @@ static int host_allowed(const clasm_server *srv, struct MHD_Connection *c)
     if (!host)
         return 1; /* HTTP/1.0 without Host */
     static const char *const ok[] = {"127.0.0.1", "localhost", "[::1]"};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        size_t n = strlen(ok[i]);
-        if (strncmp(host, ok[i], n) == 0 && (host[n] == '\0' || host[n] == ':'))
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (host_is(host, ok[i], srv->port))
             return 1;
-    }
     return 0;
 }
 

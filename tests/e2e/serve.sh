@@ -276,6 +276,9 @@ st, h, b = req("GET", "/api/risks", headers={"Host": "attacker.example:80"})
 check("a foreign Host name is refused (DNS rebinding)", st == 403 and errors(b)[0]["id"] == "host-not-allowed", st)
 st, h, b = req("GET", "/api/risks", headers={"Host": f"localhost:{PORT}"})
 check("Host localhost is served", st == 200, st)
+for bad_host in (f"127.0.0.1:{PORT}@evil.example", "localhost:x", f"localhost.evil.example:{PORT}"):
+    st, h, b = req("GET", "/api/risks", headers={"Host": bad_host})
+    check(f"Host {bad_host} is refused (the whole name, then only :port)", st == 403, st)
 st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-service"),
                headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
 check("a request from another site's page is refused (CSRF)", st == 403 and
