@@ -130,6 +130,14 @@ int cmd_serve(int argc, char **argv)
         printf("clasm serve: listening on http://%s%s%s:%u/ (Ctrl-C to stop)\n", v6 ? "[" : "",
                bind, v6 ? "]" : "", server_port(srv));
         fflush(stdout);
+        if (!server_loopback(srv))
+            fprintf(stderr,
+                    "clasm serve: warning: --bind %s is not a loopback address: anyone who can "
+                    "reach it on port %u can use the questionnaire and its API, without "
+                    "authentication or encryption (read the clause library and risk catalogue, "
+                    "assemble drafts, upload documents); bind to 127.0.0.1 unless this network "
+                    "is trusted\n",
+                    bind, server_port(srv));
         int sig = 0;
         sigwait(&stop, &sig);
         fprintf(stderr, "clasm serve: stopping (signal %d)\n", sig);

@@ -39,7 +39,10 @@ struct clasm_server {
     char *risks;  /* GET /api/risks, built once */
     size_t risks_len;
     unsigned port;
-    int loopback; /* bound to a loopback address: only loopback Host names */
+    int loopback; /* bound to a loopback address */
+    int wildcard; /* bound to 0.0.0.0 or :: (every address of the machine) */
+    /* The bound address as a Host name ("192.0.2.7", "[2001:db8::1]"). */
+    char bound_host[INET6_ADDRSTRLEN + 2];
 };
 
 typedef enum { ROUTE_NONE, ROUTE_RISKS, ROUTE_SELECT, ROUTE_ASSEMBLE, ROUTE_INSPECT } route;
@@ -574,12 +577,37 @@ static int host_is(const char *host, const char *name, unsigned port)
     return strcmp(host + n, want) == 0;
 }
 
-/* A server on loopback answers only to loopback host names, so a web page
- * elsewhere cannot reach it through DNS rebinding. */
+/* The local address a connection came in on, as a Host name, for a
+ * server bound to every address. Empty when it cannot be told. */
+static void local_host(struct MHD_Connection *c, char *out, size_t size)
+{
+    out[0] = '\0';
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (!ci || getsockname(ci->connect_fd, (struct sockaddr *)&ss, &len) != 0)
+        return;
+    char a[INET6_ADDRSTRLEN];
+    if (ss.ss_family == AF_INET) {
+        if (inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof a))
+            snprintf(out, size, "%s", a);
+    } else if (ss.ss_family == AF_INET6) {
+        const struct in6_addr *x = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(x)) {
+            if (inet_ntop(AF_INET, &x->s6_addr[12], a, sizeof a))
+                snprintf(out, size, "%s", a);
+        } else if (inet_ntop(AF_INET6, x, a, sizeof a)) {
+            snprintf(out, size, "[%s]", a);
+        }
+    }
+}
+
+/* The server answers only to loopback host names and the address it
+ * listens on (for 0.0.0.0 or ::, the one the connection came in on), so a
+ * web page elsewhere cannot reach it through DNS rebinding. */
 static int host_allowed(const clasm_server *srv, struct MHD_Connection *c)
 {
-    if (!srv->loopback)
-        return 1;
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (!host)
         return 1; /* HTTP/1.0 without Host */
@@ -587,7 +615,14 @@ static int host_allowed(const clasm_server *srv, struct MHD_Connection *c)
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         if (host_is(host, ok[i], srv->port))
             return 1;
-    return 0;
+    if (srv->loopback)
+        return 0;
+    char here[INET6_ADDRSTRLEN + 2];
+    if (srv->wildcard)
+        local_host(c, here, sizeof here);
+    else
+        snprintf(here, sizeof here, "%s", srv->bound_host);
+    return here[0] && host_is(host, here, srv->port);
 }
 
 /* A browser says where a request comes from in Origin. Only the page
@@ -615,7 +650,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         /* First call: headers only. Route, check method and size. */
         if (!host_allowed(srv, c))
             return send_error(c, MHD_HTTP_FORBIDDEN, "host-not-allowed",
-                              "this server answers only to 127.0.0.1, localhost or [::1]");
+                              "this server answers only to 127.0.0.1, localhost, [::1] or the "
+                              "address it listens on, with its port");
         if (!origin_allowed(c))
             return send_error(c, MHD_HTTP_FORBIDDEN, "origin-not-allowed",
                               "only the questionnaire's own page may call this server from a "
@@ -793,12 +829,18 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         a4.sin_port = htons((uint16_t)opt->port);
         addr = (struct sockaddr *)&a4;
         srv->loopback = (ntohl(a4.sin_addr.s_addr) >> 24) == 127;
+        srv->wildcard = a4.sin_addr.s_addr == htonl(INADDR_ANY);
+        inet_ntop(AF_INET, &a4.sin_addr, srv->bound_host, sizeof srv->bound_host);
     } else if (inet_pton(AF_INET6, srv->opt.bind, &a6.sin6_addr) == 1) {
         a6.sin6_family = AF_INET6;
         a6.sin6_port = htons((uint16_t)opt->port);
         addr = (struct sockaddr *)&a6;
         flags |= MHD_USE_IPv6;
         srv->loopback = IN6_IS_ADDR_LOOPBACK(&a6.sin6_addr);
+        srv->wildcard = IN6_IS_ADDR_UNSPECIFIED(&a6.sin6_addr);
+        char a[INET6_ADDRSTRLEN];
+        if (inet_ntop(AF_INET6, &a6.sin6_addr, a, sizeof a))
+            snprintf(srv->bound_host, sizeof srv->bound_host, "[%s]", a);
     } else {
         diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
                 "--bind %.100s is not an IPv4 or IPv6 address", srv->opt.bind);
@@ -856,6 +898,11 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
 unsigned server_port(const clasm_server *srv)
 {
     return srv->port;
+}
+
+int server_loopback(const clasm_server *srv)
+{
+    return srv->loopback;
 }
 
 void server_stop(clasm_server *srv)

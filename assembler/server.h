@@ -6,7 +6,8 @@
  *   POST /api/inspect   a DOCX -> the inspect JSON
  *   GET  /, /<asset>    the embedded page and its assets
  * Errors are {"errors":[{id, message, line, column, severity}]} with 400
- * (wrong deal or upload), 404, 405, 413 (body over the limit), 500.
+ * (wrong deal or upload), 403 (a Host other than the loopback names or the
+ * bound address, a foreign Origin), 404, 405, 413 (body over the limit), 500.
  * No request path reaches the filesystem; drafts go through a private
  * temporary folder created at start and removed at stop. */
 #ifndef CLASM_SERVER_H
@@ -49,6 +50,10 @@ typedef struct clasm_server clasm_server;
 clasm_status server_start(const server_options *opt, clasm_server **out, clasm_diags *diags);
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const clasm_server *srv);
+/* 1 when bound to a loopback address (127.0.0.0/8, ::1): only this machine
+ * can connect. Otherwise the API, which has no authentication, is open to
+ * whoever can reach the address. */
+int server_loopback(const clasm_server *srv);
 /* Stops accepting, waits for running requests, removes the temp folder. */
 void server_stop(clasm_server *srv);
 

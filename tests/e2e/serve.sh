@@ -314,6 +314,43 @@ for i, (st, h, b) in enumerate(out):
 check(f"50 concurrent clients each get their own correct draft ({secs:.1f}s)", not bad, bad[:5])
 PY
 
+# Bound to every address: a warning that the API is open to the network, and
+# still no answer to a foreign Host name.
+"$CLASM" serve --port 0 --bind 0.0.0.0 >serve-all.out 2>serve-all.err &
+PID2=$!
+URL2=""
+for _ in $(seq 1 100); do
+    URL2=$(grep -o 'http://0.0.0.0:[0-9]*/' serve-all.out 2>/dev/null | head -n 1)
+    [ -n "$URL2" ] && grep -q warning serve-all.err && break
+    sleep 0.1
+done
+PORT2=$(echo "$URL2" | sed 's#.*:\([0-9]*\)/#\1#')
+check "serve: --bind 0.0.0.0 warns on stderr that the API is open without authentication" sh -c \
+    'grep -q "warning: --bind 0.0.0.0 is not a loopback address" serve-all.err &&
+     grep -q "without authentication" serve-all.err'
+host_status() {
+    /usr/bin/python3 -c 'import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+c.putrequest("GET", "/api/risks", skip_host=True)
+c.putheader("Host", sys.argv[2])
+c.endheaders()
+print(c.getresponse().status)' "$PORT2" "$1" 2>/dev/null
+}
+check "serve: --bind 0.0.0.0 still refuses a foreign Host (DNS rebinding)" \
+    [ "$(host_status "attacker.example:$PORT2")" = 403 ]
+check "serve: --bind 0.0.0.0 answers to a loopback Host" [ "$(host_status "127.0.0.1:$PORT2")" = 200 ]
+kill -TERM "$PID2"
+wait "$PID2"
+"$CLASM" serve --port 0 >serve-lo.out 2>serve-lo.err &
+PID3=$!
+for _ in $(seq 1 100); do
+    grep -q http serve-lo.out 2>/dev/null && break
+    sleep 0.1
+done
+kill -TERM "$PID3"
+wait "$PID3"
+check "serve: on loopback no warning" sh -c '! grep -q warning serve-lo.err'
+
 kill -TERM "$PID"
 wait "$PID"
 RCS=$?

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,15 +329,15 @@ static void test_too_large(void **state)
 }
 
 /* The status of a GET of /api/risks with this Host header, sent by hand
- * (the helper above always sends the right one). */
-static int status_with_host(unsigned port, const char *host)
+ * (the helper above always sends the right one) to addr (IPv4, host order). */
+static int status_at(uint32_t addr, unsigned port, const char *host)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((unsigned short)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_addr.s_addr = htonl(addr);
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     char req[256];
     int n = snprintf(req, sizeof req,
@@ -354,6 +355,11 @@ static int status_with_host(unsigned port, const char *host)
     if (status == 403)
         assert_non_null(strstr(buf, "\"host-not-allowed\""));
     return status;
+}
+
+static int status_with_host(unsigned port, const char *host)
+{
+    return status_at(INADDR_LOOPBACK, port, host);
 }
 
 static void test_foreign_host(void **state)
@@ -377,6 +383,41 @@ static void test_foreign_host(void **state)
         if (status_with_host(f->port, h) != 200)
             fail_msg("Host: %s was refused", h);
     }
+}
+
+/* Bound to every address, the server is not loopback-only (clasm serve
+ * warns), yet still answers only to loopback names and the address a
+ * connection came in on: a foreign Host is refused, not let through. */
+static void test_bind_all(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(server_loopback(f->srv), 1);
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.lib = f->lib;
+    o.tmp_parent = f->dir;
+    o.bind = "0.0.0.0";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_server *srv = NULL;
+    assert_int_equal(server_start(&o, &srv, &d), CLASM_OK);
+    clasm_diags_free(&d);
+    assert_int_equal(server_loopback(srv), 0);
+    unsigned port = server_port(srv);
+    char h[64];
+    assert_int_equal(status_with_host(port, "rebind.example"), 403);
+    snprintf(h, sizeof h, "rebind.example:%u", port);
+    assert_int_equal(status_with_host(port, h), 403);
+    snprintf(h, sizeof h, "127.0.0.1:%u@rebind.example", port);
+    assert_int_equal(status_with_host(port, h), 403);
+    snprintf(h, sizeof h, "localhost:%u", port);
+    assert_int_equal(status_with_host(port, h), 200);
+    /* Came in on 127.0.0.2: that address is this server's name too. */
+    snprintf(h, sizeof h, "127.0.0.2:%u", port);
+    assert_int_equal(status_at(0x7f000002, port, h), 200);
+    snprintf(h, sizeof h, "127.0.0.3:%u", port);
+    assert_int_equal(status_at(0x7f000002, port, h), 403);
+    server_stop(srv);
 }
 
 static void test_foreign_origin(void **state)
@@ -541,17 +582,12 @@ static void test_start_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_risks),
-        cmocka_unit_test(test_page_and_unknown_paths),
-        cmocka_unit_test(test_wrong_methods),
-        cmocka_unit_test(test_select),
-        cmocka_unit_test(test_wrong_deal),
-        cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_foreign_host),
-        cmocka_unit_test(test_foreign_origin),
-        cmocka_unit_test(test_assemble_and_inspect),
-        cmocka_unit_test(test_assemble_errors),
-        cmocka_unit_test(test_start_failures),
+        cmocka_unit_test(test_risks),           cmocka_unit_test(test_page_and_unknown_paths),
+        cmocka_unit_test(test_wrong_methods),   cmocka_unit_test(test_select),
+        cmocka_unit_test(test_wrong_deal),      cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_foreign_host),    cmocka_unit_test(test_bind_all),
+        cmocka_unit_test(test_foreign_origin),  cmocka_unit_test(test_assemble_and_inspect),
+        cmocka_unit_test(test_assemble_errors), cmocka_unit_test(test_start_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
