@@ -190,8 +190,8 @@ def cp(spec, bold=False):
     return p(spec, "TableText")
 
 
-def signature_table(left, right):
-    w = TEXT_W // 2
+def signature_table(*parties):
+    w = TEXT_W // len(parties)
 
     def block(role, name_placeholder):
         return [
@@ -204,7 +204,8 @@ def signature_table(left, right):
             cp("Date: __________________________"),
         ]
 
-    return table([[block(*left), block(*right)]], [w, TEXT_W - w], header_row=False, borders=False)
+    widths = [w] * (len(parties) - 1) + [TEXT_W - w * (len(parties) - 1)]
+    return table([[block(*party) for party in parties]], widths, header_row=False, borders=False)
 
 
 # ---------------------------------------------------------------- parts
@@ -680,9 +681,10 @@ def reseller_agreement():
         h1("Flow-down to End Users"),
         body(["The ", ("b", "Reseller"), " shall supply the ", ("b", "Product"),
               " to an ", ("b", "End User"), " only after the ", ("b", "End User"), " has accepted the ",
-              ("b", "End User License"), ", which carries the safeguards of this Agreement marked as "
-              "flowing down, and shall give the ", ("b", "Supplier"), " a copy of each acceptance on "
-              "request."]),
+              ("b", "End User License"), " in the form the ", ("b", "Supplier"), " issues for the ",
+              ("b", "Product"), ", which repeats the safeguards of this Agreement on end use, use restrictions "
+              "and export controls that bind users of the ", ("b", "Product"), ", and shall give the ",
+              ("b", "Supplier"), " a copy of each acceptance on request."]),
         if_("deployment in [cloud, hybrid]"),
         body(["Where the ", ("b", "Product"), " is hosted (deployment: ", "{{ deployment }}",
               "), ", ("b", "End User"), " accounts are issued by the ", ("b", "Supplier"), " and not by the ",
@@ -701,7 +703,8 @@ def reseller_agreement():
     ] + notices() + [
         p(""),
         p("Signed by the authorized representatives of the parties on the dates below.", keep_next=True),
-        signature_table(("the Supplier", "{{ seller.name }}"), ("the Reseller", "{{ reseller.name }}")),
+        signature_table(("the Supplier", "{{ seller.name }}"), ("the Reseller", "{{ reseller.name }}"),
+                        ("the Customer", "{{ customer.name }}")),
     ]
     return c
 
