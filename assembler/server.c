@@ -750,11 +750,33 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* libmicrohttpd's messages, one whole line each, written with one call so
+ * that lines from concurrent connections never run together. A client that
+ * goes away (closes, resets, stops mid-request) is routine, not news. */
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    fputs("clasm serve: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    static const char *const routine[] = {
+        "Connection was closed by remote side",
+        "Socket has been disconnected",
+        "The connection was forcibly closed by remote peer",
+        "Connection socket is closed when reading request",
+    };
+    char msg[900];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    for (size_t i = 0; i < sizeof routine / sizeof routine[0]; i++)
+        if (strncmp(msg, routine[i], strlen(routine[i])) == 0)
+            return;
+    for (size_t i = 0; i < n; i++) /* one line, whatever the message holds */
+        if (msg[i] == '\n' || msg[i] == '\r')
+            msg[i] = ' ';
+    char line[sizeof msg + 16];
+    int len = snprintf(line, sizeof line, "clasm serve: %s\n", msg);
+    if (len > 0)
+        fwrite(line, 1, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1, stderr);
 }
 
 /* ---- start and stop ---- */

@@ -351,8 +351,39 @@ kill -TERM "$PID3"
 wait "$PID3"
 check "serve: on loopback no warning" sh -c '! grep -q warning serve-lo.err'
 
+# Clients that go away mid-request, and one the server must log (a bad
+# Content-Length): the log has whole "clasm serve: " lines, no disconnects.
+PORT="$PORT" /usr/bin/python3 - <<'PY'
+import os, socket, struct, threading
+port = int(os.environ["PORT"])
+head = b"POST /api/select HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"
+def go(payload, reset):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if reset:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    if payload:
+        s.sendall(payload)
+    s.close()
+ts = [threading.Thread(target=go, args=(p, r)) for p in (b"", b"GET /api/ri", head) for r in (0, 1)
+      for _ in range(5)]
+for t in ts: t.start()
+for t in ts: t.join()
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+s.sendall(b"POST /api/select HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 12x\r\n\r\n")
+s.recv(4096)
+s.close()
+PY
+sleep 0.3
+
 kill -TERM "$PID"
 wait "$PID"
 RCS=$?
+check "serve: the log is whole lines, each 'clasm serve: ...'" sh -c \
+    '[ -s serve.err ] && [ "$(tail -c 1 serve.err | od -An -c | tr -d " ")" = "\\n" ] &&
+     ! grep -v "^clasm serve: ." serve.err'
+check "serve: the log holds what the server refused (a bad Content-Length)" \
+    grep -q "^clasm serve: .*Content-Length" serve.err
+check "serve: clients that disconnect are not logged" sh -c \
+    '! grep -i -E "closed by remote|disconnected|forcibly closed|socket is closed" serve.err' 
 check "serve: stops cleanly on SIGTERM (exit 0)" [ "$RCS" -eq 0 ]
 check "serve: the temporary folder is gone after stop" sh -c "! ls -d '$W'/tmp/clasm-serve-* >/dev/null 2>&1"
