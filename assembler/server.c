@@ -58,9 +58,11 @@ typedef struct {
 
 /* ---- responses ---- */
 
+/* Every reply goes through here, so every one carries the security headers.
+ * disposition (a download) and allow (405) are optional headers. */
 static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, const char *type,
                                    void *data, size_t len, enum MHD_ResponseMemoryMode mode,
-                                   const char *disposition)
+                                   const char *disposition, const char *allow)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
     if (!r) {
@@ -75,6 +77,8 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, co
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                             "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (disposition) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -86,15 +90,22 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, co
     return ok;
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char *json)
+static enum MHD_Result send_json_allow(struct MHD_Connection *c, unsigned status, char *json,
+                                       const char *allow)
 {
     static const char oom[] = "{\"errors\":[{\"id\":\"out-of-memory\",\"message\":\"the server "
                               "ran out of memory\",\"line\":0,\"column\":0,\"severity\":"
                               "\"error\"}]}";
     if (!json)
         return send_buffer(c, MHD_HTTP_INTERNAL_SERVER_ERROR, JSON_TYPE, (void *)oom,
-                           sizeof oom - 1, MHD_RESPMEM_PERSISTENT, NULL);
-    return send_buffer(c, status, JSON_TYPE, json, strlen(json), MHD_RESPMEM_MUST_FREE, NULL);
+                           sizeof oom - 1, MHD_RESPMEM_PERSISTENT, NULL, NULL);
+    return send_buffer(c, status, JSON_TYPE, json, strlen(json), MHD_RESPMEM_MUST_FREE, NULL,
+                       allow);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char *json)
+{
+    return send_json_allow(c, status, json, NULL);
 }
 
 /* {"errors": [{id, message, line, column, severity[, part, paragraph]}]}:
@@ -484,7 +495,7 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
         char disp[256];
         snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.docx\"", clasm_deal_id(deal),
                  clasm_document_name(docs[0]));
-        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, disp);
+        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, disp, NULL);
     }
     clasm_plan_free(plan);
     clasm_deal_free(deal);
@@ -547,20 +558,7 @@ static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *
     diag_at(&d, CLASM_SEV_ERROR, "method-not-allowed", NULL, 0, 0, "%s", msg);
     char *json = errors_json(&d);
     clasm_diags_free(&d);
-    if (!json)
-        return send_json(c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(json);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, JSON_TYPE);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-    MHD_destroy_response(r);
-    return ok;
+    return send_json_allow(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, allow);
 }
 
 /* 1 when the Host header value is name, alone or followed by ':' and this
@@ -664,7 +662,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             if (!get)
                 return method_not_allowed(c, method, url, "GET");
             return send_buffer(c, MHD_HTTP_OK, JSON_TYPE, srv->risks, srv->risks_len,
-                               MHD_RESPMEM_PERSISTENT, NULL);
+                               MHD_RESPMEM_PERSISTENT, NULL, NULL);
         }
         if (r == ROUTE_NONE) {
             const server_asset *a = find_asset(srv, url);
@@ -673,7 +671,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             if (!get)
                 return method_not_allowed(c, method, url, "GET");
             return send_buffer(c, MHD_HTTP_OK, a->content_type, (void *)a->data, a->len,
-                               MHD_RESPMEM_PERSISTENT, NULL);
+                               MHD_RESPMEM_PERSISTENT, NULL, NULL);
         }
         if (!post)
             return method_not_allowed(c, method, url, "POST");

@@ -268,6 +268,9 @@ for m, p, allow in (("GET", "/api/select", "POST"), ("GET", "/api/assemble", "PO
     e = errors(b)
     check(f"{m} {p} is 405 with Allow: {allow}", st == 405 and h.get("Allow") == allow and
           e[0]["id"] == "method-not-allowed", (st, h.get("Allow"), e))
+    check(f"{m} {p}: the 405 has the security headers too",
+          h.get("X-Content-Type-Options") == "nosniff" and h.get("X-Frame-Options") == "DENY" and
+          "default-src 'self'" in h.get("Content-Security-Policy", ""), h)
 for p in ("/nope", "/api/nope", "/../../etc/passwd", "/web/app.js", "/%2e%2e/Makefile"):
     st, h, b = req("GET", p)
     e = errors(b)

@@ -189,9 +189,19 @@ static json_t *first_error(const response *r)
     return e;
 }
 
+/* The headers every reply carries, whatever its status. */
+static void assert_security_headers(const response *r)
+{
+    assert_non_null(strstr(r->head, "\r\nContent-Security-Policy: default-src 'self'"));
+    assert_non_null(strstr(r->head, "\r\nX-Content-Type-Options: nosniff\r\n"));
+    assert_non_null(strstr(r->head, "\r\nX-Frame-Options: DENY\r\n"));
+    assert_non_null(strstr(r->head, "\r\nReferrer-Policy: no-referrer\r\n"));
+}
+
 static void assert_error(const response *r, int status, const char *id, const char *in_message)
 {
     assert_int_equal(r->status, status);
+    assert_security_headers(r);
     assert_non_null(strstr(r->head, "Content-Type: application/json"));
     json_t *e = first_error(r);
     assert_string_equal(json_string_value(json_object_get(e, "id")), id);
@@ -208,6 +218,7 @@ static void test_risks(void **state)
     fixture *f = *state;
     response r = http(f, "GET", "/api/risks", NULL, NULL, 0);
     assert_int_equal(r.status, 200);
+    assert_security_headers(&r);
     json_t *j = json_loads(r.body, 0, NULL);
     assert_non_null(j);
     assert_int_equal(json_array_size(json_object_get(j, "areas")), 4);
@@ -236,7 +247,7 @@ static void test_page_and_unknown_paths(void **state)
     response r = http(f, "GET", "/", NULL, NULL, 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, (const char *)page);
-    assert_non_null(strstr(r.head, "Content-Security-Policy: default-src 'self'"));
+    assert_security_headers(&r);
     response_free(&r);
     static const char *const missing[] = {"/nope", "/api/", "/../Makefile", "/index.html"};
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
@@ -267,6 +278,7 @@ static void test_select(void **state)
     fixture *f = *state;
     response r = post(f, "/api/select", deal_ok);
     assert_int_equal(r.status, 200);
+    assert_security_headers(&r);
     /* The same JSON the library gives for the same deal. */
     clasm_diags d;
     clasm_diags_init(&d);
@@ -473,6 +485,7 @@ static void test_assemble_and_inspect(void **state)
     fixture *f = *state;
     response r = post(f, "/api/assemble", deal_ok);
     assert_int_equal(r.status, 200);
+    assert_security_headers(&r);
     assert_non_null(
         strstr(r.head, "Content-Disposition: attachment; filename=\"T-7-contract.docx\""));
     assert_non_null(strstr(r.head, "wordprocessingml.document"));
