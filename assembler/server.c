@@ -43,6 +43,10 @@ struct clasm_server {
     int wildcard; /* bound to 0.0.0.0 or :: (every address of the machine) */
     /* The bound address as a Host name ("192.0.2.7", "[2001:db8::1]"). */
     char bound_host[INET6_ADDRSTRLEN + 2];
+    /* Folders taken off the paths in error messages, so that a reply names
+     * "clauses/risks.yaml", not where the server keeps it: the parents of
+     * the library, of the templates' folders and of the temp folder. */
+    char *strip[2 + CLASM_DOC_COUNT];
 };
 
 typedef enum { ROUTE_NONE, ROUTE_RISKS, ROUTE_SELECT, ROUTE_ASSEMBLE, ROUTE_INSPECT } route;
@@ -108,9 +112,26 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char
     return send_json_allow(c, status, json, NULL);
 }
 
+/* msg without the server's folders (srv->strip): paths relative to them. */
+static char *relative_paths(const clasm_server *srv, const char *msg)
+{
+    char *out = strdup(msg);
+    for (size_t i = 0; out && srv && i < sizeof srv->strip / sizeof srv->strip[0]; i++) {
+        const char *p = srv->strip[i];
+        if (!p)
+            continue;
+        size_t n = strlen(p);
+        char *at = out;
+        while ((at = strstr(at, p)) != NULL)
+            memmove(at, at + n, strlen(at + n) + 1);
+    }
+    return out;
+}
+
 /* {"errors": [{id, message, line, column, severity[, part, paragraph]}]}:
- * every error and warning of diags, as the CLI would print them. */
-static char *errors_json(const clasm_diags *d)
+ * every error and warning of diags, as the CLI would print them, but with
+ * paths relative to the server's folders (srv may be NULL: as they are). */
+static char *errors_json(const clasm_server *srv, const clasm_diags *d)
 {
     json_t *root = json_object();
     json_t *arr = json_array();
@@ -126,7 +147,9 @@ static char *errors_json(const clasm_diags *d)
         if (!e)
             break;
         json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
-        json_object_set_new(e, "message", json_string(g->message ? g->message : ""));
+        char *msg = relative_paths(srv, g->message ? g->message : "");
+        json_object_set_new(e, "message", json_string(msg ? msg : ""));
+        free(msg);
         json_object_set_new(e, "line", json_integer(g->line));
         json_object_set_new(e, "column", json_integer(g->column));
         json_object_set_new(e, "severity",
@@ -142,9 +165,10 @@ static char *errors_json(const clasm_diags *d)
     return s;
 }
 
-static enum MHD_Result send_diags(struct MHD_Connection *c, unsigned status, const clasm_diags *d)
+static enum MHD_Result send_diags(const clasm_server *srv, struct MHD_Connection *c,
+                                  unsigned status, const clasm_diags *d)
 {
-    return send_json(c, status, errors_json(d));
+    return send_json(c, status, errors_json(srv, d));
 }
 
 /* One error of the request itself (not of its deal). */
@@ -161,7 +185,7 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
     clasm_diags d;
     clasm_diags_init(&d);
     diag_at(&d, CLASM_SEV_ERROR, id, NULL, 0, 0, "%s", msg);
-    enum MHD_Result r = send_diags(c, status, &d);
+    enum MHD_Result r = send_diags(NULL, c, status, &d);
     clasm_diags_free(&d);
     return r;
 }
@@ -304,7 +328,8 @@ static char *risks_json(const clasm_library *lib, const server_options *opt)
 
 /* The deal of the body and the documents to draw: ?document= or the deal's.
  * On failure the response has been queued (*sent set). */
-static clasm_deal *request_deal(struct MHD_Connection *c, const request *rq, clasm_diags *d,
+static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *c,
+                                const request *rq, clasm_diags *d,
                                 clasm_document docs[CLASM_DOC_COUNT], size_t *ndocs,
                                 enum MHD_Result *sent)
 {
@@ -327,7 +352,7 @@ static clasm_deal *request_deal(struct MHD_Connection *c, const request *rq, cla
     if (s != CLASM_OK || !deal) {
         clasm_deal_free(deal);
         *sent = send_diags(
-            c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
+            srv, c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
         return NULL;
     }
     if (want) {
@@ -345,10 +370,11 @@ static void free_plans(clasm_plan **plans, size_t n)
         clasm_plan_free(plans[i]);
 }
 
-static enum MHD_Result status_diags(struct MHD_Connection *c, clasm_status s, const clasm_diags *d)
+static enum MHD_Result status_diags(const clasm_server *srv, struct MHD_Connection *c,
+                                    clasm_status s, const clasm_diags *d)
 {
-    return send_diags(c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
-                      d);
+    return send_diags(
+        srv, c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
 }
 
 /* POST /api/select: one plan object, or an array for a pack (as the CLI). */
@@ -360,7 +386,7 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
     clasm_document docs[CLASM_DOC_COUNT];
     size_t ndocs;
     enum MHD_Result sent = MHD_NO;
-    clasm_deal *deal = request_deal(c, rq, &d, docs, &ndocs, &sent);
+    clasm_deal *deal = request_deal(srv, c, rq, &d, docs, &ndocs, &sent);
     if (!deal) {
         clasm_diags_free(&d);
         return sent;
@@ -368,7 +394,7 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
     clasm_plan *plans[CLASM_DOC_COUNT] = {0};
     clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, ndocs, plans, &d);
     if (s != CLASM_OK) {
-        sent = status_diags(c, s, &d);
+        sent = status_diags(srv, c, s, &d);
     } else if (ndocs == 1) {
         sent = send_json(c, MHD_HTTP_OK, clasm_plan_json(plans[0], NULL));
     } else {
@@ -436,7 +462,7 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
     clasm_document docs[CLASM_DOC_COUNT];
     size_t ndocs;
     enum MHD_Result sent = MHD_NO;
-    clasm_deal *deal = request_deal(c, rq, &d, docs, &ndocs, &sent);
+    clasm_deal *deal = request_deal(srv, c, rq, &d, docs, &ndocs, &sent);
     if (!deal) {
         clasm_diags_free(&d);
         return sent;
@@ -490,7 +516,7 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
     if (fd >= 0)
         unlink(path);
     if (s != CLASM_OK) {
-        sent = status_diags(c, s, &d);
+        sent = status_diags(srv, c, s, &d);
     } else {
         char disp[256];
         snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.docx\"", clasm_deal_id(deal),
@@ -517,7 +543,7 @@ static enum MHD_Result do_inspect(const clasm_server *srv, struct MHD_Connection
         clasm_inspect_buffer(rq->body, rq->len, "upload.docx", srv->opt.lib, &insp, &d);
     enum MHD_Result sent;
     if (s != CLASM_OK || !insp)
-        sent = status_diags(c, s == CLASM_OK ? CLASM_E_IO : s, &d);
+        sent = status_diags(srv, c, s == CLASM_OK ? CLASM_E_IO : s, &d);
     else
         sent = send_json(c, MHD_HTTP_OK, clasm_inspection_json(insp));
     clasm_inspection_free(insp);
@@ -556,7 +582,7 @@ static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *
     clasm_diags d;
     clasm_diags_init(&d);
     diag_at(&d, CLASM_SEV_ERROR, "method-not-allowed", NULL, 0, 0, "%s", msg);
-    char *json = errors_json(&d);
+    char *json = errors_json(NULL, &d);
     clasm_diags_free(&d);
     return send_json_allow(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, allow);
 }
@@ -796,6 +822,26 @@ static void remove_tmpdir(const char *dir)
     rmdir(dir);
 }
 
+/* The folder `levels` up from path, with its final '/' ("/a/b/c", 1 ->
+ * "/a/b/"); NULL when there is none or it is just "/". */
+static char *parent_folder(const char *path, int levels)
+{
+    if (!path)
+        return NULL;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    for (int i = 0; i < levels; i++) {
+        while (n > 0 && path[n - 1] != '/')
+            n--;
+        if (n <= 1)
+            return NULL;
+        if (i + 1 < levels)
+            n--; /* past this '/', to the next one up */
+    }
+    return strndup(path, n);
+}
+
 static void server_free(clasm_server *srv)
 {
     if (!srv)
@@ -805,6 +851,8 @@ static void server_free(clasm_server *srv)
         free(srv->tmpdir);
     }
     free(srv->risks);
+    for (size_t i = 0; i < sizeof srv->strip / sizeof srv->strip[0]; i++)
+        free(srv->strip[i]);
     free(srv);
 }
 
@@ -868,6 +916,10 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         return CLASM_E_USAGE;
     }
 
+    srv->strip[0] = parent_folder(opt->lib->dir, 1);
+    for (int d = 0; d < CLASM_DOC_COUNT; d++)
+        srv->strip[1 + d] = parent_folder(opt->template_paths[d], 2);
+
     srv->risks = risks_json(opt->lib, opt);
     if (!srv->risks) {
         server_free(srv);
@@ -893,6 +945,7 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         server_free(srv);
         return CLASM_E_IO;
     }
+    srv->strip[1 + CLASM_DOC_COUNT] = parent_folder(srv->tmpdir, 1);
 
     errno = 0;
     srv->daemon =

@@ -181,6 +181,8 @@ st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-servi
 e = errors(b)
 check("an unknown risk is 400 unknown-risk with a suggestion",
       st == 400 and e[0]["id"] == "unknown-risk" and "biometric-identification" in e[0]["message"], (st, e))
+check("messages name library files from the library's folder, not the server's paths",
+      "(clauses/risks.yaml)" in e[0]["message"] and ROOT not in e[0]["message"], e)
 st, h, b = req("POST", "/api/select", b'{"id": "Q-1", "documents": [contract}')
 e = errors(b)
 check("malformed JSON is 400 with a syntax error at its place", st == 400 and error_shape_ok(e) and e[0]["line"] == 1, (st, e))

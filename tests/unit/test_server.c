@@ -327,6 +327,25 @@ static void test_wrong_deal(void **state)
     response_free(&r);
 }
 
+/* A message naming a library file names it from the library's folder, not
+ * where the server keeps it. */
+static void test_relative_paths(void **state)
+{
+    fixture *f = *state;
+    char *deal = strdup(deal_ok);
+    char *r0 = strstr(deal, "product.biometric");
+    memcpy(r0, "product.biometrix", 17);
+    response r = post(f, "/api/select", deal);
+    assert_error(&r, 400, "unknown-risk", "(basic/risks.yaml)");
+    json_t *e = first_error(&r);
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    assert_null(strstr(msg, FIXTURES));
+    assert_null(strstr(msg, "libraries/"));
+    json_decref(e);
+    response_free(&r);
+    free(deal);
+}
+
 static void test_too_large(void **state)
 {
     fixture *f = *state;
@@ -594,13 +613,22 @@ static void test_start_failures(void **state)
 
 int main(void)
 {
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_risks),           cmocka_unit_test(test_page_and_unknown_paths),
-        cmocka_unit_test(test_wrong_methods),   cmocka_unit_test(test_select),
-        cmocka_unit_test(test_wrong_deal),      cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_foreign_host),    cmocka_unit_test(test_bind_all),
-        cmocka_unit_test(test_foreign_origin),  cmocka_unit_test(test_assemble_and_inspect),
-        cmocka_unit_test(test_assemble_errors), cmocka_unit_test(test_start_failures),
+        cmocka_unit_test(test_risks),
+        cmocka_unit_test(test_page_and_unknown_paths),
+        cmocka_unit_test(test_wrong_methods),
+        cmocka_unit_test(test_select),
+        cmocka_unit_test(test_wrong_deal),
+        cmocka_unit_test(test_relative_paths),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_foreign_host),
+        cmocka_unit_test(test_bind_all),
+        cmocka_unit_test(test_foreign_origin),
+        cmocka_unit_test(test_assemble_and_inspect),
+        cmocka_unit_test(test_assemble_errors),
+        cmocka_unit_test(test_start_failures),
     };
+    /* clang-format on */
     return cmocka_run_group_tests(tests, setup, teardown);
 }
