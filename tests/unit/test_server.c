@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clasm.h"
@@ -451,6 +453,46 @@ static void test_bind_all(void **state)
     server_stop(srv);
 }
 
+/* A client that sends half a request and waits is closed after the idle
+ * timeout (1 s here; 60 s in clasm serve), not held forever. */
+static void test_idle_timeout(void **state)
+{
+    fixture *f = *state;
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.lib = f->lib;
+    o.tmp_parent = f->dir;
+    o.timeout_seconds = 1;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_server *srv = NULL;
+    assert_int_equal(server_start(&o, &srv, &d), CLASM_OK);
+    clasm_diags_free(&d);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)server_port(srv));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    const char half[] =
+        "POST /api/select HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{";
+    assert_int_equal(send(fd, half, sizeof half - 1, MSG_NOSIGNAL), (ssize_t)(sizeof half - 1));
+    struct timeval tv = {10, 0}; /* a bound on the test, well over the timeout */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char buf[512];
+    ssize_t got = recv(fd, buf, sizeof buf, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    close(fd);
+    server_stop(srv); /* before any check, so a failure leaves no server behind */
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(got <= 0); /* closed (or reset), no answer */
+    if (secs < 0.5 || secs > 5)
+        fail_msg("closed after %.2f s, the timeout is 1 s", secs);
+}
+
 static void test_foreign_origin(void **state)
 {
     fixture *f = *state;
@@ -624,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_foreign_host),
         cmocka_unit_test(test_bind_all),
+        cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_foreign_origin),
         cmocka_unit_test(test_assemble_and_inspect),
         cmocka_unit_test(test_assemble_errors),
