@@ -443,6 +443,18 @@ def drafting_note(doc_name):
                     "them here without the compliance office.")])
 
 
+def escalation_note():
+    # The top tier of the risk catalogue (severe) is the one that escalates.
+    return [
+        if_("tier >= severe"),
+        p([("b", "ESCALATION REQUIRED \u2014 COUNSEL MUST REVIEW BEFORE SIGNING (delete only once counsel "
+                 "has approved): this deal is in the severe risk tier. Do not send this draft to the other "
+                 "party, and do not sign it, until counsel has reviewed the deal and decided whether it may "
+                 "proceed at all and on what further conditions.")]),
+        endif(),
+    ]
+
+
 def notices():
     return [
         # Governing law and disputes come from the clause library
@@ -459,9 +471,18 @@ def commercial_terms(payee_role):
         body(["The fees for the ", ("b", "Product"), " are ", "{{ terms.fees }}", " ",
               "{{ terms.currency }}", ", payable by the ", ("b", payee_role), " within ",
               "{{ terms.payment_days }}", " days of the date of each invoice."]),
-        body(["The license is ", "{{ license }}", " and the initial term is ",
+        if_("license == perpetual"),
+        body(["The license is perpetual, subject to the rights of suspension and termination in this "
+              "Agreement. Updates, support and the other ", ("b", "Services"), " are provided for an initial term of ",
               "{{ terms.initial_term_months }}", " months from the ", ("b", "Effective Date"), " (",
-              "{{ date }}", "), renewing only by written agreement of the parties."]),
+              "{{ date }}", ") and renew only by written agreement of the parties."]),
+        endif(),
+        if_("license == subscription"),
+        body(["The license is a subscription for an initial term of ",
+              "{{ terms.initial_term_months }}", " months from the ", ("b", "Effective Date"), " (",
+              "{{ date }}", "). It renews only by written agreement of the parties and ends when the "
+              "subscription ends."]),
+        endif(),
     ]
 
 
@@ -485,6 +506,7 @@ def contract():
     c = [
         title("Master License and Supply Agreement"),
         drafting_note("Contract"),
+        *escalation_note(),
         p(["This Master License and Supply Agreement (the ", ("b", "Agreement"), ") is made on ",
            "{{ date }}", " (the ", ("b", "Effective Date"), ") between the parties below."]),
         parties,
@@ -574,6 +596,7 @@ def eula():
     c = [
         title("End User License Agreement"),
         drafting_note("EULA"),
+        *escalation_note(),
         p(["This End User License Agreement (the ", ("b", "Agreement"), ") governs the use of ",
            "{{ product.name }}", " (the ", ("b", "Product"), ") by the end user named below as the ", ("b", "Customer"),
            ", licensed by the ", ("b", "Supplier"), " named below. It takes effect on ", "{{ date }}", " (the ", ("b", "Effective Date"), ")."]),
@@ -593,8 +616,8 @@ def eula():
         clauses("definitions"),
         h1("License Grant"),
         clause_heading("Grant"),
-        body(["The ", ("b", "Supplier"), " grants the ", ("b", "Customer"), " a ", "{{ license }}",
-              ", non-exclusive, non-transferable license to install and use the ", ("b", "Product"),
+        body(["The ", ("b", "Supplier"), " grants the ", ("b", "Customer"), " a non-exclusive, "
+              "non-transferable license, for the term set out below, to install and use the ", ("b", "Product"),
               " for ", "{{ deployment }}", " deployment, for the ", ("b", "Customer"), "'s own internal use for "
               "the ", ("b", "Authorized Purpose"), "."]),
         clause_heading("Fees"),
@@ -640,6 +663,7 @@ def reseller_agreement():
     c = [
         title("Reseller Agreement"),
         drafting_note("Reseller agreement"),
+        *escalation_note(),
         p(["This Reseller Agreement (the ", ("b", "Agreement"), ") is made on ", "{{ date }}",
            " between the parties below."]),
         parties,
