@@ -460,7 +460,7 @@ def notices():
         # Governing law and disputes come from the clause library
         # (audit.governing-law-disputes), so the template does not repeat them.
         clause_heading("Notices and Compliance Contact"),
-        body(["Notices concerning export control, misuse or human rights under this Agreement shall be sent "
+        body(["Notices concerning export control, misuse or human rights under this agreement shall be sent "
               "to ", "{{ terms.compliance_contact }}", ", and reports of suspected misuse may also be made at ",
               "{{ terms.grievance_url }}", " or ", "{{ terms.grievance_email }}", "."]),
     ]
@@ -473,7 +473,7 @@ def commercial_terms(payee_role):
               "{{ terms.payment_days }}", " days of the date of each invoice."]),
         if_("license == perpetual"),
         body(["The license is perpetual, subject to the rights of suspension and termination in this "
-              "Agreement. Updates, support and the other ", ("b", "Services"), " are provided for an initial term of ",
+              "agreement. Updates, support and the other ", ("b", "Services"), " are provided for an initial term of ",
               "{{ terms.initial_term_months }}", " months from the ", ("b", "Effective Date"), " (",
               "{{ date }}", ") and renew only by written agreement of the parties."]),
         endif(),
@@ -507,7 +507,7 @@ def contract():
         title("Master License and Supply Agreement"),
         drafting_note("Contract"),
         *escalation_note(),
-        p(["This Master License and Supply Agreement (the ", ("b", "Agreement"), ") is made on ",
+        p(["This Master License and Supply Agreement is made on ",
            "{{ date }}", " (the ", ("b", "Effective Date"), ") between the parties below."]),
         parties,
         p(""),
@@ -527,8 +527,8 @@ def contract():
               "{{ terms.authorized_purpose }}", " and on the end-use safeguards set out below."]),
         endif(),
         body(["(C) Products of this kind can be misused to violate human rights. The parties therefore "
-              "agree the safeguards set out in this Agreement, and the ",
-              ("b", "Supplier"), " enters into this Agreement in reliance on them."]),
+              "agree the safeguards set out in this agreement, and the ",
+              ("b", "Supplier"), " enters into this agreement in reliance on them."]),
         if_("reseller"),
         body(["(D) The ", ("b", "Customer"), " has been introduced to the ", ("b", "Supplier"),
               " by ", "{{ reseller.name }}", " (the ", ("b", "Reseller"), "), an authorized channel partner "
@@ -540,7 +540,7 @@ def contract():
         clauses("definitions"),
         h1("License and Commercial Terms"),
         clause_heading("License"),
-        body(["Subject to this Agreement, the ", ("b", "Supplier"), " grants the ", ("b", "Customer"),
+        body(["Subject to this agreement, the ", ("b", "Supplier"), " grants the ", ("b", "Customer"),
               " a non-exclusive, non-transferable license to use the ", ("b", "Product"),
               " for the ", ("b", "Authorized Purpose"), " and for no other purpose."]),
         clause_heading("Fees and Term"),
@@ -560,7 +560,7 @@ def contract():
         h1("Reseller Channel"),
         body(["The ", ("b", "Customer"), " acknowledges that ", "{{ reseller.name }}",
               " acts as the ", ("b", "Supplier"), "'s reseller for this supply, that the ",
-              ("b", "Reseller"), " has no authority to vary this Agreement, and that the ",
+              ("b", "Reseller"), " has no authority to vary this agreement, and that the ",
               ("b", "Customer"), " shall report any suspected misuse directly to the ", ("b", "Supplier"),
               " as well as to the ", ("b", "Reseller"), "."]),
         endif(),
@@ -597,7 +597,7 @@ def eula():
         title("End User License Agreement"),
         drafting_note("EULA"),
         *escalation_note(),
-        p(["This End User License Agreement (the ", ("b", "Agreement"), ") governs the use of ",
+        p(["This End User License Agreement governs the use of ",
            "{{ product.name }}", " (the ", ("b", "Product"), ") by the end user named below as the ", ("b", "Customer"),
            ", licensed by the ", ("b", "Supplier"), " named below. It takes effect on ", "{{ date }}", " (the ", ("b", "Effective Date"), ")."]),
         parties,
@@ -606,10 +606,10 @@ def eula():
         body(["(A) The ", ("b", "Product"), " has these capabilities: ", "{{ product.capabilities }}",
               ". Capabilities of this kind can be misused to violate human rights."]),
         body(["(B) The ", ("b", "Supplier"), " licenses the ", ("b", "Product"), " only on the condition that the ",
-              ("b", "Customer"), " accepts and complies with the safeguards in this Agreement", "."]),
+              ("b", "Customer"), " accepts and complies with the safeguards in this agreement", "."]),
         if_("reseller"),
         body(["(C) The ", ("b", "Customer"), " obtained the ", ("b", "Product"), " through ", "{{ reseller.name }}",
-              ". This Agreement is nevertheless made directly between the ", ("b", "Supplier"), " and the ",
+              ". This agreement is nevertheless made directly between the ", ("b", "Supplier"), " and the ",
               ("b", "Customer"), ", and the reseller cannot vary it."]),
         endif(),
         h1("Definitions"),
@@ -627,7 +627,7 @@ def eula():
         body(["Where the ", ("b", "Supplier"), " hosts the ", ("b", "Product"), ", the ", ("b", "Customer"),
               " receives access to the hosted service only through accounts the ", ("b", "Supplier"),
               " issues, and the ", ("b", "Supplier"), " may monitor use of the hosted service to the extent "
-              "needed to operate it securely and enforce this Agreement."]),
+              "needed to operate it securely and enforce this agreement."]),
         endif(),
         *article("Restrictions on Use", "use-restrictions", "end-use"),
         *article("Export Controls", "export-control"),
@@ -664,7 +664,7 @@ def reseller_agreement():
         title("Reseller Agreement"),
         drafting_note("Reseller agreement"),
         *escalation_note(),
-        p(["This Reseller Agreement (the ", ("b", "Agreement"), ") is made on ", "{{ date }}",
+        p(["This Reseller Agreement is made on ", "{{ date }}",
            " between the parties below."]),
         parties,
         p(""),
@@ -706,7 +706,7 @@ def reseller_agreement():
         body(["The ", ("b", "Reseller"), " shall supply the ", ("b", "Product"),
               " to an ", ("b", "End User"), " only after the ", ("b", "End User"), " has accepted the ",
               ("b", "End User License"), " in the form the ", ("b", "Supplier"), " issues for the ",
-              ("b", "Product"), ", which repeats the safeguards of this Agreement on end use, use restrictions "
+              ("b", "Product"), ", which repeats the safeguards of this agreement on end use, use restrictions "
               "and export controls that bind users of the ", ("b", "Product"), ", and shall give the ",
               ("b", "Supplier"), " a copy of each acceptance on request."]),
         if_("deployment in [cloud, hybrid]"),
