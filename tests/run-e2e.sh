@@ -5,9 +5,11 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 BUILD=${BUILD:-build}
-export CLASM="$root/$BUILD/clasm"
+# BUILD may be relative to the source tree (the default) or absolute.
+case $BUILD in /*) out=$BUILD ;; *) out=$root/$BUILD ;; esac
+export CLASM="$out/clasm"
 export ROOT="$root"
-export E2E_OUT="$root/$BUILD/e2e-out"
+export E2E_OUT="$out/e2e-out"
 rm -rf "$E2E_OUT"; mkdir -p "$E2E_OUT"
 export E2E_RESULTS="$E2E_OUT/results.txt"
 : > "$E2E_RESULTS"

@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 BUILD=${BUILD:-build-valgrind}
 VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
-logs="$root/$BUILD/valgrind"
+case $BUILD in /*) out=$BUILD ;; *) out=$root/$BUILD ;; esac
+logs="$out/valgrind"
 rm -rf "$logs"; mkdir -p "$logs"
 upass=0; ufail=0
 for t in "$@"; do
@@ -27,10 +28,10 @@ echo "valgrind unit suites: $upass passed, $ufail failed"
 wrap="$logs/clasm"
 cat > "$wrap" <<W
 #!/bin/sh
-exec $VG --log-file="$logs/clasm.%p.log" "$root/$BUILD/clasm" "\$@"
+exec $VG --log-file="$logs/clasm.%p.log" "$out/clasm" "\$@"
 W
 chmod +x "$wrap"
-export CLASM="$wrap" ROOT="$root" E2E_OUT="$root/$BUILD/e2e-valgrind" CLASM_UNDER_VALGRIND=1
+export CLASM="$wrap" ROOT="$root" E2E_OUT="$out/e2e-valgrind" CLASM_UNDER_VALGRIND=1
 rm -rf "$E2E_OUT"; mkdir -p "$E2E_OUT"
 export E2E_RESULTS="$E2E_OUT/results.txt"
 : > "$E2E_RESULTS"
