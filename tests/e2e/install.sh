@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 W=$(workdir install)
 BUILDDIR=$(dirname "$CLASM")
-make -s -C "$ROOT" install PREFIX="$W/prefix" BUILD="$(basename "$BUILDDIR")" >/dev/null 2>&1
+make -s -C "$ROOT" install PREFIX="$W/prefix" BUILD="$BUILDDIR" >/dev/null 2>&1
 check "make install puts the binary in PREFIX/bin" [ -x "$W/prefix/bin/clasm" ]
 check "make install puts the clauses in PREFIX/share/clasm" [ -f "$W/prefix/share/clasm/clauses/risks.yaml" ]
 check "make install puts the templates in PREFIX/share/clasm" [ -f "$W/prefix/share/clasm/templates/contract.docx" ]
