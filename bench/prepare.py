@@ -24,6 +24,7 @@ usage: prepare.py CLASM TEMPLATE LIBRARY DEALDIR OUTDIR
 writes OUTDIR/docxtemplater.docx, OUTDIR/docxtpl.docx, OUTDIR/data/*.json
 """
 import glob
+import html
 import json
 import os
 import re
@@ -119,13 +120,25 @@ def flatten(prefix, v, out):
         out[prefix] = str(v)
 
 
-def truth(expr, deal, values, cats):
+def truth(expr, deal, values, cats, tiers):
     """The template's condition language as eula.docx uses it: or, not,
-    NAME in [a, b], clauses.CATEGORY, a bare name."""
+    NAME == / != value, NAME in [a, b], tier >= / == / != NAME (tiers in
+    catalogue order),
+    clauses.CATEGORY, a bare name."""
+    expr = html.unescape(expr)
+
     def term(t):
         t = t.strip()
         if t.startswith("not "):
             return not term(t[4:])
+        m = re.match(r"^tier\s*(>=|<=|==|!=|>|<)\s*([\w-]+)$", t)
+        if m:
+            a, b = tiers.index(values["tier"]), tiers.index(m.group(2))
+            return {">=": a >= b, "<=": a <= b, "==": a == b, "!=": a != b,
+                    ">": a > b, "<": a < b}[m.group(1)]
+        m = re.match(r"^([\w.]+)\s*(==|!=)\s*\"?([\w.-]+)\"?$", t)
+        if m:
+            return (values.get(m.group(1)) == m.group(3)) == (m.group(2) == "==")
         m = re.match(r"^([\w.]+)\s+in\s+\[(.*)\]$", t)
         if m:
             return values.get(m.group(1)) in [x.strip() for x in m.group(2).split(",")]
@@ -174,6 +187,9 @@ def main():
         if isinstance(c, dict) and "text" in c and "id" in c:
             clauses[c["id"]] = c
 
+    with open(os.path.join(library, "risks.yaml"), encoding="utf-8") as f:
+        tiers = [t["id"] for t in yaml.safe_load(f)["tiers"]]
+
     deals = sorted(glob.glob(os.path.join(dealdir, "*.yaml")))
     for path in deals:
         with open(path, encoding="utf-8") as f:
@@ -187,7 +203,7 @@ def main():
         cats = {c["category"] for c in plan["clauses"]}
         data = {flat_key(k): v for k, v in values.items()}
         for n, expr in enumerate(rw.conds):
-            data["c%d" % n] = truth(expr, deal, values, cats)
+            data["c%d" % n] = truth(expr, deal, values, cats, tiers)
         for n, want in enumerate(rw.inserts):
             items = []
             for c in plan["clauses"]:
