@@ -117,18 +117,28 @@ typedef struct {
     int oom;
 } builder;
 
+/* Records an error and sets *mark (B->failed or B->flawed). */
+static void report_at(builder *B, int *mark, const char *id, int line, int col, const char *fmt,
+                      va_list ap) CLASM_PRINTF(6, 0);
+
+static void report_at(builder *B, int *mark, const char *id, int line, int col, const char *fmt,
+                      va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
+    *mark = 1;
+}
+
 static void err_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
     CLASM_PRINTF(5, 6);
 
 static void err_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    report_at(B, &B->failed, id, line, col, fmt, ap);
     va_end(ap);
-    diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
-    B->failed = 1;
 }
 
 /* An error after which the tree is still whole and means what the file
@@ -140,13 +150,10 @@ static void flaw_at(builder *B, const char *id, int line, int col, const char *f
 
 static void flaw_at(builder *B, const char *id, int line, int col, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    report_at(B, &B->flawed, id, line, col, fmt, ap);
     va_end(ap);
-    diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
-    B->flawed = 1;
 }
 
 static int next_event(builder *B, yaml_event_t *ev)

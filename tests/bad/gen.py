@@ -286,13 +286,6 @@ def b_long_value(d):
         f.write(b"\n")
 
 
-def b_too_many_clauses(d):
-    library(d)
-    for i in range(5001):
-        write(os.path.join(d, "library", "definitions", "bulk-%04d.yaml" % i),
-              clause("definitions.bulk-%04d" % i, "definitions"))
-
-
 def b_too_many_risks(d):
     library(d)
     path = os.path.join(d, "library", "risks.yaml")
@@ -333,11 +326,14 @@ def b_many_risks(d, n=100000):
     write(os.path.join(d, "deal.yaml"), head + "risks:\n" + items + tail)
 
 
-def b_many_clauses(d):
-    library(d)
-    for i in range(3000):
-        write(os.path.join(d, "library", "definitions", "bulk-%04d.yaml" % i),
-              clause("definitions.bulk-%04d" % i, "definitions"))
+def many_clauses(n):
+    """The library plus n generated clause files in one category."""
+    def build(d):
+        library(d)
+        for i in range(n):
+            write(os.path.join(d, "library", "definitions", "bulk-%04d.yaml" % i),
+                  clause("definitions.bulk-%04d" % i, "definitions"))
+    return build
 
 
 def b_long_placeholder(d):
@@ -665,10 +661,10 @@ def cases():
                                              "The {{ customer.name shall comply.\n"))),
         args=LIB_ARGS, expect=["bad-text.yaml:1: error: the clause definitions.bad-text has a "
                                "'{{' that is never closed", "[unclosed-tag]"]))
-    add(Case("many-clauses", "3000 clause files in one category", b_many_clauses,
+    add(Case("many-clauses", "3000 clause files in one category", many_clauses(3000),
              args=LIB_ARGS, rc=0, expect=[]))
     add(Case("too-many-clauses", "5001 clause files (limit LIB_MAX_CLAUSES, 5000)",
-             b_too_many_clauses, args=LIB_ARGS,
+             many_clauses(5001), args=LIB_ARGS,
              expect=["the library holds more than 5000 clauses", "[too-many-clauses]"]))
     add(Case("too-many-risks", "2001 extra risks in the catalogue (limit LIB_MAX_RISKS, 2000)",
              b_too_many_risks, args=LIB_ARGS,
