@@ -242,6 +242,55 @@ static void free_sel(sel *s, size_t n)
     free(s);
 }
 
+/* The values the chosen clauses fill in: a deal that lacks one (a term
+ * such as terms.grievance_email) cannot be assembled, so the plan says so
+ * now, once per value, naming the first clause that needs it. Returns 0, or
+ * -1 when out of memory. */
+static int report_missing_values(const clasm_library *lib, const clasm_deal *deal,
+                                 const clasm_plan *plan, clasm_document doc, clasm_diags *diags)
+{
+    docx_tag **tags = calloc(plan->nitems + 1, sizeof *tags);
+    size_t *ntags = calloc(plan->nitems + 1, sizeof *ntags);
+    int oom = !tags || !ntags;
+    for (size_t k = 0; !oom && k < plan->nitems; k++) {
+        ntags[k] = docx_scan_tags(plan->items[k].text ? plan->items[k].text : "", &tags[k]);
+        if (ntags[k] == (size_t)-1) {
+            ntags[k] = 0;
+            tags[k] = NULL;
+            oom = 1;
+            break;
+        }
+        for (size_t t = 0; t < ntags[k]; t++) {
+            const docx_tag *g = &tags[k][t];
+            if (g->kind != DOCX_TAG_VALUE || strcmp(g->path, "tier") == 0 ||
+                strcmp(g->path, "score") == 0 || strcmp(g->path, "document") == 0 ||
+                clasm_deal_value(deal, g->path))
+                continue;
+            /* Reported already, for an earlier tag of this clause or another? */
+            int seen = 0;
+            for (size_t j = 0; j <= k && !seen; j++)
+                for (size_t u = 0; u < (j < k ? ntags[j] : t) && !seen; u++)
+                    seen = tags[j][u].kind == DOCX_TAG_VALUE &&
+                           strcmp(tags[j][u].path, g->path) == 0 &&
+                           !clasm_deal_value(deal, tags[j][u].path);
+            if (seen)
+                continue;
+            const lib_clause *c = library_clause(lib, plan->items[k].id);
+            diag_at(diags, CLASM_SEV_ERROR, "missing-value", deal->file, 0, 0,
+                    "the clause %s, chosen for the %s, fills in {{ %s }}, which this deal does "
+                    "not give%s; add it to the deal (clause at %s:%d)",
+                    plan->items[k].id, clasm_document_name(doc), g->path,
+                    strncmp(g->path, "terms.", 6) == 0 ? " (under terms:)" : "", c ? c->file : "?",
+                    c ? c->line : 0);
+        }
+    }
+    for (size_t k = 0; tags && ntags && k < plan->nitems; k++)
+        docx_tags_free(tags[k], ntags[k]);
+    free(tags);
+    free(ntags);
+    return oom ? -1 : 0;
+}
+
 clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
                           clasm_plan **out, clasm_diags *diags)
 {
@@ -355,39 +404,8 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
                     "a clause that addresses it, or have counsel review the draft",
                     risk->id, clasm_document_name(doc));
     }
-    /* The values the chosen clauses fill in: a deal that lacks one (a term
-     * such as terms.grievance_email) cannot be assembled, so the plan says
-     * so now, once per value, naming the first clause that needs it. */
-    for (size_t k = 0; k < plan->nitems && !S.oom; k++) {
-        docx_tag *tags = NULL;
-        size_t nt = docx_scan_tags(plan->items[k].text ? plan->items[k].text : "", &tags);
-        if (nt == (size_t)-1) {
-            S.oom = 1;
-            break;
-        }
-        for (size_t t = 0; t < nt; t++) {
-            const char *path = tags[t].path;
-            if (tags[t].kind != DOCX_TAG_VALUE || strcmp(path, "tier") == 0 ||
-                strcmp(path, "score") == 0 || strcmp(path, "document") == 0 ||
-                clasm_deal_value(deal, path))
-                continue;
-            int seen = 0; /* an earlier clause already reported this path */
-            for (size_t j = 0; j < k && !seen; j++)
-                seen = plan->items[j].text && strstr(plan->items[j].text, path) != NULL;
-            for (size_t u = 0; u < t && !seen; u++)
-                seen = tags[u].kind == DOCX_TAG_VALUE && strcmp(tags[u].path, path) == 0;
-            if (seen)
-                continue;
-            const lib_clause *c = library_clause(lib, plan->items[k].id);
-            diag_at(diags, CLASM_SEV_ERROR, "missing-value", deal->file, 0, 0,
-                    "the clause %s, chosen for the %s, fills in {{ %s }}, which this deal does "
-                    "not give%s; add it to the deal (clause at %s:%d)",
-                    plan->items[k].id, clasm_document_name(doc), path,
-                    strncmp(path, "terms.", 6) == 0 ? " (under terms:)" : "", c ? c->file : "?",
-                    c ? c->line : 0);
-        }
-        docx_tags_free(tags, nt);
-    }
+    if (report_missing_values(lib, deal, plan, doc, diags) != 0)
+        S.oom = 1;
     if (plan->escalate)
         diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, 0, 0,
                 "ESCALATE TO COUNSEL BEFORE SIGNING: deal %s scores %ld, which is the top tier "
