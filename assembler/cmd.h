@@ -70,6 +70,7 @@ typedef struct {
     int running;
     atomic_int stop;   /* 1 once a stop signal came */
     atomic_int signal; /* which one */
+    atomic_int done;   /* set by interrupt_watch_stop: the watcher ends */
 } interrupt_watch;
 /* Blocks SIGINT, SIGTERM and SIGHUP in this thread (and the threads it
  * starts later) and starts a thread that waits for them. Returns 0, or -1

@@ -78,7 +78,8 @@ static int add_deals(path_list *l, path_list *empty, const char *arg)
         free(p);
     }
     closedir(d);
-    qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
+    if (l->n > first)
+        qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
     if (ok && l->n == first)
         ok = push_path(empty, arg);
     return ok;
