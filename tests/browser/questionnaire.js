@@ -149,6 +149,10 @@ async function download(page, click) {
 
     // Inspect the draft on the inspect page.
     await page.click('#nav-inspect');
+    // The page switches after the click's handlers run: wait for it (a slow
+    // sanitizer build lost this race), then check.
+    await page.waitForSelector('#inspect-file', { state: 'visible', timeout: 15000 }).catch(() => {});
+    await page.waitForSelector('#deal-form', { state: 'hidden', timeout: 15000 }).catch(() => {});
     check('the inspect page is shown', await page.isVisible('#inspect-file') && !(await page.isVisible('#deal-form')));
     await page.setInputFiles('#inspect-file', draft);
     await page.waitForSelector('table.inspect tbody tr', { timeout: 15000 });
