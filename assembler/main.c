@@ -3,6 +3,7 @@
  * success, 1 wrong input, 2 usage, 3 I/O or internal failure. */
 #include "cmd.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -144,6 +145,9 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("a command is required%s", NULL);
+    /* A file-size limit (ulimit -f) must fail the write (EFBIG: a message,
+     * exit 3, nothing left), not kill clasm with SIGXFSZ mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         if (argc > 2 && strcmp(cmd, "help") == 0) {
