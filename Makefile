@@ -24,6 +24,9 @@ CLI_OBJ += $(BUILD)/obj/web_assets.o
 LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Every fuzz harness, built with the test build's compiler and sanitizers over
+# a plain driver (fuzz/replay.c), replays its saved crash inputs in make test.
+REPLAY_BIN = $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(wildcard fuzz/fuzz_*.c))
 
 .PHONY: all deps demo test unit e2e asan valgrind install uninstall clean format format-check bench fuzz fuzz-build
 
@@ -55,6 +58,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclasm.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
 
+$(BUILD)/replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_util.h $(BUILD)/libclasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< fuzz/replay.c \
+		$(BUILD)/libclasm.a $(PKG_LIBS)
+
 # Installs the build and test dependencies on Debian (as root or via sudo).
 deps:
 	sh tests/install-deps.sh
@@ -66,10 +74,10 @@ demo: $(BUILD)/clasm
 unit: $(UNIT_BIN)
 	BUILD=$(BUILD) sh tests/run-unit.sh $(UNIT_BIN)
 
-e2e: $(BUILD)/clasm
+e2e: $(BUILD)/clasm $(REPLAY_BIN)
 	BUILD=$(BUILD) sh tests/run-e2e.sh
 
-test: $(BUILD)/clasm $(UNIT_BIN)
+test: $(BUILD)/clasm $(UNIT_BIN) $(REPLAY_BIN)
 	BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN)
 
 # Unit suites and the binary's end-to-end scripts under valgrind memcheck.
