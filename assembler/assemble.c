@@ -448,11 +448,15 @@ static size_t promote_own_warnings(clasm_diags *diags, size_t first)
     return n;
 }
 
-clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library *lib,
-                                  const clasm_deal *deal, const clasm_plan *plan,
-                                  const char *out_path, unsigned flags, clasm_diags *diags)
+clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_library *lib,
+                                   const clasm_deal *deal, const clasm_plan *plan, unsigned flags,
+                                   unsigned char **out, size_t *len, clasm_diags *diags)
 {
-    if (!tpl || !deal || !plan || !out_path)
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!tpl || !deal || !plan || !out || !len)
         return CLASM_E_USAGE;
     size_t first_diag = diags->count;
     draft d;
@@ -545,7 +549,33 @@ clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library
     if (io == CLASM_OK)
         io = manifest_write(d.e, &d.man, diags);
     if (io == CLASM_OK)
-        io = pkg_edit_write(d.e, out_path, diags);
+        io = pkg_edit_bytes(d.e, out, len, d.file, diags);
     draft_free(&d);
     return io;
+}
+
+clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library *lib,
+                                  const clasm_deal *deal, const clasm_plan *plan,
+                                  const char *out_path, unsigned flags, clasm_diags *diags)
+{
+    if (!tpl || !deal || !plan || !out_path)
+        return CLASM_E_USAGE;
+    if (pkg_is_file(tpl->pkg, out_path)) {
+        diag_at(diags, CLASM_SEV_ERROR, "output-is-template", out_path, 0, 0,
+                "the output %s is the template itself; the template is only read, choose "
+                "another output file",
+                out_path);
+        return CLASM_E_INPUT;
+    }
+    /* A destination that cannot be written is found before the work. */
+    clasm_status s = clasm_output_check(out_path, diags);
+    if (s != CLASM_OK)
+        return s;
+    unsigned char *bytes;
+    size_t len;
+    s = clasm_assemble_buffer(tpl, lib, deal, plan, flags, &bytes, &len, diags);
+    if (s == CLASM_OK)
+        s = clasm_write_file(out_path, bytes, len, diags);
+    free(bytes);
+    return s;
 }

@@ -276,6 +276,8 @@ clasm_status clasm_batch_run(const clasm_batch_options *opt, const char *const *
         return CLASM_E_IO;
     }
     pthread_mutex_init(&B.lock, NULL);
+    /* Temporary files that an earlier run killed outright left behind. */
+    clasm_sweep_stale(opt->out_dir);
     clasm_status s = run_pass(&B, 1, jobs, diags);
     if (s == CLASM_OK && !report_clashes(&B)) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", NULL, 0, 0, "out of memory");

@@ -101,6 +101,9 @@ void clasm_plan_free(clasm_plan *plan);
 /* The plan as the JSON object the design fixes; output may be NULL.
  * Returns a malloc'd string, or NULL when out of memory. */
 char *clasm_plan_json(const clasm_plan *plan, const char *output);
+/* The same, plus "output_sha256" (the draft's hash, when not NULL): a report
+ * says which draft it explains. */
+char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const char *sha256);
 
 /* ---- templates and assembly ---- */
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
@@ -121,6 +124,53 @@ enum {
 clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library *lib,
                                   const clasm_deal *deal, const clasm_plan *plan,
                                   const char *out_path, unsigned flags, clasm_diags *diags);
+
+/* clasm_assemble_flags into memory: *out (malloc'd, the caller frees) holds
+ * the draft's bytes, *len their number. Nothing is written. */
+clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_library *lib,
+                                   const clasm_deal *deal, const clasm_plan *plan, unsigned flags,
+                                   unsigned char **out, size_t *len, clasm_diags *diags);
+
+/* ---- writing outputs (output.c) ----
+ * One rule for every file clasm writes where a user said (drafts, reports,
+ * batch outputs): the destination is a regular file or does not exist yet;
+ * a symbolic link (output-is-symlink), a folder (output-is-folder), a
+ * device, pipe or socket, or a place in a kernel file system such as /proc
+ * (output-not-a-file) is refused, as are a missing folder
+ * (output-folder-missing), a name too long for the file system
+ * (output-name-too-long) and a folder clasm may not write to
+ * (output-not-writable): all CLASM_E_INPUT. A failing write (a full disk,
+ * a file-size limit) is io-error, CLASM_E_IO. The bytes are staged in an
+ * anonymous temporary file in the destination's folder and appear under
+ * their name only when complete and synced: on any error, or if the process
+ * dies, nothing is left. */
+clasm_status clasm_output_check(const char *path, clasm_diags *diags);
+typedef struct clasm_outputs clasm_outputs;
+enum {
+    /* Stage under a locked temporary name (.clasm-XXXXXXXXXXXX.tmp) even
+     * where anonymous files are available: the fallback path, for tests. */
+    CLASM_OUTPUTS_NAMED_STAGING = 1u
+};
+clasm_status clasm_outputs_new(clasm_outputs **out, unsigned flags, clasm_diags *diags);
+/* Checks path and stages a copy of data for it; nothing visible yet. */
+clasm_status clasm_outputs_add(clasm_outputs *set, const char *path, const void *data, size_t len,
+                               clasm_diags *diags);
+/* Puts every staged file in place, under an exclusive lock on each
+ * destination folder when there is more than one file: two runs writing
+ * the same names leave every file from one of them. Stop signals wait
+ * until the files are in place. */
+clasm_status clasm_outputs_commit(clasm_outputs *set, clasm_diags *diags);
+/* Drops whatever was staged and not committed. NULL is fine. */
+void clasm_outputs_free(clasm_outputs *set);
+/* One file: check, stage, commit. */
+clasm_status clasm_write_file(const char *path, const void *data, size_t len, clasm_diags *diags);
+/* Removes, from folder, clasm's own temporary files that a run killed
+ * outright (kill -9) left behind: regular files named
+ * .clasm-XXXXXXXXXXXX.tmp, owned by this user, older than a few seconds
+ * and locked by nobody. Returns how many. */
+size_t clasm_sweep_stale(const char *folder);
+/* SHA-256 of data as 64 lowercase hex digits; 0 on failure. */
+int clasm_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* ---- finding the library and templates (paths.c) ---- */
 /* The folder that holds the data named what ("clauses" or "templates"):

@@ -52,8 +52,9 @@ size_t documents_to_draw(const cli_options *o, const clasm_deal *deal,
 int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_document *docs,
                size_t ndocs, clasm_plan **plans, int strict, clasm_diags *diags);
 void free_plans(clasm_plan **plans, size_t n);
-/* The plans as JSON: one object, or an array for a deal pack; outputs may be NULL. */
-char *plans_json(clasm_plan **plans, size_t n, char **outputs);
+/* The plans as JSON: one object, or an array for a deal pack; outputs and
+ * hashes (each draft's SHA-256, for a report) may be NULL. */
+char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);
 
 /* The commands: argc/argv after the command name; each returns the exit code. */
 int cmd_assemble(int argc, char **argv);

@@ -147,14 +147,17 @@ void free_plans(clasm_plan **plans, size_t n)
         clasm_plan_free(plans[i]);
 }
 
-/* The plans as JSON: one object, or an array for a deal pack. outputs may be NULL. */
-char *plans_json(clasm_plan **plans, size_t n, char **outputs)
+/* The plans as JSON: one object, or an array for a deal pack. outputs and
+ * hashes (each draft's SHA-256) may be NULL. */
+char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes)
 {
     if (n == 1)
-        return clasm_plan_json(plans[0], outputs ? outputs[0] : NULL);
+        return clasm_plan_report_json(plans[0], outputs ? outputs[0] : NULL,
+                                      hashes ? hashes[0] : NULL);
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
-        char *s = clasm_plan_json(plans[i], outputs ? outputs[i] : NULL);
+        char *s = clasm_plan_report_json(plans[i], outputs ? outputs[i] : NULL,
+                                         hashes ? hashes[i] : NULL);
         json_t *obj = s ? json_loads(s, JSON_PRESERVE_ORDER, NULL) : NULL;
         free(s);
         if (!obj || json_array_append_new(arr, obj) != 0) {

@@ -25,7 +25,7 @@ int cmd_select(int argc, char **argv)
     }
     if (rc == CLASM_OK) {
         if (o.format && strcmp(o.format, "json") == 0) {
-            char *json = plans_json(plans, ndocs, NULL);
+            char *json = plans_json(plans, ndocs, NULL, NULL);
             if (json) {
                 puts(json);
                 free(json);

@@ -1295,41 +1295,6 @@ static int check_lock(linter *L, const char *lock_path, int update)
     return 0;
 }
 
-/* Writes text to path through a temporary file in the same folder. */
-static int write_atomic(const char *dir, const char *path, const char *text, clasm_diags *diags)
-{
-    char *tmp = str_printf("%s/.library.lock.XXXXXX", dir);
-    if (!tmp)
-        return -1;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_at(diags, CLASM_SEV_ERROR, "lock-io", path, 0, 0, "cannot write the lock file: %s",
-                strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    size_t len = strlen(text), off = 0;
-    int ok = 1;
-    while (ok && off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w <= 0)
-            ok = 0;
-        else
-            off += (size_t)w;
-    }
-    ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
-    if (!ok) {
-        diag_at(diags, CLASM_SEV_ERROR, "lock-io", path, 0, 0, "cannot write the lock file: %s",
-                strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
-
 static int has_yaml_suffix(const char *s)
 {
     size_t n = strlen(s);
@@ -1500,7 +1465,8 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
             if (!text)
                 io = 1;
             else if (!old || strcmp(old, text) != 0) {
-                if (write_atomic(dir, lock_path, text, diags) != 0)
+                /* Through the one output routine: staged, synced, renamed. */
+                if (clasm_write_file(lock_path, text, strlen(text), diags) != CLASM_OK)
                     io = 1;
                 else
                     r->lock_written = 1;

@@ -1049,131 +1049,48 @@ done:
     return rc;
 }
 
-static int write_all(int fd, const unsigned char *data, size_t len)
+clasm_status pkg_edit_bytes(const pkg_edit *e, unsigned char **bytes, size_t *len, const char *name,
+                            clasm_diags *diags)
 {
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        done += (size_t)w;
-    }
-    return 0;
+    *bytes = NULL;
+    *len = 0;
+    const char *failed = NULL;
+    char why[256] = "";
+    if (build_archive(e, bytes, len, &failed, why, sizeof why) == 0)
+        return CLASM_OK;
+    if (failed)
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", name, failed, 0,
+                  "cannot write the entry %s of %s: %s", failed, name, why);
+    else
+        diag_part(diags, CLASM_SEV_ERROR, "io-error", name, NULL, 0,
+                  "cannot build the package %s: %s", name, why);
+    return CLASM_E_IO;
+}
+
+int pkg_is_file(const pkg *p, const char *path)
+{
+    struct stat st;
+    return p->has_identity && stat(path, &st) == 0 && st.st_dev == p->dev && st.st_ino == p->ino;
 }
 
 clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags)
 {
-    const pkg *p = e->base;
-    if (!out_path || !out_path[0]) {
-        diag_part(diags, CLASM_SEV_ERROR, "io-error", NULL, NULL, 0, "no output file named");
-        return CLASM_E_USAGE;
-    }
-    /* The output's folder. */
-    const char *slash = strrchr(out_path, '/');
-    char *dir =
-        slash ? strndup(out_path, slash == out_path ? 1 : (size_t)(slash - out_path)) : strdup(".");
-    const char *base_name = slash ? slash + 1 : out_path;
-    if (!dir) {
-        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", out_path, NULL, 0, "out of memory");
-        return CLASM_E_IO;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        diag_part(diags, CLASM_SEV_ERROR, "output-folder-missing", out_path, NULL, 0,
-                  "cannot write %s: the folder %s does not exist", out_path, dir);
-        free(dir);
-        return CLASM_E_INPUT; /* the path the user gave is wrong (issue 8: exit 1) */
-    }
-    if (!base_name[0]) {
-        diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
-                  "cannot write %s: it names a folder, not a file", out_path);
-        free(dir);
+    if (out_path && out_path[0] && pkg_is_file(e->base, out_path)) {
+        diag_part(diags, CLASM_SEV_ERROR, "output-is-template", out_path, NULL, 0,
+                  "the output %s is the template itself; the template is only read, "
+                  "choose another output file",
+                  out_path);
         return CLASM_E_INPUT;
     }
-    if (stat(out_path, &st) == 0) {
-        if (p->has_identity && st.st_dev == p->dev && st.st_ino == p->ino) {
-            diag_part(diags, CLASM_SEV_ERROR, "output-is-template", out_path, NULL, 0,
-                      "the output %s is the template itself; the template is only read, "
-                      "choose another output file",
-                      out_path);
-            free(dir);
-            return CLASM_E_INPUT;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            diag_part(diags, CLASM_SEV_ERROR, "output-is-folder", out_path, NULL, 0,
-                      "cannot write %s: it is a folder; name a file", out_path);
-            free(dir);
-            return CLASM_E_INPUT;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            /* The rename would replace a pipe or a device (as root, even
-             * /dev/null) with the draft. */
-            diag_part(diags, CLASM_SEV_ERROR, "output-not-a-file", out_path, NULL, 0,
-                      "cannot write %s: it is a device, pipe or socket, not a regular file; "
-                      "name a file",
-                      out_path);
-            free(dir);
-            return CLASM_E_INPUT;
-        }
-    }
-
-    unsigned char *bytes = NULL;
-    size_t blen = 0;
-    const char *failed = NULL;
-    char why[256] = "";
-    if (build_archive(e, &bytes, &blen, &failed, why, sizeof why) != 0) {
-        if (failed)
-            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, failed, 0,
-                      "cannot write the entry %s of %s: %s", failed, out_path, why);
-        else
-            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0,
-                      "cannot build the package %s: %s", out_path, why);
-        free(dir);
-        return CLASM_E_IO;
-    }
-
-    size_t tlen = strlen(dir) + strlen(base_name) + 16;
-    char *tmp = malloc(tlen);
-    if (!tmp) {
-        free(bytes);
-        free(dir);
-        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", out_path, NULL, 0, "out of memory");
-        return CLASM_E_IO;
-    }
-    snprintf(tmp, tlen, "%s/.%s.XXXXXX", dir, base_name);
-    free(dir);
-    int fd = mkstemp(tmp);
-    clasm_status status = CLASM_OK;
-    if (fd < 0) {
-        /* A folder the user may not write to is a wrong output path (exit 1);
-         * anything else (a full disk, a failing device) is an I/O failure. */
-        int err = errno;
-        int users =
-            err == EACCES || err == EPERM || err == EROFS || err == ENOENT || err == ENOTDIR;
-        diag_part(diags, CLASM_SEV_ERROR, users ? "output-not-writable" : "io-error", out_path,
-                  NULL, 0, "cannot create a temporary file beside %s: %s", out_path, strerror(err));
-        status = users ? CLASM_E_INPUT : CLASM_E_IO;
-    } else {
-        int ok = write_all(fd, bytes, blen) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-        int saved = errno;
-        if (close(fd) != 0 && ok) {
-            ok = 0;
-            saved = errno;
-        }
-        if (ok && rename(tmp, out_path) != 0) {
-            ok = 0;
-            saved = errno;
-        }
-        if (!ok) {
-            unlink(tmp);
-            diag_part(diags, CLASM_SEV_ERROR, "io-error", out_path, NULL, 0, "cannot write %s: %s",
-                      out_path, strerror(saved));
-            status = CLASM_E_IO;
-        }
-    }
-    free(tmp);
+    /* The destination is checked before the work of building the package. */
+    clasm_status s = clasm_output_check(out_path, diags);
+    if (s != CLASM_OK)
+        return s;
+    unsigned char *bytes;
+    size_t blen;
+    s = pkg_edit_bytes(e, &bytes, &blen, out_path, diags);
+    if (s == CLASM_OK)
+        s = clasm_write_file(out_path, bytes, blen, diags);
     free(bytes);
-    return status;
+    return s;
 }

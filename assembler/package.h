@@ -67,12 +67,17 @@ xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags);
 int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc);
 int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len);
 int pkg_edit_has(const pkg_edit *e, const char *part);
-/* Writes base + edits to out_path through a temporary file in the same
- * folder, renamed into place when complete. Unchanged entries are copied
- * without recompression; new entries follow in the order they were added.
- * Refuses to overwrite the template itself. Same edits, same bytes: fixed
- * 1980-01-01 timestamps and entry order. Ids: output-is-template
- * (CLASM_E_INPUT), output-folder-missing and io-error (CLASM_E_IO). */
+/* The package (base + edits) as zip bytes, built in memory: unchanged
+ * entries are copied without recompression; new entries follow in the
+ * order they were added. Same edits, same bytes: fixed 1980-01-01
+ * timestamps and entry order. *bytes is malloc'd; name is for messages. */
+clasm_status pkg_edit_bytes(const pkg_edit *e, unsigned char **bytes, size_t *len, const char *name,
+                            clasm_diags *diags);
+/* 1 when path names the file the package was opened from. */
+int pkg_is_file(const pkg *p, const char *path);
+/* pkg_edit_bytes, written to out_path by clasm_write_file (atomically, on
+ * any error nothing appears). Refuses the template itself
+ * (output-is-template) and every destination clasm_output_check refuses. */
 clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags);
 
 #endif

@@ -22,7 +22,7 @@ static int put(json_t *obj, const char *key, json_t *value)
     return value && json_object_set_new(obj, key, value) == 0;
 }
 
-char *clasm_plan_json(const clasm_plan *plan, const char *output)
+char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const char *sha256)
 {
     json_t *root = json_object();
     json_t *clauses = json_array();
@@ -54,11 +54,18 @@ char *clasm_plan_json(const clasm_plan *plan, const char *output)
              put(root, "library", json_string(plan->library_fingerprint));
         if (ok && output)
             ok = put(root, "output", json_string(output));
+        if (ok && sha256)
+            ok = put(root, "output_sha256", json_string(sha256));
     }
     json_decref(clauses);
     char *s = ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     return s;
+}
+
+char *clasm_plan_json(const clasm_plan *plan, const char *output)
+{
+    return clasm_plan_report_json(plan, output, NULL);
 }
 
 void clasm_plan_print_text(FILE *out, const clasm_plan *plan)

@@ -1,6 +1,8 @@
 /* SHA-256 as lowercase hex over OpenSSL EVP. */
 #include "sha256.h"
 
+#include "clasm.h"
+
 #include <openssl/evp.h>
 
 #include <stdlib.h>
@@ -48,4 +50,11 @@ int sha256_end(sha256 *h, char out[65])
     }
     out[64] = '\0';
     return 1;
+}
+
+int clasm_sha256_hex(const void *data, size_t len, char out[65])
+{
+    sha256 *h = sha256_begin();
+    sha256_add(h, data, len);
+    return sha256_end(h, out);
 }

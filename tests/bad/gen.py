@@ -718,8 +718,45 @@ def cases():
              "-o /dev/null would replace the device) (exit 1)",
              lambda d: os.mkfifo(os.path.join(d, "pipe.docx")), rc=1,
              args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "pipe.docx"],
-             expect=["cannot write the output pipe.docx: it is a device, pipe or socket",
+             expect=["cannot write pipe.docx: it is a device, pipe or socket",
                      "[output-not-a-file]"], out=""))
+    # One rule for every destination (issue 12): a symbolic link is refused,
+    # never replaced (as root, --report /dev/stdout replaced /dev/stdout for
+    # the whole machine) nor written through.
+    def b_link_to_file(d):
+        write(os.path.join(d, "target.txt"), "keep me\n")
+        os.symlink("target.txt", os.path.join(d, "link.docx"))
+    add(Case("output-is-symlink", "-o naming a symbolic link to another file: refused, the "
+             "link and its target keep their bytes (exit 1)", b_link_to_file, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "link.docx"],
+             expect=["cannot write link.docx: it is a symbolic link to target.txt",
+                     "[output-is-symlink]"], out=""))
+    add(Case("report-is-symlink", "--report naming a symbolic link: refused, and no draft "
+             "either (exit 1)", b_link_to_file, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "link.docx"],
+             expect=["cannot write link.docx: it is a symbolic link", "[output-is-symlink]"]))
+    add(Case("report-dev-stdout", "--report /dev/stdout, a link: refused, /dev/stdout "
+             "untouched (exit 1)", lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "/dev/stdout"],
+             expect=["cannot write /dev/stdout: it is a symbolic link", "[output-is-symlink]"]))
+    add(Case("report-dev-null", "--report /dev/null, a device: refused, never replaced "
+             "(exit 1)", lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "out.docx",
+                   "--report", "/dev/null"],
+             expect=["cannot write /dev/null: it is a device", "[output-not-a-file]"]))
+    add(Case("output-in-proc", "-o into /proc, a kernel file system: refused (exit 1)",
+             lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", "/proc/clasm.docx"],
+             expect=["the folder /proc is the kernel's proc file system", "[output-not-a-file]"],
+             out=""))
+    long_out = "a" * 252 + ".docx"
+    add(Case("output-name-too-long", "-o with a 257-byte file name: the user's path is wrong "
+             "(exit 1, not an I/O failure)", lambda d: None, rc=1,
+             args=["assemble", "deal.yaml", "-t", "template.docx", "-o", long_out],
+             expect=["the name has 257 bytes, more than the 255", "[output-name-too-long]"],
+             out=""))
     add(Case("template-missing", "a template that does not exist: I/O failure (exit 3)",
              lambda d: os.remove(os.path.join(d, "template.docx")), rc=3,
              expect=["cannot open template.docx: No such file or directory", "[io-error]"]))
