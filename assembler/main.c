@@ -30,7 +30,7 @@ static const command commands[] = {
      "  -o OUT          the draft (default: <deal id>-<document>.docx in this folder);\n"
      "                  only when the deal names one document\n"
      "  --library DIR   the clause library (default: $CLASM_LIBRARY, then the bundled one)\n"
-     "  --report FILE   also write the plan and the output names as JSON\n"
+     "  --report FILE   also write the plan, the output names and their SHA-256 as JSON\n"
      "  --strict        treat warnings (uncovered risks, escalation) as errors\n"
      "\n"
      "Examples (contract managers):\n"
