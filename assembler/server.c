@@ -79,6 +79,7 @@ typedef struct {
     char *body;
     size_t len, cap;
     int too_large;
+    int no_memory; /* the body could not be kept: answer 500 */
 } request;
 
 /* ---- responses ---- */
@@ -168,46 +169,60 @@ static char *relative_paths(const clasm_server *srv, const char *msg)
     return out;
 }
 
+/* One diagnostic as {id, message, line, column, severity[, part,
+ * paragraph]}; NULL when out of memory. */
+static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
+{
+    char *msg = relative_paths(srv, g->message ? g->message : "");
+    json_t *e = msg ? json_object() : NULL;
+    int bad = !e;
+    if (e) {
+        bad |= json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
+        bad |= json_object_set_new(e, "message", json_string(msg));
+        bad |= json_object_set_new(e, "line", json_integer(g->line));
+        bad |= json_object_set_new(e, "column", json_integer(g->column));
+        bad |= json_object_set_new(
+            e, "severity", json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
+        if (g->part) {
+            bad |= json_object_set_new(e, "part", json_string(g->part));
+            bad |= json_object_set_new(e, "paragraph", json_integer(g->paragraph));
+        }
+    }
+    free(msg);
+    if (bad) {
+        json_decref(e);
+        return NULL;
+    }
+    return e;
+}
+
 /* {"errors": [{id, message, line, column, severity[, part, paragraph]}]}:
  * every error and warning of diags, as the CLI would print them, but with
- * paths relative to the server's folders (srv may be NULL: as they are). */
+ * paths relative to the server's folders (srv may be NULL: as they are).
+ * NULL when out of memory: never a list with some of them missing. */
 static char *errors_json(const clasm_server *srv, const clasm_diags *d)
 {
     json_t *root = json_object();
     json_t *arr = json_array();
-    if (!root || !arr) {
-        json_decref(root);
+    int bad = !root || !arr;
+    for (size_t i = 0; !bad && i < d->count; i++)
+        bad = json_array_append_new(arr, error_json(srv, &d->items[i])) != 0;
+    if (!bad)
+        bad = json_object_set_new(root, "errors", arr) != 0;
+    else
         json_decref(arr);
-        return NULL;
-    }
-    json_object_set_new(root, "errors", arr);
-    for (size_t i = 0; i < d->count; i++) {
-        const clasm_diag *g = &d->items[i];
-        json_t *e = json_object();
-        if (!e)
-            break;
-        json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
-        char *msg = relative_paths(srv, g->message ? g->message : "");
-        json_object_set_new(e, "message", json_string(msg ? msg : ""));
-        free(msg);
-        json_object_set_new(e, "line", json_integer(g->line));
-        json_object_set_new(e, "column", json_integer(g->column));
-        json_object_set_new(e, "severity",
-                            json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
-        if (g->part) {
-            json_object_set_new(e, "part", json_string(g->part));
-            json_object_set_new(e, "paragraph", json_integer(g->paragraph));
-        }
-        json_array_append_new(arr, e);
-    }
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     return s;
 }
 
+/* An error answer with the diagnostics of d. One without any (only when
+ * adding one failed for lack of memory) is the out-of-memory answer. */
 static enum MHD_Result send_diags(const clasm_server *srv, struct MHD_Connection *c,
                                   unsigned status, const clasm_diags *d)
 {
+    if (d->count == 0)
+        return send_out_of_memory(c);
     return send_json(c, status, errors_json(srv, d));
 }
 
@@ -366,6 +381,34 @@ static char *risks_json(const clasm_library *lib, const server_options *opt)
 
 /* ---- deals and plans ---- */
 
+unsigned server_failure_status(clasm_status s, clasm_diags *d)
+{
+    int errors = 0, oom = 0;
+    for (size_t i = 0; i < d->count; i++) {
+        errors += d->items[i].severity == CLASM_SEV_ERROR;
+        oom |= d->items[i].id && strcmp(d->items[i].id, "out-of-memory") == 0;
+    }
+    if (!errors) {
+        diag_at(d, CLASM_SEV_ERROR, "internal-error", NULL, 0, 0,
+                "the server failed without saying why (status %d); this is a bug in clasm, "
+                "not in the request",
+                (int)s);
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (s == CLASM_E_INPUT && !oom)
+        return MHD_HTTP_BAD_REQUEST;
+    return MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* The error answer of a request the library failed (s, d): see
+ * server_failure_status. */
+static enum MHD_Result status_diags(const clasm_server *srv, struct MHD_Connection *c,
+                                    clasm_status s, clasm_diags *d)
+{
+    unsigned status = server_failure_status(s, d);
+    return send_diags(srv, c, status, d);
+}
+
 /* The deal of the body and the documents to draw: ?document= or the deal's.
  * On failure the response has been queued (*sent set). */
 static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *c,
@@ -391,8 +434,7 @@ static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *
     clasm_status s = clasm_deal_load_string(rq->body, rq->len, "deal", &deal, d);
     if (s != CLASM_OK || !deal) {
         clasm_deal_free(deal);
-        *sent = send_diags(
-            srv, c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
+        *sent = status_diags(srv, c, s, d);
         return NULL;
     }
     if (want) {
@@ -408,13 +450,6 @@ static void free_plans(clasm_plan **plans, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         clasm_plan_free(plans[i]);
-}
-
-static enum MHD_Result status_diags(const clasm_server *srv, struct MHD_Connection *c,
-                                    clasm_status s, const clasm_diags *d)
-{
-    return send_diags(
-        srv, c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
 }
 
 /* POST /api/select: one plan object, or an array for a pack (as the CLI). */
@@ -584,7 +619,7 @@ static enum MHD_Result do_inspect(const clasm_server *srv, struct MHD_Connection
         clasm_inspect_buffer(rq->body, rq->len, "upload.docx", srv->opt.lib, &insp, &d);
     enum MHD_Result sent;
     if (s != CLASM_OK || !insp)
-        sent = status_diags(srv, c, s == CLASM_OK ? CLASM_E_IO : s, &d);
+        sent = status_diags(srv, c, s, &d);
     else
         sent = send_json(c, MHD_HTTP_OK, clasm_inspection_json(insp));
     clasm_inspection_free(insp);
@@ -775,7 +810,7 @@ static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connect
         }
         rq = calloc(1, sizeof *rq);
         if (!rq)
-            return MHD_NO;
+            return send_out_of_memory(c);
         rq->r = r;
         rq->limit = limit;
         *con_cls = rq;
@@ -784,17 +819,21 @@ static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connect
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (rq->too_large || n > rq->limit - rq->len) {
+        if (rq->too_large || rq->no_memory)
+            return MHD_YES; /* read and drop the rest, then say why */
+        if (n > rq->limit - rq->len) {
             rq->too_large = 1;
-            return MHD_YES; /* read and drop the rest, then say 413 */
+            return MHD_YES;
         }
         if (rq->len + n + 1 > rq->cap) {
             size_t cap = rq->cap ? rq->cap : 8192;
             while (cap < rq->len + n + 1)
                 cap *= 2;
             char *nb = realloc(rq->body, cap);
-            if (!nb)
-                return MHD_NO;
+            if (!nb) {
+                rq->no_memory = 1;
+                return MHD_YES;
+            }
             rq->body = nb;
             rq->cap = cap;
         }
@@ -807,6 +846,8 @@ static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connect
         return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
                           "the request body is over the limit of %zu bytes for %.200s", rq->limit,
                           url);
+    if (rq->no_memory)
+        return send_out_of_memory(c);
     switch (rq->r) {
     case ROUTE_SELECT:
         return do_select(srv, c, rq);

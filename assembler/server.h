@@ -7,8 +7,8 @@
  *   GET  /, /<asset>    the embedded page and its assets
  * Errors are {"errors":[{id, message, line, column, severity}]} with 400
  * (wrong deal or upload), 403 (a Host other than the loopback names or the
- * bound address, a foreign Origin), 404, 405, 413 (body over the limit), 500,
- * 503 (every connection taken).
+ * bound address, a foreign Origin), 404, 405, 413 (body over the limit), 500
+ * (an internal failure, out of memory), 503 (every connection taken).
  * Connections are bounded as server_guard.h explains: a whole request within
  * a deadline, a limit per client address, 503 at once when full.
  * No request path reaches the filesystem; drafts go through a private
@@ -68,5 +68,12 @@ unsigned server_port(const clasm_server *srv);
 int server_loopback(const clasm_server *srv);
 /* Stops accepting, waits for running requests, removes the temp folder. */
 void server_stop(clasm_server *srv);
+
+/* The HTTP status of a request the library failed with status s and
+ * diagnostics d: 500 for CLASM_E_IO, for an "out-of-memory" diagnostic and
+ * for any other status but CLASM_E_INPUT; 400 for CLASM_E_INPUT. A failure
+ * without an error diagnostic is the server's: 500, and an "internal-error"
+ * is added to d, so that no answer says "wrong input" without saying why. */
+unsigned server_failure_status(clasm_status s, clasm_diags *d);
 
 #endif

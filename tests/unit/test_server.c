@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "clasm.h"
+#include "diag.h"
 #include "docx_fixture.h"
 #include "server.h"
 
@@ -795,6 +796,46 @@ static void test_per_address(void **state)
     server_stop(srv);
 }
 
+/* The HTTP status of a failure: 400 only for wrong input that says why;
+ * out of memory and I/O are the server's (500); a failure without an error
+ * gets an internal-error, never an empty list. */
+static void test_failure_status(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, "unknown-risk", "deal", 3, 4, "no such risk");
+    assert_int_equal(server_failure_status(CLASM_E_INPUT, &d), 400);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(server_failure_status(CLASM_E_IO, &d), 500);
+    assert_int_equal(server_failure_status(CLASM_E_USAGE, &d), 500);
+    assert_int_equal(d.count, 1);
+    clasm_diags_free(&d);
+
+    /* out-of-memory is the server's, whatever the status says */
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, "out-of-memory", NULL, 0, 0, "out of memory");
+    assert_int_equal(server_failure_status(CLASM_E_INPUT, &d), 500);
+    assert_int_equal(server_failure_status(CLASM_E_IO, &d), 500);
+    assert_int_equal(d.count, 1);
+    clasm_diags_free(&d);
+
+    /* nothing, or only warnings: internal-error added, 500 */
+    static const clasm_status statuses[] = {CLASM_E_INPUT, CLASM_E_IO, CLASM_OK};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        clasm_diags_init(&d);
+        if (i == 1)
+            diag_at(&d, CLASM_SEV_WARNING, "uncovered-risk", NULL, 0, 0, "a warning");
+        assert_int_equal(server_failure_status(statuses[i], &d), 500);
+        assert_int_equal(d.count, i == 1 ? 2u : 1u);
+        const clasm_diag *g = &d.items[d.count - 1];
+        assert_string_equal(g->id, "internal-error");
+        assert_int_equal(g->severity, CLASM_SEV_ERROR);
+        assert_non_null(strstr(g->message, "without saying why"));
+        clasm_diags_free(&d);
+    }
+}
+
 static void test_foreign_origin(void **state)
 {
     fixture *f = *state;
@@ -973,6 +1014,7 @@ int main(void)
         cmocka_unit_test(test_slow_request_replaced),
         cmocka_unit_test(test_request_deadline),
         cmocka_unit_test(test_per_address),
+        cmocka_unit_test(test_failure_status),
         cmocka_unit_test(test_foreign_origin),
         cmocka_unit_test(test_assemble_and_inspect),
         cmocka_unit_test(test_assemble_errors),
