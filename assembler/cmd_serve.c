@@ -43,12 +43,13 @@ static char *template_path(const char *dir, clasm_document doc)
 int cmd_serve(int argc, char **argv)
 {
     const char *bind = "127.0.0.1", *library = NULL, *templates = NULL;
-    unsigned long port = 8080, max_mib = 32;
+    unsigned long port = 8080, max_mib = 32, request_timeout = 30, per_address = 64;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int known = strcmp(a, "--port") == 0 || strcmp(a, "--bind") == 0 ||
                     strcmp(a, "--library") == 0 || strcmp(a, "--templates") == 0 ||
-                    strcmp(a, "--max-upload-mib") == 0;
+                    strcmp(a, "--max-upload-mib") == 0 || strcmp(a, "--request-timeout") == 0 ||
+                    strcmp(a, "--max-per-address") == 0;
         if (!known)
             return usage_error(a[0] == '-' ? "serve has no option %s" : "serve takes no file (%s)",
                                a);
@@ -60,6 +61,10 @@ int cmd_serve(int argc, char **argv)
             rc = parse_number(a, v, 0, 65535, &port);
         else if (strcmp(a, "--max-upload-mib") == 0)
             rc = parse_number(a, v, 1, 1024, &max_mib);
+        else if (strcmp(a, "--request-timeout") == 0)
+            rc = parse_number(a, v, 1, 3600, &request_timeout);
+        else if (strcmp(a, "--max-per-address") == 0)
+            rc = parse_number(a, v, 1, 128, &per_address);
         else if (strcmp(a, "--bind") == 0)
             bind = v;
         else if (strcmp(a, "--library") == 0)
@@ -123,6 +128,8 @@ int cmd_serve(int argc, char **argv)
         opt.assets = clasm_web_assets;
         opt.nassets = clasm_web_nassets;
         opt.upload_limit = (size_t)max_mib << 20;
+        opt.request_seconds = (unsigned)request_timeout;
+        opt.max_per_address = (unsigned)per_address;
         rc = server_start(&opt, &srv, &diags);
     }
     if (rc == CLASM_OK) {

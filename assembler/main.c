@@ -101,7 +101,8 @@ static const command commands[] = {
      "  clasm lint clauses/ --update-lock      # after bumping a changed clause's version\n"
      "  clasm lint clauses/ --format json --strict > lint.json   # in CI\n"},
     {"serve", cmd_serve,
-     "serve [--port N] [--bind ADDR] [--library DIR] [--templates DIR] [--max-upload-mib N]",
+     "serve [--port N] [--bind ADDR] [--library DIR] [--templates DIR] [--max-upload-mib N] "
+     "[--request-timeout S] [--max-per-address N]",
      "the questionnaire in a browser, on 127.0.0.1",
      "Serves the questionnaire: a page that builds the deal from the risk catalogue, shows\n"
      "the plan as risks are ticked and hands back the draft, its rationale and the deal file;\n"
@@ -114,6 +115,17 @@ static const command commands[] = {
      "  --library DIR       the clause library\n"
      "  --templates DIR     the folder of contract/eula/reseller-agreement.docx\n"
      "  --max-upload-mib N  the largest draft /api/inspect accepts (default 32)\n"
+     "  --request-timeout S\n"
+     "                      seconds a client has to send a whole request, headers and\n"
+     "                      body, from connecting (or from its previous answer); then its\n"
+     "                      connection is closed without an answer (default 30)\n"
+     "  --max-per-address N\n"
+     "                      connections from one client address; more are closed at once\n"
+     "                      (default 64; 128, the server's limit, behind a reverse proxy)\n"
+     "\n"
+     "At most 128 connections are served at once. When all are taken, a new one replaces\n"
+     "the oldest that has been sending its request for over 2 s, or else is answered 503\n"
+     "(server-busy, with Retry-After).\n"
      "\n"
      "Example (a contract manager):\n"
      "  clasm serve --port 8080      then open http://127.0.0.1:8080/\n"},

@@ -7,6 +7,7 @@
 #include "library.h"
 #include "package.h"
 #include "placeholder.h"
+#include "server_guard.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,12 +24,24 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_DEAL_LIMIT ((size_t)1 << 20)
 #define DEFAULT_UPLOAD_LIMIT ((size_t)32 << 20)
 #define DEFAULT_MAX_CONNECTIONS 128u
+#define DEFAULT_PER_ADDRESS 64u
 #define DEFAULT_TIMEOUT 60u
+#define DEFAULT_REQUEST_SECONDS 30u
+#define DEFAULT_GRACE_MS 2000u
+/* Slots beyond max_connections for connections answered 503 or about to
+ * replace a dropped one (server_guard.c); each is held for seconds at most. */
+#define RESERVE_CONNECTIONS 16u
+/* The watchdog's log: at most one line per this many seconds. */
+#define SUMMARY_SECONDS 10.0
+/* What a 503 asks the client to wait: a few seconds, time for slow
+ * requests to pass the grace period and become replaceable. */
+#define RETRY_AFTER "5"
 
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -35,6 +49,13 @@
 struct clasm_server {
     struct MHD_Daemon *daemon;
     server_options opt;
+    server_guard *guard; /* who holds the connections, since when */
+    /* The watchdog thread: shuts connections past their deadline, logs. */
+    pthread_t watchdog;
+    pthread_mutex_t wd_lock;
+    pthread_cond_t wd_wake;
+    int wd_stop;
+    int wd_running;
     char *tmpdir; /* private (0700) folder for drafts being assembled */
     char *risks;  /* GET /api/risks, built once */
     size_t risks_len;
@@ -58,16 +79,26 @@ typedef struct {
     char *body;
     size_t len, cap;
     int too_large;
+    int no_memory; /* the body could not be kept: answer 500 */
 } request;
 
 /* ---- responses ---- */
 
-/* Every reply goes through here, so every one carries the security headers.
- * disposition (a download) and allow (405) are optional headers. */
+/* Optional headers of a reply. */
+typedef struct {
+    const char *disposition; /* a download */
+    const char *allow;       /* 405 */
+    const char *retry_after; /* 503; the connection is closed after it */
+} extra_headers;
+
+/* Every reply goes through here, so every one carries the security headers. */
 static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, const char *type,
                                    void *data, size_t len, enum MHD_ResponseMemoryMode mode,
-                                   const char *disposition, const char *allow)
+                                   const extra_headers *x)
 {
+    static const extra_headers none = {NULL, NULL, NULL};
+    if (!x)
+        x = &none;
     struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
     if (!r) {
         if (mode == MHD_RESPMEM_MUST_FREE)
@@ -81,10 +112,14 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, co
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                             "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
-    if (allow)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    if (disposition) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    if (x->allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, x->allow);
+    if (x->retry_after) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, x->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    }
+    if (x->disposition) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, x->disposition);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     } else if (strncmp(type, "application/json", 16) == 0) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -94,22 +129,28 @@ static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, co
     return ok;
 }
 
-static enum MHD_Result send_json_allow(struct MHD_Connection *c, unsigned status, char *json,
-                                       const char *allow)
+/* The answer when there is no memory left to build one. */
+static enum MHD_Result send_out_of_memory(struct MHD_Connection *c)
 {
     static const char oom[] = "{\"errors\":[{\"id\":\"out-of-memory\",\"message\":\"the server "
                               "ran out of memory\",\"line\":0,\"column\":0,\"severity\":"
                               "\"error\"}]}";
+    return send_buffer(c, MHD_HTTP_INTERNAL_SERVER_ERROR, JSON_TYPE, (void *)oom, sizeof oom - 1,
+                       MHD_RESPMEM_PERSISTENT, NULL);
+}
+
+/* json (owned; NULL: out of memory) with status. */
+static enum MHD_Result send_json_x(struct MHD_Connection *c, unsigned status, char *json,
+                                   const extra_headers *x)
+{
     if (!json)
-        return send_buffer(c, MHD_HTTP_INTERNAL_SERVER_ERROR, JSON_TYPE, (void *)oom,
-                           sizeof oom - 1, MHD_RESPMEM_PERSISTENT, NULL, NULL);
-    return send_buffer(c, status, JSON_TYPE, json, strlen(json), MHD_RESPMEM_MUST_FREE, NULL,
-                       allow);
+        return send_out_of_memory(c);
+    return send_buffer(c, status, JSON_TYPE, json, strlen(json), MHD_RESPMEM_MUST_FREE, x);
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char *json)
 {
-    return send_json_allow(c, status, json, NULL);
+    return send_json_x(c, status, json, NULL);
 }
 
 /* msg without the server's folders (srv->strip): paths relative to them. */
@@ -128,46 +169,60 @@ static char *relative_paths(const clasm_server *srv, const char *msg)
     return out;
 }
 
+/* One diagnostic as {id, message, line, column, severity[, part,
+ * paragraph]}; NULL when out of memory. */
+static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
+{
+    char *msg = relative_paths(srv, g->message ? g->message : "");
+    json_t *e = msg ? json_object() : NULL;
+    int bad = !e;
+    if (e) {
+        bad |= json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
+        bad |= json_object_set_new(e, "message", json_string(msg));
+        bad |= json_object_set_new(e, "line", json_integer(g->line));
+        bad |= json_object_set_new(e, "column", json_integer(g->column));
+        bad |= json_object_set_new(
+            e, "severity", json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
+        if (g->part) {
+            bad |= json_object_set_new(e, "part", json_string(g->part));
+            bad |= json_object_set_new(e, "paragraph", json_integer(g->paragraph));
+        }
+    }
+    free(msg);
+    if (bad) {
+        json_decref(e);
+        return NULL;
+    }
+    return e;
+}
+
 /* {"errors": [{id, message, line, column, severity[, part, paragraph]}]}:
  * every error and warning of diags, as the CLI would print them, but with
- * paths relative to the server's folders (srv may be NULL: as they are). */
+ * paths relative to the server's folders (srv may be NULL: as they are).
+ * NULL when out of memory: never a list with some of them missing. */
 static char *errors_json(const clasm_server *srv, const clasm_diags *d)
 {
     json_t *root = json_object();
     json_t *arr = json_array();
-    if (!root || !arr) {
-        json_decref(root);
+    int bad = !root || !arr;
+    for (size_t i = 0; !bad && i < d->count; i++)
+        bad = json_array_append_new(arr, error_json(srv, &d->items[i])) != 0;
+    if (!bad)
+        bad = json_object_set_new(root, "errors", arr) != 0;
+    else
         json_decref(arr);
-        return NULL;
-    }
-    json_object_set_new(root, "errors", arr);
-    for (size_t i = 0; i < d->count; i++) {
-        const clasm_diag *g = &d->items[i];
-        json_t *e = json_object();
-        if (!e)
-            break;
-        json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
-        char *msg = relative_paths(srv, g->message ? g->message : "");
-        json_object_set_new(e, "message", json_string(msg ? msg : ""));
-        free(msg);
-        json_object_set_new(e, "line", json_integer(g->line));
-        json_object_set_new(e, "column", json_integer(g->column));
-        json_object_set_new(e, "severity",
-                            json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
-        if (g->part) {
-            json_object_set_new(e, "part", json_string(g->part));
-            json_object_set_new(e, "paragraph", json_integer(g->paragraph));
-        }
-        json_array_append_new(arr, e);
-    }
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     return s;
 }
 
+/* An error answer with the diagnostics of d. One without any (only when
+ * adding one failed for lack of memory) is the out-of-memory answer. */
 static enum MHD_Result send_diags(const clasm_server *srv, struct MHD_Connection *c,
                                   unsigned status, const clasm_diags *d)
 {
+    if (d->count == 0)
+        return send_out_of_memory(c);
     return send_json(c, status, errors_json(srv, d));
 }
 
@@ -326,6 +381,34 @@ static char *risks_json(const clasm_library *lib, const server_options *opt)
 
 /* ---- deals and plans ---- */
 
+unsigned server_failure_status(clasm_status s, clasm_diags *d)
+{
+    int errors = 0, oom = 0;
+    for (size_t i = 0; i < d->count; i++) {
+        errors += d->items[i].severity == CLASM_SEV_ERROR;
+        oom |= d->items[i].id && strcmp(d->items[i].id, "out-of-memory") == 0;
+    }
+    if (!errors) {
+        diag_at(d, CLASM_SEV_ERROR, "internal-error", NULL, 0, 0,
+                "the server failed without saying why (status %d); this is a bug in clasm, "
+                "not in the request",
+                (int)s);
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (s == CLASM_E_INPUT && !oom)
+        return MHD_HTTP_BAD_REQUEST;
+    return MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* The error answer of a request the library failed (s, d): see
+ * server_failure_status. */
+static enum MHD_Result status_diags(const clasm_server *srv, struct MHD_Connection *c,
+                                    clasm_status s, clasm_diags *d)
+{
+    unsigned status = server_failure_status(s, d);
+    return send_diags(srv, c, status, d);
+}
+
 /* The deal of the body and the documents to draw: ?document= or the deal's.
  * On failure the response has been queued (*sent set). */
 static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *c,
@@ -351,8 +434,7 @@ static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *
     clasm_status s = clasm_deal_load_string(rq->body, rq->len, "deal", &deal, d);
     if (s != CLASM_OK || !deal) {
         clasm_deal_free(deal);
-        *sent = send_diags(
-            srv, c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
+        *sent = status_diags(srv, c, s, d);
         return NULL;
     }
     if (want) {
@@ -368,13 +450,6 @@ static void free_plans(clasm_plan **plans, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         clasm_plan_free(plans[i]);
-}
-
-static enum MHD_Result status_diags(const clasm_server *srv, struct MHD_Connection *c,
-                                    clasm_status s, const clasm_diags *d)
-{
-    return send_diags(
-        srv, c, s == CLASM_E_INPUT ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR, d);
 }
 
 /* POST /api/select: one plan object, or an array for a pack (as the CLI). */
@@ -521,7 +596,8 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
         char disp[256];
         snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.docx\"", clasm_deal_id(deal),
                  clasm_document_name(docs[0]));
-        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, disp, NULL);
+        extra_headers x = {disp, NULL, NULL};
+        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, &x);
     }
     clasm_plan_free(plan);
     clasm_deal_free(deal);
@@ -543,7 +619,7 @@ static enum MHD_Result do_inspect(const clasm_server *srv, struct MHD_Connection
         clasm_inspect_buffer(rq->body, rq->len, "upload.docx", srv->opt.lib, &insp, &d);
     enum MHD_Result sent;
     if (s != CLASM_OK || !insp)
-        sent = status_diags(srv, c, s == CLASM_OK ? CLASM_E_IO : s, &d);
+        sent = status_diags(srv, c, s, &d);
     else
         sent = send_json(c, MHD_HTTP_OK, clasm_inspection_json(insp));
     clasm_inspection_free(insp);
@@ -584,7 +660,8 @@ static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *
     diag_at(&d, CLASM_SEV_ERROR, "method-not-allowed", NULL, 0, 0, "%s", msg);
     char *json = errors_json(NULL, &d);
     clasm_diags_free(&d);
-    return send_json_allow(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, allow);
+    extra_headers x = {NULL, allow, NULL};
+    return send_json_x(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, &x);
 }
 
 /* 1 when the Host header value is name, alone or followed by ':' and this
@@ -663,12 +740,29 @@ static int origin_allowed(struct MHD_Connection *c)
     return host && rest && strcmp(rest, host) == 0;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-                              const char *method, const char *version, const char *upload_data,
-                              size_t *upload_data_size, void **con_cls)
+/* The 503 of a connection admitted while every slot was taken
+ * (server_guard.c): at once, without reading a body, and closed after. */
+static enum MHD_Result send_busy(const clasm_server *srv, struct MHD_Connection *c)
 {
-    (void)version;
-    const clasm_server *srv = cls;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, "server-busy", NULL, 0, 0,
+            "the server is busy: all of its %u connections are taken; try again in a few "
+            "seconds",
+            srv->opt.max_connections);
+    extra_headers x = {NULL, NULL, RETRY_AFTER};
+    enum MHD_Result r =
+        d.count ? send_json_x(c, MHD_HTTP_SERVICE_UNAVAILABLE, errors_json(NULL, &d), &x)
+                : send_out_of_memory(c);
+    clasm_diags_free(&d);
+    return r;
+}
+
+/* The request's answer: routes, checks, collects the body (see handle). */
+static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connection *c,
+                                     const char *url, const char *method, const char *upload_data,
+                                     size_t *upload_data_size, void **con_cls)
+{
     request *rq = *con_cls;
     if (!rq) {
         /* First call: headers only. Route, check method and size. */
@@ -688,7 +782,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             if (!get)
                 return method_not_allowed(c, method, url, "GET");
             return send_buffer(c, MHD_HTTP_OK, JSON_TYPE, srv->risks, srv->risks_len,
-                               MHD_RESPMEM_PERSISTENT, NULL, NULL);
+                               MHD_RESPMEM_PERSISTENT, NULL);
         }
         if (r == ROUTE_NONE) {
             const server_asset *a = find_asset(srv, url);
@@ -697,7 +791,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             if (!get)
                 return method_not_allowed(c, method, url, "GET");
             return send_buffer(c, MHD_HTTP_OK, a->content_type, (void *)a->data, a->len,
-                               MHD_RESPMEM_PERSISTENT, NULL, NULL);
+                               MHD_RESPMEM_PERSISTENT, NULL);
         }
         if (!post)
             return method_not_allowed(c, method, url, "POST");
@@ -716,7 +810,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
         rq = calloc(1, sizeof *rq);
         if (!rq)
-            return MHD_NO;
+            return send_out_of_memory(c);
         rq->r = r;
         rq->limit = limit;
         *con_cls = rq;
@@ -725,17 +819,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (rq->too_large || n > rq->limit - rq->len) {
+        if (rq->too_large || rq->no_memory)
+            return MHD_YES; /* read and drop the rest, then say why */
+        if (n > rq->limit - rq->len) {
             rq->too_large = 1;
-            return MHD_YES; /* read and drop the rest, then say 413 */
+            return MHD_YES;
         }
         if (rq->len + n + 1 > rq->cap) {
             size_t cap = rq->cap ? rq->cap : 8192;
             while (cap < rq->len + n + 1)
                 cap *= 2;
             char *nb = realloc(rq->body, cap);
-            if (!nb)
-                return MHD_NO;
+            if (!nb) {
+                rq->no_memory = 1;
+                return MHD_YES;
+            }
             rq->body = nb;
             rq->cap = cap;
         }
@@ -748,6 +846,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
                           "the request body is over the limit of %zu bytes for %.200s", rq->limit,
                           url);
+    if (rq->no_memory)
+        return send_out_of_memory(c);
     switch (rq->r) {
     case ROUTE_SELECT:
         return do_select(srv, c, rq);
@@ -760,26 +860,92 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
 }
 
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The connection's slot in the guard (set when it started; NULL if none). */
+static guard_slot *connection_slot(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* libmicrohttpd calls this with the headers (*con_cls NULL), then with each
+ * piece of the body, then once more with none: the request is whole. The
+ * guard's deadline runs until the request is whole, or answered early. */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    const clasm_server *srv = cls;
+    guard_slot *slot = connection_slot(c);
+    if (!*con_cls && guard_busy(srv->guard, slot)) {
+        guard_answering(srv->guard, slot);
+        return send_busy(srv, c);
+    }
+    if (*con_cls && *upload_data_size == 0)
+        guard_answering(srv->guard, slot); /* before the work, which the deadline must not cut */
+    enum MHD_Result r = serve_request(srv, c, url, method, upload_data, upload_data_size, con_cls);
+    if (!*con_cls)
+        guard_answering(srv->guard, slot); /* answered from the headers alone */
+    return r;
+}
+
+/* A request is over (answered, or its connection closed): the next one on
+ * the connection, if any, starts its deadline now. */
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    const clasm_server *srv = cls;
     request *rq = *con_cls;
     if (rq) {
         free(rq->body);
         free(rq);
         *con_cls = NULL;
     }
+    guard_waiting(srv->guard, connection_slot(c), now_seconds());
 }
 
-/* libmicrohttpd's messages, one whole line each, written with one call so
- * that lines from concurrent connections never run together. A client that
- * goes away (closes, resets, stops mid-request) is routine, not news. */
+/* libmicrohttpd's "started" comes right after the accept, on its listening
+ * thread; "closed" comes before it closes the socket (daemon.c, 0.9.75), so
+ * the guard never shuts a reused descriptor. */
+static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+    clasm_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? guard_admit(srv->guard, ci->connect_fd, now_seconds()) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        guard_release(srv->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* One line "clasm serve: msg" on stderr, written with one call so that
+ * lines from concurrent threads never run together. */
+static void log_line(const char *msg)
+{
+    char line[1024];
+    int len = snprintf(line, sizeof line, "clasm serve: %s\n", msg);
+    if (len > 0)
+        fwrite(line, 1, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1, stderr);
+}
+
+/* libmicrohttpd's messages, one whole line each. A client that goes away
+ * (closes, resets, stops mid-request) is routine, not news; so is one the
+ * guard shut down (it reads as a close by the client). */
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
-    (void)cls;
+    clasm_server *srv = cls;
     static const char *const routine[] = {
         "Connection was closed by remote side",
         "Socket has been disconnected",
@@ -794,13 +960,127 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     for (size_t i = 0; i < sizeof routine / sizeof routine[0]; i++)
         if (strncmp(msg, routine[i], strlen(routine[i])) == 0)
             return;
+    /* A connection over the per-address (or the total) limit, closed at
+     * once: counted, and summed up in the watchdog's line, not one line each. */
+    if (strncmp(msg, "Server reached connection limit", 31) == 0) {
+        guard_count_refused(srv->guard);
+        return;
+    }
     for (size_t i = 0; i < n; i++) /* one line, whatever the message holds */
         if (msg[i] == '\n' || msg[i] == '\r')
             msg[i] = ' ';
-    char line[sizeof msg + 16];
-    int len = snprintf(line, sizeof line, "clasm serve: %s\n", msg);
-    if (len > 0)
-        fwrite(line, 1, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1, stderr);
+    log_line(msg);
+}
+
+/* ---- the watchdog ---- */
+
+/* One line of what the guard did since the last one, if anything: under a
+ * slow-client attack the log grows by a line per SUMMARY_SECONDS, not a line
+ * per connection or per byte. */
+static void log_summary(clasm_server *srv, double seconds)
+{
+    guard_counts n;
+    guard_take_counts(srv->guard, &n);
+    if (!n.expired && !n.dropped && !n.busy && !n.refused)
+        return;
+    char msg[600];
+    int len =
+        snprintf(msg, sizeof msg, "connections in the last %.0f s:", seconds < 1 ? 1.0 : seconds);
+    const char *sep = "";
+    if (n.expired && len > 0 && (size_t)len < sizeof msg) {
+        len += snprintf(msg + len, sizeof msg - (size_t)len,
+                        " %lu timed out (no whole request within %u s)", n.expired,
+                        srv->opt.request_seconds);
+        sep = ",";
+    }
+    if (n.dropped && len > 0 && (size_t)len < sizeof msg) {
+        len +=
+            snprintf(msg + len, sizeof msg - (size_t)len,
+                     "%s %lu replaced (slow requests, closed for new connections)", sep, n.dropped);
+        sep = ",";
+    }
+    if (n.busy && len > 0 && (size_t)len < sizeof msg) {
+        len += snprintf(msg + len, sizeof msg - (size_t)len, "%s %lu answered 503 (all %u taken)",
+                        sep, n.busy, srv->opt.max_connections);
+        sep = ",";
+    }
+    if (n.refused && len > 0 && (size_t)len < sizeof msg)
+        snprintf(msg + len, sizeof msg - (size_t)len, "%s %lu refused (over %u per address)", sep,
+                 n.refused, srv->opt.max_per_address);
+    log_line(msg);
+}
+
+static struct timespec monotonic_at(double t)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)t;
+    ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+/* Shuts down connections past their deadline (at most a quarter second
+ * late) and logs the summary, until server_stop. */
+static void *watchdog_main(void *arg)
+{
+    clasm_server *srv = arg;
+    double last = now_seconds();
+    pthread_mutex_lock(&srv->wd_lock);
+    while (!srv->wd_stop) {
+        double t = now_seconds();
+        double wake = guard_expire(srv->guard, t);
+        if (t - last >= SUMMARY_SECONDS) {
+            log_summary(srv, t - last);
+            last = t;
+        }
+        if (wake > t + 0.25)
+            wake = t + 0.25; /* new connections' deadlines are picked up soon */
+        struct timespec ts = monotonic_at(wake);
+        pthread_cond_timedwait(&srv->wd_wake, &srv->wd_lock, &ts);
+    }
+    pthread_mutex_unlock(&srv->wd_lock);
+    log_summary(srv, now_seconds() - last);
+    return NULL;
+}
+
+static int watchdog_start(clasm_server *srv)
+{
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0)
+        return -1;
+    int bad = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+              pthread_cond_init(&srv->wd_wake, &ca) != 0;
+    pthread_condattr_destroy(&ca);
+    if (bad)
+        return -1;
+    if (pthread_mutex_init(&srv->wd_lock, NULL) != 0) {
+        pthread_cond_destroy(&srv->wd_wake);
+        return -1;
+    }
+    if (pthread_create(&srv->watchdog, NULL, watchdog_main, srv) != 0) {
+        pthread_mutex_destroy(&srv->wd_lock);
+        pthread_cond_destroy(&srv->wd_wake);
+        return -1;
+    }
+    srv->wd_running = 1;
+    return 0;
+}
+
+static void watchdog_stop(clasm_server *srv)
+{
+    if (!srv->wd_running)
+        return;
+    pthread_mutex_lock(&srv->wd_lock);
+    srv->wd_stop = 1;
+    pthread_cond_signal(&srv->wd_wake);
+    pthread_mutex_unlock(&srv->wd_lock);
+    pthread_join(srv->watchdog, NULL);
+    pthread_mutex_destroy(&srv->wd_lock);
+    pthread_cond_destroy(&srv->wd_wake);
+    srv->wd_running = 0;
 }
 
 /* ---- start and stop ---- */
@@ -853,6 +1133,7 @@ static void server_free(clasm_server *srv)
     free(srv->risks);
     for (size_t i = 0; i < sizeof srv->strip / sizeof srv->strip[0]; i++)
         free(srv->strip[i]);
+    guard_free(srv->guard);
     free(srv);
 }
 
@@ -878,6 +1159,12 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         srv->opt.max_connections = DEFAULT_MAX_CONNECTIONS;
     if (!srv->opt.timeout_seconds)
         srv->opt.timeout_seconds = DEFAULT_TIMEOUT;
+    if (!srv->opt.max_per_address)
+        srv->opt.max_per_address = DEFAULT_PER_ADDRESS;
+    if (!srv->opt.request_seconds)
+        srv->opt.request_seconds = DEFAULT_REQUEST_SECONDS;
+    if (!srv->opt.grace_ms)
+        srv->opt.grace_ms = DEFAULT_GRACE_MS;
     if (opt->port > 65535) {
         diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
                 "port %u is not a TCP port (0 to 65535)", opt->port);
@@ -947,18 +1234,33 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
     }
     srv->strip[1 + CLASM_DOC_COUNT] = parent_folder(srv->tmpdir, 1);
 
+    guard_options g = {srv->opt.max_connections, RESERVE_CONNECTIONS,
+                       (double)srv->opt.request_seconds, (double)srv->opt.grace_ms / 1000.0};
+    srv->guard = guard_new(&g);
+    if (!srv->guard) {
+        server_free(srv);
+        return CLASM_E_IO;
+    }
     errno = 0;
-    srv->daemon =
-        MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, handle, srv,
-                         MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_SOCK_ADDR, addr,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.max_connections,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opt.timeout_seconds,
-                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)opt->port, NULL, NULL, handle, srv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+        srv, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_CONNECTION_LIMIT, guard_capacity(srv->guard),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)srv->opt.max_per_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opt.timeout_seconds,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION, connection_event,
+        srv, MHD_OPTION_END);
     if (!srv->daemon) {
         int err = errno;
         diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
                 "cannot listen on %s port %u%s%s", srv->opt.bind, opt->port, err ? ": " : "",
                 err ? strerror(err) : "");
+        server_free(srv);
+        return CLASM_E_IO;
+    }
+    if (watchdog_start(srv) != 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
+                "cannot start the thread that times requests out");
+        MHD_stop_daemon(srv->daemon);
         server_free(srv);
         return CLASM_E_IO;
     }
@@ -982,7 +1284,11 @@ void server_stop(clasm_server *srv)
 {
     if (!srv)
         return;
+    /* The daemon first: it closes every connection (each "closed" frees its
+     * slot); the watchdog may shut one meanwhile, safely, under the guard's
+     * lock. */
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
+    watchdog_stop(srv);
     server_free(srv);
 }

@@ -7,7 +7,10 @@
  *   GET  /, /<asset>    the embedded page and its assets
  * Errors are {"errors":[{id, message, line, column, severity}]} with 400
  * (wrong deal or upload), 403 (a Host other than the loopback names or the
- * bound address, a foreign Origin), 404, 405, 413 (body over the limit), 500.
+ * bound address, a foreign Origin), 404, 405, 413 (body over the limit), 500
+ * (an internal failure, out of memory), 503 (every connection taken).
+ * Connections are bounded as server_guard.h explains: a whole request within
+ * a deadline, a limit per client address, 503 at once when full.
  * No request path reaches the filesystem; drafts go through a private
  * temporary folder created at start and removed at stop. */
 #ifndef CLASM_SERVER_H
@@ -38,9 +41,18 @@ typedef struct {
     size_t nassets;
     size_t deal_limit;        /* bytes of a deal body; 0 means 1 MiB */
     size_t upload_limit;      /* bytes of an uploaded draft; 0 means 32 MiB */
-    unsigned max_connections; /* 0 means 128 */
+    unsigned max_connections; /* served at once; 0 means 128 */
+    unsigned max_per_address; /* connections from one client address; 0 means 64 */
     unsigned timeout_seconds; /* idle connection timeout; 0 means 60 */
-    const char *tmp_parent;   /* where the private temp folder goes; NULL: $TMPDIR or /tmp */
+    /* Seconds from a connection's accept (or the end of the previous answer
+     * on it) until its request has arrived whole, headers and body; past it
+     * the connection is closed without an answer. 0 means 30. */
+    unsigned request_seconds;
+    /* Milliseconds a request may take before it can be dropped for a new
+     * connection when all are taken, and that a connection answered 503
+     * has to send its request; 0 means 2000. */
+    unsigned grace_ms;
+    const char *tmp_parent; /* where the private temp folder goes; NULL: $TMPDIR or /tmp */
 } server_options;
 
 typedef struct clasm_server clasm_server;
@@ -56,5 +68,12 @@ unsigned server_port(const clasm_server *srv);
 int server_loopback(const clasm_server *srv);
 /* Stops accepting, waits for running requests, removes the temp folder. */
 void server_stop(clasm_server *srv);
+
+/* The HTTP status of a request the library failed with status s and
+ * diagnostics d: 500 for CLASM_E_IO, for an "out-of-memory" diagnostic and
+ * for any other status but CLASM_E_INPUT; 400 for CLASM_E_INPUT. A failure
+ * without an error diagnostic is the server's: 500, and an "internal-error"
+ * is added to d, so that no answer says "wrong input" without saying why. */
+unsigned server_failure_status(clasm_status s, clasm_diags *d);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "clasm.h"
+#include "diag.h"
 #include "docx_fixture.h"
 #include "server.h"
 
@@ -493,6 +495,347 @@ static void test_idle_timeout(void **state)
         fail_msg("closed after %.2f s, the timeout is 1 s", secs);
 }
 
+/* ---- slow clients (server_guard.h) ---- */
+
+static double mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A server like the fixture's, with the connection options of o. */
+static clasm_server *start_with(const fixture *f, server_options *o)
+{
+    o->lib = f->lib;
+    o->tmp_parent = f->dir;
+    o->assets = assets;
+    o->nassets = 1;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_server *srv = NULL;
+    assert_int_equal(server_start(o, &srv, &d), CLASM_OK);
+    clasm_diags_free(&d);
+    return srv;
+}
+
+/* A connection to the server from source address src (IPv4, host order:
+ * any 127.x.y.z is this machine). */
+static int connect_from(uint32_t src, unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(src);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct timeval tv = {10, 0}; /* a bound on every test, well over its timings */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+static void send_text(int fd, const char *s)
+{
+    assert_int_equal(send(fd, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
+}
+
+/* Half a request: the headers never end. */
+static const char half_request[] = "GET /api/risks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+
+/* Everything the server sends until it closes fd (NUL-terminated; "" when
+ * it closes without a word); *secs: how long that took. */
+static char *read_to_close(int fd, double *secs)
+{
+    double t0 = mono();
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    ssize_t got;
+    while ((got = recv(fd, buf + len, cap - len - 1, 0)) > 0) {
+        len += (size_t)got;
+        if (len + 1 >= cap) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    if (secs)
+        *secs = mono() - t0;
+    return buf;
+}
+
+/* The status of the answer to GET /api/risks from src on a new connection
+ * (0: closed without an answer); the whole answer in *answer if asked. */
+static int get_from(uint32_t src, unsigned port, char **answer)
+{
+    int fd = connect_from(src, port);
+    char req[128];
+    snprintf(req, sizeof req,
+             "GET /api/risks HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+    int status = 0;
+    if (send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req)) {
+        char *buf = read_to_close(fd, NULL);
+        if (sscanf(buf, "HTTP/1.1 %d", &status) != 1)
+            status = 0;
+        if (answer)
+            *answer = buf;
+        else
+            free(buf);
+    } else if (answer) {
+        *answer = strdup("");
+    }
+    close(fd);
+    return status;
+}
+
+/* The status of GET /api/risks from src once it is want, tried for up to
+ * 5 s: the server frees a slot once it has seen a client's close. */
+static int get_until(uint32_t src, unsigned port, int want)
+{
+    int status = 0;
+    for (int i = 0; i < 50 && (status = get_from(src, port, NULL)) != want; i++)
+        usleep(100000);
+    return status;
+}
+
+/* One answer with a Content-Length on a kept-alive connection: its status
+ * (0: closed first). */
+static int read_answer(int fd)
+{
+    char buf[65536];
+    buf[0] = '\0';
+    size_t len = 0;
+    char *end = NULL;
+    while (!(end = strstr(buf, "\r\n\r\n"))) {
+        ssize_t got = len + 1 < sizeof buf ? recv(fd, buf + len, sizeof buf - 1 - len, 0) : -1;
+        if (got <= 0)
+            return 0;
+        len += (size_t)got;
+        buf[len] = '\0';
+    }
+    int status = 0;
+    size_t body = 0;
+    const char *cl = strstr(buf, "Content-Length: ");
+    if (sscanf(buf, "HTTP/1.1 %d", &status) != 1 || !cl || sscanf(cl + 16, "%zu", &body) != 1)
+        return 0;
+    size_t have = len - (size_t)(end + 4 - buf);
+    while (have < body) {
+        ssize_t got = recv(fd, buf, sizeof buf, 0);
+        if (got <= 0)
+            return 0;
+        have += (size_t)got;
+    }
+    return status;
+}
+
+/* 1 when the server closed fd within secs, without sending anything. */
+static int closed_within(int fd, double secs)
+{
+    struct timeval tv = {(time_t)secs, (suseconds_t)((secs - (double)(time_t)secs) * 1e6)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char c;
+    ssize_t got = recv(fd, &c, 1, 0);
+    return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* Every connection taken by requests younger than the grace: a new one is
+ * answered 503 server-busy at once, with Retry-After, closed after, and
+ * with the security headers; once a slot frees, requests are served again. */
+static void test_busy_503(void **state)
+{
+    fixture *f = *state;
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.max_connections = 2;
+    o.grace_ms = 60000; /* nothing is old enough to be dropped */
+    clasm_server *srv = start_with(f, &o);
+    unsigned port = server_port(srv);
+    int a = connect_from(INADDR_LOOPBACK, port), b = connect_from(INADDR_LOOPBACK, port);
+    send_text(a, half_request);
+    send_text(b, half_request);
+    usleep(100000); /* both accepted */
+    double t0 = mono();
+    char *answer = NULL;
+    int status = get_from(INADDR_LOOPBACK, port, &answer);
+    double secs = mono() - t0;
+    response r = {status, NULL, NULL, 0};
+    char *sep = strstr(answer, "\r\n\r\n");
+    assert_non_null(sep);
+    r.head = strndup(answer, (size_t)(sep - answer) + 2);
+    r.body = strdup(sep + 4);
+    assert_error(&r, 503, "server-busy", "all of its 2 connections are taken");
+    assert_non_null(strstr(r.head, "\r\nRetry-After: 5\r\n"));
+    assert_non_null(strstr(r.head, "\r\nConnection: close\r\n"));
+    if (secs > 3)
+        fail_msg("the 503 took %.2f s", secs);
+    response_free(&r);
+    free(answer);
+    /* The half requests are untouched, and a freed slot serves again. */
+    assert_false(closed_within(a, 0.2));
+    close(a);
+    assert_int_equal(get_until(INADDR_LOOPBACK, port, 200), 200);
+    close(b);
+    server_stop(srv);
+}
+
+/* Every connection taken, the oldest request older than the grace: it is
+ * closed to serve the new connection; the younger one stays. */
+static void test_slow_request_replaced(void **state)
+{
+    fixture *f = *state;
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.max_connections = 2;
+    o.grace_ms = 300;
+    clasm_server *srv = start_with(f, &o);
+    unsigned port = server_port(srv);
+    int old = connect_from(INADDR_LOOPBACK, port);
+    send_text(old, half_request);
+    usleep(100000);
+    int young = connect_from(INADDR_LOOPBACK, port);
+    send_text(young, half_request);
+    usleep(300000); /* old: 0.4 s, past the grace; young: 0.3 s, just at it */
+    assert_int_equal(get_from(INADDR_LOOPBACK, port, NULL), 200);
+    assert_true(closed_within(old, 2));
+    assert_false(closed_within(young, 0.1));
+    close(old);
+    close(young);
+    server_stop(srv);
+}
+
+/* A request must arrive whole within the deadline (1 s here), however
+ * steadily its bytes come (each resets libmicrohttpd's idle timeout), in
+ * the headers or in the body; on a kept-alive connection the deadline
+ * starts again after each answer. */
+static void test_request_deadline(void **state)
+{
+    fixture *f = *state;
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.request_seconds = 1;
+    clasm_server *srv = start_with(f, &o);
+    unsigned port = server_port(srv);
+
+    int heads = connect_from(INADDR_LOOPBACK, port);
+    int body = connect_from(INADDR_LOOPBACK, port);
+    double t0 = mono();
+    send_text(heads, half_request);
+    send_text(body, "POST /api/select HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{");
+    double closed[2] = {0, 0};
+    int fds[2] = {heads, body};
+    while (mono() - t0 < 6 && (!closed[0] || !closed[1])) {
+        usleep(100000);
+        for (int i = 0; i < 2; i++) {
+            if (closed[i])
+                continue;
+            if (send(fds[i], " ", 1, MSG_NOSIGNAL) != 1 || closed_within(fds[i], 0.001))
+                closed[i] = mono() - t0;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        close(fds[i]);
+        if (closed[i] < 0.8 || closed[i] > 3)
+            fail_msg("trickler %d closed after %.2f s; the deadline is 1 s", i, closed[i]);
+    }
+
+    /* Kept alive (libmicrohttpd keeps a connection open after an answer
+     * given once the body is read, as for a POST): answers at 0, 0.7 and
+     * 1.4 s, past 1 s from the accept, then idle: closed about 1 s after
+     * the last answer. */
+    int k = connect_from(INADDR_LOOPBACK, port);
+    char req[256];
+    snprintf(req, sizeof req,
+             "POST /api/select HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+             "Content-Length: %zu\r\n\r\n",
+             port, strlen(deal_ok));
+    for (int i = 0; i < 3; i++) {
+        if (i)
+            usleep(700000);
+        send_text(k, req);
+        send_text(k, deal_ok);
+        if (read_answer(k) != 200)
+            fail_msg("request %d on the kept-alive connection: no 200", i + 1);
+    }
+    double secs = 0;
+    char *rest = read_to_close(k, &secs);
+    assert_string_equal(rest, "");
+    free(rest);
+    close(k);
+    server_stop(srv);
+    if (secs < 0.7 || secs > 3)
+        fail_msg("the idle kept-alive connection closed %.2f s after its last answer", secs);
+}
+
+/* A third connection from one address is refused at once (limit 2 here),
+ * unanswered; other addresses are served. */
+static void test_per_address(void **state)
+{
+    fixture *f = *state;
+    server_options o;
+    memset(&o, 0, sizeof o);
+    o.max_per_address = 2;
+    clasm_server *srv = start_with(f, &o);
+    unsigned port = server_port(srv);
+    int a = connect_from(0x7f000002, port), b = connect_from(0x7f000002, port);
+    send_text(a, half_request);
+    send_text(b, half_request);
+    usleep(100000);
+    double t0 = mono();
+    assert_int_equal(get_from(0x7f000002, port, NULL), 0);
+    if (mono() - t0 > 3)
+        fail_msg("the refusal took %.2f s", mono() - t0);
+    assert_int_equal(get_from(0x7f000003, port, NULL), 200);
+    assert_int_equal(get_from(INADDR_LOOPBACK, port, NULL), 200);
+    close(a);
+    assert_int_equal(get_until(0x7f000002, port, 200), 200); /* one fewer: room again */
+    close(b);
+    server_stop(srv);
+}
+
+/* The HTTP status of a failure: 400 only for wrong input that says why;
+ * out of memory and I/O are the server's (500); a failure without an error
+ * gets an internal-error, never an empty list. */
+static void test_failure_status(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, "unknown-risk", "deal", 3, 4, "no such risk");
+    assert_int_equal(server_failure_status(CLASM_E_INPUT, &d), 400);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(server_failure_status(CLASM_E_IO, &d), 500);
+    assert_int_equal(server_failure_status(CLASM_E_USAGE, &d), 500);
+    assert_int_equal(d.count, 1);
+    clasm_diags_free(&d);
+
+    /* out-of-memory is the server's, whatever the status says */
+    clasm_diags_init(&d);
+    diag_at(&d, CLASM_SEV_ERROR, "out-of-memory", NULL, 0, 0, "out of memory");
+    assert_int_equal(server_failure_status(CLASM_E_INPUT, &d), 500);
+    assert_int_equal(server_failure_status(CLASM_E_IO, &d), 500);
+    assert_int_equal(d.count, 1);
+    clasm_diags_free(&d);
+
+    /* nothing, or only warnings: internal-error added, 500 */
+    static const clasm_status statuses[] = {CLASM_E_INPUT, CLASM_E_IO, CLASM_OK};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        clasm_diags_init(&d);
+        if (i == 1)
+            diag_at(&d, CLASM_SEV_WARNING, "uncovered-risk", NULL, 0, 0, "a warning");
+        assert_int_equal(server_failure_status(statuses[i], &d), 500);
+        assert_int_equal(d.count, i == 1 ? 2u : 1u);
+        const clasm_diag *g = &d.items[d.count - 1];
+        assert_string_equal(g->id, "internal-error");
+        assert_int_equal(g->severity, CLASM_SEV_ERROR);
+        assert_non_null(strstr(g->message, "without saying why"));
+        clasm_diags_free(&d);
+    }
+}
+
 static void test_foreign_origin(void **state)
 {
     fixture *f = *state;
@@ -667,6 +1010,11 @@ int main(void)
         cmocka_unit_test(test_foreign_host),
         cmocka_unit_test(test_bind_all),
         cmocka_unit_test(test_idle_timeout),
+        cmocka_unit_test(test_busy_503),
+        cmocka_unit_test(test_slow_request_replaced),
+        cmocka_unit_test(test_request_deadline),
+        cmocka_unit_test(test_per_address),
+        cmocka_unit_test(test_failure_status),
         cmocka_unit_test(test_foreign_origin),
         cmocka_unit_test(test_assemble_and_inspect),
         cmocka_unit_test(test_assemble_errors),
