@@ -56,8 +56,7 @@ struct clasm_server {
     pthread_cond_t wd_wake;
     int wd_stop;
     int wd_running;
-    char *tmpdir; /* private (0700) folder for drafts being assembled */
-    char *risks;  /* GET /api/risks, built once */
+    char *risks; /* GET /api/risks, built once */
     size_t risks_len;
     unsigned port;
     int loopback; /* bound to a loopback address */
@@ -66,8 +65,8 @@ struct clasm_server {
     char bound_host[INET6_ADDRSTRLEN + 2];
     /* Folders taken off the paths in error messages, so that a reply names
      * "clauses/risks.yaml", not where the server keeps it: the parents of
-     * the library, of the templates' folders and of the temp folder. */
-    char *strip[2 + CLASM_DOC_COUNT];
+     * the library and of the templates' folders. */
+    char *strip[1 + CLASM_DOC_COUNT];
 };
 
 typedef enum { ROUTE_NONE, ROUTE_RISKS, ROUTE_SELECT, ROUTE_ASSEMBLE, ROUTE_INSPECT } route;
@@ -495,40 +494,7 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
     return sent;
 }
 
-/* Reads a whole file of at most limit bytes. */
-static char *slurp(const char *path, size_t limit, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            if (cap >= limit)
-                break;
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f) || !feof(f))
-                break;
-            fclose(f);
-            *len = n;
-            return buf ? buf : malloc(1);
-        }
-    }
-    fclose(f);
-    free(buf);
-    return NULL;
-}
-
-/* POST /api/assemble: the draft of one document, through a private temp file. */
+/* POST /api/assemble: the draft of one document, assembled in memory. */
 static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connection *c,
                                    const request *rq)
 {
@@ -564,32 +530,11 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
     }
     clasm_plan *plan = NULL;
     clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, 1, &plan, &d);
-    char path[4096];
-    int fd = -1;
-    if (s == CLASM_OK) {
-        snprintf(path, sizeof path, "%s/draft-XXXXXX", srv->tmpdir);
-        fd = mkstemp(path);
-        if (fd < 0) {
-            diag_at(&d, CLASM_SEV_ERROR, "serve-temp", NULL, 0, 0,
-                    "cannot create a temporary file for the draft: %s", strerror(errno));
-            s = CLASM_E_IO;
-        } else {
-            close(fd);
-            s = clasm_assemble(tpl, srv->opt.lib, deal, plan, path, &d);
-        }
-    }
-    char *docx = NULL;
+    /* Assembled in memory: nothing touches the disk. */
+    unsigned char *docx = NULL;
     size_t len = 0;
-    if (s == CLASM_OK) {
-        docx = slurp(path, (size_t)1 << 30, &len);
-        if (!docx) {
-            diag_at(&d, CLASM_SEV_ERROR, "serve-temp", NULL, 0, 0,
-                    "cannot read the assembled draft back: %s", strerror(errno));
-            s = CLASM_E_IO;
-        }
-    }
-    if (fd >= 0)
-        unlink(path);
+    if (s == CLASM_OK)
+        s = clasm_assemble_buffer(tpl, srv->opt.lib, deal, plan, 0, &docx, &len, &d);
     if (s != CLASM_OK) {
         sent = status_diags(srv, c, s, &d);
     } else {
@@ -597,8 +542,10 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
         snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.docx\"", clasm_deal_id(deal),
                  clasm_document_name(docs[0]));
         extra_headers x = {disp, NULL, NULL};
-        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, &x);
+        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, (char *)docx, len, MHD_RESPMEM_MUST_FREE, &x);
+        docx = NULL; /* the response owns it */
     }
+    free(docx);
     clasm_plan_free(plan);
     clasm_deal_free(deal);
     clasm_diags_free(&d);
@@ -1085,23 +1032,6 @@ static void watchdog_stop(clasm_server *srv)
 
 /* ---- start and stop ---- */
 
-static void remove_tmpdir(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[4096];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(dp);
-    }
-    rmdir(dir);
-}
-
 /* The folder `levels` up from path, with its final '/' ("/a/b/c", 1 ->
  * "/a/b/"); NULL when there is none or it is just "/". */
 static char *parent_folder(const char *path, int levels)
@@ -1126,10 +1056,6 @@ static void server_free(clasm_server *srv)
 {
     if (!srv)
         return;
-    if (srv->tmpdir) {
-        remove_tmpdir(srv->tmpdir);
-        free(srv->tmpdir);
-    }
     free(srv->risks);
     for (size_t i = 0; i < sizeof srv->strip / sizeof srv->strip[0]; i++)
         free(srv->strip[i]);
@@ -1213,26 +1139,6 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         return CLASM_E_IO;
     }
     srv->risks_len = strlen(srv->risks);
-
-    const char *parent = opt->tmp_parent ? opt->tmp_parent : getenv("TMPDIR");
-    if (!parent || !*parent)
-        parent = "/tmp";
-    size_t n = strlen(parent) + 32;
-    srv->tmpdir = malloc(n);
-    if (!srv->tmpdir) {
-        server_free(srv);
-        return CLASM_E_IO;
-    }
-    snprintf(srv->tmpdir, n, "%s/clasm-serve-XXXXXX", parent);
-    if (!mkdtemp(srv->tmpdir)) { /* mkdtemp makes it 0700 */
-        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
-                "cannot create a private temporary folder in %s: %s", parent, strerror(errno));
-        free(srv->tmpdir);
-        srv->tmpdir = NULL;
-        server_free(srv);
-        return CLASM_E_IO;
-    }
-    srv->strip[1 + CLASM_DOC_COUNT] = parent_folder(srv->tmpdir, 1);
 
     guard_options g = {srv->opt.max_connections, RESERVE_CONNECTIONS,
                        (double)srv->opt.request_seconds, (double)srv->opt.grace_ms / 1000.0};

@@ -52,7 +52,6 @@ typedef struct {
      * connection when all are taken, and that a connection answered 503
      * has to send its request; 0 means 2000. */
     unsigned grace_ms;
-    const char *tmp_parent; /* where the private temp folder goes; NULL: $TMPDIR or /tmp */
 } server_options;
 
 typedef struct clasm_server clasm_server;

@@ -93,7 +93,6 @@ static int setup(void **state)
     o.nassets = 1;
     o.deal_limit = 4096;
     o.upload_limit = 1 << 20;
-    o.tmp_parent = f->dir;
     if (server_start(&o, &f->srv, &d) != CLASM_OK) {
         clasm_diags_print(stderr, &d);
         clasm_diags_free(&d);
@@ -430,7 +429,6 @@ static void test_bind_all(void **state)
     server_options o;
     memset(&o, 0, sizeof o);
     o.lib = f->lib;
-    o.tmp_parent = f->dir;
     o.bind = "0.0.0.0";
     clasm_diags d;
     clasm_diags_init(&d);
@@ -463,7 +461,6 @@ static void test_idle_timeout(void **state)
     server_options o;
     memset(&o, 0, sizeof o);
     o.lib = f->lib;
-    o.tmp_parent = f->dir;
     o.timeout_seconds = 1;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -508,7 +505,6 @@ static double mono(void)
 static clasm_server *start_with(const fixture *f, server_options *o)
 {
     o->lib = f->lib;
-    o->tmp_parent = f->dir;
     o->assets = assets;
     o->nassets = 1;
     clasm_diags d;
@@ -850,38 +846,19 @@ static void test_foreign_origin(void **state)
     response_free(&r);
 }
 
-/* The servers' private temp folders under the scratch folder, and the files
- * left in them. */
-static int temp_count(const fixture *f, int *files)
+/* Files in the scratch folder besides the template: drafts are assembled in
+ * memory, so the server writes nothing, anywhere. */
+static int temp_files(const fixture *f)
 {
     DIR *dp = opendir(f->dir);
     assert_non_null(dp);
     struct dirent *e;
-    int n = 0, folders = 0;
-    while ((e = readdir(dp)) != NULL) {
-        if (strncmp(e->d_name, "clasm-serve-", 12) != 0)
-            continue;
-        folders++;
-        char p[512];
-        snprintf(p, sizeof p, "%.60s/%.255s", f->dir, e->d_name);
-        DIR *in = opendir(p);
-        assert_non_null(in);
-        struct dirent *x;
-        while ((x = readdir(in)) != NULL)
-            n += x->d_name[0] != '.';
-        closedir(in);
-    }
+    int n = 0;
+    while ((e = readdir(dp)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+             strcmp(e->d_name, "contract.docx") != 0;
     closedir(dp);
-    *files = n;
-    return folders;
-}
-
-/* Files left in the fixture server's temp folder (the only one). */
-static int temp_files(const fixture *f)
-{
-    int files;
-    assert_int_equal(temp_count(f, &files), 1);
-    return files;
+    return n;
 }
 
 static void test_assemble_and_inspect(void **state)
@@ -960,7 +937,6 @@ static void test_start_failures(void **state)
     server_options o;
     memset(&o, 0, sizeof o);
     o.lib = f->lib;
-    o.tmp_parent = f->dir;
     clasm_diags d;
     clasm_diags_init(&d);
     clasm_server *srv = NULL;
@@ -980,19 +956,17 @@ static void test_start_failures(void **state)
     snprintf(want, sizeof want, "cannot listen on 127.0.0.1 port %u", f->port);
     assert_non_null(strstr(d.items[0].message, want));
     clasm_diags_free(&d);
-    /* Neither failed start left a temp folder behind. */
+    /* Neither failed start left anything behind. */
     assert_int_equal(temp_files(f), 0);
 
-    /* A second server on a free port has its own temp folder until it stops. */
+    /* A second server on a free port starts and stops beside the first. */
     clasm_diags_init(&d);
     o.port = 0;
     assert_int_equal(server_start(&o, &srv, &d), CLASM_OK);
     assert_int_equal(d.count, 0);
     assert_true(server_port(srv) > 0 && server_port(srv) != f->port);
-    int files;
-    assert_int_equal(temp_count(f, &files), 2);
     server_stop(srv);
-    assert_int_equal(temp_count(f, &files), 1);
+    assert_int_equal(temp_files(f), 0);
     clasm_diags_free(&d);
 }
 
