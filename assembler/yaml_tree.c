@@ -530,6 +530,14 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
                 "out of memory while reading the file");
         return NULL;
     }
+    /* A UTF-8 byte order mark (editors on Windows write one) is not part of
+     * the text. libyaml skips one only when it detects the encoding itself,
+     * which would also let UTF-16 in; with UTF-8 set, it takes the BOM as a
+     * character of line 1, and a deal starting with one failed to parse. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     builder B = {.doc = doc, .file = doc->name, .diags = diags};
     if (!yaml_parser_initialize(&B.parser)) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,

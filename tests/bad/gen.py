@@ -579,6 +579,15 @@ def cases():
                  "name: Directorate of Internal Security of the Republic of Valmora",
                  'name: "Bell\\a Null-ish\\x01 Not-a-char\\uFFFE End"'),
              rc=0, out_has=["Bell", "End"]))
+    # The BOM right before the first key (a BOM before a comment line was
+    # always read, the first key after one was not).
+    add(Case("yaml-bom-crlf-tabs", "a deal saved with a BOM, CR LF line ends and a tab in a "
+             "value: all legal, the draft has the value as written (exit 0)", lambda d: write(
+                 os.path.join(d, "deal.yaml"), b"\xef\xbb\xbf" + "".join(
+                     l for l in deal_text().splitlines(True) if not l.startswith("#")).replace(
+                     "name: Directorate of Internal Security of the Republic of Valmora",
+                     'name: "Directorate\tof Valmora"').replace("\n", "\r\n").encode()),
+             rc=0, out_has=["Directorate</w:t><w:tab/><w:t>of Valmora"]))
     # --- deals (YAML)
     add(Case("yaml-alias-bomb", "a billion-laughs alias bomb in the deal", b_alias_bomb_terms,
              expect=["alias-bomb", "deal.yaml:"]))

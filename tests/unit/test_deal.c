@@ -544,6 +544,39 @@ static void test_five_problems_in_one_run(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_bom_crlf_tabs_deal(void **state)
+{
+    (void)state;
+    /* A deal saved by a Windows editor: BOM, CR LF, a tab in a value. */
+    static const char text[] = "\xEF\xBB\xBFid: T-1\r\n"
+                               "documents: [contract]\r\n"
+                               "date: 2026-11-27\r\n"
+                               "seller: {name: Northwind}\r\n"
+                               "customer: {name: Acme, country: DE, kind: private}\r\n"
+                               "product: {name: Lens}\r\n"
+                               "deployment: cloud\r\n"
+                               "license: perpetual\r\n"
+                               "end_use: known\r\n"
+                               "terms:\r\n"
+                               "  authorized_sites: \"Site A\tSite B\"\r\n"
+                               "  notes: |\r\n"
+                               "    one\r\n"
+                               "    two\r\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    clasm_status st = clasm_deal_load_string(text, sizeof text - 1, "win.yaml", &deal, &d);
+    if (st != CLASM_OK)
+        dump(&d);
+    assert_int_equal(st, CLASM_OK);
+    assert_string_equal(clasm_deal_id(deal), "T-1");
+    assert_string_equal(clasm_deal_value(deal, "terms.authorized_sites"), "Site A\tSite B");
+    assert_string_equal(clasm_deal_value(deal, "terms.notes"), "one\ntwo\n");
+    assert_string_equal(clasm_deal_value(deal, "customer.name"), "Acme");
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_list_limits),
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_five_problems_in_one_run),
+        cmocka_unit_test(test_bom_crlf_tabs_deal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

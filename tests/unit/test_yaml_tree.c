@@ -491,6 +491,72 @@ static void test_load_file(void **state)
     remove(path);
 }
 
+/* ---- the text: BOM, line ends, tabs; what libyaml's reader refuses ---- */
+
+/* Loads exactly len bytes (the text may hold NUL). */
+static yt_doc *load_n(const char *text, size_t len, clasm_diags *d)
+{
+    return yt_load_string(text, len, "t.yaml", d);
+}
+
+/* Bytes that must be refused with one yaml-syntax error at line:col whose
+ * message holds sub1 and sub2. */
+static void expect_yaml_syntax(const char *text, size_t len, int line, int col, const char *sub1,
+                               const char *sub2)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(text, len, &d));
+    assert_int_equal(d.count, 1);
+    expect_diag(&d, "yaml-syntax", line, col, sub1, sub2);
+    assert_string_equal(d.items[0].file, "t.yaml");
+    clasm_diags_free(&d);
+}
+
+static void test_bom_crlf_tabs(void **state)
+{
+    (void)state;
+    /* A UTF-8 BOM, CR LF line ends, and tabs inside values (raw in plain,
+     * quoted and block scalars, and as the escape \t) are legal YAML. */
+    static const char text[] = "\xEF\xBB\xBF"
+                               "id: Q-1\r\n"
+                               "plain: a\tb\r\n"
+                               "quoted: \"c\td\\te\"\r\n"
+                               "block: |\r\n"
+                               "  line\tone\r\n"
+                               "  line two\r\n"
+                               "list: [x, y]\r\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    yt_doc *doc = load_n(text, sizeof text - 1, &d);
+    for (size_t k = 0; k < d.count; k++)
+        fprintf(stderr, "  have: %s %d:%d %s\n", d.items[k].id, d.items[k].line, d.items[k].column,
+                d.items[k].message);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    const yt_node *r = yt_root(doc);
+    /* The BOM is not a character of line 1: the first key is at column 1. */
+    assert_int_equal(r->pairs[0].key->line, 1);
+    assert_int_equal(r->pairs[0].key->column, 1);
+    assert_string_equal(yt_get(r, "id")->scalar, "Q-1");
+    assert_int_equal(yt_get(r, "id")->column, 5);
+    assert_string_equal(yt_get(r, "plain")->scalar, "a\tb");
+    assert_string_equal(yt_get(r, "quoted")->scalar, "c\td\te");
+    /* CR LF ends a line as LF does: no CR in the values. */
+    assert_string_equal(yt_get(r, "block")->scalar, "line\tone\nline two\n");
+    assert_int_equal(yt_get(r, "list")->line, 7);
+    assert_int_equal(yt_get(r, "list")->items[1]->column, 11);
+    yt_free(doc);
+    clasm_diags_free(&d);
+
+    /* After a BOM and CR LF, a syntax error is still where it is. */
+    static const char broken[] = "\xEF\xBB\xBF"
+                                 "a: 1\r\n"
+                                 "b: 2\r\n"
+                                 "  c: 3\r\n";
+    expect_yaml_syntax(broken, sizeof broken - 1, 3, 4, "mapping values", NULL);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -793,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_non_scalar_key),
         cmocka_unit_test(test_file_too_large),
         cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_bom_crlf_tabs),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),
