@@ -106,6 +106,8 @@ typedef struct {
 typedef struct {
     yt_doc *doc;
     yaml_parser_t parser;
+    const unsigned char *text; /* the input libyaml reads (after a BOM) */
+    size_t len;
     const char *file;
     clasm_diags *diags;
     anchor *anchors;
@@ -156,6 +158,92 @@ static void flaw_at(builder *B, const char *id, int line, int col, const char *f
     va_end(ap);
 }
 
+/* The line and column of byte offset in B's text, counted as libyaml counts
+ * its marks, so that every position the loader reports agrees: a line ends
+ * at LF, CR, CR LF (one break), NEL (U+0085), LS (U+2028) or PS (U+2029);
+ * the column counts characters (UTF-8 sequences), not bytes, from 1. A BOM
+ * that starts the file is not part of the text libyaml reads, so it counts
+ * for nothing. Everything before offset is valid UTF-8: libyaml's reader
+ * stops at the first byte it refuses. */
+static void offset_position(const builder *B, size_t offset, int *line, int *column)
+{
+    const unsigned char *t = B->text;
+    size_t end = offset < B->len ? offset : B->len;
+    long l = 1, c = 1;
+    for (size_t i = 0; i < end;) {
+        size_t brk = 0;
+        if (t[i] == '\r')
+            brk = i + 1 < B->len && t[i + 1] == '\n' ? 2 : 1;
+        else if (t[i] == '\n')
+            brk = 1;
+        else if (t[i] == 0xC2 && i + 1 < B->len && t[i + 1] == 0x85)
+            brk = 2;
+        else if (t[i] == 0xE2 && i + 2 < B->len && t[i + 1] == 0x80 &&
+                 (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
+            brk = 3;
+        if (brk) {
+            l++;
+            c = 1;
+            i += brk;
+            continue;
+        }
+        if ((t[i] & 0xC0) != 0x80)
+            c++;
+        i++;
+    }
+    /* Within int: the text is at most YT_MAX_FILE_BYTES. */
+    *line = (int)l;
+    *column = (int)c;
+}
+
+/* libyaml's reader refuses what is not UTF-8 and the characters YAML does
+ * not allow in a file, with a byte offset instead of a mark (its
+ * problem_mark is zero): the position is worked out from the offset, and
+ * the message names the byte or the character. */
+static void reader_error(builder *B)
+{
+    const yaml_parser_t *P = &B->parser;
+    const char *problem = P->problem ? P->problem : "the file cannot be read";
+    size_t offset = P->problem_offset;
+    int value = P->problem_value;
+    int line, col;
+    if (strcmp(problem, "invalid trailing UTF-8 octet") == 0 && offset < B->len && offset > 0) {
+        /* The offset is the byte that does not continue the sequence: the
+         * character that is wrong starts at the sequence's first byte
+         * (Latin-1 "Caf\xE9 au lait" is wrong at the 0xE9, not at the
+         * space after it). Both bytes are named. */
+        size_t lead = offset - 1;
+        while (lead > 0 && offset - lead < 4 && (B->text[lead] & 0xC0) == 0x80)
+            lead--;
+        char bytes[32] = "";
+        for (size_t i = lead; i <= offset && i - lead < 4; i++) {
+            size_t used = strlen(bytes);
+            snprintf(bytes + used, sizeof bytes - used, "%s0x%02X", i > lead ? " " : "",
+                     (unsigned)B->text[i]);
+        }
+        offset_position(B, lead, &line, &col);
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s (bytes %s); the file must be UTF-8",
+               problem, bytes);
+        return;
+    }
+    offset_position(B, offset, &line, &col);
+    if (strcmp(problem, "control characters are not allowed") == 0 && value >= 0)
+        err_at(B, "yaml-syntax", line, col,
+               "YAML syntax: %s (U+%04X); a YAML file may hold tab and line breaks but no "
+               "other control character, and not U+FFFE or U+FFFF",
+               problem, (unsigned)value);
+    else if (strstr(problem, "octet") && value >= 0)
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s (byte 0x%02X); the file must be UTF-8",
+               problem, (unsigned)value);
+    else if (strstr(problem, "Unicode character") && value >= 0)
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s (U+%04X); the file must be UTF-8",
+               problem, (unsigned)value);
+    else if (strstr(problem, "UTF-8"))
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s; the file must be UTF-8", problem);
+    else
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s", problem);
+}
+
 static int next_event(builder *B, yaml_event_t *ev)
 {
     if (B->stop)
@@ -163,7 +251,9 @@ static int next_event(builder *B, yaml_event_t *ev)
     if (!yaml_parser_parse(&B->parser, ev)) {
         yaml_mark_t m = B->parser.problem_mark;
         const char *problem = B->parser.problem ? B->parser.problem : "invalid YAML";
-        if (B->parser.context)
+        if (B->parser.error == YAML_READER_ERROR)
+            reader_error(B);
+        else if (B->parser.context)
             err_at(B, "yaml-syntax", (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s %s",
                    problem, B->parser.context);
         else
@@ -538,7 +628,11 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
         text += 3;
         len -= 3;
     }
-    builder B = {.doc = doc, .file = doc->name, .diags = diags};
+    builder B = {.doc = doc,
+                 .text = (const unsigned char *)text,
+                 .len = len,
+                 .file = doc->name,
+                 .diags = diags};
     if (!yaml_parser_initialize(&B.parser)) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
                 "out of memory while reading the file");

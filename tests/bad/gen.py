@@ -598,9 +598,11 @@ def cases():
                                    "1048576", "[value-too-long]"]))
     add(Case("yaml-100mb-scalar", "a 100 MB scalar (the file limit is 4 MiB)", b_big_scalar,
              expect=["file-too-large", "deal.yaml"]))
-    add(Case("yaml-invalid-utf8", "invalid UTF-8 in the deal", lambda d: write(
+    add(Case("yaml-invalid-utf8", "invalid UTF-8 in the deal, on line 13: reported there, not "
+             "at 1:1", lambda d: write(
         os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Valm\xffora")),
-        expect=["yaml-syntax", "deal.yaml:"]))
+        expect=["deal.yaml:13:65: error: YAML syntax: invalid leading UTF-8 octet (byte 0xFF)",
+                "[yaml-syntax]"]))
     add(Case("yaml-tab-indent", "a tab-indented deal", lambda d: write(
         os.path.join(d, "deal.yaml"), deal_text().replace("\n  name: Dir", "\n\tname: Dir")),
         expect=["yaml-syntax", "deal.yaml:"]))
@@ -612,9 +614,10 @@ def cases():
                                                              "deal.yaml:"]))
     add(Case("yaml-two-documents", "two YAML documents in one deal", with_deal(
         deal_text() + "---\nid: second\n"), expect=["multiple-documents", "deal.yaml:"]))
-    add(Case("yaml-nul", "a NUL byte in the deal", lambda d: write(
+    add(Case("yaml-nul", "a NUL byte in the deal, on line 13: reported there", lambda d: write(
         os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Val\x00mora")),
-        expect=["deal.yaml:", "control characters are not allowed", "[yaml-syntax]"]))
+        expect=["deal.yaml:13:64: error: YAML syntax: control characters are not allowed "
+                "(U+0000)", "[yaml-syntax]"]))
     add(Case("yaml-empty", "an empty deal file", with_deal(""),
              expect=["deal.yaml:1:1: error: the deal file is empty", "[empty-file]"]))
     add(Case("yaml-not-mapping", "a deal that is a list", with_deal("- id: x\n"),

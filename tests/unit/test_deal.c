@@ -577,6 +577,41 @@ static void test_bom_crlf_tabs_deal(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_bad_bytes_positions(void **state)
+{
+    (void)state;
+    /* Invalid UTF-8 and a raw control byte on line 12 of a deal file, not
+     * at 1:1 as before; the column counts characters (25, where bytes
+     * would give 26). */
+    static const char head[] =
+        L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+        "terms:\n"
+        "  fees: \"10\"\n";
+    static const char *const tails[] = {"  governing_law: L\xC3\xA4nder \xFF\n",
+                                        "  governing_law: L\xC3\xA4nder \x02\n"};
+    static const char *const want[] = {"invalid leading UTF-8 octet (byte 0xFF)",
+                                       "control characters are not allowed (U+0002)"};
+    for (int i = 0; i < 2; i++) {
+        char path[] = "/tmp/clasm-deal-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "wb");
+        fputs(head, f);
+        fputs(tails[i], f);
+        fclose(f);
+        clasm_diags d;
+        clasm_diags_init(&d);
+        clasm_deal *deal = (clasm_deal *)1;
+        assert_int_equal(clasm_deal_load(path, &deal, &d), CLASM_E_INPUT);
+        assert_null(deal);
+        assert_int_equal(d.count, 1);
+        expect_item(&d, 0, "yaml-syntax", 12, 25, want[i]);
+        assert_string_equal(d.items[0].file, path);
+        clasm_diags_free(&d);
+        remove(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_five_problems_in_one_run),
         cmocka_unit_test(test_bom_crlf_tabs_deal),
+        cmocka_unit_test(test_bad_bytes_positions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

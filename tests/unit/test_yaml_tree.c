@@ -557,6 +557,76 @@ static void test_bom_crlf_tabs(void **state)
     expect_yaml_syntax(broken, sizeof broken - 1, 3, 4, "mapping values", NULL);
 }
 
+static void test_reader_error_positions(void **state)
+{
+    (void)state;
+    /* libyaml's reader gives a byte offset and no mark; the loader turns it
+     * into line:column, the column counted in characters as libyaml's own
+     * marks are. Line 12 here, after two two-byte characters (column 9 in
+     * characters, 11 in bytes). */
+    char text[512];
+    size_t n = 0;
+    for (int i = 1; i <= 11; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "k%d: v\n", i);
+    static const char tail[] = "name: \xC3\xA9\xC3\xA9\xFFx\n";
+    memcpy(text + n, tail, sizeof tail - 1);
+    expect_yaml_syntax(text, n + sizeof tail - 1, 12, 9, "invalid leading UTF-8 octet",
+                       "(byte 0xFF); the file must be UTF-8");
+
+    /* A control byte, raw, on line 12: U+0001 named. */
+    static const char ctl[] = "name: \xC3\xA9\xC3\xA9\x01x\n";
+    memcpy(text + n, ctl, sizeof ctl - 1);
+    expect_yaml_syntax(text, n + sizeof ctl - 1, 12, 9, "control characters are not allowed",
+                       "(U+0001)");
+    /* NUL and DEL, raw. */
+    static const char nul[] = "a: 1\nb: x\0y\n";
+    expect_yaml_syntax(nul, sizeof nul - 1, 2, 5, "(U+0000)", NULL);
+    static const char del[] = "a: 1\n\nb: \"x\x7F\"\n";
+    expect_yaml_syntax(del, sizeof del - 1, 3, 6, "(U+007F)", NULL);
+    /* U+FFFE, raw (EF BF BE): YAML does not allow it in a file. */
+    static const char fffe[] = "a: 1\nb: \xEF\xBF\xBE\n";
+    expect_yaml_syntax(fffe, sizeof fffe - 1, 2, 4, "(U+FFFE)", NULL);
+
+    /* Line ends as libyaml counts them: CR LF is one, a lone CR is one,
+     * and so are NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9). */
+    static const char ends[] = "a: 1\r\nb: 2\rc: 3 # x\xC2\x85"
+                               "d: 4 # y\xE2\x80\xA8"
+                               "e: 5 # z\xE2\x80\xA9"
+                               "f: \xFE\n";
+    expect_yaml_syntax(ends, sizeof ends - 1, 6, 4, "(byte 0xFE)", NULL);
+    /* The BOM counts for nothing. */
+    static const char bom[] = "\xEF\xBB\xBF"
+                              "a: \x02\n";
+    expect_yaml_syntax(bom, sizeof bom - 1, 1, 4, "(U+0002)", NULL);
+    /* A byte that cannot continue a sequence: the position is the
+     * sequence's first byte, and both are named. */
+    static const char trail[] = "a: 1\nbb: x\xC3(\n";
+    expect_yaml_syntax(trail, sizeof trail - 1, 2, 6, "invalid trailing UTF-8 octet",
+                       "(bytes 0xC3 0x28)");
+    static const char trail3[] = "a: \xC3\xA9\xE2\x82x\n";
+    expect_yaml_syntax(trail3, sizeof trail3 - 1, 1, 5, "(bytes 0xE2 0x82 0x78)", NULL);
+    /* A sequence cut short by the end of the file. */
+    static const char cut[] = "a: 1\nb: \xE2\x82";
+    expect_yaml_syntax(cut, sizeof cut - 1, 2, 4, "incomplete UTF-8 octet sequence",
+                       "the file must be UTF-8");
+    /* An overlong form and an encoded surrogate. */
+    static const char overlong[] = "a: \xC0\xAF\n";
+    expect_yaml_syntax(overlong, sizeof overlong - 1, 1, 4, "invalid length of a UTF-8", NULL);
+    static const char surrogate[] = "a: 1\n\n\nb: \xED\xA0\x80\n";
+    expect_yaml_syntax(surrogate, sizeof surrogate - 1, 4, 4, "invalid Unicode character",
+                       "(U+D800)");
+    /* Past the first 16 KiB libyaml reads at once. */
+    size_t big = 40000;
+    char *long_text = malloc(big + 16);
+    assert_non_null(long_text);
+    size_t m = 0;
+    for (int i = 0; m + 10 < big; i++)
+        m += (size_t)snprintf(long_text + m, 11, "k%05d: v\n", i);
+    memcpy(long_text + m, "z: \xFF\n", 5);
+    expect_yaml_syntax(long_text, m + 5, (int)(m / 10) + 1, 4, "(byte 0xFF)", NULL);
+    free(long_text);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -860,6 +930,7 @@ int main(void)
         cmocka_unit_test(test_file_too_large),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_bom_crlf_tabs),
+        cmocka_unit_test(test_reader_error_positions),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),
