@@ -373,7 +373,8 @@ static int list_push(builder *B, node_list *l, const build_node *n)
     return 1;
 }
 
-static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path);
+static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path,
+                                    int is_key);
 
 static int is_merge_key(const build_node *k)
 {
@@ -422,7 +423,7 @@ static const build_node *parse_sequence(builder *B, yaml_event_t *start, size_t 
         }
         char item_path[512];
         snprintf(item_path, sizeof item_path, "%s[%zu]", path && *path ? path : "", items.n);
-        const build_node *child = parse_node(B, &ev, depth + 1, item_path);
+        const build_node *child = parse_node(B, &ev, depth + 1, item_path, 0);
         yaml_event_delete(&ev);
         if (!child || !list_push(B, &items, child))
             break;
@@ -461,7 +462,7 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
             yaml_event_delete(&ev);
             break;
         }
-        const build_node *key = parse_node(B, &ev, depth + 1, path);
+        const build_node *key = parse_node(B, &ev, depth + 1, path, 1);
         yaml_event_delete(&ev);
         if (!key)
             break;
@@ -499,7 +500,7 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
         }
         if (!next_event(B, &ev))
             break;
-        const build_node *value = parse_node(B, &ev, depth + 1, key_path);
+        const build_node *value = parse_node(B, &ev, depth + 1, key_path, 0);
         yaml_event_delete(&ev);
         if (!value)
             break;
@@ -528,8 +529,131 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
     return B->stop ? NULL : n;
 }
 
+/* ---- characters a value may hold ---- */
+
+/* Whether a value may hold code point c: the characters YAML allows in a
+ * file (its printable set, which libyaml's reader enforces on the source):
+ * tab, LF, CR, U+0020-U+007E, NEL, U+00A0-U+D7FF, U+E000-U+FFFD and
+ * U+10000-U+10FFFF. A double-quoted value's escapes ("\0", "\x01",
+ * "\uFFFE", and JSON's "\u0000" in a deal posted to the server) reach past
+ * the reader, and libyaml's scanner only refuses surrogates there, so the
+ * same rule is applied to what they decode to. What it keeps out: NUL,
+ * which cut a value short wherever it was read as a C string; the other C0
+ * controls, DEL and C1 controls but NEL, which the DOCX writer had to drop
+ * silently (XML 1.0 cannot hold most of them); and U+FFFE and U+FFFF,
+ * which XML cannot hold either. Other non-characters (U+FDD0, U+1FFFE...)
+ * are allowed by YAML and XML alike and are kept as they are. */
+static int value_char_allowed(unsigned long c)
+{
+    return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 ||
+           (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* The code point of the UTF-8 sequence at s (n bytes left) and its length.
+ * libyaml hands over valid UTF-8 (its reader checks the source, its scanner
+ * encodes escapes); a byte that does not start a sequence is passed over as
+ * U+FFFD all the same, so the scan cannot leave the buffer. */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
+{
+    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+    if (len == 0 || len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    unsigned long c = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3Fu);
+    }
+    *cp = c;
+    return len;
+}
+
+static const char *char_kind(unsigned long c)
+{
+    if (c == 0)
+        return "NUL, a control character";
+    if (c == 0xFFFE || c == 0xFFFF)
+        return "a non-character, which a DOCX cannot hold";
+    return "a control character";
+}
+
+/* Refuses a scalar holding characters a value may not hold: one error at
+ * the scalar's line:column naming the key path (or, for a key, the mapping
+ * holding it), the first such character and its place in the value, and
+ * how many more there are. It is a flaw, not a failure: the tree stays
+ * whole, so that a lenient load reports the file's other problems too, but
+ * each such character is replaced by U+FFFD, so that no later message (or
+ * anything else) carries a NUL or a control character. */
+static int check_value_chars(builder *B, build_node *n, const char *path, int is_key)
+{
+    const unsigned char *s = (const unsigned char *)n->node.scalar;
+    size_t len = n->node.scalar_len, bad = 0, first_at = 0, chars = 0;
+    unsigned long first = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned long c;
+        i += utf8_next(s + i, len - i, &c);
+        chars++;
+        if (!value_char_allowed(c) && bad++ == 0) {
+            first = c;
+            first_at = chars;
+        }
+    }
+    if (bad == 0)
+        return 1;
+    char where[560];
+    if (is_key && path && *path)
+        snprintf(where, sizeof where, "a key under %s", path);
+    else if (is_key)
+        snprintf(where, sizeof where, "a key at the top level");
+    else
+        snprintf(where, sizeof where, "%s", path && *path ? path : "(top level)");
+    char more[96] = "";
+    if (bad > 1)
+        snprintf(more, sizeof more, " (and %zu more such character%s)", bad - 1,
+                 bad > 2 ? "s" : "");
+    if (is_key)
+        flaw_at(B, "invalid-value", n->node.line, n->node.column,
+                "%s holds U+%04lX (%s) at character %zu%s; keys and values may hold tab and "
+                "line breaks but no other control character, and not U+FFFE or U+FFFF",
+                where, first, char_kind(first), first_at, more);
+    else
+        flaw_at(B, "invalid-value", n->node.line, n->node.column,
+                "%s holds U+%04lX (%s) at character %zu of its value%s; a value may hold tab and "
+                "line breaks but no other control character, and not U+FFFE or U+FFFF",
+                where, first, char_kind(first), first_at, more);
+    /* U+FFFD is 3 bytes; a refused character at least 1. */
+    char *clean = arena_alloc(B->doc, len + 2 * bad + 1);
+    if (!clean) {
+        B->oom = B->stop = 1;
+        return 0;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned long c;
+        size_t k = utf8_next(s + i, len - i, &c);
+        if (value_char_allowed(c)) {
+            memcpy(clean + o, s + i, k);
+            o += k;
+        } else {
+            memcpy(clean + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        }
+        i += k;
+    }
+    clean[o] = '\0';
+    n->node.scalar = clean;
+    n->node.scalar_len = o;
+    return 1;
+}
+
 /* Builds the node that starts with ev (not deleted here). */
-static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path)
+static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path,
+                                    int is_key)
 {
     if (depth > YT_MAX_DEPTH) {
         err_at(B, "too-deep", (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
@@ -561,6 +685,8 @@ static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, 
         n->node.scalar_len = len;
         n->node.plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         n->complete = 1;
+        if (!check_value_chars(B, n, path, is_key))
+            return NULL;
         if (ev->data.scalar.anchor && !remember_anchor(B, (const char *)ev->data.scalar.anchor, n))
             return NULL;
         return n;
@@ -660,7 +786,7 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
                 break;
             }
         } else if (type != YAML_STREAM_START_EVENT && type != YAML_DOCUMENT_END_EVENT) {
-            const build_node *root = parse_node(&B, &ev, 1, "");
+            const build_node *root = parse_node(&B, &ev, 1, "", 0);
             if (root)
                 doc->root = &root->node;
         }

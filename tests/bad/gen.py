@@ -574,11 +574,34 @@ def cases():
     add(Case("lint-fifo-lock", "lint on a library whose lock file is a named pipe: refused at "
              "once, never waited on (exit 3, an unreadable file)", b_fifo_lock,
              args=["lint", "library"], rc=3, expect=["lock-io", "not a regular file"], out=""))
-    add(Case("value-control-chars", "values holding control characters and U+FFFE, which XML "
-             "cannot hold: the draft stays well-formed XML (exit 0)", deal_replace(
+    add(Case("value-control-chars", "a value holding control characters and U+FFFE (escapes in "
+             "a double-quoted value), which XML cannot hold: refused where it is, not dropped "
+             "from the draft", deal_replace(
                  "name: Directorate of Internal Security of the Republic of Valmora",
                  'name: "Bell\\a Null-ish\\x01 Not-a-char\\uFFFE End"'),
-             rc=0, out_has=["Bell", "End"]))
+             expect=["deal.yaml:13:9: error: customer.name holds U+0007 (a control character) "
+                     "at character 5 of its value (and 2 more such characters)",
+                     "[invalid-value]"]))
+    def b_nul_values(d):
+        t = deal_text()
+        for old, new in (("governing_law: State of New York",
+                          'governing_law: "State of New York\\0, subject to the laws of '
+                          'Evilland"'),
+                         ("name: Directorate of Internal Security of the Republic of Valmora",
+                          'name: "Directorate\\x1B[8m"')):
+            assert old in t, old
+            t = t.replace(old, new, 1)
+        write(os.path.join(d, "deal.yaml"), t)
+    add(Case("value-nul-escape", "\\0 in two values (the governing law once read as \"State "
+             "of New York\" with no word): each refused at its line:column", b_nul_values,
+             expect=["deal.yaml:33:18: error: terms.governing_law holds U+0000 (NUL, a control "
+                     "character) at character 18", "deal.yaml:13:9: error: customer.name holds "
+                     "U+001B", "[invalid-value]"]))
+    add(Case("value-noncharacters-kept", "U+FDD0 and U+1FFFE: non-characters that YAML and XML "
+             "allow, kept exactly in the draft (exit 0)", deal_replace(
+                 "name: Directorate of Internal Security of the Republic of Valmora",
+                 'name: "Kept \\uFDD0 and \\U0001FFFE end"'),
+             rc=0, out_has=["Kept \ufdd0 and \U0001fffe end"]))
     # The BOM right before the first key (a BOM before a comment line was
     # always read, the first key after one was not).
     add(Case("yaml-bom-crlf-tabs", "a deal saved with a BOM, CR LF line ends and a tab in a "
@@ -673,6 +696,26 @@ def cases():
                                              "The {{ customer.name shall comply.\n"))),
         args=LIB_ARGS, expect=["bad-text.yaml:1: error: the clause definitions.bad-text has a "
                                "'{{' that is never closed", "[unclosed-tag]"]))
+    def b_clause_bad_characters(d):
+        library(d)
+        lib = os.path.join(d, "library", "definitions")
+        write(os.path.join(lib, "nul-title.yaml"),
+              clause("definitions.nul-title", "definitions").replace(
+                  "title: Fuzz definitions.nul-title", 'title: "Fuzz\\0 hidden"').replace(
+                  "addresses: [product.*]", 'addresses: [product.*, "product.x\\uFFFF"]'))
+        write(os.path.join(lib, "latin1.yaml"),
+              clause("definitions.latin1", "definitions", "", "Caf\xe9 au lait.\n").encode(
+                  "latin-1"))
+    clause_chars_expect = [
+        "nul-title.yaml:3:8: error: title holds U+0000 (NUL, a control character) at "
+        "character 5", "nul-title.yaml:6:24: error: addresses[1] holds U+FFFF",
+        "latin1.yaml:10:6: error: YAML syntax: invalid trailing UTF-8 octet (bytes 0xE9 0x20)",
+        "[invalid-value]"]
+    add(Case("clause-bad-characters", "clause files with \\0 and \\uFFFF escapes and a "
+             "Latin-1 byte: every one reported at its line:column", b_clause_bad_characters,
+             args=LIB_ARGS, expect=clause_chars_expect))
+    add(Case("lint-clause-bad-characters", "lint on the same library", b_clause_bad_characters,
+             args=["lint", "library"], expect=clause_chars_expect, out=""))
     add(Case("many-clauses", "3000 clause files in one category", many_clauses(3000),
              args=LIB_ARGS, rc=0, expect=[]))
     add(Case("too-many-clauses", "5001 clause files (limit LIB_MAX_CLAUSES, 5000)",

@@ -544,6 +544,50 @@ static void test_five_problems_in_one_run(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_control_characters_in_values(void **state)
+{
+    (void)state;
+    /* "\0" used to end a value where it stood without a word (the contract
+     * said "State of New York"); every value holding a refused character
+     * is reported at its line:column, and the deal's other problems in the
+     * same run. */
+    static const char text[] =
+        "id: \"T-1\\0x\"\n" L_DOCS L_DATE L_SELLER
+        "customer: {name: \"Acme\\x01\", country: DE, kind: private}\n" L_PRODUCT L_DEPLOY L_LICENSE
+            L_END_USE "licence: x\n"     /* 10 */
+        "risks: [a.b, \"c.d\\0evil\"]\n" /* 11 */
+        "terms:\n"
+        "  governing_law: \"State of New York\\0, subject to the laws of "
+        "Evilland\"\n"
+        "  fine: \"tab\\there\"\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = (clasm_deal *)1;
+    assert_int_equal(clasm_deal_load_string(text, sizeof text - 1, "bad.yaml", &deal, &d),
+                     CLASM_E_INPUT);
+    assert_null(deal);
+    if (d.count != 6)
+        dump(&d);
+    assert_int_equal(d.count, 6);
+    expect_item(&d, 0, "invalid-value", 1, 5, "id holds U+0000 (NUL, a control character)");
+    expect_item(&d, 1, "invalid-value", 5, 18, "customer.name holds U+0001");
+    expect_item(&d, 2, "invalid-value", 11, 14, "risks[1] holds U+0000");
+    expect_item(&d, 3, "invalid-value", 13, 18,
+                "terms.governing_law holds U+0000 (NUL, a control character) at character 18");
+    expect_item(&d, 4, "unknown-key", 10, 1, "'licence'");
+    /* The id, with U+FFFD where the NUL was, still cannot name files. */
+    expect_item(&d, 5, "invalid-id", 1, 5, "id: 'T-1\xEF\xBF\xBDx' cannot name output files");
+    clasm_diags_free(&d);
+
+    /* A non-character that XML cannot hold. */
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "terms: {fees: \"10\\uFFFE\"}\n",
+               1);
+    expect_item(&d, 0, "invalid-value", 10, 15,
+                "terms.fees holds U+FFFE (a non-character, which a DOCX cannot hold)");
+    clasm_diags_free(&d);
+}
+
 static void test_bom_crlf_tabs_deal(void **state)
 {
     (void)state;
@@ -632,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_list_limits),
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_five_problems_in_one_run),
+        cmocka_unit_test(test_control_characters_in_values),
         cmocka_unit_test(test_bom_crlf_tabs_deal),
         cmocka_unit_test(test_bad_bytes_positions),
     };

@@ -627,6 +627,147 @@ static void test_reader_error_positions(void **state)
     free(long_text);
 }
 
+/* ---- characters a value may hold ---- */
+
+static void test_value_control_chars(void **state)
+{
+    (void)state;
+    /* A NUL escape used to cut the value short without a word: now every
+     * value holding a refused character is reported, at its line:column,
+     * with its key path, the character and its place in the value. */
+    static const char text[] = "id: \"Q-1\\0evil\"\n"
+                               "terms:\n"
+                               "  governing_law: \"State of New York\\0, subject to Evilland\"\n"
+                               "  fine: \"tab\\there, line\\nbreak, CR\\r, NEL\\N\"\n"
+                               "  bell: \"a\\ab\\x01c\\x7Fd\\x9Fe\"\n"
+                               "risks: [ok, \"x\\x1B[31m\"]\n"
+                               "\"k\\x00ey\": 1\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(text, sizeof text - 1, &d));
+    assert_int_equal(d.count, 5);
+    assert_int_equal(count_id(&d, "invalid-value"), 5);
+    const clasm_diag *g = &d.items[0];
+    assert_int_equal(g->line, 1);
+    assert_int_equal(g->column, 5);
+    assert_string_equal(g->file, "t.yaml");
+    assert_non_null(
+        strstr(g->message, "id holds U+0000 (NUL, a control character) at character 4"));
+    g = &d.items[1];
+    assert_int_equal(g->line, 3);
+    assert_int_equal(g->column, 18);
+    assert_non_null(strstr(g->message, "terms.governing_law holds U+0000"));
+    assert_non_null(strstr(g->message, "at character 18 of its value"));
+    assert_null(strstr(g->message, "more such"));
+    g = &d.items[2];
+    assert_int_equal(g->line, 5);
+    assert_non_null(
+        strstr(g->message, "terms.bell holds U+0007 (a control character) at character 2"));
+    assert_non_null(strstr(g->message, "(and 3 more such characters)"));
+    g = &d.items[3];
+    assert_int_equal(g->line, 6);
+    assert_int_equal(g->column, 13);
+    assert_non_null(strstr(g->message, "risks[1] holds U+001B"));
+    g = &d.items[4];
+    assert_int_equal(g->line, 7);
+    assert_int_equal(g->column, 1);
+    assert_non_null(strstr(g->message, "a key at the top level holds U+0000 (NUL, a control "
+                                       "character) at character 2;"));
+    clasm_diags_free(&d);
+
+    /* The lenient load keeps the tree (for the file's other problems) with
+     * U+FFFD for each refused character: nothing later reads a NUL. */
+    clasm_diags_init(&d);
+    yt_doc *doc = yt_load_string_lenient(text, sizeof text - 1, "t.yaml", &d);
+    assert_non_null(doc);
+    assert_true(yt_flawed(doc));
+    assert_int_equal(d.count, 5);
+    const yt_node *r = yt_root(doc);
+    assert_string_equal(yt_get(r, "id")->scalar, "Q-1\xEF\xBF\xBD"
+                                                 "evil");
+    assert_int_equal(yt_get(r, "id")->scalar_len, 10);
+    const yt_node *terms = yt_get(r, "terms");
+    assert_string_equal(yt_get(terms, "governing_law")->scalar,
+                        "State of New York\xEF\xBF\xBD, subject to Evilland");
+    /* Tab, LF, CR and NEL are allowed and kept. */
+    assert_string_equal(yt_get(terms, "fine")->scalar, "tab\there, line\nbreak, CR\r, NEL\xC2\x85");
+    assert_string_equal(yt_get(terms, "bell")->scalar, "a\xEF\xBF\xBD"
+                                                       "b\xEF\xBF\xBD"
+                                                       "c\xEF\xBF\xBD"
+                                                       "d\xEF\xBF\xBD"
+                                                       "e");
+    assert_non_null(yt_get(r, "k\xEF\xBF\xBD"
+                              "ey"));
+    yt_free(doc);
+    clasm_diags_free(&d);
+
+    /* A clean file is untouched and not flawed. */
+    clasm_diags_init(&d);
+    doc = load("a: \"tab\\tand\\nline\"\n", &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    assert_string_equal(yt_get(yt_root(doc), "a")->scalar, "tab\tand\nline");
+    yt_free(doc);
+    clasm_diags_free(&d);
+}
+
+static void test_value_noncharacters(void **state)
+{
+    (void)state;
+    /* U+FFFE and U+FFFF (which became three U+FFFD in the draft) are
+     * refused; the other non-characters are allowed by YAML and by XML
+     * and are kept exactly. */
+    static const char text[] = "a: \"x\\uFFFEy\"\n"
+                               "b: \"\\uFFFF\"\n"
+                               "c: \"\\uFDD0 \\uFDEF \\U0001FFFE \\U0010FFFF \\uFFFD\"\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(text, sizeof text - 1, &d));
+    assert_int_equal(d.count, 2);
+    expect_diag(&d, "invalid-value", 1, 4,
+                "a holds U+FFFE (a non-character, which a DOCX cannot "
+                "hold) at character 2",
+                NULL);
+    assert_int_equal(d.items[1].line, 2);
+    assert_non_null(strstr(d.items[1].message, "b holds U+FFFF"));
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    static const char kept[] = "c: \"\\uFDD0 \\uFDEF \\U0001FFFE \\U0010FFFF \\uFFFD\"\n";
+    yt_doc *doc = load_n(kept, sizeof kept - 1, &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    const yt_node *c = yt_get(yt_root(doc), "c");
+    static const char want[] = "\xEF\xB7\x90 \xEF\xB7\xAF \xF0\x9F\xBF\xBE \xF4\x8F\xBF\xBF "
+                               "\xEF\xBF\xBD";
+    assert_int_equal(c->scalar_len, sizeof want - 1);
+    assert_memory_equal(c->scalar, want, sizeof want - 1);
+    yt_free(doc);
+    clasm_diags_free(&d);
+}
+
+static void test_value_chars_json(void **state)
+{
+    (void)state;
+    /* A deal posted to the server is JSON, read by the same loader: JSON's
+     * \u0000 is refused as YAML's \0 is, at the value's line:column. */
+    static const char json[] = "{\n"
+                               "  \"id\": \"Q-1\",\n"
+                               "  \"terms\": {\"governing_law\": \"State of New York\\u0000, "
+                               "subject to the laws of Evilland\"},\n"
+                               "  \"risks\": [\"a\", \"b\\u0001\"]\n"
+                               "}\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(json, sizeof json - 1, &d));
+    assert_int_equal(d.count, 2);
+    expect_diag(&d, "invalid-value", 3, 30, "terms.governing_law holds U+0000", "character 18");
+    assert_int_equal(d.items[1].line, 4);
+    assert_int_equal(d.items[1].column, 18);
+    assert_non_null(strstr(d.items[1].message, "risks[1] holds U+0001"));
+    clasm_diags_free(&d);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -931,6 +1072,9 @@ int main(void)
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_bom_crlf_tabs),
         cmocka_unit_test(test_reader_error_positions),
+        cmocka_unit_test(test_value_control_chars),
+        cmocka_unit_test(test_value_noncharacters),
+        cmocka_unit_test(test_value_chars_json),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),
