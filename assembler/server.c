@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include "diag.h"
+#include "json_text.h"
 #include "library.h"
 #include "package.h"
 #include "placeholder.h"
@@ -148,14 +149,14 @@ static char *errors_json(const clasm_server *srv, const clasm_diags *d)
             break;
         json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
         char *msg = relative_paths(srv, g->message ? g->message : "");
-        json_object_set_new(e, "message", json_string(msg ? msg : ""));
+        json_object_set_new(e, "message", json_text(msg ? msg : ""));
         free(msg);
         json_object_set_new(e, "line", json_integer(g->line));
         json_object_set_new(e, "column", json_integer(g->column));
         json_object_set_new(e, "severity",
                             json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
         if (g->part) {
-            json_object_set_new(e, "part", json_string(g->part));
+            json_object_set_new(e, "part", json_text(g->part));
             json_object_set_new(e, "paragraph", json_integer(g->paragraph));
         }
         json_array_append_new(arr, e);
