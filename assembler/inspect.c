@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "docx_text.h"
+#include "json_text.h"
 #include "library.h"
 #include "manifest.h"
 #include "package.h"
@@ -552,39 +553,41 @@ char *clasm_inspection_json(const clasm_inspection *I)
         json_decref(arr);
         return NULL;
     }
-    json_object_set_new(root, "draft", json_string(I->file));
-    json_object_set_new(root, "deal", I->deal ? json_string(I->deal) : json_null());
-    json_object_set_new(root, "document", I->document ? json_string(I->document) : json_null());
-    json_object_set_new(root, "library", I->library ? json_string(I->library) : json_null());
+    /* The draft's name as given: a name that is not UTF-8 is escaped
+     * (json_text.h), never left out. */
+    json_object_set_new(root, "draft", json_text(I->file));
+    json_object_set_new(root, "deal", json_text(I->deal));
+    json_object_set_new(root, "document", json_text(I->document));
+    json_object_set_new(root, "library", json_text(I->library));
     if (I->library_matches >= 0)
         json_object_set_new(root, "library_unchanged", json_boolean(I->library_matches));
     for (size_t i = 0; i < I->nclauses; i++) {
         const insp_clause *c = &I->clauses[i];
         json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(c->id));
+        json_object_set_new(o, "id", json_text(c->id));
         json_object_set_new(o, "version", json_integer(c->version));
         json_object_set_new(o, "status", json_string(state_names[c->state]));
         if (c->title)
-            json_object_set_new(o, "title", json_string(c->title));
+            json_object_set_new(o, "title", json_text(c->title));
         if (c->found_by)
-            json_object_set_new(o, "found_by", json_string(c->found_by));
+            json_object_set_new(o, "found_by", json_text(c->found_by));
         if (c->in_library == 1)
             json_object_set_new(o, "library_version", json_integer(c->latest_version));
         else if (c->in_library == 0)
             json_object_set_new(o, "library_version", json_null());
         if (c->diff)
-            json_object_set_new(o, "diff", json_string(c->diff));
+            json_object_set_new(o, "diff", json_text(c->diff));
         json_array_append_new(arr, o);
     }
     for (size_t i = 0; i < I->nunknown; i++) {
         const insp_unknown *u = &I->unknown[i];
         json_t *o = json_object();
-        json_object_set_new(o, "id", u->tag ? json_string(u->tag) : json_null());
+        json_object_set_new(o, "id", json_text(u->tag));
         json_object_set_new(o, "version", json_null());
         json_object_set_new(o, "status", json_string("unknown"));
         if (u->alias)
-            json_object_set_new(o, "title", json_string(u->alias));
-        json_object_set_new(o, "text", json_string(u->text ? u->text : ""));
+            json_object_set_new(o, "title", json_text(u->alias));
+        json_object_set_new(o, "text", json_text(u->text ? u->text : ""));
         json_array_append_new(arr, o);
     }
     json_object_set_new(root, "clauses", arr);

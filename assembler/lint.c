@@ -4,6 +4,7 @@
  * and the lock file (clauses/README.md "The lock file"). */
 #include "lint.h"
 #include "diag.h"
+#include "json_text.h"
 #include "markup.h"
 #include "strfmt.h"
 #include "placeholder.h"
@@ -1517,9 +1518,11 @@ void clasm_lint_print_text(FILE *out, const clasm_lint_report *r, const clasm_di
     fprintf(out, "%zu error%s, %zu warning%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
 }
 
+/* Paths and messages naming files: a name that is not UTF-8 is escaped
+ * (json_text.h), never left out. */
 static json_t *jstr(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return json_text(s);
 }
 
 char *clasm_lint_json(const clasm_lint_report *r, const clasm_diags *diags)
@@ -1536,7 +1539,7 @@ char *clasm_lint_json(const clasm_lint_report *r, const clasm_diags *diags)
         const lint_coverage *c = &r->coverage[d];
         json_t *u = json_array();
         for (size_t i = 0; u && i < c->nuncovered; i++)
-            json_array_append_new(u, json_string(c->uncovered[i]));
+            json_array_append_new(u, jstr(c->uncovered[i]));
         json_t *x = json_object();
         if (x) {
             json_object_set_new(x, "covered", json_integer((json_int_t)c->covered));
@@ -1569,7 +1572,7 @@ char *clasm_lint_json(const clasm_lint_report *r, const clasm_diags *diags)
     json_t *lock = json_object();
     json_t *ch = json_array();
     for (size_t i = 0; ch && i < r->nchanges; i++)
-        json_array_append_new(ch, json_string(r->changes[i]));
+        json_array_append_new(ch, jstr(r->changes[i]));
     if (lock) {
         json_object_set_new(lock, "written", json_boolean(r->lock_written));
         json_object_set_new(lock, "changes", ch ? ch : json_array());

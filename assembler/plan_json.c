@@ -1,6 +1,8 @@
 /* The plan as JSON (select --format json, assemble --report) and as text. */
 #include "plan.h"
 
+#include "json_text.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,7 @@ static json_t *string_array(char *const *items, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_string(items[i])) != 0) {
+        if (json_array_append_new(a, json_text(items[i])) != 0) {
             json_decref(a);
             return NULL;
         }
@@ -30,19 +32,17 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
     for (size_t i = 0; ok && i < plan->nitems; i++) {
         const plan_item *it = &plan->items[i];
         json_t *c = json_object();
-        ok = c && put(c, "id", json_string(it->id)) &&
-             put(c, "version", json_integer(it->version)) &&
-             put(c, "category", json_string(it->category)) &&
-             put(c, "title", json_string(it->title)) &&
+        ok = c && put(c, "id", json_text(it->id)) && put(c, "version", json_integer(it->version)) &&
+             put(c, "category", json_text(it->category)) && put(c, "title", json_text(it->title)) &&
              put(c, "reasons", string_array(it->reasons, it->nreasons)) &&
              json_array_append_new(clauses, c) == 0;
         if (!ok)
             json_decref(c);
     }
     if (ok) {
-        ok = put(root, "deal", json_string(plan->deal_id)) &&
+        ok = put(root, "deal", json_text(plan->deal_id)) &&
              put(root, "document", json_string(clasm_document_name(plan->document))) &&
-             put(root, "tier", json_string(plan->tier)) &&
+             put(root, "tier", json_text(plan->tier)) &&
              put(root, "score", json_integer(plan->score)) &&
              put(root, "escalate", json_boolean(plan->escalate));
         if (ok) {
@@ -51,9 +51,9 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
         }
         ok = ok && put(root, "uncovered", string_array(plan->uncovered, plan->nuncovered)) &&
              put(root, "notes", string_array(plan->notes, plan->nnotes)) &&
-             put(root, "library", json_string(plan->library_fingerprint));
+             put(root, "library", json_text(plan->library_fingerprint));
         if (ok && output)
-            ok = put(root, "output", json_string(output));
+            ok = put(root, "output", json_text(output));
         if (ok && sha256)
             ok = put(root, "output_sha256", json_string(sha256));
     }

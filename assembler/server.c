@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include "diag.h"
+#include "json_text.h"
 #include "library.h"
 #include "package.h"
 #include "placeholder.h"
@@ -177,13 +178,13 @@ static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
     int bad = !e;
     if (e) {
         bad |= json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
-        bad |= json_object_set_new(e, "message", json_string(msg));
+        bad |= json_object_set_new(e, "message", json_text(msg));
         bad |= json_object_set_new(e, "line", json_integer(g->line));
         bad |= json_object_set_new(e, "column", json_integer(g->column));
         bad |= json_object_set_new(
             e, "severity", json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
         if (g->part) {
-            bad |= json_object_set_new(e, "part", json_string(g->part));
+            bad |= json_object_set_new(e, "part", json_text(g->part));
             bad |= json_object_set_new(e, "paragraph", json_integer(g->paragraph));
         }
     }

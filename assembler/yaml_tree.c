@@ -106,6 +106,8 @@ typedef struct {
 typedef struct {
     yt_doc *doc;
     yaml_parser_t parser;
+    const unsigned char *text; /* the input libyaml reads (after a BOM) */
+    size_t len;
     const char *file;
     clasm_diags *diags;
     anchor *anchors;
@@ -156,6 +158,92 @@ static void flaw_at(builder *B, const char *id, int line, int col, const char *f
     va_end(ap);
 }
 
+/* The line and column of byte offset in B's text, counted as libyaml counts
+ * its marks, so that every position the loader reports agrees: a line ends
+ * at LF, CR, CR LF (one break), NEL (U+0085), LS (U+2028) or PS (U+2029);
+ * the column counts characters (UTF-8 sequences), not bytes, from 1. A BOM
+ * that starts the file is not part of the text libyaml reads, so it counts
+ * for nothing. Everything before offset is valid UTF-8: libyaml's reader
+ * stops at the first byte it refuses. */
+static void offset_position(const builder *B, size_t offset, int *line, int *column)
+{
+    const unsigned char *t = B->text;
+    size_t end = offset < B->len ? offset : B->len;
+    long l = 1, c = 1;
+    for (size_t i = 0; i < end;) {
+        size_t brk = 0;
+        if (t[i] == '\r')
+            brk = i + 1 < B->len && t[i + 1] == '\n' ? 2 : 1;
+        else if (t[i] == '\n')
+            brk = 1;
+        else if (t[i] == 0xC2 && i + 1 < B->len && t[i + 1] == 0x85)
+            brk = 2;
+        else if (t[i] == 0xE2 && i + 2 < B->len && t[i + 1] == 0x80 &&
+                 (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
+            brk = 3;
+        if (brk) {
+            l++;
+            c = 1;
+            i += brk;
+            continue;
+        }
+        if ((t[i] & 0xC0) != 0x80)
+            c++;
+        i++;
+    }
+    /* Within int: the text is at most YT_MAX_FILE_BYTES. */
+    *line = (int)l;
+    *column = (int)c;
+}
+
+/* libyaml's reader refuses what is not UTF-8 and the characters YAML does
+ * not allow in a file, with a byte offset instead of a mark (its
+ * problem_mark is zero): the position is worked out from the offset, and
+ * the message names the byte or the character. */
+static void reader_error(builder *B)
+{
+    const yaml_parser_t *P = &B->parser;
+    const char *problem = P->problem ? P->problem : "the file cannot be read";
+    size_t offset = P->problem_offset;
+    int value = P->problem_value;
+    int line, col;
+    if (strcmp(problem, "invalid trailing UTF-8 octet") == 0 && offset < B->len && offset > 0) {
+        /* The offset is the byte that does not continue the sequence: the
+         * character that is wrong starts at the sequence's first byte
+         * (Latin-1 "Caf\xE9 au lait" is wrong at the 0xE9, not at the
+         * space after it). Both bytes are named. */
+        size_t lead = offset - 1;
+        while (lead > 0 && offset - lead < 4 && (B->text[lead] & 0xC0) == 0x80)
+            lead--;
+        char bytes[32] = "";
+        for (size_t i = lead; i <= offset && i - lead < 4; i++) {
+            size_t used = strlen(bytes);
+            snprintf(bytes + used, sizeof bytes - used, "%s0x%02X", i > lead ? " " : "",
+                     (unsigned)B->text[i]);
+        }
+        offset_position(B, lead, &line, &col);
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s (bytes %s); the file must be UTF-8",
+               problem, bytes);
+        return;
+    }
+    offset_position(B, offset, &line, &col);
+    if (strcmp(problem, "control characters are not allowed") == 0 && value >= 0)
+        err_at(B, "yaml-syntax", line, col,
+               "YAML syntax: %s (U+%04X); a YAML file may hold tab and line breaks but no "
+               "other control character, and not U+FFFE or U+FFFF",
+               problem, (unsigned)value);
+    else if (strstr(problem, "octet") && value >= 0)
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s (byte 0x%02X); the file must be UTF-8",
+               problem, (unsigned)value);
+    else if (strstr(problem, "Unicode character") && value >= 0)
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s (U+%04X); the file must be UTF-8",
+               problem, (unsigned)value);
+    else if (strstr(problem, "UTF-8"))
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s; the file must be UTF-8", problem);
+    else
+        err_at(B, "yaml-syntax", line, col, "YAML syntax: %s", problem);
+}
+
 static int next_event(builder *B, yaml_event_t *ev)
 {
     if (B->stop)
@@ -163,7 +251,9 @@ static int next_event(builder *B, yaml_event_t *ev)
     if (!yaml_parser_parse(&B->parser, ev)) {
         yaml_mark_t m = B->parser.problem_mark;
         const char *problem = B->parser.problem ? B->parser.problem : "invalid YAML";
-        if (B->parser.context)
+        if (B->parser.error == YAML_READER_ERROR)
+            reader_error(B);
+        else if (B->parser.context)
             err_at(B, "yaml-syntax", (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s %s",
                    problem, B->parser.context);
         else
@@ -283,7 +373,8 @@ static int list_push(builder *B, node_list *l, const build_node *n)
     return 1;
 }
 
-static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path);
+static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path,
+                                    int is_key);
 
 static int is_merge_key(const build_node *k)
 {
@@ -332,7 +423,7 @@ static const build_node *parse_sequence(builder *B, yaml_event_t *start, size_t 
         }
         char item_path[512];
         snprintf(item_path, sizeof item_path, "%s[%zu]", path && *path ? path : "", items.n);
-        const build_node *child = parse_node(B, &ev, depth + 1, item_path);
+        const build_node *child = parse_node(B, &ev, depth + 1, item_path, 0);
         yaml_event_delete(&ev);
         if (!child || !list_push(B, &items, child))
             break;
@@ -371,7 +462,7 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
             yaml_event_delete(&ev);
             break;
         }
-        const build_node *key = parse_node(B, &ev, depth + 1, path);
+        const build_node *key = parse_node(B, &ev, depth + 1, path, 1);
         yaml_event_delete(&ev);
         if (!key)
             break;
@@ -409,7 +500,7 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
         }
         if (!next_event(B, &ev))
             break;
-        const build_node *value = parse_node(B, &ev, depth + 1, key_path);
+        const build_node *value = parse_node(B, &ev, depth + 1, key_path, 0);
         yaml_event_delete(&ev);
         if (!value)
             break;
@@ -438,8 +529,131 @@ static const build_node *parse_mapping(builder *B, yaml_event_t *start, size_t d
     return B->stop ? NULL : n;
 }
 
+/* ---- characters a value may hold ---- */
+
+/* Whether a value may hold code point c: the characters YAML allows in a
+ * file (its printable set, which libyaml's reader enforces on the source):
+ * tab, LF, CR, U+0020-U+007E, NEL, U+00A0-U+D7FF, U+E000-U+FFFD and
+ * U+10000-U+10FFFF. A double-quoted value's escapes ("\0", "\x01",
+ * "\uFFFE", and JSON's "\u0000" in a deal posted to the server) reach past
+ * the reader, and libyaml's scanner only refuses surrogates there, so the
+ * same rule is applied to what they decode to. What it keeps out: NUL,
+ * which cut a value short wherever it was read as a C string; the other C0
+ * controls, DEL and C1 controls but NEL, which the DOCX writer had to drop
+ * silently (XML 1.0 cannot hold most of them); and U+FFFE and U+FFFF,
+ * which XML cannot hold either. Other non-characters (U+FDD0, U+1FFFE...)
+ * are allowed by YAML and XML alike and are kept as they are. */
+static int value_char_allowed(unsigned long c)
+{
+    return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 ||
+           (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* The code point of the UTF-8 sequence at s (n bytes left) and its length.
+ * libyaml hands over valid UTF-8 (its reader checks the source, its scanner
+ * encodes escapes); a byte that does not start a sequence is passed over as
+ * U+FFFD all the same, so the scan cannot leave the buffer. */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
+{
+    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+    if (len == 0 || len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    unsigned long c = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3Fu);
+    }
+    *cp = c;
+    return len;
+}
+
+static const char *char_kind(unsigned long c)
+{
+    if (c == 0)
+        return "NUL, a control character";
+    if (c == 0xFFFE || c == 0xFFFF)
+        return "a non-character, which a DOCX cannot hold";
+    return "a control character";
+}
+
+/* Refuses a scalar holding characters a value may not hold: one error at
+ * the scalar's line:column naming the key path (or, for a key, the mapping
+ * holding it), the first such character and its place in the value, and
+ * how many more there are. It is a flaw, not a failure: the tree stays
+ * whole, so that a lenient load reports the file's other problems too, but
+ * each such character is replaced by U+FFFD, so that no later message (or
+ * anything else) carries a NUL or a control character. */
+static int check_value_chars(builder *B, build_node *n, const char *path, int is_key)
+{
+    const unsigned char *s = (const unsigned char *)n->node.scalar;
+    size_t len = n->node.scalar_len, bad = 0, first_at = 0, chars = 0;
+    unsigned long first = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned long c;
+        i += utf8_next(s + i, len - i, &c);
+        chars++;
+        if (!value_char_allowed(c) && bad++ == 0) {
+            first = c;
+            first_at = chars;
+        }
+    }
+    if (bad == 0)
+        return 1;
+    char where[560];
+    if (is_key && path && *path)
+        snprintf(where, sizeof where, "a key under %s", path);
+    else if (is_key)
+        snprintf(where, sizeof where, "a key at the top level");
+    else
+        snprintf(where, sizeof where, "%s", path && *path ? path : "(top level)");
+    char more[96] = "";
+    if (bad > 1)
+        snprintf(more, sizeof more, " (and %zu more such character%s)", bad - 1,
+                 bad > 2 ? "s" : "");
+    if (is_key)
+        flaw_at(B, "invalid-value", n->node.line, n->node.column,
+                "%s holds U+%04lX (%s) at character %zu%s; keys and values may hold tab and "
+                "line breaks but no other control character, and not U+FFFE or U+FFFF",
+                where, first, char_kind(first), first_at, more);
+    else
+        flaw_at(B, "invalid-value", n->node.line, n->node.column,
+                "%s holds U+%04lX (%s) at character %zu of its value%s; a value may hold tab and "
+                "line breaks but no other control character, and not U+FFFE or U+FFFF",
+                where, first, char_kind(first), first_at, more);
+    /* U+FFFD is 3 bytes; a refused character at least 1. */
+    char *clean = arena_alloc(B->doc, len + 2 * bad + 1);
+    if (!clean) {
+        B->oom = B->stop = 1;
+        return 0;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned long c;
+        size_t k = utf8_next(s + i, len - i, &c);
+        if (value_char_allowed(c)) {
+            memcpy(clean + o, s + i, k);
+            o += k;
+        } else {
+            memcpy(clean + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        }
+        i += k;
+    }
+    clean[o] = '\0';
+    n->node.scalar = clean;
+    n->node.scalar_len = o;
+    return 1;
+}
+
 /* Builds the node that starts with ev (not deleted here). */
-static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path)
+static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, const char *path,
+                                    int is_key)
 {
     if (depth > YT_MAX_DEPTH) {
         err_at(B, "too-deep", (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
@@ -471,6 +685,8 @@ static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, 
         n->node.scalar_len = len;
         n->node.plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         n->complete = 1;
+        if (!check_value_chars(B, n, path, is_key))
+            return NULL;
         if (ev->data.scalar.anchor && !remember_anchor(B, (const char *)ev->data.scalar.anchor, n))
             return NULL;
         return n;
@@ -530,7 +746,19 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
                 "out of memory while reading the file");
         return NULL;
     }
-    builder B = {.doc = doc, .file = doc->name, .diags = diags};
+    /* A UTF-8 byte order mark (editors on Windows write one) is not part of
+     * the text. libyaml skips one only when it detects the encoding itself,
+     * which would also let UTF-16 in; with UTF-8 set, it takes the BOM as a
+     * character of line 1, and a deal starting with one failed to parse. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+    builder B = {.doc = doc,
+                 .text = (const unsigned char *)text,
+                 .len = len,
+                 .file = doc->name,
+                 .diags = diags};
     if (!yaml_parser_initialize(&B.parser)) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
                 "out of memory while reading the file");
@@ -558,7 +786,7 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
                 break;
             }
         } else if (type != YAML_STREAM_START_EVENT && type != YAML_DOCUMENT_END_EVENT) {
-            const build_node *root = parse_node(&B, &ev, 1, "");
+            const build_node *root = parse_node(&B, &ev, 1, "", 0);
             if (root)
                 doc->root = &root->node;
         }

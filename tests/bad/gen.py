@@ -574,11 +574,43 @@ def cases():
     add(Case("lint-fifo-lock", "lint on a library whose lock file is a named pipe: refused at "
              "once, never waited on (exit 3, an unreadable file)", b_fifo_lock,
              args=["lint", "library"], rc=3, expect=["lock-io", "not a regular file"], out=""))
-    add(Case("value-control-chars", "values holding control characters and U+FFFE, which XML "
-             "cannot hold: the draft stays well-formed XML (exit 0)", deal_replace(
+    add(Case("value-control-chars", "a value holding control characters and U+FFFE (escapes in "
+             "a double-quoted value), which XML cannot hold: refused where it is, not dropped "
+             "from the draft", deal_replace(
                  "name: Directorate of Internal Security of the Republic of Valmora",
                  'name: "Bell\\a Null-ish\\x01 Not-a-char\\uFFFE End"'),
-             rc=0, out_has=["Bell", "End"]))
+             expect=["deal.yaml:13:9: error: customer.name holds U+0007 (a control character) "
+                     "at character 5 of its value (and 2 more such characters)",
+                     "[invalid-value]"]))
+    def b_nul_values(d):
+        t = deal_text()
+        for old, new in (("governing_law: State of New York",
+                          'governing_law: "State of New York\\0, subject to the laws of '
+                          'Evilland"'),
+                         ("name: Directorate of Internal Security of the Republic of Valmora",
+                          'name: "Directorate\\x1B[8m"')):
+            assert old in t, old
+            t = t.replace(old, new, 1)
+        write(os.path.join(d, "deal.yaml"), t)
+    add(Case("value-nul-escape", "\\0 in two values (the governing law once read as \"State "
+             "of New York\" with no word): each refused at its line:column", b_nul_values,
+             expect=["deal.yaml:33:18: error: terms.governing_law holds U+0000 (NUL, a control "
+                     "character) at character 18", "deal.yaml:13:9: error: customer.name holds "
+                     "U+001B", "[invalid-value]"]))
+    add(Case("value-noncharacters-kept", "U+FDD0 and U+1FFFE: non-characters that YAML and XML "
+             "allow, kept exactly in the draft (exit 0)", deal_replace(
+                 "name: Directorate of Internal Security of the Republic of Valmora",
+                 'name: "Kept \\uFDD0 and \\U0001FFFE end"'),
+             rc=0, out_has=["Kept \ufdd0 and \U0001fffe end"]))
+    # The BOM right before the first key (a BOM before a comment line was
+    # always read, the first key after one was not).
+    add(Case("yaml-bom-crlf-tabs", "a deal saved with a BOM, CR LF line ends and a tab in a "
+             "value: all legal, the draft has the value as written (exit 0)", lambda d: write(
+                 os.path.join(d, "deal.yaml"), b"\xef\xbb\xbf" + "".join(
+                     l for l in deal_text().splitlines(True) if not l.startswith("#")).replace(
+                     "name: Directorate of Internal Security of the Republic of Valmora",
+                     'name: "Directorate\tof Valmora"').replace("\n", "\r\n").encode()),
+             rc=0, out_has=["Directorate</w:t><w:tab/><w:t>of Valmora"]))
     # --- deals (YAML)
     add(Case("yaml-alias-bomb", "a billion-laughs alias bomb in the deal", b_alias_bomb_terms,
              expect=["alias-bomb", "deal.yaml:"]))
@@ -589,9 +621,11 @@ def cases():
                                    "1048576", "[value-too-long]"]))
     add(Case("yaml-100mb-scalar", "a 100 MB scalar (the file limit is 4 MiB)", b_big_scalar,
              expect=["file-too-large", "deal.yaml"]))
-    add(Case("yaml-invalid-utf8", "invalid UTF-8 in the deal", lambda d: write(
+    add(Case("yaml-invalid-utf8", "invalid UTF-8 in the deal, on line 13: reported there, not "
+             "at 1:1", lambda d: write(
         os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Valm\xffora")),
-        expect=["yaml-syntax", "deal.yaml:"]))
+        expect=["deal.yaml:13:65: error: YAML syntax: invalid leading UTF-8 octet (byte 0xFF)",
+                "[yaml-syntax]"]))
     add(Case("yaml-tab-indent", "a tab-indented deal", lambda d: write(
         os.path.join(d, "deal.yaml"), deal_text().replace("\n  name: Dir", "\n\tname: Dir")),
         expect=["yaml-syntax", "deal.yaml:"]))
@@ -603,9 +637,10 @@ def cases():
                                                              "deal.yaml:"]))
     add(Case("yaml-two-documents", "two YAML documents in one deal", with_deal(
         deal_text() + "---\nid: second\n"), expect=["multiple-documents", "deal.yaml:"]))
-    add(Case("yaml-nul", "a NUL byte in the deal", lambda d: write(
+    add(Case("yaml-nul", "a NUL byte in the deal, on line 13: reported there", lambda d: write(
         os.path.join(d, "deal.yaml"), read(DEAL).replace(b"Valmora", b"Val\x00mora")),
-        expect=["deal.yaml:", "control characters are not allowed", "[yaml-syntax]"]))
+        expect=["deal.yaml:13:64: error: YAML syntax: control characters are not allowed "
+                "(U+0000)", "[yaml-syntax]"]))
     add(Case("yaml-empty", "an empty deal file", with_deal(""),
              expect=["deal.yaml:1:1: error: the deal file is empty", "[empty-file]"]))
     add(Case("yaml-not-mapping", "a deal that is a list", with_deal("- id: x\n"),
@@ -661,6 +696,26 @@ def cases():
                                              "The {{ customer.name shall comply.\n"))),
         args=LIB_ARGS, expect=["bad-text.yaml:1: error: the clause definitions.bad-text has a "
                                "'{{' that is never closed", "[unclosed-tag]"]))
+    def b_clause_bad_characters(d):
+        library(d)
+        lib = os.path.join(d, "library", "definitions")
+        write(os.path.join(lib, "nul-title.yaml"),
+              clause("definitions.nul-title", "definitions").replace(
+                  "title: Fuzz definitions.nul-title", 'title: "Fuzz\\0 hidden"').replace(
+                  "addresses: [product.*]", 'addresses: [product.*, "product.x\\uFFFF"]'))
+        write(os.path.join(lib, "latin1.yaml"),
+              clause("definitions.latin1", "definitions", "", "Caf\xe9 au lait.\n").encode(
+                  "latin-1"))
+    clause_chars_expect = [
+        "nul-title.yaml:3:8: error: title holds U+0000 (NUL, a control character) at "
+        "character 5", "nul-title.yaml:6:24: error: addresses[1] holds U+FFFF",
+        "latin1.yaml:10:6: error: YAML syntax: invalid trailing UTF-8 octet (bytes 0xE9 0x20)",
+        "[invalid-value]"]
+    add(Case("clause-bad-characters", "clause files with \\0 and \\uFFFF escapes and a "
+             "Latin-1 byte: every one reported at its line:column", b_clause_bad_characters,
+             args=LIB_ARGS, expect=clause_chars_expect))
+    add(Case("lint-clause-bad-characters", "lint on the same library", b_clause_bad_characters,
+             args=["lint", "library"], expect=clause_chars_expect, out=""))
     add(Case("many-clauses", "3000 clause files in one category", many_clauses(3000),
              args=LIB_ARGS, rc=0, expect=[]))
     add(Case("too-many-clauses", "5001 clause files (limit LIB_MAX_CLAUSES, 5000)",

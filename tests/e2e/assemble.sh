@@ -138,3 +138,16 @@ assert sorted(tags) == sorted(c["id"] for c in plan["clauses"]), tags
 assert "Clauses go here." not in doc
 assert "{{" not in re.sub(r"<[^>]+>", "", doc)
 PY
+
+# An output named with byte 0xFF: the report's "output" could not be put in
+# JSON, and assemble exited 3 without a word and wrote nothing. Now the name
+# is in the report, the byte as the text \xFF.
+ff=$(printf 'out\377.docx')
+run_clasm assemble "$DEALS/private-baseline.yaml" -o "$ff" --report ff.json
+check "an output named with byte 0xFF assembles (exit 0)" [ "$RC" -eq 0 ]
+check "the draft is written under that name" [ -s "$ff" ]
+check "the report names the output, the byte as \\xFF" /usr/bin/python3 -c '
+import json
+r = json.load(open("ff.json", encoding="utf-8"))
+assert r["output"] == "out\\xFF.docx", r.get("output")
+assert r["deal"] == "Q-2026-0170", r'

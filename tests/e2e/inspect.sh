@@ -122,6 +122,22 @@ else
     skip "LibreOffice round trip" "soffice or python3-uno is not installed"
 fi
 
+# A draft whose file name is not UTF-8 (byte 0xFF): jansson refused the name
+# and the JSON had no "draft" key; it is now there, the byte written as the
+# text \xFF (README, "inspect --format json").
+ff=$(printf 'dr\377aft.docx')
+cp draft.docx "$ff"
+before=$(ls | wc -l)
+run_clasm inspect "$ff" --format json
+check "inspect of a draft named with byte 0xFF exits 0" [ "$RC" -eq 0 ]
+printf '%s\n' "$OUT" > ff.json
+check "its JSON keeps the draft's name, the byte as \\xFF" /usr/bin/python3 -c '
+import json
+d = json.load(open("ff.json", encoding="utf-8"))
+assert d["draft"] == "dr\\xFFaft.docx", d.get("draft")
+assert d["deal"] == "Q-2026-0170" and len(d["clauses"]) >= 10, d'
+check "inspect writes nothing beside the draft" [ "$(ls | wc -l)" -eq $((before + 1)) ]
+
 # Errors: located, exit codes, nothing written.
 run_clasm inspect "$ROOT/templates/contract.docx"
 check "a document clasm did not assemble exits 1" [ "$RC" -eq 1 ]

@@ -65,6 +65,22 @@ assert u["severity"] == "warning"
 ' "$OUT"
 check "json mode prints nothing on stderr" [ -z "$ERR" ]
 
+# A library folder whose name is not UTF-8 (byte 0xFF): "library" and every
+# diagnostic's "file" were left out of the JSON; now the byte is the text \xFF.
+ff=$(printf 'bad\377lib')
+cp -R "$BAD" "$ff"
+run_clasm lint "$ff" --format json
+check "json lint of a library named with byte 0xFF exits 1, as for any bad library" [ "$RC" -eq 1 ]
+printf '%s\n' "$OUT" > ff.json
+check "its JSON names the library and each file, the byte as \\xFF" /usr/bin/python3 -c '
+import json
+d = json.load(open("ff.json", encoding="utf-8"))
+assert d["library"] == "bad\\xFFlib", d.get("library")
+assert d["errors"] == 7 and d["warnings"] == 2, d
+files = [x["file"] for x in d["diagnostics"] if x["file"] is not None]
+assert len(files) == 9 and all(f.startswith("bad\\xFFlib/") for f in files), files'
+check "lint leaves that library's lock as it was" cmp -s "$BAD/library.lock" "$ff/library.lock"
+
 # Warnings alone exit 0, and 1 with --strict.
 cp -R "$ROOT/clauses" warn
 cat >> warn/library.yaml <<'YAML'

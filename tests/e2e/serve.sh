@@ -190,6 +190,28 @@ check("an empty body is 400 empty-body", st == 400 and e[0]["id"] == "empty-body
 st, h, b = req("POST", "/api/select", b"[1, 2, 3]")
 check("a deal that is not an object is 400", st == 400 and error_shape_ok(errors(b)), (st, b[:200]))
 
+# JSON's \u0000 in a value once ended it there ("State of New York" in the
+# contract, no word): now 400 invalid-value at the value's line and column,
+# every such value, and no draft.
+nul = json.loads(deal_json("direct-biometric-security-service"))
+nul["terms"]["governing_law"] = "State of New York\u0000, subject to the laws of Evilland"
+nul["customer"]["name"] = "Directorate\u0007"
+nul_body = json.dumps(nul, indent=1)
+nul_lines = nul_body.split("\n")
+gl = next(i + 1 for i, l in enumerate(nul_lines) if '"governing_law"' in l)
+cn = next(i + 1 for i, l in enumerate(nul_lines) if '"Directorate\\u0007"' in l)
+st, h, b = req("POST", "/api/select", nul_body.encode())
+e = errors(b)
+check("a NUL in a posted value is 400 invalid-value at its line and column, naming the key and U+0000",
+      st == 400 and len(e) == 2 and all(x["id"] == "invalid-value" for x in e) and
+      any(x["line"] == gl and x["column"] == nul_lines[gl - 1].index('"State') + 1 and
+          "terms.governing_law holds U+0000" in x["message"] for x in e) and
+      any(x["line"] == cn and "customer.name holds U+0007" in x["message"] for x in e), (st, e))
+st, h, b = req("POST", "/api/assemble", nul_body.encode())
+check("assembling it is 400 and no draft",
+      st == 400 and errors(b)[0]["id"] == "invalid-value" and "Content-Disposition" not in h and
+      all(not os.listdir(os.path.join("tmp", d)) for d in os.listdir("tmp")), (st, b[:200]))
+
 # POST /api/assemble
 st, h, b = req("POST", "/api/assemble", deal_json("direct-biometric-security-service"))
 check("POST /api/assemble answers the DOCX with a file name",

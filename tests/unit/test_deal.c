@@ -544,6 +544,118 @@ static void test_five_problems_in_one_run(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_control_characters_in_values(void **state)
+{
+    (void)state;
+    /* "\0" used to end a value where it stood without a word (the contract
+     * said "State of New York"); every value holding a refused character
+     * is reported at its line:column, and the deal's other problems in the
+     * same run. */
+    static const char text[] =
+        "id: \"T-1\\0x\"\n" L_DOCS L_DATE L_SELLER
+        "customer: {name: \"Acme\\x01\", country: DE, kind: private}\n" L_PRODUCT L_DEPLOY L_LICENSE
+            L_END_USE "licence: x\n"     /* 10 */
+        "risks: [a.b, \"c.d\\0evil\"]\n" /* 11 */
+        "terms:\n"
+        "  governing_law: \"State of New York\\0, subject to the laws of "
+        "Evilland\"\n"
+        "  fine: \"tab\\there\"\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = (clasm_deal *)1;
+    assert_int_equal(clasm_deal_load_string(text, sizeof text - 1, "bad.yaml", &deal, &d),
+                     CLASM_E_INPUT);
+    assert_null(deal);
+    if (d.count != 6)
+        dump(&d);
+    assert_int_equal(d.count, 6);
+    expect_item(&d, 0, "invalid-value", 1, 5, "id holds U+0000 (NUL, a control character)");
+    expect_item(&d, 1, "invalid-value", 5, 18, "customer.name holds U+0001");
+    expect_item(&d, 2, "invalid-value", 11, 14, "risks[1] holds U+0000");
+    expect_item(&d, 3, "invalid-value", 13, 18,
+                "terms.governing_law holds U+0000 (NUL, a control character) at character 18");
+    expect_item(&d, 4, "unknown-key", 10, 1, "'licence'");
+    /* The id, with U+FFFD where the NUL was, still cannot name files. */
+    expect_item(&d, 5, "invalid-id", 1, 5, "id: 'T-1\xEF\xBF\xBDx' cannot name output files");
+    clasm_diags_free(&d);
+
+    /* A non-character that XML cannot hold. */
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "terms: {fees: \"10\\uFFFE\"}\n",
+               1);
+    expect_item(&d, 0, "invalid-value", 10, 15,
+                "terms.fees holds U+FFFE (a non-character, which a DOCX cannot hold)");
+    clasm_diags_free(&d);
+}
+
+static void test_bom_crlf_tabs_deal(void **state)
+{
+    (void)state;
+    /* A deal saved by a Windows editor: BOM, CR LF, a tab in a value. */
+    static const char text[] = "\xEF\xBB\xBFid: T-1\r\n"
+                               "documents: [contract]\r\n"
+                               "date: 2026-11-27\r\n"
+                               "seller: {name: Northwind}\r\n"
+                               "customer: {name: Acme, country: DE, kind: private}\r\n"
+                               "product: {name: Lens}\r\n"
+                               "deployment: cloud\r\n"
+                               "license: perpetual\r\n"
+                               "end_use: known\r\n"
+                               "terms:\r\n"
+                               "  authorized_sites: \"Site A\tSite B\"\r\n"
+                               "  notes: |\r\n"
+                               "    one\r\n"
+                               "    two\r\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    clasm_status st = clasm_deal_load_string(text, sizeof text - 1, "win.yaml", &deal, &d);
+    if (st != CLASM_OK)
+        dump(&d);
+    assert_int_equal(st, CLASM_OK);
+    assert_string_equal(clasm_deal_id(deal), "T-1");
+    assert_string_equal(clasm_deal_value(deal, "terms.authorized_sites"), "Site A\tSite B");
+    assert_string_equal(clasm_deal_value(deal, "terms.notes"), "one\ntwo\n");
+    assert_string_equal(clasm_deal_value(deal, "customer.name"), "Acme");
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+}
+
+static void test_bad_bytes_positions(void **state)
+{
+    (void)state;
+    /* Invalid UTF-8 and a raw control byte on line 12 of a deal file, not
+     * at 1:1 as before; the column counts characters (25, where bytes
+     * would give 26). */
+    static const char head[] =
+        L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+        "terms:\n"
+        "  fees: \"10\"\n";
+    static const char *const tails[] = {"  governing_law: L\xC3\xA4nder \xFF\n",
+                                        "  governing_law: L\xC3\xA4nder \x02\n"};
+    static const char *const want[] = {"invalid leading UTF-8 octet (byte 0xFF)",
+                                       "control characters are not allowed (U+0002)"};
+    for (int i = 0; i < 2; i++) {
+        char path[] = "/tmp/clasm-deal-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "wb");
+        fputs(head, f);
+        fputs(tails[i], f);
+        fclose(f);
+        clasm_diags d;
+        clasm_diags_init(&d);
+        clasm_deal *deal = (clasm_deal *)1;
+        assert_int_equal(clasm_deal_load(path, &deal, &d), CLASM_E_INPUT);
+        assert_null(deal);
+        assert_int_equal(d.count, 1);
+        expect_item(&d, 0, "yaml-syntax", 12, 25, want[i]);
+        assert_string_equal(d.items[0].file, path);
+        clasm_diags_free(&d);
+        remove(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +676,9 @@ int main(void)
         cmocka_unit_test(test_list_limits),
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_five_problems_in_one_run),
+        cmocka_unit_test(test_control_characters_in_values),
+        cmocka_unit_test(test_bom_crlf_tabs_deal),
+        cmocka_unit_test(test_bad_bytes_positions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -372,6 +372,63 @@ static void test_addresses_and_version(void **state)
     rm_tree(dir);
 }
 
+static void test_bad_characters_in_clause_files(void **state)
+{
+    (void)state;
+    /* Clause files go through the same loader as deals: an escape that
+     * decodes to a control character or U+FFFE is refused at the value's
+     * line:column (every such value of a file), and a raw byte libyaml's
+     * reader refuses is reported where it is, not at 1:1. */
+    char dir[] = "/tmp/clasm-lib-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "library.yaml", good_settings);
+    write_file(dir, "risks.yaml", good_risks);
+    write_file(dir, "end-use/a.yaml",
+               "id: end-use.a\n"
+               "version: 1\n"
+               "title: \"Title\\0 hidden\"\n" /* 3 */
+               "category: end-use\n"
+               "documents: [contract]\n"
+               "guidance: ok\n"
+               "text: \"The Customer shall\\x01 not\\uFFFE.\"\n"); /* 7 */
+    write_file(dir, "end-use/b.yaml",
+               "id: end-use.b\n"
+               "version: 1\n"
+               "title: B\n"
+               "category: end-use\n"
+               "documents: [contract]\n"
+               "text: Caf\xE9 au lait\n"); /* 6: Latin-1, not UTF-8 */
+    write_file(dir, "end-use/c.yaml",
+               "id: end-use.c\n"
+               "version: 1\n"
+               "title: C\n"
+               "category: end-use\n"
+               "documents: [contract]\n"
+               "# a comment\n"
+               "text: \xC3\xA9t\xC3\xA9\x01\n"); /* 7 */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = (clasm_library *)1;
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_E_INPUT);
+    assert_null(lib);
+    const clasm_diag *x = expect_diag(&d, "invalid-value", "end-use/a.yaml", 3,
+                                      "title holds U+0000 (NUL, a control character) at "
+                                      "character 6 of its value");
+    assert_int_equal(x->column, 8);
+    x = expect_diag(&d, "invalid-value", "end-use/a.yaml", 7,
+                    "text holds U+0001 (a control character) at character 19 of its value (and "
+                    "1 more such character)");
+    assert_int_equal(x->column, 7);
+    x = expect_diag(&d, "yaml-syntax", "end-use/b.yaml", 6,
+                    "invalid trailing UTF-8 octet (bytes 0xE9 0x20); the file must be UTF-8");
+    assert_int_equal(x->column, 10);
+    x = expect_diag(&d, "yaml-syntax", "end-use/c.yaml", 7,
+                    "control characters are not allowed (U+0001)");
+    assert_int_equal(x->column, 10);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+}
+
 static void test_missing_files(void **state)
 {
     (void)state;
@@ -401,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_fingerprint_follows_text),
         cmocka_unit_test(test_every_problem_at_once),
         cmocka_unit_test(test_addresses_and_version),
+        cmocka_unit_test(test_bad_characters_in_clause_files),
         cmocka_unit_test(test_missing_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -491,6 +491,283 @@ static void test_load_file(void **state)
     remove(path);
 }
 
+/* ---- the text: BOM, line ends, tabs; what libyaml's reader refuses ---- */
+
+/* Loads exactly len bytes (the text may hold NUL). */
+static yt_doc *load_n(const char *text, size_t len, clasm_diags *d)
+{
+    return yt_load_string(text, len, "t.yaml", d);
+}
+
+/* Bytes that must be refused with one yaml-syntax error at line:col whose
+ * message holds sub1 and sub2. */
+static void expect_yaml_syntax(const char *text, size_t len, int line, int col, const char *sub1,
+                               const char *sub2)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(text, len, &d));
+    assert_int_equal(d.count, 1);
+    expect_diag(&d, "yaml-syntax", line, col, sub1, sub2);
+    assert_string_equal(d.items[0].file, "t.yaml");
+    clasm_diags_free(&d);
+}
+
+static void test_bom_crlf_tabs(void **state)
+{
+    (void)state;
+    /* A UTF-8 BOM, CR LF line ends, and tabs inside values (raw in plain,
+     * quoted and block scalars, and as the escape \t) are legal YAML. */
+    static const char text[] = "\xEF\xBB\xBF"
+                               "id: Q-1\r\n"
+                               "plain: a\tb\r\n"
+                               "quoted: \"c\td\\te\"\r\n"
+                               "block: |\r\n"
+                               "  line\tone\r\n"
+                               "  line two\r\n"
+                               "list: [x, y]\r\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    yt_doc *doc = load_n(text, sizeof text - 1, &d);
+    for (size_t k = 0; k < d.count; k++)
+        fprintf(stderr, "  have: %s %d:%d %s\n", d.items[k].id, d.items[k].line, d.items[k].column,
+                d.items[k].message);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    const yt_node *r = yt_root(doc);
+    /* The BOM is not a character of line 1: the first key is at column 1. */
+    assert_int_equal(r->pairs[0].key->line, 1);
+    assert_int_equal(r->pairs[0].key->column, 1);
+    assert_string_equal(yt_get(r, "id")->scalar, "Q-1");
+    assert_int_equal(yt_get(r, "id")->column, 5);
+    assert_string_equal(yt_get(r, "plain")->scalar, "a\tb");
+    assert_string_equal(yt_get(r, "quoted")->scalar, "c\td\te");
+    /* CR LF ends a line as LF does: no CR in the values. */
+    assert_string_equal(yt_get(r, "block")->scalar, "line\tone\nline two\n");
+    assert_int_equal(yt_get(r, "list")->line, 7);
+    assert_int_equal(yt_get(r, "list")->items[1]->column, 11);
+    yt_free(doc);
+    clasm_diags_free(&d);
+
+    /* After a BOM and CR LF, a syntax error is still where it is. */
+    static const char broken[] = "\xEF\xBB\xBF"
+                                 "a: 1\r\n"
+                                 "b: 2\r\n"
+                                 "  c: 3\r\n";
+    expect_yaml_syntax(broken, sizeof broken - 1, 3, 4, "mapping values", NULL);
+}
+
+static void test_reader_error_positions(void **state)
+{
+    (void)state;
+    /* libyaml's reader gives a byte offset and no mark; the loader turns it
+     * into line:column, the column counted in characters as libyaml's own
+     * marks are. Line 12 here, after two two-byte characters (column 9 in
+     * characters, 11 in bytes). */
+    char text[512];
+    size_t n = 0;
+    for (int i = 1; i <= 11; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "k%d: v\n", i);
+    static const char tail[] = "name: \xC3\xA9\xC3\xA9\xFFx\n";
+    memcpy(text + n, tail, sizeof tail - 1);
+    expect_yaml_syntax(text, n + sizeof tail - 1, 12, 9, "invalid leading UTF-8 octet",
+                       "(byte 0xFF); the file must be UTF-8");
+
+    /* A control byte, raw, on line 12: U+0001 named. */
+    static const char ctl[] = "name: \xC3\xA9\xC3\xA9\x01x\n";
+    memcpy(text + n, ctl, sizeof ctl - 1);
+    expect_yaml_syntax(text, n + sizeof ctl - 1, 12, 9, "control characters are not allowed",
+                       "(U+0001)");
+    /* NUL and DEL, raw. */
+    static const char nul[] = "a: 1\nb: x\0y\n";
+    expect_yaml_syntax(nul, sizeof nul - 1, 2, 5, "(U+0000)", NULL);
+    static const char del[] = "a: 1\n\nb: \"x\x7F\"\n";
+    expect_yaml_syntax(del, sizeof del - 1, 3, 6, "(U+007F)", NULL);
+    /* U+FFFE, raw (EF BF BE): YAML does not allow it in a file. */
+    static const char fffe[] = "a: 1\nb: \xEF\xBF\xBE\n";
+    expect_yaml_syntax(fffe, sizeof fffe - 1, 2, 4, "(U+FFFE)", NULL);
+
+    /* Line ends as libyaml counts them: CR LF is one, a lone CR is one,
+     * and so are NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9). */
+    static const char ends[] = "a: 1\r\nb: 2\rc: 3 # x\xC2\x85"
+                               "d: 4 # y\xE2\x80\xA8"
+                               "e: 5 # z\xE2\x80\xA9"
+                               "f: \xFE\n";
+    expect_yaml_syntax(ends, sizeof ends - 1, 6, 4, "(byte 0xFE)", NULL);
+    /* The BOM counts for nothing. */
+    static const char bom[] = "\xEF\xBB\xBF"
+                              "a: \x02\n";
+    expect_yaml_syntax(bom, sizeof bom - 1, 1, 4, "(U+0002)", NULL);
+    /* A byte that cannot continue a sequence: the position is the
+     * sequence's first byte, and both are named. */
+    static const char trail[] = "a: 1\nbb: x\xC3(\n";
+    expect_yaml_syntax(trail, sizeof trail - 1, 2, 6, "invalid trailing UTF-8 octet",
+                       "(bytes 0xC3 0x28)");
+    static const char trail3[] = "a: \xC3\xA9\xE2\x82x\n";
+    expect_yaml_syntax(trail3, sizeof trail3 - 1, 1, 5, "(bytes 0xE2 0x82 0x78)", NULL);
+    /* A sequence cut short by the end of the file. */
+    static const char cut[] = "a: 1\nb: \xE2\x82";
+    expect_yaml_syntax(cut, sizeof cut - 1, 2, 4, "incomplete UTF-8 octet sequence",
+                       "the file must be UTF-8");
+    /* An overlong form and an encoded surrogate. */
+    static const char overlong[] = "a: \xC0\xAF\n";
+    expect_yaml_syntax(overlong, sizeof overlong - 1, 1, 4, "invalid length of a UTF-8", NULL);
+    static const char surrogate[] = "a: 1\n\n\nb: \xED\xA0\x80\n";
+    expect_yaml_syntax(surrogate, sizeof surrogate - 1, 4, 4, "invalid Unicode character",
+                       "(U+D800)");
+    /* Past the first 16 KiB libyaml reads at once. */
+    size_t big = 40000;
+    char *long_text = malloc(big + 16);
+    assert_non_null(long_text);
+    size_t m = 0;
+    for (int i = 0; m + 10 < big; i++)
+        m += (size_t)snprintf(long_text + m, 11, "k%05d: v\n", i);
+    memcpy(long_text + m, "z: \xFF\n", 5);
+    expect_yaml_syntax(long_text, m + 5, (int)(m / 10) + 1, 4, "(byte 0xFF)", NULL);
+    free(long_text);
+}
+
+/* ---- characters a value may hold ---- */
+
+static void test_value_control_chars(void **state)
+{
+    (void)state;
+    /* A NUL escape used to cut the value short without a word: now every
+     * value holding a refused character is reported, at its line:column,
+     * with its key path, the character and its place in the value. */
+    static const char text[] = "id: \"Q-1\\0evil\"\n"
+                               "terms:\n"
+                               "  governing_law: \"State of New York\\0, subject to Evilland\"\n"
+                               "  fine: \"tab\\there, line\\nbreak, CR\\r, NEL\\N\"\n"
+                               "  bell: \"a\\ab\\x01c\\x7Fd\\x9Fe\"\n"
+                               "risks: [ok, \"x\\x1B[31m\"]\n"
+                               "\"k\\x00ey\": 1\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(text, sizeof text - 1, &d));
+    assert_int_equal(d.count, 5);
+    assert_int_equal(count_id(&d, "invalid-value"), 5);
+    const clasm_diag *g = &d.items[0];
+    assert_int_equal(g->line, 1);
+    assert_int_equal(g->column, 5);
+    assert_string_equal(g->file, "t.yaml");
+    assert_non_null(
+        strstr(g->message, "id holds U+0000 (NUL, a control character) at character 4"));
+    g = &d.items[1];
+    assert_int_equal(g->line, 3);
+    assert_int_equal(g->column, 18);
+    assert_non_null(strstr(g->message, "terms.governing_law holds U+0000"));
+    assert_non_null(strstr(g->message, "at character 18 of its value"));
+    assert_null(strstr(g->message, "more such"));
+    g = &d.items[2];
+    assert_int_equal(g->line, 5);
+    assert_non_null(
+        strstr(g->message, "terms.bell holds U+0007 (a control character) at character 2"));
+    assert_non_null(strstr(g->message, "(and 3 more such characters)"));
+    g = &d.items[3];
+    assert_int_equal(g->line, 6);
+    assert_int_equal(g->column, 13);
+    assert_non_null(strstr(g->message, "risks[1] holds U+001B"));
+    g = &d.items[4];
+    assert_int_equal(g->line, 7);
+    assert_int_equal(g->column, 1);
+    assert_non_null(strstr(g->message, "a key at the top level holds U+0000 (NUL, a control "
+                                       "character) at character 2;"));
+    clasm_diags_free(&d);
+
+    /* The lenient load keeps the tree (for the file's other problems) with
+     * U+FFFD for each refused character: nothing later reads a NUL. */
+    clasm_diags_init(&d);
+    yt_doc *doc = yt_load_string_lenient(text, sizeof text - 1, "t.yaml", &d);
+    assert_non_null(doc);
+    assert_true(yt_flawed(doc));
+    assert_int_equal(d.count, 5);
+    const yt_node *r = yt_root(doc);
+    assert_string_equal(yt_get(r, "id")->scalar, "Q-1\xEF\xBF\xBD"
+                                                 "evil");
+    assert_int_equal(yt_get(r, "id")->scalar_len, 10);
+    const yt_node *terms = yt_get(r, "terms");
+    assert_string_equal(yt_get(terms, "governing_law")->scalar,
+                        "State of New York\xEF\xBF\xBD, subject to Evilland");
+    /* Tab, LF, CR and NEL are allowed and kept. */
+    assert_string_equal(yt_get(terms, "fine")->scalar, "tab\there, line\nbreak, CR\r, NEL\xC2\x85");
+    assert_string_equal(yt_get(terms, "bell")->scalar, "a\xEF\xBF\xBD"
+                                                       "b\xEF\xBF\xBD"
+                                                       "c\xEF\xBF\xBD"
+                                                       "d\xEF\xBF\xBD"
+                                                       "e");
+    assert_non_null(yt_get(r, "k\xEF\xBF\xBD"
+                              "ey"));
+    yt_free(doc);
+    clasm_diags_free(&d);
+
+    /* A clean file is untouched and not flawed. */
+    clasm_diags_init(&d);
+    doc = load("a: \"tab\\tand\\nline\"\n", &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    assert_string_equal(yt_get(yt_root(doc), "a")->scalar, "tab\tand\nline");
+    yt_free(doc);
+    clasm_diags_free(&d);
+}
+
+static void test_value_noncharacters(void **state)
+{
+    (void)state;
+    /* U+FFFE and U+FFFF (which became three U+FFFD in the draft) are
+     * refused; the other non-characters are allowed by YAML and by XML
+     * and are kept exactly. */
+    static const char text[] = "a: \"x\\uFFFEy\"\n"
+                               "b: \"\\uFFFF\"\n"
+                               "c: \"\\uFDD0 \\uFDEF \\U0001FFFE \\U0010FFFF \\uFFFD\"\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(text, sizeof text - 1, &d));
+    assert_int_equal(d.count, 2);
+    expect_diag(&d, "invalid-value", 1, 4,
+                "a holds U+FFFE (a non-character, which a DOCX cannot "
+                "hold) at character 2",
+                NULL);
+    assert_int_equal(d.items[1].line, 2);
+    assert_non_null(strstr(d.items[1].message, "b holds U+FFFF"));
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    static const char kept[] = "c: \"\\uFDD0 \\uFDEF \\U0001FFFE \\U0010FFFF \\uFFFD\"\n";
+    yt_doc *doc = load_n(kept, sizeof kept - 1, &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    const yt_node *c = yt_get(yt_root(doc), "c");
+    static const char want[] = "\xEF\xB7\x90 \xEF\xB7\xAF \xF0\x9F\xBF\xBE \xF4\x8F\xBF\xBF "
+                               "\xEF\xBF\xBD";
+    assert_int_equal(c->scalar_len, sizeof want - 1);
+    assert_memory_equal(c->scalar, want, sizeof want - 1);
+    yt_free(doc);
+    clasm_diags_free(&d);
+}
+
+static void test_value_chars_json(void **state)
+{
+    (void)state;
+    /* A deal posted to the server is JSON, read by the same loader: JSON's
+     * \u0000 is refused as YAML's \0 is, at the value's line:column. */
+    static const char json[] = "{\n"
+                               "  \"id\": \"Q-1\",\n"
+                               "  \"terms\": {\"governing_law\": \"State of New York\\u0000, "
+                               "subject to the laws of Evilland\"},\n"
+                               "  \"risks\": [\"a\", \"b\\u0001\"]\n"
+                               "}\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_null(load_n(json, sizeof json - 1, &d));
+    assert_int_equal(d.count, 2);
+    expect_diag(&d, "invalid-value", 3, 30, "terms.governing_law holds U+0000", "character 18");
+    assert_int_equal(d.items[1].line, 4);
+    assert_int_equal(d.items[1].column, 18);
+    assert_non_null(strstr(d.items[1].message, "risks[1] holds U+0001"));
+    clasm_diags_free(&d);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -793,6 +1070,11 @@ int main(void)
         cmocka_unit_test(test_non_scalar_key),
         cmocka_unit_test(test_file_too_large),
         cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_bom_crlf_tabs),
+        cmocka_unit_test(test_reader_error_positions),
+        cmocka_unit_test(test_value_control_chars),
+        cmocka_unit_test(test_value_noncharacters),
+        cmocka_unit_test(test_value_chars_json),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),
