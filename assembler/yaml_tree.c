@@ -7,6 +7,7 @@
 #include "edit_distance.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -734,6 +735,87 @@ static const build_node *parse_node(builder *B, yaml_event_t *ev, size_t depth, 
     }
 }
 
+/* The value of four hex digits at s, or -1. */
+static long hex4(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* 1 when text holds a \u escape of a high surrogate (\uD800-\uDBFF). */
+static int has_surrogate_escape(const char *text, size_t len)
+{
+    for (size_t i = 0; i + 6 <= len; i++)
+        if (text[i] == '\\' && text[i + 1] == 'u') {
+            long v = hex4(text + i + 2);
+            if (v >= 0xD800 && v <= 0xDBFF)
+                return 1;
+        }
+    return 0;
+}
+
+/* JSON, which YAML 1.2 reads as it is, writes a character above U+FFFF as
+ * a pair of \u escapes (UTF-16 surrogates; Python's json.dumps does so by
+ * default). libyaml reads YAML 1.1 and refuses them, so a deal posted with
+ * an emoji or a rare CJK character in a name was refused. When the text is
+ * JSON (jansson says so; then every backslash is inside a string) each such
+ * pair becomes YAML's \UXXXXXXXX escape of the same character. Columns
+ * after it on its line move two to the left. Returns the new text
+ * (malloc'd, *out_len bytes), or NULL to keep the text as it is. */
+static char *json_surrogate_pairs(const char *text, size_t len, size_t *out_len)
+{
+    if (!has_surrogate_escape(text, len))
+        return NULL;
+    json_error_t err;
+    json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    if (!v)
+        return NULL; /* not JSON (or a lone surrogate): libyaml says what is wrong */
+    json_decref(v);
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len;) {
+        char c = text[i];
+        if (!in_string || c == '"') {
+            in_string ^= c == '"';
+            out[o++] = text[i++];
+            continue;
+        }
+        if (c != '\\' || i + 1 >= len) {
+            out[o++] = text[i++];
+            continue;
+        }
+        long hi = text[i + 1] == 'u' && i + 12 <= len ? hex4(text + i + 2) : -1;
+        long lo = hi >= 0xD800 && hi <= 0xDBFF && text[i + 6] == '\\' && text[i + 7] == 'u'
+                      ? hex4(text + i + 8)
+                      : -1;
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            unsigned long cp =
+                0x10000 + ((unsigned long)(hi - 0xD800) << 10) + (unsigned long)(lo - 0xDC00);
+            o += (size_t)snprintf(out + o, len + 1 - o, "\\U%08lX", cp);
+            i += 12;
+        } else {
+            out[o++] = text[i++]; /* the backslash and the character it escapes */
+            out[o++] = text[i++];
+        }
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}
+
 static yt_doc *build(const char *text, size_t len, const char *name, int lenient,
                      clasm_diags *diags)
 {
@@ -754,6 +836,12 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
         text += 3;
         len -= 3;
     }
+    size_t json_len = 0;
+    char *json = json_surrogate_pairs(text, len, &json_len);
+    if (json) {
+        text = json;
+        len = json_len;
+    }
     builder B = {.doc = doc,
                  .text = (const unsigned char *)text,
                  .len = len,
@@ -762,6 +850,7 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
     if (!yaml_parser_initialize(&B.parser)) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
                 "out of memory while reading the file");
+        free(json);
         yt_free(doc);
         return NULL;
     }
@@ -793,6 +882,7 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&B.parser);
+    free(json); /* the tree holds copies of every scalar */
     for (size_t i = 0; i < B.nanchors; i++)
         free(B.anchors[i].name);
     free(B.anchors);

@@ -768,6 +768,42 @@ static void test_value_chars_json(void **state)
     clasm_diags_free(&d);
 }
 
+static void test_json_surrogate_pairs(void **state)
+{
+    (void)state;
+    /* JSON writes a character above U+FFFF as two \u escapes (Python's
+     * json.dumps by default); libyaml alone refuses them. They are read as
+     * the character; an escaped backslash before "u" stays text; a YAML
+     * text (not JSON) is left to libyaml as it is; a lone surrogate is
+     * still an error. */
+    static const char json[] = "{\"name\": \"Caf\\u00e9 \\ud83d\\ude00 \\ud840\\udc0b\",\n"
+                               " \"path\": \"C:\\\\ud83d\\\\ude00\"}\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    yt_doc *doc = load_n(json, sizeof json - 1, &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    const yt_node *name = yt_get(yt_root(doc), "name");
+    assert_non_null(name);
+    assert_string_equal(name->scalar, "Caf\xC3\xA9 \xF0\x9F\x98\x80 \xF0\xA0\x80\x8B");
+    const yt_node *path = yt_get(yt_root(doc), "path");
+    assert_string_equal(path->scalar, "C:\\ud83d\\ude00");
+    /* Lines after the escapes keep their positions. */
+    assert_int_equal(path->line, 2);
+    yt_free(doc);
+    /* In YAML (not JSON) a plain scalar's backslashes are text. */
+    static const char yaml[] = "name: C:\\ud83d\\ude00\n";
+    doc = load_n(yaml, sizeof yaml - 1, &d);
+    assert_non_null(doc);
+    assert_string_equal(yt_get(yt_root(doc), "name")->scalar, "C:\\ud83d\\ude00");
+    yt_free(doc);
+    static const char lone[] = "{\"name\": \"x \\ud83d y\"}\n";
+    assert_null(load_n(lone, sizeof lone - 1, &d));
+    assert_int_equal(d.count, 1);
+    assert_non_null(strstr(d.items[0].id, "yaml-syntax"));
+    clasm_diags_free(&d);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -1075,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_value_control_chars),
         cmocka_unit_test(test_value_noncharacters),
         cmocka_unit_test(test_value_chars_json),
+        cmocka_unit_test(test_json_surrogate_pairs),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),
