@@ -76,7 +76,11 @@ done
 mkdir killed
 "$CLASM" batch deals -t "$ROOT/templates/contract.docx" -o killed --jobs 2 >/dev/null 2>&1 &
 pid=$!
-sleep 0.5
+for _ in $(seq 200); do
+    [ -n "$(ls killed 2>/dev/null)" ] && break
+    sleep 0.05
+done
+sleep 0.2
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 n=$(ls killed | grep -c '\.docx$')
@@ -130,7 +134,11 @@ cd "$W"
 mkdir moving moved-parent
 "$CLASM" batch deals -t "$ROOT/templates/contract.docx" -o moving --jobs 2 >batch.out 2>&1 &
 pid=$!
-sleep 0.5
+# Move it once the batch is writing (a slow build may take a while to start).
+for _ in $(seq 200); do
+    [ -n "$(ls moving 2>/dev/null)" ] && break
+    sleep 0.05
+done
 mv moving moved-parent/
 wait $pid
 rc=$?
