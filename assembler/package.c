@@ -26,11 +26,16 @@
 #define STRICT_NS_PREFIX "http://purl.oclc.org/ooxml/"
 #define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 #define RATIO_MIN_BYTES (64u * 1024u)
-#define MAX_XML_ERRORS 5
-/* Elements and attributes in one part (fuzz/README.md "Limits"): the DOM of
- * a part costs about 150 bytes a node and every pass walks it, so a part of
- * millions of tiny elements, well inside PKG_MAX_PART_BYTES, would take
- * gigabytes and minutes. A long real contract has a few hundred thousand. */
+/* XML problems reported for one part; past this, one more diagnostic says
+ * how many more there were (libxml2 goes on after many errors, and a part
+ * can hold millions of them). */
+#define MAX_XML_ERRORS 20
+/* Nodes in one part (fuzz/README.md "Limits"): elements, attributes, text,
+ * comments, processing instructions, CDATA sections and entity references.
+ * The DOM costs about 150 bytes a node and every pass walks it, so a part of
+ * millions of tiny nodes (say empty comments, 7 bytes each), well inside
+ * PKG_MAX_PART_BYTES, would take gigabytes and minutes. A long real contract
+ * has a few hundred thousand. */
 #define XML_MAX_NODES 1000000u
 /* libxml2's nesting limit without XML_PARSE_HUGE, which clasm never sets. */
 #define XML_MAX_DEPTH 256
@@ -57,9 +62,14 @@ struct pkg {
     size_t ziplen;
     pkg_entry *entries;
     size_t count;
+    /* The entries sorted by name ignoring case (OPC part names are
+     * case-insensitive and pkg_open refuses names that differ only in
+     * case), so that a lookup is a binary search. */
+    const pkg_entry **by_name;
     pkg_rel *rels;
-    size_t nrels;
+    size_t nrels, rels_cap;
     const char *main_part; /* points into entries */
+    int oom;               /* memory ran out while opening */
     int has_identity;
     dev_t dev;
     ino_t ino;
@@ -71,18 +81,39 @@ typedef struct {
     clasm_diags *diags;
     const char *file;
     const char *part;
+    xmlParserCtxtPtr ctxt;
     int dtd_seen;
-    int errors;
+    int errors; /* XML errors seen; the first MAX_XML_ERRORS are reported */
     unsigned long nodes;
     int too_many;
-    startElementNsSAX2Func start_element; /* libxml2's own tree builder */
+    int oom;
+    /* libxml2's own tree builder, which the counting callbacks call on. */
+    startElementNsSAX2Func start_element;
+    charactersSAXFunc characters;
+    ignorableWhitespaceSAXFunc whitespace;
+    cdataBlockSAXFunc cdata;
+    commentSAXFunc comment;
+    processingInstructionSAXFunc pi;
+    referenceSAXFunc reference;
 } parse_state;
 
-static void on_xml_error(void *user, xmlErrorPtr err)
+/* One libxml2 error of the part being parsed. Every error libxml2 raises
+ * while the part is parsed comes here (the parser context's own errors
+ * through sax->serror, the rest through this thread's structured handler,
+ * see xml_quiet_begin), so libxml2 never prints anything itself. */
+static void report_xml_error(parse_state *st, const xmlError *err)
 {
-    xmlParserCtxtPtr ctxt = user;
-    parse_state *st = ctxt ? ctxt->_private : NULL;
-    if (!st || !err || st->dtd_seen || st->too_many || err->level < XML_ERR_ERROR)
+    if (!err)
+        return;
+    if (err->code == XML_ERR_NO_MEMORY) {
+        /* Whatever else this parse says is a consequence: one diagnostic,
+         * given by pkg_parse_xml_bytes once the memory is back. */
+        st->oom = 1;
+        if (st->ctxt)
+            xmlStopParser(st->ctxt);
+        return;
+    }
+    if (st->dtd_seen || st->too_many || st->oom || err->level < XML_ERR_ERROR)
         return;
     if (st->errors++ >= MAX_XML_ERRORS)
         return;
@@ -104,6 +135,73 @@ static void on_xml_error(void *user, xmlErrorPtr err)
     diag_part(st->diags, CLASM_SEV_ERROR, "xml-malformed", st->file, st->part, 0,
               "%s is not well-formed XML at line %d, column %d: %s", st->part, err->line, err->int2,
               msg);
+}
+
+/* sax->serror: user is the parser context. */
+static void on_xml_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (ctxt && ctxt->_private)
+        report_xml_error(ctxt->_private, err);
+}
+
+/* The thread's structured handler while a part is parsed: user is the
+ * parse_state. Errors raised outside the parser (the tree, buffers,
+ * dictionaries), mostly allocation failures. */
+static void on_thread_error(void *user, xmlErrorPtr err)
+{
+    if (user)
+        report_xml_error(user, err);
+}
+
+/* Catches anything libxml2 would print through its generic handler. */
+static void on_generic_error(void *user, const char *msg, ...)
+{
+    (void)user;
+    (void)msg;
+}
+
+/* libxml2's error handlers of this thread (they are thread-local), saved
+ * while clasm's are installed. */
+typedef struct {
+    xmlStructuredErrorFunc serror;
+    void *serror_ctx;
+    xmlGenericErrorFunc generic;
+    void *generic_ctx;
+} xml_handlers;
+
+/* Routes every libxml2 error of this thread to report_xml_error (st given)
+ * or nowhere (st NULL) until xml_quiet_end: libxml2 never writes to stderr
+ * itself, which under memory pressure was megabytes a request. */
+static void xml_quiet_begin(xml_handlers *saved, parse_state *st)
+{
+    saved->serror = xmlStructuredError;
+    saved->serror_ctx = xmlStructuredErrorContext;
+    saved->generic = xmlGenericError;
+    saved->generic_ctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(st, st ? on_thread_error : NULL);
+    xmlSetGenericErrorFunc(NULL, on_generic_error);
+}
+
+/* Outside a parse, libxml2's tree functions (xmlGetProp, xmlNewNode...)
+ * print "Memory allocation failed" through the generic handler of the
+ * thread when an allocation fails; clasm sees the NULL they return and
+ * reports out-of-memory itself. So the generic handler prints nothing, in
+ * this thread and, as libxml2's default, in every thread started later (the
+ * server's and batch's workers): set once when a package is opened, always
+ * to the same function. */
+static void xml_silence_library(void)
+{
+    xmlThrDefSetGenericErrorFunc(NULL, on_generic_error);
+    xmlSetGenericErrorFunc(NULL, on_generic_error);
+}
+
+static void xml_quiet_end(const xml_handlers *saved)
+{
+    xmlStructuredError = saved->serror;
+    xmlStructuredErrorContext = saved->serror_ctx;
+    xmlGenericError = saved->generic;
+    xmlGenericErrorContext = saved->generic_ctx;
 }
 
 static void on_internal_subset(void *user, const xmlChar *name, const xmlChar *ext_id,
@@ -135,48 +233,151 @@ static void on_entity_decl(void *user, const xmlChar *name, int type, const xmlC
     on_internal_subset(user, NULL, NULL, NULL);
 }
 
-/* Counts elements and attributes, and stops the parser past XML_MAX_NODES
- * before the tree grows any further. */
+/* Counts n more nodes; past XML_MAX_NODES stops the parser before the tree
+ * grows any further and returns 0. */
+static int count_nodes(xmlParserCtxtPtr ctxt, unsigned long n)
+{
+    parse_state *st = ctxt->_private;
+    st->nodes += n;
+    if (st->nodes <= XML_MAX_NODES)
+        return 1;
+    if (!st->too_many) {
+        st->too_many = 1;
+        diag_part(st->diags, CLASM_SEV_ERROR, "xml-too-large", st->file, st->part, 0,
+                  "%s has more than %u XML nodes (elements, attributes, text, comments, "
+                  "processing instructions); clasm refuses parts this large",
+                  st->part, XML_MAX_NODES);
+    }
+    xmlStopParser(ctxt);
+    return 0;
+}
+
 static void on_start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
                              const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                              int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
     xmlParserCtxtPtr ctxt = user;
-    parse_state *st = ctxt->_private;
-    st->nodes += 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0);
-    if (st->nodes > XML_MAX_NODES) {
-        if (!st->too_many) {
-            st->too_many = 1;
-            diag_part(st->diags, CLASM_SEV_ERROR, "xml-too-large", st->file, st->part, 0,
-                      "%s has more than %u elements and attributes; clasm refuses parts this "
-                      "large",
-                      st->part, XML_MAX_NODES);
-        }
-        xmlStopParser(ctxt);
-        return;
-    }
-    st->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
-                      nb_defaulted, attributes);
+    if (count_nodes(ctxt, 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0) +
+                              (unsigned long)(nb_namespaces > 0 ? nb_namespaces : 0)))
+        ((parse_state *)ctxt->_private)
+            ->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                            nb_defaulted, attributes);
 }
 
-xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
-                              const char *part, clasm_diags *diags)
+/* Text the tree builder appends to the text node it has just made (libxml2
+ * hands long text over in pieces) is no new node. */
+static unsigned long new_node_unless_after(xmlParserCtxtPtr ctxt, xmlElementType type)
 {
+    xmlNodePtr last = ctxt->node ? ctxt->node->last : NULL;
+    return last && last->type == type ? 0u : 1u;
+}
+
+static void on_characters(void *user, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (count_nodes(ctxt, new_node_unless_after(ctxt, XML_TEXT_NODE)))
+        ((parse_state *)ctxt->_private)->characters(user, ch, len);
+}
+
+static void on_whitespace(void *user, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (count_nodes(ctxt, new_node_unless_after(ctxt, XML_TEXT_NODE)))
+        ((parse_state *)ctxt->_private)->whitespace(user, ch, len);
+}
+
+static void on_cdata(void *user, const xmlChar *value, int len)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (count_nodes(ctxt, new_node_unless_after(ctxt, XML_CDATA_SECTION_NODE)))
+        ((parse_state *)ctxt->_private)->cdata(user, value, len);
+}
+
+static void on_comment(void *user, const xmlChar *value)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (count_nodes(ctxt, 1))
+        ((parse_state *)ctxt->_private)->comment(user, value);
+}
+
+static void on_pi(void *user, const xmlChar *target, const xmlChar *data)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (count_nodes(ctxt, 1))
+        ((parse_state *)ctxt->_private)->pi(user, target, data);
+}
+
+static void on_reference(void *user, const xmlChar *name)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (count_nodes(ctxt, 1))
+        ((parse_state *)ctxt->_private)->reference(user, name);
+}
+
+/* Puts the counting callbacks in front of each tree-building callback the
+ * context has. */
+static void count_every_node(xmlSAXHandlerPtr sax, parse_state *st)
+{
+    st->start_element = sax->startElementNs;
+    st->characters = sax->characters;
+    st->whitespace = sax->ignorableWhitespace;
+    st->cdata = sax->cdataBlock;
+    st->comment = sax->comment;
+    st->pi = sax->processingInstruction;
+    st->reference = sax->reference;
+    if (st->start_element)
+        sax->startElementNs = on_start_element;
+    if (st->characters)
+        sax->characters = on_characters;
+    if (st->whitespace)
+        sax->ignorableWhitespace = on_whitespace;
+    if (st->cdata)
+        sax->cdataBlock = on_cdata;
+    if (st->comment)
+        sax->comment = on_comment;
+    if (st->pi)
+        sax->processingInstruction = on_pi;
+    if (st->reference)
+        sax->reference = on_reference;
+}
+
+static void report_oom(clasm_diags *diags, const char *file, const char *part)
+{
+    diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
+              "out of memory while parsing %s", part ? part : "an XML part");
+}
+
+/* pkg_parse_xml_bytes; *oom set when memory ran out. */
+static xmlDocPtr parse_xml(const unsigned char *data, size_t len, const char *file,
+                           const char *part, clasm_diags *diags, int *oom)
+{
+    *oom = 0;
     if (len > INT_MAX) {
         diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, part, 0,
                   "%s is too large to parse", part);
         return NULL;
     }
+    parse_state st;
+    memset(&st, 0, sizeof st);
+    st.diags = diags;
+    st.file = file;
+    st.part = part;
+    xml_handlers saved;
+    xml_quiet_begin(&saved, &st);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
-                  "out of memory while parsing %s", part);
+    if (!ctxt || !ctxt->sax) {
+        xmlFreeParserCtxt(ctxt);
+        xml_quiet_end(&saved);
+        *oom = 1;
+        report_oom(diags, file, part);
         return NULL;
     }
-    parse_state st = {diags, file, part, 0, 0, 0, 0, ctxt->sax->startElementNs};
+    st.ctxt = ctxt;
     ctxt->_private = &st;
-    if (st.start_element)
-        ctxt->sax->startElementNs = on_start_element;
+    /* libxml2 hands some of the tree builder's errors to sax->serror with
+     * the generic handler's context as its user data. */
+    xmlSetGenericErrorFunc(ctxt, on_generic_error);
+    count_every_node(ctxt->sax, &st);
     ctxt->sax->serror = on_xml_error;
     ctxt->sax->internalSubset = on_internal_subset;
     ctxt->sax->externalSubset = on_internal_subset;
@@ -188,22 +389,49 @@ xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char 
     int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING;
     xmlDocPtr doc =
         xmlCtxtReadMemory(ctxt, (const char *)data, (int)len, part ? part : "part.xml", NULL, opts);
-    int ok = ctxt->wellFormed && !st.dtd_seen && !st.too_many;
-    if (doc && (doc->intSubset || doc->extSubset) && !st.dtd_seen) {
+    /* libxml2 leaves wellFormed set when only memory ran out: such a tree
+     * is cut short and must never pass for the document. */
+    if (ctxt->errNo == XML_ERR_NO_MEMORY)
+        st.oom = 1;
+    int ok = ctxt->wellFormed && !st.dtd_seen && !st.too_many && !st.oom;
+    if (doc && (doc->intSubset || doc->extSubset) && !st.dtd_seen && !st.oom) {
         st.dtd_seen = 1;
         diag_part(diags, CLASM_SEV_ERROR, "xml-dtd-refused", file, part, 0,
                   "%s has a document type declaration (DTD); clasm refuses them", part);
         ok = 0;
     }
     if (!ok || !doc || !xmlDocGetRootElement(doc)) {
-        if (!st.dtd_seen && !st.too_many && st.errors == 0)
-            diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
-                      "%s is not well-formed XML", part);
         xmlFreeDoc(doc);
         doc = NULL;
     }
     xmlFreeParserCtxt(ctxt);
+    xml_quiet_end(&saved);
+    /* Reported once the part's memory is back. */
+    *oom = st.oom;
+    if (st.oom)
+        report_oom(diags, file, part);
+    else if (st.errors > MAX_XML_ERRORS)
+        diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
+                  "%s has %d more XML errors", part, st.errors - MAX_XML_ERRORS);
+    else if (!doc && !st.dtd_seen && !st.too_many && st.errors == 0)
+        diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
+                  "%s is not well-formed XML", part);
     return doc;
+}
+
+xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
+                              const char *part, clasm_diags *diags)
+{
+    int oom;
+    return parse_xml(data, len, file, part, diags, &oom);
+}
+
+clasm_status pkg_failure_status(const clasm_diags *diags, size_t first)
+{
+    for (size_t i = first; diags && i < diags->count; i++)
+        if (diags->items[i].id && strcmp(diags->items[i].id, "out-of-memory") == 0)
+            return CLASM_E_IO;
+    return CLASM_E_INPUT;
 }
 
 /* ---------------------------------------------------------------- names */
@@ -245,28 +473,35 @@ static const char *unsafe_reason(const char *name)
     return NULL;
 }
 
+static int cmp_key_name_ci(const void *key, const void *elem)
+{
+    const pkg_entry *const *e = elem;
+    return strcasecmp(key, (*e)->name);
+}
+
+/* The entry named part, compared ignoring case as OPC does: O(log n), as a
+ * package's relationships (hundreds of thousands of them) each look one
+ * up. */
 static const pkg_entry *find_entry(const pkg *p, const char *part)
 {
-    if (!part)
+    if (!part || !p->by_name)
         return NULL;
-    for (size_t i = 0; i < p->count; i++)
-        if (strcmp(p->entries[i].name, part) == 0)
-            return &p->entries[i];
-    /* Part names are case-insensitive (OPC). */
-    for (size_t i = 0; i < p->count; i++)
-        if (strcasecmp(p->entries[i].name, part) == 0)
-            return &p->entries[i];
-    return NULL;
+    const pkg_entry **hit =
+        bsearch(part, p->by_name, p->count, sizeof *p->by_name, cmp_key_name_ci);
+    return hit ? *hit : NULL;
 }
 
 /* Resolves a relationship target against the folder of source ("" for the
- * package root); NULL when it leaves the package or is out of memory. */
-static char *resolve_target(const char *source, const char *target)
+ * package root); NULL when it leaves the package or (*oom set) when out of
+ * memory. */
+static char *resolve_target(const char *source, const char *target, int *oom)
 {
     size_t cap = strlen(source) + strlen(target) + 2;
     char *joined = malloc(cap);
-    if (!joined)
+    if (!joined) {
+        *oom = 1;
         return NULL;
+    }
     if (target[0] == '/') {
         snprintf(joined, cap, "%s", target + 1);
     } else {
@@ -281,6 +516,7 @@ static char *resolve_target(const char *source, const char *target)
     char *out = malloc(cap);
     if (!out) {
         free(joined);
+        *oom = 1;
         return NULL;
     }
     size_t o = 0;
@@ -322,6 +558,7 @@ void pkg_free(pkg *p)
         free(p->entries[i].data);
     }
     free(p->entries);
+    free(p->by_name);
     for (size_t i = 0; i < p->nrels; i++) {
         free(p->rels[i].source);
         free(p->rels[i].type);
@@ -356,6 +593,7 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
     }
     p->entries = calloc(n ? (size_t)n : 1, sizeof *p->entries);
     if (!p->entries) {
+        p->oom = 1;
         diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
                   "out of memory while reading the package");
         return 1;
@@ -375,8 +613,10 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
         pkg_entry *e = &p->entries[p->count++];
         e->name = strdup(st.name);
         if (!e->name) {
-            problems++;
-            continue;
+            p->oom = 1;
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
+                      "out of memory while reading the package");
+            return problems + 1;
         }
         const char *why = unsafe_reason(st.name);
         if (why) {
@@ -424,7 +664,7 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
         if (st.size == 0)
             continue;
         e->data = malloc((size_t)st.size);
-        zip_file_t *zf = zip_fopen_index(za, i, 0);
+        zip_file_t *zf = e->data ? zip_fopen_index(za, i, 0) : NULL;
         zip_int64_t got = -1;
         if (e->data && zf) {
             got = 0;
@@ -441,10 +681,18 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
             if (got >= 0 && zip_fread(zf, &extra, 1) != 0)
                 got = -1;
         }
+        zip_error_t *ze = zf ? zip_file_get_error(zf) : zip_get_error(za);
+        if (!e->data || (ze && zip_error_code_zip(ze) == ZIP_ER_MEMORY)) {
+            p->oom = 1;
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, st.name, 0,
+                      "out of memory while reading the package entry '%s'", st.name);
+            if (zf)
+                zip_fclose(zf);
+            return problems + 1;
+        }
         if (got < 0 || (zip_uint64_t)got != st.size) {
             /* libzip has no error to give when the data merely ends early or
              * runs on past the size the entry's header declares. */
-            zip_error_t *ze = zf ? zip_file_get_error(zf) : zip_get_error(za);
             const char *why = ze && zip_error_code_zip(ze) != ZIP_ER_OK
                                   ? zip_error_strerror(ze)
                                   : "its data does not match the size its header declares";
@@ -456,28 +704,30 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
             zip_fclose(zf);
         e->len = (size_t)st.size;
     }
-    /* Duplicate names (compared as OPC does, ignoring case). */
-    if (p->count > 1) {
-        const pkg_entry **sorted = malloc(p->count * sizeof *sorted);
-        if (sorted) {
-            for (size_t i = 0; i < p->count; i++)
-                sorted[i] = &p->entries[i];
-            qsort(sorted, p->count, sizeof *sorted, cmp_names_ci);
-            for (size_t i = 1; i < p->count; i++) {
-                if (sorted[i]->name && sorted[i - 1]->name &&
-                    strcasecmp(sorted[i]->name, sorted[i - 1]->name) == 0) {
-                    diag_part(diags, CLASM_SEV_ERROR, "unsafe-entry-name", file, sorted[i]->name, 0,
-                              "the package holds the entry '%s' more than once", sorted[i]->name);
-                    problems++;
-                }
-            }
-            free(sorted);
+    /* The index find_entry searches; duplicate names (compared as OPC does,
+     * ignoring case) are refused. */
+    p->by_name = malloc((p->count ? p->count : 1) * sizeof *p->by_name);
+    if (!p->by_name) {
+        p->oom = 1;
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
+                  "out of memory while reading the package");
+        return problems + 1;
+    }
+    for (size_t i = 0; i < p->count; i++)
+        p->by_name[i] = &p->entries[i];
+    qsort(p->by_name, p->count, sizeof *p->by_name, cmp_names_ci);
+    for (size_t i = 1; i < p->count; i++) {
+        if (strcasecmp(p->by_name[i]->name, p->by_name[i - 1]->name) == 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "unsafe-entry-name", file, p->by_name[i]->name, 0,
+                      "the package holds the entry '%s' more than once", p->by_name[i]->name);
+            problems++;
         }
     }
     return problems;
 }
 
-static char *rels_source_of(const char *rels_name)
+/* NULL when rels_name is no .rels part, or (*oom set) out of memory. */
+static char *rels_source_of(const char *rels_name, int *oom)
 {
     /* "_rels/.rels" -> ""; "word/_rels/document.xml.rels" -> "word/document.xml" */
     const char *r = strstr(rels_name, "_rels/");
@@ -487,8 +737,10 @@ static char *rels_source_of(const char *rels_name)
     size_t dir = (size_t)(r - rels_name);
     size_t blen = strlen(base) - 5;
     char *src = malloc(dir + blen + 1);
-    if (!src)
+    if (!src) {
+        *oom = 1;
         return NULL;
+    }
     memcpy(src, rels_name, dir);
     memcpy(src + dir, base, blen);
     src[dir + blen] = '\0';
@@ -502,28 +754,48 @@ static int is_node(xmlNodePtr n, const char *ns, const char *name)
 }
 
 /* Collects the relationships of one .rels part. */
+/* The value of the attribute name of n into *out (NULL when absent); -1
+ * when it is there but memory ran out. */
+static int get_prop(xmlNodePtr n, const char *name, xmlChar **out)
+{
+    *out = xmlGetProp(n, BAD_CAST name);
+    return !*out && xmlHasProp(n, BAD_CAST name) ? -1 : 0;
+}
+
+/* Collects the relationships of one .rels part; -1 when out of memory. */
 static int add_rels(pkg *p, const char *rels_name, xmlDocPtr doc)
 {
-    char *source = rels_source_of(rels_name);
+    int no_memory = 0;
+    char *source = rels_source_of(rels_name, &no_memory);
     if (!source)
-        return 0;
+        return no_memory ? -1 : 0;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     int rc = 0;
     for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
         if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "Relationship") != 0)
             continue;
-        xmlChar *type = xmlGetProp(r, BAD_CAST "Type");
-        xmlChar *target = xmlGetProp(r, BAD_CAST "Target");
-        xmlChar *mode = xmlGetProp(r, BAD_CAST "TargetMode");
+        xmlChar *type, *target, *mode;
+        int oom = get_prop(r, "Type", &type) | get_prop(r, "Target", &target) |
+                  get_prop(r, "TargetMode", &mode);
+        if (oom)
+            rc = -1;
         int external = mode && xmlStrcasecmp(mode, BAD_CAST "External") == 0;
-        if (type && target && !external) {
-            char *resolved = resolve_target(source, (const char *)target);
+        if (!oom && type && target && !external) {
+            char *resolved = resolve_target(source, (const char *)target, &no_memory);
             const pkg_entry *e = resolved ? find_entry(p, resolved) : NULL;
             free(resolved);
-            if (e) {
-                pkg_rel *grown = realloc(p->rels, (p->nrels + 1) * sizeof *grown);
+            if (no_memory)
+                rc = -1;
+            if (e && p->nrels == p->rels_cap) {
+                size_t cap = p->rels_cap ? p->rels_cap * 2 : 16;
+                pkg_rel *grown = realloc(p->rels, cap * sizeof *grown);
                 if (grown) {
                     p->rels = grown;
+                    p->rels_cap = cap;
+                }
+            }
+            if (e) {
+                if (p->nrels < p->rels_cap) {
                     pkg_rel *rel = &p->rels[p->nrels];
                     rel->source = strdup(source);
                     rel->type = strdup((const char *)type);
@@ -565,15 +837,22 @@ static int check_parts(pkg *p, clasm_diags *diags)
         pkg_entry *e = &p->entries[i];
         if (e->is_dir || !is_xml_name(e->name))
             continue;
-        xmlDocPtr doc = pkg_parse_xml_bytes(e->data, e->len, p->name, e->name, diags);
+        int oom = 0;
+        xmlDocPtr doc = parse_xml(e->data, e->len, p->name, e->name, diags, &oom);
         if (!doc) {
             problems++;
+            if (oom) {
+                p->oom = 1;
+                return problems; /* the parts after it would fail alike */
+            }
             continue;
         }
         if (ends_with(e->name, ".rels") && add_rels(p, e->name, doc) != 0) {
+            p->oom = 1;
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", p->name, e->name, 0,
                       "out of memory while reading relationships");
-            problems++;
+            xmlFreeDoc(doc);
+            return problems + 1;
         }
         xmlFreeDoc(doc);
     }
@@ -601,9 +880,12 @@ static int check_parts(pkg *p, clasm_diags *diags)
         return 1;
     }
     const pkg_entry *m = find_entry(p, p->main_part);
-    xmlDocPtr doc = pkg_parse_xml_bytes(m->data, m->len, p->name, m->name, diags);
-    if (!doc)
+    int oom = 0;
+    xmlDocPtr doc = parse_xml(m->data, m->len, p->name, m->name, diags, &oom);
+    if (!doc) {
+        p->oom = oom;
         return 1;
+    }
     xmlNodePtr root = xmlDocGetRootElement(doc);
     const char *ns = root->ns ? (const char *)root->ns->href : "";
     if (strict || strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0) {
@@ -642,6 +924,7 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
     /* libxml2 initializes itself once; doing it here, where a template is
      * opened before any thread shares it, keeps later parses thread-safe. */
     xmlInitParser();
+    xml_silence_library();
     pkg *p = calloc(1, sizeof *p);
     if (!p || !(p->name = strdup(name ? name : "(template)"))) {
         free(p);
@@ -660,6 +943,13 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
     zip_error_t err;
     zip_error_init(&err);
     zip_t *za = len >= 22 ? open_archive(data, len, &err) : NULL;
+    if (!za && zip_error_code_zip(&err) == ZIP_ER_MEMORY) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", p->name, NULL, 0,
+                  "out of memory while opening the template");
+        zip_error_fini(&err);
+        pkg_free(p);
+        return CLASM_E_IO;
+    }
     if (!za) {
         diag_part(diags, CLASM_SEV_ERROR, "not-a-zip", p->name, NULL, 0,
                   "%s is not a DOCX file: it is not a zip archive (%s)", p->name,
@@ -674,8 +964,11 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
     if (!problems)
         problems = check_parts(p, diags);
     if (problems) {
+        /* Memory that ran out says nothing of the template: an I/O failure
+         * (exit 3), not the user's input. */
+        clasm_status st = p->oom ? CLASM_E_IO : CLASM_E_INPUT;
         pkg_free(p);
-        return CLASM_E_INPUT;
+        return st;
     }
     *out = p;
     return CLASM_OK;
@@ -909,7 +1202,11 @@ int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
 {
     xmlChar *buf = NULL;
     int len = 0;
+    /* Out of memory, libxml2 would print its error: the caller reports. */
+    xml_handlers saved;
+    xml_quiet_begin(&saved, NULL);
     xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+    xml_quiet_end(&saved);
     if (!buf || len < 0) {
         xmlFree(buf);
         return -1;
