@@ -26,6 +26,11 @@
 #define STRICT_NS_PREFIX "http://purl.oclc.org/ooxml/"
 #define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 #define RATIO_MIN_BYTES (64u * 1024u)
+/* The ratio limit applies to the package as a whole too, once its entries
+ * add up to more than this uncompressed: thousands of entries just under
+ * RATIO_MIN_BYTES each would otherwise expand a small upload a
+ * thousandfold. Real Word files expand 3 to 8 times. */
+#define RATIO_TOTAL_MIN_BYTES (1024u * 1024u)
 /* XML problems reported for one part; past this, one more diagnostic says
  * how many more there were (libxml2 goes on after many errors, and a part
  * can hold millions of them). */
@@ -599,7 +604,7 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
         return 1;
     }
     int problems = 0;
-    uint64_t total = 0;
+    uint64_t total = 0, total_comp = 0;
     for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
         zip_stat_t st;
         zip_stat_init(&st);
@@ -655,6 +660,7 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
             continue;
         }
         total += st.size;
+        total_comp += st.comp_size;
         if (total > PKG_MAX_TOTAL_BYTES) {
             diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, NULL, 0,
                       "the package's entries add up to more than %u bytes uncompressed",
@@ -703,6 +709,14 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
         if (zf)
             zip_fclose(zf);
         e->len = (size_t)st.size;
+    }
+    /* The package as a whole: many entries each under RATIO_MIN_BYTES. */
+    if (total > RATIO_TOTAL_MIN_BYTES && (total_comp == 0 || total / total_comp > PKG_MAX_RATIO)) {
+        diag_part(diags, CLASM_SEV_ERROR, "zip-bomb", file, NULL, 0,
+                  "the package's entries expand from %llu to %llu bytes in all, a ratio above "
+                  "%u: refused as a possible zip bomb",
+                  (unsigned long long)total_comp, (unsigned long long)total, PKG_MAX_RATIO);
+        problems++;
     }
     /* The index find_entry searches; duplicate names (compared as OPC does,
      * ignoring case) are refused. */

@@ -16,7 +16,9 @@
 #define PKG_MAX_ENTRIES 2000u
 #define PKG_MAX_PART_BYTES (32u * 1024u * 1024u)   /* one uncompressed entry */
 #define PKG_MAX_TOTAL_BYTES (128u * 1024u * 1024u) /* all entries, uncompressed */
-#define PKG_MAX_RATIO 100u /* uncompressed/compressed, for entries over 64 KiB */
+/* Uncompressed/compressed, for each entry over 64 KiB and for the package as
+ * a whole once its entries add up to over 1 MiB. */
+#define PKG_MAX_RATIO 100u
 
 /* An opened template. Immutable after pkg_open: may be shared by threads
  * (each thread uses its own pkg_edit). pkg_open refuses, listing every
