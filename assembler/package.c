@@ -82,18 +82,34 @@ struct pkg {
 
 /* ---------------------------------------------------------------- XML */
 
+static const pkg_entry *find_entry(const pkg *p, const char *part);
+static char *resolve_target(const char *source, const char *target, int *oom);
+
+/* One parse of a part: what it is for, and what it found. */
 typedef struct {
+    /* Set by the caller. */
     clasm_diags *diags;
     const char *file;
     const char *part;
+    int tree;                /* build the DOM; else only check, count and collect */
+    pkg *rels_pkg;           /* without the tree: the relationships of rels_source */
+    const char *rels_source; /* go to rels_pkg (a .rels part being checked) */
+    /* Found. */
     xmlParserCtxtPtr ctxt;
     int dtd_seen;
     int errors; /* XML errors seen; the first MAX_XML_ERRORS are reported */
     unsigned long nodes;
     int too_many;
     int oom;
+    int last_text;        /* the last node was text (or CDATA): more of it is no new node */
+    int depth;            /* of the element being parsed, the root's is 1 */
+    int root_seen;        /* the root element: */
+    int root_is_document; /* WordprocessingML's w:document */
+    int root_strict;      /* in a Strict OOXML namespace */
+    char root_name[64];
     /* libxml2's own tree builder, which the counting callbacks call on. */
     startElementNsSAX2Func start_element;
+    endElementNsSAX2Func end_element;
     charactersSAXFunc characters;
     ignorableWhitespaceSAXFunc whitespace;
     cdataBlockSAXFunc cdata;
@@ -257,93 +273,250 @@ static int count_nodes(xmlParserCtxtPtr ctxt, unsigned long n)
     return 0;
 }
 
+/* A value of an attribute as libxml2's SAX2 hands it over (not terminated,
+ * or, when it held references, a copy in which '&' stays "&#38;"), decoded
+ * as the tree builder does (xmlStringLenGetNodeList): character references
+ * and the predefined entities. malloc'd; NULL when out of memory. */
+static char *attr_value(const xmlChar *v, const xmlChar *end)
+{
+    size_t n = (size_t)(end - v);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    int copied = *end == '\0'; /* references are only in a copy */
+    for (size_t i = 0; i < n;) {
+        const char *c = (const char *)v + i;
+        size_t semi = 0;
+        if (copied && c[0] == '&')
+            for (size_t k = 1; k < 12 && i + k < n; k++)
+                if (c[k] == ';') {
+                    semi = k;
+                    break;
+                }
+        unsigned long cp = 0;
+        int known = 0;
+        if (semi > 2 && c[1] == '#') {
+            char *stop = NULL;
+            cp = c[2] == 'x' ? strtoul(c + 3, &stop, 16) : strtoul(c + 2, &stop, 10);
+            known = stop == c + semi && cp > 0 && cp <= 0x10FFFF;
+        } else if (semi) {
+            static const struct {
+                const char *name;
+                char ch;
+            } pre[] = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+            for (size_t k = 0; k < sizeof pre / sizeof *pre && !known; k++)
+                if (strlen(pre[k].name) == semi - 1 && strncmp(c + 1, pre[k].name, semi - 1) == 0) {
+                    cp = (unsigned char)pre[k].ch;
+                    known = 1;
+                }
+        }
+        if (!known) {
+            out[o++] = c[0];
+            i++;
+            continue;
+        }
+        /* UTF-8, never longer than the reference it replaces. */
+        if (cp < 0x80) {
+            out[o++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[o++] = (char)(0xC0 | (cp >> 6));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out[o++] = (char)(0xE0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            out[o++] = (char)(0xF0 | (cp >> 18));
+            out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+        i += semi + 1;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The first attribute named name (in any namespace, as xmlGetProp finds
+ * it) into *out, NULL when there is none; -1 when out of memory. */
+static int sax_attr(int nb_attributes, const xmlChar **attributes, const char *name, char **out)
+{
+    *out = NULL;
+    for (int i = 0; i < nb_attributes; i++)
+        if (xmlStrcmp(attributes[i * 5], BAD_CAST name) == 0) {
+            *out = attr_value(attributes[i * 5 + 3], attributes[i * 5 + 4]);
+            return *out ? 0 : -1;
+        }
+    return 0;
+}
+
+/* Adds one relationship (a Relationship element under the root of a .rels
+ * part) whose target is in the package; -1 when out of memory. */
+static int add_relationship(pkg *p, const char *source, int nb_attributes,
+                            const xmlChar **attributes)
+{
+    char *type = NULL, *target = NULL, *mode = NULL;
+    int rc = -(sax_attr(nb_attributes, attributes, "Type", &type) != 0 ||
+               sax_attr(nb_attributes, attributes, "Target", &target) != 0 ||
+               sax_attr(nb_attributes, attributes, "TargetMode", &mode) != 0);
+    int external = mode && strcasecmp(mode, "External") == 0;
+    const pkg_entry *e = NULL;
+    if (rc == 0 && type && target && !external) {
+        int oom = 0;
+        char *resolved = resolve_target(source, target, &oom);
+        e = resolved ? find_entry(p, resolved) : NULL;
+        free(resolved);
+        rc = -oom;
+    }
+    if (e && p->nrels == p->rels_cap) {
+        size_t cap = p->rels_cap ? p->rels_cap * 2 : 16;
+        pkg_rel *grown = realloc(p->rels, cap * sizeof *grown);
+        if (grown) {
+            p->rels = grown;
+            p->rels_cap = cap;
+        }
+    }
+    if (e && p->nrels < p->rels_cap) {
+        pkg_rel *rel = &p->rels[p->nrels];
+        rel->source = strdup(source);
+        rel->type = type;
+        rel->target = strdup(e->name);
+        type = NULL;
+        if (rel->source && rel->target) {
+            p->nrels++;
+        } else {
+            free(rel->source);
+            free(rel->type);
+            free(rel->target);
+            rc = -1;
+        }
+    } else if (e) {
+        rc = -1;
+    }
+    free(type);
+    free(target);
+    free(mode);
+    return rc;
+}
+
 static void on_start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
                              const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                              int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
     xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0) +
-                              (unsigned long)(nb_namespaces > 0 ? nb_namespaces : 0)))
-        ((parse_state *)ctxt->_private)
-            ->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
-                            nb_defaulted, attributes);
+    parse_state *st = ctxt->_private;
+    st->last_text = 0;
+    if (!count_nodes(ctxt, 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0) +
+                               (unsigned long)(nb_namespaces > 0 ? nb_namespaces : 0)))
+        return;
+    st->depth++;
+    if (!st->root_seen) {
+        st->root_seen = 1;
+        const char *ns = uri ? (const char *)uri : "";
+        st->root_is_document =
+            strcmp(ns, W_MAIN_NS) == 0 && xmlStrcmp(localname, BAD_CAST "document") == 0;
+        st->root_strict = strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0;
+        snprintf(st->root_name, sizeof st->root_name, "%s", (const char *)localname);
+    }
+    if (st->tree) {
+        st->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+    } else if (st->rels_pkg && st->depth == 2 &&
+               xmlStrcmp(localname, BAD_CAST "Relationship") == 0 &&
+               add_relationship(st->rels_pkg, st->rels_source, nb_attributes, attributes) != 0) {
+        st->oom = 1;
+        xmlStopParser(ctxt);
+    }
 }
 
-/* Text the tree builder appends to the text node it has just made (libxml2
- * hands long text over in pieces) is no new node. */
-static unsigned long new_node_unless_after(xmlParserCtxtPtr ctxt, xmlElementType type)
+static void on_end_element(void *user, const xmlChar *localname, const xmlChar *prefix,
+                           const xmlChar *uri)
 {
-    xmlNodePtr last = ctxt->node ? ctxt->node->last : NULL;
-    return last && last->type == type ? 0u : 1u;
+    xmlParserCtxtPtr ctxt = user;
+    parse_state *st = ctxt->_private;
+    st->last_text = 0;
+    st->depth--;
+    if (st->tree)
+        st->end_element(user, localname, prefix, uri);
+}
+
+/* Text right after text is appended to the same text node (libxml2 hands
+ * long text and references over in pieces): no new node. Returns whether
+ * the tree builder is to be called. */
+static int count_text(xmlParserCtxtPtr ctxt, int kind)
+{
+    parse_state *st = ctxt->_private;
+    int again = st->last_text == kind;
+    st->last_text = kind;
+    return count_nodes(ctxt, again ? 0u : 1u) && st->tree;
 }
 
 static void on_characters(void *user, const xmlChar *ch, int len)
 {
-    xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, new_node_unless_after(ctxt, XML_TEXT_NODE)))
-        ((parse_state *)ctxt->_private)->characters(user, ch, len);
+    if (count_text(user, 1))
+        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->characters(user, ch, len);
 }
 
 static void on_whitespace(void *user, const xmlChar *ch, int len)
 {
-    xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, new_node_unless_after(ctxt, XML_TEXT_NODE)))
-        ((parse_state *)ctxt->_private)->whitespace(user, ch, len);
+    if (count_text(user, 1))
+        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->whitespace(user, ch, len);
 }
 
 static void on_cdata(void *user, const xmlChar *value, int len)
 {
-    xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, new_node_unless_after(ctxt, XML_CDATA_SECTION_NODE)))
-        ((parse_state *)ctxt->_private)->cdata(user, value, len);
+    if (count_text(user, 2))
+        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->cdata(user, value, len);
+}
+
+/* A node of its own (comment, PI, entity reference): 1 when the tree
+ * builder is to be called. */
+static int count_other(xmlParserCtxtPtr ctxt)
+{
+    parse_state *st = ctxt->_private;
+    st->last_text = 0;
+    return count_nodes(ctxt, 1) && st->tree;
 }
 
 static void on_comment(void *user, const xmlChar *value)
 {
-    xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, 1))
-        ((parse_state *)ctxt->_private)->comment(user, value);
+    if (count_other(user))
+        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->comment(user, value);
 }
 
 static void on_pi(void *user, const xmlChar *target, const xmlChar *data)
 {
-    xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, 1))
-        ((parse_state *)ctxt->_private)->pi(user, target, data);
+    if (count_other(user))
+        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->pi(user, target, data);
 }
 
 static void on_reference(void *user, const xmlChar *name)
 {
-    xmlParserCtxtPtr ctxt = user;
-    if (count_nodes(ctxt, 1))
-        ((parse_state *)ctxt->_private)->reference(user, name);
+    if (count_other(user))
+        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->reference(user, name);
 }
 
 /* Puts the counting callbacks in front of each tree-building callback the
- * context has. */
+ * context has (and, without the tree, in their place). */
 static void count_every_node(xmlSAXHandlerPtr sax, parse_state *st)
 {
     st->start_element = sax->startElementNs;
+    st->end_element = sax->endElementNs;
     st->characters = sax->characters;
     st->whitespace = sax->ignorableWhitespace;
     st->cdata = sax->cdataBlock;
     st->comment = sax->comment;
     st->pi = sax->processingInstruction;
     st->reference = sax->reference;
-    if (st->start_element)
-        sax->startElementNs = on_start_element;
-    if (st->characters)
-        sax->characters = on_characters;
-    if (st->whitespace)
-        sax->ignorableWhitespace = on_whitespace;
-    if (st->cdata)
-        sax->cdataBlock = on_cdata;
-    if (st->comment)
-        sax->comment = on_comment;
-    if (st->pi)
-        sax->processingInstruction = on_pi;
-    if (st->reference)
-        sax->reference = on_reference;
+    sax->startElementNs = on_start_element;
+    sax->endElementNs = on_end_element;
+    sax->characters = on_characters;
+    sax->ignorableWhitespace = on_whitespace;
+    sax->cdataBlock = on_cdata;
+    sax->comment = on_comment;
+    sax->processingInstruction = on_pi;
+    sax->reference = on_reference;
 }
 
 static void report_oom(clasm_diags *diags, const char *file, const char *part)
@@ -352,37 +525,35 @@ static void report_oom(clasm_diags *diags, const char *file, const char *part)
               "out of memory while parsing %s", part ? part : "an XML part");
 }
 
-/* pkg_parse_xml_bytes; *oom set when memory ran out. */
-static xmlDocPtr parse_xml(const unsigned char *data, size_t len, const char *file,
-                           const char *part, clasm_diags *diags, int *oom)
+/* Parses data as st says (st->tree: the DOM, returned; else only checked:
+ * NULL). Returns whether the part is well-formed and within the limits;
+ * st->oom is set when memory ran out. */
+static int parse_xml(const unsigned char *data, size_t len, parse_state *st, xmlDocPtr *out)
 {
-    *oom = 0;
+    const char *file = st->file, *part = st->part;
+    clasm_diags *diags = st->diags;
+    *out = NULL;
     if (len > INT_MAX) {
         diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, part, 0,
                   "%s is too large to parse", part);
-        return NULL;
+        return 0;
     }
-    parse_state st;
-    memset(&st, 0, sizeof st);
-    st.diags = diags;
-    st.file = file;
-    st.part = part;
     xml_handlers saved;
-    xml_quiet_begin(&saved, &st);
+    xml_quiet_begin(&saved, st);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt || !ctxt->sax) {
         xmlFreeParserCtxt(ctxt);
         xml_quiet_end(&saved);
-        *oom = 1;
+        st->oom = 1;
         report_oom(diags, file, part);
-        return NULL;
+        return 0;
     }
-    st.ctxt = ctxt;
-    ctxt->_private = &st;
+    st->ctxt = ctxt;
+    ctxt->_private = st;
     /* libxml2 hands some of the tree builder's errors to sax->serror with
      * the generic handler's context as its user data. */
     xmlSetGenericErrorFunc(ctxt, on_generic_error);
-    count_every_node(ctxt->sax, &st);
+    count_every_node(ctxt->sax, st);
     ctxt->sax->serror = on_xml_error;
     ctxt->sax->internalSubset = on_internal_subset;
     ctxt->sax->externalSubset = on_internal_subset;
@@ -397,38 +568,46 @@ static xmlDocPtr parse_xml(const unsigned char *data, size_t len, const char *fi
     /* libxml2 leaves wellFormed set when only memory ran out: such a tree
      * is cut short and must never pass for the document. */
     if (ctxt->errNo == XML_ERR_NO_MEMORY)
-        st.oom = 1;
-    int ok = ctxt->wellFormed && !st.dtd_seen && !st.too_many && !st.oom;
-    if (doc && (doc->intSubset || doc->extSubset) && !st.dtd_seen && !st.oom) {
-        st.dtd_seen = 1;
+        st->oom = 1;
+    int ok = ctxt->wellFormed && !st->dtd_seen && !st->too_many && !st->oom && st->root_seen;
+    if (doc && (doc->intSubset || doc->extSubset) && !st->dtd_seen && !st->oom) {
+        st->dtd_seen = 1;
         diag_part(diags, CLASM_SEV_ERROR, "xml-dtd-refused", file, part, 0,
                   "%s has a document type declaration (DTD); clasm refuses them", part);
         ok = 0;
     }
-    if (!ok || !doc || !xmlDocGetRootElement(doc)) {
+    if (!ok || !st->tree || !xmlDocGetRootElement(doc)) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
+    ok = ok && (doc || !st->tree);
     xmlFreeParserCtxt(ctxt);
     xml_quiet_end(&saved);
     /* Reported once the part's memory is back. */
-    *oom = st.oom;
-    if (st.oom)
+    if (st->oom)
         report_oom(diags, file, part);
-    else if (st.errors > MAX_XML_ERRORS)
+    else if (st->errors > MAX_XML_ERRORS)
         diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
-                  "%s has %d more XML errors", part, st.errors - MAX_XML_ERRORS);
-    else if (!doc && !st.dtd_seen && !st.too_many && st.errors == 0)
+                  "%s has %d more XML errors", part, st->errors - MAX_XML_ERRORS);
+    else if (!ok && !st->dtd_seen && !st->too_many && st->errors == 0)
         diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
                   "%s is not well-formed XML", part);
-    return doc;
+    *out = doc;
+    return ok;
 }
 
 xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
                               const char *part, clasm_diags *diags)
 {
-    int oom;
-    return parse_xml(data, len, file, part, diags, &oom);
+    parse_state st;
+    memset(&st, 0, sizeof st);
+    st.diags = diags;
+    st.file = file;
+    st.part = part;
+    st.tree = 1;
+    xmlDocPtr doc;
+    parse_xml(data, len, &st, &doc);
+    return doc;
 }
 
 clasm_status pkg_failure_status(const clasm_diags *diags, size_t first)
@@ -761,80 +940,6 @@ static char *rels_source_of(const char *rels_name, int *oom)
     return src;
 }
 
-static int is_node(xmlNodePtr n, const char *ns, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST name) == 0 && n->ns &&
-           xmlStrcmp(n->ns->href, BAD_CAST ns) == 0;
-}
-
-/* Collects the relationships of one .rels part. */
-/* The value of the attribute name of n into *out (NULL when absent); -1
- * when it is there but memory ran out. */
-static int get_prop(xmlNodePtr n, const char *name, xmlChar **out)
-{
-    *out = xmlGetProp(n, BAD_CAST name);
-    return !*out && xmlHasProp(n, BAD_CAST name) ? -1 : 0;
-}
-
-/* Collects the relationships of one .rels part; -1 when out of memory. */
-static int add_rels(pkg *p, const char *rels_name, xmlDocPtr doc)
-{
-    int no_memory = 0;
-    char *source = rels_source_of(rels_name, &no_memory);
-    if (!source)
-        return no_memory ? -1 : 0;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    int rc = 0;
-    for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
-        if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "Relationship") != 0)
-            continue;
-        xmlChar *type, *target, *mode;
-        int oom = get_prop(r, "Type", &type) | get_prop(r, "Target", &target) |
-                  get_prop(r, "TargetMode", &mode);
-        if (oom)
-            rc = -1;
-        int external = mode && xmlStrcasecmp(mode, BAD_CAST "External") == 0;
-        if (!oom && type && target && !external) {
-            char *resolved = resolve_target(source, (const char *)target, &no_memory);
-            const pkg_entry *e = resolved ? find_entry(p, resolved) : NULL;
-            free(resolved);
-            if (no_memory)
-                rc = -1;
-            if (e && p->nrels == p->rels_cap) {
-                size_t cap = p->rels_cap ? p->rels_cap * 2 : 16;
-                pkg_rel *grown = realloc(p->rels, cap * sizeof *grown);
-                if (grown) {
-                    p->rels = grown;
-                    p->rels_cap = cap;
-                }
-            }
-            if (e) {
-                if (p->nrels < p->rels_cap) {
-                    pkg_rel *rel = &p->rels[p->nrels];
-                    rel->source = strdup(source);
-                    rel->type = strdup((const char *)type);
-                    rel->target = strdup(e->name);
-                    if (rel->source && rel->type && rel->target) {
-                        p->nrels++;
-                    } else {
-                        free(rel->source);
-                        free(rel->type);
-                        free(rel->target);
-                        rc = -1;
-                    }
-                } else {
-                    rc = -1;
-                }
-            }
-        }
-        xmlFree(type);
-        xmlFree(target);
-        xmlFree(mode);
-    }
-    free(source);
-    return rc;
-}
-
 static int is_xml_name(const char *name)
 {
     size_t n = strlen(name);
@@ -842,33 +947,48 @@ static int is_xml_name(const char *name)
            (n >= 5 && strcasecmp(name + n - 5, ".rels") == 0);
 }
 
-/* Parses every XML part (refusing DTDs and malformed XML), gathers the
+/* Checks one XML part without building its tree (which at open only
+ * cost time: three .rels parts of 120,000 relationships took a second to
+ * build and free), collecting the relationships of a .rels part. Returns
+ * whether it is well-formed and within the limits; st has the root. */
+static int check_part(pkg *p, const pkg_entry *e, clasm_diags *diags, parse_state *st)
+{
+    memset(st, 0, sizeof *st);
+    st->diags = diags;
+    st->file = p->name;
+    st->part = e->name;
+    int oom = 0;
+    char *source = ends_with(e->name, ".rels") ? rels_source_of(e->name, &oom) : NULL;
+    if (oom) {
+        p->oom = 1;
+        report_oom(diags, p->name, e->name);
+        return 0;
+    }
+    st->rels_pkg = source ? p : NULL;
+    st->rels_source = source;
+    xmlDocPtr none;
+    int ok = parse_xml(e->data, e->len, st, &none);
+    free(source);
+    if (st->oom)
+        p->oom = 1;
+    return ok;
+}
+
+/* Checks every XML part (refusing DTDs and malformed XML), gathers the
  * relationships and finds the main part. Returns the number of problems. */
 static int check_parts(pkg *p, clasm_diags *diags)
 {
     int problems = 0;
+    parse_state st;
     for (size_t i = 0; i < p->count; i++) {
         pkg_entry *e = &p->entries[i];
         if (e->is_dir || !is_xml_name(e->name))
             continue;
-        int oom = 0;
-        xmlDocPtr doc = parse_xml(e->data, e->len, p->name, e->name, diags, &oom);
-        if (!doc) {
+        if (!check_part(p, e, diags, &st)) {
             problems++;
-            if (oom) {
-                p->oom = 1;
+            if (p->oom)
                 return problems; /* the parts after it would fail alike */
-            }
-            continue;
         }
-        if (ends_with(e->name, ".rels") && add_rels(p, e->name, doc) != 0) {
-            p->oom = 1;
-            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", p->name, e->name, 0,
-                      "out of memory while reading relationships");
-            xmlFreeDoc(doc);
-            return problems + 1;
-        }
-        xmlFreeDoc(doc);
     }
     if (problems)
         return problems;
@@ -893,28 +1013,22 @@ static int check_parts(pkg *p, clasm_diags *diags)
                   "is this a Word document?");
         return 1;
     }
+    /* Its root (a main part need not be named .xml: checked here if not). */
     const pkg_entry *m = find_entry(p, p->main_part);
-    int oom = 0;
-    xmlDocPtr doc = parse_xml(m->data, m->len, p->name, m->name, diags, &oom);
-    if (!doc) {
-        p->oom = oom;
+    if (!check_part(p, m, diags, &st))
         return 1;
-    }
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    const char *ns = root->ns ? (const char *)root->ns->href : "";
-    if (strict || strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0) {
+    if (strict || st.root_strict) {
         diag_part(diags, CLASM_SEV_ERROR, "strict-ooxml-unsupported", p->name, m->name, 0,
                   "the document is saved as Strict Open XML (ISO/IEC 29500 Strict), which "
                   "clasm does not support; save it as a regular Word document (.docx, "
                   "Transitional) and try again");
         problems++;
-    } else if (!is_node(root, W_MAIN_NS, "document")) {
+    } else if (!st.root_is_document) {
         diag_part(diags, CLASM_SEV_ERROR, "no-main-part", p->name, m->name, 0,
                   "the main part %s is not a WordprocessingML document (its root is <%s>)", m->name,
-                  (const char *)root->name);
+                  st.root_name);
         problems++;
     }
-    xmlFreeDoc(doc);
     return problems;
 }
 
