@@ -1055,6 +1055,49 @@ static void test_dots_inside_a_segment_accepted(void **state)
     free(doc);
 }
 
+/* Relationships are read at open without a tree: their attributes are
+ * decoded as the tree builder decodes them (character references and the
+ * predefined entities), and found by local name as xmlGetProp finds them. */
+static void test_relationship_attributes_decoded(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    const char *rels = FX_XML_DECL
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"h&amp;1.xml\"/>"
+        "<Relationship Id=\"r2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"&#104;&#x32;.xml\"/>"
+        "<Relationship Id=\"r3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"h3.xml\" TargetMode=\"&#69;xternal\"/>"
+        "<Relationship Id=\"r4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"h&#233;.xml\"/>"
+        "<x><Relationship Id=\"r5\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
+        "2006/relationships/header\" Target=\"h3.xml\"/></x>"
+        "</Relationships>";
+    const char *hdr = FX_XML_DECL "<w:hdr xmlns:w=\"" FX_W_NS "\"><w:p/></w:hdr>";
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"word/document.xml", doc, 0, FX_DEFLATE},
+                    {DOC_RELS_PATH, rels, 0, FX_DEFLATE},
+                    {"word/h&1.xml", hdr, 0, FX_DEFLATE},
+                    {"word/h2.xml", hdr, 0, FX_DEFLATE},
+                    {"word/h3.xml", hdr, 0, FX_DEFLATE},
+                    {"word/h\xc3\xa9.xml", hdr, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 7, &p, &d), CLASM_OK);
+    const char *out[8];
+    /* r3 is External, r5 is not a child of the root. */
+    assert_int_equal(pkg_related(p, "word/document.xml", "header", out, 8), 3);
+    assert_string_equal(out[0], "word/h&1.xml");
+    assert_string_equal(out[1], "word/h2.xml");
+    assert_string_equal(out[2], "word/h\xc3\xa9.xml");
+    pkg_free(p);
+    clasm_diags_free(&d);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1082,6 +1125,7 @@ int main(void)
         cmocka_unit_test(test_zip_bomb_of_small_entries),
         cmocka_unit_test(test_lookup_among_many_entries),
         cmocka_unit_test(test_dots_inside_a_segment_accepted),
+        cmocka_unit_test(test_relationship_attributes_decoded),
         cmocka_unit_test(test_threads_share_one_package),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
