@@ -419,7 +419,7 @@ static void on_start_element(void *user, const xmlChar *localname, const xmlChar
         st->root_strict = strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0;
         snprintf(st->root_name, sizeof st->root_name, "%s", (const char *)localname);
     }
-    if (st->tree) {
+    if (st->tree && st->start_element) {
         st->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
                           nb_defaulted, attributes);
     } else if (st->rels_pkg && st->depth == 2 &&
@@ -437,7 +437,7 @@ static void on_end_element(void *user, const xmlChar *localname, const xmlChar *
     parse_state *st = ctxt->_private;
     st->last_text = 0;
     st->depth--;
-    if (st->tree)
+    if (st->tree && st->end_element)
         st->end_element(user, localname, prefix, uri);
 }
 
@@ -454,20 +454,23 @@ static int count_text(xmlParserCtxtPtr ctxt, int kind)
 
 static void on_characters(void *user, const xmlChar *ch, int len)
 {
-    if (count_text(user, 1))
-        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->characters(user, ch, len);
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_text(user, 1) && st->characters)
+        st->characters(user, ch, len);
 }
 
 static void on_whitespace(void *user, const xmlChar *ch, int len)
 {
-    if (count_text(user, 1))
-        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->whitespace(user, ch, len);
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_text(user, 1) && st->whitespace)
+        st->whitespace(user, ch, len);
 }
 
 static void on_cdata(void *user, const xmlChar *value, int len)
 {
-    if (count_text(user, 2))
-        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->cdata(user, value, len);
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_text(user, 2) && st->cdata)
+        st->cdata(user, value, len);
 }
 
 /* A node of its own (comment, PI, entity reference): 1 when the tree
@@ -481,20 +484,23 @@ static int count_other(xmlParserCtxtPtr ctxt)
 
 static void on_comment(void *user, const xmlChar *value)
 {
-    if (count_other(user))
-        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->comment(user, value);
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_other(user) && st->comment)
+        st->comment(user, value);
 }
 
 static void on_pi(void *user, const xmlChar *target, const xmlChar *data)
 {
-    if (count_other(user))
-        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->pi(user, target, data);
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_other(user) && st->pi)
+        st->pi(user, target, data);
 }
 
 static void on_reference(void *user, const xmlChar *name)
 {
-    if (count_other(user))
-        ((parse_state *)((xmlParserCtxtPtr)user)->_private)->reference(user, name);
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_other(user) && st->reference)
+        st->reference(user, name);
 }
 
 /* Puts the counting callbacks in front of each tree-building callback the
