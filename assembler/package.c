@@ -42,6 +42,12 @@
  * PKG_MAX_PART_BYTES, would take gigabytes and minutes. A long real contract
  * has a few hundred thousand. */
 #define XML_MAX_NODES 1000000u
+/* Nodes in all the XML parts of a package together: assembling holds the
+ * trees of the document and of every header, footer and note part at once,
+ * so twenty parts each just under XML_MAX_NODES would still take gigabytes.
+ * Twice the limit of one part leaves a document at that limit its styles,
+ * numbering and headers. */
+#define XML_MAX_TOTAL_NODES 2000000u
 /* libxml2's nesting limit without XML_PARSE_HUGE, which clasm never sets. */
 #define XML_MAX_DEPTH 256
 /* 1980-01-01 00:00:00 in MS-DOS date/time form. */
@@ -986,6 +992,7 @@ static int check_parts(pkg *p, clasm_diags *diags)
 {
     int problems = 0;
     parse_state st;
+    unsigned long total = 0;
     for (size_t i = 0; i < p->count; i++) {
         pkg_entry *e = &p->entries[i];
         if (e->is_dir || !is_xml_name(e->name))
@@ -994,6 +1001,15 @@ static int check_parts(pkg *p, clasm_diags *diags)
             problems++;
             if (p->oom)
                 return problems; /* the parts after it would fail alike */
+            continue;
+        }
+        total += st.nodes;
+        if (total > XML_MAX_TOTAL_NODES) {
+            diag_part(diags, CLASM_SEV_ERROR, "xml-too-large", p->name, NULL, 0,
+                      "the package's XML parts have more than %u XML nodes in all (at %s); "
+                      "clasm refuses packages this large",
+                      XML_MAX_TOTAL_NODES, e->name);
+            return problems + 1;
         }
     }
     if (problems)

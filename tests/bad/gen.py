@@ -265,6 +265,24 @@ def b_many_comments(d):
     docx(os.path.join(d, "template.docx"), {"word/document.xml": document(para("x") + body)})
 
 
+def b_many_nodes_in_headers(d):
+    # Four headers of 600 000 nodes each (300 000 comments and the white
+    # space between them): each under the million a part, 2.4 million in
+    # all, and assembling holds every header's tree at once.
+    parts = dict(template_parts_by_name())
+    rels = parts["word/_rels/document.xml.rels"].replace(b"</Relationships>", b"".join(
+        b'<Relationship Id="rIdN%d" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/header" Target="hn%d.xml"/>' % (k, k) for k in range(4)) +
+        b"</Relationships>")
+    add = []
+    for k in range(4):
+        rnd = random.Random(20 + k)
+        body = "".join("<!---->" + rnd.choice(" \n\t\r") for _ in range(300000))
+        add.append(("word/hn%d.xml" % k, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                    '\n<w:hdr xmlns:w="%s"><w:p/>%s</w:hdr>' % (W, body)))
+    docx(os.path.join(d, "template.docx"), {"word/_rels/document.xml.rels": rels}, add=add)
+
+
 def b_many_pis(d):
     # The same with processing instructions in a header.
     rnd = random.Random(12)
@@ -547,6 +565,10 @@ def cases():
     add(Case("xml-many-pis", "1.2 million processing instructions in a header",
              b_many_pis, expect=["word/header1.xml has more than 1000000 XML nodes",
                                  "[xml-too-large]"]))
+    add(Case("xml-many-nodes-in-parts", "four headers of 600 000 XML nodes each: each under "
+             "the million a part, over the 2 million of a package", b_many_nodes_in_headers,
+             expect=["template.docx: error: the package's XML parts have more than 2000000 XML "
+                     "nodes in all", "[xml-too-large]"]))
     add(Case("inspect-many-comments", "inspect on the same: refused, no report", b_many_comments,
              args=["inspect", "template.docx"], out="",
              expect=["[xml-too-large]", "!removed", "!unchanged"]))
