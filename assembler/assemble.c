@@ -67,6 +67,7 @@ static int check_placeholders(xmlDocPtr doc, const char *file, const char *part,
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags)
 {
     *out = NULL;
+    size_t first = diags ? diags->count : 0;
     clasm_template *tpl = calloc(1, sizeof *tpl);
     if (!tpl) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
@@ -125,7 +126,7 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
     }
     if (errors) {
         clasm_template_free(tpl);
-        return CLASM_E_INPUT;
+        return pkg_failure_status(diags, first);
     }
     *out = tpl;
     return CLASM_OK;
@@ -494,12 +495,12 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     }
     if (!d.docs[0]) {
         draft_free(&d);
-        return CLASM_E_INPUT;
+        return pkg_failure_status(diags, first_diag);
     }
     d.dc = docx_clauses_new(d.e, d.file, diags);
     if (!d.dc) {
         draft_free(&d);
-        return CLASM_E_INPUT;
+        return pkg_failure_status(diags, first_diag);
     }
     for (size_t i = 0; i < tpl->nparts; i++)
         if (d.docs[i])
@@ -535,12 +536,13 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         errors++;
     if (errors > 0 || clasm_diags_errors(diags) > errors_before) {
         draft_free(&d);
-        return CLASM_E_INPUT;
+        /* Memory that ran out is no fault of the input (exit 3). */
+        return pkg_failure_status(diags, first_diag);
     }
     /* 5. Store the parts, styles and numbering, the manifest; write. */
     for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++)
         if (d.changed[i] && pkg_edit_set_xml(d.e, tpl->parts[i], d.docs[i]) != 0) {
-            diag_part(diags, CLASM_SEV_ERROR, "io-error", d.file, tpl->parts[i], 0,
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[i], 0,
                       "out of memory while storing %s", tpl->parts[i]);
             io = CLASM_E_IO;
         }

@@ -579,8 +579,8 @@ static xmlDocPtr parse_or_new(pkg_edit *e, const char *part, const char *ns, con
 static int store(pkg_edit *e, const char *part, xmlDocPtr doc, const char *file, clasm_diags *diags)
 {
     if (pkg_edit_set_xml(e, part, doc) != 0) {
-        diag_part(diags, CLASM_SEV_ERROR, "io-error", file, part, 0,
-                  "could not store the part %s (out of memory)", part);
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
+                  "out of memory while storing the part %s", part);
         return -1;
     }
     return 0;

@@ -75,24 +75,27 @@ static xmlNodePtr w_child(xmlNodePtr n, const char *local)
     return NULL;
 }
 
-static char *w_val(xmlNodePtr n)
+/* The w:val of n into *out (NULL when n or its w:val is absent); -1 when
+ * memory ran out. */
+static int w_val(xmlNodePtr n, char **out)
 {
-    if (!n)
-        return NULL;
+    *out = NULL;
+    if (!n || !xmlHasNsProp(n, BAD_CAST "val", BAD_CAST W_NS))
+        return 0;
     xmlChar *v = xmlGetNsProp(n, BAD_CAST "val", BAD_CAST W_NS);
-    char *s = v ? strdup((const char *)v) : NULL;
+    *out = v ? strdup((const char *)v) : NULL;
     xmlFree(v);
-    return s;
+    return *out ? 0 : -1;
 }
 
-static char *sdt_tag(xmlNodePtr sdt)
+static int sdt_tag(xmlNodePtr sdt, char **out)
 {
-    return w_val(w_child(w_child(sdt, "sdtPr"), "tag"));
+    return w_val(w_child(w_child(sdt, "sdtPr"), "tag"), out);
 }
 
-static char *sdt_alias(xmlNodePtr sdt)
+static int sdt_alias(xmlNodePtr sdt, char **out)
 {
-    return w_val(w_child(w_child(sdt, "sdtPr"), "alias"));
+    return w_val(w_child(w_child(sdt, "sdtPr"), "alias"), out);
 }
 
 static int heading_style(const char *style)
@@ -104,27 +107,34 @@ static int heading_style(const char *style)
     return strncmp(style, "Heading", 7) == 0 && style[7] >= '1' && style[7] <= '9';
 }
 
-static void fill_para(para *p, xmlNodePtr node)
+/* -1 when memory ran out: a paragraph without its text would pass for a
+ * removed clause. */
+static int fill_para(para *p, xmlNodePtr node)
 {
     p->node = node;
     p->text = docx_paragraph_text(node);
+    if (!p->text)
+        return -1;
     for (xmlNodePtr a = node->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
         if (docx_is_w(a, "tbl"))
             p->in_table = 1;
         if (!p->tag && docx_is_w(a, "sdt")) {
-            char *t = sdt_tag(a);
+            char *t;
+            if (sdt_tag(a, &t) != 0)
+                return -1;
             if (t && strncmp(t, "clasm:", 6) == 0)
                 p->tag = t;
             else
                 free(t);
         }
     }
-    char *style = w_val(w_child(w_child(node, "pPr"), "pStyle"));
+    char *style;
+    if (w_val(w_child(w_child(node, "pPr"), "pStyle"), &style) != 0)
+        return -1;
     p->heading = heading_style(style);
     free(style);
     xmlNodePtr inl = w_child(node, "sdt");
-    if (inl)
-        p->alias = sdt_alias(inl);
+    return inl ? sdt_alias(inl, &p->alias) : 0;
 }
 
 static void free_paras(para *v, size_t n)
@@ -165,13 +175,37 @@ static char *squeeze(const char *s)
     return out;
 }
 
+/* Past a run of white space as squeeze sees it. */
+static const char *skip_space(const char *p)
+{
+    for (;;) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || (unsigned char)*p == 0xa0)
+            p++;
+        else if ((unsigned char)*p == 0xc2 && (unsigned char)p[1] == 0xa0)
+            p += 2;
+        else
+            return p;
+    }
+}
+
+/* squeeze(a) equals squeeze(b), compared in place: no allocation, so no
+ * failure that would make a clause look removed. */
 static int same_text(const char *a, const char *b)
 {
-    char *x = squeeze(a), *y = squeeze(b);
-    int same = x && y && strcmp(x, y) == 0;
-    free(x);
-    free(y);
-    return same;
+    a = skip_space(a ? a : "");
+    b = skip_space(b ? b : "");
+    for (;;) {
+        const char *x = skip_space(a), *y = skip_space(b);
+        int gap_a = x != a, gap_b = y != b;
+        a = x;
+        b = y;
+        if (!*a || !*b)
+            return !*a && !*b; /* trailing space does not count */
+        if (gap_a != gap_b || *a != *b)
+            return 0;
+        a++;
+        b++;
+    }
 }
 
 /* ---- locating one clause ---- */
@@ -345,7 +379,12 @@ static int collect_unknown(xmlNodePtr n, const manifest *m, clasm_inspection *I)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (docx_is_w(n, "sdt")) {
-            char *tag = sdt_tag(n), *alias = sdt_alias(n);
+            char *tag = NULL, *alias = NULL;
+            if (sdt_tag(n, &tag) != 0 || sdt_alias(n, &alias) != 0) {
+                free(tag);
+                free(alias);
+                return -1;
+            }
             if (!known_control(m, tag, alias)) {
                 insp_unknown *v = realloc(I->unknown, (I->nunknown + 1) * sizeof *v);
                 if (!v) {
@@ -354,10 +393,17 @@ static int collect_unknown(xmlNodePtr n, const manifest *m, clasm_inspection *I)
                     return -1;
                 }
                 I->unknown = v;
-                xmlChar *content = xmlNodeGetContent(w_child(n, "sdtContent"));
-                char *text = squeeze(content ? (const char *)content : "");
+                xmlNodePtr body = w_child(n, "sdtContent");
+                xmlChar *content = xmlNodeGetContent(body);
+                char *text =
+                    body && !content ? NULL : squeeze(content ? (const char *)content : "");
                 xmlFree(content);
-                if (text && strlen(text) > 80)
+                if (!text) {
+                    free(tag);
+                    free(alias);
+                    return -1;
+                }
+                if (strlen(text) > 80)
                     strcpy(text + 77, "...");
                 I->unknown[I->nunknown++] = (insp_unknown){tag, alias, text};
             } else {
@@ -405,6 +451,7 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
                                     clasm_diags *diags)
 {
     const char *file = pkg_name(p);
+    size_t first = diags ? diags->count : 0;
     manifest m;
     clasm_status s = manifest_read(p, &m, diags);
     if (s != CLASM_OK)
@@ -414,8 +461,10 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
     const unsigned char *bytes = main_part ? pkg_bytes(p, main_part, &len) : NULL;
     xmlDocPtr doc = bytes ? pkg_parse_xml_bytes(bytes, len, file, main_part, diags) : NULL;
     if (!doc) {
+        /* Out of memory, no report: an empty one would say every clause
+         * was removed. */
         manifest_free(&m);
-        return CLASM_E_INPUT;
+        return pkg_failure_status(diags, first);
     }
     clasm_inspection *I = calloc(1, sizeof *I);
     xmlNodePtr *nodes = NULL;
@@ -423,7 +472,7 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
     para *P = calloc(np ? np : 1, sizeof *P);
     int oom = !I || !P || (np && !nodes);
     for (size_t i = 0; !oom && i < np; i++)
-        fill_para(&P[i], nodes[i]);
+        oom = fill_para(&P[i], nodes[i]) != 0;
     free(nodes);
     if (!oom) {
         I->file = strdup(file);

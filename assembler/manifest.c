@@ -351,11 +351,15 @@ static int is_item_name(const char *name)
     return strcmp(p, ".xml") == 0;
 }
 
-static char *attr(xmlNodePtr n, const char *name)
+/* The attribute's value (NULL when absent); *oom set when it is there but
+ * memory ran out. */
+static char *attr(xmlNodePtr n, const char *name, int *oom)
 {
     xmlChar *v = xmlGetProp(n, BAD_CAST name);
     char *s = v ? strdup((const char *)v) : NULL;
     xmlFree(v);
+    if (!s && xmlHasProp(n, BAD_CAST name))
+        *oom = 1;
     return s;
 }
 
@@ -408,32 +412,45 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
         clasm_diags quiet;
         clasm_diags_init(&quiet);
         xmlDocPtr doc = pkg_parse_xml_bytes(bytes, len, file, name, &quiet);
+        int oom = !doc && pkg_failure_status(&quiet, 0) == CLASM_E_IO;
         clasm_diags_free(&quiet);
+        if (oom) {
+            /* Not "no manifest": memory ran out. */
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, name, 0,
+                      "out of memory while parsing %s", name);
+            return CLASM_E_IO;
+        }
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
         if (!is_manifest_el(root, "manifest")) {
             xmlFreeDoc(doc);
             continue;
         }
-        m->deal = attr(root, "deal");
-        m->library = attr(root, "library");
-        m->document = attr(root, "document");
+        m->deal = attr(root, "deal", &oom);
+        m->library = attr(root, "library", &oom);
+        m->document = attr(root, "document", &oom);
         int bad = !m->deal || !m->library;
-        for (xmlNodePtr c = root->children; c && !bad; c = c->next) {
+        for (xmlNodePtr c = root->children; c && !bad && !oom; c = c->next) {
             if (!is_manifest_el(c, "clause"))
                 continue;
-            char *id = attr(c, "id"), *ver = attr(c, "version"), *hash = attr(c, "hash");
+            char *id = attr(c, "id", &oom), *ver = attr(c, "version", &oom),
+                 *hash = attr(c, "hash", &oom);
             char *end = NULL;
             long v = ver ? strtol(ver, &end, 10) : 0;
             bad = !id || !ver || !hash || *end || v < 0 || v > 1000000 || strlen(hash) != 64;
-            if (!bad)
-                bad = manifest_add(m, id, (int)v, hash) != 0;
-            if (!bad)
-                bad = read_text(c, &m->clauses[m->count - 1]) != 0;
+            if (!bad && !oom)
+                oom = manifest_add(m, id, (int)v, hash) != 0 ||
+                      read_text(c, &m->clauses[m->count - 1]) != 0;
             free(id);
             free(ver);
             free(hash);
         }
         xmlFreeDoc(doc);
+        if (oom) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, name, 0,
+                      "out of memory while reading the clasm manifest %s", name);
+            manifest_free(m);
+            return CLASM_E_IO;
+        }
         if (bad) {
             diag_part(diags, CLASM_SEV_ERROR, "manifest-malformed", file, name, 0,
                       "the clasm manifest %s is damaged: a clause entry lacks its id, version "

@@ -26,12 +26,28 @@
 #define STRICT_NS_PREFIX "http://purl.oclc.org/ooxml/"
 #define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 #define RATIO_MIN_BYTES (64u * 1024u)
-#define MAX_XML_ERRORS 5
-/* Elements and attributes in one part (fuzz/README.md "Limits"): the DOM of
- * a part costs about 150 bytes a node and every pass walks it, so a part of
- * millions of tiny elements, well inside PKG_MAX_PART_BYTES, would take
- * gigabytes and minutes. A long real contract has a few hundred thousand. */
+/* The ratio limit applies to the package as a whole too, once its entries
+ * add up to more than this uncompressed: thousands of entries just under
+ * RATIO_MIN_BYTES each would otherwise expand a small upload a
+ * thousandfold. Real Word files expand 3 to 8 times. */
+#define RATIO_TOTAL_MIN_BYTES (1024u * 1024u)
+/* XML problems reported for one part; past this, one more diagnostic says
+ * how many more there were (libxml2 goes on after many errors, and a part
+ * can hold millions of them). */
+#define MAX_XML_ERRORS 20
+/* Nodes in one part (fuzz/README.md "Limits"): elements, attributes, text,
+ * comments, processing instructions, CDATA sections and entity references.
+ * The DOM costs about 150 bytes a node and every pass walks it, so a part of
+ * millions of tiny nodes (say empty comments, 7 bytes each), well inside
+ * PKG_MAX_PART_BYTES, would take gigabytes and minutes. A long real contract
+ * has a few hundred thousand. */
 #define XML_MAX_NODES 1000000u
+/* Nodes in all the XML parts of a package together: assembling holds the
+ * trees of the document and of every header, footer and note part at once,
+ * so twenty parts each just under XML_MAX_NODES would still take gigabytes.
+ * Twice the limit of one part leaves a document at that limit its styles,
+ * numbering and headers. */
+#define XML_MAX_TOTAL_NODES 2000000u
 /* libxml2's nesting limit without XML_PARSE_HUGE, which clasm never sets. */
 #define XML_MAX_DEPTH 256
 /* 1980-01-01 00:00:00 in MS-DOS date/time form. */
@@ -57,9 +73,14 @@ struct pkg {
     size_t ziplen;
     pkg_entry *entries;
     size_t count;
+    /* The entries sorted by name ignoring case (OPC part names are
+     * case-insensitive and pkg_open refuses names that differ only in
+     * case), so that a lookup is a binary search. */
+    const pkg_entry **by_name;
     pkg_rel *rels;
-    size_t nrels;
+    size_t nrels, rels_cap;
     const char *main_part; /* points into entries */
+    int oom;               /* memory ran out while opening */
     int has_identity;
     dev_t dev;
     ino_t ino;
@@ -67,22 +88,59 @@ struct pkg {
 
 /* ---------------------------------------------------------------- XML */
 
+static const pkg_entry *find_entry(const pkg *p, const char *part);
+static char *resolve_target(const char *source, const char *target, int *oom);
+
+/* One parse of a part: what it is for, and what it found. */
 typedef struct {
+    /* Set by the caller. */
     clasm_diags *diags;
     const char *file;
     const char *part;
+    int tree;                /* build the DOM; else only check, count and collect */
+    pkg *rels_pkg;           /* without the tree: the relationships of rels_source */
+    const char *rels_source; /* go to rels_pkg (a .rels part being checked) */
+    /* Found. */
+    xmlParserCtxtPtr ctxt;
     int dtd_seen;
-    int errors;
+    int errors; /* XML errors seen; the first MAX_XML_ERRORS are reported */
     unsigned long nodes;
     int too_many;
-    startElementNsSAX2Func start_element; /* libxml2's own tree builder */
+    int oom;
+    int last_text;        /* the last node was text (or CDATA): more of it is no new node */
+    int depth;            /* of the element being parsed, the root's is 1 */
+    int root_seen;        /* the root element: */
+    int root_is_document; /* WordprocessingML's w:document */
+    int root_strict;      /* in a Strict OOXML namespace */
+    char root_name[64];
+    /* libxml2's own tree builder, which the counting callbacks call on. */
+    startElementNsSAX2Func start_element;
+    endElementNsSAX2Func end_element;
+    charactersSAXFunc characters;
+    ignorableWhitespaceSAXFunc whitespace;
+    cdataBlockSAXFunc cdata;
+    commentSAXFunc comment;
+    processingInstructionSAXFunc pi;
+    referenceSAXFunc reference;
 } parse_state;
 
-static void on_xml_error(void *user, xmlErrorPtr err)
+/* One libxml2 error of the part being parsed. Every error libxml2 raises
+ * while the part is parsed comes here (the parser context's own errors
+ * through sax->serror, the rest through this thread's structured handler,
+ * see xml_quiet_begin), so libxml2 never prints anything itself. */
+static void report_xml_error(parse_state *st, const xmlError *err)
 {
-    xmlParserCtxtPtr ctxt = user;
-    parse_state *st = ctxt ? ctxt->_private : NULL;
-    if (!st || !err || st->dtd_seen || st->too_many || err->level < XML_ERR_ERROR)
+    if (!err)
+        return;
+    if (err->code == XML_ERR_NO_MEMORY) {
+        /* Whatever else this parse says is a consequence: one diagnostic,
+         * given by pkg_parse_xml_bytes once the memory is back. */
+        st->oom = 1;
+        if (st->ctxt)
+            xmlStopParser(st->ctxt);
+        return;
+    }
+    if (st->dtd_seen || st->too_many || st->oom || err->level < XML_ERR_ERROR)
         return;
     if (st->errors++ >= MAX_XML_ERRORS)
         return;
@@ -104,6 +162,73 @@ static void on_xml_error(void *user, xmlErrorPtr err)
     diag_part(st->diags, CLASM_SEV_ERROR, "xml-malformed", st->file, st->part, 0,
               "%s is not well-formed XML at line %d, column %d: %s", st->part, err->line, err->int2,
               msg);
+}
+
+/* sax->serror: user is the parser context. */
+static void on_xml_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = user;
+    if (ctxt && ctxt->_private)
+        report_xml_error(ctxt->_private, err);
+}
+
+/* The thread's structured handler while a part is parsed: user is the
+ * parse_state. Errors raised outside the parser (the tree, buffers,
+ * dictionaries), mostly allocation failures. */
+static void on_thread_error(void *user, xmlErrorPtr err)
+{
+    if (user)
+        report_xml_error(user, err);
+}
+
+/* Catches anything libxml2 would print through its generic handler. */
+static void on_generic_error(void *user, const char *msg, ...)
+{
+    (void)user;
+    (void)msg;
+}
+
+/* libxml2's error handlers of this thread (they are thread-local), saved
+ * while clasm's are installed. */
+typedef struct {
+    xmlStructuredErrorFunc serror;
+    void *serror_ctx;
+    xmlGenericErrorFunc generic;
+    void *generic_ctx;
+} xml_handlers;
+
+/* Routes every libxml2 error of this thread to report_xml_error (st given)
+ * or nowhere (st NULL) until xml_quiet_end: libxml2 never writes to stderr
+ * itself, which under memory pressure was megabytes a request. */
+static void xml_quiet_begin(xml_handlers *saved, parse_state *st)
+{
+    saved->serror = xmlStructuredError;
+    saved->serror_ctx = xmlStructuredErrorContext;
+    saved->generic = xmlGenericError;
+    saved->generic_ctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(st, st ? on_thread_error : NULL);
+    xmlSetGenericErrorFunc(NULL, on_generic_error);
+}
+
+/* Outside a parse, libxml2's tree functions (xmlGetProp, xmlNewNode...)
+ * print "Memory allocation failed" through the generic handler of the
+ * thread when an allocation fails; clasm sees the NULL they return and
+ * reports out-of-memory itself. So the generic handler prints nothing, in
+ * this thread and, as libxml2's default, in every thread started later (the
+ * server's and batch's workers): set once when a package is opened, always
+ * to the same function. */
+static void xml_silence_library(void)
+{
+    xmlThrDefSetGenericErrorFunc(NULL, on_generic_error);
+    xmlSetGenericErrorFunc(NULL, on_generic_error);
+}
+
+static void xml_quiet_end(const xml_handlers *saved)
+{
+    xmlStructuredError = saved->serror;
+    xmlStructuredErrorContext = saved->serror_ctx;
+    xmlGenericError = saved->generic;
+    xmlGenericErrorContext = saved->generic_ctx;
 }
 
 static void on_internal_subset(void *user, const xmlChar *name, const xmlChar *ext_id,
@@ -135,48 +260,312 @@ static void on_entity_decl(void *user, const xmlChar *name, int type, const xmlC
     on_internal_subset(user, NULL, NULL, NULL);
 }
 
-/* Counts elements and attributes, and stops the parser past XML_MAX_NODES
- * before the tree grows any further. */
+/* Counts n more nodes; past XML_MAX_NODES stops the parser before the tree
+ * grows any further and returns 0. */
+static int count_nodes(xmlParserCtxtPtr ctxt, unsigned long n)
+{
+    parse_state *st = ctxt->_private;
+    st->nodes += n;
+    if (st->nodes <= XML_MAX_NODES)
+        return 1;
+    if (!st->too_many) {
+        st->too_many = 1;
+        diag_part(st->diags, CLASM_SEV_ERROR, "xml-too-large", st->file, st->part, 0,
+                  "%s has more than %u XML nodes (elements, attributes, text, comments, "
+                  "processing instructions); clasm refuses parts this large",
+                  st->part, XML_MAX_NODES);
+    }
+    xmlStopParser(ctxt);
+    return 0;
+}
+
+/* A value of an attribute as libxml2's SAX2 hands it over (not terminated,
+ * or, when it held references, a copy in which '&' stays "&#38;"), decoded
+ * as the tree builder does (xmlStringLenGetNodeList): character references
+ * and the predefined entities. malloc'd; NULL when out of memory. */
+static char *attr_value(const xmlChar *v, const xmlChar *end)
+{
+    size_t n = (size_t)(end - v);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    int copied = *end == '\0'; /* references are only in a copy */
+    for (size_t i = 0; i < n;) {
+        const char *c = (const char *)v + i;
+        size_t semi = 0;
+        if (copied && c[0] == '&')
+            for (size_t k = 1; k < 12 && i + k < n; k++)
+                if (c[k] == ';') {
+                    semi = k;
+                    break;
+                }
+        unsigned long cp = 0;
+        int known = 0;
+        if (semi > 2 && c[1] == '#') {
+            char *stop = NULL;
+            cp = c[2] == 'x' ? strtoul(c + 3, &stop, 16) : strtoul(c + 2, &stop, 10);
+            known = stop == c + semi && cp > 0 && cp <= 0x10FFFF;
+        } else if (semi) {
+            static const struct {
+                const char *name;
+                char ch;
+            } pre[] = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+            for (size_t k = 0; k < sizeof pre / sizeof *pre && !known; k++)
+                if (strlen(pre[k].name) == semi - 1 && strncmp(c + 1, pre[k].name, semi - 1) == 0) {
+                    cp = (unsigned char)pre[k].ch;
+                    known = 1;
+                }
+        }
+        if (!known) {
+            out[o++] = c[0];
+            i++;
+            continue;
+        }
+        /* UTF-8, never longer than the reference it replaces. */
+        if (cp < 0x80) {
+            out[o++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[o++] = (char)(0xC0 | (cp >> 6));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out[o++] = (char)(0xE0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            out[o++] = (char)(0xF0 | (cp >> 18));
+            out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+        i += semi + 1;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The first attribute named name (in any namespace, as xmlGetProp finds
+ * it) into *out, NULL when there is none; -1 when out of memory. */
+static int sax_attr(int nb_attributes, const xmlChar **attributes, const char *name, char **out)
+{
+    *out = NULL;
+    for (int i = 0; i < nb_attributes; i++)
+        if (xmlStrcmp(attributes[i * 5], BAD_CAST name) == 0) {
+            *out = attr_value(attributes[i * 5 + 3], attributes[i * 5 + 4]);
+            return *out ? 0 : -1;
+        }
+    return 0;
+}
+
+/* Adds one relationship (a Relationship element under the root of a .rels
+ * part) whose target is in the package; -1 when out of memory. */
+static int add_relationship(pkg *p, const char *source, int nb_attributes,
+                            const xmlChar **attributes)
+{
+    char *type = NULL, *target = NULL, *mode = NULL;
+    int rc = -(sax_attr(nb_attributes, attributes, "Type", &type) != 0 ||
+               sax_attr(nb_attributes, attributes, "Target", &target) != 0 ||
+               sax_attr(nb_attributes, attributes, "TargetMode", &mode) != 0);
+    int external = mode && strcasecmp(mode, "External") == 0;
+    const pkg_entry *e = NULL;
+    if (rc == 0 && type && target && !external) {
+        int oom = 0;
+        char *resolved = resolve_target(source, target, &oom);
+        e = resolved ? find_entry(p, resolved) : NULL;
+        free(resolved);
+        rc = -oom;
+    }
+    if (e && p->nrels == p->rels_cap) {
+        size_t cap = p->rels_cap ? p->rels_cap * 2 : 16;
+        pkg_rel *grown = realloc(p->rels, cap * sizeof *grown);
+        if (grown) {
+            p->rels = grown;
+            p->rels_cap = cap;
+        }
+    }
+    if (e && p->nrels < p->rels_cap) {
+        pkg_rel *rel = &p->rels[p->nrels];
+        rel->source = strdup(source);
+        rel->type = type;
+        rel->target = strdup(e->name);
+        type = NULL;
+        if (rel->source && rel->target) {
+            p->nrels++;
+        } else {
+            free(rel->source);
+            free(rel->type);
+            free(rel->target);
+            rc = -1;
+        }
+    } else if (e) {
+        rc = -1;
+    }
+    free(type);
+    free(target);
+    free(mode);
+    return rc;
+}
+
 static void on_start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
                              const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                              int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
     xmlParserCtxtPtr ctxt = user;
     parse_state *st = ctxt->_private;
-    st->nodes += 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0);
-    if (st->nodes > XML_MAX_NODES) {
-        if (!st->too_many) {
-            st->too_many = 1;
-            diag_part(st->diags, CLASM_SEV_ERROR, "xml-too-large", st->file, st->part, 0,
-                      "%s has more than %u elements and attributes; clasm refuses parts this "
-                      "large",
-                      st->part, XML_MAX_NODES);
-        }
-        xmlStopParser(ctxt);
+    st->last_text = 0;
+    if (!count_nodes(ctxt, 1u + (unsigned long)(nb_attributes > 0 ? nb_attributes : 0) +
+                               (unsigned long)(nb_namespaces > 0 ? nb_namespaces : 0)))
         return;
+    st->depth++;
+    if (!st->root_seen) {
+        st->root_seen = 1;
+        const char *ns = uri ? (const char *)uri : "";
+        st->root_is_document =
+            strcmp(ns, W_MAIN_NS) == 0 && xmlStrcmp(localname, BAD_CAST "document") == 0;
+        st->root_strict = strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0;
+        snprintf(st->root_name, sizeof st->root_name, "%s", (const char *)localname);
     }
-    st->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
-                      nb_defaulted, attributes);
+    if (st->tree && st->start_element) {
+        st->start_element(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+    } else if (st->rels_pkg && st->depth == 2 &&
+               xmlStrcmp(localname, BAD_CAST "Relationship") == 0 &&
+               add_relationship(st->rels_pkg, st->rels_source, nb_attributes, attributes) != 0) {
+        st->oom = 1;
+        xmlStopParser(ctxt);
+    }
 }
 
-xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
-                              const char *part, clasm_diags *diags)
+static void on_end_element(void *user, const xmlChar *localname, const xmlChar *prefix,
+                           const xmlChar *uri)
 {
+    xmlParserCtxtPtr ctxt = user;
+    parse_state *st = ctxt->_private;
+    st->last_text = 0;
+    st->depth--;
+    if (st->tree && st->end_element)
+        st->end_element(user, localname, prefix, uri);
+}
+
+/* Text right after text is appended to the same text node (libxml2 hands
+ * long text and references over in pieces): no new node. Returns whether
+ * the tree builder is to be called. */
+static int count_text(xmlParserCtxtPtr ctxt, int kind)
+{
+    parse_state *st = ctxt->_private;
+    int again = st->last_text == kind;
+    st->last_text = kind;
+    return count_nodes(ctxt, again ? 0u : 1u) && st->tree;
+}
+
+static void on_characters(void *user, const xmlChar *ch, int len)
+{
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_text(user, 1) && st->characters)
+        st->characters(user, ch, len);
+}
+
+static void on_whitespace(void *user, const xmlChar *ch, int len)
+{
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_text(user, 1) && st->whitespace)
+        st->whitespace(user, ch, len);
+}
+
+static void on_cdata(void *user, const xmlChar *value, int len)
+{
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_text(user, 2) && st->cdata)
+        st->cdata(user, value, len);
+}
+
+/* A node of its own (comment, PI, entity reference): 1 when the tree
+ * builder is to be called. */
+static int count_other(xmlParserCtxtPtr ctxt)
+{
+    parse_state *st = ctxt->_private;
+    st->last_text = 0;
+    return count_nodes(ctxt, 1) && st->tree;
+}
+
+static void on_comment(void *user, const xmlChar *value)
+{
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_other(user) && st->comment)
+        st->comment(user, value);
+}
+
+static void on_pi(void *user, const xmlChar *target, const xmlChar *data)
+{
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_other(user) && st->pi)
+        st->pi(user, target, data);
+}
+
+static void on_reference(void *user, const xmlChar *name)
+{
+    parse_state *st = ((xmlParserCtxtPtr)user)->_private;
+    if (count_other(user) && st->reference)
+        st->reference(user, name);
+}
+
+/* Puts the counting callbacks in front of each tree-building callback the
+ * context has (and, without the tree, in their place). */
+static void count_every_node(xmlSAXHandlerPtr sax, parse_state *st)
+{
+    st->start_element = sax->startElementNs;
+    st->end_element = sax->endElementNs;
+    st->characters = sax->characters;
+    st->whitespace = sax->ignorableWhitespace;
+    st->cdata = sax->cdataBlock;
+    st->comment = sax->comment;
+    st->pi = sax->processingInstruction;
+    st->reference = sax->reference;
+    sax->startElementNs = on_start_element;
+    sax->endElementNs = on_end_element;
+    sax->characters = on_characters;
+    sax->ignorableWhitespace = on_whitespace;
+    sax->cdataBlock = on_cdata;
+    sax->comment = on_comment;
+    sax->processingInstruction = on_pi;
+    sax->reference = on_reference;
+}
+
+static void report_oom(clasm_diags *diags, const char *file, const char *part)
+{
+    diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
+              "out of memory while parsing %s", part ? part : "an XML part");
+}
+
+/* Parses data as st says (st->tree: the DOM, returned; else only checked:
+ * NULL). Returns whether the part is well-formed and within the limits;
+ * st->oom is set when memory ran out. */
+static int parse_xml(const unsigned char *data, size_t len, parse_state *st, xmlDocPtr *out)
+{
+    const char *file = st->file, *part = st->part;
+    clasm_diags *diags = st->diags;
+    *out = NULL;
     if (len > INT_MAX) {
         diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, part, 0,
                   "%s is too large to parse", part);
-        return NULL;
+        return 0;
     }
+    xml_handlers saved;
+    xml_quiet_begin(&saved, st);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
-                  "out of memory while parsing %s", part);
-        return NULL;
+    if (!ctxt || !ctxt->sax) {
+        xmlFreeParserCtxt(ctxt);
+        xml_quiet_end(&saved);
+        st->oom = 1;
+        report_oom(diags, file, part);
+        return 0;
     }
-    parse_state st = {diags, file, part, 0, 0, 0, 0, ctxt->sax->startElementNs};
-    ctxt->_private = &st;
-    if (st.start_element)
-        ctxt->sax->startElementNs = on_start_element;
+    st->ctxt = ctxt;
+    ctxt->_private = st;
+    /* libxml2 hands some of the tree builder's errors to sax->serror with
+     * the generic handler's context as its user data. */
+    xmlSetGenericErrorFunc(ctxt, on_generic_error);
+    count_every_node(ctxt->sax, st);
     ctxt->sax->serror = on_xml_error;
     ctxt->sax->internalSubset = on_internal_subset;
     ctxt->sax->externalSubset = on_internal_subset;
@@ -188,22 +577,57 @@ xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char 
     int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING;
     xmlDocPtr doc =
         xmlCtxtReadMemory(ctxt, (const char *)data, (int)len, part ? part : "part.xml", NULL, opts);
-    int ok = ctxt->wellFormed && !st.dtd_seen && !st.too_many;
-    if (doc && (doc->intSubset || doc->extSubset) && !st.dtd_seen) {
-        st.dtd_seen = 1;
+    /* libxml2 leaves wellFormed set when only memory ran out: such a tree
+     * is cut short and must never pass for the document. */
+    if (ctxt->errNo == XML_ERR_NO_MEMORY)
+        st->oom = 1;
+    int ok = ctxt->wellFormed && !st->dtd_seen && !st->too_many && !st->oom && st->root_seen;
+    if (doc && (doc->intSubset || doc->extSubset) && !st->dtd_seen && !st->oom) {
+        st->dtd_seen = 1;
         diag_part(diags, CLASM_SEV_ERROR, "xml-dtd-refused", file, part, 0,
                   "%s has a document type declaration (DTD); clasm refuses them", part);
         ok = 0;
     }
-    if (!ok || !doc || !xmlDocGetRootElement(doc)) {
-        if (!st.dtd_seen && !st.too_many && st.errors == 0)
-            diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
-                      "%s is not well-formed XML", part);
+    if (!ok || !st->tree || !xmlDocGetRootElement(doc)) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
+    ok = ok && (doc || !st->tree);
     xmlFreeParserCtxt(ctxt);
+    xml_quiet_end(&saved);
+    /* Reported once the part's memory is back. */
+    if (st->oom)
+        report_oom(diags, file, part);
+    else if (st->errors > MAX_XML_ERRORS)
+        diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
+                  "%s has %d more XML errors", part, st->errors - MAX_XML_ERRORS);
+    else if (!ok && !st->dtd_seen && !st->too_many && st->errors == 0)
+        diag_part(diags, CLASM_SEV_ERROR, "xml-malformed", file, part, 0,
+                  "%s is not well-formed XML", part);
+    *out = doc;
+    return ok;
+}
+
+xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
+                              const char *part, clasm_diags *diags)
+{
+    parse_state st;
+    memset(&st, 0, sizeof st);
+    st.diags = diags;
+    st.file = file;
+    st.part = part;
+    st.tree = 1;
+    xmlDocPtr doc;
+    parse_xml(data, len, &st, &doc);
     return doc;
+}
+
+clasm_status pkg_failure_status(const clasm_diags *diags, size_t first)
+{
+    for (size_t i = first; diags && i < diags->count; i++)
+        if (diags->items[i].id && strcmp(diags->items[i].id, "out-of-memory") == 0)
+            return CLASM_E_IO;
+    return CLASM_E_INPUT;
 }
 
 /* ---------------------------------------------------------------- names */
@@ -245,28 +669,35 @@ static const char *unsafe_reason(const char *name)
     return NULL;
 }
 
+static int cmp_key_name_ci(const void *key, const void *elem)
+{
+    const pkg_entry *const *e = elem;
+    return strcasecmp(key, (*e)->name);
+}
+
+/* The entry named part, compared ignoring case as OPC does: O(log n), as a
+ * package's relationships (hundreds of thousands of them) each look one
+ * up. */
 static const pkg_entry *find_entry(const pkg *p, const char *part)
 {
-    if (!part)
+    if (!part || !p->by_name)
         return NULL;
-    for (size_t i = 0; i < p->count; i++)
-        if (strcmp(p->entries[i].name, part) == 0)
-            return &p->entries[i];
-    /* Part names are case-insensitive (OPC). */
-    for (size_t i = 0; i < p->count; i++)
-        if (strcasecmp(p->entries[i].name, part) == 0)
-            return &p->entries[i];
-    return NULL;
+    const pkg_entry **hit =
+        bsearch(part, p->by_name, p->count, sizeof *p->by_name, cmp_key_name_ci);
+    return hit ? *hit : NULL;
 }
 
 /* Resolves a relationship target against the folder of source ("" for the
- * package root); NULL when it leaves the package or is out of memory. */
-static char *resolve_target(const char *source, const char *target)
+ * package root); NULL when it leaves the package or (*oom set) when out of
+ * memory. */
+static char *resolve_target(const char *source, const char *target, int *oom)
 {
     size_t cap = strlen(source) + strlen(target) + 2;
     char *joined = malloc(cap);
-    if (!joined)
+    if (!joined) {
+        *oom = 1;
         return NULL;
+    }
     if (target[0] == '/') {
         snprintf(joined, cap, "%s", target + 1);
     } else {
@@ -281,6 +712,7 @@ static char *resolve_target(const char *source, const char *target)
     char *out = malloc(cap);
     if (!out) {
         free(joined);
+        *oom = 1;
         return NULL;
     }
     size_t o = 0;
@@ -322,6 +754,7 @@ void pkg_free(pkg *p)
         free(p->entries[i].data);
     }
     free(p->entries);
+    free(p->by_name);
     for (size_t i = 0; i < p->nrels; i++) {
         free(p->rels[i].source);
         free(p->rels[i].type);
@@ -356,12 +789,13 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
     }
     p->entries = calloc(n ? (size_t)n : 1, sizeof *p->entries);
     if (!p->entries) {
+        p->oom = 1;
         diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
                   "out of memory while reading the package");
         return 1;
     }
     int problems = 0;
-    uint64_t total = 0;
+    uint64_t total = 0, total_comp = 0;
     for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
         zip_stat_t st;
         zip_stat_init(&st);
@@ -375,8 +809,10 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
         pkg_entry *e = &p->entries[p->count++];
         e->name = strdup(st.name);
         if (!e->name) {
-            problems++;
-            continue;
+            p->oom = 1;
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
+                      "out of memory while reading the package");
+            return problems + 1;
         }
         const char *why = unsafe_reason(st.name);
         if (why) {
@@ -415,6 +851,7 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
             continue;
         }
         total += st.size;
+        total_comp += st.comp_size;
         if (total > PKG_MAX_TOTAL_BYTES) {
             diag_part(diags, CLASM_SEV_ERROR, "package-too-large", file, NULL, 0,
                       "the package's entries add up to more than %u bytes uncompressed",
@@ -424,7 +861,7 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
         if (st.size == 0)
             continue;
         e->data = malloc((size_t)st.size);
-        zip_file_t *zf = zip_fopen_index(za, i, 0);
+        zip_file_t *zf = e->data ? zip_fopen_index(za, i, 0) : NULL;
         zip_int64_t got = -1;
         if (e->data && zf) {
             got = 0;
@@ -441,10 +878,18 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
             if (got >= 0 && zip_fread(zf, &extra, 1) != 0)
                 got = -1;
         }
+        zip_error_t *ze = zf ? zip_file_get_error(zf) : zip_get_error(za);
+        if (!e->data || (ze && zip_error_code_zip(ze) == ZIP_ER_MEMORY)) {
+            p->oom = 1;
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, st.name, 0,
+                      "out of memory while reading the package entry '%s'", st.name);
+            if (zf)
+                zip_fclose(zf);
+            return problems + 1;
+        }
         if (got < 0 || (zip_uint64_t)got != st.size) {
             /* libzip has no error to give when the data merely ends early or
              * runs on past the size the entry's header declares. */
-            zip_error_t *ze = zf ? zip_file_get_error(zf) : zip_get_error(za);
             const char *why = ze && zip_error_code_zip(ze) != ZIP_ER_OK
                                   ? zip_error_strerror(ze)
                                   : "its data does not match the size its header declares";
@@ -456,28 +901,38 @@ static int read_entries(pkg *p, zip_t *za, clasm_diags *diags)
             zip_fclose(zf);
         e->len = (size_t)st.size;
     }
-    /* Duplicate names (compared as OPC does, ignoring case). */
-    if (p->count > 1) {
-        const pkg_entry **sorted = malloc(p->count * sizeof *sorted);
-        if (sorted) {
-            for (size_t i = 0; i < p->count; i++)
-                sorted[i] = &p->entries[i];
-            qsort(sorted, p->count, sizeof *sorted, cmp_names_ci);
-            for (size_t i = 1; i < p->count; i++) {
-                if (sorted[i]->name && sorted[i - 1]->name &&
-                    strcasecmp(sorted[i]->name, sorted[i - 1]->name) == 0) {
-                    diag_part(diags, CLASM_SEV_ERROR, "unsafe-entry-name", file, sorted[i]->name, 0,
-                              "the package holds the entry '%s' more than once", sorted[i]->name);
-                    problems++;
-                }
-            }
-            free(sorted);
+    /* The package as a whole: many entries each under RATIO_MIN_BYTES. */
+    if (total > RATIO_TOTAL_MIN_BYTES && (total_comp == 0 || total / total_comp > PKG_MAX_RATIO)) {
+        diag_part(diags, CLASM_SEV_ERROR, "zip-bomb", file, NULL, 0,
+                  "the package's entries expand from %llu to %llu bytes in all, a ratio above "
+                  "%u: refused as a possible zip bomb",
+                  (unsigned long long)total_comp, (unsigned long long)total, PKG_MAX_RATIO);
+        problems++;
+    }
+    /* The index find_entry searches; duplicate names (compared as OPC does,
+     * ignoring case) are refused. */
+    p->by_name = malloc((p->count ? p->count : 1) * sizeof *p->by_name);
+    if (!p->by_name) {
+        p->oom = 1;
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, NULL, 0,
+                  "out of memory while reading the package");
+        return problems + 1;
+    }
+    for (size_t i = 0; i < p->count; i++)
+        p->by_name[i] = &p->entries[i];
+    qsort(p->by_name, p->count, sizeof *p->by_name, cmp_names_ci);
+    for (size_t i = 1; i < p->count; i++) {
+        if (strcasecmp(p->by_name[i]->name, p->by_name[i - 1]->name) == 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "unsafe-entry-name", file, p->by_name[i]->name, 0,
+                      "the package holds the entry '%s' more than once", p->by_name[i]->name);
+            problems++;
         }
     }
     return problems;
 }
 
-static char *rels_source_of(const char *rels_name)
+/* NULL when rels_name is no .rels part, or (*oom set) out of memory. */
+static char *rels_source_of(const char *rels_name, int *oom)
 {
     /* "_rels/.rels" -> ""; "word/_rels/document.xml.rels" -> "word/document.xml" */
     const char *r = strstr(rels_name, "_rels/");
@@ -487,66 +942,14 @@ static char *rels_source_of(const char *rels_name)
     size_t dir = (size_t)(r - rels_name);
     size_t blen = strlen(base) - 5;
     char *src = malloc(dir + blen + 1);
-    if (!src)
+    if (!src) {
+        *oom = 1;
         return NULL;
+    }
     memcpy(src, rels_name, dir);
     memcpy(src + dir, base, blen);
     src[dir + blen] = '\0';
     return src;
-}
-
-static int is_node(xmlNodePtr n, const char *ns, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST name) == 0 && n->ns &&
-           xmlStrcmp(n->ns->href, BAD_CAST ns) == 0;
-}
-
-/* Collects the relationships of one .rels part. */
-static int add_rels(pkg *p, const char *rels_name, xmlDocPtr doc)
-{
-    char *source = rels_source_of(rels_name);
-    if (!source)
-        return 0;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    int rc = 0;
-    for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
-        if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "Relationship") != 0)
-            continue;
-        xmlChar *type = xmlGetProp(r, BAD_CAST "Type");
-        xmlChar *target = xmlGetProp(r, BAD_CAST "Target");
-        xmlChar *mode = xmlGetProp(r, BAD_CAST "TargetMode");
-        int external = mode && xmlStrcasecmp(mode, BAD_CAST "External") == 0;
-        if (type && target && !external) {
-            char *resolved = resolve_target(source, (const char *)target);
-            const pkg_entry *e = resolved ? find_entry(p, resolved) : NULL;
-            free(resolved);
-            if (e) {
-                pkg_rel *grown = realloc(p->rels, (p->nrels + 1) * sizeof *grown);
-                if (grown) {
-                    p->rels = grown;
-                    pkg_rel *rel = &p->rels[p->nrels];
-                    rel->source = strdup(source);
-                    rel->type = strdup((const char *)type);
-                    rel->target = strdup(e->name);
-                    if (rel->source && rel->type && rel->target) {
-                        p->nrels++;
-                    } else {
-                        free(rel->source);
-                        free(rel->type);
-                        free(rel->target);
-                        rc = -1;
-                    }
-                } else {
-                    rc = -1;
-                }
-            }
-        }
-        xmlFree(type);
-        xmlFree(target);
-        xmlFree(mode);
-    }
-    free(source);
-    return rc;
 }
 
 static int is_xml_name(const char *name)
@@ -556,26 +959,58 @@ static int is_xml_name(const char *name)
            (n >= 5 && strcasecmp(name + n - 5, ".rels") == 0);
 }
 
-/* Parses every XML part (refusing DTDs and malformed XML), gathers the
+/* Checks one XML part without building its tree (which at open only
+ * cost time: three .rels parts of 120,000 relationships took a second to
+ * build and free), collecting the relationships of a .rels part. Returns
+ * whether it is well-formed and within the limits; st has the root. */
+static int check_part(pkg *p, const pkg_entry *e, clasm_diags *diags, parse_state *st)
+{
+    memset(st, 0, sizeof *st);
+    st->diags = diags;
+    st->file = p->name;
+    st->part = e->name;
+    int oom = 0;
+    char *source = ends_with(e->name, ".rels") ? rels_source_of(e->name, &oom) : NULL;
+    if (oom) {
+        p->oom = 1;
+        report_oom(diags, p->name, e->name);
+        return 0;
+    }
+    st->rels_pkg = source ? p : NULL;
+    st->rels_source = source;
+    xmlDocPtr none;
+    int ok = parse_xml(e->data, e->len, st, &none);
+    free(source);
+    if (st->oom)
+        p->oom = 1;
+    return ok;
+}
+
+/* Checks every XML part (refusing DTDs and malformed XML), gathers the
  * relationships and finds the main part. Returns the number of problems. */
 static int check_parts(pkg *p, clasm_diags *diags)
 {
     int problems = 0;
+    parse_state st;
+    unsigned long total = 0;
     for (size_t i = 0; i < p->count; i++) {
         pkg_entry *e = &p->entries[i];
         if (e->is_dir || !is_xml_name(e->name))
             continue;
-        xmlDocPtr doc = pkg_parse_xml_bytes(e->data, e->len, p->name, e->name, diags);
-        if (!doc) {
+        if (!check_part(p, e, diags, &st)) {
             problems++;
+            if (p->oom)
+                return problems; /* the parts after it would fail alike */
             continue;
         }
-        if (ends_with(e->name, ".rels") && add_rels(p, e->name, doc) != 0) {
-            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", p->name, e->name, 0,
-                      "out of memory while reading relationships");
-            problems++;
+        total += st.nodes;
+        if (total > XML_MAX_TOTAL_NODES) {
+            diag_part(diags, CLASM_SEV_ERROR, "xml-too-large", p->name, NULL, 0,
+                      "the package's XML parts have more than %u XML nodes in all (at %s); "
+                      "clasm refuses packages this large",
+                      XML_MAX_TOTAL_NODES, e->name);
+            return problems + 1;
         }
-        xmlFreeDoc(doc);
     }
     if (problems)
         return problems;
@@ -600,25 +1035,22 @@ static int check_parts(pkg *p, clasm_diags *diags)
                   "is this a Word document?");
         return 1;
     }
+    /* Its root (a main part need not be named .xml: checked here if not). */
     const pkg_entry *m = find_entry(p, p->main_part);
-    xmlDocPtr doc = pkg_parse_xml_bytes(m->data, m->len, p->name, m->name, diags);
-    if (!doc)
+    if (!check_part(p, m, diags, &st))
         return 1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    const char *ns = root->ns ? (const char *)root->ns->href : "";
-    if (strict || strncmp(ns, STRICT_NS_PREFIX, strlen(STRICT_NS_PREFIX)) == 0) {
+    if (strict || st.root_strict) {
         diag_part(diags, CLASM_SEV_ERROR, "strict-ooxml-unsupported", p->name, m->name, 0,
                   "the document is saved as Strict Open XML (ISO/IEC 29500 Strict), which "
                   "clasm does not support; save it as a regular Word document (.docx, "
                   "Transitional) and try again");
         problems++;
-    } else if (!is_node(root, W_MAIN_NS, "document")) {
+    } else if (!st.root_is_document) {
         diag_part(diags, CLASM_SEV_ERROR, "no-main-part", p->name, m->name, 0,
                   "the main part %s is not a WordprocessingML document (its root is <%s>)", m->name,
-                  (const char *)root->name);
+                  st.root_name);
         problems++;
     }
-    xmlFreeDoc(doc);
     return problems;
 }
 
@@ -642,6 +1074,7 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
     /* libxml2 initializes itself once; doing it here, where a template is
      * opened before any thread shares it, keeps later parses thread-safe. */
     xmlInitParser();
+    xml_silence_library();
     pkg *p = calloc(1, sizeof *p);
     if (!p || !(p->name = strdup(name ? name : "(template)"))) {
         free(p);
@@ -660,6 +1093,13 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
     zip_error_t err;
     zip_error_init(&err);
     zip_t *za = len >= 22 ? open_archive(data, len, &err) : NULL;
+    if (!za && zip_error_code_zip(&err) == ZIP_ER_MEMORY) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", p->name, NULL, 0,
+                  "out of memory while opening the template");
+        zip_error_fini(&err);
+        pkg_free(p);
+        return CLASM_E_IO;
+    }
     if (!za) {
         diag_part(diags, CLASM_SEV_ERROR, "not-a-zip", p->name, NULL, 0,
                   "%s is not a DOCX file: it is not a zip archive (%s)", p->name,
@@ -674,8 +1114,11 @@ static clasm_status open_owned(unsigned char *data, size_t len, const char *name
     if (!problems)
         problems = check_parts(p, diags);
     if (problems) {
+        /* Memory that ran out says nothing of the template: an I/O failure
+         * (exit 3), not the user's input. */
+        clasm_status st = p->oom ? CLASM_E_IO : CLASM_E_INPUT;
         pkg_free(p);
-        return CLASM_E_INPUT;
+        return st;
     }
     *out = p;
     return CLASM_OK;
@@ -909,7 +1352,11 @@ int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
 {
     xmlChar *buf = NULL;
     int len = 0;
+    /* Out of memory, libxml2 would print its error: the caller reports. */
+    xml_handlers saved;
+    xml_quiet_begin(&saved, NULL);
     xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+    xml_quiet_end(&saved);
     if (!buf || len < 0) {
         xmlFree(buf);
         return -1;

@@ -16,15 +16,18 @@
 #define PKG_MAX_ENTRIES 2000u
 #define PKG_MAX_PART_BYTES (32u * 1024u * 1024u)   /* one uncompressed entry */
 #define PKG_MAX_TOTAL_BYTES (128u * 1024u * 1024u) /* all entries, uncompressed */
-#define PKG_MAX_RATIO 100u /* uncompressed/compressed, for entries over 64 KiB */
+/* Uncompressed/compressed, for each entry over 64 KiB and for the package as
+ * a whole once its entries add up to over 1 MiB. */
+#define PKG_MAX_RATIO 100u
 
 /* An opened template. Immutable after pkg_open: may be shared by threads
  * (each thread uses its own pkg_edit). pkg_open refuses, listing every
  * problem found, with these diagnostic ids: not-a-zip, no-main-part,
  * unsafe-entry-name (absolute, '..', backslash, duplicate), encrypted-entry,
  * package-too-large, zip-bomb, zip-entry-corrupt, xml-dtd-refused,
- * xml-malformed (every .xml/.rels part is parsed at open), and
- * strict-ooxml-unsupported; io-error when the file cannot be read. */
+ * xml-malformed, xml-too-deep, xml-too-large (every .xml/.rels part is
+ * parsed at open), and strict-ooxml-unsupported (CLASM_E_INPUT); io-error
+ * when the file cannot be read and out-of-memory (CLASM_E_IO). */
 typedef struct pkg pkg;
 
 clasm_status pkg_open(const char *path, pkg **out, clasm_diags *diags);
@@ -49,9 +52,18 @@ size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffi
                    size_t max);
 
 /* Parses XML bytes safely: XML_PARSE_NONET, no entity substitution, a DTD
- * or entity declaration is refused. NULL and a diagnostic on failure. */
+ * or entity declaration is refused, at most a million nodes of any kind.
+ * NULL and a diagnostic on failure: xml-malformed (at most 20 a part, then
+ * one saying how many more), xml-dtd-refused, xml-too-deep, xml-too-large,
+ * or out-of-memory (never a tree cut short by a failed allocation).
+ * libxml2 prints nothing itself: its errors become these diagnostics. */
 xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
                               const char *part, clasm_diags *diags);
+
+/* The status of a failure whose diagnostics are diags from index first on:
+ * CLASM_E_IO when one of them is out-of-memory (memory that ran out says
+ * nothing of the input), else CLASM_E_INPUT. */
+clasm_status pkg_failure_status(const clasm_diags *diags, size_t first);
 
 /* Edits over one opened package (one per draft). */
 typedef struct pkg_edit pkg_edit;

@@ -586,9 +586,12 @@ clasm_status docx_fill_package(pkg_edit *e, const char *file, const docx_values 
         return CLASM_E_INPUT;
     }
     for (size_t i = 0; i < np; i++) {
+        size_t first = diags ? diags->count : 0;
         xmlDocPtr doc = pkg_edit_parse(e, parts[i], diags);
         if (!doc) {
-            if (status == CLASM_OK)
+            if (pkg_failure_status(diags, first) == CLASM_E_IO)
+                status = CLASM_E_IO;
+            else if (status == CLASM_OK)
                 status = CLASM_E_INPUT;
             continue;
         }
@@ -596,7 +599,7 @@ clasm_status docx_fill_package(pkg_edit *e, const char *file, const docx_values 
         if (docx_fill_part_n(doc, file, parts[i], values, diags, &filled) > 0 && status == CLASM_OK)
             status = CLASM_E_INPUT;
         if (filled > 0 && pkg_edit_set_xml(e, parts[i], doc) != 0) {
-            diag_part(diags, CLASM_SEV_ERROR, "io-error", file, parts[i], 0,
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, parts[i], 0,
                       "out of memory while storing the filled part %s", parts[i]);
             status = CLASM_E_IO;
         }

@@ -255,6 +255,67 @@ def b_many_nodes(d):
     docx(os.path.join(d, "template.docx"), {"word/document.xml": document(body)})
 
 
+def b_many_comments(d):
+    # 3.5 million empty comments (28 MB) in document.xml: no element or
+    # attribute, but a DOM node each (about 190 bytes: 800 MB and more). A
+    # random white space character after each keeps the deflate ratio near
+    # 17:1, so the upload is 1.6 MB and no ratio limit refuses it.
+    rnd = random.Random(11)
+    body = "".join("<!---->" + rnd.choice(" \n\t\r") for _ in range(3500000))
+    docx(os.path.join(d, "template.docx"), {"word/document.xml": document(para("x") + body)})
+
+
+def b_many_nodes_in_headers(d):
+    # Four headers of 600 000 nodes each (300 000 comments and the white
+    # space between them): each under the million a part, 2.4 million in
+    # all, and assembling holds every header's tree at once.
+    parts = dict(template_parts_by_name())
+    rels = parts["word/_rels/document.xml.rels"].replace(b"</Relationships>", b"".join(
+        b'<Relationship Id="rIdN%d" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/header" Target="hn%d.xml"/>' % (k, k) for k in range(4)) +
+        b"</Relationships>")
+    add = []
+    for k in range(4):
+        rnd = random.Random(20 + k)
+        body = "".join("<!---->" + rnd.choice(" \n\t\r") for _ in range(300000))
+        add.append(("word/hn%d.xml" % k, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                    '\n<w:hdr xmlns:w="%s"><w:p/>%s</w:hdr>' % (W, body)))
+    docx(os.path.join(d, "template.docx"), {"word/_rels/document.xml.rels": rels}, add=add)
+
+
+def b_many_pis(d):
+    # The same with processing instructions in a header.
+    rnd = random.Random(12)
+    body = "".join("<?x?>" + rnd.choice(" \n\t\r") for _ in range(1200000))
+    hdr = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="%s">'
+           '<w:p/>%s</w:hdr>' % (W, body))
+    docx(os.path.join(d, "template.docx"), {"word/header1.xml": hdr})
+
+
+def b_many_missing_rels(d):
+    # Three .rels parts of 120 000 relationships each whose targets are not
+    # in the package, beside 1900 other entries: every target is looked up
+    # among the entries (it took 8.6 s when each lookup scanned all of them
+    # twice). Random target names keep the deflate ratio under 100.
+    rnd = random.Random(3)
+    ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    img = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+    add = [("word/media/e%04d.bin" % i, b"x") for i in range(1900)]
+    for k in (1, 2, 3):
+        rels = "".join('<Relationship Id="r%d" Type="%s" Target="media/missing%08x.png"/>'
+                       % (i, img, rnd.getrandbits(32)) for i in range(120000))
+        add.append(("word/_rels/x%d.xml.rels" % k, '<?xml version="1.0"?><Relationships '
+                    'xmlns="%s">%s</Relationships>' % (ns, rels)))
+    docx(os.path.join(d, "template.docx"), add=add)
+
+
+def b_many_small_entries(d):
+    # 1900 entries of 64 KiB of zeros, each just under the size at which the
+    # ratio of one entry is checked: 125 MB from a 400 KB upload.
+    docx(os.path.join(d, "template.docx"),
+         add=[("word/media/z%04d.bin" % i, b"\0" * 65536) for i in range(1900)])
+
+
 def b_unwritable(d):
     ro = os.path.join(d, "ro")
     os.makedirs(ro)
@@ -374,7 +435,7 @@ def b_headers(n):
     return build
 
 
-def b_split_placeholders(d, n=8000):
+def b_split_placeholders(d, n=5000):
     """One paragraph of n placeholders, each typed one character per run
     (as Word splits text it autocorrected), with random letters between."""
     rnd = random.Random(1)
@@ -415,6 +476,16 @@ def cases():
              b_part_too_large, expect=["package-too-large", "word/media/big.txt"]))
     add(Case("total-too-large", "parts adding up to over 128 MiB (PKG_MAX_TOTAL_BYTES)",
              b_total_too_large, expect=["package-too-large", "134217728"]))
+    add(Case("zip-bomb-small-entries", "1900 entries of 64 KiB of zeros, each too small for "
+             "the ratio check of one entry: the package as a whole expands over 100:1",
+             b_many_small_entries,
+             expect=["template.docx: error: the package's entries expand from",
+                     "a ratio above 100", "[zip-bomb]"]))
+    add(Case("inspect-zip-bomb-small-entries", "inspect on the same", b_many_small_entries,
+             args=["inspect", "template.docx"], out="", expect=["[zip-bomb]"]))
+    add(Case("many-missing-rels", "360 000 relationships to parts that are not there, beside "
+             "1900 entries: each looked up in O(log n), the draft is written (exit 0)",
+             b_many_missing_rels, rc=0, out_has=["Directorate", "word/_rels/x3.xml.rels"]))
     add(Case("too-many-entries", "2001 entries (PKG_MAX_ENTRIES is 2000)", b_many_entries,
              expect=["package-too-large", "2000"]))
     add(Case("entry-dotdot", "an entry named ../../x", lambda d: docx(
@@ -484,9 +555,23 @@ def cases():
     add(Case("deep-xml", "5000 nested elements in document.xml (limit: 256)", b_deep_xml,
              expect=["word/document.xml nests elements more than 256 deep", "[xml-too-deep]",
                      "!XML_PARSE_HUGE"]))
-    add(Case("many-xml-nodes", "1.5 million elements in one 28 MiB part (limit: a million "
-             "elements and attributes a part)", b_many_nodes,
+    add(Case("many-xml-nodes", "1.5 million elements in one 28 MiB part (limit: a million XML nodes "
+             "of any kind a part)", b_many_nodes,
              expect=["xml-too-large", "word/document.xml"]))
+    add(Case("xml-many-comments", "3.5 million empty comments in document.xml, no element "
+             "among them (limit: a million XML nodes of any kind a part)", b_many_comments,
+             expect=["template.docx: word/document.xml: error: word/document.xml has more than "
+                     "1000000 XML nodes", "[xml-too-large]", "!out-of-memory"]))
+    add(Case("xml-many-pis", "1.2 million processing instructions in a header",
+             b_many_pis, expect=["word/header1.xml has more than 1000000 XML nodes",
+                                 "[xml-too-large]"]))
+    add(Case("xml-many-nodes-in-parts", "four headers of 600 000 XML nodes each: each under "
+             "the million a part, over the 2 million of a package", b_many_nodes_in_headers,
+             expect=["template.docx: error: the package's XML parts have more than 2000000 XML "
+                     "nodes in all", "[xml-too-large]"]))
+    add(Case("inspect-many-comments", "inspect on the same: refused, no report", b_many_comments,
+             args=["inspect", "template.docx"], out="",
+             expect=["[xml-too-large]", "!removed", "!unchanged"]))
     add(Case("xml-invalid-utf8", "invalid UTF-8 in document.xml", lambda d: docx(
         os.path.join(d, "template.docx"), {"word/document.xml": document(para("caf")).encode()
             .replace(b">caf<", b">caf\xc3\x28<")}),
@@ -537,8 +622,9 @@ def cases():
     add(Case("rels-escape", "relationships that point outside the package or to the network "
              "are never followed (exit 0: the parts are simply not there)", b_rels_escape,
              rc=0, out_has=["!etc/passwd", "!root:x:", "!127.0.0.1"]))
-    add(Case("split-placeholders", "8000 placeholders split one character a run in one "
-             "paragraph: filled in seconds (the run lookup was quadratic: 8.5 s)",
+    add(Case("split-placeholders", "5000 placeholders split one character a run in one "
+             "paragraph, 830 000 XML nodes (under the million a part): filled in seconds (the "
+             "run lookup was quadratic: 8.5 s for 8000)",
              b_split_placeholders, rc=0, out_has=["!{{ customer", "Directorate"]))
     add(Case("nested-tables", "a placeholder and a conditional 80 tables deep (exit 0)",
              b_nested_tables, rc=0, out_has=["!{{", "Directorate", "!Deep"]))

@@ -14,6 +14,7 @@
 #include "clasm.h"
 #include "docx_fixture.h"
 #include "manifest.h"
+#include "xml_alloc_fail.h"
 
 #define FIXTURE_LIBRARY "tests/fixtures/libraries/basic"
 
@@ -243,12 +244,66 @@ static void test_no_manifest(void **state)
     assert_null(inspect_json(NULL, 0, CLASM_E_INPUT));
 }
 
+/* libxml2's allocation k fails, for k sampled over all an inspection
+ * makes: either the very report of a run with memory enough, or CLASM_E_IO,
+ * an out-of-memory diagnostic and no report at all (a draft that could not
+ * be read for lack of memory once read as one whose every clause was
+ * removed). libxml2 prints nothing. */
+static void test_out_of_memory_gives_no_report(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    unsigned char *zip = draft(&len, 1);
+    assert_non_null(zip);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_inspection *I = NULL;
+    xaf_begin(-1);
+    assert_int_equal(clasm_inspect_buffer(zip, len, "draft.docx", NULL, &I, &d), CLASM_OK);
+    long total = xaf_calls;
+    xaf_end();
+    char *want = clasm_inspection_json(I);
+    assert_non_null(want);
+    clasm_inspection_free(I);
+    clasm_diags_free(&d);
+    char path[64];
+    int saved = xaf_stderr_capture(path);
+    assert_true(saved >= 0);
+    long failed = 0;
+    for (long k = 0; k < total; k += 1 + total / 400) {
+        I = NULL;
+        xaf_begin(k);
+        clasm_status st = clasm_inspect_buffer(zip, len, "draft.docx", NULL, &I, &d);
+        xaf_end();
+        if (st == CLASM_OK) {
+            char *got = clasm_inspection_json(I);
+            assert_string_equal(got, want);
+            free(got);
+            clasm_inspection_free(I);
+        } else {
+            failed++;
+            assert_int_equal(st, CLASM_E_IO);
+            assert_null(I);
+            assert_true(d.count >= 1);
+            assert_string_equal(d.items[d.count - 1].id, "out-of-memory");
+            for (size_t i = 0; i < d.count; i++)
+                assert_string_not_equal(d.items[i].id, "no-manifest");
+        }
+        clasm_diags_free(&d);
+    }
+    assert_int_equal(xaf_stderr_bytes(saved, path), 0);
+    assert_true(failed > 0);
+    free(want);
+    free(zip);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statuses_without_library),
         cmocka_unit_test(test_outdated_against_the_library),
         cmocka_unit_test(test_no_manifest),
+        cmocka_unit_test(test_out_of_memory_gives_no_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "docx_fixture.h"
 #include "package.h"
 #include "placeholder.h"
+#include "xml_alloc_fail.h"
 
 #define DOC_RELS_PATH "word/_rels/document.xml.rels"
 
@@ -742,6 +743,361 @@ static void test_parse_xml_bytes_direct(void **state)
     clasm_diags_free(&d);
 }
 
+/* Parses text as a part; returns the document (or NULL) and fills d. */
+static xmlDocPtr parse_text(const char *text, size_t len, clasm_diags *d)
+{
+    return pkg_parse_xml_bytes((const unsigned char *)text, len, "f.docx", "word/document.xml", d);
+}
+
+/* A root element around n repetitions of unit. */
+static char *repeat_in_root(const char *unit, size_t n, const char *tail, size_t *len)
+{
+    size_t u = strlen(unit), t = strlen(tail);
+    char *s = malloc(3 + u * n + t + 5);
+    assert_non_null(s);
+    memcpy(s, "<a>", 3);
+    size_t o = 3;
+    for (size_t i = 0; i < n; i++, o += u)
+        memcpy(s + o, unit, u);
+    memcpy(s + o, tail, t);
+    o += t;
+    memcpy(s + o, "</a>", 5);
+    *len = o + 4;
+    return s;
+}
+
+/* Every kind of node counts against the million a part, not only elements
+ * and attributes: 3.5 million empty comments once cost 800 MB. */
+static void test_every_node_counted(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    size_t len = 0;
+    /* The root, then 999 999 comments, PIs, CDATA sections and elements
+     * with text between them: exactly the limit, accepted. Each unit is
+     * 2 + 1 + 2 + 2 + 2 + 1 nodes: comment, text, PI, text, CDATA, element
+     * with an attribute... */
+    const char *unit = "<!---->x<?p?>y<![CDATA[z]]><b c=\"1\"/>";
+    /* comment, text, PI, text, CDATA, element, attribute: 7 nodes. */
+    size_t units = 999999 / 7; /* 142857 units, 999 999 nodes */
+    char *s = repeat_in_root(unit, units, "", &len);
+    xmlDocPtr doc = parse_text(s, len, &d);
+    if (!doc)
+        clasm_diags_print(stderr, &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    xmlFreeDoc(doc);
+    free(s);
+    /* One node more: refused, once, with the limit named. */
+    s = repeat_in_root(unit, units, "<!---->", &len);
+    assert_null(parse_text(s, len, &d));
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "xml-too-large");
+    assert_string_equal(d.items[0].part, "word/document.xml");
+    assert_non_null(strstr(d.items[0].message, "more than 1000000 XML nodes"));
+    free(s);
+    clasm_diags_free(&d);
+    /* Comments alone, and processing instructions alone. */
+    const char *only[] = {"<!---->", "<?x?>", "<![CDATA[]]><b/>"};
+    for (size_t k = 0; k < 3; k++) {
+        s = repeat_in_root(only[k], 1000001, "", &len);
+        assert_null(parse_text(s, len, &d));
+        assert_int_equal(d.count, 1);
+        assert_string_equal(d.items[0].id, "xml-too-large");
+        clasm_diags_free(&d);
+        free(s);
+    }
+    /* Text libxml2 hands over in pieces (long runs, entity references) is
+     * one text node: 2 million references in one text are 2 nodes. */
+    s = repeat_in_root("&amp;", 2000000, "", &len);
+    doc = parse_text(s, len, &d);
+    assert_non_null(doc);
+    assert_int_equal(d.count, 0);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    assert_non_null(root->children);
+    assert_null(root->children->next);
+    xmlFreeDoc(doc);
+    free(s);
+    clasm_diags_free(&d);
+}
+
+/* libxml2 goes on past some errors (an undeclared namespace prefix): at
+ * most 20 diagnostics a part, then one that says how many more. */
+static void test_xml_errors_capped(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    size_t len = 0;
+    char *s = repeat_in_root("<x:b/>", 5000, "", &len);
+    char path[64];
+    int saved = xaf_stderr_capture(path);
+    assert_true(saved >= 0);
+    xmlDocPtr doc = parse_text(s, len, &d);
+    assert_int_equal(xaf_stderr_bytes(saved, path), 0); /* libxml2 printed nothing */
+    xmlFreeDoc(doc);
+    assert_int_equal(d.count, 21);
+    for (size_t i = 0; i < d.count; i++)
+        assert_string_equal(d.items[i].id, "xml-malformed");
+    assert_non_null(strstr(d.items[0].message, "line 1"));
+    assert_string_equal(d.items[20].message, "word/document.xml has 4980 more XML errors");
+    free(s);
+    clasm_diags_free(&d);
+}
+
+/* Allocation k of libxml2 fails, for every k a parse makes: the part is
+ * either parsed whole or refused with one out-of-memory diagnostic, never
+ * a tree cut short, never a message printed by libxml2 itself. */
+static void test_parse_out_of_memory(void **state)
+{
+    (void)state;
+    const char *xml = "<?xml version=\"1.0\"?>\n<w:document xmlns:w=\"" FX_W_NS "\"><w:body>"
+                      "<!-- c --><w:p w:rsidR=\"00A1\"><w:r><w:t xml:space=\"preserve\">Dear "
+                      "&amp; sons</w:t></w:r></w:p><?pi x?><w:p><w:r><w:t><![CDATA[<b>]]>"
+                      "</w:t></w:r></w:p></w:body></w:document>";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    xaf_begin(-1);
+    xmlDocPtr doc = parse_text(xml, strlen(xml), &d);
+    long total = xaf_calls;
+    xaf_end();
+    assert_non_null(doc);
+    xmlFreeDoc(doc);
+    assert_true(total > 20);
+    char path[64];
+    int saved = xaf_stderr_capture(path);
+    assert_true(saved >= 0);
+    long failed = 0;
+    for (long k = 0; k <= total; k++) {
+        xaf_begin(k);
+        doc = parse_text(xml, strlen(xml), &d);
+        xaf_end();
+        if (doc) {
+            assert_int_equal(d.count, 0);
+            xmlNodePtr body = xmlDocGetRootElement(doc)->children;
+            assert_non_null(body);
+            assert_non_null(body->last); /* the whole tree */
+            xmlFreeDoc(doc);
+        } else {
+            failed++;
+            if (d.count != 1 || strcmp(d.items[0].id, "out-of-memory") != 0) {
+                dup2(saved, 2);
+                fprintf(stderr, "allocation %ld failing:\n", k);
+                clasm_diags_print(stderr, &d);
+            }
+            assert_int_equal(d.count, 1);
+            assert_string_equal(d.items[0].id, "out-of-memory");
+            assert_string_equal(d.items[0].message,
+                                "out of memory while parsing word/document.xml");
+        }
+        clasm_diags_free(&d);
+    }
+    assert_int_equal(xaf_stderr_bytes(saved, path), 0);
+    assert_true(failed > total / 2);
+}
+
+/* The same for a whole package: CLASM_E_IO and out-of-memory, nothing
+ * that blames the template. */
+static void test_open_out_of_memory(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    unsigned char *z = fx_docx_with_header(
+        "<w:p><w:r><w:t>Body</w:t></w:r></w:p>",
+        FX_XML_DECL "<w:hdr xmlns:w=\"" FX_W_NS "\"><w:p><w:r><w:t>Head</w:t></w:r></w:p></w:hdr>",
+        &len);
+    assert_non_null(z);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    xaf_begin(-1);
+    assert_int_equal(pkg_open_buffer(z, len, "t.docx", &p, &d), CLASM_OK);
+    long total = xaf_calls;
+    xaf_end();
+    assert_int_equal(d.count, 0);
+    pkg_free(p);
+    char path[64];
+    int saved = xaf_stderr_capture(path);
+    assert_true(saved >= 0);
+    for (long k = 0; k < total; k += 1 + total / 300) {
+        xaf_begin(k);
+        clasm_status st = pkg_open_buffer(z, len, "t.docx", &p, &d);
+        xaf_end();
+        if (st == CLASM_OK) {
+            assert_int_equal(d.count, 0);
+            pkg_free(p);
+        } else {
+            if (d.count != 1)
+                clasm_diags_print(stdout, &d);
+            assert_int_equal(st, CLASM_E_IO);
+            assert_null(p);
+            assert_int_equal(d.count, 1);
+            assert_string_equal(d.items[0].id, "out-of-memory");
+        }
+        clasm_diags_free(&d);
+    }
+    assert_int_equal(xaf_stderr_bytes(saved, path), 0);
+    free(z);
+}
+
+/* Entries just under the size at which one entry's ratio is checked: the
+ * package as a whole is checked too, once over 1 MiB uncompressed. */
+static void test_zip_bomb_of_small_entries(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    size_t sz = 64u * 1024u;
+    char *zeros = calloc(1, sz);
+    enum { N = 20 };
+    fx_entry e[N + 1];
+    char names[N][32];
+    e[0] = (fx_entry){"word/document.xml", doc, 0, FX_DEFLATE};
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "word/media/z%02zu.bin", i);
+        e[i + 1] = (fx_entry){names[i], zeros, sz, FX_DEFLATE};
+    }
+    /* 20 x 64 KiB = 1.25 MiB from a few kilobytes. */
+    expect_refused(e, N + 1, "zip-bomb", 1);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    open_entries(e, N + 1, &p, &d);
+    assert_null(d.items[0].part); /* the package, not one entry */
+    assert_non_null(strstr(d.items[0].message, "the package's entries expand from"));
+    assert_non_null(strstr(d.items[0].message, "a ratio above 100"));
+    clasm_diags_free(&d);
+    /* 15 of them are under 1 MiB in all: accepted, as small as it is. */
+    assert_int_equal(open_entries(e, 16, &p, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    pkg_free(p);
+    free(zeros);
+    free(doc);
+}
+
+/* Lookups among many entries (a sorted index): every name is found in any
+ * case, names not there are not; relationships to missing parts skipped. */
+static void test_lookup_among_many_entries(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    enum { N = 1500 };
+    fx_entry *e = calloc(N + 4, sizeof *e);
+    char(*names)[40] = calloc(N, sizeof *names);
+    e[0] = (fx_entry){"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE};
+    e[1] = (fx_entry){"word/document.xml", doc, 0, FX_DEFLATE};
+    for (size_t i = 0; i < N; i++) {
+        /* Mixed case, so that the order ignoring case is not byte order. */
+        snprintf(names[i], sizeof names[i],
+                 i % 2 ? "word/Media/F%04zu.png" : "word/media/f%04zu.png", (N - i) * 7 % 10007);
+        e[i + 2] = (fx_entry){names[i], "x", 1, FX_STORE};
+    }
+    char rels[4096] = FX_XML_DECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+                                  "package/2006/relationships\">";
+    for (int i = 0; i < 20; i++) {
+        char one[256];
+        snprintf(one, sizeof one,
+                 "<Relationship Id=\"r%d\" Type=\"http://schemas.openxmlformats.org/"
+                 "officeDocument/2006/relationships/image\" Target=\"%s\"/>",
+                 i, i % 2 ? "media/missing.png" : names[i] + 5);
+        strcat(rels, one);
+    }
+    strcat(rels, "</Relationships>");
+    e[N + 2] = (fx_entry){DOC_RELS_PATH, rels, 0, FX_DEFLATE};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, N + 3, &p, &d), CLASM_OK);
+    for (size_t i = 0; i < N; i++) {
+        assert_true(pkg_has(p, names[i]));
+        char upper[40];
+        for (size_t k = 0; k < sizeof upper; k++)
+            upper[k] =
+                (char)(names[i][k] >= 'a' && names[i][k] <= 'z' ? names[i][k] - 32 : names[i][k]);
+        assert_true(pkg_has(p, upper));
+        size_t n = 0;
+        const unsigned char *b = pkg_bytes(p, upper, &n);
+        assert_int_equal(n, 1);
+        assert_int_equal(b[0], 'x');
+    }
+    assert_false(pkg_has(p, "word/media/f99999.png"));
+    assert_false(pkg_has(p, ""));
+    assert_false(pkg_has(p, "zzzz"));
+    const char *out[32];
+    assert_int_equal(pkg_related(p, "word/document.xml", "image", out, 32), 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_string_equal(out[i], names[2 * i]);
+    pkg_free(p);
+    clasm_diags_free(&d);
+    free(names);
+    free(e);
+    free(doc);
+}
+
+/* A name that only starts with two dots has no '..' segment: accepted (the
+ * fuzz harness once called it traversal; fuzz/regressions/package/). */
+static void test_dots_inside_a_segment_accepted(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"word/document.xml", doc, 0, FX_DEFLATE},
+                    {"..rd/_rels/document.xml.rels", "<Relationships/>", 0, FX_DEFLATE},
+                    {"word/..x/...xml", "<a/>", 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 4, &p, &d), CLASM_OK);
+    assert_true(pkg_has(p, "..rd/_rels/document.xml.rels"));
+    assert_true(pkg_has(p, "word/..x/...xml"));
+    pkg_free(p);
+    clasm_diags_free(&d);
+    free(doc);
+}
+
+/* Relationships are read at open without a tree: their attributes are
+ * decoded as the tree builder decodes them (character references and the
+ * predefined entities), and found by local name as xmlGetProp finds them. */
+static void test_relationship_attributes_decoded(void **state)
+{
+    (void)state;
+    char *doc = body_doc();
+    const char *rels = FX_XML_DECL
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"h&amp;1.xml\"/>"
+        "<Relationship Id=\"r2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"&#104;&#x32;.xml\"/>"
+        "<Relationship Id=\"r3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"h3.xml\" TargetMode=\"&#69;xternal\"/>"
+        "<Relationship Id=\"r4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/header\" Target=\"h&#233;.xml\"/>"
+        "<x><Relationship Id=\"r5\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
+        "2006/relationships/header\" Target=\"h3.xml\"/></x>"
+        "</Relationships>";
+    const char *hdr = FX_XML_DECL "<w:hdr xmlns:w=\"" FX_W_NS "\"><w:p/></w:hdr>";
+    fx_entry e[] = {{"[Content_Types].xml", FX_CONTENT_TYPES, 0, FX_DEFLATE},
+                    {"word/document.xml", doc, 0, FX_DEFLATE},
+                    {DOC_RELS_PATH, rels, 0, FX_DEFLATE},
+                    {"word/h&1.xml", hdr, 0, FX_DEFLATE},
+                    {"word/h2.xml", hdr, 0, FX_DEFLATE},
+                    {"word/h3.xml", hdr, 0, FX_DEFLATE},
+                    {"word/h\xc3\xa9.xml", hdr, 0, FX_DEFLATE}};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    assert_int_equal(open_entries(e, 7, &p, &d), CLASM_OK);
+    const char *out[8];
+    /* r3 is External, r5 is not a child of the root. */
+    assert_int_equal(pkg_related(p, "word/document.xml", "header", out, 8), 3);
+    assert_string_equal(out[0], "word/h&1.xml");
+    assert_string_equal(out[1], "word/h2.xml");
+    assert_string_equal(out[2], "word/h\xc3\xa9.xml");
+    pkg_free(p);
+    clasm_diags_free(&d);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -762,6 +1118,14 @@ int main(void)
         cmocka_unit_test(test_write_refuses_template),
         cmocka_unit_test(test_write_errors_leave_nothing),
         cmocka_unit_test(test_parse_xml_bytes_direct),
+        cmocka_unit_test(test_every_node_counted),
+        cmocka_unit_test(test_xml_errors_capped),
+        cmocka_unit_test(test_parse_out_of_memory),
+        cmocka_unit_test(test_open_out_of_memory),
+        cmocka_unit_test(test_zip_bomb_of_small_entries),
+        cmocka_unit_test(test_lookup_among_many_entries),
+        cmocka_unit_test(test_dots_inside_a_segment_accepted),
+        cmocka_unit_test(test_relationship_attributes_decoded),
         cmocka_unit_test(test_threads_share_one_package),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
