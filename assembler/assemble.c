@@ -562,15 +562,8 @@ clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library
 {
     if (!tpl || !deal || !plan || !out_path)
         return CLASM_E_USAGE;
-    if (pkg_is_file(tpl->pkg, out_path)) {
-        diag_at(diags, CLASM_SEV_ERROR, "output-is-template", out_path, 0, 0,
-                "the output %s is the template itself; the template is only read, choose "
-                "another output file",
-                out_path);
-        return CLASM_E_INPUT;
-    }
     /* A destination that cannot be written is found before the work. */
-    clasm_status s = clasm_output_check(out_path, diags);
+    clasm_status s = pkg_check_destination(tpl->pkg, out_path, diags);
     if (s != CLASM_OK)
         return s;
     unsigned char *bytes;

@@ -1520,17 +1520,22 @@ int pkg_is_file(const pkg *p, const char *path)
     return p->has_identity && stat(path, &st) == 0 && st.st_dev == p->dev && st.st_ino == p->ino;
 }
 
-clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags)
+clasm_status pkg_check_destination(const pkg *p, const char *out_path, clasm_diags *diags)
 {
-    if (out_path && out_path[0] && pkg_is_file(e->base, out_path)) {
+    if (out_path && out_path[0] && pkg_is_file(p, out_path)) {
         diag_part(diags, CLASM_SEV_ERROR, "output-is-template", out_path, NULL, 0,
                   "the output %s is the template itself; the template is only read, "
                   "choose another output file",
                   out_path);
         return CLASM_E_INPUT;
     }
+    return clasm_output_check(out_path, diags);
+}
+
+clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags)
+{
     /* The destination is checked before the work of building the package. */
-    clasm_status s = clasm_output_check(out_path, diags);
+    clasm_status s = pkg_check_destination(e->base, out_path, diags);
     if (s != CLASM_OK)
         return s;
     unsigned char *bytes;

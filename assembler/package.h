@@ -87,6 +87,10 @@ clasm_status pkg_edit_bytes(const pkg_edit *e, unsigned char **bytes, size_t *le
                             clasm_diags *diags);
 /* 1 when path names the file the package was opened from. */
 int pkg_is_file(const pkg *p, const char *path);
+/* Whether a draft of p may be written at out_path: not the template itself
+ * (output-is-template, also through a link), and whatever
+ * clasm_output_check refuses. */
+clasm_status pkg_check_destination(const pkg *p, const char *out_path, clasm_diags *diags);
 /* pkg_edit_bytes, written to out_path by clasm_write_file (atomically, on
  * any error nothing appears). Refuses the template itself
  * (output-is-template) and every destination clasm_output_check refuses. */

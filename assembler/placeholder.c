@@ -3,6 +3,7 @@
  * over several runs is still one placeholder, and filled in the run where it
  * starts so the value keeps that run's formatting. */
 #include "placeholder.h"
+#include "utf8.h"
 
 #include "diag.h"
 #include "docx_text.h"
@@ -206,31 +207,9 @@ static xmlNodePtr insert_after(xmlNodePtr after, const char *local, const char *
  * (no surrogates, U+FFFE or U+FFFF), or 0 when it is not one. */
 static size_t xml_utf8_len(const unsigned char *s)
 {
-    unsigned cp;
-    size_t n;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        cp = s[0] & 0x1Fu;
-        n = 2;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        cp = s[0] & 0x0Fu;
-        n = 3;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        cp = s[0] & 0x07u;
-        n = 4;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-        return 0;
-    return n;
+    unsigned long cp = 0;
+    size_t n = utf8_char(s, &cp);
+    return cp == 0xFFFE || cp == 0xFFFF ? 0 : n;
 }
 
 /* Writes value into w:t node t between prefix and suffix. Line breaks become
