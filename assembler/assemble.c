@@ -7,13 +7,13 @@
 
 #include "diag.h"
 #include "docx_clauses.h"
+#include "glossary.h"
 #include "docx_structure.h"
 #include "docx_text.h"
 #include "facts.h"
 #include "library.h"
 #include "lint.h"
 #include "manifest.h"
-#include "markup.h"
 #include "package.h"
 #include "placeholder.h"
 #include "plan.h"
@@ -167,104 +167,6 @@ static int draft_eval(void *ctx, const char *expr, char **err, int *column)
     return facts_eval(v->lib, v->deal, v->plan, expr, err, column);
 }
 
-/* Where a clause's diagnostics point: its YAML file when the library knows
- * it. */
-static void clause_where(const clasm_library *lib, const plan_item *it, const char **file,
-                         int *line)
-{
-    const lib_clause *c = lib ? library_clause(lib, it->id) : NULL;
-    *file = c ? c->file : NULL;
-    *line = c ? c->line : 0;
-}
-
-/* The clause text with every {{ path }} replaced by its value, escaped so
- * that markup reads it as text. NULL when a placeholder has no value or is
- * wrong (reported, all of them) or when out of memory. */
-static char *clause_text(const plan_item *it, draft_values *v, const char *tfile,
-                         clasm_diags *diags, int *errors)
-{
-    const char *text = it->text ? it->text : "";
-    const char *cfile;
-    int cline;
-    clause_where(v->lib, it, &cfile, &cline);
-    docx_tag *tags = NULL;
-    size_t nt = docx_scan_tags(text, &tags);
-    if (nt == (size_t)-1) {
-        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", tfile, 0, 0,
-                "out of memory while filling clause %s", it->id);
-        (*errors)++;
-        return NULL;
-    }
-    size_t cap = strlen(text) + 1, len = 0;
-    char *out = malloc(cap);
-    int bad = out == NULL;
-    size_t pos = 0;
-    for (size_t i = 0; i <= nt && !bad; i++) {
-        size_t upto = i < nt ? tags[i].start : strlen(text);
-        char *piece = NULL;
-        const char *add = NULL;
-        if (i < nt) {
-            if (tags[i].kind == DOCX_TAG_VALUE) {
-                const char *val = draft_value(v, tags[i].path);
-                if (!val) {
-                    diag_at(diags, CLASM_SEV_ERROR, "unknown-value", cfile ? cfile : tfile, cline,
-                            0,
-                            "the clause %s uses the placeholder {{ %s }}, which has no value "
-                            "for this deal",
-                            it->id, tags[i].path);
-                    (*errors)++;
-                } else {
-                    add = piece = markup_escape(val);
-                    bad = piece == NULL;
-                }
-            } else if (tags[i].kind == DOCX_TAG_UNCLOSED) {
-                /* The scanner's path of an unclosed tag is the rest of the
-                 * text: show where it starts, not a tag that is not there. */
-                diag_at(diags, CLASM_SEV_ERROR, "unclosed-tag", cfile ? cfile : tfile, cline, 0,
-                        "the clause %s has a '{{' that is never closed with '}}' (at \"%.30s\"); "
-                        "clasm lint gives its line and column",
-                        it->id, text + tags[i].start);
-                (*errors)++;
-            } else {
-                diag_at(diags, CLASM_SEV_ERROR, "malformed-tag", cfile ? cfile : tfile, cline, 0,
-                        "the clause %s holds the tag {{ %s }}, which is not a value "
-                        "placeholder: clause text may only use {{ path }}",
-                        it->id, tags[i].path);
-                (*errors)++;
-            }
-        }
-        size_t need = len + (upto - pos) + (add ? strlen(add) : 0) + 1;
-        if (!bad && need > cap) {
-            while (cap < need)
-                cap *= 2;
-            char *g = realloc(out, cap);
-            if (!g)
-                bad = 1;
-            else
-                out = g;
-        }
-        if (!bad) {
-            memcpy(out + len, text + pos, upto - pos);
-            len += upto - pos;
-            if (add) {
-                memcpy(out + len, add, strlen(add));
-                len += strlen(add);
-            }
-            out[len] = '\0';
-        }
-        free(piece);
-        if (i < nt)
-            pos = tags[i].end;
-    }
-    docx_tags_free(tags, nt);
-    if (bad) {
-        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", tfile, 0, 0,
-                "out of memory while filling clause %s", it->id);
-        (*errors)++;
-    }
-    return out;
-}
-
 /* ------------------------------------------------------------ assembly */
 
 /* Numbers every paragraph of doc as the template has it (in the node's
@@ -324,8 +226,10 @@ typedef struct {
     xmlDocPtr docs[MAX_PARTS];
     structure_markers markers[MAX_PARTS];
     int changed[MAX_PARTS];
-    size_t *place; /* per plan item: marker index in the main part, or -1 */
+    size_t *place;    /* per plan item: marker index in the main part, or -1 */
+    xmlNodePtr *sdts; /* per plan item: its content control in the draft, or NULL */
     docx_clauses *dc;
+    docx_fields fields; /* references waiting for their numbers */
     manifest man;
 } draft;
 
@@ -336,6 +240,8 @@ static void draft_free(draft *d)
         structure_markers_free(&d->markers[i]);
     }
     free(d->place);
+    free(d->sdts);
+    docx_fields_free(&d->fields);
     docx_clauses_free(d->dc);
     manifest_free(&d->man);
     pkg_edit_free(d->e);
@@ -399,33 +305,210 @@ static int place_clauses(draft *d, const clasm_plan *plan, const clasm_library *
     return errors;
 }
 
+/* ------------------------------------------------------------ clause text */
+
+/* What rendering one clause needs: the deal's values, where references
+ * point, and where to report what is missing. */
+typedef struct {
+    draft *d;
+    draft_values *v;
+    const clasm_plan *plan;
+    const plan_item *it;   /* the clause being written */
+    char (*bookmarks)[40]; /* per plan item: its heading's bookmark, "" when none */
+    clasm_diags *diags;
+    int errors;
+} clause_ctx;
+
+static const char *clause_file(const clause_ctx *C)
+{
+    const lib_clause *c = C->it->clause;
+    return c ? c->file : C->d->file;
+}
+
+static const char *span_value(void *ctx, const ct_span *s)
+{
+    clause_ctx *C = ctx;
+    const char *v = draft_value(C->v, s->text);
+    if (!v) {
+        diag_at(C->diags, CLASM_SEV_ERROR, "unknown-value", clause_file(C), s->line, s->column,
+                "the clause %s uses the placeholder {{ %s }}, which has no value for this deal",
+                C->it->id, s->text);
+        C->errors++;
+    }
+    return v;
+}
+
+/* The plan item a reference names: the clause with that id, or the first
+ * clause of that category, placed in the draft; -1 when none is. */
+static long ref_target(const draft *d, const clasm_plan *plan, const char *target)
+{
+    int category = strchr(target, '.') == NULL;
+    for (size_t i = 0; i < plan->nitems; i++) {
+        const plan_item *it = &plan->items[i];
+        if (d->place[i] == (size_t)-1)
+            continue;
+        if (category ? (it->category && strcmp(it->category, target) == 0)
+                     : strcmp(it->id, target) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static const char *span_reference(void *ctx, const ct_span *s)
+{
+    clause_ctx *C = ctx;
+    long i = ref_target(C->d, C->plan, s->text);
+    if (i >= 0)
+        return C->bookmarks[i];
+    if (!s->alt) {
+        diag_at(C->diags, CLASM_SEV_ERROR, "unresolved-reference", clause_file(C), s->line,
+                s->column,
+                "the clause %s refers to {{ clause %s }}, which this draft does not have, and "
+                "gives no text for that case; write {{ clause %s or \"...\" }} or make the "
+                "clause require it",
+                C->it->id, s->text, s->text);
+        C->errors++;
+    }
+    return NULL;
+}
+
+/* Every reference of a tree, to mark the clauses that need a bookmark. */
+static void mark_targets(const draft *d, const clasm_plan *plan, const ct_tree *t, char *marked)
+{
+    for (size_t b = 0; t && b < t->nblocks; b++)
+        for (size_t k = 0; k < t->blocks[b].nspans; k++) {
+            const ct_span *s = &t->blocks[b].spans[k];
+            long i = s->kind == CT_REF ? ref_target(d, plan, s->text) : -1;
+            if (i >= 0)
+                marked[i] = 1;
+        }
+}
+
+/* ------------------------------------------------------------ definitions */
+
+typedef struct {
+    clasm_diags *diags;
+    int errors;
+} undefined_ctx;
+
+static void report_undefined(void *ctx, const char *file, const char *who, const ct_span *use)
+{
+    undefined_ctx *U = ctx;
+    diag_at(U->diags, CLASM_SEV_ERROR, "undefined-term", file, use->line, use->column,
+            "%s uses the defined term **%s**, which nothing in this draft defines (clasm lint "
+            "names where it is defined, if anywhere)",
+            who, use->text);
+    U->errors++;
+}
+
+/* The draft's list of definitions: every term of the library's
+ * definitions that a placed clause (or a definition listed) uses,
+ * alphabetically. Returns the errors found (terms nothing defines, a list
+ * with no place), or -1 when out of memory. */
+static int draft_definitions(draft *d, const clasm_plan *plan, const clasm_library *lib,
+                             docx_definition **out, size_t *nout, clasm_diags *diags)
+{
+    *out = NULL;
+    *nout = 0;
+    const lib_clause **placed = calloc(plan->nitems + 1, sizeof *placed);
+    if (!placed)
+        return -1;
+    size_t np = 0;
+    int has_list = 0;
+    for (size_t i = 0; i < plan->nitems; i++) {
+        const lib_clause *c = plan->items[i].clause;
+        if (d->place[i] == (size_t)-1 || !c || !c->tree)
+            continue;
+        placed[np++] = c;
+        for (size_t b = 0; b < c->tree->nblocks; b++)
+            has_list |= c->tree->blocks[b].definitions;
+    }
+    undefined_ctx U = {diags, 0};
+    size_t n = 0;
+    glossary_use *g =
+        lib ? glossary_for(lib, placed, np, &n, report_undefined, &U) : calloc(1, sizeof *g);
+    free(placed);
+    docx_definition *defs = g ? calloc(n + 1, sizeof *defs) : NULL;
+    if (!defs) {
+        free(g);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        defs[i] = (docx_definition){g[i].def->term, g[i].def->tree};
+    if (n > 0 && !has_list) {
+        diag_at(diags, CLASM_SEV_ERROR, "no-definitions-list", d->file, 0, 0,
+                "the draft uses %zu defined terms (such as **%s**) but none of its clauses has "
+                "the list of definitions ({{ definitions }}); the clauses using them should "
+                "require the clause that has it",
+                n, g[0].def->term);
+        U.errors++;
+    }
+    free(g);
+    *out = defs;
+    *nout = n;
+    return U.errors;
+}
+
 static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, clasm_diags *diags)
 {
     int errors = 0;
     structure_markers *m = &d->markers[0];
     xmlDocPtr doc = d->docs[0];
+    char(*bookmarks)[40] = calloc(plan->nitems + 1, sizeof *bookmarks);
+    char *marked = calloc(plan->nitems + 1, 1);
+    docx_definition *defs = NULL;
+    size_t ndefs = 0;
+    int derr = bookmarks && marked ? draft_definitions(d, plan, v->lib, &defs, &ndefs, diags) : -1;
+    if (derr < 0) {
+        free(bookmarks);
+        free(marked);
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d->file, d->tpl->parts[0], 0,
+                  "out of memory while inserting clauses");
+        return 1;
+    }
+    errors += derr;
+    /* Bookmarks on the headings that references point at. */
+    for (size_t i = 0; i < plan->nitems; i++)
+        if (d->place[i] != (size_t)-1 && plan->items[i].clause)
+            mark_targets(d, plan, plan->items[i].clause->tree, marked);
+    for (size_t e = 0; e < ndefs; e++)
+        mark_targets(d, plan, defs[e].tree, marked);
+    for (size_t i = 0; i < plan->nitems; i++)
+        if (marked[i])
+            snprintf(bookmarks[i], sizeof bookmarks[i], "_RefClasm%04zu", i + 1);
     for (size_t i = 0; i < plan->nitems; i++) {
         if (d->place[i] == (size_t)-1)
             continue;
         const plan_item *it = &plan->items[i];
-        char *text = clause_text(it, v, d->file, diags, &errors);
-        if (!text)
-            continue;
-        markup_block *blocks = NULL;
-        size_t nb = 0;
-        xmlNodePtr sdt = NULL;
-        if (markup_parse(text, &blocks, &nb) == 0)
-            sdt = docx_clauses_build(d->dc, doc, it->id, it->version, it->title ? it->title : "",
-                                     blocks, nb);
-        markup_blocks_free(blocks, nb);
-        free(text);
-        if (!sdt || !xmlAddPrevSibling(m->items[d->place[i]].anchor, sdt) ||
-            manifest_add_sdt(&d->man, it->id, it->version, sdt) != 0) {
+        const ct_tree *tree = it->clause ? it->clause->tree : NULL;
+        ct_tree *own = NULL;
+        if (!tree) /* a plan made without the library's clause (tests) */
+            tree = own = ct_parse(it->text ? it->text : "");
+        clause_ctx C = {d, v, plan, it, bookmarks, diags, 0};
+        docx_render_ctx rc = {&C, span_value, span_reference, defs, ndefs};
+        /* Markup problems of the clause (clasm lint lists them too). */
+        for (size_t k = 0; tree && k < tree->nissues; k++) {
+            diag_at(diags, CLASM_SEV_ERROR, tree->issues[k].id, clause_file(&C),
+                    tree->issues[k].line, tree->issues[k].column, "the clause %s: %s", it->id,
+                    tree->issues[k].message);
+            errors++;
+        }
+        xmlNodePtr sdt =
+            tree ? docx_clauses_build(d->dc, doc, it->id, it->version, it->title ? it->title : "",
+                                      tree, marked[i] ? bookmarks[i] : NULL, &rc, &d->fields)
+                 : NULL;
+        ct_free(own);
+        errors += C.errors;
+        d->sdts[i] = sdt;
+        if (!sdt || !xmlAddPrevSibling(m->items[d->place[i]].anchor, sdt)) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d->file, d->tpl->parts[0], 0,
                       "out of memory while inserting clause %s", it->id);
             errors++;
         }
     }
+    free(defs);
+    free(marked);
+    free(bookmarks);
     return errors;
 }
 
@@ -467,12 +550,13 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     manifest_init(&d.man);
     d.e = pkg_edit_new(tpl->pkg);
     d.place = calloc(plan->nitems + 1, sizeof *d.place);
+    d.sdts = calloc(plan->nitems + 1, sizeof *d.sdts);
     draft_values v = {deal, plan, lib, {0}};
     snprintf(v.score, sizeof v.score, "%ld", plan->score);
     int errors = 0;
     size_t errors_before = clasm_diags_errors(diags);
     clasm_status io = CLASM_OK;
-    if (!d.e || !d.place ||
+    if (!d.e || !d.place || !d.sdts ||
         manifest_set(&d.man, plan->deal_id ? plan->deal_id : clasm_deal_id(deal),
                      plan->library_fingerprint, clasm_document_name(plan->document)) != 0) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, 0, 0,
@@ -532,6 +616,20 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     for (size_t i = 0; i < tpl->nparts; i++)
         if (d.docs[i] && docx_repair_part(d.docs[i]) > 0)
             d.changed[i] = 1;
+    /* 5. References show the numbers of the clauses they name. */
+    int unnumbered = d.fields.count ? docx_clauses_number_fields(d.dc, d.docs[0], &d.fields) : 0;
+    if (unnumbered < 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
+                  "out of memory while numbering references");
+        errors++;
+    } else if (unnumbered > 0) {
+        diag_part(diags, CLASM_SEV_WARNING, "unnumbered-reference", d.file, tpl->parts[0], 0,
+                  "the template does not number its clause headings (style %s), so %d "
+                  "reference%s to other clauses name%s the heading instead of a number (\"the "
+                  "clause headed ...\")",
+                  docx_clauses_heading_style(d.dc), unnumbered, unnumbered == 1 ? "" : "s",
+                  unnumbered == 1 ? "s" : "");
+    }
     if ((flags & CLASM_ASSEMBLE_STRICT) && promote_own_warnings(diags, first_diag) > 0)
         errors++;
     if (errors > 0 || clasm_diags_errors(diags) > errors_before) {
@@ -539,7 +637,15 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         /* Memory that ran out is no fault of the input (exit 3). */
         return pkg_failure_status(diags, first_diag);
     }
-    /* 5. Store the parts, styles and numbering, the manifest; write. */
+    /* The manifest records each clause as it stands now, numbers included. */
+    for (size_t i = 0; i < plan->nitems && io == CLASM_OK; i++)
+        if (d.sdts[i] &&
+            manifest_add_sdt(&d.man, plan->items[i].id, plan->items[i].version, d.sdts[i]) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
+                      "out of memory while recording clause %s", plan->items[i].id);
+            io = CLASM_E_IO;
+        }
+    /* 6. Store the parts, styles and numbering, the manifest. */
     for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++)
         if (d.changed[i] && pkg_edit_set_xml(d.e, tpl->parts[i], d.docs[i]) != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[i], 0,

@@ -3,6 +3,7 @@
 #include "docx_clauses.h"
 
 #include "diag.h"
+#include "docx_numbers.h"
 #include "docx_text.h"
 
 #include <limits.h>
@@ -492,8 +493,23 @@ static long new_restart_num(docx_clauses *c)
 
 /* ------------------------------------------------------------ clauses */
 
+/* 1 when tree (or, for its {{ definitions }}, a definition) has list items. */
+static int has_list(const ct_tree *tree, const docx_render_ctx *rc)
+{
+    for (size_t i = 0; i < tree->nblocks; i++) {
+        if (tree->blocks[i].level >= 0)
+            return 1;
+        if (tree->blocks[i].definitions)
+            for (size_t d = 0; d < rc->ndefinitions; d++)
+                if (has_list(rc->definitions[d].tree, rc))
+                    return 1;
+    }
+    return 0;
+}
+
 xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
-                              const char *title, const markup_block *blocks, size_t nblocks)
+                              const char *title, const ct_tree *tree, const char *bookmark,
+                              const docx_render_ctx *rc, docx_fields *fields)
 {
     xmlNsPtr w = w_ns(doc);
     xmlNodePtr sdt = xmlNewDocNode(doc, w, BAD_CAST "sdt", NULL);
@@ -511,38 +527,99 @@ xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, in
     free(tag);
     xmlNodePtr content = ok ? add(sdt, w, "sdtContent", NULL) : NULL;
     ok = content != NULL;
-    /* The heading: the title in the heading style (numbered by it). */
+    /* The heading: the title in the heading style (numbered by it), with
+     * the bookmark references to this clause point at. */
     if (ok) {
-        xmlNodePtr p = add(content, w, "p", NULL);
-        xmlNodePtr ppr = p ? add(p, w, "pPr", NULL) : NULL;
-        xmlNodePtr r = ppr && add(ppr, w, "pStyle", c->heading_style) ? add(p, w, "r", NULL) : NULL;
-        xmlNodePtr t = r ? xmlNewChild(r, w, BAD_CAST "t", NULL) : NULL;
-        xmlNodePtr txt = t ? xmlNewDocText(doc, BAD_CAST title) : NULL;
-        ok = txt != NULL;
-        if (ok) {
-            xmlAddChild(t, txt);
-            docx_preserve_spaces(t, title, strlen(title));
-        }
+        xmlNodePtr p = docx_render_heading(doc, w, c->heading_style, title, bookmark,
+                                           bookmark ? fresh_id(c) : 0);
+        ok = p && xmlAddChild(content, p);
     }
     long num = 0;
-    for (size_t i = 0; ok && i < nblocks; i++)
-        if (blocks[i].level >= 0) {
-            num = new_restart_num(c);
-            ok = num > 0;
-            break;
-        }
-    markup_style st = {c->body_style, c->list_style, (int)num};
-    for (size_t i = 0; ok && i < nblocks; i++) {
-        xmlNodePtr p = markup_paragraph(doc, w, &blocks[i], &st);
-        ok = p != NULL;
-        if (ok)
-            xmlAddChild(content, p);
+    if (ok && has_list(tree, rc)) {
+        num = new_restart_num(c);
+        ok = num > 0;
     }
+    docx_render_style st = {c->body_style, c->list_style, (int)num};
+    if (ok)
+        ok = docx_render_tree(content, doc, w, tree, &st, rc, fields) == 0;
     if (!ok) {
         xmlFreeNode(sdt);
         return NULL;
     }
     return sdt;
+}
+
+/* The paragraph holding the start of bookmark name, or NULL. */
+static xmlNodePtr bookmarked_paragraph(xmlNodePtr n, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (docx_is_w(n, "bookmarkStart")) {
+            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
+            int hit = v && strcmp((const char *)v, name) == 0;
+            xmlFree(v);
+            if (hit) {
+                xmlNodePtr p = n->parent;
+                while (p && !docx_is_w(p, "p"))
+                    p = p->parent;
+                return p;
+            }
+        }
+        xmlNodePtr found = bookmarked_paragraph(n->children, name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+static void set_text(xmlNodePtr t, const char *s)
+{
+    while (t->children) {
+        xmlNodePtr c = t->children;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+    xmlNodeAddContent(t, BAD_CAST s);
+}
+
+int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields *fields)
+{
+    docx_label *labels = NULL;
+    size_t n = docx_number_labels(doc, c->styles, c->numbering, &labels);
+    if (n == (size_t)-1)
+        return -1;
+    int unnumbered = 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    for (size_t i = 0; i < fields->count; i++) {
+        const docx_field *f = &fields->items[i];
+        xmlNodePtr p = bookmarked_paragraph(root, f->bookmark);
+        const char *label = NULL;
+        for (size_t k = 0; p && k < n && !label; k++)
+            if (labels[k].p == p)
+                label = labels[k].label;
+        if (label && *label) {
+            char number[64];
+            docx_label_for_reference(label, number, sizeof number);
+            set_text(f->result, number);
+            continue;
+        }
+        /* No number to give: the reference names the heading, a REF field
+         * to the bookmark's text ("the clause headed Audit Rights"). */
+        unnumbered++;
+        char *heading = p ? docx_paragraph_text(p) : NULL;
+        char instr[128];
+        snprintf(instr, sizeof instr, " REF %s \\h ", f->bookmark);
+        xmlChar *word = xmlNodeGetContent(f->prefix);
+        int capital = word && word[0] == 'C';
+        xmlFree(word);
+        set_text(f->prefix, capital ? "The clause headed " : "the clause headed ");
+        set_text(f->instr, instr);
+        set_text(f->result, heading ? heading : "");
+        free(heading);
+    }
+    docx_labels_free(labels, n);
+    return unnumbered;
 }
 
 /* ------------------------------------------------------------ package */

@@ -9,7 +9,7 @@
 #define CLASM_DOCX_CLAUSES_H
 
 #include "clasm.h"
-#include "markup.h"
+#include "docx_render.h"
 #include "package.h"
 
 #include <libxml/tree.h>
@@ -37,10 +37,21 @@ void docx_clauses_reserve_ids(docx_clauses *c, xmlDocPtr doc);
 
 /* A new block content control (not linked) for one clause in doc:
  * w:sdtPr (alias = title, tag = "clasm:ID@VERSION", a fresh unique id) and
- * w:sdtContent holding the heading paragraph (title) and the blocks; list
- * items get a new w:num restarting at (a) / (i). NULL when out of memory. */
+ * w:sdtContent holding the heading paragraph (title, inside a bookmark
+ * named bookmark when not NULL) and the paragraphs of tree (docx_render);
+ * list items get a new w:num restarting at (a) / (i). NULL when out of
+ * memory. */
 xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
-                              const char *title, const markup_block *blocks, size_t nblocks);
+                              const char *title, const ct_tree *tree, const char *bookmark,
+                              const docx_render_ctx *rc, docx_fields *fields);
+
+/* Sets the cached result of every reference field to the number the
+ * paragraph holding its bookmark has in doc (docx_numbers.c), as Word and
+ * LibreOffice show it. Where that paragraph has no number (a template whose
+ * headings are not numbered), the reference names the heading instead:
+ * "the clause headed TITLE", a REF field to the bookmark's text. Returns how
+ * many references had no number, or -1 when out of memory. */
+int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields *fields);
 
 /* Stores styles.xml / numbering.xml when changed, creating numbering.xml
  * with its relationship and content type when needed. */

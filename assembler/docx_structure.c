@@ -193,13 +193,13 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
             return;
         }
         if (strstr(text, "{{")) {
-            docx_tag *tags = NULL;
-            size_t nt = docx_scan_tags(text, &tags);
+            tag *tags = NULL;
+            size_t nt = tags_scan(text, &tags);
             if (nt == (size_t)-1) {
                 s->oom = 1;
             } else {
                 for (size_t i = 0; i < nt; i++) {
-                    if (tags[i].kind != DOCX_TAG_STRUCTURAL)
+                    if (tags[i].kind != TAG_STRUCTURAL)
                         continue;
                     char shown[SHOWN_MAX + 8];
                     size_t n = tags[i].end - tags[i].start;
@@ -210,7 +210,7 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
                         "condition markers must be alone in their own paragraph",
                         shown);
                 }
-                docx_tags_free(tags, nt);
+                tags_free(tags, nt);
             }
         }
         free(text);

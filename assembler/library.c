@@ -178,6 +178,42 @@ static void bad_id(loader *L, const char *file, const yt_node *map, const char *
 
 /* ---- library.yaml ---- */
 
+/* 1 when a defined term is spelt as one: words of letters and digits (and
+ * ' - / .), starting with a capital letter. */
+static int valid_term(const char *t)
+{
+    if (!(*t >= 'A' && *t <= 'Z'))
+        return 0;
+    for (const char *p = t; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == ' ' || c == '-' || c == '\'' || c == '/' || c == '.' || c >= 0x80))
+            return 0;
+        if (c == ' ' && (p[1] == ' ' || p[1] == '\0'))
+            return 0;
+    }
+    return 1;
+}
+
+/* template_terms: the defined terms every template defines itself (its
+ * parties), which clause texts use without a definition of their own. */
+static void load_template_terms(loader *L, yt_ctx *ctx, const yt_node *root)
+{
+    const yt_node *n = yt_get_str_list(ctx, root, "template_terms", "", 0);
+    if (!n)
+        return;
+    clasm_library *lib = L->lib;
+    lib->template_terms = scalars(L, n, &lib->ntemplate_terms);
+    for (size_t i = 0; i < lib->ntemplate_terms; i++)
+        if (!valid_term(lib->template_terms[i])) {
+            const yt_node *it = seq_item_for(n, i);
+            diag_at(L->diags, CLASM_SEV_ERROR, "invalid-term", ctx->file, it->line, it->column,
+                    "template_terms[%zu]: '%s' is not a term: a term starts with a capital "
+                    "letter and has words of letters and digits, e.g. Supplier",
+                    i, lib->template_terms[i]);
+        }
+}
+
 static void load_settings(loader *L, const char *dir)
 {
     char *path = path_join(dir, "library.yaml");
@@ -192,9 +228,10 @@ static void load_settings(loader *L, const char *dir)
     clasm_library *lib = L->lib;
     const char *file = lib->docs[lib->ndocs - 1] ? yt_name(lib->docs[lib->ndocs - 1]) : "";
     yt_ctx ctx = {file, L->diags};
-    static const char *const keys[] = {"categories", "terms", NULL};
+    static const char *const keys[] = {"categories", "terms", "template_terms", NULL};
     static const char *const required[] = {"categories", NULL};
     yt_check_keys(&ctx, root, "", keys, required);
+    load_template_terms(L, &ctx, root);
 
     const yt_node *cats = yt_get(root, "categories");
     if (cats && yt_expect(&ctx, cats, YT_SEQUENCE, "categories")) {
@@ -533,6 +570,91 @@ static void check_expr_location(const yt_node *n, int col, int *line, int *colum
         *column = n->column + (n->plain ? 0 : 1) + col - 1;
 }
 
+/* What a clause owns besides strings in the YAML documents. */
+static void free_clause(lib_clause *c)
+{
+    expr_free(c->when);
+    free(c->addresses);
+    free(c->requires);
+    free(c->excludes);
+    free(c->replaces);
+    free(c->guidance);
+    ct_free(c->tree);
+    for (size_t i = 0; i < c->ndefines; i++)
+        ct_free(c->defines[i].tree);
+    free(c->defines);
+}
+
+/* Where an offset of a scalar's text is in its file, for the clause tree. */
+typedef struct {
+    const yt_doc *doc;
+    const yt_node *node;
+} scalar_at;
+
+/* 0 when the place cannot be told (an escape in a double-quoted text): the
+ * node's position is then left at 0 and messages point at the text. */
+static int locate_in_scalar(void *ctx, size_t offset, int *line, int *col)
+{
+    const scalar_at *a = ctx;
+    return yt_locate(a->doc, a->node, offset, line, col);
+}
+
+/* Parses markup and places its nodes in the file. */
+static ct_tree *parse_markup(loader *L, const yt_doc *doc, const yt_node *node, const char *text)
+{
+    ct_tree *t = ct_parse(text);
+    if (!t) {
+        L->oom = 1;
+        return NULL;
+    }
+    if (node) {
+        scalar_at a = {doc, node};
+        ct_locate(t, locate_in_scalar, &a);
+    }
+    return t;
+}
+
+/* defines: {Term: "means ..."}: the terms this clause defines for the
+ * draft's list of definitions. */
+static void load_defines(loader *L, lib_clause *c, const yt_doc *doc, const yt_node *root)
+{
+    const yt_node *d = yt_get(root, "defines");
+    if (!d)
+        return;
+    if (d->kind != YT_MAPPING || d->count == 0) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "wrong-type", c->file, d->line, d->column,
+                "defines must be a mapping of each term to its definition, e.g. "
+                "defines: {Product: \"means ...\"}");
+        return;
+    }
+    c->defines = calloc(d->count, sizeof *c->defines);
+    if (!c->defines) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < d->count; i++) {
+        const yt_node *k = d->pairs[i].key, *v = d->pairs[i].value;
+        if (!valid_term(k->scalar)) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "invalid-term", c->file, k->line, k->column,
+                    "defines: '%s' is not a term: a term starts with a capital letter and has "
+                    "words of letters and digits, e.g. Authorized Purpose",
+                    k->scalar);
+            continue;
+        }
+        if (v->kind != YT_SCALAR || yt_is_null(v) || !*v->scalar) {
+            diag_at(L->diags, CLASM_SEV_ERROR, "wrong-type", c->file, v->line, v->column,
+                    "defines.%s must be the definition's text, e.g. \"means ...\"", k->scalar);
+            continue;
+        }
+        lib_definition *def = &c->defines[c->ndefines++];
+        def->term = k->scalar;
+        def->text = v->scalar;
+        def->line = k->line;
+        def->column = k->column;
+        def->tree = parse_markup(L, doc, v, v->scalar);
+    }
+}
+
 static void load_clause(loader *L, const char *category, size_t cat_index, const char *file,
                         const char *stem)
 {
@@ -542,10 +664,10 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     clasm_library *lib = L->lib;
     const char *name = yt_name(lib->docs[lib->ndocs - 1]);
     yt_ctx ctx = {name, L->diags};
-    static const char *const keys[] = {"id",        "version",   "title",    "category",
-                                       "documents", "addresses", "when",     "min_tier",
-                                       "requires",  "excludes",  "replaces", "flows_down",
-                                       "order",     "guidance",  "text",     NULL};
+    static const char *const keys[] = {
+        "id",    "version",  "title",    "category", "documents", "addresses",
+        "when",  "min_tier", "requires", "excludes", "replaces",  "flows_down",
+        "order", "guidance", "text",     "defines",  NULL};
     static const char *const req[] = {"id",        "version", "title", "category",
                                       "documents", "text",    NULL};
     yt_check_keys(&ctx, root, "", keys, req);
@@ -605,6 +727,10 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
         const yt_node *n = yt_get(root, "text");
         diag_at(L->diags, CLASM_SEV_ERROR, "empty-text", name, n->line, n->column, "text is empty");
     }
+    /* The markup, read once here for every later use. */
+    const yt_doc *ydoc = lib->docs[lib->ndocs - 1];
+    c.tree = parse_markup(L, ydoc, c.text ? yt_get(root, "text") : NULL, c.text ? c.text : "");
+    load_defines(L, &c, ydoc, root);
     /* A list key written with nothing after it is a list left unfinished
      * (the JSON Schema refuses it too), not an empty one. */
     static const char *const lists[] = {"addresses", "requires", "excludes", "replaces",
@@ -698,24 +824,15 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     }
     yt_get_int(&ctx, root, "order", "", 0, -1000000, 1000000, &c.order);
 
-    if (!ok || !c.id || over_limit(L, lib->nclauses, LIB_MAX_CLAUSES, "clauses", file, 1)) {
-        expr_free(c.when);
-        free(c.addresses);
-        free(c.requires);
-        free(c.excludes);
-        free(c.replaces);
-        free(c.guidance);
+    if (!ok || !c.id || !c.tree ||
+        over_limit(L, lib->nclauses, LIB_MAX_CLAUSES, "clauses", file, 1)) {
+        free_clause(&c);
         return;
     }
     lib_clause *slot = grow(&lib->clauses, &lib->nclauses, sizeof *slot);
     if (!slot) {
         L->oom = 1;
-        expr_free(c.when);
-        free(c.addresses);
-        free(c.requires);
-        free(c.excludes);
-        free(c.replaces);
-        free(c.guidance);
+        free_clause(&c);
         return;
     }
     *slot = c;
@@ -904,6 +1021,11 @@ static int hash_library(clasm_library *lib)
         sha256 *h = sha256_begin();
         sha256_add(h, title, strlen(title) + 1); /* the title's NUL included */
         sha256_add(h, text, strlen(text));
+        for (size_t d = 0; d < c->ndefines; d++) {
+            sha256_add(h, "", 1);
+            sha256_add(h, c->defines[d].term, strlen(c->defines[d].term) + 1);
+            sha256_add(h, c->defines[d].text, strlen(c->defines[d].text));
+        }
         if (!sha256_end(h, c->text_hash))
             return 0;
     }
@@ -1050,20 +1172,14 @@ void clasm_library_free(clasm_library *lib)
 {
     if (!lib)
         return;
-    for (size_t i = 0; i < lib->nclauses; i++) {
-        lib_clause *c = &lib->clauses[i];
-        expr_free(c->when);
-        free(c->addresses);
-        free(c->requires);
-        free(c->excludes);
-        free(c->replaces);
-        free(c->guidance);
-    }
+    for (size_t i = 0; i < lib->nclauses; i++)
+        free_clause(&lib->clauses[i]);
     free(lib->clauses);
     free(lib->risks);
     free(lib->tiers);
     free(lib->areas);
     free(lib->terms);
+    free(lib->template_terms);
     free(lib->categories);
     free(lib->risk_ids);
     free(lib->tier_ids);

@@ -6,6 +6,7 @@
 #define CLASM_LIBRARY_H
 
 #include "clasm.h"
+#include "clause_tree.h"
 #include "expr.h"
 #include "yaml_tree.h"
 
@@ -47,7 +48,16 @@ typedef struct {
     int line, column;
 } lib_risk;
 
+/* A term a clause defines for the draft's list of definitions
+ * ({{ definitions }}): defines: {Term: "means ..."} in the clause file. */
 typedef struct {
+    const char *term;
+    const char *text; /* the definition's markup, after the quoted term */
+    ct_tree *tree;    /* text, parsed */
+    int line, column; /* of the term in the clause file */
+} lib_definition;
+
+typedef struct lib_clause {
     const char *file; /* the clause's YAML file */
     int line, column; /* of its id */
     const char *id;
@@ -73,9 +83,14 @@ typedef struct {
     const char **guidance;
     size_t nguidance;
     const char *text;
+    ct_tree *tree; /* text, parsed when the library loads (never NULL once loaded) */
+    lib_definition *defines;
+    size_t ndefines;
     /* The YAML nodes of the lists, for diagnostics (may be NULL). */
     const yt_node *requires_node, *excludes_node, *replaces_node, *addresses_node;
-    /* SHA-256 (lowercase hex) over title, one NUL byte, then text. */
+    /* SHA-256 (lowercase hex) over title, one NUL byte, then text; when the
+     * clause defines terms, then for each (in file order) a NUL byte, the
+     * term, a NUL byte and its definition. */
     char text_hash[65];
 } lib_clause;
 
@@ -87,6 +102,10 @@ struct clasm_library {
     size_t ncategories;
     lib_term *terms;
     size_t nterms;
+    /* Terms the templates define themselves (the parties): library.yaml's
+     * template_terms. Borrowed strings. */
+    const char **template_terms;
+    size_t ntemplate_terms;
     lib_area *areas;
     size_t nareas;
     lib_tier *tiers; /* ascending */

@@ -5,9 +5,9 @@
 #include "lint.h"
 #include "diag.h"
 #include "json_text.h"
-#include "markup.h"
+#include "clause_tree.h"
 #include "strfmt.h"
-#include "placeholder.h"
+#include "tags.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,7 +47,7 @@ static void issue(issue_list *l, clasm_severity sev, const char *id, size_t offs
         l->items = g;
         l->cap = cap;
     }
-    l->items[l->n++] = (lint_issue){sev, id, offset, message};
+    l->items[l->n++] = (lint_issue){sev, id, offset, 0, 0, message};
 }
 
 void lint_issues_free(lint_issue *issues, size_t count)
@@ -68,16 +68,6 @@ static int finish_issues(issue_list *l, lint_issue **out, size_t *count)
     *out = l->items;
     *count = l->n;
     return 0;
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 /* ------------------------------------------------------------ placeholders */
@@ -118,364 +108,133 @@ int lint_known_path(const char *path)
     return 0;
 }
 
-int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned char *term_used,
-                           lint_issue **out, size_t *count)
+/* 1 when a term use names a term the library defines: in a clause's
+ * defines, inline (**"Term"**) in a clause text, or as a template's own. */
+static int term_known(const clasm_library *lib, const char *use)
 {
-    issue_list l = {0};
-    docx_tag *tags = NULL;
-    size_t nt = docx_scan_tags(text ? text : "", &tags);
-    if (nt == (size_t)-1) {
-        *out = NULL;
-        *count = 0;
-        return -1;
+    for (size_t i = 0; i < lib->ntemplate_terms; i++)
+        if (ct_term_matches(use, lib->template_terms[i]))
+            return 1;
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        for (size_t d = 0; d < c->ndefines; d++)
+            if (ct_term_matches(use, c->defines[d].term))
+                return 1;
+        for (size_t b = 0; c->tree && b < c->tree->nblocks; b++)
+            for (size_t k = 0; k < c->tree->blocks[b].nspans; k++)
+                if (c->tree->blocks[b].spans[k].kind == CT_TERM_DEF &&
+                    ct_term_matches(use, c->tree->blocks[b].spans[k].text))
+                    return 1;
     }
-    for (size_t i = 0; i < nt; i++) {
-        const docx_tag *t = &tags[i];
-        if (t->kind == DOCX_TAG_UNCLOSED) {
-            issue(
-                &l, CLASM_SEV_ERROR, "unclosed-placeholder", t->start,
-                str_printf("'{{' is never closed with '}}' (a placeholder is written {{ path }})"));
-            continue;
-        }
-        if (t->kind == DOCX_TAG_STRUCTURAL) {
-            issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
-                  str_printf("{{ %s }} is a template tag; clause text may only use value "
-                             "placeholders {{ path }}",
-                             t->path));
-            continue;
-        }
-        if (t->kind == DOCX_TAG_MALFORMED) {
-            if (!*t->path)
-                issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
-                      str_printf("empty placeholder {{ }}; write the value's path, e.g. "
-                                 "{{ customer.name }}"));
-            else
-                issue(&l, CLASM_SEV_ERROR, "malformed-placeholder", t->start,
-                      str_printf("{{ %s }} is not a placeholder: a path is letters, digits, '_', "
-                                 "'-' and '.', e.g. {{ customer.name }}",
-                                 t->path));
-            continue;
-        }
-        const char *p = t->path;
-        if (strncmp(p, "terms.", 6) == 0 && p[6]) {
-            const char *key = p + 6;
-            int found = 0;
-            for (size_t k = 0; k < lib->nterms; k++)
-                if (strcmp(lib->terms[k].key, key) == 0) {
-                    found = 1;
-                    if (term_used)
-                        term_used[k] = 1;
-                }
-            if (found)
-                continue;
-            const char *s = yt_suggest(key, lib->term_keys, lib->nterms);
-            issue(&l, CLASM_SEV_ERROR, "unknown-placeholder", t->start,
-                  str_printf(
-                      "{{ %s }} uses the terms key '%s', which library.yaml does not "
-                      "declare%s%s%s; declare it under terms with a description and an example",
-                      p, key, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
-            continue;
-        }
-        if (lint_known_path(p))
-            continue;
-        const char *s = yt_suggest(p, known_paths, nknown_paths);
-        issue(&l, CLASM_SEV_ERROR, "unknown-placeholder", t->start,
-              str_printf("{{ %s }} is not a value any deal can supply%s%s%s; use one of id, date, "
-                         "seller.*, customer.*, reseller.*, product.name, product.capabilities, "
-                         "deployment, license, end_use, tier, score, document, or terms.KEY",
-                         p, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : ""));
-    }
-    docx_tags_free(tags, nt);
-    return finish_issues(&l, out, count);
+    return 0;
 }
 
-/* ------------------------------------------------------------ markup */
-
-static void roman_text(int v, char *buf, size_t size)
+/* Every term the library defines, for "did you mean" (malloc'd array of
+ * borrowed strings). */
+static const char **defined_terms(const clasm_library *lib, size_t *n)
 {
-    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
-    static const char *const tens[] = {"", "x", "xx", "xxx"};
-    if (v < 1 || v > 39)
-        snprintf(buf, size, "?");
-    else
-        snprintf(buf, size, "%s%s", tens[v / 10], ones[v % 10]);
+    size_t cap = lib->ntemplate_terms + 1;
+    for (size_t i = 0; i < lib->nclauses; i++)
+        cap += lib->clauses[i].ndefines;
+    const char **v = malloc(cap * sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < lib->ntemplate_terms; i++)
+        v[(*n)++] = lib->template_terms[i];
+    for (size_t i = 0; i < lib->nclauses; i++)
+        for (size_t d = 0; d < lib->clauses[i].ndefines; d++)
+            v[(*n)++] = lib->clauses[i].defines[d].term;
+    return v;
 }
 
-/* Runs markup.c's inline reading over one block (s, with map[k] the text
- * offset of s[k]) and reports each marker it would print literally. */
-static void check_inline(issue_list *l, const char *s, const size_t *map)
+static int is_category_id(const clasm_library *lib, const char *id)
 {
-    int bold = 0, italic = 0;
-    for (size_t i = 0; s[i]; i++) {
-        char c = s[i];
-        if (c == '\\' && markup_is_escapable(s[i + 1])) {
-            i++;
-            continue;
-        }
-        if (c == '*' && s[i + 1] == '*') {
-            if (bold || markup_find_stars(s, i + 2) >= 0)
-                bold = !bold;
-            else
-                issue(l, CLASM_SEV_ERROR, "unbalanced-bold", map[i],
-                      str_printf(
-                          "'**' has no closing '**' in its paragraph, so it would print as two "
-                          "asterisks; close it or write \\*\\*"));
-            i++;
-            continue;
-        }
-        if (c == '_') {
-            if (italic && markup_can_close_underscore(s, i)) {
-                italic = 0;
-                continue;
-            }
-            if (!italic && (i == 0 || !is_alnum((unsigned char)s[i - 1])) && s[i + 1] &&
-                !is_blank(s[i + 1])) {
-                if (markup_has_closing_underscore(s, i))
-                    italic = 1;
-                else
-                    issue(l, CLASM_SEV_ERROR, "unbalanced-italic", map[i],
-                          str_printf(
-                              "'_' opens italics but nothing closes it in its paragraph, so it "
-                              "would print as an underscore; close it at the end of a word or "
-                              "write \\_"));
-            }
-        }
+    for (size_t i = 0; i < lib->ncategories; i++)
+        if (strcmp(lib->categories[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static void span_issue(issue_list *l, const ct_span *s, const char *id, char *message)
+{
+    issue(l, CLASM_SEV_ERROR, id, s->offset, message);
+    if (!l->oom) {
+        l->items[l->n - 1].line = s->line;
+        l->items[l->n - 1].column = s->column;
     }
 }
 
-typedef struct {
-    char *s;
-    size_t *map;
-    size_t len, cap;
-    int oom;
-} block_buf;
-
-static void bb_add(block_buf *b, const char *s, size_t n, size_t offset, int same_offset)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *g = realloc(b->s, cap);
-        if (!g) {
-            b->oom = 1;
-            return;
-        }
-        b->s = g;
-        size_t *m = realloc(b->map, cap * sizeof *m);
-        if (!m) {
-            b->oom = 1;
-            return;
-        }
-        b->map = m;
-        b->cap = cap;
-    }
-    for (size_t i = 0; i < n; i++) {
-        b->s[b->len] = s[i];
-        b->map[b->len] = same_offset ? offset : offset + i;
-        b->len++;
-    }
-    b->s[b->len] = '\0';
-}
-
-int lint_markup_check(const char *text, lint_issue **out, size_t *count)
+int lint_tree_check(const clasm_library *lib, const ct_tree *t, unsigned char *term_used,
+                    lint_issue **out, size_t *count)
 {
     issue_list l = {0};
     *out = NULL;
     *count = 0;
-    if (!text)
-        return 0;
-    /* Placeholders become plain letters: their values are escaped text. */
-    char *t = strdup(text);
-    if (!t)
+    size_t nterms = 0;
+    const char **terms = defined_terms(lib, &nterms);
+    if (!terms)
         return -1;
-    docx_tag *tags = NULL;
-    size_t nt = docx_scan_tags(text, &tags);
-    if (nt == (size_t)-1) {
-        free(t);
-        return -1;
+    for (size_t i = 0; t && i < t->nissues; i++) {
+        issue(&l, t->issues[i].severity, t->issues[i].id, t->issues[i].offset,
+              strdup(t->issues[i].message));
+        if (!l.oom) {
+            l.items[l.n - 1].line = t->issues[i].line;
+            l.items[l.n - 1].column = t->issues[i].column;
+        }
     }
-    for (size_t i = 0; i < nt; i++)
-        if (tags[i].kind != DOCX_TAG_UNCLOSED)
-            memset(t + tags[i].start, 'x', tags[i].end - tags[i].start);
-    docx_tags_free(tags, nt);
-
-    block_buf b = {0};
-    int open = 0;
-    char last_letter = 0;
-    int next_letter = 'a'; /* the letter the next lettered item should have */
-    int have_letter = 0;   /* a lettered item came before */
-    int last_roman = 0;    /* the last roman item since that lettered item */
-    int letter_of_romans = 0;
-    const char *p = t;
-    for (;;) {
-        const char *nl = strchr(p, '\n');
-        size_t ll = nl ? (size_t)(nl - p) : strlen(p);
-        const char *line = p;
-        while (ll > 0 && is_blank(*line)) {
-            line++;
-            ll--;
-        }
-        while (ll > 0 && is_blank(line[ll - 1]))
-            ll--;
-        size_t skip = 0;
-        int value = 0;
-        int level = ll ? markup_list_label(line, ll, &last_letter, &value, &skip) : -1;
-        if (open && (ll == 0 || level >= 0)) {
-            if (!b.oom)
-                check_inline(&l, b.s, b.map);
-            b.len = 0;
-            open = 0;
-        }
-        size_t at = (size_t)(line - t);
-        if (level == 0) {
-            char label[8];
-            snprintf(label, sizeof label, "(%c)", value);
-            if (value != next_letter) {
-                if (!have_letter)
-                    issue(
-                        &l, CLASM_SEV_ERROR, "list-order", at,
-                        str_printf("the first lettered item is %s; expected (a) (Word numbers the "
-                                   "items, so it would print as (a))",
-                                   label));
-                else
-                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          str_printf("list item %s follows (%c); expected (%c) (Word numbers the "
-                                     "items, so it would print as (%c))",
-                                     label, next_letter - 1, next_letter, next_letter));
+    for (size_t b = 0; t && b < t->nblocks; b++)
+        for (size_t k = 0; k < t->blocks[b].nspans; k++) {
+            const ct_span *s = &t->blocks[b].spans[k];
+            const char *p = s->text;
+            if (s->kind == CT_TERM && !term_known(lib, p)) {
+                const char *sg = yt_suggest(p, terms, nterms);
+                span_issue(&l, s, "undefined-term",
+                           str_printf("**%s** is not a defined term: no clause defines it (in "
+                                      "defines, or inline as **\"%s\"**) and it is not one of "
+                                      "library.yaml's template_terms%s%s%s",
+                                      p, p, sg ? " (did you mean '" : "", sg ? sg : "",
+                                      sg ? "'?)" : ""));
             }
-            next_letter = value + 1;
-            have_letter = 1;
-            last_roman = 0;
-            letter_of_romans = value;
-        } else if (level == 1) {
-            char label[16], want[16], prev[16];
-            roman_text(value, label, sizeof label);
-            roman_text(last_roman + 1, want, sizeof want);
-            roman_text(last_roman, prev, sizeof prev);
-            if (!have_letter)
-                issue(&l, CLASM_SEV_ERROR, "list-orphan", at,
-                      str_printf("list item (%s) comes before any lettered item; a roman sub-item "
-                                 "belongs under an (a), (b), ... item",
-                                 label));
-            else if (value != last_roman + 1) {
-                if (last_roman == 0)
-                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          str_printf("list item (%s) is the first sub-item of (%c); expected (i)",
-                                     label, letter_of_romans));
-                else
-                    issue(&l, CLASM_SEV_ERROR, "list-order", at,
-                          str_printf("list item (%s) follows (%s); expected (%s)", label, prev,
-                                     want));
+            if (s->kind == CT_REF && !library_clause(lib, p) && !is_category_id(lib, p))
+                span_issue(&l, s, "unknown-reference",
+                           str_printf("{{ clause %s }} names neither a clause of the library "
+                                      "nor a category",
+                                      p));
+            if (s->kind != CT_VALUE || (!strcmp(p, "definitions") && t->blocks[b].definitions))
+                continue;
+            if (strncmp(p, "terms.", 6) == 0 && p[6]) {
+                const char *key = p + 6;
+                int found = 0;
+                for (size_t q = 0; q < lib->nterms; q++)
+                    if (strcmp(lib->terms[q].key, key) == 0) {
+                        found = 1;
+                        if (term_used)
+                            term_used[q] = 1;
+                    }
+                if (found)
+                    continue;
+                const char *sg = yt_suggest(key, lib->term_keys, lib->nterms);
+                span_issue(&l, s, "unknown-placeholder",
+                           str_printf("{{ %s }} uses the terms key '%s', which library.yaml does "
+                                      "not declare%s%s%s; declare it under terms with a "
+                                      "description and an example",
+                                      p, key, sg ? " (did you mean '" : "", sg ? sg : "",
+                                      sg ? "'?)" : ""));
+                continue;
             }
-            last_roman = value;
+            if (lint_known_path(p))
+                continue;
+            const char *sg = yt_suggest(p, known_paths, nknown_paths);
+            span_issue(&l, s, "unknown-placeholder",
+                       str_printf("{{ %s }} is not a value any deal can supply%s%s%s; use one of "
+                                  "id, date, seller.*, customer.*, reseller.*, product.name, "
+                                  "product.capabilities, deployment, license, end_use, tier, "
+                                  "score, document, or terms.KEY",
+                                  p, sg ? " (did you mean '" : "", sg ? sg : "", sg ? "'?)" : ""));
         }
-        if (ll > 0) {
-            if (!open) {
-                open = 1;
-                size_t s = level >= 0 ? skip : 0;
-                bb_add(&b, line + s, ll - s, at + s, 0);
-            } else {
-                bb_add(&b, " ", 1, at, 1);
-                bb_add(&b, line, ll, at, 0);
-            }
-        }
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    if (open && !b.oom)
-        check_inline(&l, b.s, b.map);
-    if (b.oom)
-        l.oom = 1;
-    free(b.s);
-    free(b.map);
-    free(t);
+    free(terms);
     return finish_issues(&l, out, count);
-}
-
-/* ------------------------------------------------------------ locations */
-
-/* Offset of (line, column) in raw, column counted in characters. */
-static size_t raw_offset(const char *raw, size_t rawlen, int line, int column)
-{
-    size_t i = 0;
-    for (int l = 1; l < line && i < rawlen; i++)
-        if (raw[i] == '\n')
-            l++;
-    for (int c = 1; c < column && i < rawlen && raw[i] != '\n';) {
-        i++;
-        while (i < rawlen && ((unsigned char)raw[i] & 0xC0) == 0x80)
-            i++;
-        c++;
-    }
-    return i;
-}
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-int lint_locate(const char *raw, size_t rawlen, int line, int column, const char *value,
-                size_t offset, int *out_line, int *out_col)
-{
-    size_t j = raw_offset(raw, rawlen, line, column);
-    if (j >= rawlen || offset > strlen(value))
-        return 0;
-    char style = raw[j];
-    if (style == '|' || style == '>') {
-        while (j < rawlen && raw[j] != '\n')
-            j++;
-        j++;
-    } else if (style == '"' || style == '\'') {
-        j++;
-    } else {
-        style = 0;
-    }
-    size_t i = 0;
-    while (i < offset) {
-        if (j >= rawlen)
-            return 0;
-        char v = value[i], r = raw[j];
-        if (style == '\'' && r == '\'' && j + 1 < rawlen && raw[j + 1] == '\'' && v == '\'') {
-            i++;
-            j += 2;
-        } else if (style == '"' && r == '\\') {
-            return 0;
-        } else if (v == r) {
-            i++;
-            j++;
-        } else if (is_ws(r)) {
-            j++;
-        } else if (is_ws(v)) {
-            i++;
-        } else {
-            return 0;
-        }
-    }
-    /* Onto the character itself, past folded or indenting blanks. */
-    char v = value[offset];
-    while (j < rawlen && raw[j] != v && is_ws(raw[j]))
-        j++;
-    if (j >= rawlen || (v && raw[j] != v))
-        return 0;
-    if (style == '"' && raw[j] == '\\')
-        return 0;
-    int l = 1, c = 1;
-    for (size_t k = 0; k < j; k++) {
-        if (raw[k] == '\n') {
-            l++;
-            c = 1;
-        } else if (((unsigned char)raw[k] & 0xC0) != 0x80) {
-            c++;
-        }
-    }
-    *out_line = l;
-    *out_col = c;
-    return 1;
 }
 
 /* ------------------------------------------------------------ expressions */
@@ -801,17 +560,16 @@ static char *read_all(const char *path, size_t *len)
     return s;
 }
 
-/* Reports issues of one clause text at their file:line:col. */
-static void report_issues(linter *L, const lib_clause *c, const yt_node *text_node, const char *raw,
-                          size_t rawlen, lint_issue *issues, size_t n)
+/* Reports issues of one clause text at their file:line:col; where the
+ * place inside the text cannot be told, at the text itself. */
+static void report_issues(linter *L, const lib_clause *c, const char *key, const yt_node *node,
+                          lint_issue *issues, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        int line = text_node ? text_node->line : c->line;
-        int col = text_node ? text_node->column : c->column;
-        int exact = raw && text_node &&
-                    lint_locate(raw, rawlen, text_node->line, text_node->column, c->text,
-                                issues[i].offset, &line, &col);
-        diag_at(L->diags, issues[i].severity, issues[i].id, c->file, line, col, "text: %s%s",
+        int exact = issues[i].line > 0;
+        int line = exact ? issues[i].line : node ? node->line : c->line;
+        int col = exact ? issues[i].column : node ? node->column : c->column;
+        diag_at(L->diags, issues[i].severity, issues[i].id, c->file, line, col, "%s: %s%s", key,
                 issues[i].message,
                 exact ? ""
                       : " (the position is that of the text; the exact place inside it cannot "
@@ -895,20 +653,30 @@ static void check_texts(linter *L)
         if (!c->text)
             continue;
         const yt_node *root = doc_root(lib, c->file);
-        const yt_node *tn = root ? yt_get(root, "text") : NULL;
-        size_t rawlen = 0;
-        char *raw = read_all(c->file, &rawlen);
         lint_issue *is = NULL;
         size_t n = 0;
-        if (lint_placeholder_check(lib, c->text, used, &is, &n) != 0)
+        if (lint_tree_check(lib, c->tree, used, &is, &n) != 0)
             L->oom = 1;
-        report_issues(L, c, tn, raw, rawlen, is, n);
+        report_issues(L, c, "text", root ? yt_get(root, "text") : NULL, is, n);
         lint_issues_free(is, n);
-        if (lint_markup_check(c->text, &is, &n) != 0)
-            L->oom = 1;
-        report_issues(L, c, tn, raw, rawlen, is, n);
-        lint_issues_free(is, n);
-        free(raw);
+        const yt_node *defs = root ? yt_get(root, "defines") : NULL;
+        for (size_t d = 0; d < c->ndefines && !L->oom; d++) {
+            char key[160];
+            snprintf(key, sizeof key, "defines.%.140s", c->defines[d].term);
+            if (lint_tree_check(lib, c->defines[d].tree, used, &is, &n) != 0)
+                L->oom = 1;
+            const ct_tree *dt = c->defines[d].tree;
+            for (size_t b = 0; dt && b < dt->nblocks; b++)
+                if (dt->blocks[b].definitions)
+                    diag_at(L->diags, CLASM_SEV_ERROR, "misplaced-definitions", c->file,
+                            dt->blocks[b].line ? dt->blocks[b].line : c->defines[d].line,
+                            dt->blocks[b].line ? dt->blocks[b].column : c->defines[d].column,
+                            "defines.%s: a definition cannot hold the list of definitions "
+                            "({{ definitions }}); it goes in a clause's text",
+                            c->defines[d].term);
+            report_issues(L, c, key, defs ? yt_get(defs, c->defines[d].term) : NULL, is, n);
+            lint_issues_free(is, n);
+        }
         check_title(L, c, root);
         check_guidance(L, c, root);
     }

@@ -15,30 +15,23 @@
 /* One problem found in a clause text, at a byte offset of the text. */
 typedef struct {
     clasm_severity severity;
-    const char *id; /* static */
-    size_t offset;  /* byte offset in the text */
-    char *message;  /* malloc'd */
+    const char *id;   /* static */
+    size_t offset;    /* byte offset in the text */
+    int line, column; /* in the clause file; 0 when the place cannot be told */
+    char *message;    /* malloc'd */
 } lint_issue;
 
 void lint_issues_free(lint_issue *issues, size_t count);
 
-/* Markup problems of a clause text, as markup.c would read it: a "**" or
- * an opening "_" with no partner in its paragraph or list item
- * (unbalanced-bold, unbalanced-italic), and list items out of order:
- * (a) then (c), a first lettered item other than (a), a roman item after a
- * gap, or a roman item before any lettered one (list-order, list-orphan).
- * Placeholders are ignored (their values are escaped text). Returns 0, or
- * -1 when out of memory. */
-int lint_markup_check(const char *text, lint_issue **out, size_t *count);
-
-/* Placeholder problems of a clause text: {{ path }} that no deal can supply
- * (unknown-placeholder; terms.KEY must be declared in library.yaml), tags
- * that are not value placeholders or are empty/malformed
- * (malformed-placeholder), a {{ with no }} (unclosed-placeholder). When
- * term_used is not NULL, term_used[k] is set for each declared term k the
- * text uses. Returns 0, or -1 when out of memory. */
-int lint_placeholder_check(const clasm_library *lib, const char *text, unsigned char *term_used,
-                           lint_issue **out, size_t *count);
+/* Problems of one parsed text (a clause's text or a definition): the
+ * markup problems the parser found (clause_tree.h), {{ path }} that no deal
+ * can supply (unknown-placeholder; terms.KEY must be declared in
+ * library.yaml), {{ clause ID }} naming neither a clause nor a category
+ * (unknown-reference), **Term** that nothing defines (undefined-term, with
+ * "did you mean"). When term_used is not NULL, term_used[k] is set for each
+ * declared terms key k the text uses. Returns 0, or -1 when out of memory. */
+int lint_tree_check(const clasm_library *lib, const ct_tree *t, unsigned char *term_used,
+                    lint_issue **out, size_t *count);
 
 /* 1 when some clause's when tests terms.KEY for the library's k-th
  * declared term; 0 when none does; -1 when out of memory. */
@@ -48,15 +41,6 @@ int lint_when_uses_term(const clasm_library *lib, size_t k);
  * the paths of clasm_deal_value and of the plan (tier, score, document),
  * terms.* excluded. */
 int lint_known_path(const char *path);
-
-/* Where byte offset of a scalar's value lies in the file: raw is the file's
- * bytes, (line, column) the scalar node's mark (1-based, column in
- * characters). Works for plain, quoted and block (| and >) scalars by
- * aligning the value's characters with the source. Returns 1 and sets
- * *out_line, *out_col (1-based, column in characters), or 0 when the
- * position cannot be told exactly (escapes in a double-quoted scalar). */
-int lint_locate(const char *raw, size_t rawlen, int line, int column, const char *value,
-                size_t offset, int *out_line, int *out_col);
 
 /* What an expression is for every deal drawing document doc: 0 false for
  * all of them, 1 true for all of them, -1 it depends (or it uses facts this

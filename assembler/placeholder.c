@@ -21,104 +21,6 @@ static int is_space(char c)
     return c == ' ' || c == '\t';
 }
 
-int docx_valid_path(const char *path)
-{
-    const unsigned char *s = (const unsigned char *)path;
-    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return 0;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_' || *s == '.' || *s == '-'))
-            return 0;
-    return 1;
-}
-
-static int is_structural(const char *inner)
-{
-    if (inner[0] == '#' || inner[0] == '/')
-        return 1;
-    if (strncmp(inner, "clauses", 7) != 0)
-        return 0;
-    return inner[7] == '\0' || inner[7] == ':' || is_space(inner[7]);
-}
-
-void docx_tags_free(docx_tag *tags, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        free(tags[i].path);
-    free(tags);
-}
-
-static int push_tag(docx_tag **tags, size_t *n, size_t *cap, docx_tag_kind kind, size_t start,
-                    size_t end, const char *inner, size_t inner_len)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        docx_tag *grown = realloc(*tags, c * sizeof *grown);
-        if (!grown)
-            return -1;
-        *tags = grown;
-        *cap = c;
-    }
-    char *path = strndup(inner, inner_len);
-    if (!path)
-        return -1;
-    docx_tag *t = &(*tags)[(*n)++];
-    t->kind = kind;
-    t->start = start;
-    t->end = end;
-    t->path = path;
-    return 0;
-}
-
-size_t docx_scan_tags(const char *text, docx_tag **out)
-{
-    docx_tag *tags = NULL;
-    size_t n = 0, cap = 0;
-    size_t len = strlen(text);
-    size_t i = 0;
-    *out = NULL;
-    while (i + 1 < len) {
-        const char *open = strstr(text + i, "{{");
-        if (!open)
-            break;
-        size_t s = (size_t)(open - text);
-        const char *close = strstr(open + 2, "}}");
-        const char *reopen = strstr(open + 2, "{{");
-        if (!close || (reopen && reopen < close)) {
-            /* No closing braces before the paragraph ends or another tag
-             * opens: this one is unclosed. */
-            size_t e = reopen ? (size_t)(reopen - text) : len;
-            if (push_tag(&tags, &n, &cap, DOCX_TAG_UNCLOSED, s, e, open + 2, e - s - 2) != 0)
-                goto oom;
-            i = e;
-            continue;
-        }
-        size_t e = (size_t)(close - text) + 2;
-        const char *a = open + 2, *b = close;
-        while (a < b && is_space(*a))
-            a++;
-        while (b > a && is_space(b[-1]))
-            b--;
-        size_t ilen = (size_t)(b - a);
-        char *inner = strndup(a, ilen);
-        if (!inner)
-            goto oom;
-        docx_tag_kind kind = is_structural(inner)     ? DOCX_TAG_STRUCTURAL
-                             : docx_valid_path(inner) ? DOCX_TAG_VALUE
-                                                      : DOCX_TAG_MALFORMED;
-        free(inner);
-        if (push_tag(&tags, &n, &cap, kind, s, e, a, ilen) != 0)
-            goto oom;
-        i = e;
-    }
-    *out = tags;
-    return n;
-oom:
-    docx_tags_free(tags, n);
-    return (size_t)-1;
-}
-
 char *docx_paragraph_sole_tag(xmlNodePtr p)
 {
     char *text = docx_paragraph_text(p);
@@ -131,13 +33,13 @@ char *docx_paragraph_sole_tag(xmlNodePtr p)
         b--;
     *b = '\0';
     char *inner = NULL;
-    docx_tag *tags = NULL;
-    size_t n = docx_scan_tags(a, &tags);
-    if (n == 1 && tags[0].kind != DOCX_TAG_UNCLOSED && tags[0].start == 0 &&
+    tag *tags = NULL;
+    size_t n = tags_scan(a, &tags);
+    if (n == 1 && tags[0].kind != TAG_UNCLOSED && tags[0].start == 0 &&
         tags[0].end == (size_t)(b - a))
         inner = strdup(tags[0].path);
     if (n != (size_t)-1)
-        docx_tags_free(tags, n);
+        tags_free(tags, n);
     free(text);
     return inner;
 }
@@ -339,7 +241,7 @@ static int replace_span(docx_ptext *pt, size_t s, size_t e, const char *value)
     return rc;
 }
 
-static void shown(char *buf, size_t size, const char *text, const docx_tag *t)
+static void shown(char *buf, size_t size, const char *text, const tag *t)
 {
     size_t n = t->end - t->start;
     int cut = n > SHOWN_MAX;
@@ -371,8 +273,8 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
             docx_ptext_free(&pt);
             continue;
         }
-        docx_tag *tags = NULL;
-        size_t nt = docx_scan_tags(pt.text, &tags);
+        tag *tags = NULL;
+        size_t nt = tags_scan(pt.text, &tags);
         if (nt == (size_t)-1) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, parno,
                       "out of memory while reading the paragraph");
@@ -385,7 +287,7 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
             char what[SHOWN_MAX + 8];
             shown(what, sizeof what, pt.text, &tags[i]);
             switch (tags[i].kind) {
-            case DOCX_TAG_VALUE:
+            case TAG_VALUE:
                 if (strlen(tags[i].path) > PATH_MAX_LEN) {
                     diag_part(diags, CLASM_SEV_ERROR, "placeholder-too-long", file, part, parno,
                               "the placeholder %s has a name of %zu bytes; at most %d are "
@@ -402,7 +304,7 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
                     errors++;
                 }
                 break;
-            case DOCX_TAG_STRUCTURAL:
+            case TAG_STRUCTURAL:
                 diag_part(diags, CLASM_SEV_ERROR, "misplaced-structural-tag", file, part, parno,
                           "the tag %s is an insertion point or a condition marker; it must "
                           "stand alone in its own paragraph of the document body (conditions "
@@ -410,7 +312,7 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
                           what);
                 errors++;
                 break;
-            case DOCX_TAG_MALFORMED:
+            case TAG_MALFORMED:
                 diag_part(diags, CLASM_SEV_ERROR, "malformed-tag", file, part, parno,
                           "the tag %s is not a placeholder: write {{ name }} or "
                           "{{ name.part }} with letters, digits, '_', '.' and '-', starting "
@@ -418,7 +320,14 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
                           what);
                 errors++;
                 break;
-            case DOCX_TAG_UNCLOSED:
+            case TAG_REFERENCE:
+                diag_part(diags, CLASM_SEV_ERROR, "misplaced-reference", file, part, parno,
+                          "the tag %s refers to a clause by number, which only clause text "
+                          "can do; in a template, write the text itself",
+                          what);
+                errors++;
+                break;
+            case TAG_UNCLOSED:
                 diag_part(diags, CLASM_SEV_ERROR, "unclosed-tag", file, part, parno,
                           "the tag %s has no closing '}}' in the same paragraph; a placeholder "
                           "cannot cross paragraphs",
@@ -447,7 +356,7 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
             }
         }
         free(vals);
-        docx_tags_free(tags, nt);
+        tags_free(tags, nt);
         docx_ptext_free(&pt);
     }
     free(paras);
@@ -483,14 +392,14 @@ size_t docx_list_placeholders(xmlDocPtr doc, char ***out)
             failed = 1;
             break;
         }
-        docx_tag *tags = NULL;
-        size_t nt = strstr(text, "{{") ? docx_scan_tags(text, &tags) : 0;
+        tag *tags = NULL;
+        size_t nt = strstr(text, "{{") ? tags_scan(text, &tags) : 0;
         if (nt == (size_t)-1) {
             failed = 1;
             nt = 0;
         }
         for (size_t i = 0; i < nt && !failed; i++) {
-            if (tags[i].kind != DOCX_TAG_VALUE)
+            if (tags[i].kind != TAG_VALUE)
                 continue;
             int seen = 0;
             for (size_t j = 0; j < n && !seen; j++)
@@ -512,7 +421,7 @@ size_t docx_list_placeholders(xmlDocPtr doc, char ***out)
             else
                 n++;
         }
-        docx_tags_free(tags, nt);
+        tags_free(tags, nt);
         free(text);
     }
     free(paras);

@@ -5,6 +5,7 @@
 
 #include "clasm.h"
 #include "package.h"
+#include "tags.h"
 
 #include <libxml/tree.h>
 
@@ -16,35 +17,11 @@ typedef struct {
     const char *(*value)(void *ctx, const char *path);
 } docx_values;
 
-/* One tag found in a paragraph's text. */
-typedef enum {
-    DOCX_TAG_VALUE = 0,      /* {{ path }} */
-    DOCX_TAG_STRUCTURAL = 1, /* {{#...}}, {{/...}}, {{ clauses }}, {{ clauses: a, b }} */
-    DOCX_TAG_MALFORMED = 2,  /* {{ }}, {{ a b }}, {{ 1x }} */
-    DOCX_TAG_UNCLOSED = 3    /* {{ with no }} later in the paragraph */
-} docx_tag_kind;
-
-typedef struct {
-    docx_tag_kind kind;
-    size_t start; /* byte offsets in the paragraph text: [start, end) */
-    size_t end;
-    char *path; /* VALUE: the path; others: the trimmed inner text */
-} docx_tag;
-
-/* Finds the tags of a paragraph's text (docx_paragraph_text). Single braces
- * are not tags. Returns the count and a malloc'd array (free with
- * docx_tags_free), or (size_t)-1 when out of memory. */
-size_t docx_scan_tags(const char *text, docx_tag **out);
-void docx_tags_free(docx_tag *tags, size_t count);
-
 /* When paragraph p's visible text is one tag and nothing else but spaces
  * ("{{ clauses }}", "{{#if reseller}}", "{{/if}}"), its trimmed inner text
  * ("clauses", "#if reseller", "/if") as a malloc'd string; else NULL. For
  * finding insertion points and condition markers. */
 char *docx_paragraph_sole_tag(xmlNodePtr p);
-
-/* 1 when path is a valid placeholder path: [A-Za-z_][A-Za-z0-9_.-]*. */
-int docx_valid_path(const char *path);
 
 /* Fills every value placeholder of doc (one part) from values. Errors, all
  * of the part, each naming file, part and paragraph and quoting the tag:

@@ -5,6 +5,8 @@
 
 #include "clasm.h"
 
+struct lib_clause;
+
 typedef struct {
     /* Borrowed from the library, which outlives the plan. */
     const char *id;
@@ -17,6 +19,9 @@ typedef struct {
      * in the order found. */
     char **reasons;
     size_t nreasons;
+    /* Borrowed: the library's clause (its parsed text, its file); NULL in a
+     * plan made by hand (tests), whose text is then parsed when drawn. */
+    const struct lib_clause *clause;
 } plan_item;
 
 struct clasm_plan {

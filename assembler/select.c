@@ -6,8 +6,9 @@
 #include "deal.h"
 #include "diag.h"
 #include "library.h"
-#include "placeholder.h"
+#include "glossary.h"
 #include "plan.h"
+#include "strbuf.h"
 #include "strfmt.h"
 
 #include <stdarg.h>
@@ -242,52 +243,82 @@ static void free_sel(sel *s, size_t n)
     free(s);
 }
 
-/* The values the chosen clauses fill in: a deal that lacks one (a term
- * such as terms.grievance_email) cannot be assembled, so the plan says so
- * now, once per value, naming the first clause that needs it. Returns 0, or
- * -1 when out of memory. */
+/* A value a text fills in that the deal lacks, reported once per path. */
+typedef struct {
+    const clasm_deal *deal;
+    clasm_document doc;
+    clasm_diags *diags;
+    const char **seen; /* paths reported */
+    size_t nseen, cap;
+    int oom;
+} missing_ctx;
+
+static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const char *file,
+                       int line)
+{
+    for (size_t b = 0; t && b < t->nblocks; b++) {
+        if (t->blocks[b].definitions)
+            continue;
+        for (size_t k = 0; k < t->blocks[b].nspans; k++) {
+            const ct_span *g = &t->blocks[b].spans[k];
+            if (g->kind != CT_VALUE || strcmp(g->text, "tier") == 0 ||
+                strcmp(g->text, "score") == 0 || strcmp(g->text, "document") == 0 ||
+                clasm_deal_value(M->deal, g->text))
+                continue;
+            int seen = 0;
+            for (size_t i = 0; i < M->nseen && !seen; i++)
+                seen = strcmp(M->seen[i], g->text) == 0;
+            if (seen)
+                continue;
+            const char **grown = array_grow(M->seen, &M->cap, M->nseen + 1, sizeof *grown);
+            if (!grown) {
+                M->oom = 1;
+                return;
+            }
+            M->seen = grown;
+            M->seen[M->nseen++] = g->text;
+            diag_at(M->diags, CLASM_SEV_ERROR, "missing-value", M->deal->file, 0, 0,
+                    "%s, chosen for the %s, fills in {{ %s }}, which this deal does not give%s; "
+                    "add it to the deal (at %s:%d)",
+                    who, clasm_document_name(M->doc), g->text,
+                    strncmp(g->text, "terms.", 6) == 0 ? " (under terms:)" : "", file,
+                    g->line ? g->line : line);
+        }
+    }
+}
+
+/* The values the chosen clauses, and the definitions of the terms they
+ * use, fill in: a deal that lacks one (a term such as
+ * terms.grievance_email) cannot be assembled, so the plan says so now, once
+ * per value, naming the first text that needs it. Returns 0, or -1 when out
+ * of memory. */
 static int report_missing_values(const clasm_library *lib, const clasm_deal *deal,
                                  const clasm_plan *plan, clasm_document doc, clasm_diags *diags)
 {
-    docx_tag **tags = calloc(plan->nitems + 1, sizeof *tags);
-    size_t *ntags = calloc(plan->nitems + 1, sizeof *ntags);
-    int oom = !tags || !ntags;
-    for (size_t k = 0; !oom && k < plan->nitems; k++) {
-        ntags[k] = docx_scan_tags(plan->items[k].text ? plan->items[k].text : "", &tags[k]);
-        if (ntags[k] == (size_t)-1) {
-            ntags[k] = 0;
-            tags[k] = NULL;
-            oom = 1;
-            break;
-        }
-        for (size_t t = 0; t < ntags[k]; t++) {
-            const docx_tag *g = &tags[k][t];
-            if (g->kind != DOCX_TAG_VALUE || strcmp(g->path, "tier") == 0 ||
-                strcmp(g->path, "score") == 0 || strcmp(g->path, "document") == 0 ||
-                clasm_deal_value(deal, g->path))
-                continue;
-            /* Reported already, for an earlier tag of this clause or another? */
-            int seen = 0;
-            for (size_t j = 0; j <= k && !seen; j++)
-                for (size_t u = 0; u < (j < k ? ntags[j] : t) && !seen; u++)
-                    seen = tags[j][u].kind == DOCX_TAG_VALUE &&
-                           strcmp(tags[j][u].path, g->path) == 0 &&
-                           !clasm_deal_value(deal, tags[j][u].path);
-            if (seen)
-                continue;
-            const lib_clause *c = library_clause(lib, plan->items[k].id);
-            diag_at(diags, CLASM_SEV_ERROR, "missing-value", deal->file, 0, 0,
-                    "the clause %s, chosen for the %s, fills in {{ %s }}, which this deal does "
-                    "not give%s; add it to the deal (clause at %s:%d)",
-                    plan->items[k].id, clasm_document_name(doc), g->path,
-                    strncmp(g->path, "terms.", 6) == 0 ? " (under terms:)" : "", c ? c->file : "?",
-                    c ? c->line : 0);
-        }
+    missing_ctx M = {deal, doc, diags, NULL, 0, 0, 0};
+    const lib_clause **chosen = calloc(plan->nitems + 1, sizeof *chosen);
+    if (!chosen)
+        return -1;
+    for (size_t k = 0; k < plan->nitems; k++) {
+        const lib_clause *c = plan->items[k].clause;
+        chosen[k] = c;
+        char who[160];
+        snprintf(who, sizeof who, "the clause %.120s", plan->items[k].id);
+        if (c)
+            missing_in(&M, c->tree, who, c->file, c->line);
     }
-    for (size_t k = 0; tags && ntags && k < plan->nitems; k++)
-        docx_tags_free(tags[k], ntags[k]);
-    free(tags);
-    free(ntags);
+    size_t n = 0;
+    glossary_use *g = glossary_for(lib, chosen, plan->nitems, &n, NULL, NULL);
+    for (size_t i = 0; g && i < n; i++) {
+        char who[256];
+        snprintf(who, sizeof who, "the definition of %.80s (in %.100s)", g[i].def->term,
+                 g[i].owner->id);
+        missing_in(&M, g[i].def->tree, who, g[i].owner->file, g[i].def->line);
+    }
+    int oom = M.oom || !g;
+    free(g);
+    free(M.seen);
+    free(chosen);
     return oom ? -1 : 0;
 }
 
@@ -377,6 +408,7 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
         it->category = c->category;
         it->title = c->title;
         it->text = c->text;
+        it->clause = c;
         it->reasons = s[i].reasons; /* moves ownership */
         it->nreasons = s[i].nreasons;
         s[i].reasons = NULL;

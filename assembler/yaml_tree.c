@@ -30,6 +30,8 @@ struct yt_doc {
     arena_block *blocks;
     const yt_node *root;
     char *name;
+    const char *source; /* the text parsed (in the arena), for yt_locate */
+    size_t source_len;
     int flawed; /* errors were recorded, but the tree is whole (yt_load_*_lenient) */
 };
 
@@ -842,6 +844,15 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
         text = json;
         len = json_len;
     }
+    doc->source = arena_strndup(doc, text, len);
+    doc->source_len = len;
+    if (!doc->source) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
+                "out of memory while reading the file");
+        free(json);
+        yt_free(doc);
+        return NULL;
+    }
     builder B = {.doc = doc,
                  .text = (const unsigned char *)text,
                  .len = len,
@@ -1274,4 +1285,87 @@ const char *yt_suggest(const char *word, const char *const *candidates, size_t n
         }
     }
     return best;
+}
+
+/* Offset of (line, column) in the source, column counted in characters. */
+static size_t source_offset(const char *raw, size_t rawlen, int line, int column)
+{
+    size_t i = 0;
+    for (int l = 1; l < line && i < rawlen; i++)
+        if (raw[i] == '\n')
+            l++;
+    for (int c = 1; c < column && i < rawlen && raw[i] != '\n';) {
+        i++;
+        while (i < rawlen && ((unsigned char)raw[i] & 0xC0) == 0x80)
+            i++;
+        c++;
+    }
+    return i;
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_line, int *out_col)
+{
+    if (!doc || !doc->source || !scalar || scalar->kind != YT_SCALAR)
+        return 0;
+    const char *raw = doc->source, *value = scalar->scalar;
+    size_t rawlen = doc->source_len;
+    size_t j = source_offset(raw, rawlen, scalar->line, scalar->column);
+    if (j >= rawlen || offset > scalar->scalar_len)
+        return 0;
+    char style = raw[j];
+    if (style == '|' || style == '>') {
+        while (j < rawlen && raw[j] != '\n')
+            j++;
+        j++;
+    } else if (style == '"' || style == '\'') {
+        j++;
+    } else {
+        style = 0;
+    }
+    size_t i = 0;
+    while (i < offset) {
+        if (j >= rawlen)
+            return 0;
+        char v = value[i], r = raw[j];
+        if (style == '\'' && r == '\'' && j + 1 < rawlen && raw[j + 1] == '\'' && v == '\'') {
+            i++;
+            j += 2;
+        } else if (style == '"' && r == '\\') {
+            return 0;
+        } else if (v == r) {
+            i++;
+            j++;
+        } else if (is_ws(r)) {
+            j++;
+        } else if (is_ws(v)) {
+            i++;
+        } else {
+            return 0;
+        }
+    }
+    /* Onto the character itself, past folded or indenting blanks. */
+    char v = value[offset];
+    while (j < rawlen && raw[j] != v && is_ws(raw[j]))
+        j++;
+    if (j >= rawlen || (v && raw[j] != v))
+        return 0;
+    if (style == '"' && raw[j] == '\\')
+        return 0;
+    int l = 1, c = 1;
+    for (size_t k = 0; k < j; k++) {
+        if (raw[k] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)raw[k] & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *out_line = l;
+    *out_col = c;
+    return 1;
 }

@@ -52,6 +52,12 @@ yt_doc *yt_load_string(const char *text, size_t len, const char *name, clasm_dia
 yt_doc *yt_load_file_lenient(const char *path, clasm_diags *diags);
 yt_doc *yt_load_string_lenient(const char *text, size_t len, const char *name, clasm_diags *diags);
 int yt_flawed(const yt_doc *doc);
+/* Where byte offset of a scalar's value lies in the file the document was
+ * read from: works for plain, quoted and block (| and >) scalars by
+ * aligning the value's characters with the source. Returns 1 and sets
+ * *line, *col (1-based, column in characters), or 0 when the position
+ * cannot be told exactly (an escape in a double-quoted scalar). */
+int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *line, int *col);
 void yt_free(yt_doc *doc);
 const yt_node *yt_root(const yt_doc *doc);
 const char *yt_name(const yt_doc *doc); /* the file name used in diagnostics */

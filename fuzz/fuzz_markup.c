@@ -1,9 +1,10 @@
-/* libFuzzer harness: clause markup to WordprocessingML. Blocks, inline
- * spans, plain text and the w:p built for each block; every paragraph built
- * must serialize to XML that parses again, and the visible text must keep
- * every character that is not markup. */
+/* libFuzzer harness: clause markup to a clause tree (clause_tree.c) and the
+ * tree to WordprocessingML (docx_render.c), also as a definition in a
+ * {{ definitions }} list; every span is whole and every paragraph built
+ * must serialize to XML that parses again. */
+#include "clause_tree.h"
+#include "docx_render.h"
 #include "fuzz_util.h"
-#include "markup.h"
 #include "package.h"
 
 #include <libxml/parser.h>
@@ -47,41 +48,73 @@ static int xml_chars(const char *s)
     return 1;
 }
 
+/* Values, references and the definitions list, as a draft gives them: a
+ * value holds markup-like text, one reference has a target, one not. */
+static const char *value_of(void *ctx, const ct_span *s)
+{
+    (void)ctx;
+    return strlen(s->text) % 2 ? "**v** _x_ {{ y }} (a) <&>" : NULL;
+}
+
+static const char *bookmark_of(void *ctx, const ct_span *s)
+{
+    (void)ctx;
+    return strlen(s->text) % 2 ? "_RefClasm0001" : NULL;
+}
+
+/* Every span is whole: text where text belongs, offsets inside the input. */
+static void check_tree(const ct_tree *t, size_t size)
+{
+    for (size_t b = 0; b < t->nblocks; b++) {
+        const ct_block *bl = &t->blocks[b];
+        if (bl->level < -1 || bl->level > 1 || bl->offset > size)
+            abort();
+        for (size_t k = 0; k < bl->nspans; k++) {
+            const ct_span *sp = &bl->spans[k];
+            if (!sp->text || sp->offset > size || (sp->kind != CT_TEXT && !*sp->text))
+                abort();
+            if (sp->kind != CT_REF && sp->alt)
+                abort();
+        }
+    }
+    for (size_t i = 0; i < t->nissues; i++)
+        if (!t->issues[i].id || !t->issues[i].message || !*t->issues[i].message ||
+            t->issues[i].offset > size)
+            abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
     if (!text)
         return 0;
-    free(markup_plain(text));
-    markup_span *spans = NULL;
-    size_t ns = 0;
-    if (markup_inline(text, &spans, &ns) == 0) {
-        for (size_t i = 0; i < ns; i++)
-            if (!spans[i].text)
-                abort();
-        markup_spans_free(spans, ns);
-    }
-    markup_block *blocks = NULL;
-    size_t nb = 0;
-    if (markup_parse(text, &blocks, &nb) != 0) {
+    ct_tree *tree = ct_parse(text);
+    if (!tree) {
         free(text);
         return 0;
     }
+    check_tree(tree, size);
+    /* The input is also its own definition, listed by a {{ definitions }}. */
+    ct_tree *list = ct_parse("Terms:\n\n{{ definitions }}");
+    docx_definition defs[] = {{"Term", tree}};
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "document", NULL);
     xmlDocSetRootElement(doc, root);
     xmlNsPtr w = xmlNewNs(root, BAD_CAST W, BAD_CAST "w");
     xmlSetNs(root, w);
     xmlNodePtr body = xmlNewChild(root, w, BAD_CAST "body", NULL);
-    markup_style styles[] = {{"BodyText", "ListParagraph", 7}, {NULL, NULL, 0}};
-    for (size_t i = 0; i < nb; i++) {
-        if (!blocks[i].text || blocks[i].level < -1 || blocks[i].level > 1)
+    docx_render_style styles[] = {{"BodyText", "ListParagraph", 7}, {NULL, NULL, 0}};
+    docx_render_ctx rc = {NULL, value_of, bookmark_of, defs, 1};
+    docx_fields fields = {0};
+    docx_render_tree(body, doc, w, tree, &styles[size % 2], &rc, &fields);
+    if (list)
+        docx_render_tree(body, doc, w, list, &styles[0], &rc, &fields);
+    for (size_t i = 0; i < fields.count; i++)
+        if (!fields.items[i].result || strcmp(fields.items[i].bookmark, "_RefClasm0001") != 0)
             abort();
-        xmlNodePtr p = markup_paragraph(doc, w, &blocks[i], &styles[i % 2]);
-        if (p)
-            xmlAddChild(body, p);
-    }
-    markup_blocks_free(blocks, nb);
+    docx_fields_free(&fields);
+    ct_free(list);
+    ct_free(tree);
     xmlChar *out = NULL;
     int outlen = 0;
     xmlDocDumpMemoryEnc(doc, &out, &outlen, "UTF-8");

@@ -52,15 +52,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = fuzz_cstr(data, size);
     if (!text)
         return 0;
-    docx_tag *tags = NULL;
-    size_t nt = docx_scan_tags(text, &tags);
+    tag *tags = NULL;
+    size_t nt = tags_scan(text, &tags);
     size_t tlen = strlen(text);
     if (nt != (size_t)-1) {
         for (size_t i = 0; i < nt; i++)
             if (tags[i].start >= tags[i].end || tags[i].end > tlen || !tags[i].path ||
-                (tags[i].kind == DOCX_TAG_VALUE && !docx_valid_path(tags[i].path)))
+                (tags[i].kind == TAG_VALUE && !tag_valid_path(tags[i].path)))
                 abort();
-        docx_tags_free(tags, nt);
+        tags_free(tags, nt);
     }
     free(text);
 

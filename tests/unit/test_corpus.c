@@ -315,12 +315,12 @@ static char **expected_texts(xmlDocPtr doc, size_t *count)
     char **out = calloc(np ? np : 1, sizeof *out);
     for (size_t i = 0; i < np; i++) {
         char *t = docx_paragraph_text(ps[i]);
-        docx_tag *tags = NULL;
-        size_t nt = docx_scan_tags(t, &tags);
+        tag *tags = NULL;
+        size_t nt = tags_scan(t, &tags);
         size_t cap = strlen(t) + 1 + nt * 200, o = 0, at = 0;
         char *x = malloc(cap);
         for (size_t k = 0; k < nt; k++) {
-            if (tags[k].kind != DOCX_TAG_VALUE)
+            if (tags[k].kind != TAG_VALUE)
                 continue;
             memcpy(x + o, t + at, tags[k].start - at);
             o += tags[k].start - at;
@@ -329,7 +329,7 @@ static char **expected_texts(xmlDocPtr doc, size_t *count)
         }
         snprintf(x + o, cap - o, "%s", t + at);
         out[i] = x;
-        docx_tags_free(tags, nt);
+        tags_free(tags, nt);
         free(t);
     }
     free(ps);

@@ -105,112 +105,7 @@ static const lint_issue *find_issue(const lint_issue *is, size_t n, const char *
     return NULL;
 }
 
-/* ------------------------------------------------------------ markup */
-
-static void test_markup_clean(void **state)
-{
-    (void)state;
-    lint_issue *is;
-    size_t n;
-    const char *ok = "The **Customer** shall _not_ use {{ terms.cure_period_days }} days.\n"
-                     "\n"
-                     "It shall not:\n"
-                     "(a) do x;\n"
-                     "(i) first;\n"
-                     "(ii) second;\n"
-                     "(b) do y, a literal \\*\\* and snake_case and a_b_;\n"
-                     "\n"
-                     "Then a paragraph between, and the list goes on.\n"
-                     "(c) do z across\n"
-                     "two lines with **bold\n"
-                     "that spans them**.\n"
-                     "(h) is wrong here but (i) after (h) is a letter:\n";
-    assert_int_equal(lint_markup_check(ok, &is, &n), 0);
-    /* Only the (h) after (c) is wrong. */
-    assert_int_equal(n, 1);
-    assert_string_equal(is[0].id, "list-order");
-    assert_int_equal(is[0].offset, (size_t)(strstr(ok, "(h)") - ok));
-    assert_string_equal(is[0].message, "list item (h) follows (c); expected (d) (Word numbers the "
-                                       "items, so it would print as (d))");
-    lint_issues_free(is, n);
-
-    const char *letters = "(a) one\n(b) two\n(c) three\n(d) four\n(e) five\n(f) six\n(g) seven\n"
-                          "(h) eight\n(i) nine\n(j) ten\n";
-    assert_int_equal(lint_markup_check(letters, &is, &n), 0);
-    assert_int_equal(n, 0);
-    lint_issues_free(is, n);
-}
-
-static void test_markup_bold_italic(void **state)
-{
-    (void)state;
-    lint_issue *is;
-    size_t n;
-    const char *t = "The **Customer shall pay.\n"
-                    "\n"
-                    "A **term** and _an open italic\n"
-                    "\n"
-                    "Closed **here** and **not there.";
-    assert_int_equal(lint_markup_check(t, &is, &n), 0);
-    assert_int_equal(n, 3);
-    const lint_issue *b1 = find_issue(is, n, "unbalanced-bold", 4);
-    assert_non_null(b1);
-    assert_int_equal(b1->severity, CLASM_SEV_ERROR);
-    assert_non_null(strstr(b1->message, "'**' has no closing '**' in its paragraph"));
-    const lint_issue *it = find_issue(is, n, "unbalanced-italic", (size_t)(strstr(t, "_an") - t));
-    assert_non_null(it);
-    assert_non_null(strstr(it->message, "'_' opens italics but nothing closes it"));
-    assert_non_null(find_issue(is, n, "unbalanced-bold", (size_t)(strstr(t, "**not") - t)));
-    lint_issues_free(is, n);
-
-    /* Bold does not pair across a blank line: both halves are wrong. */
-    const char *split = "**one\n\ntwo**";
-    assert_int_equal(lint_markup_check(split, &is, &n), 0);
-    assert_int_equal(n, 2);
-    assert_non_null(find_issue(is, n, "unbalanced-bold", 0));
-    assert_non_null(find_issue(is, n, "unbalanced-bold", 10));
-    lint_issues_free(is, n);
-
-    /* Markers inside placeholders are not markup. */
-    assert_int_equal(lint_markup_check("Pay {{ terms._x }} and {{ a**b }} now.", &is, &n), 0);
-    assert_int_equal(n, 0);
-    lint_issues_free(is, n);
-}
-
-static void test_markup_lists(void **state)
-{
-    (void)state;
-    lint_issue *is;
-    size_t n;
-    const char *t = "(i) orphan\n"
-                    "(b) first is b\n"
-                    "(ii) first roman is ii\n"
-                    "(iii) fine\n"
-                    "(v) gap\n"
-                    "(c) next\n"
-                    "(e) skipped d\n";
-    assert_int_equal(lint_markup_check(t, &is, &n), 0);
-    assert_int_equal(n, 5);
-    const lint_issue *x = find_issue(is, n, "list-orphan", 0);
-    assert_non_null(x);
-    assert_string_equal(x->message, "list item (i) comes before any lettered item; a roman "
-                                    "sub-item belongs under an (a), (b), ... item");
-    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(b)") - t));
-    assert_non_null(x);
-    assert_non_null(strstr(x->message, "the first lettered item is (b); expected (a)"));
-    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(ii)") - t));
-    assert_non_null(x);
-    assert_string_equal(x->message, "list item (ii) is the first sub-item of (b); expected (i)");
-    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(v)") - t));
-    assert_non_null(x);
-    assert_string_equal(x->message, "list item (v) follows (iii); expected (iv)");
-    x = find_issue(is, n, "list-order", (size_t)(strstr(t, "(e)") - t));
-    assert_non_null(x);
-    assert_non_null(strstr(x->message, "list item (e) follows (c); expected (d)"));
-    lint_issues_free(is, n);
-}
-
-/* ------------------------------------------------------------ placeholders */
+/* ------------------------------------------------------------ texts */
 
 static clasm_library *fake_library(lib_term *terms, size_t nterms, const char **keys)
 {
@@ -228,15 +123,20 @@ static void test_placeholders(void **state)
     lib_term terms[] = {{"cure_period_days", "d", "30"}, {"governing_law", "l", "NY"}};
     const char *keys[] = {"cure_period_days", "governing_law", NULL};
     clasm_library *lib = fake_library(terms, 2, keys);
+    static const char *template_terms[] = {"Supplier"};
+    lib->template_terms = template_terms;
+    lib->ntemplate_terms = 1;
     const char *t = "{{ customer.name }} and {{ custmer.name }} within "
                     "{{ terms.cure_period_days }} and {{ terms.cure_perod_days }} and {{ }} "
                     "and {{#if reseller}} and {{ a b }} and {{ tier }} {{ document }} "
+                    "and the **Supplier** and the **Suplier** and {{ clause nowhere.x }} "
                     "and {{ unclosed";
+    ct_tree *tree = ct_parse(t);
     unsigned char used[2] = {0, 0};
     lint_issue *is;
     size_t n;
-    assert_int_equal(lint_placeholder_check(lib, t, used, &is, &n), 0);
-    assert_int_equal(n, 6);
+    assert_int_equal(lint_tree_check(lib, tree, used, &is, &n), 0);
+    assert_int_equal(n, 8);
     assert_int_equal(used[0], 1);
     assert_int_equal(used[1], 0);
     const lint_issue *x =
@@ -249,64 +149,31 @@ static void test_placeholders(void **state)
     assert_non_null(x);
     assert_non_null(strstr(x->message, "uses the terms key 'cure_perod_days', which library.yaml "
                                        "does not declare (did you mean 'cure_period_days'?)"));
-    x = find_issue(is, n, "malformed-placeholder", (size_t)(strstr(t, "{{ }}") - t));
+    x = find_issue(is, n, "malformed-tag", (size_t)(strstr(t, "{{ }}") - t));
     assert_non_null(x);
     assert_non_null(strstr(x->message, "empty placeholder"));
-    x = find_issue(is, n, "malformed-placeholder", (size_t)(strstr(t, "{{#if") - t));
+    x = find_issue(is, n, "malformed-tag", (size_t)(strstr(t, "{{#if") - t));
     assert_non_null(x);
     assert_non_null(strstr(x->message, "is a template tag"));
-    assert_non_null(find_issue(is, n, "malformed-placeholder", (size_t)(strstr(t, "{{ a b") - t)));
-    x = find_issue(is, n, "unclosed-placeholder", (size_t)(strstr(t, "{{ unclosed") - t));
+    assert_non_null(find_issue(is, n, "malformed-tag", (size_t)(strstr(t, "{{ a b") - t)));
+    x = find_issue(is, n, "undefined-term", (size_t)(strstr(t, "**Suplier") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "**Suplier** is not a defined term"));
+    assert_non_null(strstr(x->message, "(did you mean 'Supplier'?)"));
+    x = find_issue(is, n, "unknown-reference", (size_t)(strstr(t, "{{ clause nowhere") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "names neither a clause of the library nor a category"));
+    x = find_issue(is, n, "unclosed-tag", (size_t)(strstr(t, "{{ unclosed") - t));
     assert_non_null(x);
     assert_non_null(strstr(x->message, "never closed"));
     lint_issues_free(is, n);
+    ct_free(tree);
     free(lib);
 
     assert_true(lint_known_path("seller.jurisdiction"));
     assert_true(lint_known_path("product.capabilities"));
     assert_false(lint_known_path("seller.country"));
     assert_false(lint_known_path("terms.x"));
-}
-
-/* ------------------------------------------------------------ locations */
-
-static void test_locate(void **state)
-{
-    (void)state;
-    int line = 0, col = 0;
-    /* Literal block: lines and columns of the source. */
-    const char *raw1 = "id: x\ntext: |\n  First line.\n\n  Second {{ bad }} here.\n";
-    const char *val1 = "First line.\n\nSecond {{ bad }} here.\n";
-    size_t off = (size_t)(strstr(val1, "{{") - val1);
-    assert_int_equal(lint_locate(raw1, strlen(raw1), 2, 7, val1, off, &line, &col), 1);
-    assert_int_equal(line, 5);
-    assert_int_equal(col, 10);
-    /* Folded block: a line break became a space. */
-    const char *raw2 = "text: >-\n    Alpha beta\n    gamma **delta\n";
-    const char *val2 = "Alpha beta gamma **delta";
-    off = (size_t)(strstr(val2, "**") - val2);
-    assert_int_equal(lint_locate(raw2, strlen(raw2), 1, 7, val2, off, &line, &col), 1);
-    assert_int_equal(line, 3);
-    assert_int_equal(col, 11);
-    /* Single-quoted with a doubled quote, characters counted, not bytes. */
-    const char *raw3 = "text: 'It''s — {{ x }}'\n";
-    const char *val3 = "It's — {{ x }}";
-    off = (size_t)(strstr(val3, "{{") - val3);
-    assert_int_equal(lint_locate(raw3, strlen(raw3), 1, 7, val3, off, &line, &col), 1);
-    assert_int_equal(line, 1);
-    assert_int_equal(col, 16);
-    /* Plain scalar on two lines. */
-    const char *raw4 = "text: one two\n  three {{ y }}\n";
-    const char *val4 = "one two three {{ y }}";
-    off = (size_t)(strstr(val4, "{{") - val4);
-    assert_int_equal(lint_locate(raw4, strlen(raw4), 1, 7, val4, off, &line, &col), 1);
-    assert_int_equal(line, 2);
-    assert_int_equal(col, 9);
-    /* Double-quoted with an escape before the place: cannot be told. */
-    const char *raw5 = "text: \"a\\tb {{ z }}\"\n";
-    const char *val5 = "a\tb {{ z }}";
-    off = (size_t)(strstr(val5, "{{") - val5);
-    assert_int_equal(lint_locate(raw5, strlen(raw5), 1, 7, val5, off, &line, &col), 0);
 }
 
 /* ------------------------------------------------------------ libraries */
@@ -369,7 +236,7 @@ static char *make_library(void)
     write_file(dir, "risks.yaml", catalogue);
     clause(dir, "alpha", "documents: [contract, eula]\naddresses: [product.alpha]\n",
            "  Cure within {{ terms.cure_days }} days.\n");
-    clause(dir, "beta", "documents: [eula]\naddresses: [product.*]\n", "  The **Beta** term.\n");
+    clause(dir, "beta", "documents: [eula]\naddresses: [product.*]\n", "  The Beta term.\n");
     return dir;
 }
 
@@ -836,11 +703,7 @@ static void test_known_paths_match_deals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_markup_clean),
-        cmocka_unit_test(test_markup_bold_italic),
-        cmocka_unit_test(test_markup_lists),
         cmocka_unit_test(test_placeholders),
-        cmocka_unit_test(test_locate),
         cmocka_unit_test(test_clean_library_and_lock),
         cmocka_unit_test(test_text_problems_located),
         cmocka_unit_test(test_unreachable),

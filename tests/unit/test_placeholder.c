@@ -429,29 +429,29 @@ static void test_errors_all_in_one_run(void **state)
 static void test_scan_kinds(void **state)
 {
     (void)state;
-    docx_tag *tags = NULL;
-    size_t n = docx_scan_tags("a {{ b.c-d_e }} {{#if x}} {{/if}} {{clauses:a, b}} {{ x y }} "
-                              "{{ z {{ w }}",
-                              &tags);
+    tag *tags = NULL;
+    size_t n = tags_scan("a {{ b.c-d_e }} {{#if x}} {{/if}} {{clauses:a, b}} {{ x y }} "
+                         "{{ z {{ w }}",
+                         &tags);
     assert_int_equal(n, 7);
-    assert_int_equal(tags[0].kind, DOCX_TAG_VALUE);
+    assert_int_equal(tags[0].kind, TAG_VALUE);
     assert_string_equal(tags[0].path, "b.c-d_e");
     assert_int_equal(tags[0].start, 2);
     assert_int_equal(tags[0].end, 15);
-    assert_int_equal(tags[1].kind, DOCX_TAG_STRUCTURAL);
+    assert_int_equal(tags[1].kind, TAG_STRUCTURAL);
     assert_string_equal(tags[1].path, "#if x");
-    assert_int_equal(tags[2].kind, DOCX_TAG_STRUCTURAL);
-    assert_int_equal(tags[3].kind, DOCX_TAG_STRUCTURAL);
-    assert_int_equal(tags[4].kind, DOCX_TAG_MALFORMED);
-    assert_int_equal(tags[5].kind, DOCX_TAG_UNCLOSED);
-    assert_int_equal(tags[6].kind, DOCX_TAG_VALUE);
+    assert_int_equal(tags[2].kind, TAG_STRUCTURAL);
+    assert_int_equal(tags[3].kind, TAG_STRUCTURAL);
+    assert_int_equal(tags[4].kind, TAG_MALFORMED);
+    assert_int_equal(tags[5].kind, TAG_UNCLOSED);
+    assert_int_equal(tags[6].kind, TAG_VALUE);
     assert_string_equal(tags[6].path, "w");
-    docx_tags_free(tags, n);
-    assert_true(docx_valid_path("_a.b-1"));
-    assert_false(docx_valid_path("1x"));
-    assert_false(docx_valid_path(""));
-    assert_false(docx_valid_path("a b"));
-    assert_false(docx_valid_path("clauses!"));
+    tags_free(tags, n);
+    assert_true(tag_valid_path("_a.b-1"));
+    assert_false(tag_valid_path("1x"));
+    assert_false(tag_valid_path(""));
+    assert_false(tag_valid_path("a b"));
+    assert_false(tag_valid_path("clauses!"));
 }
 
 static void test_sole_tag_paragraphs(void **state)

@@ -804,6 +804,49 @@ static void test_json_surrogate_pairs(void **state)
     clasm_diags_free(&d);
 }
 
+/* Where an offset of a scalar's value is in the file: yt_locate. */
+static int locate_text(const char *yaml, const char *needle, int *line, int *col)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    yt_doc *doc = load(yaml, &d);
+    assert_non_null(doc);
+    const yt_node *t = yt_get(yt_root(doc), "text");
+    assert_non_null(t);
+    size_t off = (size_t)(strstr(t->scalar, needle) - t->scalar);
+    int ok = yt_locate(doc, t, off, line, col);
+    yt_free(doc);
+    clasm_diags_free(&d);
+    return ok;
+}
+
+static void test_locate(void **state)
+{
+    (void)state;
+    int line = 0, col = 0;
+    /* Literal block: lines and columns of the source. */
+    assert_int_equal(locate_text("id: x\ntext: |\n  First line.\n\n  Second {{ bad }} here.\n",
+                                 "{{", &line, &col),
+                     1);
+    assert_int_equal(line, 5);
+    assert_int_equal(col, 10);
+    /* Folded block: a line break became a space. */
+    assert_int_equal(
+        locate_text("text: >-\n    Alpha beta\n    gamma **delta\n", "**", &line, &col), 1);
+    assert_int_equal(line, 3);
+    assert_int_equal(col, 11);
+    /* Single-quoted with a doubled quote, characters counted, not bytes. */
+    assert_int_equal(locate_text("text: 'It''s \xE2\x80\x94 {{ x }}'\n", "{{", &line, &col), 1);
+    assert_int_equal(line, 1);
+    assert_int_equal(col, 16);
+    /* Plain scalar on two lines. */
+    assert_int_equal(locate_text("text: one two\n  three {{ y }}\n", "{{", &line, &col), 1);
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 9);
+    /* Double-quoted with an escape before the place: cannot be told. */
+    assert_int_equal(locate_text("text: \"a\\tb {{ z }}\"\n", "{{", &line, &col), 0);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -1112,6 +1155,7 @@ int main(void)
         cmocka_unit_test(test_value_noncharacters),
         cmocka_unit_test(test_value_chars_json),
         cmocka_unit_test(test_json_surrogate_pairs),
+        cmocka_unit_test(test_locate),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),

@@ -1,0 +1,36 @@
+/* List numbers as Word shows them ("7.2", "(a)"), worked out from the
+ * document's paragraphs, styles.xml and numbering.xml: for the cached result
+ * of a REF field to a numbered clause heading, so Word and LibreOffice show
+ * the right number without updating fields.
+ *
+ * The model is Word's: a paragraph is numbered by its own w:numPr, else by
+ * its style's (following w:basedOn; a style linked to a level by the level's
+ * w:pStyle); numbering instances (w:num) over one abstract numbering share
+ * its counters, a w:lvlOverride/w:startOverride restarts a level where its
+ * instance is first used; a level restarts after any higher level; the
+ * label is the level's w:lvlText with %1..%9 replaced by each level's
+ * counter in that level's w:numFmt (decimal, letters, roman numerals). */
+#ifndef CLASM_DOCX_NUMBERS_H
+#define CLASM_DOCX_NUMBERS_H
+
+#include <libxml/tree.h>
+#include <stddef.h>
+
+/* One labelled paragraph. */
+typedef struct {
+    xmlNodePtr p;
+    char *label; /* "7.2"; malloc'd */
+} docx_label;
+
+/* The labels of the numbered paragraphs of doc's body, in document order;
+ * styles and numbering may be NULL (then only direct numbering counts, and
+ * without numbering.xml there is none). Returns the count and a malloc'd
+ * array (free with docx_labels_free), or (size_t)-1 when out of memory. */
+size_t docx_number_labels(xmlDocPtr doc, xmlDocPtr styles, xmlDocPtr numbering, docx_label **out);
+void docx_labels_free(docx_label *labels, size_t n);
+
+/* The label of a paragraph as a REF field with \w prints it: the label
+ * without a trailing period ("7." -> "7"). Writes into out (size bytes). */
+void docx_label_for_reference(const char *label, char *out, size_t size);
+
+#endif
