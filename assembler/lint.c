@@ -6,6 +6,8 @@
 #include "diag.h"
 #include "json_text.h"
 #include "clause_tree.h"
+#include "glossary.h"
+#include "strbuf.h"
 #include "strfmt.h"
 #include "tags.h"
 
@@ -108,6 +110,15 @@ int lint_known_path(const char *path)
     return 0;
 }
 
+/* 1 when use names one of the terms the templates define themselves. */
+static int template_term_of(const clasm_library *lib, const char *use)
+{
+    for (size_t i = 0; i < lib->ntemplate_terms; i++)
+        if (ct_term_matches(use, lib->template_terms[i]))
+            return 1;
+    return 0;
+}
+
 /* 1 when a term use names a term the library defines: in a clause's
  * defines, inline (**"Term"**) in a clause text, or as a template's own. */
 static int term_known(const clasm_library *lib, const char *use)
@@ -201,7 +212,8 @@ int lint_tree_check(const clasm_library *lib, const ct_tree *t, unsigned char *t
                            str_printf("{{ clause %s }} names neither a clause of the library "
                                       "nor a category",
                                       p));
-            if (s->kind != CT_VALUE || (!strcmp(p, "definitions") && t->blocks[b].definitions))
+            /* {{ definitions }} out of its own paragraph: misplaced-definitions. */
+            if (s->kind != CT_VALUE || !strcmp(p, "definitions"))
                 continue;
             if (strncmp(p, "terms.", 6) == 0 && p[6]) {
                 const char *key = p + 6;
@@ -273,6 +285,11 @@ static size_t count_values(const expr_fact_def *d)
 
 int lint_expr_constant(const clasm_library *lib, const expr *e, clasm_document doc)
 {
+    return lint_expr_constant_at(lib, e, doc, -1);
+}
+
+int lint_expr_constant_at(const clasm_library *lib, const expr *e, clasm_document doc, int tier)
+{
     if (!e || !lib->ntiers)
         return -1;
     static const char *const none[] = {NULL};
@@ -336,6 +353,8 @@ int lint_expr_constant(const clasm_library *lib, const expr *e, clasm_document d
                 facts[nf++] = (expr_fact){defs[i].name, defs[i].values[digit[i]]};
         }
         for (long score = 0; score <= top && !(seen_true && seen_false); score++) {
+            if (tier >= 0 && tier_at(lib, score) != tier)
+                continue;
             expr_env env;
             memset(&env, 0, sizeof env);
             env.facts = facts;
@@ -892,6 +911,360 @@ static void check_reach(linter *L, const reach_info *ri)
     }
 }
 
+/* ---- what every draft holds: references and defined terms ----
+ *
+ * A reference without words for its absence, and a use of a defined term,
+ * need the clause they point at (or the list of definitions, or the clause
+ * defining the term inline) in every draft that has the clause using them.
+ * That holds when the using clause requires it (directly or through other
+ * requires), or when it is chosen for every deal of that document and tier
+ * and nothing that can be chosen there replaces it. Checked for every
+ * document and tier the using clause can be drawn for. */
+
+typedef struct {
+    const reach_info *ri;
+    unsigned long *appears; /* [clause * CLASM_DOC_COUNT + doc]: bit t, tier t */
+    signed char *always;    /* [clause * CLASM_DOC_COUNT * ntiers + doc * ntiers + tier]: -1 unknown */
+} draft_reach;
+
+static int requires_closure(const clasm_library *lib, const lib_clause *c, const lib_clause *x,
+                            int depth)
+{
+    if (depth > 64)
+        return 0;
+    for (size_t i = 0; i < c->nrequires; i++) {
+        const lib_clause *r = library_clause(lib, c->requires[i]);
+        if (!r)
+            continue;
+        if (r == x || requires_closure(lib, r, x, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* Tiers a clause can be drawn at for document d, as bits. */
+static void compute_appears(linter *L, draft_reach *D)
+{
+    const clasm_library *lib = L->lib;
+    size_t nt = lib->ntiers;
+    for (size_t i = 0; i < lib->nclauses && !L->oom; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+            unsigned long bits = 0;
+            if (has_doc(c, d) && reachable(&D->ri[i], d) && (c->naddresses || c->when))
+                for (size_t t = 0; t < nt; t++) {
+                    if ((c->min_tier >= 0 && (size_t)c->min_tier > t) ||
+                        !tier_reachable(lib, (int)t))
+                        continue;
+                    int v = c->when ? lint_expr_constant_at(lib, c->when, (clasm_document)d,
+                                                            (int)t)
+                                    : 1;
+                    if (v == -2)
+                        L->oom = 1;
+                    if (c->naddresses || v != 0)
+                        bits |= 1ul << t;
+                }
+            D->appears[i * CLASM_DOC_COUNT + d] = bits;
+        }
+    }
+    /* A required clause comes with the clause requiring it. */
+    for (int changed = 1; changed && !L->oom;) {
+        changed = 0;
+        for (size_t i = 0; i < lib->nclauses; i++) {
+            const lib_clause *c = &lib->clauses[i];
+            for (size_t q = 0; q < c->nrequires; q++) {
+                const lib_clause *r = library_clause(lib, c->requires[q]);
+                if (!r)
+                    continue;
+                size_t j = (size_t)(r - lib->clauses);
+                for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+                    if (!has_doc(r, d))
+                        continue;
+                    unsigned long add = D->appears[i * CLASM_DOC_COUNT + d] &
+                                        ~D->appears[j * CLASM_DOC_COUNT + d];
+                    if (add) {
+                        D->appears[j * CLASM_DOC_COUNT + d] |= add;
+                        changed = 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Clause x is in every draft of document d at tier t. */
+static int always_in(linter *L, draft_reach *D, const lib_clause *x, int d, size_t t)
+{
+    const clasm_library *lib = L->lib;
+    size_t xi = (size_t)(x - lib->clauses);
+    signed char *memo = &D->always[(xi * CLASM_DOC_COUNT + (size_t)d) * lib->ntiers + t];
+    if (*memo >= 0)
+        return *memo;
+    int yes = has_doc(x, d) && (x->min_tier < 0 || (size_t)x->min_tier <= t) && x->when &&
+              lint_expr_constant_at(lib, x->when, (clasm_document)d, (int)t) == 1;
+    for (size_t j = 0; yes && j < lib->nclauses; j++) {
+        const lib_clause *r = &lib->clauses[j];
+        if (r != x && has_doc(r, d) && replaces(r, x) &&
+            (D->appears[j * CLASM_DOC_COUNT + d] >> t & 1ul))
+            yes = 0;
+    }
+    *memo = (signed char)yes;
+    return yes;
+}
+
+static int guaranteed(linter *L, draft_reach *D, const lib_clause *c, const lib_clause *x, int d,
+                      size_t t)
+{
+    return c == x || requires_closure(L->lib, c, x, 0) || always_in(L, D, x, d, t);
+}
+
+/* The documents and tiers (bits in missing[d]) where clause c can be drawn
+ * but target is not guaranteed, as "a contract at tier high; a eula at
+ * tiers elevated, high"; NULL when there are none. */
+static char *where_missing(const clasm_library *lib, const unsigned long *missing)
+{
+    strbuf b = {0};
+    for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+        if (!missing[d])
+            continue;
+        int n = 0;
+        for (size_t t = 0; t < lib->ntiers; t++)
+            n += (int)(missing[d] >> t & 1ul);
+        strbuf_addf(&b, "%sa %s at tier%s ", b.len ? "; " : "",
+                    clasm_document_name((clasm_document)d), n > 1 ? "s" : "");
+        int k = 0;
+        for (size_t t = 0; t < lib->ntiers; t++)
+            if (missing[d] >> t & 1ul)
+                strbuf_addf(&b, "%s%s", k++ ? ", " : "", lib->tiers[t].id);
+    }
+    if (!b.len) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return strbuf_take(&b);
+}
+
+/* For clause c: where it can be drawn and the clause (or category) target
+ * is not guaranteed. */
+static char *missing_target(linter *L, draft_reach *D, const lib_clause *c, const char *target)
+{
+    const clasm_library *lib = L->lib;
+    size_t ci = (size_t)(c - lib->clauses);
+    unsigned long missing[CLASM_DOC_COUNT] = {0};
+    const lib_clause *x = library_clause(lib, target);
+    for (int d = 0; d < CLASM_DOC_COUNT; d++)
+        for (size_t t = 0; t < lib->ntiers; t++) {
+            if (!(D->appears[ci * CLASM_DOC_COUNT + d] >> t & 1ul))
+                continue;
+            int ok = 0;
+            if (x)
+                ok = guaranteed(L, D, c, x, d, t);
+            else
+                for (size_t j = 0; j < lib->nclauses && !ok; j++)
+                    ok = strcmp(lib->clauses[j].category, target) == 0 &&
+                         guaranteed(L, D, c, &lib->clauses[j], d, t);
+            if (!ok)
+                missing[d] |= 1ul << t;
+        }
+    return where_missing(lib, missing);
+}
+
+/* The clauses whose text holds {{ definitions }}. */
+static const lib_clause *definitions_list_for(linter *L, draft_reach *D, const lib_clause *c,
+                                              unsigned long *missing)
+{
+    const clasm_library *lib = L->lib;
+    size_t ci = (size_t)(c - lib->clauses);
+    const lib_clause *first = NULL;
+    for (int d = 0; d < CLASM_DOC_COUNT; d++)
+        for (size_t t = 0; t < lib->ntiers; t++) {
+            if (!(D->appears[ci * CLASM_DOC_COUNT + d] >> t & 1ul))
+                continue;
+            int ok = 0;
+            for (size_t j = 0; j < lib->nclauses && !ok; j++) {
+                const lib_clause *g = &lib->clauses[j];
+                int has = 0;
+                for (size_t b = 0; g->tree && b < g->tree->nblocks; b++)
+                    has |= g->tree->blocks[b].definitions;
+                if (!has)
+                    continue;
+                if (!first)
+                    first = g;
+                ok = guaranteed(L, D, c, g, d, t);
+            }
+            if (!ok)
+                missing[d] |= 1ul << t;
+        }
+    return first;
+}
+
+/* The clause whose text defines term inline, or NULL. */
+static const lib_clause *inline_definer(const clasm_library *lib, const char *use)
+{
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const ct_tree *t = lib->clauses[i].tree;
+        for (size_t b = 0; t && b < t->nblocks; b++)
+            for (size_t k = 0; k < t->blocks[b].nspans; k++)
+                if (t->blocks[b].spans[k].kind == CT_TERM_DEF &&
+                    ct_term_matches(use, t->blocks[b].spans[k].text))
+                    return &lib->clauses[i];
+    }
+    return NULL;
+}
+
+static int glossary_term(const clasm_library *lib, const char *use)
+{
+    for (size_t i = 0; i < lib->nclauses; i++)
+        for (size_t k = 0; k < lib->clauses[i].ndefines; k++)
+            if (ct_term_matches(use, lib->clauses[i].defines[k].term))
+                return 1;
+    return 0;
+}
+
+/* The references and term uses of one text, used by clause c. */
+static void check_text_in_drafts(linter *L, draft_reach *D, const lib_clause *c, const ct_tree *t,
+                                 const char *file, const char *where, int *glossary_reported)
+{
+    const clasm_library *lib = L->lib;
+    for (size_t b = 0; t && b < t->nblocks && !L->oom; b++)
+        for (size_t k = 0; k < t->blocks[b].nspans && !L->oom; k++) {
+            const ct_span *s = &t->blocks[b].spans[k];
+            if (s->kind == CT_REF && !s->alt &&
+                (library_clause(lib, s->text) || is_category_id(lib, s->text))) {
+                char *miss = missing_target(L, D, c, s->text);
+                if (miss)
+                    diag_at(L->diags, CLASM_SEV_ERROR, "reference-may-be-missing", file,
+                            s->line, s->column,
+                            "%s{{ clause %s }} gives no words for a draft without %s, and %s "
+                            "can be drawn without it (%s); make %s require it, or write "
+                            "{{ clause %s or \"...\" }}",
+                            where, s->text, s->text, c->id, miss, c->id, s->text);
+                free(miss);
+            }
+            if (s->kind != CT_TERM || template_term_of(lib, s->text))
+                continue;
+            if (glossary_term(lib, s->text)) {
+                if (*glossary_reported)
+                    continue;
+                unsigned long missing[CLASM_DOC_COUNT] = {0};
+                const lib_clause *list = definitions_list_for(L, D, c, missing);
+                char *miss = where_missing(lib, missing);
+                if (miss) {
+                    *glossary_reported = 1;
+                    diag_at(L->diags, CLASM_SEV_ERROR, "definition-may-be-missing", file,
+                            s->line, s->column,
+                            "%s**%s** is defined in the list of definitions%s%s, which is not in "
+                            "every draft that has %s (%s); make %s require %s",
+                            where, s->text, list ? " of " : " ({{ definitions }}), but no clause has it",
+                            list ? list->id : "", c->id, miss, c->id,
+                            list ? list->id : "the clause with the list");
+                }
+                free(miss);
+                continue;
+            }
+            const lib_clause *def = inline_definer(lib, s->text);
+            if (!def)
+                continue; /* undefined-term, reported with the text */
+            char *miss = missing_target(L, D, c, def->id);
+            if (miss)
+                diag_at(L->diags, CLASM_SEV_ERROR, "definition-may-be-missing", file, s->line,
+                        s->column,
+                        "%s**%s** is defined inline in %s, which is not in every draft that has "
+                        "%s (%s); make %s require %s",
+                        where, s->text, def->id, c->id, miss, c->id, def->id);
+            free(miss);
+        }
+}
+
+static void check_drafts(linter *L, const reach_info *ri)
+{
+    const clasm_library *lib = L->lib;
+    if (lib->ntiers == 0 || lib->ntiers > 8 * sizeof(unsigned long))
+        return;
+    draft_reach D = {ri, NULL, NULL};
+    D.appears = calloc(lib->nclauses * CLASM_DOC_COUNT + 1, sizeof *D.appears);
+    size_t nmemo = lib->nclauses * CLASM_DOC_COUNT * lib->ntiers + 1;
+    D.always = malloc(nmemo);
+    if (!D.appears || !D.always) {
+        L->oom = 1;
+        free(D.appears);
+        free(D.always);
+        return;
+    }
+    memset(D.always, -1, nmemo);
+    compute_appears(L, &D);
+    for (size_t i = 0; i < lib->nclauses && !L->oom; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        int glossary_reported = 0;
+        check_text_in_drafts(L, &D, c, c->tree, c->file, "", &glossary_reported);
+        /* The definitions its terms bring along are drawn with it. */
+        size_t n = 0;
+        glossary_use *g = glossary_for(lib, &c, 1, &n, NULL, NULL);
+        if (!g) {
+            L->oom = 1;
+            break;
+        }
+        for (size_t k = 0; k < n && !L->oom; k++) {
+            char where[256];
+            snprintf(where, sizeof where, "defines.%.100s, as drawn with %.80s: ",
+                     g[k].def->term, c->id);
+            check_text_in_drafts(L, &D, c, g[k].def->tree, g[k].owner->file, where,
+                                 &glossary_reported);
+        }
+        free(g);
+    }
+    free(D.appears);
+    free(D.always);
+}
+
+/* Each term is defined once: in one clause's defines, inline in one clause,
+ * or as a template term; and a definition some text uses. */
+static void check_definitions(linter *L)
+{
+    const clasm_library *lib = L->lib;
+    for (size_t i = 0; i < lib->nclauses; i++) {
+        const lib_clause *c = &lib->clauses[i];
+        for (size_t k = 0; k < c->ndefines; k++) {
+            const lib_definition *def = &c->defines[k];
+            const char *other = template_term_of(lib, def->term) ? "library.yaml's template_terms"
+                                                                  : NULL;
+            for (size_t j = 0; j < i && !other; j++)
+                for (size_t q = 0; q < lib->clauses[j].ndefines && !other; q++)
+                    if (strcmp(lib->clauses[j].defines[q].term, def->term) == 0)
+                        other = lib->clauses[j].id;
+            const lib_clause *inl = inline_definer(lib, def->term);
+            if (!other && inl)
+                other = inl->id;
+            if (other)
+                diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-definition", c->file, def->line,
+                        def->column,
+                        "defines: %s is also defined by %s; a term is defined once", def->term,
+                        other);
+            /* Used by some text? */
+            int used = 0;
+            for (size_t j = 0; j < lib->nclauses && !used; j++) {
+                const lib_clause *u = &lib->clauses[j];
+                const ct_tree *trees[1 + 64];
+                size_t nt = 0;
+                trees[nt++] = u->tree;
+                for (size_t q = 0; q < u->ndefines && nt < 65; q++)
+                    if (&u->defines[q] != def)
+                        trees[nt++] = u->defines[q].tree;
+                for (size_t x = 0; x < nt && !used; x++)
+                    for (size_t b = 0; trees[x] && b < trees[x]->nblocks && !used; b++)
+                        for (size_t s = 0; s < trees[x]->blocks[b].nspans && !used; s++)
+                            used = trees[x]->blocks[b].spans[s].kind == CT_TERM &&
+                                   ct_term_matches(trees[x]->blocks[b].spans[s].text, def->term);
+            }
+            if (!used)
+                diag_at(L->diags, CLASM_SEV_WARNING, "unused-definition", c->file, def->line,
+                        def->column,
+                        "defines: no clause or definition uses **%s**; no draft will list it",
+                        def->term);
+        }
+    }
+}
+
 static void check_coverage(linter *L, const reach_info *ri)
 {
     const clasm_library *lib = L->lib;
@@ -1201,6 +1574,7 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
     r->risks = lib->nrisks;
     linter L = {r, lib, diags, 0};
     check_texts(&L);
+    check_definitions(&L);
     /* Coverage and reachability need the catalogue: without risks or tiers
      * (risks.yaml did not load, already an error) they would only add noise. */
     int judge = lib->nrisks > 0 && lib->ntiers > 0;
@@ -1211,6 +1585,7 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
         compute_reach(&L, ri);
         check_coverage(&L, ri);
         check_reach(&L, ri);
+        check_drafts(&L, ri);
     }
     free(ri);
     char *lock_path = str_printf("%s/%s", dir, LOCK_NAME);

@@ -49,6 +49,8 @@ int lint_known_path(const char *path);
  * kind, deployment, license, end use, reseller, every score the catalogue
  * allows and its tier). Returns -2 when out of memory. */
 int lint_expr_constant(const clasm_library *lib, const expr *e, clasm_document doc);
+/* The same over the deals of one tier only (tier: its rank; -1 all). */
+int lint_expr_constant_at(const clasm_library *lib, const expr *e, clasm_document doc, int tier);
 
 /* The lock file: one entry per clause. */
 typedef struct {

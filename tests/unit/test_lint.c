@@ -549,6 +549,83 @@ static void test_broken_library_still_linted(void **state)
     free(dir);
 }
 
+/* References and defined terms in every document and tier: a reference
+ * without words for its absence, and a term whose definition may not be in
+ * the draft, are found with where they can happen; each term is defined
+ * once and listed only when used. */
+static void test_references_and_definitions(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    /* The list of definitions, and a schedule only some drafts have. */
+    write_file(dir, "core/glossary.yaml",
+               "id: core.glossary\nversion: 1\ntitle: Definitions\ncategory: core\n"
+               "documents: [contract, eula]\norder: 1\ntext: |\n  Meanings:\n\n"
+               "  {{ definitions }}\nguidance: [g]\ndefines:\n"
+               "  Widget: means the thing, see {{ clause core.schedule }}.\n"
+               "  Spare: means nothing anyone uses.\n"
+               "  Doubled: means one thing.\n"
+               "  Looping: means a list {{ definitions }} in a definition.\n"
+               "  Alone: \"means a list.\\n\\n{{ definitions }}\"\n");
+    write_file(dir, "core/schedule.yaml",
+               "id: core.schedule\nversion: 1\ntitle: Schedule\ncategory: core\n"
+               "documents: [contract, eula]\nwhen: tier >= high\ntext: The list.\n"
+               "guidance: [g]\n");
+    /* Uses the glossary and requires it: the Widget's reference to the
+     * schedule is missing at the baseline tier (the schedule comes from
+     * high up), found through the definition. */
+    clause(dir, "user", "documents: [contract]\naddresses: [product.alpha]\n"
+                        "requires: [core.glossary]\n",
+           "  The **Widget** and the **Doubled**, see {{ clause core.schedule }} and "
+           "{{ clause core.schedule or \"the schedule\" }} and {{ clause core }}.\n");
+    /* Uses the glossary without requiring it, and an inline term. */
+    clause(dir, "loose", "documents: [eula]\naddresses: [product.beta]\n",
+           "  A **Widget** and an **Inline Thing**.\n");
+    clause(dir, "definer", "documents: [eula]\nwhen: tier >= high\nrequires: [core.glossary]\n",
+           "  The **\"Inline Thing\"** means this, and a **\"Doubled\"** here.\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    run(dir, 0, 0, &r, &d);
+    /* {{ clause core.schedule }} in core.user: a contract at the baseline
+     * tier (the schedule comes from high up; severe is out of reach). */
+    const clasm_diag *x = expect(&d, CLASM_SEV_ERROR, "reference-may-be-missing", "core/user.yaml",
+                                 9, 43, "{{ clause core.schedule }} gives no words for a draft");
+    assert_non_null(strstr(x->message, "(a contract at tier baseline)"));
+    assert_non_null(strstr(x->message, "make core.user require it, or write {{ clause "
+                                       "core.schedule or \"...\" }}"));
+    /* ... and in the definition of Widget, drawn with core.user and with
+     * core.loose. A reference with words, and one to a category of
+     * clauses always there, need nothing. */
+    expect(&d, CLASM_SEV_ERROR, "reference-may-be-missing", "core/glossary.yaml", 13, 32,
+           "defines.Widget, as drawn with core.user: {{ clause core.schedule }}");
+    expect(&d, CLASM_SEV_ERROR, "reference-may-be-missing", "core/glossary.yaml", 13, 32,
+           "defines.Widget, as drawn with core.loose");
+    assert_int_equal(count_id(&d, "reference-may-be-missing"), 3);
+    /* core.loose: the list of definitions is not required, and the inline
+     * term's clause comes only from tier high. */
+    expect(&d, CLASM_SEV_ERROR, "definition-may-be-missing", "core/loose.yaml", 8, 5,
+           "**Widget** is defined in the list of definitions of core.glossary, which is not "
+           "in every draft that has core.loose (a eula at tiers baseline, high)");
+    x = expect(&d, CLASM_SEV_ERROR, "definition-may-be-missing", "core/loose.yaml", 8, 23,
+               "**Inline Thing** is defined inline in core.definer");
+    assert_non_null(strstr(x->message, "(a eula at tier baseline)"));
+    assert_int_equal(count_id(&d, "definition-may-be-missing"), 2);
+    /* Defined twice; never used; a list inside a definition. */
+    expect(&d, CLASM_SEV_ERROR, "duplicate-definition", "core/glossary.yaml", 15, 3,
+           "Doubled is also defined by core.definer");
+    expect(&d, CLASM_SEV_WARNING, "unused-definition", "core/glossary.yaml", 14, 3,
+           "no clause or definition uses **Spare**");
+    expect(&d, CLASM_SEV_ERROR, "misplaced-definitions", "core/glossary.yaml", 16, 25,
+           "defines.Looping: {{ definitions }} must be a paragraph of its own");
+    expect(&d, CLASM_SEV_ERROR, "misplaced-definitions", "core/glossary.yaml", 17, 3,
+           "defines.Alone: a definition cannot hold the list of definitions");
+    assert_int_equal(count_id(&d, "unknown-placeholder"), 0);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
 static void test_terms_in_when_and_titles(void **state)
 {
     (void)state;
@@ -709,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_expr_constant),
         cmocka_unit_test(test_broken_library_still_linted),
+        cmocka_unit_test(test_references_and_definitions),
         cmocka_unit_test(test_terms_in_when_and_titles),
         cmocka_unit_test(test_broken_catalogue),
         cmocka_unit_test(test_known_paths_match_deals),
