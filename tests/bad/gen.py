@@ -782,6 +782,31 @@ def cases():
                                              "The {{ customer.name shall comply.\n"))),
         args=LIB_ARGS, expect=["bad-text.yaml:", "error: the clause definitions.bad-text: '{{' "
                                "is never closed", "[unclosed-tag]"]))
+    # References and defined terms (issue 13): what a draft cannot print is
+    # refused at its line:column, no draft written.
+    add(Case("clause-reference-unresolved", "a clause refers to a clause this draft does not "
+             "have and gives no words for that case", lib_with(
+        ("definitions/refers.yaml", clause("definitions.refers", "definitions", "",
+                                           "See {{ clause reseller-diligence.flow-down }}.\n"))),
+        args=LIB_ARGS, expect=["refers.yaml:10:7: error: the clause definitions.refers refers "
+                               "to {{ clause reseller-diligence.flow-down }}, which this draft "
+                               "does not have", "[unresolved-reference]"]))
+    add(Case("clause-reference-malformed", "a reference that is not {{ clause ID }}", lib_with(
+        ("definitions/refers.yaml", clause("definitions.refers", "definitions", "",
+                                           "See {{ clause a.b then }}.\n"))),
+        args=LIB_ARGS, expect=["refers.yaml:10:7: error: the clause definitions.refers: "
+                               "{{ clause a.b then }} is not a reference", "[malformed-reference]"]))
+    add(Case("clause-term-undefined", "a clause uses a defined term nothing defines", lib_with(
+        ("definitions/undefined.yaml", clause("definitions.undefined", "definitions", "",
+                                              "The **Widget Stock** stays.\n"))),
+        args=LIB_ARGS, expect=["undefined.yaml:10:7: error: the clause definitions.undefined "
+                               "uses the defined term **Widget Stock**, which nothing in this "
+                               "draft defines", "[undefined-term]"]))
+    add(Case("reference-in-template", "a template that uses a clause reference, which only "
+             "clause text can",
+             with_doc(para("See {{ clause audit.on-site-audit }}.") + para("{{ clauses }}")),
+             expect=["word/document.xml, paragraph 1: error: the tag {{ clause "
+                     "audit.on-site-audit }} refers to a clause by number", "[misplaced-reference]"]))
     def b_clause_bad_characters(d):
         library(d)
         lib = os.path.join(d, "library", "definitions")

@@ -62,6 +62,50 @@ for f in ./*.docx; do
         sh -c '[ "$1" -gt 0 ] && [ "$2" -ge "$1" ]' _ "$lists" "$as"
     check "$n: no (a) continues as (k) or later" sh -c "! grep -qE '^[[:space:]]*\((k|l|m|n|o|p)\)' 'txt/$n.txt'"
 done
+# Cross-references (issue 13): every reference is a REF field to a bookmark
+# that exists, on the heading of a clause of this draft, and LibreOffice
+# prints the number that heading has in LibreOffice's own text.
+refs_total=0
+for f in ./*.docx; do
+    n=$(basename "$f" .docx)
+    out=$(/usr/bin/python3 - "$f" "txt/$n.txt" <<'PY'
+import re, sys, zipfile
+doc = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
+text = open(sys.argv[2], encoding="utf-8").read()
+paras = re.findall(r"<w:p[ >].*?</w:p>", doc, re.S)
+def plain(p):
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)).replace("&amp;", "&")
+heading = {}   # bookmark -> the heading's text
+for p in paras:
+    for name in re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', p):
+        heading[name] = plain(p)
+fields = re.findall(r"<w:instrText[^>]*>\s*REF (\S+) \\w \\h\s*</w:instrText>", doc)
+bad = [b for b in fields if b not in heading]
+if bad:
+    sys.exit("REF fields to missing bookmarks: %s" % bad)
+# LibreOffice's numbers of the headings: "7.2 Title" lines.
+number = {}
+for line in text.splitlines():
+    m = re.match(r"\s*(\d+(?:\.\d+)+)\s+(.+?)\s*$", line)
+    if m:
+        number.setdefault(m.group(2), m.group(1))
+want = [number.get(heading[b]) for b in fields]
+if None in want:
+    sys.exit("a referenced heading has no number in LibreOffice's text: %s"
+             % [heading[b] for b, w in zip(fields, want) if w is None])
+got = re.findall(r"[Cc]lause (\d+(?:\.\d+)*)", text)
+if got != want:
+    sys.exit("LibreOffice prints %s, the headings are numbered %s" % (got, want))
+if re.search(r"clause headed|the clause titled", text):
+    sys.exit("a reference names a heading instead of a number")
+print(len(fields))
+PY
+)
+    rc=$?
+    check "$n: each reference is a REF field to a heading of this draft, printed with that heading's number ($out)" [ "$rc" -eq 0 ]
+    [ "$rc" -eq 0 ] && refs_total=$((refs_total + out))
+done
+check "the example drafts hold numbered references ($refs_total)" [ "$refs_total" -gt 0 ]
 f=$(ls ./*-contract.docx | head -n 1)
 n=$(basename "$f" .docx)
 HOME="$W/home" soffice --headless --norestore --convert-to pdf --outdir render "$f" >/dev/null 2>&1
