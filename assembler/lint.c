@@ -924,7 +924,7 @@ static void check_reach(linter *L, const reach_info *ri)
 typedef struct {
     const reach_info *ri;
     unsigned long *appears; /* [clause * CLASM_DOC_COUNT + doc]: bit t, tier t */
-    signed char *always;    /* [clause * CLASM_DOC_COUNT * ntiers + doc * ntiers + tier]: -1 unknown */
+    signed char *always; /* [clause * CLASM_DOC_COUNT * ntiers + doc * ntiers + tier]: -1 unknown */
 } draft_reach;
 
 static int requires_closure(const clasm_library *lib, const lib_clause *c, const lib_clause *x,
@@ -956,8 +956,7 @@ static void compute_appears(linter *L, draft_reach *D)
                     if ((c->min_tier >= 0 && (size_t)c->min_tier > t) ||
                         !tier_reachable(lib, (int)t))
                         continue;
-                    int v = c->when ? lint_expr_constant_at(lib, c->when, (clasm_document)d,
-                                                            (int)t)
+                    int v = c->when ? lint_expr_constant_at(lib, c->when, (clasm_document)d, (int)t)
                                     : 1;
                     if (v == -2)
                         L->oom = 1;
@@ -980,8 +979,8 @@ static void compute_appears(linter *L, draft_reach *D)
                 for (int d = 0; d < CLASM_DOC_COUNT; d++) {
                     if (!has_doc(r, d))
                         continue;
-                    unsigned long add = D->appears[i * CLASM_DOC_COUNT + d] &
-                                        ~D->appears[j * CLASM_DOC_COUNT + d];
+                    unsigned long add =
+                        D->appears[i * CLASM_DOC_COUNT + d] & ~D->appears[j * CLASM_DOC_COUNT + d];
                     if (add) {
                         D->appears[j * CLASM_DOC_COUNT + d] |= add;
                         changed = 1;
@@ -1133,8 +1132,8 @@ static void check_text_in_drafts(linter *L, draft_reach *D, const lib_clause *c,
                 (library_clause(lib, s->text) || is_category_id(lib, s->text))) {
                 char *miss = missing_target(L, D, c, s->text);
                 if (miss)
-                    diag_at(L->diags, CLASM_SEV_ERROR, "reference-may-be-missing", file,
-                            s->line, s->column,
+                    diag_at(L->diags, CLASM_SEV_ERROR, "reference-may-be-missing", file, s->line,
+                            s->column,
                             "%s{{ clause %s }} gives no words for a draft without %s, and %s "
                             "can be drawn without it (%s); make %s require it, or write "
                             "{{ clause %s or \"...\" }}",
@@ -1151,11 +1150,12 @@ static void check_text_in_drafts(linter *L, draft_reach *D, const lib_clause *c,
                 char *miss = where_missing(lib, missing);
                 if (miss) {
                     *glossary_reported = 1;
-                    diag_at(L->diags, CLASM_SEV_ERROR, "definition-may-be-missing", file,
-                            s->line, s->column,
+                    diag_at(L->diags, CLASM_SEV_ERROR, "definition-may-be-missing", file, s->line,
+                            s->column,
                             "%s**%s** is defined in the list of definitions%s%s, which is not in "
                             "every draft that has %s (%s); make %s require %s",
-                            where, s->text, list ? " of " : " ({{ definitions }}), but no clause has it",
+                            where, s->text,
+                            list ? " of " : " ({{ definitions }}), but no clause has it",
                             list ? list->id : "", c->id, miss, c->id,
                             list ? list->id : "the clause with the list");
                 }
@@ -1206,8 +1206,8 @@ static void check_drafts(linter *L, const reach_info *ri)
         }
         for (size_t k = 0; k < n && !L->oom; k++) {
             char where[256];
-            snprintf(where, sizeof where, "defines.%.100s, as drawn with %.80s: ",
-                     g[k].def->term, c->id);
+            snprintf(where, sizeof where, "defines.%.100s, as drawn with %.80s: ", g[k].def->term,
+                     c->id);
             check_text_in_drafts(L, &D, c, g[k].def->tree, g[k].owner->file, where,
                                  &glossary_reported);
         }
@@ -1226,8 +1226,8 @@ static void check_definitions(linter *L)
         const lib_clause *c = &lib->clauses[i];
         for (size_t k = 0; k < c->ndefines; k++) {
             const lib_definition *def = &c->defines[k];
-            const char *other = template_term_of(lib, def->term) ? "library.yaml's template_terms"
-                                                                  : NULL;
+            const char *other =
+                template_term_of(lib, def->term) ? "library.yaml's template_terms" : NULL;
             for (size_t j = 0; j < i && !other; j++)
                 for (size_t q = 0; q < lib->clauses[j].ndefines && !other; q++)
                     if (strcmp(lib->clauses[j].defines[q].term, def->term) == 0)
@@ -1237,9 +1237,8 @@ static void check_definitions(linter *L)
                 other = inl->id;
             if (other)
                 diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-definition", c->file, def->line,
-                        def->column,
-                        "defines: %s is also defined by %s; a term is defined once", def->term,
-                        other);
+                        def->column, "defines: %s is also defined by %s; a term is defined once",
+                        def->term, other);
             /* Used by some text? */
             int used = 0;
             for (size_t j = 0; j < lib->nclauses && !used; j++) {

@@ -85,8 +85,10 @@ static const command commands[] = {
      "check a clause library for counsel (in CI too)",
      "Checks a clause library (default: $CLASM_LIBRARY, then the bundled one) and lists every\n"
      "problem with file:line:col: file formats, ids and references, expressions, placeholders\n"
-     "no deal can supply, markup (unbalanced ** or _, list items out of order), risks no\n"
-     "clause covers for a document, clauses no deal can select, and clauses whose text changed\n"
+     "no deal can supply, markup (unbalanced ** or _, list items out of order), defined\n"
+     "terms and references to clauses that a draft of some document and tier would lack,\n"
+     "risks no clause covers for a document, clauses no deal can select, and clauses whose\n"
+     "text changed\n"
      "without a version bump (against DIR/library.lock). Ends with a summary: files, clauses,\n"
      "risks and coverage per document. Exit 1 when there is an error; warnings exit 0 unless\n"
      "--strict.\n"

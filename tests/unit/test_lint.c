@@ -574,8 +574,9 @@ static void test_references_and_definitions(void **state)
     /* Uses the glossary and requires it: the Widget's reference to the
      * schedule is missing at the baseline tier (the schedule comes from
      * high up), found through the definition. */
-    clause(dir, "user", "documents: [contract]\naddresses: [product.alpha]\n"
-                        "requires: [core.glossary]\n",
+    clause(dir, "user",
+           "documents: [contract]\naddresses: [product.alpha]\n"
+           "requires: [core.glossary]\n",
            "  The **Widget** and the **Doubled**, see {{ clause core.schedule }} and "
            "{{ clause core.schedule or \"the schedule\" }} and {{ clause core }}.\n");
     /* Uses the glossary without requiring it, and an inline term. */
