@@ -2,6 +2,8 @@
  * elements it comes from. */
 #include "docx_text.h"
 
+#include "strbuf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,28 +49,15 @@ static void add_piece(builder *b, xmlNodePtr node, xmlNodePtr run, const char *s
     docx_ptext *t = b->t;
     if (b->failed)
         return;
-    if (t->count == b->cap_pieces) {
-        size_t cap = b->cap_pieces ? b->cap_pieces * 2 : 8;
-        docx_piece *grown = realloc(t->pieces, cap * sizeof *grown);
-        if (!grown) {
-            b->failed = 1;
-            return;
-        }
-        t->pieces = grown;
-        b->cap_pieces = cap;
+    docx_piece *pieces = array_grow(t->pieces, &b->cap_pieces, t->count + 1, sizeof *pieces);
+    char *text = pieces ? array_grow(t->text, &b->cap_text, t->len + n + 1, 1) : NULL;
+    if (pieces)
+        t->pieces = pieces;
+    if (!text) {
+        b->failed = 1;
+        return;
     }
-    if (t->len + n + 1 > b->cap_text) {
-        size_t cap = b->cap_text ? b->cap_text : 64;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(t->text, cap);
-        if (!grown) {
-            b->failed = 1;
-            return;
-        }
-        t->text = grown;
-        b->cap_text = cap;
-    }
+    t->text = text;
     memcpy(t->text + t->len, s, n);
     docx_piece *p = &t->pieces[t->count++];
     p->node = node;

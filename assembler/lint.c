@@ -549,34 +549,15 @@ static char *read_all(const char *path, size_t *len)
     FILE *f = open_regular(path);
     if (!f)
         return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    while (s) {
-        if (n + 1 >= cap) {
-            if (cap > YT_MAX_FILE_BYTES * 2u) {
-                free(s);
-                s = NULL;
-                break;
-            }
-            char *g = realloc(s, cap * 2);
-            if (!g) {
-                free(s);
-                s = NULL;
-                break;
-            }
-            s = g;
-            cap *= 2;
-        }
-        size_t got = fread(s + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
+    strbuf b = {0};
+    int bad = strbuf_read(&b, f, YT_MAX_FILE_BYTES * 2u) != 0;
     fclose(f);
-    if (s)
-        s[n] = '\0';
-    *len = n;
-    return s;
+    *len = b.len;
+    if (bad) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return strbuf_take(&b);
 }
 
 /* Reports issues of one clause text at their file:line:col; where the

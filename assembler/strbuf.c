@@ -72,6 +72,33 @@ void strbuf_addf(strbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+int strbuf_read(strbuf *b, FILE *f, size_t limit)
+{
+    size_t start = b->len;
+    while (!b->failed && b->len - start <= limit) {
+        size_t room = b->cap > b->len + 1 ? b->cap - b->len - 1 : 0;
+        if (room == 0) {
+            size_t want = b->cap ? b->cap * 2 : 64 * 1024;
+            if (want - start > limit + 2)
+                want = start + limit + 2;
+            char *g = array_grow(b->s, &b->cap, want, 1);
+            if (!g) {
+                b->failed = 1;
+                return -1;
+            }
+            b->s = g;
+            continue;
+        }
+        size_t left = limit + 1 - (b->len - start);
+        size_t got = fread(b->s + b->len, 1, room < left ? room : left, f);
+        b->len += got;
+        b->s[b->len] = '\0';
+        if (got == 0)
+            break;
+    }
+    return b->failed || ferror(f) ? -1 : 0;
+}
+
 const char *strbuf_str(const strbuf *b)
 {
     return b->s ? b->s : "";

@@ -4,6 +4,7 @@
 #define CLASM_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #if defined(__GNUC__)
 #define STRBUF_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -24,6 +25,10 @@ void strbuf_add(strbuf *b, const char *s, size_t n);
 void strbuf_adds(strbuf *b, const char *s);
 void strbuf_addc(strbuf *b, char c);
 void strbuf_addf(strbuf *b, const char *fmt, ...) STRBUF_PRINTF(2, 3);
+/* Appends what is left of f, at most limit + 1 bytes (one byte past the
+ * limit is enough to know a file is too large: never more is held). 0, or
+ * -1 on a read error (errno kept) or when out of memory (failed set). */
+int strbuf_read(strbuf *b, FILE *f, size_t limit);
 /* The text so far ("" when nothing was added); valid until the next add. */
 const char *strbuf_str(const strbuf *b);
 /* Hands over the string (malloc'd; "" when nothing was added) and empties

@@ -2,6 +2,8 @@
  * remain once the common prefix and suffix are set aside. */
 #include "word_diff.h"
 
+#include "strbuf.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,51 +61,18 @@ typedef struct {
     const word *w;
 } op;
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-static void put_word(buf *b, const word *w, int *need_space)
+static void put_word(strbuf *b, const word *w, int *need_space)
 {
     if (*need_space)
-        put(b, " ", 1);
-    put(b, w->start, w->len);
+        strbuf_addc(b, ' ');
+    strbuf_add(b, w->start, w->len);
     *need_space = 1;
 }
 
 /* Renders ops: changes in [- -] / {+ +}, context words around them. */
 static char *render(const op *ops, size_t n, size_t context)
 {
-    buf b = {0};
-    puts_(&b, "");
+    strbuf b = {0};
     /* Mark which kept words are within context of a change. */
     unsigned char *show = calloc(n ? n : 1, 1);
     if (!show)
@@ -132,8 +101,8 @@ static char *render(const op *ops, size_t n, size_t context)
                 j++;
             if (any || j < n) {
                 if (need_space)
-                    put(&b, " ", 1);
-                puts_(&b, "...");
+                    strbuf_addc(&b, ' ');
+                strbuf_adds(&b, "...");
                 need_space = 1;
             }
             i = j;
@@ -155,39 +124,35 @@ static char *render(const op *ops, size_t n, size_t context)
                 continue;
             if (first) {
                 if (need_space)
-                    put(&b, " ", 1);
-                puts_(&b, "[-");
+                    strbuf_addc(&b, ' ');
+                strbuf_adds(&b, "[-");
                 need_space = 0;
                 first = 0;
             }
             put_word(&b, ops[k].w, &need_space);
         }
         if (!first)
-            puts_(&b, "-]");
+            strbuf_adds(&b, "-]");
         first = 1;
         for (size_t k = i; k < j; k++) {
             if (ops[k].kind != OP_ADD)
                 continue;
             if (first) {
                 if (need_space || b.len)
-                    put(&b, " ", 1);
-                puts_(&b, "{+");
+                    strbuf_addc(&b, ' ');
+                strbuf_adds(&b, "{+");
                 need_space = 0;
                 first = 0;
             }
             put_word(&b, ops[k].w, &need_space);
         }
         if (!first)
-            puts_(&b, "+}");
+            strbuf_adds(&b, "+}");
         need_space = 1;
         i = j;
     }
     free(show);
-    if (b.oom) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return strbuf_take(&b); /* "" when nothing was shown; NULL when out of memory */
 }
 
 char *word_diff(const char *before, const char *after, size_t context)

@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "edit_distance.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -952,50 +953,32 @@ static yt_doc *load_file(const char *path, int lenient, clasm_diags *diags)
         fclose(f);
         return NULL;
     }
-    size_t cap = 64 * 1024, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            /* One byte past the limit is enough to know the file is too
-             * large: never hold more than that. */
-            if (cap > YT_MAX_FILE_BYTES)
-                break;
-            size_t grow = cap * 2 > YT_MAX_FILE_BYTES + 1 ? YT_MAX_FILE_BYTES + 1 : cap * 2;
-            char *b = realloc(buf, grow);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap = grow;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int read_error = ferror(f);
+    strbuf b = {0};
+    int read_error = strbuf_read(&b, f, YT_MAX_FILE_BYTES) != 0 && !b.failed;
     int saved = errno;
     fclose(f);
-    if (!buf) {
+    if (b.failed) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
                 "out of memory while reading %s", path);
+        strbuf_free(&b);
         return NULL;
     }
     if (read_error) {
         diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
                 strerror(saved));
-        free(buf);
+        strbuf_free(&b);
         return NULL;
     }
-    if (len > YT_MAX_FILE_BYTES) {
+    if (b.len > YT_MAX_FILE_BYTES) {
         diag_at(diags, CLASM_SEV_ERROR, "file-too-large", path, 0, 0,
                 "the file is larger than the limit of %u bytes", YT_MAX_FILE_BYTES);
-        free(buf);
+        strbuf_free(&b);
         return NULL;
     }
-    yt_doc *doc = build(buf, len, path, lenient, diags);
+    size_t len = b.len;
+    char *buf = b.s ? b.s : NULL;
+    b.s = NULL;
+    yt_doc *doc = build(buf ? buf : "", len, path, lenient, diags);
     free(buf);
     return doc;
 }
