@@ -9,6 +9,7 @@
 #include "placeholder.h"
 #include "plan.h"
 #include "strfmt.h"
+#include "values.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -229,6 +230,7 @@ void clasm_plan_free(clasm_plan *plan)
     free(plan->deal_id);
     free(plan->tier);
     free(plan->library_fingerprint);
+    free(plan->defaults);
     free(plan);
 }
 
@@ -264,7 +266,7 @@ static int report_missing_values(const clasm_library *lib, const clasm_deal *dea
             const docx_tag *g = &tags[k][t];
             if (g->kind != DOCX_TAG_VALUE || strcmp(g->path, "tier") == 0 ||
                 strcmp(g->path, "score") == 0 || strcmp(g->path, "document") == 0 ||
-                clasm_deal_value(deal, g->path))
+                values_raw(lib, deal, g->path, NULL))
                 continue;
             /* Reported already, for an earlier tag of this clause or another? */
             int seen = 0;
@@ -272,7 +274,7 @@ static int report_missing_values(const clasm_library *lib, const clasm_deal *dea
                 for (size_t u = 0; u < (j < k ? ntags[j] : t) && !seen; u++)
                     seen = tags[j][u].kind == DOCX_TAG_VALUE &&
                            strcmp(tags[j][u].path, g->path) == 0 &&
-                           !clasm_deal_value(deal, tags[j][u].path);
+                           !values_raw(lib, deal, tags[j][u].path, NULL);
             if (seen)
                 continue;
             const lib_clause *c = library_clause(lib, plan->items[k].id);
@@ -297,7 +299,10 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     *out = NULL;
     if ((int)doc < 0 || doc >= CLASM_DOC_COUNT)
         return CLASM_E_USAGE;
-    if (check_deal_risks(lib, deal, diags))
+    /* Risk ids, countries, capabilities and term values: all reported. */
+    size_t bad = check_deal_risks(lib, deal, diags);
+    bad += values_check_deal(lib, deal, diags);
+    if (bad)
         return CLASM_E_INPUT;
 
     clasm_plan *plan = calloc(1, sizeof *plan);
@@ -406,6 +411,18 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     }
     if (report_missing_values(lib, deal, plan, doc, diags) != 0)
         S.oom = 1;
+    /* The terms whose value is the library's default. */
+    plan->defaults = calloc(lib->nterms + 1, sizeof *plan->defaults);
+    if (!plan->defaults)
+        S.oom = 1;
+    for (size_t i = 0; plan->defaults && i < lib->nterms; i++) {
+        const lib_term *t = &lib->terms[i];
+        int given = 0;
+        for (size_t k = 0; k < deal->nterms && !given; k++)
+            given = strcmp(deal->terms[k].key, t->key) == 0;
+        if (t->default_value && !given)
+            plan->defaults[plan->ndefaults++] = (plan_default){t->key, t->default_value};
+    }
     if (plan->escalate)
         diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, 0, 0,
                 "ESCALATE TO COUNSEL BEFORE SIGNING: deal %s scores %ld, which is the top tier "
