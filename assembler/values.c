@@ -9,6 +9,7 @@
 #include "strfmt.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,9 +499,12 @@ static char *check_kind(const clasm_library *lib, lib_term_kind kind, const char
     const char *dec;
     switch (kind) {
     case TERM_NUMBER: {
+        /* Decimal digits, a sign, a point, an exponent: not inf, nan or hex. */
         char *end;
-        strtod(value, &end);
-        if (!*value || *end || isspace((unsigned char)*value))
+        double d = strtod(value, &end);
+        int ok = *value && !*end && !isspace((unsigned char)*value) && isfinite(d) &&
+                 strspn(value, "0123456789+-.eE") == strlen(value);
+        if (!ok)
             return str_printf("'%s' is not a number", value);
         return NULL;
     }

@@ -768,6 +768,19 @@ def cases():
         old = "      security-service: a security service\n"
         assert old in t
         write(p, t.replace(old, ""))
+    def b_no_currency(d):
+        library(d)
+        p = os.path.join(d, "library", "library.yaml")
+        t = read(p).decode()
+        old = "    kind: currency\n    default: USD\n"
+        assert old in t
+        write(p, t.replace(old, "    kind: currency\n"))
+    add(Case("amount-without-currency", "fees with no currency: the deal gives none and the "
+             "library has no default, so the amount could not be written", b_no_currency,
+             args=LIB_ARGS,
+             expect=["deal.yaml:34:3: error: terms.fees is an amount in the currency of "
+                     "terms.currency, which the deal does not give and the library has no "
+                     "default for", "[missing-value]"]))
     add(Case("value-without-words", "a customer kind the library gives no words for: the draft "
              "is refused rather than print security-service", b_no_words, args=LIB_ARGS,
              expect=["library/library.yaml:", "error: library.yaml gives no words for "

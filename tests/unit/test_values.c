@@ -693,6 +693,20 @@ static void test_check_terms(void **state)
     expect_diag(&d, "invalid-term", 19, 10, "'many' is not a number");
     clasm_deal_free(deal);
     clasm_diags_free(&d);
+    /* Numbers are decimal: not inf, nan or hex; a sign and an exponent are. */
+    const char *numbers[] = {"  count: inf\n", "  count: nan\n", "  count: 0x10\n",
+                             "  count: -2.5e3\n"};
+    for (size_t i = 0; i < 4; i++) {
+        clasm_diags_init(&d);
+        deal = load_deal(numbers[i], &d);
+        assert_int_equal(values_check_deal(f.lib, deal, &d), i < 3 ? 1 : 0);
+        clasm_deal_free(deal);
+        clasm_diags_free(&d);
+    }
+    clasm_diags_init(&d);
+    deal = load_deal(NULL, &d);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
     free_lib(&f);
 }
 
