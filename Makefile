@@ -8,8 +8,13 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iassembler \
-	-DCLASM_DATADIR='"$(PREFIX)/share/clasm"'
+# Debian's iso-codes (ISO 3166-1 countries, ISO 4217 currencies) as JSON:
+# where its pkg-config file says, else /usr. $CLASM_ISO_CODES overrides it
+# at run time.
+ISO_CODES_PREFIX := $(shell pkg-config --variable=prefix iso-codes 2>/dev/null)
+ISO_CODES_DIR ?= $(if $(ISO_CODES_PREFIX),$(ISO_CODES_PREFIX),/usr)/share/iso-codes/json
+DATA_DEFS = -DCLASM_DATADIR='"$(PREFIX)/share/clasm"' -DCLASM_ISO_CODES_DIR='"$(ISO_CODES_DIR)"'
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iassembler $(DATA_DEFS)
 LDFLAGS ?=
 
 # The library is every assembler/*.c but the command-line client: main.c and
@@ -108,8 +113,8 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS = $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -Iassembler \
-	-DCLASM_DATADIR='"$(PREFIX)/share/clasm"' -DFUZZ_ROOT='"$(CURDIR)"'
+FUZZ_CFLAGS = $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -Iassembler $(DATA_DEFS) \
+	-DFUZZ_ROOT='"$(CURDIR)"'
 FUZZ_OBJ = $(LIB_SRC:assembler/%.c=$(FUZZ_BUILD)/fuzz/obj/%.o)
 FUZZ_BIN = $(patsubst fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 

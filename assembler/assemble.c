@@ -17,6 +17,7 @@
 #include "package.h"
 #include "placeholder.h"
 #include "plan.h"
+#include "values.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,104 @@ struct clasm_template {
     pkg *pkg;
     const char *parts[MAX_PARTS]; /* main part first; strings owned by pkg */
     size_t nparts;
+    /* The terms.KEY keys its placeholders and conditionals use, once each,
+     * in order of first appearance (owned). */
+    char **term_keys;
+    size_t nterm_keys;
 };
+
+/* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
+ * or -1 when out of memory. */
+static int add_term_key(void *ctx, const char *name)
+{
+    clasm_template *tpl = ctx;
+    if (strncmp(name, "terms.", 6) != 0 || !name[6])
+        return 0;
+    for (size_t i = 0; i < tpl->nterm_keys; i++)
+        if (strcmp(tpl->term_keys[i], name + 6) == 0)
+            return 0;
+    char **v = realloc(tpl->term_keys, (tpl->nterm_keys + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    tpl->term_keys = v;
+    if (!(v[tpl->nterm_keys] = strdup(name + 6)))
+        return -1;
+    tpl->nterm_keys++;
+    return 0;
+}
+
+/* The terms.KEY of one part: value placeholders and conditionals. */
+static int collect_term_keys(clasm_template *tpl, xmlDocPtr doc, const structure_markers *m)
+{
+    char **paths = NULL;
+    size_t n = docx_list_placeholders(doc, &paths);
+    if (n == (size_t)-1)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = add_term_key(tpl, paths[i]);
+    docx_strings_free(paths, n);
+    for (size_t k = 0; k < m->count && rc == 0; k++) {
+        expr *e = NULL;
+        char *err = NULL;
+        int col = 0;
+        if (m->items[k].kind != STRUCT_IF || !m->items[k].expr)
+            continue;
+        if (expr_parse(m->items[k].expr, &e, &err, &col) == 0)
+            rc = expr_each_fact(e, add_term_key, tpl);
+        expr_free(e);
+        free(err);
+    }
+    return rc;
+}
+
+const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count)
+{
+    *count = tpl ? tpl->nterm_keys : 0;
+    return tpl ? (const char *const *)tpl->term_keys : NULL;
+}
+
+clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
+                               const clasm_template *const *tpls, size_t ntpls, clasm_diags *diags)
+{
+    size_t nkeys = 0, ntpl = 0;
+    for (size_t i = 0; i < ntpls; i++)
+        if (tpls[i]) {
+            nkeys += tpls[i]->nterm_keys;
+            ntpl++;
+        }
+    const char **keys = calloc(nkeys + 1, sizeof *keys);
+    size_t wlen = 32;
+    for (size_t i = 0; i < ntpls; i++)
+        wlen += tpls[i] ? strlen(pkg_name(tpls[i]->pkg)) + 8 : 0;
+    char *where = ntpl ? malloc(wlen) : NULL;
+    if (!keys || (ntpl && !where)) {
+        free(keys);
+        free(where);
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", NULL, 0, 0,
+                "out of memory while checking the deal's terms");
+        return CLASM_E_IO;
+    }
+    size_t k = 0, seen = 0;
+    if (where)
+        snprintf(where, wlen, "the template%s ", ntpl > 1 ? "s" : "");
+    for (size_t i = 0; i < ntpls; i++) {
+        if (!tpls[i])
+            continue;
+        for (size_t j = 0; j < tpls[i]->nterm_keys; j++)
+            keys[k++] = tpls[i]->term_keys[j];
+        seen++;
+        strcat(where, pkg_name(tpls[i]->pkg));
+        if (seen + 1 < ntpl)
+            strcat(where, ", ");
+        else if (seen + 1 == ntpl)
+            strcat(where, " and ");
+    }
+    size_t bad = values_check_term_keys(lib, deal, keys, k, where, diags);
+    free(keys);
+    free(where);
+    return bad ? CLASM_E_INPUT : CLASM_OK;
+}
 
 /* Without a deal, a path may have a value when some deal could give it
  * one: any deal term (terms.NAME), or one of the paths every deal or draft
@@ -120,6 +218,11 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
         }
         structure_markers m;
         errors += structure_scan(doc, file, tpl->parts[i], i == 0, &m, diags);
+        if (collect_term_keys(tpl, doc, &m) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
+                      "out of memory while opening the template");
+            errors++;
+        }
         structure_markers_free(&m);
         errors += check_placeholders(doc, file, tpl->parts[i], diags);
         xmlFreeDoc(doc);
@@ -136,29 +239,83 @@ void clasm_template_free(clasm_template *tpl)
 {
     if (!tpl)
         return;
+    for (size_t i = 0; i < tpl->nterm_keys; i++)
+        free(tpl->term_keys[i]);
+    free(tpl->term_keys);
     pkg_free(tpl->pkg);
     free(tpl);
 }
 
 /* ------------------------------------------------------------ values */
 
+/* A placeholder's display text, kept until the draft is done (the filler
+ * borrows it). */
+typedef struct {
+    char *path, *text; /* text NULL: no value (reported once) */
+} shown_value;
+
 typedef struct {
     const clasm_deal *deal;
     const clasm_plan *plan;
     const clasm_library *lib;
     char score[32];
+    shown_value *shown;
+    size_t nshown;
+    clasm_diags *diags; /* why a value cannot be shown */
+    int oom;
 } draft_values;
 
-static const char *draft_value(void *ctx, const char *path)
+static void draft_values_free(draft_values *v)
+{
+    for (size_t i = 0; i < v->nshown; i++) {
+        free(v->shown[i].path);
+        free(v->shown[i].text);
+    }
+    free(v->shown);
+    v->shown = NULL;
+    v->nshown = 0;
+}
+
+/* What a placeholder prints, in a template or a clause: values_display, the words and
+ * formats of the library (values.h). A value that has none for a reason
+ * other than being absent (no words in library.yaml, an invalid value) is
+ * reported here, once, and filled with nothing: the draft fails anyway. An
+ * absent value is left to the filler, which names the placeholder. */
+static const char *draft_display(void *ctx, const char *path)
 {
     draft_values *v = ctx;
-    if (strcmp(path, "tier") == 0)
-        return v->plan->tier;
-    if (strcmp(path, "score") == 0)
-        return v->score;
-    if (strcmp(path, "document") == 0)
-        return clasm_document_name(v->plan->document);
-    return clasm_deal_value(v->deal, path);
+    for (size_t i = 0; i < v->nshown; i++)
+        if (strcmp(v->shown[i].path, path) == 0)
+            return v->shown[i].text ? v->shown[i].text : "";
+    shown_value *g = realloc(v->shown, (v->nshown + 1) * sizeof *g);
+    if (!g) {
+        v->oom = 1;
+        return "";
+    }
+    v->shown = g;
+    shown_value *sv = &v->shown[v->nshown];
+    sv->path = strdup(path);
+    sv->text = NULL;
+    if (!sv->path) {
+        v->oom = 1;
+        return "";
+    }
+    v->nshown++;
+    clasm_diags why;
+    clasm_diags_init(&why);
+    value_status st = values_display(v->lib, v->deal, v->plan, path, &sv->text, &why);
+    if (st == VALUE_ABSENT) {
+        v->nshown--; /* asked again, it is absent again */
+        free(sv->path);
+        clasm_diags_free(&why);
+        return NULL;
+    }
+    if (st == VALUE_OUT_OF_MEMORY)
+        v->oom = 1;
+    else if (st != VALUE_OK)
+        clasm_diags_append(v->diags, &why);
+    clasm_diags_free(&why);
+    return sv->text ? sv->text : "";
 }
 
 static int draft_eval(void *ctx, const char *expr, char **err, int *column)
@@ -328,7 +485,7 @@ static const char *clause_file(const clause_ctx *C)
 static const char *span_value(void *ctx, const ct_span *s)
 {
     clause_ctx *C = ctx;
-    const char *v = draft_value(C->v, s->text);
+    const char *v = draft_display(C->v, s->text);
     if (!v) {
         diag_at(C->diags, CLASM_SEV_ERROR, "unknown-value", clause_file(C), s->line, s->column,
                 "the clause %s uses the placeholder {{ %s }}, which has no value for this deal",
@@ -551,7 +708,7 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     d.e = pkg_edit_new(tpl->pkg);
     d.place = calloc(plan->nitems + 1, sizeof *d.place);
     d.sdts = calloc(plan->nitems + 1, sizeof *d.sdts);
-    draft_values v = {deal, plan, lib, {0}};
+    draft_values v = {deal, plan, lib, {0}, NULL, 0, diags, 0};
     snprintf(v.score, sizeof v.score, "%ld", plan->score);
     int errors = 0;
     size_t errors_before = clasm_diags_errors(diags);
@@ -599,8 +756,9 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
             errors++;
         }
     }
-    /* 3. Values in every part (the anchors hold no text). */
-    docx_values values = {&v, draft_value};
+    /* 3. Values in every part (the anchors hold no text), as the library
+     * writes them. */
+    docx_values values = {&v, draft_display};
     for (size_t i = 0; i < tpl->nparts; i++) {
         if (!d.docs[i])
             continue;
@@ -609,8 +767,15 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         if (filled)
             d.changed[i] = 1;
     }
-    /* 4. The clauses, then the anchors go. */
+    /* 4. The clauses (their values written as in the template), then the
+     * anchors go. */
     errors += insert_clauses(&d, plan, &v, diags);
+    draft_values_free(&v); /* the parts hold copies of the text now */
+    if (v.oom) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, 0, 0,
+                "out of memory while writing the deal's values");
+        errors++;
+    }
     for (size_t k = 0; k < d.markers[0].count; k++)
         structure_remove_anchor(&d.markers[0].items[k]);
     for (size_t i = 0; i < tpl->nparts; i++)

@@ -121,8 +121,16 @@ static void assemble_deal(batch_run *B, size_t i)
     clasm_plan *plan = NULL;
     char *out = NULL;
     clasm_status s = clasm_deal_load(B->deals[i], &deal, &diags);
-    if (s == CLASM_OK)
+    if (s == CLASM_OK) {
+        /* Its terms are the library's or the batch template's. */
+        clasm_status ts = clasm_check_terms(opt->lib, deal, &opt->tpl, 1, &diags);
         s = clasm_select(opt->lib, deal, (clasm_document)t->document, &plan, &diags);
+        if (s == CLASM_OK && ts != CLASM_OK) {
+            s = ts;
+            clasm_plan_free(plan);
+            plan = NULL;
+        }
+    }
     if (s == CLASM_OK && opt->strict && clasm_diags_warnings(&diags) > 0) {
         clasm_diags_promote_warnings(&diags);
         s = CLASM_E_INPUT;

@@ -108,6 +108,18 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
 /* ---- templates and assembly ---- */
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
 void clasm_template_free(clasm_template *tpl);
+/* The terms.KEY keys the template's placeholders and conditionals use
+ * (templates may have their own, beside the library's), once each; *count
+ * is set. Owned by the template. */
+const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count);
+/* Every key under the deal's terms must be declared by the library or used
+ * by one of tpls (the templates this run fills; entries may be NULL, and
+ * with none only the library's keys are known): an unknown key is an error
+ * (unknown-term) at its line:column with "did you mean". CLASM_E_INPUT when
+ * there is one (all reported), CLASM_E_IO when out of memory. */
+clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
+                               const clasm_template *const *tpls, size_t ntpls, clasm_diags *diags);
+
 /* Fills tpl with the deal's values and the plan's clauses and writes the
  * draft to out_path atomically: on any error no file appears. */
 clasm_status clasm_assemble(const clasm_template *tpl, const clasm_library *lib,

@@ -52,6 +52,11 @@ size_t documents_to_draw(const cli_options *o, const clasm_deal *deal,
 int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_document *docs,
                size_t ndocs, clasm_plan **plans, int strict, clasm_diags *diags);
 void free_plans(clasm_plan **plans, size_t n);
+/* The default templates (templates/<document>.docx, found as assemble
+ * finds them) of every document the deal names, opened; tpls[i] is NULL
+ * where one is missing or does not open. Returns how many slots were set
+ * (free each with clasm_template_free). */
+size_t default_templates(const clasm_deal *deal, clasm_template *tpls[CLASM_DOC_COUNT]);
 /* The plans as JSON: one object, or an array for a deal pack; outputs and
  * hashes (each draft's SHA-256, for a report) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);

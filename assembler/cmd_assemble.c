@@ -104,6 +104,8 @@ int cmd_assemble(int argc, char **argv)
     char *hash_of[CLASM_DOC_COUNT] = {0};
     size_t ndocs = 0;
     clasm_outputs *set = NULL;
+    clasm_template *tpls[CLASM_DOC_COUNT] = {0};
+    char *tpaths[CLASM_DOC_COUNT] = {0};
     if (rc == CLASM_OK) {
         ndocs = documents_to_draw(&o, deal, docs);
         if (ndocs > 1 && (o.template_path || o.output)) {
@@ -112,19 +114,34 @@ int cmd_assemble(int argc, char **argv)
             rc = CLASM_E_USAGE;
         }
     }
-    if (rc == CLASM_OK)
-        rc = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
+    /* The templates first: the deal's terms may use their keys, and every
+     * problem of the deal (its terms, its risks, its values) is reported in
+     * one run. */
+    for (size_t i = 0; rc == CLASM_OK && i < ndocs; i++) {
+        tpaths[i] = o.template_path ? strdup(o.template_path) : default_template(docs[i]);
+        if (!tpaths[i])
+            rc = no_data_error("templates", "-t TEMPLATE");
+    }
+    if (rc == CLASM_OK) {
+        int st = CLASM_OK;
+        for (size_t i = 0; i < ndocs; i++) {
+            int s1 = clasm_template_open(tpaths[i], &tpls[i], &diags);
+            if (s1 != CLASM_OK && (st == CLASM_OK || s1 == CLASM_E_IO))
+                st = s1;
+        }
+        int s2 = clasm_check_terms(lib, deal, (const clasm_template *const *)tpls, ndocs, &diags);
+        int s3 = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
+        rc = st != CLASM_OK ? st : s2 != CLASM_OK ? s2 : s3;
+        if (rc == CLASM_OK && clasm_diags_errors(&diags) > 0)
+            rc = CLASM_E_INPUT;
+    }
     if (rc == CLASM_OK)
         rc = clasm_outputs_new(&set, 0, &diags);
     /* Every draft of the pack and the report are staged, then put in place
      * together: a failing document leaves none of the pack behind. */
     for (size_t i = 0; rc == CLASM_OK && i < ndocs; i++) {
-        char *tpath = o.template_path ? strdup(o.template_path) : default_template(docs[i]);
+        const char *tpath = tpaths[i];
         outputs[i] = o.output ? strdup(o.output) : default_output(deal, docs[i]);
-        if (!tpath) {
-            rc = no_data_error("templates", "-t TEMPLATE");
-            break;
-        }
         if (!outputs[i]) {
             fprintf(stderr, "clasm: out of memory\n");
             rc = CLASM_E_IO;
@@ -133,21 +150,13 @@ int cmd_assemble(int argc, char **argv)
             if (rc == CLASM_OK && o.report)
                 rc = output_allowed("report", o.report, tpath, o.deal, outputs, i + 1, &diags);
         }
-        if (rc != CLASM_OK) {
-            free(tpath);
-            break;
-        }
-        sweep_folder_of(outputs[i]);
-        clasm_template *tpl = NULL;
-        rc = clasm_template_open(tpath, &tpl, &diags);
-        free(tpath);
         if (rc != CLASM_OK)
             break;
+        sweep_folder_of(outputs[i]);
         unsigned char *bytes = NULL;
         size_t len = 0;
-        rc = clasm_assemble_buffer(tpl, lib, deal, plans[i], o.strict ? CLASM_ASSEMBLE_STRICT : 0,
-                                   &bytes, &len, &diags);
-        clasm_template_free(tpl);
+        rc = clasm_assemble_buffer(tpls[i], lib, deal, plans[i],
+                                   o.strict ? CLASM_ASSEMBLE_STRICT : 0, &bytes, &len, &diags);
         if (rc == CLASM_OK && clasm_sha256_hex(bytes, len, hashes[i]))
             hash_of[i] = hashes[i];
         if (rc == CLASM_OK)
@@ -177,8 +186,11 @@ int cmd_assemble(int argc, char **argv)
             printf("wrote %s (%s, tier %s)\n", outputs[i], clasm_document_name(docs[i]),
                    clasm_plan_tier(plans[i]));
     }
-    for (size_t i = 0; i < CLASM_DOC_COUNT; i++)
+    for (size_t i = 0; i < CLASM_DOC_COUNT; i++) {
         free(outputs[i]);
+        free(tpaths[i]);
+        clasm_template_free(tpls[i]);
+    }
     free_plans(plans, ndocs);
     clasm_deal_free(deal);
     clasm_library_free(lib);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int usage_error(const char *fmt, const char *arg)
 {
@@ -168,4 +169,30 @@ char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes)
     char *out = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(arr);
     return out;
+}
+
+size_t default_templates(const clasm_deal *deal, clasm_template *tpls[CLASM_DOC_COUNT])
+{
+    clasm_document docs[CLASM_DOC_COUNT];
+    size_t n = clasm_deal_documents(deal, docs, CLASM_DOC_COUNT);
+    char *dir = clasm_find_data("templates");
+    for (size_t i = 0; i < CLASM_DOC_COUNT; i++)
+        tpls[i] = NULL;
+    for (size_t i = 0; dir && i < n && i < CLASM_DOC_COUNT; i++) {
+        char *path = malloc(strlen(dir) + 32);
+        struct stat st;
+        if (!path)
+            break;
+        sprintf(path, "%s/%s.docx", dir, clasm_document_name(docs[i]));
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            clasm_diags ignored; /* a broken template is assemble's business */
+            clasm_diags_init(&ignored);
+            if (clasm_template_open(path, &tpls[i], &ignored) != CLASM_OK)
+                tpls[i] = NULL;
+            clasm_diags_free(&ignored);
+        }
+        free(path);
+    }
+    free(dir);
+    return n < CLASM_DOC_COUNT ? n : CLASM_DOC_COUNT;
 }

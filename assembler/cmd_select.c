@@ -18,10 +18,17 @@ int cmd_select(int argc, char **argv)
     rc = load_inputs(&o, &lib, &deal, &diags);
     clasm_document docs[CLASM_DOC_COUNT];
     clasm_plan *plans[CLASM_DOC_COUNT] = {0};
-    size_t ndocs = 0;
+    clasm_template *tpls[CLASM_DOC_COUNT] = {0};
+    size_t ndocs = 0, ntpls = 0;
     if (rc == CLASM_OK) {
         ndocs = documents_to_draw(&o, deal, docs);
+        /* The deal's terms may be the library's or those of the templates
+         * that will draw its documents: the default ones, when found. */
+        ntpls = default_templates(deal, tpls);
+        int st = clasm_check_terms(lib, deal, (const clasm_template *const *)tpls, ntpls, &diags);
         rc = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
+        if (rc == CLASM_OK && st != CLASM_OK)
+            rc = st;
     }
     if (rc == CLASM_OK) {
         if (o.format && strcmp(o.format, "json") == 0) {
@@ -41,6 +48,8 @@ int cmd_select(int argc, char **argv)
         }
     }
     free_plans(plans, ndocs);
+    for (size_t i = 0; i < ntpls; i++)
+        clasm_template_free(tpls[i]);
     clasm_deal_free(deal);
     clasm_library_free(lib);
     return finish(&diags, rc);

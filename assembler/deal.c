@@ -99,11 +99,6 @@ static int valid_date(const char *s)
     return d <= max;
 }
 
-static int valid_country(const char *s)
-{
-    return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
-}
-
 /* A party mapping: checks its keys and reads its fields. */
 static int load_party(loader *L, const yt_node *root, const char *key, const char *const *allowed,
                       const char *const *required, deal_party *out)
@@ -127,16 +122,13 @@ static int load_party(loader *L, const yt_node *root, const char *key, const cha
     int country_required = 0;
     for (size_t i = 0; required[i]; i++)
         country_required |= strcmp(required[i], "country") == 0;
+    /* Whether the code is a country is checked against ISO 3166-1 when the
+     * deal meets the library (values.c), which knows the list. */
     out->country = yt_get_str(&L->ctx, m, "country", key, country_required);
     const yt_node *cn = yt_get(m, "country");
-    if (out->country && !valid_country(out->country)) {
-        char path[64];
-        snprintf(path, sizeof path, "%s.country", key);
-        fail(L, cn, "invalid-value",
-             "%s: '%s' is not a country code; use two capital letters (ISO 3166-1 alpha-2, "
-             "such as AE or DE)",
-             path, out->country);
-        out->country = NULL;
+    if (out->country && cn) {
+        out->country_line = cn->line;
+        out->country_column = cn->column;
     } else if (!out->country && country_required) {
         L->ok = 0;
     }
@@ -216,11 +208,12 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
         return;
     size_t n = caps ? caps->count : 0;
     deal->capabilities = calloc(n + 1, sizeof *deal->capabilities);
+    deal->capability_nodes = calloc(n + 1, sizeof *deal->capability_nodes);
     size_t joined_len = 1;
     for (size_t i = 0; i < n; i++)
         joined_len += caps->items[i]->scalar_len + 2;
     deal->capabilities_joined = malloc(joined_len);
-    if (!deal->capabilities || !deal->capabilities_joined) {
+    if (!deal->capabilities || !deal->capability_nodes || !deal->capabilities_joined) {
         L->oom = 1;
         return;
     }
@@ -238,6 +231,7 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
         if (deal->ncapabilities)
             strcat(deal->capabilities_joined, ", ");
         strcat(deal->capabilities_joined, c);
+        deal->capability_nodes[deal->ncapabilities] = caps->items[i];
         deal->capabilities[deal->ncapabilities++] = c;
     }
 }
@@ -320,7 +314,8 @@ static void load_terms(loader *L, const yt_node *root, clasm_deal *deal)
             fail(L, v, "missing-value", "terms.%s has no value", k->scalar);
             continue;
         }
-        deal->terms[deal->nterms++] = (deal_term){k->scalar, v->scalar, k->line, k->column};
+        deal->terms[deal->nterms++] =
+            (deal_term){k->scalar, v->scalar, k->line, k->column, v->line, v->column};
     }
 }
 
@@ -475,6 +470,7 @@ void clasm_deal_free(clasm_deal *deal)
     if (!deal)
         return;
     free(deal->capabilities);
+    free(deal->capability_nodes);
     free(deal->capabilities_joined);
     free(deal->risks);
     free(deal->terms);

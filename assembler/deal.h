@@ -24,6 +24,7 @@ extern const char *const deal_end_uses[];
 
 typedef struct {
     const char *name, *address, *jurisdiction, *country;
+    int country_line, country_column; /* where country is written */
 } deal_party;
 
 typedef struct {
@@ -33,7 +34,8 @@ typedef struct {
 
 typedef struct {
     const char *key, *value;
-    int line, column;
+    int line, column;             /* of the key */
+    int value_line, value_column; /* of the value */
 } deal_term;
 
 /* All strings point into the YAML tree the deal owns. */
@@ -51,6 +53,7 @@ struct clasm_deal {
     deal_party reseller;
     const char *product_name;
     const char **capabilities;
+    const yt_node **capability_nodes; /* where each is written */
     size_t ncapabilities;
     char *capabilities_joined; /* "a, b" for the product.capabilities placeholder */
     deal_deployment deployment;

@@ -278,6 +278,19 @@ void expr_free(expr *e)
     free(e);
 }
 
+int expr_each_fact(const expr *e, int (*fn)(void *ctx, const char *name), void *ctx)
+{
+    /* Depth is bounded by the parser's nesting limit. */
+    if (!e)
+        return 0;
+    if (e->kind == EX_OR || e->kind == EX_AND || e->kind == EX_NOT)
+        return expr_each_fact(e->left, fn, ctx) != 0 || expr_each_fact(e->right, fn, ctx) != 0 ? -1
+                                                                                               : 0;
+    if (e->kind == EX_RISK || !e->name)
+        return 0;
+    return fn(ctx, e->name);
+}
+
 /* ---- parser ---- */
 
 static expr *parse_or(parser *p, int depth);
@@ -619,7 +632,7 @@ static int check_value(checker *c, const expr_fact_def *def, const ex_value *v)
         free(all);
         return r;
     }
-    if (def->type == EXPR_T_ENUM && def->values) {
+    if ((def->type == EXPR_T_ENUM || def->type == EXPR_T_LIST) && def->values) {
         size_t n = count_null_terminated(def->values);
         if (!in_list(def->values, n, v->text)) {
             char *all = join_list(def->values, n);
@@ -699,6 +712,10 @@ static int check_node(checker *c, const expr *e)
         if (def->type != EXPR_T_LIST)
             return check_fail(c, e->column, "'contains' needs a list fact; %s is not a list",
                               def->name);
+        /* A list with known items (the library's capabilities) must name one. */
+        for (size_t i = 0; i < e->nvalues; i++)
+            if (check_value(c, def, &e->values[i]))
+                return -1;
         return 0;
     case EX_CMP:
     case EX_IN:

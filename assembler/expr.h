@@ -17,6 +17,11 @@ typedef struct expr expr;
 int expr_parse(const char *src, expr **out, char **err, int *col);
 void expr_free(expr *e);
 
+/* Calls fn with the name of every fact e tests ("terms.fees", "reseller"),
+ * in order, repeats included; risk globs are not facts. Stops at the first
+ * call that returns non-zero and returns -1; else 0. */
+int expr_each_fact(const expr *e, int (*fn)(void *ctx, const char *name), void *ctx);
+
 /* What a fact is, for the name check and for evaluation. */
 typedef enum {
     EXPR_T_TEXT,     /* free text: ==, !=, in; bare = present and non-empty */
@@ -30,7 +35,8 @@ typedef enum {
 typedef struct {
     const char *name;
     expr_type type;
-    const char *const *values; /* EXPR_T_ENUM: NULL-terminated spellings */
+    const char *const *values; /* EXPR_T_ENUM: NULL-terminated spellings; EXPR_T_LIST: the
+                                  items it may hold (NULL: any) */
 } expr_fact_def;
 
 /* The names an expression may use. A NULL list leaves that kind unchecked. */

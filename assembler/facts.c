@@ -41,10 +41,11 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
                    clasm_document doc, int tier_rank, long score)
 {
     memset(fe, 0, sizeof *fe);
-    size_t max = facts_ndefs + deal->nterms;
+    size_t nlib = lib ? lib->nterms : 0;
+    size_t max = facts_ndefs + deal->nterms + nlib;
     fe->facts = calloc(max, sizeof *fe->facts);
     fe->risks = calloc(deal->nrisks + 1, sizeof *fe->risks);
-    fe->term_names = calloc(deal->nterms + 1, sizeof *fe->term_names);
+    fe->term_names = calloc(deal->nterms + nlib + 1, sizeof *fe->term_names);
     if (!fe->facts || !fe->risks || !fe->term_names) {
         facts_env_free(fe);
         return -1;
@@ -66,16 +67,32 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
     /* List facts carry no value: the list is env.capabilities. */
     fe->facts[fe->env.nfacts++] = (expr_fact){"capabilities", NULL};
     fe->facts[fe->env.nfacts++] = (expr_fact){"product.capabilities", NULL};
-    for (size_t i = 0; i < deal->nterms; i++) {
-        size_t n = strlen(deal->terms[i].key) + 7;
+    /* The deal's terms, then the library's defaults for those it leaves
+     * out: a `when` sees the value the draft prints. */
+    for (size_t i = 0; i < deal->nterms + nlib; i++) {
+        const char *key, *value;
+        if (i < deal->nterms) {
+            key = deal->terms[i].key;
+            value = deal->terms[i].value;
+        } else {
+            const lib_term *t = &lib->terms[i - deal->nterms];
+            int given = 0;
+            for (size_t k = 0; k < deal->nterms && !given; k++)
+                given = strcmp(deal->terms[k].key, t->key) == 0;
+            if (given || !t->default_value)
+                continue;
+            key = t->key;
+            value = t->default_value;
+        }
+        size_t n = strlen(key) + 7;
         char *name = malloc(n);
         if (!name) {
             facts_env_free(fe);
             return -1;
         }
-        snprintf(name, n, "terms.%s", deal->terms[i].key);
+        snprintf(name, n, "terms.%s", key);
         fe->term_names[fe->nterm_names++] = name;
-        put(fe, name, deal->terms[i].value);
+        put(fe, name, value);
     }
     for (size_t i = 0; i < deal->nrisks; i++)
         fe->risks[i] = deal->risks[i].id;

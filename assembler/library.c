@@ -4,6 +4,7 @@
 #include "library.h"
 #include "sha256.h"
 #include "diag.h"
+#include "values.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -228,10 +229,21 @@ static void load_settings(loader *L, const char *dir)
     clasm_library *lib = L->lib;
     const char *file = lib->docs[lib->ndocs - 1] ? yt_name(lib->docs[lib->ndocs - 1]) : "";
     yt_ctx ctx = {file, L->diags};
-    static const char *const keys[] = {"categories", "terms", "template_terms", NULL};
+    static const char *const keys[] = {"categories", "terms", "values", "template_terms", NULL};
     static const char *const required[] = {"categories", NULL};
     yt_check_keys(&ctx, root, "", keys, required);
     load_template_terms(L, &ctx, root);
+    lib->settings_file = file;
+    if (values_parse_settings(yt_get(root, "values"), file, &lib->values, L->diags) < 0) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < root->count; i++)
+        if (strcmp(root->pairs[i].key->scalar, "values") == 0) {
+            /* Diagnostics about the settings as a whole point at the key. */
+            lib->values.line = root->pairs[i].key->line;
+            lib->values.column = root->pairs[i].key->column;
+        }
 
     const yt_node *cats = yt_get(root, "categories");
     if (cats && yt_expect(&ctx, cats, YT_SEQUENCE, "categories")) {
@@ -292,16 +304,21 @@ static void load_settings(loader *L, const char *dir)
             }
             if (!yt_expect(&ctx, t, YT_MAPPING, p))
                 continue;
-            static const char *const tkeys[] = {"description", "example", NULL};
-            yt_check_keys(&ctx, t, p, tkeys, tkeys);
+            static const char *const tkeys[] = {"description", "example", "kind", "currency",
+                                                "default",     "used_by", NULL};
+            static const char *const treq[] = {"description", "example", NULL};
+            yt_check_keys(&ctx, t, p, tkeys, treq);
             lib_term *term = grow(&lib->terms, &lib->nterms, sizeof *term);
             if (!term) {
                 L->oom = 1;
                 return;
             }
             term->key = key;
+            term->line = terms->pairs[i].key->line;
+            term->column = terms->pairs[i].key->column;
             term->description = yt_get_str(&ctx, t, "description", p, 0);
             term->example = yt_get_str(&ctx, t, "example", p, 0);
+            values_parse_term(t, file, p, term, L->diags);
         }
     }
 }
@@ -1061,6 +1078,19 @@ static void make_name_lists(loader *L)
         lib->tier_ids[i] = lib->tiers[i].id;
     for (size_t i = 0; i < lib->nterms; i++)
         lib->term_keys[i] = lib->terms[i].key;
+    /* The capability facts take the library's capabilities as their values,
+     * so that `capabilities contains X` names one the library has words for. */
+    free(lib->fact_defs);
+    lib->fact_defs = calloc(facts_ndefs + 1, sizeof *lib->fact_defs);
+    if (!lib->fact_defs) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < facts_ndefs; i++) {
+        lib->fact_defs[i] = facts_defs[i];
+        if (facts_defs[i].type == EXPR_T_LIST)
+            lib->fact_defs[i].values = lib->values.capability_ids;
+    }
 }
 
 static clasm_status load_library(const char *dir, int keep, clasm_library **out,
@@ -1114,9 +1144,18 @@ static clasm_status load_library(const char *dir, int keep, clasm_library **out,
     }
     loader L = {lib, diags, 0, 0, 0};
     size_t before = clasm_diags_errors(diags);
+    /* The ISO country and currency lists: without them no deal's country
+     * or currency can be checked, which is an installation problem. */
+    clasm_status iso = iso_codes_load(&lib->iso, diags);
+    if (iso != CLASM_OK) {
+        clasm_library_free(lib);
+        return iso;
+    }
     load_settings(&L, dir);
     load_catalogue(&L, dir);
     make_name_lists(&L);
+    if (!L.oom)
+        values_check_library(lib, diags);
     check_layout(&L, dir);
     load_clauses(&L, dir);
     if (lib->nclauses)
@@ -1184,6 +1223,9 @@ void clasm_library_free(clasm_library *lib)
     free(lib->risk_ids);
     free(lib->tier_ids);
     free(lib->term_keys);
+    free(lib->fact_defs);
+    values_settings_free(&lib->values);
+    iso_codes_free(lib->iso);
     for (size_t i = 0; i < lib->ndocs; i++)
         yt_free(lib->docs[i]);
     free(lib->docs);
@@ -1226,7 +1268,7 @@ int library_tier_rank(const clasm_library *lib, const char *id)
 void library_expr_names(const clasm_library *lib, expr_names *out, int any_terms)
 {
     memset(out, 0, sizeof *out);
-    out->facts = facts_defs;
+    out->facts = lib->fact_defs ? lib->fact_defs : facts_defs;
     out->nfacts = facts_ndefs;
     out->risks = lib->risk_ids;
     out->nrisks = lib->nrisks;

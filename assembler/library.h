@@ -8,6 +8,7 @@
 #include "clasm.h"
 #include "clause_tree.h"
 #include "expr.h"
+#include "isocodes.h"
 #include "yaml_tree.h"
 
 #include <stddef.h>
@@ -25,9 +26,67 @@ typedef struct {
     const char *id, *title;
 } lib_category;
 
+/* What a term holds, so that a draft can write it (values.c). */
+typedef enum {
+    TERM_TEXT = 0, /* printed as written */
+    TERM_NUMBER,   /* a number, printed as written */
+    TERM_AMOUNT,   /* a sum of money in the currency of another term: "USD 1,250,000" */
+    TERM_CURRENCY, /* an ISO 4217 code: "USD" */
+    TERM_DAYS,     /* a whole number of days: "thirty (30) days" */
+    TERM_MONTHS,   /* a whole number of months: "twelve (12) months" */
+    TERM_DATE,     /* YYYY-MM-DD, printed in the library's date format */
+    TERM_COUNTRY,  /* an ISO 3166-1 alpha-2 code, printed as the country's name */
+    TERM_URL,      /* an http(s) address */
+    TERM_EMAIL,    /* an e-mail address */
+    TERM_NKINDS
+} lib_term_kind;
+
 typedef struct {
     const char *key, *description, *example;
+    lib_term_kind kind;
+    const char *currency;      /* TERM_AMOUNT: the key of its currency term */
+    const char *default_value; /* counsel's standard position, or NULL */
+    int for_templates;         /* used_by: templates (no clause text need use it) */
+    int line, column;          /* of the key in library.yaml */
+    const yt_node *kind_node, *currency_node, *default_node; /* NULL when absent */
 } lib_term;
+
+/* Words a draft prints for an enumerated value or a capability. */
+typedef struct {
+    const char *value, *words;
+    int line, column; /* of the value's key in library.yaml */
+} lib_word;
+
+/* The value lists that have words, in library.yaml's values.words. */
+typedef enum {
+    WORDS_DOCUMENT = 0,
+    WORDS_CUSTOMER_KIND,
+    WORDS_DEPLOYMENT,
+    WORDS_LICENSE,
+    WORDS_END_USE,
+    WORDS_CAPABILITIES,
+    WORDS_NGROUPS
+} lib_words_group;
+
+typedef struct {
+    lib_word *items; /* owned array; strings borrowed */
+    size_t count;
+    int present;      /* the group is in library.yaml */
+    int line, column; /* of its key */
+} lib_word_list;
+
+/* library.yaml's values: how drafts write the deal's values. Defaults when
+ * absent: "D MMMM YYYY", words and digits, "none". */
+typedef struct {
+    const char *date_format; /* tokens D DD M MM MMMM YYYY */
+    int period_digits;       /* periods: digits ("30 days"), else words-and-digits */
+    const char *empty_list;  /* the words of an empty list */
+    lib_word *countries;     /* names of the user-assigned codes XA-XZ */
+    size_t ncountries;
+    lib_word_list words[WORDS_NGROUPS];
+    const char **capability_ids; /* words[WORDS_CAPABILITIES] values, NULL-terminated, or NULL */
+    int line, column;            /* of values: in library.yaml (0 when absent) */
+} lib_values;
 
 typedef struct {
     const char *id, *title, *description;
@@ -121,6 +180,13 @@ struct clasm_library {
     const char **risk_ids;
     const char **tier_ids;
     const char **term_keys;
+    /* library.yaml's file name (for diagnostics), values and the ISO lists. */
+    const char *settings_file;
+    lib_values values;
+    iso_codes *iso;
+    /* facts_defs with the capability facts' values set to the library's
+     * capabilities (when values.words.capabilities is given). */
+    expr_fact_def *fact_defs;
 };
 
 /* Like clasm_library_load, but on CLASM_E_INPUT *out still holds what did

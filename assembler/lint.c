@@ -10,6 +10,7 @@
 #include "strbuf.h"
 #include "strfmt.h"
 #include "tags.h"
+#include "values.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -689,7 +690,7 @@ static void check_texts(linter *L)
     const yt_node *root = settings ? doc_root(lib, settings) : NULL;
     const yt_node *terms = root ? yt_get(root, "terms") : NULL;
     for (size_t k = 0; k < lib->nterms && !L->oom; k++) {
-        if (used[k])
+        if (used[k] || lib->terms[k].for_templates) /* used_by: templates */
             continue;
         int line = 0, col = 0;
         for (size_t p = 0; terms && terms->kind == YT_MAPPING && p < terms->count; p++)
@@ -1555,6 +1556,7 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
     linter L = {r, lib, diags, 0};
     check_texts(&L);
     check_definitions(&L);
+    values_lint(lib, diags); /* words for every value a deal may give */
     /* Coverage and reachability need the catalogue: without risks or tiers
      * (risks.yaml did not load, already an error) they would only add noise. */
     int judge = lib->nrisks > 0 && lib->ntiers > 0;

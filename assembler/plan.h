@@ -24,6 +24,12 @@ typedef struct {
     const struct lib_clause *clause;
 } plan_item;
 
+/* A term the deal leaves out, whose value is the library's default
+ * (counsel's standard position). Borrowed from the library. */
+typedef struct {
+    const char *key, *value;
+} plan_default;
+
 struct clasm_plan {
     char *deal_id;
     clasm_document document;
@@ -38,6 +44,8 @@ struct clasm_plan {
     char **notes; /* e.g. "end-use.standard replaced by end-use.enhanced" */
     size_t nnotes;
     char *library_fingerprint; /* hex hash over the library's clauses */
+    plan_default *defaults;    /* library.yaml order */
+    size_t ndefaults;
 };
 
 #endif

@@ -18,6 +18,25 @@ static json_t *string_array(char *const *items, size_t n)
     return a;
 }
 
+/* [{"key", "value"}] of the terms whose value is the library's default;
+ * the value raw, as the library writes it. */
+static json_t *defaults_array(const clasm_plan *plan)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < plan->ndefaults; i++) {
+        json_t *d = json_object();
+        int ok = d && json_object_set_new(d, "key", json_text(plan->defaults[i].key)) == 0 &&
+                 json_object_set_new(d, "value", json_text(plan->defaults[i].value)) == 0;
+        if (!ok)
+            json_decref(d);
+        if (!ok || json_array_append_new(a, d) != 0) { /* append_new releases d */
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 /* Sets key to value (taking it); 0 on failure (value released). */
 static int put(json_t *obj, const char *key, json_t *value)
 {
@@ -51,6 +70,7 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
         }
         ok = ok && put(root, "uncovered", string_array(plan->uncovered, plan->nuncovered)) &&
              put(root, "notes", string_array(plan->notes, plan->nnotes)) &&
+             put(root, "defaults", defaults_array(plan)) &&
              put(root, "library", json_text(plan->library_fingerprint));
         if (ok && output)
             ok = put(root, "output", json_text(output));
@@ -110,5 +130,8 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
     }
     for (size_t i = 0; i < plan->nnotes; i++)
         fprintf(out, "note: %s\n", plan->notes[i]);
+    for (size_t i = 0; i < plan->ndefaults; i++)
+        fprintf(out, "default: terms.%s = %s (library default; the deal does not set it)\n",
+                plan->defaults[i].key, plan->defaults[i].value);
     fprintf(out, "library: %s\n", plan->library_fingerprint);
 }

@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "strbuf.h"
 #include "strfmt.h"
+#include "values.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -230,6 +231,7 @@ void clasm_plan_free(clasm_plan *plan)
     free(plan->deal_id);
     free(plan->tier);
     free(plan->library_fingerprint);
+    free(plan->defaults);
     free(plan);
 }
 
@@ -245,6 +247,7 @@ static void free_sel(sel *s, size_t n)
 
 /* A value a text fills in that the deal lacks, reported once per path. */
 typedef struct {
+    const clasm_library *lib;
     const clasm_deal *deal;
     clasm_document doc;
     clasm_diags *diags;
@@ -263,7 +266,7 @@ static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const 
             const ct_span *g = &t->blocks[b].spans[k];
             if (g->kind != CT_VALUE || strcmp(g->text, "tier") == 0 ||
                 strcmp(g->text, "score") == 0 || strcmp(g->text, "document") == 0 ||
-                clasm_deal_value(M->deal, g->text))
+                values_raw(M->lib, M->deal, g->text, NULL)) /* a default counts */
                 continue;
             int seen = 0;
             for (size_t i = 0; i < M->nseen && !seen; i++)
@@ -295,7 +298,7 @@ static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const 
 static int report_missing_values(const clasm_library *lib, const clasm_deal *deal,
                                  const clasm_plan *plan, clasm_document doc, clasm_diags *diags)
 {
-    missing_ctx M = {deal, doc, diags, NULL, 0, 0, 0};
+    missing_ctx M = {lib, deal, doc, diags, NULL, 0, 0, 0};
     const lib_clause **chosen = calloc(plan->nitems + 1, sizeof *chosen);
     if (!chosen)
         return -1;
@@ -328,7 +331,10 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     *out = NULL;
     if ((int)doc < 0 || doc >= CLASM_DOC_COUNT)
         return CLASM_E_USAGE;
-    if (check_deal_risks(lib, deal, diags))
+    /* Risk ids, countries, capabilities and term values: all reported. */
+    size_t bad = check_deal_risks(lib, deal, diags);
+    bad += values_check_deal(lib, deal, diags);
+    if (bad)
         return CLASM_E_INPUT;
 
     clasm_plan *plan = calloc(1, sizeof *plan);
@@ -438,6 +444,18 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     }
     if (report_missing_values(lib, deal, plan, doc, diags) != 0)
         S.oom = 1;
+    /* The terms whose value is the library's default. */
+    plan->defaults = calloc(lib->nterms + 1, sizeof *plan->defaults);
+    if (!plan->defaults)
+        S.oom = 1;
+    for (size_t i = 0; plan->defaults && i < lib->nterms; i++) {
+        const lib_term *t = &lib->terms[i];
+        int given = 0;
+        for (size_t k = 0; k < deal->nterms && !given; k++)
+            given = strcmp(deal->terms[k].key, t->key) == 0;
+        if (t->default_value && !given)
+            plan->defaults[plan->ndefaults++] = (plan_default){t->key, t->default_value};
+    }
     if (plan->escalate)
         diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, 0, 0,
                 "ESCALATE TO COUNSEL BEFORE SIGNING: deal %s scores %ld, which is the top tier "

@@ -9,6 +9,7 @@
 #include "package.h"
 #include "placeholder.h"
 #include "server_guard.h"
+#include "values.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -301,9 +302,11 @@ static void add_template_terms(const clasm_library *lib, const server_options *o
                         docs = json_array();
                         json_object_set_new(seen, key, docs);
                         json_array_append_new(
-                            terms, json_pack("{s:s,s:s,s:n,s:b,s:O}", "key", key, "description",
-                                             "A value the template uses (not a library term).",
-                                             "example", "template_only", 1, "documents", docs));
+                            terms,
+                            json_pack("{s:s,s:s,s:n,s:s,s:n,s:b,s:O}", "key", key, "description",
+                                      "A value the template uses (not a library term).", "example",
+                                      "kind", "text", "default", "template_only", 1, "documents",
+                                      docs));
                     }
                     const char *name = clasm_document_name((clasm_document)d);
                     size_t j, m = json_array_size(docs);
@@ -361,11 +364,17 @@ static char *risks_json(const clasm_library *lib, const server_options *opt)
     }
     json_object_set_new(root, "tiers", tiers);
     json_t *terms = json_array();
-    for (size_t i = 0; terms && i < lib->nterms; i++)
-        json_array_append_new(terms,
-                              json_pack("{s:o,s:o,s:o}", "key", str_or_null(lib->terms[i].key),
-                                        "description", str_or_null(lib->terms[i].description),
-                                        "example", str_or_null(lib->terms[i].example)));
+    for (size_t i = 0; terms && i < lib->nterms; i++) {
+        /* kind and default: the page shows what a term left empty becomes. */
+        const lib_term *t = &lib->terms[i];
+        json_t *one =
+            json_pack("{s:o,s:o,s:o,s:s,s:o}", "key", str_or_null(t->key), "description",
+                      str_or_null(t->description), "example", str_or_null(t->example), "kind",
+                      values_kind_name(t->kind), "default", str_or_null(t->default_value));
+        if (one && t->kind == TERM_AMOUNT && t->currency)
+            json_object_set_new(one, "currency", json_string(t->currency));
+        json_array_append_new(terms, one);
+    }
     if (terms)
         add_template_terms(lib, opt, terms);
     json_object_set_new(root, "terms", terms);
@@ -374,6 +383,13 @@ static char *risks_json(const clasm_library *lib, const server_options *opt)
         json_array_append_new(cats, json_pack("{s:o,s:o}", "id", str_or_null(lib->categories[i].id),
                                               "title", str_or_null(lib->categories[i].title)));
     json_object_set_new(root, "categories", cats);
+    /* The capabilities a deal may name, with the words drafts print. */
+    const lib_word_list *cl = &lib->values.words[WORDS_CAPABILITIES];
+    json_t *caps = json_array();
+    for (size_t i = 0; caps && i < cl->count; i++)
+        json_array_append_new(caps, json_pack("{s:o,s:o}", "id", str_or_null(cl->items[i].value),
+                                              "words", str_or_null(cl->items[i].words)));
+    json_object_set_new(root, "capabilities", caps);
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     return s;
@@ -467,7 +483,17 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
         return sent;
     }
     clasm_plan *plans[CLASM_DOC_COUNT] = {0};
+    /* The deal's terms: the library's and those of the templates of the
+     * documents the deal names. */
+    const clasm_template *tpls[CLASM_DOC_COUNT];
+    clasm_document named[CLASM_DOC_COUNT];
+    size_t nnamed = clasm_deal_documents(deal, named, CLASM_DOC_COUNT);
+    for (size_t i = 0; i < nnamed && i < CLASM_DOC_COUNT; i++)
+        tpls[i] = srv->opt.tpl[named[i]];
+    clasm_status ts = clasm_check_terms(srv->opt.lib, deal, tpls, nnamed, &d);
     clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, ndocs, plans, &d);
+    if (s == CLASM_OK && ts != CLASM_OK)
+        s = ts;
     if (s != CLASM_OK) {
         sent = status_diags(srv, c, s, &d);
     } else if (ndocs == 1) {
@@ -530,7 +556,10 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
                           "the server has no %s template", clasm_document_name(docs[0]));
     }
     clasm_plan *plan = NULL;
+    clasm_status ts = clasm_check_terms(srv->opt.lib, deal, &tpl, 1, &d);
     clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, 1, &plan, &d);
+    if (s == CLASM_OK && ts != CLASM_OK)
+        s = ts;
     /* Assembled in memory: nothing touches the disk. */
     unsigned char *docx = NULL;
     size_t len = 0;

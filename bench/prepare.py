@@ -199,6 +199,9 @@ def main():
              "--format", "json"], check=True, capture_output=True, text=True).stdout)
         values = {}
         flatten("", deal, values)
+        # Terms the deal leaves to the library's defaults (the plan names them).
+        for d in plan.get("defaults", []):
+            values.setdefault("terms." + d["key"], d["value"])
         values["tier"] = plan["tier"]
         cats = {c["category"] for c in plan["clauses"]}
         data = {flat_key(k): v for k, v in values.items()}

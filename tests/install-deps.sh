@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc clang clang-format make pkg-config libxml2-dev libxml2-utils libzip-dev libyaml-dev libjansson-dev
 libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
-python3-jsonschema python3-uno unzip man-db time bsdutils valgrind chromium"
+python3-jsonschema python3-uno unzip man-db time bsdutils valgrind chromium iso-codes"
 # Node.js runs the schema tests (ajv-cli) and the browser tests (playwright-core
 # driving Debian's chromium); a machine may already have its own.
 if ! command -v npm >/dev/null 2>&1; then PKGS="$PKGS nodejs npm"; fi

@@ -238,6 +238,13 @@
         sec.append(el('div', { class: 'banner warn' },
           el('strong', { text: 'No clause covers: ' }), p.uncovered.map(riskTitle).join(', ')));
       }
+      // Terms left empty take counsel's standard value from the library.
+      if (p.defaults && p.defaults.length) {
+        sec.append(el('div', { class: 'defaults' },
+          el('strong', { text: 'Library defaults used: ' }),
+          el('ul', {}, ...p.defaults.map((d) => el('li', { 'data-term': d.key },
+            d.key.replace(/_/g, ' ') + ': ', el('code', { text: d.value }))))));
+      }
       body.append(sec);
     }
     const buttons = $('#draft-buttons');
@@ -352,14 +359,24 @@
     const terms = $('#term-fields');
     terms.replaceChildren(...cat.terms.map((t) => {
       const id = 't-' + t.key;
+      const hasDefault = t.default !== null && t.default !== undefined;
+      // A term with a default shows it: leave the field empty to keep it.
       return el('div', { class: 'field' },
         el('label', { for: id, text: t.key.replace(/_/g, ' ') }),
-        el('input', { id, 'data-path': 'terms.' + t.key, placeholder: t.example || '',
+        el('input', { id, 'data-path': 'terms.' + t.key,
+          placeholder: hasDefault ? t.default + ' (default)' : (t.example || ''),
+          'data-default': hasDefault ? t.default : null,
           'aria-describedby': id + '-h' }),
         el('span', { class: 'hint', id: id + '-h', text: t.description +
+          (hasDefault ? ' Leave empty for the library\'s default: ' + t.default + '.' : '') +
           (t.template_only ? ' Used by the ' + t.documents.join(', ') + ' template.' : '') }),
         el('span', { class: 'msg', 'data-for': 'terms.' + t.key }));
     }));
+    // The capabilities a deal may name are the library's.
+    if (cat.capabilities && cat.capabilities.length) {
+      $('#h-capabilities').textContent = 'Comma-separated, of: ' +
+        cat.capabilities.map((c) => c.id).join(', ') + '.';
+    }
     const today = new Date().toISOString().slice(0, 10);
     $('#f-date').value = today;
     $('#f-id').value = 'Q-' + today.replace(/-/g, '');
@@ -374,15 +391,16 @@
     'f-product-capabilities': 'biometric-identification, face-recognition, watchlist-matching',
     'f-deployment': 'on-premises', 'f-license': 'perpetual', 'f-end-use': 'known',
   };
-  // Values for the templates' own terms, which the library gives no example for.
-  const exampleTerms = { fees: '1,250,000', currency: 'USD', payment_days: '30', initial_term_months: '36' };
+  // Values for terms the library gives no example for (a template's own).
+  const exampleTerms = { fees: '1,250,000', initial_term_months: '36' };
 
   function loadExample() {
     for (const [id, v] of Object.entries(example)) document.getElementById(id).value = v;
+    // Terms with a library default stay empty: the plan shows the defaults.
     for (const t of state.catalogue.terms) {
       const n = document.getElementById('t-' + t.key);
       const ex = t.example || exampleTerms[t.key];
-      if (n && !n.value && ex) n.value = ex;
+      if (n && !n.value && ex && (t.default === null || t.default === undefined)) n.value = ex;
     }
     schedule();
   }

@@ -670,9 +670,9 @@ def cases():
                      "[invalid-value]"]))
     def b_nul_values(d):
         t = deal_text()
-        for old, new in (("governing_law: State of New York",
-                          'governing_law: "State of New York\\0, subject to the laws of '
-                          'Evilland"'),
+        for old, new in (("\nterms:\n",
+                          '\nterms:\n  governing_law: "State of New York\\0, subject to the laws of '
+                          'Evilland"\n'),
                          ("name: Directorate of Internal Security of the Republic of Valmora",
                           'name: "Directorate\\x1B[8m"')):
             assert old in t, old
@@ -680,7 +680,7 @@ def cases():
         write(os.path.join(d, "deal.yaml"), t)
     add(Case("value-nul-escape", "\\0 in two values (the governing law once read as \"State "
              "of New York\" with no word): each refused at its line:column", b_nul_values,
-             expect=["deal.yaml:33:18: error: terms.governing_law holds U+0000 (NUL, a control "
+             expect=["deal.yaml:32:18: error: terms.governing_law holds U+0000 (NUL, a control "
                      "character) at character 18", "deal.yaml:13:9: error: customer.name holds "
                      "U+001B", "[invalid-value]"]))
     add(Case("value-noncharacters-kept", "U+FDD0 and U+1FFFE: non-characters that YAML and XML "
@@ -731,6 +731,60 @@ def cases():
              expect=["deal.yaml:1:1: error: the deal file is empty", "[empty-file]"]))
     add(Case("yaml-not-mapping", "a deal that is a list", with_deal("- id: x\n"),
              expect=["wrong-type", "deal.yaml:1:"]))
+    # --- values (issue 13): each wrong value refused at its place, with what was meant
+    add(Case("unknown-country", "UK, which ISO 3166-1 does not assign (the United Kingdom is "
+             "GB): found by the initials of the country's name", deal_replace(
+                 "country: XA", "country: UK"),
+             expect=["deal.yaml:14:12: error: customer.country: 'UK' is not an ISO 3166-1 alpha-2 "
+                     "country code; did you mean GB (United Kingdom)?", "[unknown-country]"]))
+    add(Case("unknown-term", "a misspelt key under terms: (governing_lw), once silently "
+             "ignored", deal_replace("\nterms:\n", "\nterms:\n  governing_lw: State of Delaware\n"),
+             expect=["deal.yaml:32:3: error: terms.governing_lw: neither the library (",
+                     "nor the template template.docx uses this key",
+                     "did you mean 'governing_law'?", "[unknown-term]"]))
+    add(Case("unknown-capability", "a capability the library has no words for",
+             deal_replace("[biometric-identification, face-recognition,",
+                          "[biometric-identification, face-recogniton,"),
+             expect=["deal.yaml:18:44: error: product.capabilities[1]: 'face-recogniton' is not a "
+                     "capability the library knows", "did you mean 'face-recognition'?",
+                     "[unknown-capability]"]))
+    add(Case("term-days-in-words", "a period written in words (the draft writes the words)",
+             deal_replace("\nterms:\n", "\nterms:\n  cure_period_days: thirty\n"),
+             expect=["deal.yaml:32:21: error: terms.cure_period_days (kind days in library.yaml): "
+                     "'thirty' is not a number of days", "[invalid-term]"]))
+    add(Case("term-currency-lowercase", "a currency that is not an ISO 4217 code",
+             deal_replace("\nterms:\n", "\nterms:\n  currency: usd\n"),
+             expect=["deal.yaml:32:13: error: terms.currency (kind currency in library.yaml): "
+                     "'usd' is not an ISO 4217 currency code; did you mean 'USD'?",
+                     "[invalid-term]"]))
+    add(Case("term-amount-with-currency", "fees written with their currency (the draft adds it)",
+             deal_replace('fees: "1,250,000"', 'fees: "USD 1,250,000"'),
+             expect=["deal.yaml:34:9: error: terms.fees (kind amount in library.yaml): "
+                     "'USD 1,250,000' is not an amount", "[invalid-term]"]))
+    def b_no_words(d):
+        library(d)
+        p = os.path.join(d, "library", "library.yaml")
+        t = read(p).decode()
+        old = "      security-service: a security service\n"
+        assert old in t
+        write(p, t.replace(old, ""))
+    def b_no_currency(d):
+        library(d)
+        p = os.path.join(d, "library", "library.yaml")
+        t = read(p).decode()
+        old = "    kind: currency\n    default: USD\n"
+        assert old in t
+        write(p, t.replace(old, "    kind: currency\n"))
+    add(Case("amount-without-currency", "fees with no currency: the deal gives none and the "
+             "library has no default, so the amount could not be written", b_no_currency,
+             args=LIB_ARGS,
+             expect=["deal.yaml:34:3: error: terms.fees is an amount in the currency of "
+                     "terms.currency, which the deal does not give and the library has no "
+                     "default for", "[missing-value]"]))
+    add(Case("value-without-words", "a customer kind the library gives no words for: the draft "
+             "is refused rather than print security-service", b_no_words, args=LIB_ARGS,
+             expect=["library/library.yaml:", "error: library.yaml gives no words for "
+                     "customer.kind 'security-service'", "[no-words]", "!security-service}"]))
     add(Case("unknown-risk", "a risk id the catalogue lacks", deal_replace(
         "  - end-user.poor-record", "  - end-user.poor-recrod"),
         expect=["unknown-risk", "deal.yaml:28:", "end-user.poor-record"]))
@@ -739,10 +793,11 @@ def cases():
     add(Case("risks-at-limit", "exactly 1000 risk ids: under the limit, each unknown id "
              "reported", lambda d: b_many_risks(d, 1000),
              expect=["unknown-risk", "p.r999", "!too-many-items"]))
-    add(Case("terms-at-limit", "exactly 10 000 keys under terms: accepted (exit 0)",
+    add(Case("terms-at-limit", "exactly 10 000 keys under terms: under the limit, each key "
+             "checked (neither the library nor the template knows k0...: unknown-term, exit 1)",
              lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
                              "".join("  k%d: v\n" % i for i in range(10000 - deal_term_count()))),
-             rc=0, expect=["!too-many-keys"]))
+             expect=["!too-many-keys", "unknown-term", "terms.k9995"]))
     add(Case("many-capabilities", "5000 capabilities (at most 1000)", deal_replace(
         "capabilities: [biometric-identification, face-recognition, watchlist-matching]",
         "capabilities: [%s]" % ", ".join("c%d" % i for i in range(5000))),
@@ -750,7 +805,7 @@ def cases():
     add(Case("many-terms", "100 000 keys under terms (a mapping holds at most 10 000)",
              lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
                              "".join("  k%d: v\n" % i for i in range(100000))),
-             expect=["too-many-keys", "deal.yaml:10031:", "10000"]))
+             expect=["too-many-keys", "deal.yaml:10032:", "10000"]))
     add(Case("yaml-many-anchors", "60 000 anchors and as many aliases (at most 1000 anchors)",
              lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
                              "  anchors: [%s]\n  aliases: [%s]\n" % (

@@ -87,6 +87,20 @@ async function download(page, click) {
         document.querySelector('.tier-name').textContent === 'baseline' &&
         document.querySelector('#plan-status').textContent.includes('Q-BROWSER-1'), 'baseline plan'));
     const before = await planIds(page);
+    check('a term with a library default is left empty, the default shown in its place',
+      (await page.inputValue('#t-cure_period_days')) === '' &&
+      (await page.getAttribute('#t-cure_period_days', 'placeholder')) === '30 (default)');
+    check('the plan lists the library defaults the deal uses',
+      await waitPlan(page, () => {
+        const li = document.querySelector('.defaults li[data-term="cure_period_days"]');
+        return li && li.textContent === 'cure period days: 30';
+      }, 'defaults'));
+    await page.fill('#t-cure_period_days', '45');
+    check('a term the deal sets is no longer a default',
+      await waitPlan(page, () => document.querySelector('.tier-name') &&
+        !document.querySelector('.defaults li[data-term="cure_period_days"]') &&
+        document.querySelector('.defaults li[data-term="audit_notice_days"]') !== null, 'default gone'));
+    await page.fill('#t-cure_period_days', '');
 
     // Tick risks with the mouse and one with the keyboard.
     for (const r of ['product.biometric-identification', 'end-user.security-service-misuse', 'end-user.poor-record']) {

@@ -44,7 +44,9 @@ check "text changed at the same version" has "$ERR" \
 check "a clause missing from the lock" has "$ERR" "[lock-missing-clause]"
 check "a lock entry for a removed clause" has "$ERR" "library.lock:3:1: error: the lock lists clause core.gone"
 check "the summary names the uncovered risk" has "$OUT" "uncovered in reseller-agreement: product.beta"
-check "the summary counts errors and warnings" has "$OUT" "7 errors, 2 warnings"
+check "a value a deal may give without words, at its list in library.yaml" has "$ERR" \
+    "library.yaml:16:5: error: values.words.deployment gives no words for 'hybrid', which a deal may give"
+check "the summary counts errors and warnings" has "$OUT" "8 errors, 2 warnings"
 
 run_clasm lint "$BAD" --format json
 check "json lint of a bad library exits 1" [ "$RC" -eq 1 ]
@@ -52,7 +54,7 @@ check "json output has the summary and located diagnostics" /usr/bin/python3 -c 
 import json, sys
 d = json.loads(sys.argv[1])
 assert set(d) >= {"library", "files", "clauses", "risks", "coverage", "diagnostics", "errors", "warnings"}, sorted(d)
-assert (d["files"], d["clauses"], d["risks"], d["errors"], d["warnings"]) == (4, 2, 2, 7, 2), d
+assert (d["files"], d["clauses"], d["risks"], d["errors"], d["warnings"]) == (4, 2, 2, 8, 2), d
 assert d["coverage"]["reseller-agreement"] == {"covered": 1, "total": 2, "uncovered": ["product.beta"]}
 assert d["coverage"]["contract"] == {"covered": 1, "total": 1, "uncovered": []}
 for x in d["diagnostics"]:
@@ -76,18 +78,15 @@ check "its JSON names the library and each file, the byte as \\xFF" /usr/bin/pyt
 import json
 d = json.load(open("ff.json", encoding="utf-8"))
 assert d["library"] == "bad\\xFFlib", d.get("library")
-assert d["errors"] == 7 and d["warnings"] == 2, d
+assert d["errors"] == 8 and d["warnings"] == 2, d
 files = [x["file"] for x in d["diagnostics"] if x["file"] is not None]
-assert len(files) == 9 and all(f.startswith("bad\\xFFlib/") for f in files), files'
+assert len(files) == 10 and all(f.startswith("bad\\xFFlib/") for f in files), files'
 check "lint leaves that library's lock as it was" cmp -s "$BAD/library.lock" "$ff/library.lock"
 
 # Warnings alone exit 0, and 1 with --strict.
 cp -R "$ROOT/clauses" warn
-cat >> warn/library.yaml <<'YAML'
-  spare_days:
-    description: A term no clause uses.
-    example: 3
-YAML
+# (terms: is followed by values:, so the key goes right under terms:)
+sed -i 's/^terms:$/terms:\n  spare_days:\n    description: A term no clause uses.\n    example: 3/' warn/library.yaml
 run_clasm lint warn
 check "warnings alone exit 0" [ "$RC" -eq 0 ]
 check "the unused term is warned about" has "$ERR" "warning: terms.spare_days is declared"

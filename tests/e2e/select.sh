@@ -81,13 +81,13 @@ check "a missing library is reported" sh -c '[ "$1" -ne 0 ] && echo "$2" | grep 
 
 # A value the chosen clauses fill in that the deal lacks: the plan says so
 # now, not only when assemble fails.
-grep -v 'grievance_email' "$ROOT/examples/deals/direct-biometric-security-service.yaml" >nomail.yaml
-run_clasm select nomail.yaml
+grep -v 'authorized_sites' "$ROOT/examples/deals/direct-biometric-security-service.yaml" >nosites.yaml
+run_clasm select nosites.yaml
 check "a deal lacking a value a chosen clause needs exits 1" [ "$RC" -eq 1 ]
 check "which names the clause, the value and where to add it" has "$ERR" \
-    "fills in {{ terms.grievance_email }}, which this deal does not give (under terms:); add it to the deal"
+    "fills in {{ terms.authorized_sites }}, which this deal does not give (under terms:); add it to the deal"
 check "each missing value is reported once" \
-    [ "$(printf '%s\n' "$ERR" | grep -c 'terms.grievance_email')" -eq 1 ]
+    [ "$(printf '%s\n' "$ERR" | grep -c 'terms.authorized_sites')" -eq 1 ]
 
 # The Authorized Purpose is the deal's own words (terms.authorized_purpose),
 # never a reference to an order no draft has: a deal without it is told so.

@@ -122,9 +122,18 @@ own = [t for t in cat.get("terms", []) if t.get("template_only")]
 check("the declared terms with description and example",
       [t["key"] for t in declared] == list(lib["terms"]) and
       all(t["description"] and t["example"] is not None for t in declared), declared)
-check("the templates' own terms.KEY placeholders, with the documents using them",
-      {t["key"] for t in own} == {"fees", "currency", "payment_days", "initial_term_months"} and
-      all(t["documents"] == ["contract", "eula", "reseller-agreement"] for t in own), own)
+check("each term's kind and default as library.yaml says (the page shows what an empty field becomes)",
+      all(t["kind"] == lib["terms"][t["key"]].get("kind", "text") and
+          t["default"] == (None if "default" not in lib["terms"][t["key"]] else str(lib["terms"][t["key"]]["default"]))
+          for t in declared) and any(t["default"] for t in declared), declared)
+check("an amount names its currency term", [t.get("currency") for t in declared if t["kind"] == "amount"] == ["currency"],
+      declared)
+# The shipped templates print only library terms (fees, currency... are
+# declared with their kinds); test_server.c covers a template's own keys.
+check("the shipped templates have no terms.KEY of their own", own == [], own)
+check("the capabilities a deal may name, with their words",
+      [(c["id"], c["words"]) for c in cat.get("capabilities", [])] ==
+      list(lib["values"]["words"]["capabilities"].items()), cat.get("capabilities"))
 
 # The page and its assets, embedded.
 st, h, b = req("GET", "/")
@@ -181,6 +190,31 @@ check("an unknown risk is 400 unknown-risk with a suggestion",
       st == 400 and e[0]["id"] == "unknown-risk" and "biometric-identification" in e[0]["message"], (st, e))
 check("messages name library files from the library's folder, not the server's paths",
       "(clauses/risks.yaml)" in e[0]["message"] and ROOT not in e[0]["message"], e)
+# A misspelt terms key (the template is known: the server's) and an
+# unknown country are refused at their places, with what was meant; the
+# plan of a good deal names the terms that took the library's default.
+typo = json.loads(deal_json("direct-biometric-security-service"))
+typo["terms"]["governing_lw"] = "State of Delaware"
+typo["customer"]["country"] = "UK"
+body = json.dumps(typo, indent=1)
+st, h, b = req("POST", "/api/select", body.encode())
+e = errors(b)
+lines = body.split("\n")
+tl = next(i + 1 for i, l in enumerate(lines) if '"governing_lw"' in l)
+cl = next(i + 1 for i, l in enumerate(lines) if '"UK"' in l)
+check("a misspelt terms key is 400 unknown-term at its line and column, naming the right key",
+      st == 400 and any(x["id"] == "unknown-term" and x["line"] == tl and
+                        x["column"] == lines[tl - 1].index('"governing_lw"') + 1 and
+                        "did you mean 'governing_law'" in x["message"] for x in e), (st, e))
+check("an unknown country is unknown-country at its place, suggesting GB",
+      any(x["id"] == "unknown-country" and x["line"] == cl and "GB (United Kingdom)" in x["message"]
+          for x in e), e)
+st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-service"))
+plan = json.loads(b) if st == 200 else {}
+given = json.loads(deal_json("direct-biometric-security-service"))["terms"]
+check("the plan lists the terms that took the library's default, and only those",
+      {"key": "cure_period_days", "value": "30"} in plan.get("defaults", []) and
+      all(d["key"] not in given for d in plan.get("defaults", [])), plan.get("defaults"))
 st, h, b = req("POST", "/api/select", b'{"id": "Q-1", "documents": [contract}')
 e = errors(b)
 check("malformed JSON is 400 with a syntax error at its place", st == 400 and error_shape_ok(e) and e[0]["line"] == 1, (st, e))

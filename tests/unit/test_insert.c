@@ -394,8 +394,7 @@ static void test_catch_all(void **state)
     paths p;
     make_paths(&p);
     fx_opts o = {PS("Heading1", "General") P("{{ clauses }}") P("Signed for {{ customer.name }} "
-                                                                "({{ tier }}, {{ score }}, "
-                                                                "{{ document }})") SECT,
+                                                                "({{ tier }}, {{ score }})") SECT,
                  NULL,
                  STYLES_FULL,
                  NUMBERING_FULL,
@@ -451,9 +450,8 @@ static void test_catch_all(void **state)
     free(num2);
     ASSERT_XSTR(xp, "//w:sdt[3]/w:sdtContent/w:p[2]", "The Supplier may audit within 30 days.");
     ASSERT_XNUM(xp, "count(//w:sdt[3]/w:sdtContent/w:p[2]/w:r[2]/w:rPr/w:i)", 1);
-    /* Template values, including the plan's tier, score and document. */
-    ASSERT_XSTR(xp, "/w:document/w:body/w:p[2]",
-                "Signed for ACME <&> **Corp** _x_ (elevated, 7, contract)");
+    /* Template values, including the plan's tier and score. */
+    ASSERT_XSTR(xp, "/w:document/w:body/w:p[2]", "Signed for ACME <&> **Corp** _x_ (elevated, 7)");
     char *text = all_text(out.doc);
     assert_null(strstr(text, "{{"));
     free(text);
@@ -523,6 +521,35 @@ static void test_catch_all(void **state)
     assert_memory_equal(b1, b2, l1);
     free(b1);
     free(b2);
+    clasm_diags_free(&d);
+    clasm_deal_free(deal);
+    remove_paths(&p);
+}
+
+/* A value the library has no words for is never printed as its code: the
+ * draft fails (no-words, naming library.yaml), and nothing is written. */
+static void test_values_need_words(void **state)
+{
+    (void)state;
+    paths p;
+    make_paths(&p);
+    fx_opts o = {PS("Heading1", "General") P("{{ clauses }}") P("The {{ document }} of "
+                                                                "{{ customer.name }}") SECT,
+                 NULL,
+                 STYLES_FULL,
+                 NUMBERING_FULL,
+                 NULL,
+                 NULL};
+    build_docx(p.tpl, &o);
+    clasm_deal *deal = load_deal(0, "ACME");
+    clasm_plan plan = make_plan(ITEMS, 3);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(run(&p, deal, &plan, NULL, &d), CLASM_E_INPUT);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "no-words");
+    assert_non_null(strstr(d.items[0].message, "no words for document 'contract'"));
+    assert_int_equal(access(p.out, F_OK), -1);
     clasm_diags_free(&d);
     clasm_deal_free(deal);
     remove_paths(&p);
@@ -1423,6 +1450,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catch_all),
+        cmocka_unit_test(test_values_need_words),
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_content_controls),
         cmocka_unit_test(test_conditionals_in_tables),

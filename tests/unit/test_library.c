@@ -102,9 +102,15 @@ static void test_fixture_loads(void **state)
     assert_int_equal(d.count, 0);
     assert_int_equal(lib->ncategories, 4);
     assert_string_equal(lib->categories[2].id, "data");
-    assert_int_equal(lib->nterms, 1);
+    assert_int_equal(lib->nterms, 2);
     assert_string_equal(lib->terms[0].key, "cure_period_days");
     assert_string_equal(lib->terms[0].example, "30");
+    assert_int_equal(lib->terms[0].kind, TERM_TEXT); /* no kind: text */
+    assert_null(lib->terms[0].default_value);
+    assert_string_equal(lib->terms[1].key, "notice_days");
+    assert_int_equal(lib->terms[1].kind, TERM_DAYS);
+    assert_string_equal(lib->terms[1].default_value, "10");
+    assert_true(lib->terms[1].for_templates);
     assert_int_equal(lib->nareas, 4);
     assert_int_equal(lib->ntiers, 4);
     assert_int_equal(library_tier_rank(lib, "high"), 2);

@@ -120,7 +120,10 @@ static clasm_library *fake_library(lib_term *terms, size_t nterms, const char **
 static void test_placeholders(void **state)
 {
     (void)state;
-    lib_term terms[] = {{"cure_period_days", "d", "30"}, {"governing_law", "l", "NY"}};
+    lib_term terms[2];
+    memset(terms, 0, sizeof terms);
+    terms[0] = (lib_term){.key = "cure_period_days", .description = "d", .example = "30"};
+    terms[1] = (lib_term){.key = "governing_law", .description = "l", .example = "NY"};
     const char *keys[] = {"cure_period_days", "governing_law", NULL};
     clasm_library *lib = fake_library(terms, 2, keys);
     static const char *template_terms[] = {"Supplier"};
@@ -187,7 +190,17 @@ static const char settings[] = "categories:\n"
                                "    example: 30\n"
                                "  unused_days:\n"
                                "    description: Nobody uses it.\n"
-                               "    example: 5\n";
+                               "    example: 5\n"
+                               /* Words for every value (values_lint): test_values.c. */
+                               "values:\n"
+                               "  words:\n"
+                               "    document: {contract: C, eula: E, reseller-agreement: R}\n"
+                               "    customer.kind: {government-agency: g, security-service: s, "
+                               "state-linked: l, private: p}\n"
+                               "    deployment: {cloud: c, on-premises: o, hybrid: h}\n"
+                               "    license: {perpetual: p, subscription: s}\n"
+                               "    end_use: {known: k, unknown: u}\n"
+                               "    capabilities: {}\n";
 
 static const char catalogue[] = "areas:\n"
                                 "  - id: product\n"

@@ -483,6 +483,12 @@ static void test_json_shape(void **state)
              "    \"stakeholder.unaddressed\"\n"
              "  ],\n"
              "  \"notes\": [],\n"
+             "  \"defaults\": [\n"
+             "    {\n"
+             "      \"key\": \"notice_days\",\n"
+             "      \"value\": \"10\"\n"
+             "    }\n"
+             "  ],\n"
              "  \"library\": \"%s\",\n"
              "  \"output\": \"out/T-1-contract.docx\"\n"
              "}",

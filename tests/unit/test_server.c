@@ -231,15 +231,25 @@ static void test_risks(void **state)
     assert_int_equal(json_integer_value(json_object_get(risk, "weight")), 4);
     assert_int_equal(json_array_size(json_object_get(j, "tiers")), 4);
     json_t *terms = json_object_get(j, "terms");
-    assert_int_equal(json_array_size(terms), 2);
+    assert_int_equal(json_array_size(terms), 3);
     json_t *t0 = json_array_get(terms, 0), *t1 = json_array_get(terms, 1);
+    json_t *t2 = json_array_get(terms, 2);
     assert_string_equal(json_string_value(json_object_get(t0, "key")), "cure_period_days");
     assert_null(json_object_get(t0, "template_only"));
+    assert_string_equal(json_string_value(json_object_get(t0, "kind")), "text");
+    assert_true(json_is_null(json_object_get(t0, "default")));
+    /* A term with a kind and counsel's default: the page shows it. */
+    assert_string_equal(json_string_value(json_object_get(t1, "key")), "notice_days");
+    assert_string_equal(json_string_value(json_object_get(t1, "kind")), "days");
+    assert_string_equal(json_string_value(json_object_get(t1, "default")), "10");
     /* The template's own term, found in the template file. */
-    assert_string_equal(json_string_value(json_object_get(t1, "key")), "fees");
-    assert_true(json_is_true(json_object_get(t1, "template_only")));
-    assert_string_equal(json_string_value(json_array_get(json_object_get(t1, "documents"), 0)),
+    assert_string_equal(json_string_value(json_object_get(t2, "key")), "fees");
+    assert_true(json_is_true(json_object_get(t2, "template_only")));
+    assert_string_equal(json_string_value(json_object_get(t2, "kind")), "text");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t2, "documents"), 0)),
                         "contract");
+    /* The fixture library lists no capabilities. */
+    assert_int_equal(json_array_size(json_object_get(j, "capabilities")), 0);
     json_decref(j);
     response_free(&r);
 }
@@ -505,6 +515,9 @@ static double mono(void)
 static clasm_server *start_with(const fixture *f, server_options *o)
 {
     o->lib = f->lib;
+    /* The template too: the deal's terms.fees is the template's own key. */
+    if (!o->tpl[CLASM_DOC_CONTRACT])
+        o->tpl[CLASM_DOC_CONTRACT] = f->tpl;
     o->assets = assets;
     o->nassets = 1;
     clasm_diags d;
