@@ -12,6 +12,7 @@
 #include "tags.h"
 #include "values.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -177,6 +178,40 @@ static void span_issue(issue_list *l, const ct_span *s, const char *id, char *me
     }
 }
 
+/* A period prints with its unit ("thirty (30) days") and an amount with
+ * its currency ("USD 48,000"): the word or the currency written again after
+ * the placeholder would print twice. */
+static void check_unit_after(issue_list *l, const lib_term *term, const ct_block *b, size_t k)
+{
+    const ct_span *s = &b->spans[k], *next = k + 1 < b->nspans ? &b->spans[k + 1] : NULL;
+    if (!next)
+        return;
+    const char *unit = term->kind == TERM_DAYS ? "day" : term->kind == TERM_MONTHS ? "month" : NULL;
+    if (unit && next->kind == CT_TEXT) {
+        const char *w = next->text;
+        while (*w == ' ')
+            w++;
+        size_t n = strlen(unit);
+        if (w != next->text && strncmp(w, unit, n) == 0 &&
+            (w[n] == 's' ? !isalpha((unsigned char)w[n + 1]) : !isalpha((unsigned char)w[n])))
+            span_issue(l, s, "unit-repeated",
+                       str_printf("{{ %s }} prints with its unit (\"thirty (30) %ss\"), so the "
+                                  "word after it would print twice; remove it",
+                                  s->text, unit));
+    }
+    if (term->kind == TERM_AMOUNT && term->currency) {
+        const ct_span *v = next;
+        if (v->kind == CT_TEXT && strspn(v->text, " ") == strlen(v->text) && k + 2 < b->nspans)
+            v = &b->spans[k + 2];
+        if (v->kind == CT_VALUE && strncmp(v->text, "terms.", 6) == 0 &&
+            strcmp(v->text + 6, term->currency) == 0)
+            span_issue(l, s, "unit-repeated",
+                       str_printf("{{ %s }} prints with its currency (\"USD 48,000\"), so "
+                                  "{{ %s }} after it would print it twice; remove it",
+                                  s->text, v->text));
+    }
+}
+
 int lint_tree_check(const clasm_library *lib, const ct_tree *t, unsigned char *term_used,
                     lint_issue **out, size_t *count)
 {
@@ -218,15 +253,17 @@ int lint_tree_check(const clasm_library *lib, const ct_tree *t, unsigned char *t
                 continue;
             if (strncmp(p, "terms.", 6) == 0 && p[6]) {
                 const char *key = p + 6;
-                int found = 0;
+                const lib_term *found = NULL;
                 for (size_t q = 0; q < lib->nterms; q++)
                     if (strcmp(lib->terms[q].key, key) == 0) {
-                        found = 1;
+                        found = &lib->terms[q];
                         if (term_used)
                             term_used[q] = 1;
                     }
-                if (found)
+                if (found) {
+                    check_unit_after(&l, found, &t->blocks[b], k);
                     continue;
+                }
                 const char *sg = yt_suggest(key, lib->term_keys, lib->nterms);
                 span_issue(&l, s, "unknown-placeholder",
                            str_printf("{{ %s }} uses the terms key '%s', which library.yaml does "

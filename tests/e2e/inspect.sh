@@ -35,7 +35,7 @@ for item in src.infolist():
     data = src.read(item.filename)
     if item.filename == "word/document.xml":
         s = data.decode()
-        s = s.replace("shall have 30 days", "shall have 60 days", 1)
+        s = s.replace("shall have thirty (30) days", "shall have sixty (60) days", 1)
         s, n = re.subn(r'<w:sdt><w:sdtPr><w:alias w:val="Public Reporting"/>.*?</w:sdtContent></w:sdt>',
                        "", s, count=1, flags=re.S)
         assert n == 1
@@ -55,7 +55,7 @@ import json
 d = {c["id"]: c for c in json.load(open("word.json"))["clauses"] if c["id"]}
 c = d["termination.cure-and-suspension"]
 assert c["status"] == "modified", c
-assert "[-30-] {+60+}" in c["diff"], c["diff"]'
+assert "[-thirty (30)-] {+sixty (60)+}" in c["diff"], c["diff"]'
 check "a deleted content control is removed" /usr/bin/python3 -c '
 import json
 d = {c["id"]: c for c in json.load(open("word.json"))["clauses"] if c["id"]}
@@ -88,7 +88,7 @@ check "text inspect names the newer version" has "$OUT" "(the library has versio
 if have_soffice && /usr/bin/python3 -c 'import uno' 2>/dev/null; then
     mkdir -p lo-profile
     timeout 180 /usr/bin/python3 "$ROOT/tests/e2e/lo_edit.py" draft.docx lo-edit.docx lo-profile \
-        --replace "shall have 30 days" "shall have 45 business days" \
+        --replace "shall have thirty (30) days" "shall have 45 business days" \
         --replace "Export Authorizations" "Export Authorizations and Licences" \
         --delete-clause "Public Reporting" >lo.log 2>&1
     check "LibreOffice edited and saved the draft" [ -s lo-edit.docx ]
@@ -100,7 +100,7 @@ import json
 d = {c["id"]: c for c in json.load(open("lo.json"))["clauses"]}
 c = d["termination.cure-and-suspension"]
 assert c["status"] == "modified", c
-assert "[-30-] {+45 business+}" in c["diff"], c["diff"]'
+assert "[-thirty (30)-] {+45 business+}" in c["diff"], c["diff"]'
     check "after LibreOffice: a retitled clause is found by its body, modified, not removed" /usr/bin/python3 -c '
 import json
 d = {c["id"]: c for c in json.load(open("lo.json"))["clauses"]}

@@ -179,6 +179,42 @@ static void test_placeholders(void **state)
     assert_false(lint_known_path("terms.x"));
 }
 
+static void test_unit_repeated(void **state)
+{
+    (void)state;
+    lib_term terms[3];
+    memset(terms, 0, sizeof terms);
+    terms[0].key = "cure_days";
+    terms[0].kind = TERM_DAYS;
+    terms[1].key = "fees";
+    terms[1].kind = TERM_AMOUNT;
+    terms[1].currency = "currency";
+    terms[2].key = "currency";
+    terms[2].kind = TERM_CURRENCY;
+    const char *keys[] = {"cure_days", "fees", "currency", NULL};
+    clasm_library *lib = fake_library(terms, 3, keys);
+    /* A period prints its unit and an amount its currency: written again
+     * after the placeholder they print twice. "days'" (possessive) and a
+     * word that only starts like the unit are fine. */
+    const char *t = "within {{ terms.cure_days }} days, on {{ terms.cure_days }}' notice, "
+                    "{{ terms.cure_days }} daylong; pay {{ terms.fees }} {{ terms.currency }} or "
+                    "{{ terms.fees }} now.";
+    ct_tree *tree = ct_parse(t);
+    lint_issue *is;
+    size_t n;
+    assert_int_equal(lint_tree_check(lib, tree, NULL, &is, &n), 0);
+    assert_int_equal(n, 2);
+    const lint_issue *x = find_issue(is, n, "unit-repeated", (size_t)(strstr(t, "{{") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "prints with its unit (\"thirty (30) days\")"));
+    x = find_issue(is, n, "unit-repeated", (size_t)(strstr(t, "{{ terms.fees") - t));
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "{{ terms.currency }} after it would print it twice"));
+    lint_issues_free(is, n);
+    ct_free(tree);
+    free(lib);
+}
+
 /* ------------------------------------------------------------ libraries */
 
 static const char settings[] = "categories:\n"
@@ -795,6 +831,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_placeholders),
+        cmocka_unit_test(test_unit_repeated),
         cmocka_unit_test(test_clean_library_and_lock),
         cmocka_unit_test(test_text_problems_located),
         cmocka_unit_test(test_unreachable),
