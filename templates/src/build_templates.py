@@ -64,11 +64,43 @@ def run(text, bold=False, italic=False, rsid=None):
     return "<w:r%s>%s%s</w:r>" % (attr, rpr, t(text))
 
 
+# Defined terms (clauses/README.md): a term is plain where it is used and bold
+# and quoted where it is defined ("(the “Effective Date”)"). The Product is
+# defined by the library's list of definitions, so a template does not define
+# it again: its "(the Product)" is left out.
+TERMS = {"Supplier", "Product", "Customer", "Reseller", "End User", "End Users", "Effective Date",
+         "Authorized Purpose", "Services", "End User License"}
+
+
+def defined_terms(spec):
+    out, drop_paren = [], False
+    for i, item in enumerate(spec):
+        if drop_paren and isinstance(item, str):
+            item, drop_paren = item[1:], False  # the ")" of a "(the Product)" left out
+        if isinstance(item, tuple) and item[0] == "b" and item[1] in TERMS:
+            prev = out[-1] if out and isinstance(out[-1], str) else None
+            nxt = spec[i + 1] if i + 1 < len(spec) and isinstance(spec[i + 1], str) else None
+            if prev is not None and prev.endswith("(the ") and nxt is not None and nxt.startswith(")"):
+                if item[1] == "Product":
+                    out[-1] = prev[:-len(" (the ")] if prev.endswith(" (the ") else prev[:-len("(the ")]
+                    drop_paren = True
+                else:
+                    out[-1] = prev + "\u201c"
+                    out.append(("b", item[1]))
+                    out.append("\u201d")
+                continue
+            out.append(item[1])
+            continue
+        out.append(item)
+    return out
+
+
 def runs(spec):
     """spec: a string, or a list of strings / ('b', text) / ('i', text) /
     ('split', first, second) / ('rsid', first, second) / raw XML ('xml', s)."""
     if isinstance(spec, str):
         return run(spec) if spec else ""
+    spec = defined_terms(spec)
     out = []
     for item in spec:
         if isinstance(item, str):

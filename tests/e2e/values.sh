@@ -148,18 +148,18 @@ check "no draft shows a raw enum value, ISO country code, ISO date or snake_case
     [ ! -s raw.log ]
 t=txt/V-EMPTY-contract.txt
 check "no capabilities: the contract's recital (A) without the list" \
-    grep -qx "(A) The Supplier develops and supplies Northwind Doorbell Counter (the Product)." "$t"
+    grep -qx "(A) The Supplier develops and supplies Northwind Doorbell Counter." "$t"
 check "no capabilities: no sentence about them is left half-empty" sh -c '! grep -qi "capabilities: *\\(none\\|\\.\\)" "$1"' _ "$t"
 check "the country by its name" grep -qx "United Kingdom" "$t"
 check "the customer's kind in words" grep -qx "The Customer is a private-sector organization." "$t"
 check "the fees with their currency, the period in words" \
     grep -q "The fees for the Product are USD 2,500, payable by the Customer within thirty (30) days of the date of each invoice." "$t"
-check "the date as counsel writes it" grep -q "is made on 1 March 2026 (the Effective Date)" "$t"
+check "the date as counsel writes it" grep -q "is made on 1 March 2026 (the “Effective Date”)" "$t"
 check "the eula without capabilities reads" \
     grep -qx "(A) The Supplier develops the Product and licenses it to end users." txt/V-EMPTY-eula.txt
 check "the eula: obtained directly, no reseller" grep -qx "Directly from the Supplier" txt/V-EMPTY-eula.txt
 check "the reseller agreement without capabilities reads" \
-    grep -qx "(A) The Supplier develops Northwind Doorbell Counter (the Product)." txt/V-EMPTY-RA-reseller-agreement.txt
+    grep -qx "(A) The Supplier develops Northwind Doorbell Counter." txt/V-EMPTY-RA-reseller-agreement.txt
 check "the reseller's territory by its name" \
     grep -q "in its territory (Netherlands) for an initial term of twelve (12) months" txt/V-EMPTY-RA-reseller-agreement.txt
 # The checker can fail: a draft doctored to show raw values is caught, each.
