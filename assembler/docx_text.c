@@ -167,7 +167,120 @@ char *docx_paragraph_text(xmlNodePtr p)
     return s;
 }
 
+/* The w:t nodes of p that hold the shown result of a REF field (every one,
+ * and the first of each field). */
+typedef struct {
+    xmlNodePtr *nodes;
+    size_t n, cap;
+    xmlNodePtr *firsts; /* the first result node of each such field */
+    size_t nf, capf;
+    int failed;
+} ref_results;
+
+static void push_node(xmlNodePtr **v, size_t *n, size_t *cap, xmlNodePtr x, int *failed)
+{
+    xmlNodePtr *g = array_grow(*v, cap, *n + 1, sizeof *g);
+    if (!g) {
+        *failed = 1;
+        return;
+    }
+    *v = g;
+    g[(*n)++] = x;
+}
+
+static int in_list(xmlNodePtr *v, size_t n, xmlNodePtr x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x)
+            return 1;
+    return 0;
+}
+
+static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr root);
+
+static void find_ref_results(xmlNodePtr p, ref_results *r)
+{
+    strbuf instr = {0};
+    int state = 0; /* 0 outside, 1 instruction, 2 result of a REF, 3 result of another field */
+    int first = 0;
+    for (xmlNodePtr c = p->children ? p->children : NULL; c && !r->failed; c = next_below(c, p)) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (docx_is_w(c, "fldChar")) {
+            xmlChar *t = xmlGetNsProp(c, BAD_CAST "fldCharType", BAD_CAST W_NS);
+            const char *type = t ? (const char *)t : "";
+            if (strcmp(type, "begin") == 0) {
+                state = 1;
+                instr.len = 0;
+                if (instr.s)
+                    instr.s[0] = '\0';
+            } else if (strcmp(type, "separate") == 0 && state == 1) {
+                const char *i = strbuf_str(&instr);
+                while (*i == ' ')
+                    i++;
+                state = strncmp(i, "REF ", 4) == 0 ? 2 : 3;
+                first = 1;
+            } else if (strcmp(type, "end") == 0) {
+                state = 0;
+            }
+            xmlFree(t);
+        } else if (docx_is_w(c, "instrText") && state == 1) {
+            xmlChar *t = xmlNodeGetContent(c);
+            if (t)
+                strbuf_adds(&instr, (const char *)t);
+            xmlFree(t);
+        } else if (docx_is_w(c, "t") && state == 2) {
+            push_node(&r->nodes, &r->n, &r->cap, c, &r->failed);
+            if (first)
+                push_node(&r->firsts, &r->nf, &r->capf, c, &r->failed);
+            first = 0;
+        }
+    }
+    if (instr.failed)
+        r->failed = 1;
+    strbuf_free(&instr);
+}
+
+char *docx_paragraph_text_stable(xmlNodePtr p)
+{
+    ref_results r = {0};
+    find_ref_results(p, &r);
+    docx_ptext t;
+    char *out = NULL;
+    if (!r.failed && docx_paragraph_pieces(p, &t) == 0) {
+        strbuf b = {0};
+        for (size_t i = 0; i < t.count; i++) {
+            const docx_piece *pc = &t.pieces[i];
+            if (in_list(r.nodes, r.n, pc->node)) {
+                if (in_list(r.firsts, r.nf, pc->node))
+                    strbuf_addc(&b, '#');
+                continue;
+            }
+            strbuf_add(&b, t.text + pc->start, pc->len);
+        }
+        out = strbuf_take(&b);
+        docx_ptext_free(&t);
+    }
+    free(r.nodes);
+    free(r.firsts);
+    return out;
+}
+
 /* Next node in document order (preorder) below root. */
+static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr root)
+{
+    if (n->children && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+        if (n == root)
+            return NULL;
+    }
+    return NULL;
+}
+
 static xmlNodePtr next_in_order(xmlNodePtr n, xmlNodePtr root)
 {
     if (n->children && n->type == XML_ELEMENT_NODE)

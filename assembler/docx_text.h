@@ -48,6 +48,11 @@ void docx_ptext_free(docx_ptext *t);
 
 /* The visible text of p (malloc'd UTF-8), or NULL when out of memory. */
 char *docx_paragraph_text(xmlNodePtr p);
+/* The text of p as clauses are compared (manifest, inspect): the shown
+ * number of a REF field is "#", so a reference whose number changed because
+ * clauses were moved or deleted (Word and LibreOffice renumber it) does not
+ * count as a change of its clause. malloc'd; NULL when out of memory. */
+char *docx_paragraph_text_stable(xmlNodePtr p);
 
 /* The 1-based index of p among all w:p elements of its document, in document
  * order (the paragraph number diagnostics give); 0 when p is not a w:p. */

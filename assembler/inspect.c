@@ -112,7 +112,7 @@ static int heading_style(const char *style)
 static int fill_para(para *p, xmlNodePtr node)
 {
     p->node = node;
-    p->text = docx_paragraph_text(node);
+    p->text = docx_paragraph_text_stable(node);
     if (!p->text)
         return -1;
     for (xmlNodePtr a = node->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent) {

@@ -53,7 +53,7 @@ static void sdt_paragraphs(xmlNodePtr n, text_list *l)
                 l->texts = g;
                 l->cap = cap;
             }
-            char *t = docx_paragraph_text(n);
+            char *t = docx_paragraph_text_stable(n);
             if (!t) {
                 l->failed = 1;
                 return;

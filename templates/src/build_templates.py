@@ -508,13 +508,13 @@ def commercial_terms(payee_role):
         if_("license == perpetual"),
         body(["The license is perpetual, subject to the rights of suspension and termination in this "
               "agreement. Updates, support and the other ", ("b", "Services"), " are provided for an initial term of ",
-              "{{ terms.initial_term_months }}", " from the ", ("b", "Effective Date"), " (",
-              "{{ date }}", ") and renew only by written agreement of the parties."]),
+              "{{ terms.initial_term_months }}", " from the ", ("b", "Effective Date"),
+              " and renew only by written agreement of the parties."]),
         endif(),
         if_("license == subscription"),
         body(["The license is a subscription for an initial term of ",
-              "{{ terms.initial_term_months }}", " from the ", ("b", "Effective Date"), " (",
-              "{{ date }}", "). It renews only by written agreement of the parties and ends when the "
+              "{{ terms.initial_term_months }}", " from the ", ("b", "Effective Date"),
+              ". It renews only by written agreement of the parties and ends when the "
               "subscription ends."]),
         endif(),
     ]
@@ -591,7 +591,7 @@ def contract():
         clause_heading("Hosted Service and Service Levels"),
         body(["Where the ", ("b", "Product"), " is provided as a hosted service, the ", ("b", "Supplier"),
               " shall make it available with a monthly availability of at least 99.5 per cent, excluding "
-              "scheduled maintenance notified at least five days in advance, and shall host customer data only "
+              "scheduled maintenance notified at least five (5) days in advance, and shall host customer data only "
               "in facilities it operates or has approved in writing."]),
         endif(),
         *article("End Use and Export Controls", "end-use", "export-control", "use-restrictions"),
@@ -624,7 +624,7 @@ def eula():
     parties = table([
         [cp("Party", True), cp("Details", True)],
         [cp([("b", "Supplier"), " (licensor)"]), [cp("{{ seller.name }}"), cp("{{ seller.address }}"),
-                                  cp(["Incorporated in ", "{{ seller.jurisdiction }}"])]],
+                                  cp(["Jurisdiction: ", "{{ seller.jurisdiction }}"])]],
         [cp([("b", "Customer"), " (end user)"]),
          [cp("{{ customer.name }}"), cp(["Country: ", "{{ customer.country }}"])]],
         [cp([("b", "Obtained through")]),
@@ -728,16 +728,16 @@ def reseller_agreement():
         endif(),
         if_('end_use == "known"'),
         body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to ", ("b", "End Users"),
-              " in its territory (", "{{ reseller.country }}", "). The first ", ("b", "End User"), " is ",
+              " in its territory, ", "{{ reseller.country }}", ". The first ", ("b", "End User"), ", ",
               "{{ customer.name }}",
-              " (the ", ("b", "Customer"), "), which has stated that it will use the ", ("b", "Product"),
+              " (the ", ("b", "Customer"), "), has stated that it will use the ", ("b", "Product"),
               " only for ", "{{ terms.authorized_purpose }}", "."]),
         endif(),
         if_('end_use == "unknown"'),
         body(["(B) The ", ("b", "Reseller"), " wishes to resell the ", ("b", "Product"), " to ", ("b", "End Users"),
-              " in its territory (", "{{ reseller.country }}", "). The first ", ("b", "End User"), " is ",
+              " in its territory, ", "{{ reseller.country }}", ". The first ", ("b", "End User"), ", ",
               "{{ customer.name }}",
-              " (the ", ("b", "Customer"), "), which has not yet stated its end use of the ", ("b", "Product"),
+              " (the ", ("b", "Customer"), "), has not yet stated its end use of the ", ("b", "Product"),
               ". The ", ("b", "Supplier"), " permits its supply only for ", "{{ terms.authorized_purpose }}", "."]),
         endif(),
         body(["(C) Because the ", ("b", "Supplier"), " will not always know who ultimately uses the ",

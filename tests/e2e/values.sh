@@ -165,7 +165,7 @@ check "the reseller's territory by its name" \
 # The checker can fail: a draft doctored to show raw values is caught, each.
 mkdir -p doctored
 sed -e 's/a security service/security-service/' -e 's/27 November 2026/2026-11-27/' \
-    -e 's/^Republic of Valmora$/XA/' -e 's/on the Customer.s own premises/on-premises/' \
+    -e 's/^Republic of Valmora$/XA/' -e 's/on systems that the Customer operates/on-premises/' \
     -e 's/within thirty (30) days/within cure_period_days/' \
     txt/Q-2026-0117-contract.txt >doctored/Q-2026-0117-contract.txt
 $CHECK doctored/Q-2026-0117-contract.txt >doctored.log 2>&1
