@@ -288,7 +288,7 @@ int expr_each_fact(const expr *e, int (*fn)(void *ctx, const char *name), void *
                                                                                                : 0;
     if (e->kind == EX_RISK || !e->name)
         return 0;
-    return fn(ctx, e->name);
+    return fn(ctx, e->name) != 0 ? -1 : 0;
 }
 
 /* ---- parser ---- */

@@ -1,6 +1,8 @@
 /* libFuzzer harness: the expression language of clause `when` and template
  * {{#if}} conditions: parse, check names against the facts (with and without
- * risk, tier, term and category lists), evaluate over a small deal. */
+ * risk, tier, term and category lists, and with the capability facts
+ * limited to a library's capabilities), list the facts it names, evaluate
+ * over a small deal. */
 #include "expr.h"
 #include "fuzz_util.h"
 #include "library.h"
@@ -13,6 +15,22 @@ static const char *const tiers[] = {"baseline", "elevated", "high", "severe"};
 static const char *const terms[] = {"governing_law", "cure_period_days"};
 static const char *const categories[] = {"definitions", "end-use", "export-control"};
 static const char *const caps[] = {"biometric-identification", "data-analytics"};
+
+/* expr_each_fact's callback: every name is a non-empty fact name. */
+static int count_fact(void *ctx, const char *name)
+{
+    if (!name || !*name)
+        abort();
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static int stop_at_first(void *ctx, const char *name)
+{
+    (void)name;
+    (*(size_t *)ctx)++;
+    return 1;
+}
 
 static void check_error(const char *err, int col, size_t len)
 {
@@ -48,8 +66,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     expr_names strict = {facts_defs, facts_ndefs, risks, 3, tiers, 4, terms, 2, 0, NULL, 0, 0};
     expr_names loose = {facts_defs, facts_ndefs, NULL, 0, NULL, 0, NULL, 0, 1, categories, 3, 1};
-    const expr_names *names[] = {&strict, &loose};
-    for (size_t i = 0; i < 2; i++) {
+    /* A library that lists its capabilities: `contains` must name one. */
+    static const char *const cap_list[] = {"biometric-identification", "data-analytics", NULL};
+    expr_fact_def with_caps[32];
+    if (facts_ndefs > 32)
+        abort();
+    for (size_t i = 0; i < facts_ndefs; i++) {
+        with_caps[i] = facts_defs[i];
+        if (with_caps[i].type == EXPR_T_LIST)
+            with_caps[i].values = cap_list;
+    }
+    expr_names capped = strict;
+    capped.facts = with_caps;
+    const expr_names *names[] = {&strict, &loose, &capped};
+    size_t nfacts = 0, stopped = 0;
+    if (expr_each_fact(e, count_fact, &nfacts) != 0)
+        abort();
+    if (expr_each_fact(e, stop_at_first, &stopped) != (nfacts ? -1 : 0) || stopped != (nfacts > 0))
+        abort();
+    for (size_t i = 0; i < 3; i++) {
         err = NULL;
         col = 0;
         if (expr_check(e, names[i], &err, &col) != 0) {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,6 +336,63 @@ static void test_random_inputs(void **state)
     assert_true(bad > 100);
 }
 
+/* expr_each_fact's callbacks: collect the names; stop at the first. */
+typedef struct {
+    char names[8][32];
+    size_t n;
+} seen_facts;
+
+static int collect(void *ctx, const char *name)
+{
+    seen_facts *s = ctx;
+    if (s->n < 8)
+        snprintf(s->names[s->n], sizeof s->names[0], "%s", name);
+    s->n++;
+    return 0;
+}
+
+static int stop(void *ctx, const char *name)
+{
+    (void)name;
+    (*(size_t *)ctx)++;
+    return 7; /* any non-zero stops */
+}
+
+/* The facts an expression names, for the terms.KEY a template uses. The
+ * fuzz_expr input "k" (fuzz/regressions/expr/each-fact-stop-13fbd79c) once
+ * got the callback's own value back for a lone fact instead of -1. */
+static void test_each_fact(void **state)
+{
+    (void)state;
+    expr *e = NULL;
+    char *err = NULL;
+    int col = 0;
+    assert_int_equal(
+        expr_parse("terms.a == 1 and (risk product.* or not reseller) or capabilities contains x",
+                   &e, &err, &col),
+        0);
+    seen_facts s = {.n = 0};
+    assert_int_equal(expr_each_fact(e, collect, &s), 0);
+    assert_int_equal(s.n, 3); /* the risk glob is no fact */
+    assert_string_equal(s.names[0], "terms.a");
+    assert_string_equal(s.names[1], "reseller");
+    assert_string_equal(s.names[2], "capabilities");
+    size_t calls = 0;
+    assert_int_equal(expr_each_fact(e, stop, &calls), -1);
+    assert_int_equal(calls, 1);
+    expr_free(e);
+    assert_int_equal(expr_parse("k", &e, &err, &col), 0);
+    calls = 0;
+    assert_int_equal(expr_each_fact(e, stop, &calls), -1);
+    assert_int_equal(calls, 1);
+    expr_free(e);
+    assert_int_equal(expr_parse("risk a.*", &e, &err, &col), 0);
+    calls = 0;
+    assert_int_equal(expr_each_fact(e, stop, &calls), 0);
+    assert_int_equal(calls, 0);
+    expr_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,7 +400,7 @@ int main(void)
         cmocka_unit_test(test_lists_and_risks), cmocka_unit_test(test_glob),
         cmocka_unit_test(test_parse_errors),    cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_check_errors),    cmocka_unit_test(test_any_terms),
-        cmocka_unit_test(test_random_inputs),
+        cmocka_unit_test(test_random_inputs),   cmocka_unit_test(test_each_fact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
