@@ -89,7 +89,7 @@ if have_soffice && /usr/bin/python3 -c 'import uno' 2>/dev/null; then
     mkdir -p lo-profile
     timeout 180 /usr/bin/python3 "$ROOT/tests/e2e/lo_edit.py" draft.docx lo-edit.docx lo-profile \
         --replace "shall have thirty (30) days" "shall have 45 business days" \
-        --replace "Export Authorizations" "Export Authorizations and Licences" \
+        --replace "Permitted Use and No Misuse" "Permitted Use and No Misuse of the Product" \
         --delete-clause "Public Reporting" >lo.log 2>&1
     check "LibreOffice edited and saved the draft" [ -s lo-edit.docx ]
     run_clasm inspect lo-edit.docx --format json
@@ -104,9 +104,9 @@ assert "[-thirty (30)-] {+45 business+}" in c["diff"], c["diff"]'
     check "after LibreOffice: a retitled clause is found by its body, modified, not removed" /usr/bin/python3 -c '
 import json
 d = {c["id"]: c for c in json.load(open("lo.json"))["clauses"]}
-c = d["export-control.license-conditionality"]
+c = d["use-restrictions.no-misuse"]
 assert c["status"] == "modified" and c["found_by"] == "body", c
-assert "Export Authorizations {+and Licences+}" in c["diff"], c["diff"]'
+assert "No Misuse {+of the Product+}" in c["diff"], c["diff"]'
     check "after LibreOffice: the struck clause is removed" /usr/bin/python3 -c '
 import json
 d = {c["id"]: c for c in json.load(open("lo.json"))["clauses"]}
@@ -116,7 +116,7 @@ import json
 cs = json.load(open("lo.json"))["clauses"]
 bad = [(c["id"], c["status"]) for c in cs if c["status"] != "unchanged"
        and c["id"] not in ("termination.cure-and-suspension", "grievance.public-reporting-carve-out",
-                           "export-control.license-conditionality")]
+                           "use-restrictions.no-misuse")]
 assert not bad, bad'
 else
     skip "LibreOffice round trip" "soffice or python3-uno is not installed"
