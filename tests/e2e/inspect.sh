@@ -36,7 +36,7 @@ for item in src.infolist():
     if item.filename == "word/document.xml":
         s = data.decode()
         s = s.replace("shall have thirty (30) days", "shall have sixty (60) days", 1)
-        s, n = re.subn(r'<w:sdt><w:sdtPr><w:alias w:val="Public Reporting"/>.*?</w:sdtContent></w:sdt>',
+        s, n = re.subn(r'<w:sdt><w:sdtPr><w:alias w:val="Survival of Safeguards"/>.*?</w:sdtContent></w:sdt>',
                        "", s, count=1, flags=re.S)
         assert n == 1
         extra = ('<w:sdt><w:sdtPr><w:alias w:val="Side letter"/><w:tag w:val="acme:side-letter"/>'
@@ -59,7 +59,7 @@ assert "[-thirty (30)-] {+sixty (60)+}" in c["diff"], c["diff"]'
 check "a deleted content control is removed" /usr/bin/python3 -c '
 import json
 d = {c["id"]: c for c in json.load(open("word.json"))["clauses"] if c["id"]}
-assert d["grievance.public-reporting-carve-out"]["status"] == "removed"'
+assert d["termination.survival"]["status"] == "removed"'
 check "another party's content control is unknown" /usr/bin/python3 -c '
 import json
 u = [c for c in json.load(open("word.json"))["clauses"] if c["status"] == "unknown"]
@@ -90,7 +90,7 @@ if have_soffice && /usr/bin/python3 -c 'import uno' 2>/dev/null; then
     timeout 180 /usr/bin/python3 "$ROOT/tests/e2e/lo_edit.py" draft.docx lo-edit.docx lo-profile \
         --replace "shall have thirty (30) days" "shall have 45 business days" \
         --replace "Permitted Use and No Misuse" "Permitted Use and No Misuse of the Product" \
-        --delete-clause "Public Reporting" >lo.log 2>&1
+        --delete-clause "Survival of Safeguards" >lo.log 2>&1
     check "LibreOffice edited and saved the draft" [ -s lo-edit.docx ]
     run_clasm inspect lo-edit.docx --format json
     check "inspect reads the LibreOffice-saved draft" [ "$RC" -eq 0 ]
@@ -110,12 +110,12 @@ assert "No Misuse {+of the Product+}" in c["diff"], c["diff"]'
     check "after LibreOffice: the struck clause is removed" /usr/bin/python3 -c '
 import json
 d = {c["id"]: c for c in json.load(open("lo.json"))["clauses"]}
-assert d["grievance.public-reporting-carve-out"]["status"] == "removed"'
+assert d["termination.survival"]["status"] == "removed"'
     check "after LibreOffice: every other clause is unchanged" /usr/bin/python3 -c '
 import json
 cs = json.load(open("lo.json"))["clauses"]
 bad = [(c["id"], c["status"]) for c in cs if c["status"] != "unchanged"
-       and c["id"] not in ("termination.cure-and-suspension", "grievance.public-reporting-carve-out",
+       and c["id"] not in ("termination.cure-and-suspension", "termination.survival",
                            "use-restrictions.no-misuse")]
 assert not bad, bad'
 else

@@ -101,13 +101,13 @@ check "which names the definition that needs it" sh -c \
 # the reseller agreement but (here, by a when that says so) not for the
 # EULA, is an error naming the deal, the clause and both documents.
 cp -R "$ROOT/clauses" gaplib
-printf 'when: document == "reseller-agreement"\n' >>gaplib/data-handling/collected-data.yaml
+sed -i "s/^when: .*/when: document == \"reseller-agreement\"/" gaplib/grievance/misuse-reporting.yaml
 run_clasm select "$ROOT/examples/deals/reseller-unknown-end-use.yaml" --library gaplib
 check "a flow-down gap in a pack exits 1" [ "$RC" -eq 1 ]
 check "it names the deal, the clause and both documents" has "$ERR" \
-    "deal Q-2026-0142: the reseller-agreement has data-handling.collected-data@"
+    "deal Q-2026-0142: the reseller-agreement has grievance.misuse-reporting@"
 check "and says the EULA lacks it" has "$ERR" "which the reseller must flow down to its customers, but the eula of the same pack lacks it [flow-down-gap]"
-check "it points at the clause file" has "$ERR" "gaplib/data-handling/collected-data.yaml:"
+check "it points at the clause file" has "$ERR" "gaplib/grievance/misuse-reporting.yaml:"
 run_clasm assemble "$ROOT/examples/deals/reseller-unknown-end-use.yaml" --library gaplib
 check "assemble refuses the pack too, writing nothing" \
     sh -c '[ "$1" -eq 1 ] && ! ls Q-2026-0142-*.docx >/dev/null 2>&1' _ "$RC"
