@@ -1048,8 +1048,9 @@ static char *where_missing(const clasm_library *lib, const unsigned long *missin
         int n = 0;
         for (size_t t = 0; t < lib->ntiers; t++)
             n += (int)(missing[d] >> t & 1ul);
-        strbuf_addf(&b, "%sa %s at tier%s ", b.len ? "; " : "",
-                    clasm_document_name((clasm_document)d), n > 1 ? "s" : "");
+        const char *doc = clasm_document_name((clasm_document)d);
+        strbuf_addf(&b, "%s%s %s at tier%s ", b.len ? "; " : "",
+                    doc[0] == 'a' ? "an" : "a", doc, n > 1 ? "s" : "");
         int k = 0;
         for (size_t t = 0; t < lib->ntiers; t++)
             if (missing[d] >> t & 1ul)

@@ -15,8 +15,8 @@ The checks:
   name is never alone on a line, as a parties-table or signature-block cell
   is, and no line signs or accepts for it);
 - fees: the deal's fee amount appears in exactly one document of its pack;
-- retention: at most one sentence per draft says how long data or logs are
-  kept (others cite it by clause number);
+- retention: the sentences that say how long data or records are kept stand
+  under one heading per draft (others cite that clause by number);
 - another agency's access to data: at most one kind of trigger per draft
   (prior consent, notice before, or notice after);
 - state buyers (government agency, security service, state-linked): each draft
@@ -41,7 +41,7 @@ PERIOD = re.compile(r"\((\d+)\)\s+(?:calendar\s+|business\s+)?(day|month|year)s?
 # A sentence that says how long data or logs are kept, or when they must go.
 RETENTION = re.compile(r"\b(retain\w*|retention|keep|keeps|kept|store|stores|stored|hold|held)\b[^.;]{0,120}"
                        r"\b(for|until|no longer than|longer than|beyond)\b[^.;]{0,60}"
-                       r"\b(days?|months?|years?|life|lifetime|term|expiry|end)\b"
+                       r"(?-i:\b(days?|months?|years?|life|lifetime|term|expiry|end)\b)"
                        r"|\b(delete|deleted|erase|erased|destroy|destroyed)\b[^.;]{0,120}"
                        r"\b(no later than|after|within)\b[^.;]{0,60}\b(days?|months?|years?)\b",
                        re.I)
@@ -53,10 +53,14 @@ BASELINE_MAX_WORDS = 900
 
 
 def sentences(text):
-    out = []
+    """(heading, sentence) for every sentence, under the numbered heading it follows."""
+    out, heading = [], ""
     for line in text.splitlines():
         line = re.sub(r"\s+", " ", line).strip()
-        out += [s.strip() for s in re.split(r"(?<=[.;:])\s+(?=[A-Z(])", line) if s.strip()]
+        if HEADING.match(line) and len(line) < 120:
+            heading = line
+        out += [(heading, s.strip()) for s in re.split(r"(?<=[.;:])\s+(?=[A-Z(])", line)
+                if s.strip()]
     return out
 
 
@@ -144,17 +148,21 @@ def main(argv):
         for doc, text in texts.items():
             where = "%s %s" % (did, doc)
             ss = sentences(text)
-            # One retention period.
-            # (A sentence that cites a clause applies that clause's rule; export
-            # records follow the export laws, not the data rules.)
-            kept = [s for s in ss if RETENTION.search(s) and not re.search(r"\bclauses? \d", s)
-                    and not re.search(r"\bExport Control Laws\b|\brecords of (its|their) exports\b", s)]
+            # One retention rule: the sentences that say how long data or records
+            # are kept stand under one heading. (A sentence that cites a clause
+            # applies that clause's rule; export records follow the export laws.)
+            kept = {}
+            for h, s in ss:
+                if RETENTION.search(s) and not re.search(r"\bclauses? \d", s) and \
+                        not re.search(r"\bExport Control Laws\b|\brecords of (its|their) exports\b", s):
+                    kept.setdefault(h, s)
             if len(kept) > 1:
                 problems.append("%s: %d retention rules: %s" % (
-                    where, len(kept), " | ".join(repr(s[:160]) for s in kept)))
+                    where, len(kept), " | ".join("%s: %r" % (h or "(no heading)", s[:140])
+                                                 for h, s in kept.items())))
             # One trigger for another body's access.
             triggers = {}
-            for s in ss:
+            for _, s in ss:
                 if OTHERS.search(s) and ACCESS.search(s):
                     for k in trigger_kinds(s):
                         triggers.setdefault(k, s)
