@@ -81,7 +81,8 @@ def defined_terms(spec):
         if isinstance(item, tuple) and item[0] == "b" and item[1] in TERMS:
             prev = out[-1] if out and isinstance(out[-1], str) else None
             nxt = spec[i + 1] if i + 1 < len(spec) and isinstance(spec[i + 1], str) else None
-            if prev is not None and prev.endswith("(the ") and nxt is not None and nxt.startswith(")"):
+            opens = prev is not None and prev.endswith(("(the ", "(each an ", "(each a ", "(this ", "("))
+            if opens and nxt is not None and nxt.startswith(")"):
                 if item[1] == "Product":
                     out[-1] = prev[:-len(" (the ")] if prev.endswith(" (the ") else prev[:-len("(the ")]
                     drop_paren = True
@@ -660,7 +661,7 @@ def license_grant(doc):
               ["The ", ("b", "Customer"), "'s employees and contractors may use the ", ("b", "Product"),
                " on the ", ("b", "Customer"), "'s behalf within this license, and the ", ("b", "Customer"),
                " is responsible for their use as for its own. Where the ", ("b", "Authorized Purpose"),
-               " is a service that the ", ("b", "Customer"), " provides to its own clients, the ",
+               " includes a service that the ", ("b", "Customer"), " provides to its own clients, the ",
                ("b", "Customer"), " may use the ", ("b", "Product"), " to provide that service; those clients "
                "receive no license and no access to the ", ("b", "Product"), " from this agreement."],
               ["The ", ("b", "Supplier"), " and its licensors keep every right in the ", ("b", "Product"),
@@ -740,7 +741,7 @@ def hosted_service():
 def supply_article():
     """Contract only: supply, delivery, title and risk, acceptance."""
     return [
-        h1("Supply of the Product and Services"),
+        h1("Supply and Delivery"),
         *cl("Orders",
             ["The ", ("b", "Supplier"), " shall supply the ", ("b", "Product"), " and provide the installation, "
              "training, technical support, maintenance and other services described in each order form or "
@@ -791,9 +792,9 @@ def fees_article(doc):
     """Fees only between the parties who pay each other (issue 14, point 5):
     in a channel deal the Customer pays the Reseller, and no amount is shown."""
     direct_what = {
-        "contract": ("for the perpetual license, any hardware included in the ", " and the services for the "
-                     "initial term", "for the subscription for its initial term, including any hardware and "
-                     "services included in it"),
+        "contract": ("for the perpetual license, any hardware included in the ", " and the updates, support "
+                     "and maintenance for their initial term", "for the subscription for its initial term, "
+                     "including any hardware, installation, training and support that it includes"),
         "eula": ("for the perpetual license and the updates, support and maintenance for their initial term",
                  None, "for the subscription for its initial term"),
     }[doc]
@@ -829,7 +830,7 @@ def fees_article(doc):
         endif(),
         if_("reseller"),
         *cl("Price Agreed with the Reseller",
-            ["The ", ("b", "Customer"), " pays for the ", ("b", "Product"), " and the related services the price "
+            ["The ", ("b", "Customer"), " pays for the ", ("b", "Product"), " and its support the price "
              "agreed between the ", ("b", "Customer"), " and the ", ("b", "Reseller"), ", to the ",
              ("b", "Reseller"), " and on the terms agreed between them. No fee is payable by the ",
              ("b", "Customer"), " to the ", ("b", "Supplier"), " under this agreement, and a dispute about that "
@@ -853,10 +854,9 @@ def reseller_role():
     return cl("Role of the Reseller",
               ["The ", ("b", "Reseller"), " is not the ", ("b", "Supplier"), "'s agent. It has no authority to "
                "vary this agreement, to give any warranty or make any promise for the ", ("b", "Supplier"),
-               ", or to receive notices under this agreement for the ", ("b", "Supplier"), ". The ",
-               ("b", "Customer"), " shall report any suspected misuse of the ", ("b", "Product"),
-               " to the ", ("b", "Supplier"), " as this agreement provides, not only to the ",
-               ("b", "Reseller"), "."])
+               ", or to receive notices or reports under this agreement for the ", ("b", "Supplier"), ". The ",
+               ("b", "Customer"), " shall make every report that this agreement requires to the ",
+               ("b", "Supplier"), ", as this agreement provides."])
 
 
 # --- warranties, liability, indemnity, confidentiality
@@ -883,11 +883,12 @@ def warranties_article(doc):
                     ("b", "Documentation"), ";"],
                    ["any hardware included in the ", ("b", "Product"), " will be free from material defects "
                     "in materials and workmanship; and"],
-                   "the services will be performed with reasonable skill and care by suitably qualified people."),
+                   ["any installation, training, support or other work the ", ("b", "Supplier"), " performs will "
+                    "be done with reasonable skill and care by suitably qualified people."]),
                   ["If the ", ("b", "Customer"), " notifies a breach of this warranty within that period, the ",
-                   ("b", "Supplier"), " shall repair or replace the non-conforming item or perform the service "
+                   ("b", "Supplier"), " shall repair or replace the non-conforming item or perform the work "
                    "again and, if it cannot do so within a reasonable time, refund the price paid for that item "
-                   "or service. This is the ", ("b", "Customer"), "'s only remedy for a breach of this warranty."],
+                   "or work. This is the ", ("b", "Customer"), "'s only remedy for a breach of this warranty."],
                   ["The warranty does not cover a non-conformity caused by use other than in accordance with the ",
                    ("b", "Documentation"), " or this agreement, by a modification or repair made by anyone other "
                    "than the ", ("b", "Supplier"), ", or by equipment, software or data that the ",
@@ -924,14 +925,13 @@ def liability_article(doc):
         if doc == "eula":
             # a channel customer pays the Reseller, not the Supplier: what was
             # paid for its supply still counts
-            cap = ["the total amounts paid and payable for the ", ("b", "Product"), " and the related services "
-                   "supplied to the ", ("b", "Customer"), ", whether to the ", ("b", "Supplier"), " or to an "
-                   "authorized reseller, in the twelve (12) months before the event giving rise to the liability."]
+            cap = ["the total price paid and payable for everything supplied to the ", ("b", "Customer"),
+                   " under this agreement in the twelve (12) months before the event giving rise to the liability, "
+                   "whether paid to the ", ("b", "Supplier"), " or to an authorized reseller."]
         else:
-            cap = ["the total amounts paid and payable for the ", ("b", "Product"), " and the related services "
-                   "supplied to the ", ("b", "Customer"), " in the twelve (12) months before the event giving "
-                   "rise to the liability, whether paid to the ", ("b", "Supplier"), " or to an authorized "
-                   "reseller."]
+            cap = ["the total price paid and payable for everything supplied to the ", ("b", "Customer"),
+                   " under this agreement in the twelve (12) months before the event giving rise to the liability, "
+                   "whether paid to the ", ("b", "Supplier"), " or to an authorized reseller."]
         exceptions = [
             ["any liability of the ", ("b", "Customer"), " for a breach of the provisions of this agreement that "
              "limit the purpose or manner of use of the ", ("b", "Product"), ", or of those on export controls "
@@ -1032,7 +1032,7 @@ def term_clause(doc):
                    ("b", "Reseller"), "'s appointment, unless ended earlier under this agreement."])
     return cl("Term",
               ["This agreement starts on the ", ("b", "Effective Date"), " and continues for as long as the "
-               "license, or any service under this agreement, continues, unless ended earlier under this "
+               "license, or any support or hosting under this agreement, continues, unless ended earlier under this "
                "agreement."])
 
 
@@ -1215,7 +1215,7 @@ def eula():
         p([("b", "BACKGROUND")], keep_next=True),
         *recital_product("A"),
         body(["(B) The ", ("b", "Customer"), " wishes to use the ", ("b", "Product"), " ", "{{ deployment }}",
-              " for ", "{{ terms.authorized_purpose }}", "."]),
+              ", for ", "{{ terms.authorized_purpose }}", "."]),
         *recital_safeguards("C"),
         if_("reseller"),
         body(["(D) The ", ("b", "Customer"), " obtains the ", ("b", "Product"), " through ", "{{ reseller.name }}",
@@ -1231,7 +1231,6 @@ def eula():
         if_("reseller"),
         h1("Supply through the Reseller"),
         *reseller_role(),
-        *channel_continuity(),
         endif(),
         *article("Restrictions on Use", "use-restrictions", "end-use"),
         *article("Export Controls", "export-control"),
@@ -1359,13 +1358,9 @@ def reseller_agreement():
              "notify any good-faith dispute about an invoice before it is due and pay the undisputed part. Any "
              "amount not paid when due bears interest at one per cent a month, or the highest rate the law "
              "permits if lower, until it is paid."]),
-        h1("Flow-down to End Users"),
-        *cl("End User License",
-            ["The ", ("b", "Reseller"), " shall supply the ", ("b", "Product"), " to an ", ("b", "End User"),
-             " only after the ", ("b", "End User"), " has accepted the ", ("b", "End User License"),
-             " directly with the ", ("b", "Supplier"), ", and shall give the ", ("b", "Supplier"), " a copy of "
-             "each acceptance on request. The ", ("b", "End User License"), " carries the safeguards of this "
-             "agreement that bind the users of the ", ("b", "Product"), "."]),
+        if_("deployment in [cloud, hybrid] or clauses.data-handling or clauses.access-control or "
+            "clauses.update-denial"),
+        h1("End User Accounts and Data"),
         if_("deployment in [cloud, hybrid]"),
         *cl("Hosted Accounts",
             ["Accounts for the parts of the ", ("b", "Product"), " that the ", ("b", "Supplier"), " hosts are "
@@ -1374,6 +1369,7 @@ def reseller_agreement():
              "agreement or the ", ("b", "End User License"), " permits."]),
         endif(),
         clauses("data-handling", "access-control", "update-denial"),
+        endif(),
         *article("Reseller Due Diligence", "reseller-diligence"),
         *article("End Use, Export Controls and Restrictions", "end-use", "export-control", "use-restrictions"),
         if_("clauses.grievance"),
@@ -1387,15 +1383,6 @@ def reseller_agreement():
         *confidentiality_article(),
         h1("Term and Termination"),
         *term_clause("reseller"),
-        *cl("End Users After the Appointment Ends",
-            ["When the ", ("b", "Reseller"), "'s appointment ends for any reason, every ",
-             ("b", "End User License"), " already granted continues on its terms, and the ", ("b", "Supplier"),
-             " shall provide the updates and support that ", ("b", "End Users"), " have paid for, itself or "
-             "through another authorized reseller. The ", ("b", "Reseller"), " shall promptly give the ",
-             ("b", "Supplier"), " the contact details of each ", ("b", "End User"), " and the records of its "
-             "supplies, cooperate in transferring support, and pass to the ", ("b", "Supplier"), " (or to the "
-             "reseller it names) the part of any support fee it has received for the period after the "
-             "appointment ends."]),
         clauses("termination"),
         h1("General"),
         *general_clauses("reseller"),
@@ -1427,14 +1414,14 @@ def addendum():
               " supplements ", "{{ terms.existing_agreement }}", " (as amended before the ",
               ("b", "Effective Date"), ", the ", ("b", "Agreement"), ")."]),
         body(["(C) The ", ("b", "Customer"), " is ", "{{ customer.kind }}", " and uses the ", ("b", "Product"),
-              " ", "{{ deployment }}", " for ", "{{ terms.authorized_purpose }}", "."]),
+              " ", "{{ deployment }}", ", for ", "{{ terms.authorized_purpose }}", "."]),
         *recital_safeguards("D", "this Addendum"),
         agree(),
         h1("The Agreement and this Addendum"),
         *cl("Supplement",
             ["This ", ("b", "Addendum"), " supplements the ", ("b", "Agreement"), " and forms part of it from the ",
-             ("b", "Effective Date"), ". It applies to the ", ("b", "Product"), " and to every service under the ",
-             ("b", "Agreement"), ", including those supplied before the ", ("b", "Effective Date"), "."]),
+             ("b", "Effective Date"), ". It applies to the ", ("b", "Product"), " and to everything supplied under the ",
+             ("b", "Agreement"), ", including what was supplied before the ", ("b", "Effective Date"), "."]),
         *cl("Precedence",
             ["This ", ("b", "Addendum"), " prevails over the ", ("b", "Agreement"), ", and over any order or other "
              "document under it, on the subjects this ", ("b", "Addendum"), " covers: end use, export controls "
