@@ -63,10 +63,14 @@ typedef enum {
     CLASM_DOC_CONTRACT = 0,
     CLASM_DOC_EULA = 1,
     CLASM_DOC_RESELLER = 2,
-    CLASM_DOC_COUNT = 3
+    CLASM_DOC_ADDENDUM = 3, /* a safeguards addendum to an agreement the parties have */
+    CLASM_DOC_COUNT = 4
 } clasm_document;
 
-/* "contract", "eula", "reseller-agreement". */
+/* The document types, as messages list them. */
+#define CLASM_DOCUMENT_LIST "contract, eula, reseller-agreement or addendum"
+
+/* "contract", "eula", "reseller-agreement", "addendum". */
 const char *clasm_document_name(clasm_document doc);
 /* Returns -1 when name is not a document type. */
 int clasm_document_from_name(const char *name);

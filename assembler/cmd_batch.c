@@ -284,8 +284,7 @@ int cmd_batch(int argc, char **argv)
     if (rc == CLASM_OK && document) {
         doc = clasm_document_from_name(document);
         if (doc < 0)
-            rc =
-                usage_error("--document is contract, eula or reseller-agreement, not %s", document);
+            rc = usage_error("--document is " CLASM_DOCUMENT_LIST ", not %s", document);
     }
     char *owned_tpath = NULL;
     if (rc == CLASM_OK && !tpath) {

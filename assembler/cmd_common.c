@@ -78,8 +78,7 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
     if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
         return usage_error("--format is text or json, not %s", o->format);
     if (o->document && clasm_document_from_name(o->document) < 0)
-        return usage_error("--document is contract, eula or reseller-agreement, not %s",
-                           o->document);
+        return usage_error("--document is " CLASM_DOCUMENT_LIST ", not %s", o->document);
     return CLASM_OK;
 }
 

@@ -145,7 +145,7 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
     }
     if (seq->count == 0) {
         fail(L, seq, "empty-list", "%s is empty; name at least one of %s", "documents",
-             "contract, eula, reseller-agreement");
+             CLASM_DOCUMENT_LIST);
         return;
     }
     for (size_t i = 0; i < seq->count; i++) {
@@ -158,14 +158,12 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
             if (near)
                 diag_at(L->ctx.diags, CLASM_SEV_ERROR, "invalid-value", L->ctx.file, it->line,
                         it->column,
-                        "%s: '%s' is not a document (one of: contract, eula, "
-                        "reseller-agreement); did you mean '%s'?",
+                        "%s: '%s' is not a document (one of: " CLASM_DOCUMENT_LIST
+                        "); did you mean '%s'?",
                         path, it->scalar, near);
             else
                 diag_at(L->ctx.diags, CLASM_SEV_ERROR, "invalid-value", L->ctx.file, it->line,
-                        it->column,
-                        "%s: '%s' is not a document (one of: contract, eula, "
-                        "reseller-agreement)",
+                        it->column, "%s: '%s' is not a document (one of: " CLASM_DOCUMENT_LIST ")",
                         path, it->scalar);
             L->ok = 0;
             continue;

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-const char *const deal_documents[] = {"contract", "eula", "reseller-agreement", NULL};
+const char *const deal_documents[] = {"contract", "eula", "reseller-agreement", "addendum", NULL};
 
 const char *clasm_document_name(clasm_document doc)
 {

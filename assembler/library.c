@@ -123,7 +123,7 @@ static const yt_node *seq_item_for(const yt_node *seq, size_t i)
     return seq && i < seq->count ? seq->items[i] : NULL;
 }
 
-/* A document list ([contract, eula, reseller-agreement]) as a mask. */
+/* A document list ([contract, eula, addendum]) as a mask. */
 static int doc_mask(loader *L, const char *file, const yt_node *seq, const char *path,
                     lib_docmask *out)
 {
@@ -134,8 +134,8 @@ static int doc_mask(loader *L, const char *file, const yt_node *seq, const char 
         int d = clasm_document_from_name(it->scalar);
         if (d < 0) {
             diag_at(L->diags, CLASM_SEV_ERROR, "invalid-value", file, it->line, it->column,
-                    "%s[%zu]: '%s' is not a document; use contract, eula or reseller-agreement",
-                    path, i, it->scalar);
+                    "%s[%zu]: '%s' is not a document; use " CLASM_DOCUMENT_LIST, path, i,
+                    it->scalar);
             ok = 0;
         } else if (*out & (1u << d)) {
             diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-document", file, it->line, it->column,

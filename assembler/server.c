@@ -435,9 +435,8 @@ static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *
     *ndocs = 0;
     const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document");
     if (want && clasm_document_from_name(want) < 0) {
-        *sent =
-            send_error(c, MHD_HTTP_BAD_REQUEST, "unknown-document",
-                       "?document= is contract, eula or reseller-agreement, not '%.100s'", want);
+        *sent = send_error(c, MHD_HTTP_BAD_REQUEST, "unknown-document",
+                           "?document= is " CLASM_DOCUMENT_LIST ", not '%.100s'", want);
         return NULL;
     }
     if (rq->len == 0) {

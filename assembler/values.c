@@ -667,11 +667,12 @@ size_t values_check_term_keys(const clasm_library *lib, const clasm_deal *deal,
             continue;
         const char *s = yt_suggest(t->key, known, nk);
         diag_at(diags, CLASM_SEV_ERROR, "unknown-term", deal->file, t->line, t->column,
-                "terms.%s: neither the library (%s)%s%s uses this key, so its value would go "
+                "terms.%s: %sthe library (%s)%s%s %s this key, so its value would go "
                 "nowhere%s%s%s",
-                t->key, lib && lib->settings_file ? lib->settings_file : "library.yaml",
-                where ? " nor " : "", where ? where : "", s ? "; did you mean '" : "", s ? s : "",
-                s ? "'?" : "");
+                t->key, where ? "neither " : "",
+                lib && lib->settings_file ? lib->settings_file : "library.yaml",
+                where ? " nor " : "", where ? where : "", where ? "uses" : "does not use",
+                s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
         errors++;
     }
     free(known);

@@ -80,7 +80,7 @@ check "a template's own terms.KEY is known to select through the default templat
 mkdir -p empty-templates
 CLASM_TEMPLATES="$W/empty-templates" run_clasm select "$EX/private-baseline.yaml" --library nofees
 check "without templates, the same key is unknown-term" sh -c \
-    '[ "$1" -eq 1 ] && echo "$2" | grep -q "terms.fees: neither the library (.*) uses this key"' _ "$RC" "$ERR"
+    '[ "$1" -eq 1 ] && echo "$2" | grep -q "terms.fees: the library (.*) does not use this key"' _ "$RC" "$ERR"
 run_clasm assemble "$EX/private-baseline.yaml" --library nofees -t "$ROOT/templates/contract.docx" -o nofees.docx
 check "assemble with the template that uses it takes it" sh -c '[ "$1" -eq 0 ] && [ -s nofees.docx ]' _ "$RC"
 

@@ -290,7 +290,7 @@ static void test_bad_enum(void **state)
         1);
     expect_item(&d, 0, "invalid-value", 2, 13,
                 "documents[0]: 'contrakt' is not a document (one of: contract, eula, "
-                "reseller-agreement); did you mean 'contract'?");
+                "reseller-agreement or addendum); did you mean 'contract'?");
     clasm_diags_free(&d);
 }
 

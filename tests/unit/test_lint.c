@@ -217,26 +217,27 @@ static void test_unit_repeated(void **state)
 
 /* ------------------------------------------------------------ libraries */
 
-static const char settings[] = "categories:\n"
-                               "  - id: core\n"
-                               "    title: Core\n"
-                               "terms:\n"
-                               "  cure_days:\n"
-                               "    description: Days to cure.\n"
-                               "    example: 30\n"
-                               "  unused_days:\n"
-                               "    description: Nobody uses it.\n"
-                               "    example: 5\n"
-                               /* Words for every value (values_lint): test_values.c. */
-                               "values:\n"
-                               "  words:\n"
-                               "    document: {contract: C, eula: E, reseller-agreement: R}\n"
-                               "    customer.kind: {government-agency: g, security-service: s, "
-                               "state-linked: l, private: p}\n"
-                               "    deployment: {cloud: c, on-premises: o, hybrid: h}\n"
-                               "    license: {perpetual: p, subscription: s}\n"
-                               "    end_use: {known: k, unknown: u}\n"
-                               "    capabilities: {}\n";
+static const char settings[] =
+    "categories:\n"
+    "  - id: core\n"
+    "    title: Core\n"
+    "terms:\n"
+    "  cure_days:\n"
+    "    description: Days to cure.\n"
+    "    example: 30\n"
+    "  unused_days:\n"
+    "    description: Nobody uses it.\n"
+    "    example: 5\n"
+    /* Words for every value (values_lint): test_values.c. */
+    "values:\n"
+    "  words:\n"
+    "    document: {contract: C, eula: E, reseller-agreement: R, addendum: A}\n"
+    "    customer.kind: {government-agency: g, security-service: s, "
+    "state-linked: l, private: p}\n"
+    "    deployment: {cloud: c, on-premises: o, hybrid: h}\n"
+    "    license: {perpetual: p, subscription: s}\n"
+    "    end_use: {known: k, unknown: u}\n"
+    "    capabilities: {}\n";
 
 static const char catalogue[] = "areas:\n"
                                 "  - id: product\n"
@@ -283,7 +284,7 @@ static char *make_library(void)
     dir = strdup(dir);
     write_file(dir, "library.yaml", settings);
     write_file(dir, "risks.yaml", catalogue);
-    clause(dir, "alpha", "documents: [contract, eula]\naddresses: [product.alpha]\n",
+    clause(dir, "alpha", "documents: [contract, eula, addendum]\naddresses: [product.alpha]\n",
            "  Cure within {{ terms.cure_days }} days.\n");
     clause(dir, "beta", "documents: [eula]\naddresses: [product.*]\n", "  The Beta term.\n");
     return dir;
@@ -361,7 +362,7 @@ static void test_clean_library_and_lock(void **state)
     clasm_diags_free(&d);
 
     /* A text edit without a version bump. */
-    clause(dir, "alpha", "documents: [contract, eula]\naddresses: [product.alpha]\n",
+    clause(dir, "alpha", "documents: [contract, eula, addendum]\naddresses: [product.alpha]\n",
            "  Cure within {{ terms.cure_days }} business days.\n");
     assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
     expect(&d, CLASM_SEV_ERROR, "changed-without-version-bump", "core/alpha.yaml", 2, 10,
@@ -762,7 +763,8 @@ static void test_broken_catalogue(void **state)
     buf[got] = '\0';
     fclose(f);
     assert_non_null(strstr(buf, ": 5 files, 3 clauses, 0 risks\n"));
-    assert_non_null(strstr(buf, "coverage: contract 0/0, eula 0/0, reseller-agreement 0/0\n"));
+    assert_non_null(
+        strstr(buf, "coverage: contract 0/0, eula 0/0, reseller-agreement 0/0, addendum 0/0\n"));
     assert_non_null(strstr(buf, "3 errors, 1 warning\n"));
     clasm_lint_report_free(r);
     clasm_diags_free(&d);

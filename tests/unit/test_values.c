@@ -74,7 +74,8 @@ static const char SETTINGS[] =
     "  empty_list: no listed capabilities\n"
     "  countries: {XA: Republic of Valmora}\n" /* 28 */
     "  words:\n"                               /* 29 */
-    "    document: {contract: Master Agreement, eula: EULA text, reseller-agreement: RA}\n"
+    "    document: {contract: Master Agreement, eula: EULA text, reseller-agreement: RA, "
+    "addendum: AD}\n"
     "    customer.kind: {government-agency: a government agency, security-service: a security "
     "service, state-linked: a state enterprise, private: a private company}\n"
     "    deployment: {cloud: as a hosted service, on-premises: on site, hybrid: both ways}\n"
@@ -745,7 +746,9 @@ static void test_term_keys(void **state)
     clasm_deal *deal =
         load_deal("  fees: 1\n  la: x\n  discount_pct: 5\n  cure_perod_days: 3\n", &d);
     assert_int_equal(values_check_term_keys(f.lib, deal, NULL, 0, NULL, &d), 3);
-    expect_diag(&d, "unknown-term", 12, 3, "terms.la: neither the library");
+    expect_diag(&d, "unknown-term", 12, 3, "terms.la: the library (");
+    expect_diag(&d, "unknown-term", 12, 3,
+                ") does not use this key, so its value would go nowhere");
     expect_diag(&d, "unknown-term", 12, 3, "did you mean 'law'?");
     expect_diag(&d, "unknown-term", 13, 3, "terms.discount_pct");
     expect_diag(&d, "unknown-term", 14, 3, "did you mean 'cure_period_days'?");

@@ -1,0 +1,78 @@
+#!/bin/sh
+# What counsel checks in a pack before sending it (issue 14), on LibreOffice's
+# text of every example deal's drafts (counsel_checks.py): the Customer is no
+# party to a reseller agreement, a fee appears in one document of a pack, one
+# retention rule and one trigger for another body's access per draft, state
+# buyers get arbitration and an immunity waiver (others get courts), and the
+# baseline deal's safeguards stay near a page. The checker is shown to fail on
+# drafts doctored to break each rule.
+. "$(dirname "$0")/lib.sh"
+W=$(workdir counsel)
+cd "$W" || exit 1
+EX="$ROOT/examples/deals"
+
+run_clasm lint "$ROOT/clauses"
+check "the library lints clean (no error, no warning)" sh -c \
+    '[ "$1" -eq 0 ] && echo "$2" | grep -q "^0 errors, 0 warnings$"' _ "$RC" "$OUT"
+
+mkdir -p lo txt json deals
+cp "$EX"/*.yaml deals/
+for d in deals/*.yaml; do
+    (cd lo && run_clasm assemble "../$d"
+     check "$(basename "$d") assembles (exit 0, no error)" sh -c \
+         '[ "$1" -eq 0 ] && ! echo "$2" | grep -q " error: "' _ "$RC" "$ERR")
+    id=$(sed -n 's/^id: *//p' "$d")
+    "$CLASM" select "$d" --format json >"json/$id.plan.json" 2>/dev/null
+done
+for f in lo/*.docx; do
+    "$CLASM" inspect "$f" --format json >"json/$(basename "${f%.docx}").json" 2>/dev/null
+done
+check "the addendum examples draft an addendum" \
+    sh -c '[ -s lo/Q-2026-0188-addendum.docx ] && [ -s lo/Q-2026-0191-addendum.docx ]'
+
+if ! have_soffice; then
+    skip "counsel: LibreOffice's text of the drafts" "soffice is not installed (make deps installs it)"
+    exit 0
+fi
+HOME="$W/home" soffice --headless --norestore --convert-to "txt:Text (encoded):UTF8" --outdir txt lo/*.docx >/dev/null 2>&1
+n=$(ls txt/*.txt 2>/dev/null | wc -l)
+ndocx=$(ls lo/*.docx | wc -l)
+check "LibreOffice reads every draft ($n of $ndocx)" [ "$n" -eq "$ndocx" ]
+CHECK="/usr/bin/python3 $ROOT/tests/e2e/counsel_checks.py"
+$CHECK deals txt json "$ROOT/clauses/library.yaml" >counsel.log 2>words.log
+check "every example's drafts pass counsel's checks: $(head -c 1500 counsel.log)" [ ! -s counsel.log ]
+sed 's/^/  /' words.log
+
+# ---- the checker fails on drafts that break each rule
+mkdir -p bad/deals bad/txt bad/json
+cp deals/reseller-unknown-end-use.yaml deals/cloud-analytics-state-telecom.yaml \
+    deals/private-baseline.yaml bad/deals/
+cp json/* bad/json/
+cp txt/Q-2026-0142-*.txt txt/Q-2026-0163-*.txt txt/Q-2026-0170-*.txt bad/txt/
+customer=$(sed -n 's/^  name: //p' deals/reseller-unknown-end-use.yaml | sed -n 2p)
+fees=$(sed -n 's/^  fees: "\(.*\)"/\1/p' deals/reseller-unknown-end-use.yaml)
+# The Customer signs the reseller agreement; the fee shows in the EULA too.
+printf 'Signed for and on behalf of the Customer\n%s\n' "$customer" >>bad/txt/Q-2026-0142-reseller-agreement.txt
+printf 'The Customer shall pay EUR %s.\n' "$fees" >>bad/txt/Q-2026-0142-eula.txt
+# A second retention rule and a second trigger for another agency's access.
+printf 'The Customer shall keep access logs for ninety (90) days.\n' >>bad/txt/Q-2026-0163-contract.txt
+printf 'The Customer shall not give any other agency access to Collected Data without the prior written consent of the Supplier.\n' >>bad/txt/Q-2026-0163-contract.txt
+printf 'The Customer shall notify the Supplier within five (5) days after any other agency gains access to Collected Data.\n' >>bad/txt/Q-2026-0163-contract.txt
+# The state buyer's arbitration and waiver gone; arbitration for a private buyer.
+sed -i -e 's/[Aa]rbitrat/settl/g' -e 's/immunit/privileg/g' bad/txt/Q-2026-0163-contract.txt
+printf 'Disputes shall be resolved by arbitration.\n' >>bad/txt/Q-2026-0170-contract.txt
+$CHECK bad/deals bad/txt bad/json "$ROOT/clauses/library.yaml" >bad.log 2>/dev/null
+check "the checker fails on doctored drafts (exit 1)" [ $? -eq 1 ]
+for what in "the Customer's name alone, as a party or signatory" "the Customer signs or is a party" \
+    "appears in 2 documents of the pack" "Q-2026-0163 contract: 2 retention rules" \
+    "triggers for another body's access to data" "a state buyer's draft without arbitration" \
+    "a state buyer's draft without a waiver of immunity" "arbitration in a draft for a private customer"; do
+    check "the checker catches a doctored draft: $what" grep -qF "$what" bad.log
+done
+# Padding the baseline's safeguards past a page is caught too.
+awk '{print} /^[0-9]+\.[0-9]+ Export Control and Sanctions Compliance/ {for (i = 0; i < 120; i++) print "The Customer shall comply with every safeguard in this clause at all times."}' \
+    txt/Q-2026-0170-contract.txt >bad/txt/Q-2026-0170-contract.txt
+cp txt/Q-2026-0163-contract.txt bad/txt/
+rm -f bad/txt/Q-2026-0142-*.txt bad/deals/reseller-unknown-end-use.yaml
+$CHECK bad/deals bad/txt bad/json "$ROOT/clauses/library.yaml" >bad2.log 2>/dev/null
+check "the checker catches a baseline draft padded past a page" grep -q "the baseline draft's safeguards run to" bad2.log
