@@ -1105,13 +1105,13 @@ def general_clauses(doc, addendum=False):
     return out
 
 
-def counterparts():
+def counterparts(what="This agreement"):
     return cl("Counterparts and Electronic Signature",
-              ["This agreement may be signed in counterparts, including by electronic signature, and the "
+              ([what] if isinstance(what, str) else what) + [" may be signed in counterparts, including by electronic signature, and the "
                "counterparts together form one agreement."])
 
 
-def notices(other, other_who):
+def notices(other, other_who, what="A notice under this agreement"):
     """Notices with both parties' addresses; written notice includes email
     to the address for notices (h14 shared decision)."""
     w1, w3 = 1700, 3200
@@ -1126,7 +1126,7 @@ def notices(other, other_who):
         [cp([("b", other)]), addr[1:], cp([("i", "[name and email address for notices]")])],
     ]
     return cl("Notices",
-              ["A notice under this agreement must be in writing, in English, and delivered by hand or by courier "
+              ([what] if isinstance(what, str) else what) + [" must be in writing, in English, and delivered by hand or by courier "
                "to the receiving party's address for notices, or sent by email to its email address for notices. "
                "A reference in this agreement to written notice, or to notice in writing, includes an email sent "
                "in this way. Each party's addresses for notices are those below, or any others it later gives the "
@@ -1412,7 +1412,7 @@ def addendum():
         body(["(B) The parties are parties to an existing agreement under which the ", ("b", "Supplier"),
               " supplies the ", ("b", "Product"), " to the ", ("b", "Customer"), ". This ", ("b", "Addendum"),
               " supplements ", "{{ terms.existing_agreement }}", " (as amended before the ",
-              ("b", "Effective Date"), ", the ", ("b", "Agreement"), ")."]),
+              ("b", "Effective Date"), ", the ", ("b", "\u201cAgreement\u201d"), ")."]),
         body(["(C) The ", ("b", "Customer"), " is ", "{{ customer.kind }}", " and uses the ", ("b", "Product"),
               " ", "{{ deployment }}", ", for ", "{{ terms.authorized_purpose }}", "."]),
         *recital_safeguards("D", "this Addendum"),
@@ -1425,8 +1425,8 @@ def addendum():
         *cl("Precedence",
             ["This ", ("b", "Addendum"), " prevails over the ", ("b", "Agreement"), ", and over any order or other "
              "document under it, on the subjects this ", ("b", "Addendum"), " covers: end use, export controls "
-             "and sanctions, data, access, updates and support as they bear on those subjects, reporting and "
-             "investigation of misuse, oversight and audit, the remedies for a breach of this ",
+             "and sanctions, data, access, updates and support as they bear on those subjects, reports, "
+             "investigations, oversight and audit, the remedies for a breach of this ",
              ("b", "Addendum"), ", and the resolution of disputes about it. A later document changes this ",
              ("b", "Addendum"), " only if it says so expressly."]),
         *cl("Interpretation",
@@ -1455,9 +1455,11 @@ def addendum():
         *cl("Amendments",
             ["This ", ("b", "Addendum"), " may be amended only by a written document that refers to it and is "
              "signed by authorized representatives of both parties."]),
-        *counterparts(),
+        *counterparts(["This ", ("b", "Addendum")]),
         clauses(),
-        *notices("Customer", "customer"),
+        *notices("Customer", "customer", ["A notice under this ", ("b", "Addendum"), ", or under the ",
+                                          ("b", "Agreement"), " on a subject this ", ("b", "Addendum"),
+                                          " covers,"]),
         *signing(("the Supplier", "{{ seller.name }}"), ("the Customer", "{{ customer.name }}")),
     ]
     return c
