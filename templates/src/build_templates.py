@@ -220,15 +220,15 @@ def sdt_block(alias, tag, sdt_id, placeholder):
 
 # ---------------------------------------------------------------- tables
 
-def cell(paragraphs, width, shade=None, span=1, line=False):
+def cell(paragraphs, width, shade=None, span=1, line=False, bottom=False):
     """A table cell; line: a bottom border, the line a signature goes on."""
     shd = '<w:shd w:val="clear" w:color="auto" w:fill="%s"/>' % shade if shade else ""
     if isinstance(paragraphs, str):
         paragraphs = [paragraphs]
-    return '<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/>%s%s%s</w:tcPr>%s</w:tc>' % (
+    return '<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/>%s%s%s%s</w:tcPr>%s</w:tc>' % (
         width, '<w:gridSpan w:val="%d"/>' % span if span > 1 else "",
         '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="auto"/></w:tcBorders>'
-        if line else "", shd, "".join(paragraphs))
+        if line else "", shd, '<w:vAlign w:val="bottom"/>' if bottom else "", "".join(paragraphs))
 
 
 def table(rows, widths, header_row=True, borders=True, indent=0):
@@ -261,7 +261,7 @@ def signature_table(*parties):
     """One column pair per party, side by side: a label and a cell whose bottom
     border is the line to sign or write on (underscores would wrap)."""
     assert len(parties) == 2
-    label, gap = 1250, 426
+    label, gap = 1500, 426
     line = (TEXT_W - gap - 2 * label) // 2
     widths = [label, line, gap, label, TEXT_W - gap - 2 * label - line]
 
@@ -285,7 +285,7 @@ def signature_table(*parties):
             if i:
                 r.append(cell(keep(""), gap))
             # the signature line gets room above it for the signature itself
-            r.append(cell(p(what, "TableText", keep_next=True), label))
+            r.append(cell(p(what, "TableText", keep_next=True), label, bottom=True))
             r.append(cell(p("", "SignatureLine", keep_next=True) if what == "Signature"
                           else keep(""), widths[1 + 3 * i], line=True))
         rows.append(r)
@@ -1262,13 +1262,13 @@ def reseller_terms_table():
     w1 = 2600
     return table([
         [cp("Commercial details", True), cp("", True)],
-        [cp([("b", "Territory")]), cp("{{ reseller.country }}")],
-        [cp([("b", "Initial term of the appointment")]),
+        [cp("Territory"), cp("{{ reseller.country }}")],
+        [cp("Initial term of the appointment"),
          cp(["{{ terms.initial_term_months }}", " from the Effective Date"])],
-        [cp([("b", "Price payable by the Reseller")]),
+        [cp("Price payable by the Reseller to the Supplier"),
          [if_("license == perpetual"), cp(["{{ terms.fees }}", " for each perpetual license"]), endif(),
           if_("license == subscription"), cp(["{{ terms.fees }}", " for each subscription"]), endif()]],
-        [cp([("b", "Payment")]), cp(["Within ", "{{ terms.payment_days }}", " of the date of each invoice"])],
+        [cp("Payment"), cp(["Within ", "{{ terms.payment_days }}", " of the date of each invoice"])],
     ], [w1, TEXT_W - w1])
 
 
