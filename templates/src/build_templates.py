@@ -1303,6 +1303,15 @@ def reseller_agreement():
         body(["(D) Because the ", ("b", "Supplier"), " will not always know who ultimately uses the ",
               ("b", "Product"), ", it appoints the ", ("b", "Reseller"), " only on condition that the ",
               ("b", "Reseller"), " carries out the due diligence and passes on the safeguards set out below."]),
+        # A state buyer needs the Supplier's prior approval under the library's
+        # restricted-customers clause: the named first sale records it.
+        if_("customer.kind in [government-agency, security-service, state-linked]"),
+        body(["(E) The ", ("b", "Supplier"), " has reviewed the proposed supply to the ", ("b", "Customer"),
+              " and, by signing this agreement, approves it for the purpose stated in recital (C) and on the "
+              "terms of this agreement, including its safeguards for sales to government and state-linked "
+              "end users. Any other supply to the ", ("b", "Customer"), " needs the ", ("b", "Supplier"),
+              "'s approval under those safeguards."]),
+        endif(),
         agree(),
         h1("Definitions and Interpretation"),
         clauses("definitions"),
@@ -1411,16 +1420,15 @@ def addendum():
         *recital_product("A"),
         body(["(B) The parties are parties to an existing agreement under which the ", ("b", "Supplier"),
               " supplies the ", ("b", "Product"), " to the ", ("b", "Customer"), ". This ", ("b", "Addendum"),
-              " supplements ", "{{ terms.existing_agreement }}", " (as amended before the ",
-              ("b", "Effective Date"), ", the ", ("b", "\u201cAgreement\u201d"), ")."]),
+              " supplements ", "{{ terms.existing_agreement }}", " (the ", ("b", "Agreement"), ")."]),
         body(["(C) The ", ("b", "Customer"), " is ", "{{ customer.kind }}", " and uses the ", ("b", "Product"),
               " ", "{{ deployment }}", ", for ", "{{ terms.authorized_purpose }}", "."]),
         *recital_safeguards("D", "this Addendum"),
         agree(),
         h1("The Agreement and this Addendum"),
         *cl("Supplement",
-            ["This ", ("b", "Addendum"), " supplements the ", ("b", "Agreement"), " and forms part of it from the ",
-             ("b", "Effective Date"), ". It applies to the ", ("b", "Product"), " and to everything supplied under the ",
+            ["This ", ("b", "Addendum"), " supplements the ", ("b", "Agreement"), ", as amended before the ",
+             ("b", "Effective Date"), ", and forms part of it from the ", ("b", "Effective Date"), ". It applies to the ", ("b", "Product"), " and to everything supplied under the ",
              ("b", "Agreement"), ", including what was supplied before the ", ("b", "Effective Date"), "."]),
         *cl("Precedence",
             ["This ", ("b", "Addendum"), " prevails over the ", ("b", "Agreement"), ", and over any order or other "
@@ -1434,6 +1442,11 @@ def addendum():
              ("b", "Agreement"), " as supplemented by this ", ("b", "Addendum"), ", and a term defined in this ",
              ("b", "Addendum"), " has the meaning given here even where the ", ("b", "Agreement"),
              " defines it differently."]),
+        *cl("Measures under this Addendum",
+            ["Where the ", ("b", "Supplier"), " suspends, withholds or ends anything as this ", ("b", "Addendum"),
+             " permits, that is not a breach of the ", ("b", "Agreement"), ", does not count against any "
+             "availability, service level or support commitment in it, and gives no right to service credits "
+             "or to a reduction of any fee."]),
         *cl("The Agreement Continues",
             ["Except as this ", ("b", "Addendum"), " provides, the ", ("b", "Agreement"), " continues unchanged "
              "and in full force. This ", ("b", "Addendum"), " changes no fee, price or license under the ",
