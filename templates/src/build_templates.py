@@ -1308,8 +1308,8 @@ def reseller_agreement():
         if_("customer.kind in [government-agency, security-service, state-linked]"),
         body(["(E) The ", ("b", "Supplier"), " has reviewed the proposed supply to the ", ("b", "Customer"),
               " and, by signing this agreement, approves it for the purpose stated in recital (C) and on the "
-              "terms of this agreement, including its safeguards for sales to government and state-linked "
-              "end users. Any other supply to the ", ("b", "Customer"), " needs the ", ("b", "Supplier"),
+              "terms of this agreement, including its safeguards for sales to governments and to entities "
+              "that a government owns or controls. Any other supply to the ", ("b", "Customer"), " needs the ", ("b", "Supplier"),
               "'s approval under those safeguards."]),
         endif(),
         agree(),
