@@ -14,9 +14,15 @@ const expr_fact_def facts_defs[] = {
     {"customer.kind", EXPR_T_ENUM, deal_customer_kinds},
     {"customer.name", EXPR_T_TEXT, NULL},
     {"customer.country", EXPR_T_TEXT, NULL},
+    {"customer.address", EXPR_T_TEXT, NULL},
+    {"customer.jurisdiction", EXPR_T_TEXT, NULL},
     {"reseller", EXPR_T_PRESENCE, NULL},
     {"reseller.name", EXPR_T_TEXT, NULL},
     {"reseller.country", EXPR_T_TEXT, NULL},
+    {"reseller.address", EXPR_T_TEXT, NULL},
+    {"reseller.jurisdiction", EXPR_T_TEXT, NULL},
+    {"seller.address", EXPR_T_TEXT, NULL},
+    {"seller.jurisdiction", EXPR_T_TEXT, NULL},
     {"product.name", EXPR_T_TEXT, NULL},
     {"deployment", EXPR_T_ENUM, deal_deployments},
     {"license", EXPR_T_ENUM, deal_licenses},
@@ -55,11 +61,19 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
     put(fe, "customer.kind", deal_customer_kinds[deal->customer_kind]);
     put(fe, "customer.name", deal->customer.name);
     put(fe, "customer.country", deal->customer.country);
+    /* The optional parts of the parties, so that a template can print a
+     * party's address only when the deal gives one. */
+    put(fe, "customer.address", deal->customer.address);
+    put(fe, "customer.jurisdiction", deal->customer.jurisdiction);
     if (deal->has_reseller) {
         put(fe, "reseller", "yes");
         put(fe, "reseller.name", deal->reseller.name);
         put(fe, "reseller.country", deal->reseller.country);
+        put(fe, "reseller.address", deal->reseller.address);
+        put(fe, "reseller.jurisdiction", deal->reseller.jurisdiction);
     }
+    put(fe, "seller.address", deal->seller.address);
+    put(fe, "seller.jurisdiction", deal->seller.jurisdiction);
     put(fe, "product.name", deal->product_name);
     put(fe, "deployment", deal_deployments[deal->deployment]);
     put(fe, "license", deal_licenses[deal->license]);

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES = os.path.dirname(HERE)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-NAMES = ["contract.docx", "eula.docx", "reseller-agreement.docx"]
+NAMES = ["contract.docx", "eula.docx", "reseller-agreement.docx", "addendum.docx"]
 CATEGORIES = {
     "definitions", "end-use", "export-control", "use-restrictions", "data-handling",
     "termination", "update-denial", "access-control", "reseller-diligence", "grievance",

@@ -644,7 +644,7 @@ def cases():
                                                       "private-baseline.yaml"),
                    "-t", "template.docx", "-o", "drafts"], expect=["xml-dtd-refused"], out=""))
     add(Case("select-many-risks", "select on a deal of 100 000 risk ids", b_many_risks,
-             args=["select", "deal.yaml"], expect=["too-many-items", "deal.yaml:23:"], out=""))
+             args=["select", "deal.yaml"], expect=["too-many-items", "deal.yaml:24:"], out=""))
     add(Case("lint-requires-cycle", "lint on a library with a requires cycle", lib_with(
         ("definitions/cycle-a.yaml", clause("definitions.cycle-a", "definitions",
                                             "requires: [definitions.cycle-b]\n")),
@@ -680,7 +680,7 @@ def cases():
         write(os.path.join(d, "deal.yaml"), t)
     add(Case("value-nul-escape", "\\0 in two values (the governing law once read as \"State "
              "of New York\" with no word): each refused at its line:column", b_nul_values,
-             expect=["deal.yaml:32:18: error: terms.governing_law holds U+0000 (NUL, a control "
+             expect=["deal.yaml:33:18: error: terms.governing_law holds U+0000 (NUL, a control "
                      "character) at character 18", "deal.yaml:13:9: error: customer.name holds "
                      "U+001B", "[invalid-value]"]))
     add(Case("value-noncharacters-kept", "U+FDD0 and U+1FFFE: non-characters that YAML and XML "
@@ -735,31 +735,31 @@ def cases():
     add(Case("unknown-country", "UK, which ISO 3166-1 does not assign (the United Kingdom is "
              "GB): found by the initials of the country's name", deal_replace(
                  "country: XA", "country: UK"),
-             expect=["deal.yaml:14:12: error: customer.country: 'UK' is not an ISO 3166-1 alpha-2 "
+             expect=["deal.yaml:15:12: error: customer.country: 'UK' is not an ISO 3166-1 alpha-2 "
                      "country code; did you mean GB (United Kingdom)?", "[unknown-country]"]))
     add(Case("unknown-term", "a misspelt key under terms: (governing_lw), once silently "
              "ignored", deal_replace("\nterms:\n", "\nterms:\n  governing_lw: State of Delaware\n"),
-             expect=["deal.yaml:32:3: error: terms.governing_lw: neither the library (",
+             expect=["deal.yaml:33:3: error: terms.governing_lw: neither the library (",
                      "nor the template template.docx uses this key",
                      "did you mean 'governing_law'?", "[unknown-term]"]))
     add(Case("unknown-capability", "a capability the library has no words for",
              deal_replace("[biometric-identification, face-recognition,",
                           "[biometric-identification, face-recogniton,"),
-             expect=["deal.yaml:18:44: error: product.capabilities[1]: 'face-recogniton' is not a "
+             expect=["deal.yaml:19:44: error: product.capabilities[1]: 'face-recogniton' is not a "
                      "capability the library knows", "did you mean 'face-recognition'?",
                      "[unknown-capability]"]))
     add(Case("term-days-in-words", "a period written in words (the draft writes the words)",
              deal_replace("\nterms:\n", "\nterms:\n  cure_period_days: thirty\n"),
-             expect=["deal.yaml:32:21: error: terms.cure_period_days (kind days in library.yaml): "
+             expect=["deal.yaml:33:21: error: terms.cure_period_days (kind days in library.yaml): "
                      "'thirty' is not a number of days", "[invalid-term]"]))
     add(Case("term-currency-lowercase", "a currency that is not an ISO 4217 code",
              deal_replace("\nterms:\n", "\nterms:\n  currency: usd\n"),
-             expect=["deal.yaml:32:13: error: terms.currency (kind currency in library.yaml): "
+             expect=["deal.yaml:33:13: error: terms.currency (kind currency in library.yaml): "
                      "'usd' is not an ISO 4217 currency code; did you mean 'USD'?",
                      "[invalid-term]"]))
     add(Case("term-amount-with-currency", "fees written with their currency (the draft adds it)",
              deal_replace('fees: "1,250,000"', 'fees: "USD 1,250,000"'),
-             expect=["deal.yaml:34:9: error: terms.fees (kind amount in library.yaml): "
+             expect=["deal.yaml:35:9: error: terms.fees (kind amount in library.yaml): "
                      "'USD 1,250,000' is not an amount", "[invalid-term]"]))
     def b_no_words(d):
         library(d)
@@ -778,7 +778,7 @@ def cases():
     add(Case("amount-without-currency", "fees with no currency: the deal gives none and the "
              "library has no default, so the amount could not be written", b_no_currency,
              args=LIB_ARGS,
-             expect=["deal.yaml:34:3: error: terms.fees is an amount in the currency of "
+             expect=["deal.yaml:35:3: error: terms.fees is an amount in the currency of "
                      "terms.currency, which the deal does not give and the library has no "
                      "default for", "[missing-value]"]))
     add(Case("value-without-words", "a customer kind the library gives no words for: the draft "
@@ -787,9 +787,9 @@ def cases():
                      "customer.kind 'security-service'", "[no-words]", "!security-service}"]))
     add(Case("unknown-risk", "a risk id the catalogue lacks", deal_replace(
         "  - end-user.poor-record", "  - end-user.poor-recrod"),
-        expect=["unknown-risk", "deal.yaml:28:", "end-user.poor-record"]))
+        expect=["unknown-risk", "deal.yaml:29:", "end-user.poor-record"]))
     add(Case("many-risks", "100 000 risk ids (a deal lists at most 1000)", b_many_risks,
-             expect=["too-many-items", "deal.yaml:23:", "1000"]))
+             expect=["too-many-items", "deal.yaml:24:", "1000"]))
     add(Case("risks-at-limit", "exactly 1000 risk ids: under the limit, each unknown id "
              "reported", lambda d: b_many_risks(d, 1000),
              expect=["unknown-risk", "p.r999", "!too-many-items"]))
@@ -801,11 +801,11 @@ def cases():
     add(Case("many-capabilities", "5000 capabilities (at most 1000)", deal_replace(
         "capabilities: [biometric-identification, face-recognition, watchlist-matching]",
         "capabilities: [%s]" % ", ".join("c%d" % i for i in range(5000))),
-        expect=["too-many-items", "product.capabilities", "deal.yaml:18:"]))
+        expect=["too-many-items", "product.capabilities", "deal.yaml:19:"]))
     add(Case("many-terms", "100 000 keys under terms (a mapping holds at most 10 000)",
              lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
                              "".join("  k%d: v\n" % i for i in range(100000))),
-             expect=["too-many-keys", "deal.yaml:10032:", "10000"]))
+             expect=["too-many-keys", "deal.yaml:10033:", "10000"]))
     add(Case("yaml-many-anchors", "60 000 anchors and as many aliases (at most 1000 anchors)",
              lambda d: write(os.path.join(d, "deal.yaml"), deal_text().rstrip("\n") + "\n" +
                              "  anchors: [%s]\n  aliases: [%s]\n" % (

@@ -34,7 +34,7 @@ for f in ./*.docx; do
     for ti in $titles; do grep -qF "$ti" "$t" || missing="$missing [$ti]"; done
     unset IFS
     check "$n: every clause title is in LibreOffice's text" [ -z "$missing" ]
-    check "$n: values filled (deal id in text)" grep -q "$(echo "$n" | sed 's/-\(contract\|eula\|reseller-agreement\)$//')" "$t"
+    check "$n: values filled (deal id in text)" grep -q "$(echo "$n" | sed 's/-\(contract\|eula\|reseller-agreement\|addendum\)$//')" "$t"
     # The deal's own values, as LibreOffice shows them: the parties' and the
     # product's names (and the reseller's, when the deal has one).
     check "$n: the parties' and product's names are in LibreOffice's text" /usr/bin/python3 -c '

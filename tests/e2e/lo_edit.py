@@ -80,6 +80,8 @@ def main(argv):
         for old, new in replaces:
             search = doc.createSearchDescriptor()
             search.SearchString = old
+            # as written: a heading is not found in lower case in a sentence
+            search.SearchCaseSensitive = True
             found = doc.findFirst(search)
             if found is None:
                 sys.exit("text not found: " + old)

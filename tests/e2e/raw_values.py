@@ -145,7 +145,7 @@ def main(argv):
     problems = []
     for txt in argv[5:]:
         name = os.path.basename(txt)[:-4]
-        doc = next((x for x in ("reseller-agreement", "contract", "eula") if name.endswith("-" + x)), None)
+        doc = next((x for x in ("reseller-agreement", "contract", "eula", "addendum") if name.endswith("-" + x)), None)
         deal = deals.get(name[: -len(doc) - 1]) if doc else None
         if deal is None:
             problems.append("%s: no deal in %s for this draft" % (name, deals_dir))

@@ -289,6 +289,26 @@ static void test_conditionals_tables(void **state)
     free(t);
 }
 
+/* The optional parts of the parties are facts: a template prints an
+ * address only when the deal gives one (load_deal gives the seller's
+ * address and jurisdiction, not the customer's or the reseller's). */
+static void test_conditionals_party_details(void **state)
+{
+    (void)state;
+    const char *body = P("{{#if seller.address}}") P("S") P("{{/if}}")
+        P("{{#if seller.jurisdiction == J}}") P("J") P("{{/if}}") P("{{#if customer.address}}")
+            P("C") P("{{/if}}") P("{{#if not customer.address}}") P("no C") P("{{/if}}")
+                P("{{#if customer.jurisdiction}}") P("CJ") P("{{/if}}")
+                    P("{{#if reseller.address or reseller.jurisdiction}}") P("R") P("{{/if}}")
+                        P("{{#if reseller and not reseller.address}}") P("no R") P("{{/if}}");
+    char *t = apply(body, 1, 0);
+    assert_string_equal(t, "S|J|no C|no R");
+    free(t);
+    t = apply(body, 0, 0);
+    assert_string_equal(t, "S|J|no C");
+    free(t);
+}
+
 static void test_condition_eval_error(void **state)
 {
     (void)state;
@@ -428,11 +448,17 @@ static void test_section_break_kept(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_markers_found),          cmocka_unit_test(test_marker_errors),
-        cmocka_unit_test(test_header_insertion_point), cmocka_unit_test(test_duplicates),
-        cmocka_unit_test(test_conditionals_nested),    cmocka_unit_test(test_conditionals_tables),
-        cmocka_unit_test(test_condition_eval_error),   cmocka_unit_test(test_anchors),
-        cmocka_unit_test(test_text_box_marker),        cmocka_unit_test(test_section_break_kept),
+        cmocka_unit_test(test_markers_found),
+        cmocka_unit_test(test_marker_errors),
+        cmocka_unit_test(test_header_insertion_point),
+        cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_conditionals_nested),
+        cmocka_unit_test(test_conditionals_tables),
+        cmocka_unit_test(test_conditionals_party_details),
+        cmocka_unit_test(test_condition_eval_error),
+        cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_text_box_marker),
+        cmocka_unit_test(test_section_break_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
