@@ -32,7 +32,11 @@ def main():
     profiles = []
     for path in sorted(glob.glob(os.path.join(a.examples, "*.yaml"))):
         with open(path, encoding="utf-8") as f:
-            profiles.append(yaml.safe_load(f))
+            p = yaml.safe_load(f)
+        # An addendum deal names an existing agreement and has no fees of its
+        # own: it is redrawn only as an addendum, and only it is.
+        if (p.get("documents") == ["addendum"]) == (a.document == "addendum"):
+            profiles.append(p)
     if not profiles:
         sys.exit("gen_deals: no example deals in %s" % a.examples)
     every_risk = sorted({r for p in profiles for r in (p.get("risks") or [])})
