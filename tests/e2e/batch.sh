@@ -16,6 +16,7 @@ same_tree() { [ "$(ls "$1")" = "$(ls "$2")" ] && for f in "$1"/*; do cmp -s "$f"
 /usr/bin/python3 "$GEN" 20 deals --prefix E || { fail "batch deals generated" "gen_deals.py"; exit 0; }
 sed 's/^deployment: .*/deployment: orbit/' deals/deal-000000.yaml >deals/zz-broken.yaml
 sed -i 's/^id: .*/id: E-broken/' deals/zz-broken.yaml
+BL=$(grep -n '^deployment:' deals/zz-broken.yaml | cut -d: -f1)
 sed 's/^id: .*/id: E-twin/' deals/deal-000001.yaml >deals/zz-twin-a.yaml
 sed 's/^id: .*/id: E-twin/' deals/deal-000002.yaml >deals/zz-twin-b.yaml
 
@@ -36,7 +37,7 @@ check "each failed deal is named" sh -c '
         printf "%s\n" "$1" | grep -q "^failed  deals/$d.yaml$" || exit 1
     done' _ "$OUT"
 check "the broken deal's error names file, line and column" \
-    has "$ERR" "deals/zz-broken.yaml:23:13: error: deployment: 'orbit' is not allowed"
+    has "$ERR" "deals/zz-broken.yaml:$BL:13: error: deployment: 'orbit' is not allowed"
 check "the clash names both deals and the file" \
     has "$ERR" "deals/zz-twin-a.yaml and deals/zz-twin-b.yaml would both write E-twin-eula.docx"
 check "the clash is reported for the second deal too" \
@@ -76,7 +77,7 @@ if command -v script >/dev/null 2>&1; then
     check "a terminal's summary lists the written deals' warnings" \
         sh -c 'printf "%s\n" "$1" | grep -A2 "^warnings:" | grep -q "deals/deal-000000.yaml: warning: ESCALATE"' _ "$TTY"
     check "a terminal's summary lists the failed deals' errors" \
-        sh -c 'printf "%s\n" "$1" | grep -A2 "^errors (1 failed deal):" | grep -q "deals/zz-broken.yaml:23:13: error:"' _ "$TTY"
+        sh -c 'printf "%s\n" "$1" | grep -A2 "^errors (1 failed deal):" | grep -q "deals/zz-broken.yaml:$2:13: error:"' _ "$TTY" "$BL"
     check "a terminal's summary line" has "$TTY" "written 2, failed 1, with warnings 1, in "
 else
     skip "batch progress on a terminal" "script(1) is not installed"
@@ -117,7 +118,7 @@ check "--strict writes only the deals without warnings" \
 run_clasm batch deals/deal-000005.yaml deals/zz-broken.yaml -t "$TPL" -o piped
 check "piped: the failed deals' errors are listed after the summary" sh -c '
     printf "%s\n" "$1" | sed -n "/^errors (1 failed deal):/,\$p" |
-        grep -q "deals/zz-broken.yaml:23:13: error: deployment"' _ "$ERR"
+        grep -q "deals/zz-broken.yaml:$2:13: error: deployment"' _ "$ERR" "$BL"
 
 # --strict and a template warning (no insertion point): the deal fails
 # before anything is written, so an earlier draft of the same name stays.
