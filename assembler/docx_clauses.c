@@ -46,27 +46,6 @@ static xmlChar *wval(xmlNodePtr n, const char *attr)
     return xmlGetNsProp(n, BAD_CAST attr, BAD_CAST W_NS);
 }
 
-static long wval_long(xmlNodePtr n, const char *attr, long dflt)
-{
-    xmlChar *v = wval(n, attr);
-    if (!v)
-        return dflt;
-    char *end;
-    long r = strtol((const char *)v, &end, 10);
-    if (end == (char *)v || *end)
-        r = dflt;
-    xmlFree(v);
-    return r;
-}
-
-static xmlNodePtr w_child(xmlNodePtr n, const char *local)
-{
-    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-        if (docx_is_w(c, local))
-            return c;
-    return NULL;
-}
-
 static xmlNsPtr w_ns(xmlDocPtr doc)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -133,12 +112,12 @@ static long abstract_of(xmlDocPtr numbering, long num_id)
 {
     xmlNodePtr root = numbering ? xmlDocGetRootElement(numbering) : NULL;
     for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
-        if (docx_is_w(n, "num") && wval_long(n, "numId", -1) == num_id) {
-            xmlNodePtr a = w_child(n, "abstractNumId");
-            long id = a ? wval_long(a, "val", -1) : -1;
+        if (docx_is_w(n, "num") && docx_w_attr_long(n, "numId", -1) == num_id) {
+            xmlNodePtr a = docx_w_child(n, "abstractNumId");
+            long id = a ? docx_w_attr_long(a, "val", -1) : -1;
             /* The abstractNum must exist. */
             for (xmlNodePtr m = root->children; m; m = m->next)
-                if (docx_is_w(m, "abstractNum") && wval_long(m, "abstractNumId", -2) == id)
+                if (docx_is_w(m, "abstractNum") && docx_w_attr_long(m, "abstractNumId", -2) == id)
                     return id;
             return -1;
         }
@@ -244,9 +223,9 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags
     xmlNodePtr list = find_style(c->styles, "ClauseList");
     if (list) {
         c->list_style = "ClauseList";
-        xmlNodePtr numid = w_child(w_child(w_child(list, "pPr"), "numPr"), "numId");
+        xmlNodePtr numid = docx_w_child(docx_w_child(docx_w_child(list, "pPr"), "numPr"), "numId");
         if (numid)
-            c->abstract_id = abstract_of(c->numbering, wval_long(numid, "val", -1));
+            c->abstract_id = abstract_of(c->numbering, docx_w_attr_long(numid, "val", -1));
     } else {
         c->list_style = c->body_style;
     }
@@ -256,7 +235,7 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags
     xmlNodePtr root = c->numbering ? xmlDocGetRootElement(c->numbering) : NULL;
     for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
         if (docx_is_w(n, "num")) {
-            long id = wval_long(n, "numId", 0);
+            long id = docx_w_attr_long(n, "numId", 0);
             if (id >= c->next_num_id && id < INT_MAX)
                 c->next_num_id = id + 1;
         }
@@ -347,11 +326,11 @@ static void reserve_walk(docx_clauses *c, xmlNodePtr n)
             continue;
         /* w:id="N" on bookmarks, comments, revisions; w:id w:val="N" in
          * content control properties. */
-        long v = wval_long(n, "id", LONG_MIN);
+        long v = docx_w_attr_long(n, "id", LONG_MIN);
         if (v != LONG_MIN)
             take_id(c, v);
         if (docx_is_w(n, "id")) {
-            v = wval_long(n, "val", LONG_MIN);
+            v = docx_w_attr_long(n, "val", LONG_MIN);
             if (v != LONG_MIN)
                 take_id(c, v);
         }
@@ -431,7 +410,7 @@ static int add_lettered_abstract(docx_clauses *c)
     long id = 0;
     for (xmlNodePtr n = root->children; n; n = n->next)
         if (docx_is_w(n, "abstractNum")) {
-            long v = wval_long(n, "abstractNumId", -1);
+            long v = docx_w_attr_long(n, "abstractNumId", -1);
             if (v >= id)
                 id = v + 1;
         }

@@ -58,31 +58,10 @@ static char *attr(xmlNodePtr n, const char *name)
     return s;
 }
 
-static long attr_long(xmlNodePtr n, const char *name, long dflt)
-{
-    xmlChar *v = xmlGetNsProp(n, BAD_CAST name, BAD_CAST W_NS);
-    if (!v)
-        return dflt;
-    char *end;
-    long r = strtol((const char *)v, &end, 10);
-    if (end == (char *)v || *end)
-        r = dflt;
-    xmlFree(v);
-    return r;
-}
-
-static xmlNodePtr w_child(xmlNodePtr n, const char *local)
-{
-    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-        if (docx_is_w(c, local))
-            return c;
-    return NULL;
-}
-
 static long child_val(xmlNodePtr n, const char *local, long dflt)
 {
-    xmlNodePtr c = w_child(n, local);
-    return c ? attr_long(c, "val", dflt) : dflt;
+    xmlNodePtr c = docx_w_child(n, local);
+    return c ? docx_w_attr_long(c, "val", dflt) : dflt;
 }
 
 static void read_numbering(model *M, xmlDocPtr numbering)
@@ -98,7 +77,7 @@ static void read_numbering(model *M, xmlDocPtr numbering)
             M->abstracts = g;
             abstract_def *a = &g[M->nabstracts++];
             memset(a, 0, sizeof *a);
-            a->id = attr_long(n, "abstractNumId", -1);
+            a->id = docx_w_attr_long(n, "abstractNumId", -1);
             for (int k = 0; k < LEVELS; k++) {
                 a->lvl[k].start = 1;
                 strcpy(a->lvl[k].fmt, "decimal");
@@ -106,20 +85,20 @@ static void read_numbering(model *M, xmlDocPtr numbering)
             for (xmlNodePtr l = n->children; l; l = l->next) {
                 if (!docx_is_w(l, "lvl"))
                     continue;
-                long k = attr_long(l, "ilvl", -1);
+                long k = docx_w_attr_long(l, "ilvl", -1);
                 if (k < 0 || k >= LEVELS)
                     continue;
                 level_def *d = &a->lvl[k];
                 d->start = child_val(l, "start", 1);
-                xmlNodePtr f = w_child(l, "numFmt");
+                xmlNodePtr f = docx_w_child(l, "numFmt");
                 char *fmt = f ? attr(f, "val") : NULL;
                 if (fmt)
                     snprintf(d->fmt, sizeof d->fmt, "%s", fmt);
                 free(fmt);
-                xmlNodePtr t = w_child(l, "lvlText");
+                xmlNodePtr t = docx_w_child(l, "lvlText");
                 free(d->text);
                 d->text = t ? attr(t, "val") : NULL;
-                xmlNodePtr ps = w_child(l, "pStyle");
+                xmlNodePtr ps = docx_w_child(l, "pStyle");
                 free(d->pstyle);
                 d->pstyle = ps ? attr(ps, "val") : NULL;
             }
@@ -132,14 +111,14 @@ static void read_numbering(model *M, xmlDocPtr numbering)
             M->nums = g;
             num_def *u = &g[M->nnums++];
             memset(u, 0, sizeof *u);
-            u->id = attr_long(n, "numId", -1);
+            u->id = docx_w_attr_long(n, "numId", -1);
             u->abstract = child_val(n, "abstractNumId", -1);
             for (int k = 0; k < LEVELS; k++)
                 u->start_override[k] = -1;
             for (xmlNodePtr o = n->children; o; o = o->next) {
                 if (!docx_is_w(o, "lvlOverride"))
                     continue;
-                long k = attr_long(o, "ilvl", -1);
+                long k = docx_w_attr_long(o, "ilvl", -1);
                 if (k >= 0 && k < LEVELS)
                     u->start_override[k] = child_val(o, "startOverride", -1);
             }
@@ -161,9 +140,9 @@ static void read_styles(model *M, xmlDocPtr styles)
         M->styles = g;
         style_def *s = &g[M->nstyles++];
         s->id = attr(n, "styleId");
-        xmlNodePtr b = w_child(n, "basedOn");
+        xmlNodePtr b = docx_w_child(n, "basedOn");
         s->based_on = b ? attr(b, "val") : NULL;
-        xmlNodePtr numpr = w_child(w_child(n, "pPr"), "numPr");
+        xmlNodePtr numpr = docx_w_child(docx_w_child(n, "pPr"), "numPr");
         s->num_id = numpr ? child_val(numpr, "numId", -1) : -1;
         s->ilvl = numpr ? child_val(numpr, "ilvl", -1) : -1;
     }
@@ -213,11 +192,11 @@ static abstract_def *find_abstract(model *M, long id)
  * basedOn); a style without ilvl takes the level its id is linked to. */
 static int paragraph_numbering(model *M, xmlNodePtr p, long *num_id, long *ilvl)
 {
-    xmlNodePtr ppr = w_child(p, "pPr");
-    xmlNodePtr numpr = w_child(ppr, "numPr");
+    xmlNodePtr ppr = docx_w_child(p, "pPr");
+    xmlNodePtr numpr = docx_w_child(ppr, "numPr");
     *num_id = numpr ? child_val(numpr, "numId", -1) : -1;
     *ilvl = numpr ? child_val(numpr, "ilvl", -1) : -1;
-    xmlNodePtr ps = w_child(ppr, "pStyle");
+    xmlNodePtr ps = docx_w_child(ppr, "pStyle");
     char *sid = ps ? attr(ps, "val") : NULL;
     const char *linked = NULL;
     const style_def *s = find_style(M, sid);

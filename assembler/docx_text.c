@@ -16,6 +16,27 @@ int docx_is_w(xmlNodePtr n, const char *local)
            n->ns->href && xmlStrcmp(n->ns->href, BAD_CAST W_NS) == 0;
 }
 
+xmlNodePtr docx_w_child(xmlNodePtr n, const char *local)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (docx_is_w(c, local))
+            return c;
+    return NULL;
+}
+
+long docx_w_attr_long(xmlNodePtr n, const char *name, long dflt)
+{
+    xmlChar *v = xmlGetNsProp(n, BAD_CAST name, BAD_CAST W_NS);
+    if (!v)
+        return dflt;
+    char *end;
+    long r = strtol((const char *)v, &end, 10);
+    if (end == (char *)v || *end)
+        r = dflt;
+    xmlFree(v);
+    return r;
+}
+
 static int is_xml_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -281,25 +302,13 @@ static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr root)
     return NULL;
 }
 
-static xmlNodePtr next_in_order(xmlNodePtr n, xmlNodePtr root)
-{
-    if (n->children && n->type == XML_ELEMENT_NODE)
-        return n->children;
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
 int docx_paragraph_number(xmlNodePtr p)
 {
     if (!docx_is_w(p, "p") || !p->doc)
         return 0;
     xmlNodePtr root = xmlDocGetRootElement(p->doc);
     int n = 0;
-    for (xmlNodePtr c = root; c; c = next_in_order(c, root)) {
+    for (xmlNodePtr c = root; c; c = next_below(c, root)) {
         if (docx_is_w(c, "p")) {
             n++;
             if (c == p)
@@ -315,7 +324,7 @@ size_t docx_paragraphs(xmlDocPtr doc, xmlNodePtr **out)
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     size_t n = 0, cap = 0;
     xmlNodePtr *list = NULL;
-    for (xmlNodePtr c = root; c; c = next_in_order(c, root)) {
+    for (xmlNodePtr c = root; c; c = next_below(c, root)) {
         if (!docx_is_w(c, "p"))
             continue;
         if (n == cap) {

@@ -30,6 +30,11 @@ typedef struct {
 
 /* 1 when n is the element W_NS:local. */
 int docx_is_w(xmlNodePtr n, const char *local);
+/* The first child of n that is the element W_NS:local, or NULL (also for a NULL n). */
+xmlNodePtr docx_w_child(xmlNodePtr n, const char *local);
+/* The integer in n's attribute W_NS:name, or dflt when it is missing or not a
+ * whole decimal number. */
+long docx_w_attr_long(xmlNodePtr n, const char *name, long dflt);
 
 /* Sets xml:space="preserve" on the w:t element t when its text s (n bytes)
  * needs it: whitespace at either end, or two whitespace characters in a

@@ -1049,8 +1049,8 @@ static char *where_missing(const clasm_library *lib, const unsigned long *missin
         for (size_t t = 0; t < lib->ntiers; t++)
             n += (int)(missing[d] >> t & 1ul);
         const char *doc = clasm_document_name((clasm_document)d);
-        strbuf_addf(&b, "%s%s %s at tier%s ", b.len ? "; " : "",
-                    doc[0] == 'a' ? "an" : "a", doc, n > 1 ? "s" : "");
+        strbuf_addf(&b, "%s%s %s at tier%s ", b.len ? "; " : "", doc[0] == 'a' ? "an" : "a", doc,
+                    n > 1 ? "s" : "");
         int k = 0;
         for (size_t t = 0; t < lib->ntiers; t++)
             if (missing[d] >> t & 1ul)
