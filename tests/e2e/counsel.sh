@@ -76,3 +76,33 @@ cp txt/Q-2026-0163-contract.txt bad/txt/
 rm -f bad/txt/Q-2026-0142-*.txt bad/deals/reseller-unknown-end-use.yaml
 $CHECK bad/deals bad/txt bad/json "$ROOT/clauses/library.yaml" >bad2.log 2>/dev/null
 check "the checker catches a baseline draft padded past a page" grep -q "the baseline draft's safeguards run to" bad2.log
+
+# ---- the frame fits the deal (issue 14 round 2): each rule caught on a doctored draft
+rm -rf bad3 && mkdir -p bad3/deals bad3/txt bad3/json
+cp deals/private-baseline.yaml deals/cloud-analytics-state-telecom.yaml \
+    deals/addendum-cloud-analytics-telecom.yaml bad3/deals/
+cp json/* bad3/json/
+cp txt/Q-2026-0170-*.txt txt/Q-2026-0163-*.txt txt/Q-2026-0191-*.txt bad3/txt/
+b=bad3/txt/Q-2026-0170-contract.txt
+printf '3.9 Periodically Renewed License Keys\n14.10Notices\n' >>"$b"
+sed -i -e '/^[0-9.]* Termination for Breach or Insolvency$/d' -e '/^[0-9.]* Effect of Termination$/d' "$b"
+c=bad3/txt/Q-2026-0163-contract.txt
+printf 'The license is perpetual.\nPaid to the Supplier or to an authorized reseller.\n' >>"$c"
+sed -i 's/, subject to the provisions of this agreement on government demands for data//' "$c"
+sed -i -e 's/so far as it concerns the Product/as a whole/g' -e 's/changes no fee or price/changes no fee, price or license/' \
+    bad3/txt/Q-2026-0191-addendum.txt
+$CHECK bad3/deals bad3/txt bad3/json "$ROOT/clauses/library.yaml" >bad3.log 2>/dev/null
+check "the frame checks fail on doctored drafts (exit 1)" [ $? -eq 1 ]
+for what in "Q-2026-0170 contract: two rules on license keys" \
+    "Q-2026-0170 contract: no termination for breach or insolvency" \
+    "Q-2026-0170 contract: no clause on the effect of termination" \
+    "Q-2026-0170 contract: the clause number 14.10 runs into its heading" \
+    "Q-2026-0163 contract: a hosted deal's draft has a perpetual license" \
+    "Q-2026-0163 contract: a direct deal's draft mentions a reseller" \
+    "Q-2026-0163 contract: confidentiality lets a party disclose to authorities" \
+    "Q-2026-0191 addendum: the addendum does not limit" \
+    "Q-2026-0191 addendum: the addendum does not say it changes no fee or price"; do
+    check "the checker catches a doctored draft: $what" grep -qF "$what" bad3.log
+done
+# and the undoctored drafts of the same deals pass those checks
+check "the frame checks pass on the real drafts of those deals" sh -c '! grep -q "two rules on license keys\|no termination for breach\|runs into its heading\|hosted deal.s draft has\|direct deal.s draft mentions\|does not limit\|changes no fee or price" counsel.log'

@@ -23,6 +23,16 @@ The checks:
   the buyer is a party to (not the reseller agreement) has arbitration and a
   waiver of immunity, and no submission to courts' exclusive jurisdiction;
   other drafts: no arbitration;
+- the frame fits the deal (issue 14 round 2): one rule on license keys (the
+  frame's "License Keys" or the library's periodically renewed keys, never
+  both); every agreement has ordinary termination for breach or insolvency and
+  (contract, EULA) what an ending does; a hosted (cloud) contract or EULA has no
+  perpetual license, no title to hardware and not the license-and-supply title;
+  a direct deal's drafts never mention a reseller; an addendum reaches the
+  Agreement only as it concerns the Product and changes no fee or price; where
+  a draft has the clause on government demands for data, confidentiality's
+  disclosure to authorities is subject to it; no clause number runs into its
+  heading;
 - proportionality: the safeguards of a baseline-tier deal's draft (the text
   under the library's clause headings, less the definitions and the disputes
   clauses, which frame the whole agreement) stay near a page, and well under
@@ -193,6 +203,8 @@ def main(argv):
                 problems.append("%s: arbitration in a draft for a %s customer" % (
                     where, deal["customer"]["kind"]))
 
+            problems += ["%s: %s" % (where, p) for p in frame_problems(deal, doc, text)]
+
             # The words of the safeguards, by the clause titles inspect found.
             jpath = os.path.join(json_dir, "%s-%s.json" % (did, doc))
             if os.path.exists(jpath):
@@ -201,6 +213,42 @@ def main(argv):
                           if c.get("title") and not c["id"].startswith(FRAME_CLAUSES)}
                 tiers[where] = (deal_tier(json_dir, did), clause_words(text.splitlines(), titles))
     return problems, tiers
+
+
+def heading(text, title):
+    return re.search(r"^\d+\.\d+[ \t]+%s[ \t]*$" % re.escape(title), text, re.M) is not None
+
+
+def frame_problems(deal, doc, text):
+    """What the template frame must get right for this deal (issue 14 round 2)."""
+    out = []
+    if heading(text, "License Keys") and heading(text, "Periodically Renewed License Keys"):
+        out.append("two rules on license keys (License Keys and Periodically Renewed License Keys)")
+    if doc != "addendum" and not heading(text, "Termination for Breach or Insolvency"):
+        out.append("no termination for breach or insolvency")
+    if doc in ("contract", "eula") and not heading(text, "Effect of Termination"):
+        out.append("no clause on the effect of termination")
+    if deal.get("deployment") == "cloud" and doc in ("contract", "eula"):
+        for what, rx in (("a perpetual license", r"\bperpetual\b"), ("title to hardware", r"Title and Risk"),
+                         ("the license-and-supply title", r"Master License and Supply Agreement")):
+            if re.search(rx, text):
+                out.append("a hosted deal's draft has %s" % what)
+    if not deal.get("reseller") and re.search(r"\breseller\b", text, re.I):
+        out.append("a direct deal's draft mentions a reseller")
+    if doc == "addendum":
+        if "so far as it concerns the Product" not in text:
+            out.append("the addendum does not limit \u201cthis agreement\u201d to the Product")
+        if "changes no fee or price" not in text:
+            out.append("the addendum does not say it changes no fee or price")
+        if re.search(r"even where the Agreement defines it differently", text):
+            out.append("the addendum's definitions override the Agreement's")
+    if heading(text, "Government Demands for Data") and heading(text, "Use and Protection") and \
+            "subject to the provisions of this agreement on government demands for data" not in text:
+        out.append("confidentiality lets a party disclose to authorities outside the clause on "
+                   "government demands for data")
+    for m in re.finditer(r"^(\d+\.\d+)(?=[A-Z])", text, re.M):
+        out.append("the clause number %s runs into its heading" % m.group(1))
+    return out
 
 
 def deal_tier(json_dir, did):

@@ -117,6 +117,31 @@ if [ -s "render/$n.pdf" ]; then
     else
         skip "PNG pages of $n for review" "pdftoppm is not installed (make deps installs poppler-utils)"
     fi
+    # Two-digit clause numbers (N.10 and up) fit the hanging indent of the
+    # heading numbering: "14.10 Notices", never "14.10Notices" (issue 14 round 2).
+    if command -v pdftotext >/dev/null 2>&1; then
+        pdftotext -layout "render/$n.pdf" "render/$n.pdf.txt"
+        check "$n has two-digit clause numbers in its PDF" grep -Eq '^ *[0-9]+\.[0-9]{2}[[:space:]]+[A-Z]' "render/$n.pdf.txt"
+        check "$n: no clause number runs into its heading in the PDF" sh -c '! grep -Eq "^ *[0-9]+\.[0-9]{2}[A-Z]" "$1"' _ "render/$n.pdf.txt"
+        # the same draft with the old, narrower indent shows the fault, so the check can fail
+        mkdir -p narrow
+        /usr/bin/python3 - "$f" "narrow/$n.docx" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1:3]
+zi, zo = zipfile.ZipFile(src), zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED)
+for i in zi.infolist():
+    d = zi.read(i.filename)
+    if i.filename == "word/numbering.xml":
+        d = d.replace(b'w:left="851" w:hanging="851"', b'w:left="709" w:hanging="709"')
+    zo.writestr(i, d)
+zo.close()
+PY
+        HOME="$W/home" soffice --headless --norestore --convert-to pdf --outdir narrow "narrow/$n.docx" >/dev/null 2>&1
+        pdftotext -layout "narrow/$n.pdf" "narrow/$n.pdf.txt" 2>/dev/null
+        check "the check catches a number run into its heading (709-twip indent)" grep -Eq '^ *[0-9]+\.[0-9]{2}[A-Z]' "narrow/$n.pdf.txt"
+    else
+        skip "clause numbers fit their headings in the PDF" "pdftotext is not installed (make deps installs poppler-utils)"
+    fi
 else
     fail "libreoffice renders $n to PDF" "no PDF"
 fi
