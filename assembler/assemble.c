@@ -34,7 +34,29 @@ struct clasm_template {
      * in order of first appearance (owned). */
     char **term_keys;
     size_t nterm_keys;
+    /* The "terms.KEY" paths its value placeholders fill in (owned), once
+     * each: the values a draft of it needs. */
+    char **value_terms;
+    size_t nvalue_terms;
 };
+
+/* Adds a value placeholder's path to the template's value terms once. */
+static int add_value_term(clasm_template *tpl, const char *path)
+{
+    if (strncmp(path, "terms.", 6) != 0 || !path[6])
+        return 0;
+    for (size_t i = 0; i < tpl->nvalue_terms; i++)
+        if (strcmp(tpl->value_terms[i], path) == 0)
+            return 0;
+    char **v = realloc(tpl->value_terms, (tpl->nvalue_terms + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    tpl->value_terms = v;
+    if (!(v[tpl->nvalue_terms] = strdup(path)))
+        return -1;
+    tpl->nvalue_terms++;
+    return 0;
+}
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
  * or -1 when out of memory. */
@@ -64,8 +86,11 @@ static int collect_term_keys(clasm_template *tpl, xmlDocPtr doc, const structure
     if (n == (size_t)-1)
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
+    for (size_t i = 0; i < n && rc == 0; i++) {
         rc = add_term_key(tpl, paths[i]);
+        if (rc == 0)
+            rc = add_value_term(tpl, paths[i]);
+    }
     docx_strings_free(paths, n);
     for (size_t k = 0; k < m->count && rc == 0; k++) {
         expr *e = NULL;
@@ -85,6 +110,23 @@ const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count
 {
     *count = tpl ? tpl->nterm_keys : 0;
     return tpl ? (const char *const *)tpl->term_keys : NULL;
+}
+
+clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
+                                     const clasm_deal *deal, const clasm_template *tpl)
+{
+    if (!plan || !lib || !deal || !tpl)
+        return CLASM_OK;
+    const char *name = pkg_name(tpl->pkg);
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char first[300];
+    snprintf(first, sizeof first, "the template %.250s, which draws the", base);
+    for (size_t i = 0; i < tpl->nvalue_terms; i++)
+        if (!values_raw(lib, deal, tpl->value_terms[i], NULL) &&
+            plan_add_missing(plan, lib, tpl->value_terms[i], base, first, name, 0) != 0)
+            return CLASM_E_IO;
+    return CLASM_OK;
 }
 
 clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
@@ -242,6 +284,9 @@ void clasm_template_free(clasm_template *tpl)
     for (size_t i = 0; i < tpl->nterm_keys; i++)
         free(tpl->term_keys[i]);
     free(tpl->term_keys);
+    for (size_t i = 0; i < tpl->nvalue_terms; i++)
+        free(tpl->value_terms[i]);
+    free(tpl->value_terms);
     pkg_free(tpl->pkg);
     free(tpl);
 }
@@ -699,6 +744,9 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         *len = 0;
     if (!tpl || !deal || !plan || !out || !len)
         return CLASM_E_USAGE;
+    /* A plan with values still to fill in is not drafted: each is named. */
+    if (clasm_plan_missing_diags(plan, deal, CLASM_SEV_ERROR, diags) > 0)
+        return CLASM_E_INPUT;
     size_t first_diag = diags->count;
     draft d;
     memset(&d, 0, sizeof d);

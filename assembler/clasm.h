@@ -98,7 +98,9 @@ void clasm_library_free(clasm_library *lib);
 
 /* ---- selection ---- */
 /* Checks the deal's risk ids against the catalogue (unknown ids are errors
- * at their line, with a suggestion) and builds the plan for one document. */
+ * at their line, with a suggestion) and builds the plan for one document.
+ * Values the chosen clauses need and the deal lacks do not stop it: they
+ * are the plan's missing list (clasm_plan_missing), not diagnostics. */
 clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
                           clasm_plan **out, clasm_diags *diags);
 void clasm_plan_free(clasm_plan *plan);
@@ -108,6 +110,35 @@ char *clasm_plan_json(const clasm_plan *plan, const char *output);
 /* The same, plus "output_sha256" (the draft's hash, when not NULL): a report
  * says which draft it explains. */
 char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const char *sha256);
+
+/* A value the plan needs that the deal does not give and the library has
+ * no default for: "still to fill in". A plan is made all the same (its
+ * clauses depend only on the deal's facts); assembling it is refused until
+ * the deal gives every one. Owned by the plan. */
+typedef struct {
+    char *key;               /* the placeholder path, e.g. "terms.fees" */
+    const char *description; /* what it is for (the library's description), or NULL */
+    char **used_by;          /* the clause ids and template file names that use it */
+    size_t nused_by;
+    char *first_use; /* for messages, followed by the document's name: "the clause
+                        end-use.authorized-purpose, chosen for the" */
+    char *file;      /* where first_use writes the placeholder, or NULL */
+    int line;
+} clasm_missing;
+
+/* The plan's missing values, in the order the plan's texts need them; *out
+ * may be NULL. */
+size_t clasm_plan_missing(const clasm_plan *plan, const clasm_missing **out);
+/* Adds to the plan's missing values those the template's placeholders
+ * need ({{ terms.KEY }} the deal does not give and the library has no
+ * default for). CLASM_E_IO when out of memory. */
+clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
+                                     const clasm_deal *deal, const clasm_template *tpl);
+/* One diagnostic "missing-value" per missing value of the plan, of
+ * severity sev (a warning for select, an error for assemble), naming the
+ * text that needs it. Returns how many. */
+size_t clasm_plan_missing_diags(const clasm_plan *plan, const clasm_deal *deal, clasm_severity sev,
+                                clasm_diags *diags);
 
 /* ---- templates and assembly ---- */
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
