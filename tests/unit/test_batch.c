@@ -206,7 +206,16 @@ static void test_good_bad_and_clashing(void **state)
     assert_int_equal(mkdir(out, 0777), 0);
 
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, -1, 0, out, 2, 0, on_deal, &rec, NULL};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = -1,
+                               .document_guessed = 0,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .strict = 0,
+                               .report = on_deal,
+                               .ctx = &rec,
+                               .cancel = NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -280,8 +289,26 @@ static void test_threads_do_not_change_bytes(void **state)
     clasm_batch_summary s1, s3;
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_batch_options o1 = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out1, 1, 0, NULL, NULL, NULL};
-    clasm_batch_options o3 = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out3, 3, 0, NULL, NULL, NULL};
+    clasm_batch_options o1 = {.lib = fx->lib,
+                              .tpl = fx->tpl,
+                              .document = CLASM_DOC_EULA,
+                              .document_guessed = 0,
+                              .out_dir = out1,
+                              .jobs = 1,
+                              .strict = 0,
+                              .report = NULL,
+                              .ctx = NULL,
+                              .cancel = NULL};
+    clasm_batch_options o3 = {.lib = fx->lib,
+                              .tpl = fx->tpl,
+                              .document = CLASM_DOC_EULA,
+                              .document_guessed = 0,
+                              .out_dir = out3,
+                              .jobs = 3,
+                              .strict = 0,
+                              .report = NULL,
+                              .ctx = NULL,
+                              .cancel = NULL};
     assert_int_equal(clasm_batch_run(&o1, deals, 10, &s1, &d), CLASM_OK);
     assert_int_equal(clasm_batch_run(&o3, deals, 10, &s3, &d), CLASM_OK);
     assert_int_equal(s1.written, 10);
@@ -308,7 +335,16 @@ static void test_strict_fails_warned_deals(void **state)
     mkdir(out, 0777);
     const char *deals[] = {p1, p2};
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out, 2, 1, on_deal, &rec, NULL};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = CLASM_DOC_EULA,
+                               .document_guessed = 0,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .strict = 1,
+                               .report = on_deal,
+                               .ctx = &rec,
+                               .cancel = NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -324,10 +360,19 @@ static void test_strict_fails_warned_deals(void **state)
 static void test_cannot_run(void **state)
 {
     fixture *fx = *state;
-    clasm_batch_summary sum = {7, 7, 7, 7};
+    clasm_batch_summary sum = {7, 7, 7, 7, 7, 7};
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, NULL, 1, 0, NULL, NULL, NULL};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = CLASM_DOC_EULA,
+                               .document_guessed = 0,
+                               .out_dir = NULL,
+                               .jobs = 1,
+                               .strict = 0,
+                               .report = NULL,
+                               .ctx = NULL,
+                               .cancel = NULL};
     assert_int_equal(clasm_batch_run(&opt, NULL, 0, &sum, &d), CLASM_E_USAGE);
     assert_int_equal(d.count, 1);
     assert_string_equal(d.items[0].id, "batch-usage");
@@ -361,8 +406,16 @@ static void test_cancel_and_document_not_asked(void **state)
     atomic_int cancel;
     atomic_init(&cancel, 1);
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 1,    out,
-                               2,       0,       on_deal,        &rec, &cancel};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = CLASM_DOC_EULA,
+                               .document_guessed = 1,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .strict = 0,
+                               .report = on_deal,
+                               .ctx = &rec,
+                               .cancel = &cancel};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
