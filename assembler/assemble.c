@@ -34,29 +34,7 @@ struct clasm_template {
      * in order of first appearance (owned). */
     char **term_keys;
     size_t nterm_keys;
-    /* The "terms.KEY" paths its value placeholders fill in (owned), once
-     * each: the values a draft of it needs. */
-    char **value_terms;
-    size_t nvalue_terms;
 };
-
-/* Adds a value placeholder's path to the template's value terms once. */
-static int add_value_term(clasm_template *tpl, const char *path)
-{
-    if (strncmp(path, "terms.", 6) != 0 || !path[6])
-        return 0;
-    for (size_t i = 0; i < tpl->nvalue_terms; i++)
-        if (strcmp(tpl->value_terms[i], path) == 0)
-            return 0;
-    char **v = realloc(tpl->value_terms, (tpl->nvalue_terms + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    tpl->value_terms = v;
-    if (!(v[tpl->nvalue_terms] = strdup(path)))
-        return -1;
-    tpl->nvalue_terms++;
-    return 0;
-}
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
  * or -1 when out of memory. */
@@ -86,11 +64,8 @@ static int collect_term_keys(clasm_template *tpl, xmlDocPtr doc, const structure
     if (n == (size_t)-1)
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    for (size_t i = 0; i < n && rc == 0; i++)
         rc = add_term_key(tpl, paths[i]);
-        if (rc == 0)
-            rc = add_value_term(tpl, paths[i]);
-    }
     docx_strings_free(paths, n);
     for (size_t k = 0; k < m->count && rc == 0; k++) {
         expr *e = NULL;
@@ -112,6 +87,23 @@ const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count
     return tpl ? (const char *const *)tpl->term_keys : NULL;
 }
 
+/* The facts a template's conditionals see, for the plan being drawn. */
+typedef struct {
+    const clasm_library *lib;
+    const clasm_deal *deal;
+    const clasm_plan *plan;
+} plan_facts;
+
+static int plan_facts_eval(void *ctx, const char *expr, char **err, int *column)
+{
+    const plan_facts *f = ctx;
+    return facts_eval(f->lib, f->deal, f->plan, expr, err, column);
+}
+
+/* The values a draft of tpl for this deal and plan fills in: each part's
+ * conditionals are applied as assembly applies them, so a placeholder in
+ * a region the deal drops (say, the reseller's name in a direct deal) is
+ * not needed; what remains and has no value is missing. */
 clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
                                      const clasm_deal *deal, const clasm_template *tpl)
 {
@@ -122,11 +114,41 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
     base = base ? base + 1 : name;
     char first[300];
     snprintf(first, sizeof first, "the template %.250s, which draws the", base);
-    for (size_t i = 0; i < tpl->nvalue_terms; i++)
-        if (!values_raw(lib, deal, tpl->value_terms[i], NULL) &&
-            plan_add_missing(plan, lib, tpl->value_terms[i], base, first, name, 0) != 0)
-            return CLASM_E_IO;
-    return CLASM_OK;
+    plan_facts facts = {lib, deal, plan};
+    clasm_status st = CLASM_OK;
+    for (size_t i = 0; st == CLASM_OK && i < tpl->nparts; i++) {
+        clasm_diags ignored; /* the template was checked when opened */
+        clasm_diags_init(&ignored);
+        size_t len = 0;
+        const unsigned char *bytes = pkg_bytes(tpl->pkg, tpl->parts[i], &len);
+        xmlDocPtr doc =
+            bytes ? pkg_parse_xml_bytes(bytes, len, name, tpl->parts[i], &ignored) : NULL;
+        if (doc) {
+            structure_markers m;
+            structure_scan(doc, name, tpl->parts[i], i == 0, &m, &ignored);
+            structure_apply_conditionals(&m, name, tpl->parts[i], plan_facts_eval, &facts,
+                                         &ignored);
+            char **paths = NULL;
+            size_t n = docx_list_placeholders(doc, &paths);
+            if (n == (size_t)-1) {
+                st = CLASM_E_IO;
+                n = 0;
+            }
+            for (size_t k = 0; k < n && st == CLASM_OK; k++) {
+                const char *p = paths[k];
+                if (strcmp(p, "tier") == 0 || strcmp(p, "score") == 0 ||
+                    strcmp(p, "document") == 0 || values_raw(lib, deal, p, NULL))
+                    continue;
+                if (plan_add_missing(plan, lib, p, base, first, name, 0) != 0)
+                    st = CLASM_E_IO;
+            }
+            docx_strings_free(paths, n);
+            structure_markers_free(&m);
+            xmlFreeDoc(doc);
+        }
+        clasm_diags_free(&ignored);
+    }
+    return st;
 }
 
 clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
@@ -284,9 +306,6 @@ void clasm_template_free(clasm_template *tpl)
     for (size_t i = 0; i < tpl->nterm_keys; i++)
         free(tpl->term_keys[i]);
     free(tpl->term_keys);
-    for (size_t i = 0; i < tpl->nvalue_terms; i++)
-        free(tpl->value_terms[i]);
-    free(tpl->value_terms);
     pkg_free(tpl->pkg);
     free(tpl);
 }
