@@ -175,9 +175,14 @@ static char *read_cell(reader *R)
         unsigned char u = (unsigned char)R->s[R->pos];
         size_t clen = 1;
         if (u >= 0x80) {
+            /* utf8_char reads a NUL-terminated string; the input is not
+             * one: at most 4 bytes, copied. */
+            unsigned char seq[5] = {0};
+            size_t avail = R->len - R->pos < 4 ? R->len - R->pos : 4;
+            memcpy(seq, R->s + R->pos, avail);
             unsigned long cp;
-            clen = utf8_char((const unsigned char *)R->s + R->pos, &cp);
-            if (clen == 0 || R->pos + clen > R->len) {
+            clen = utf8_char(seq, &cp);
+            if (clen == 0 || clen > avail) {
                 diag_at(R->diags, CLASM_SEV_ERROR, "csv-encoding", R->name, R->line, R->column,
                         "the file is not UTF-8 here; save the spreadsheet as CSV UTF-8");
                 free(out);
