@@ -32,7 +32,12 @@ def main():
     profiles = []
     for path in sorted(glob.glob(os.path.join(a.examples, "*.yaml"))):
         with open(path, encoding="utf-8") as f:
-            profiles.append(yaml.safe_load(f))
+            p = yaml.safe_load(f)
+        # An addendum's deal gives no fees or term (the agreement it attaches
+        # to has them): it is a profile only for addenda.
+        if ("addendum" in (p.get("documents") or [])) != (a.document == "addendum"):
+            continue
+        profiles.append(p)
     if not profiles:
         sys.exit("gen_deals: no example deals in %s" % a.examples)
     every_risk = sorted({r for p in profiles for r in (p.get("risks") or [])})
