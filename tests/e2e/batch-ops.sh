@@ -190,7 +190,7 @@ check "the clean run writes all 240 drafts" [ "$(count_docx clean)" -eq 240 ]
 # A background job of a script ignores SIGINT (POSIX); the wrapper gives
 # clasm the default action back, as a terminal's Ctrl-C would find it.
 $PY -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-    "$CLASM" batch many -o resumed --jobs 2 >int.out 2>int.err &
+    "$CLASM" batch many -o resumed --jobs 2 --report interrupted.json >int.out 2>int.err &
 PID=$!
 n=0
 oks() { c=$(grep -c '^ok ' int.out 2>/dev/null); echo "${c:-0}"; }
@@ -202,6 +202,12 @@ check "SIGINT ends the batch by the signal (status 130, was $INT_RC)" [ "$INT_RC
 check "the interruption says how to resume" grep -q "run again with --skip-existing to draft the rest" int.err
 FIRST=$(count_docx resumed)
 check "the interrupted run wrote some but not all drafts ($FIRST)" sh -c '[ "$1" -gt 0 ] && [ "$1" -lt 240 ]' _ "$FIRST"
+check "the interrupted run's results file lists exactly the deals that ended" $PY -c '
+import json, os, sys
+rows = json.load(open("interrupted.json"))
+assert len(rows) == int(sys.argv[1]), (len(rows), sys.argv[1])
+assert sorted(o for r in rows for o in r["outputs"]) == sorted("resumed/" + f for f in os.listdir("resumed")), rows
+assert all(r["status"] == "written" for r in rows), rows' "$FIRST"
 ls -i resumed | sort -k2 >inodes-before.txt
 run_clasm batch many -o resumed --jobs 2 --skip-existing --report resume.csv
 check "the resumed run exits 0" [ "$RC" -eq 0 ]
