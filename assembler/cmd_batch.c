@@ -487,6 +487,14 @@ static int parse_jobs(const char *s, unsigned *out)
     return 1;
 }
 
+/* 1 when both paths name one existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 static int has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
@@ -616,7 +624,21 @@ int cmd_batch(int argc, char **argv)
     clasm_diags diags;
     clasm_diags_init(&diags);
     /* The results file is checked before any work: a path clasm may not
-     * write fails the run with nothing written. */
+     * write, or one of the run's inputs, fails the run with nothing
+     * written. */
+    if (rc == CLASM_OK && report) {
+        const char *input = same_file(report, csv) ? csv : same_file(report, base) ? base : NULL;
+        for (size_t i = 0; !input && i < deals.n; i++)
+            if (same_file(report, deals.v[i]))
+                input = deals.v[i];
+        if (input) {
+            fprintf(stderr,
+                    "clasm: error: the results file %s is the input %s; the inputs are only "
+                    "read, choose another file [output-is-input]\n",
+                    report, input);
+            rc = CLASM_E_INPUT;
+        }
+    }
     if (rc == CLASM_OK && report)
         rc = clasm_output_check(report, &diags);
     if (rc != CLASM_OK) {

@@ -137,6 +137,18 @@ run_clasm batch yamlpair -o yamlout
 check "a CSV row drafts the same bytes as the same deal written as YAML" \
     cmp -s csvout/S-6-contract.docx yamlout/S-6-contract.docx
 
+# The results file may not be an input: the spreadsheet stays as it was.
+cp deals.csv keep.csv
+run_clasm batch --deals deals.csv --base base.yaml -o sameout --report ./deals.csv
+check "--report naming the spreadsheet is refused (exit 1), nothing written" \
+    sh -c '[ "$1" -eq 1 ] && [ ! -e sameout ] && cmp -s deals.csv keep.csv' _ "$RC"
+check "which says so, with its id" has "$ERR" \
+    "clasm: error: the results file ./deals.csv is the input deals.csv; the inputs are only read, choose another file [output-is-input]"
+cp packs/private-baseline.yaml packs-json.json
+run_clasm batch packs-json.json -o samejson --report packs-json.json
+check "--report naming a deal file is refused too" \
+    sh -c '[ "$1" -eq 1 ] && [ ! -e samejson ] && cmp -s packs-json.json packs/private-baseline.yaml' _ "$RC"
+
 # A header naming no deal key: the whole run is refused, nothing written.
 printf 'id,customer.contry,terms.fees,id\nS-9,DE,1,S-9\n' >badhead.csv
 run_clasm batch --deals badhead.csv --base base.yaml -o headout --report head.csv
