@@ -17,6 +17,7 @@
 #include "package.h"
 #include "placeholder.h"
 #include "plan.h"
+#include "tags.h"
 #include "values.h"
 
 #include <stdint.h>
@@ -87,6 +88,8 @@ const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count
     return tpl ? (const char *const *)tpl->term_keys : NULL;
 }
 
+static void number_paragraphs(xmlDocPtr doc);
+
 /* The facts a template's conditionals see, for the plan being drawn. */
 typedef struct {
     const clasm_library *lib;
@@ -124,25 +127,35 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
         xmlDocPtr doc =
             bytes ? pkg_parse_xml_bytes(bytes, len, name, tpl->parts[i], &ignored) : NULL;
         if (doc) {
+            number_paragraphs(doc); /* the template's numbers, for messages */
             structure_markers m;
             structure_scan(doc, name, tpl->parts[i], i == 0, &m, &ignored);
             structure_apply_conditionals(&m, name, tpl->parts[i], plan_facts_eval, &facts,
                                          &ignored);
-            char **paths = NULL;
-            size_t n = docx_list_placeholders(doc, &paths);
-            if (n == (size_t)-1) {
-                st = CLASM_E_IO;
-                n = 0;
-            }
-            for (size_t k = 0; k < n && st == CLASM_OK; k++) {
-                const char *p = paths[k];
-                if (strcmp(p, "tier") == 0 || strcmp(p, "score") == 0 ||
-                    strcmp(p, "document") == 0 || values_raw(lib, deal, p, NULL))
-                    continue;
-                if (plan_add_missing(plan, lib, p, base, first, name, 0) != 0)
+            xmlNodePtr *ps = NULL;
+            size_t np = docx_paragraphs(doc, &ps);
+            for (size_t k = 0; k < np && st == CLASM_OK; k++) {
+                char *text = docx_paragraph_text(ps[k]);
+                tag *tags = NULL;
+                size_t nt = text && strstr(text, "{{") ? tags_scan(text, &tags) : 0;
+                if (!text || nt == (size_t)-1) {
                     st = CLASM_E_IO;
+                    nt = 0;
+                }
+                for (size_t j = 0; j < nt && st == CLASM_OK; j++) {
+                    const char *p = tags[j].path;
+                    if (tags[j].kind != TAG_VALUE || strcmp(p, "tier") == 0 ||
+                        strcmp(p, "score") == 0 || strcmp(p, "document") == 0 ||
+                        values_raw(lib, deal, p, NULL))
+                        continue;
+                    if (plan_add_missing(plan, lib, p, base, first, name, 0, tpl->parts[i],
+                                         (int)(intptr_t)ps[k]->_private) != 0)
+                        st = CLASM_E_IO;
+                }
+                tags_free(tags, nt == (size_t)-1 ? 0 : nt);
+                free(text);
             }
-            docx_strings_free(paths, n);
+            free(ps);
             structure_markers_free(&m);
             xmlFreeDoc(doc);
         }

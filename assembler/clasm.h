@@ -155,7 +155,9 @@ typedef struct {
     char *first_use; /* for messages, followed by the document's name: "the clause
                         end-use.authorized-purpose, chosen for the" */
     char *file;      /* where first_use writes the placeholder, or NULL */
-    int line;
+    int line;        /* in a clause file; 0 for a template */
+    char *part;      /* in a template: its part ("word/document.xml") and */
+    int paragraph;   /* 1-based paragraph, as the template has them */
 } clasm_missing;
 
 /* The plan's missing values, in the order the plan's texts need them; *out

@@ -240,6 +240,7 @@ void clasm_plan_free(clasm_plan *plan)
         free(m->key);
         free(m->first_use);
         free(m->file);
+        free(m->part);
     }
     free(plan->missing);
     free(plan);
@@ -277,7 +278,8 @@ static const char *field_description(const char *path)
 }
 
 int plan_add_missing(clasm_plan *plan, const clasm_library *lib, const char *path, const char *who,
-                     const char *first_use, const char *file, int line)
+                     const char *first_use, const char *file, int line, const char *part,
+                     int paragraph)
 {
     clasm_missing *m = NULL;
     for (size_t i = 0; i < plan->nmissing && !m; i++)
@@ -294,10 +296,13 @@ int plan_add_missing(clasm_plan *plan, const clasm_library *lib, const char *pat
         m->first_use = strdup(first_use);
         m->file = file ? strdup(file) : NULL;
         m->line = line;
-        if (!m->key || !m->first_use || (file && !m->file)) {
+        m->part = part ? strdup(part) : NULL;
+        m->paragraph = paragraph;
+        if (!m->key || !m->first_use || (file && !m->file) || (part && !m->part)) {
             free(m->key);
             free(m->first_use);
             free(m->file);
+            free(m->part);
             return -1;
         }
         plan->nmissing++;
@@ -337,6 +342,9 @@ size_t clasm_plan_missing_diags(const clasm_plan *plan, const clasm_deal *deal, 
         char at[300] = "";
         if (m->file && m->line > 0)
             snprintf(at, sizeof at, " (at %.240s:%d)", m->file, m->line);
+        else if (m->file && m->part && m->paragraph > 0)
+            snprintf(at, sizeof at, " (at %.200s: %.60s, paragraph %d)", m->file, m->part,
+                     m->paragraph);
         char also[200] = "";
         if (m->nused_by > 1)
             snprintf(also, sizeof also, "; %zu texts use it", m->nused_by);
@@ -372,7 +380,7 @@ static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const 
                 values_raw(M->lib, M->deal, g->text, NULL)) /* a default counts */
                 continue;
             if (plan_add_missing(M->plan, M->lib, g->text, who, first_use, file,
-                                 g->line ? g->line : line) != 0)
+                                 g->line ? g->line : line, NULL, 0) != 0)
                 M->oom = 1;
         }
     }
