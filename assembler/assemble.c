@@ -17,6 +17,7 @@
 #include "package.h"
 #include "placeholder.h"
 #include "plan.h"
+#include "tags.h"
 #include "values.h"
 
 #include <stdint.h>
@@ -85,6 +86,82 @@ const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count
 {
     *count = tpl ? tpl->nterm_keys : 0;
     return tpl ? (const char *const *)tpl->term_keys : NULL;
+}
+
+static void number_paragraphs(xmlDocPtr doc);
+
+/* The facts a template's conditionals see, for the plan being drawn. */
+typedef struct {
+    const clasm_library *lib;
+    const clasm_deal *deal;
+    const clasm_plan *plan;
+} plan_facts;
+
+static int plan_facts_eval(void *ctx, const char *expr, char **err, int *column)
+{
+    const plan_facts *f = ctx;
+    return facts_eval(f->lib, f->deal, f->plan, expr, err, column);
+}
+
+/* The values a draft of tpl for this deal and plan fills in: each part's
+ * conditionals are applied as assembly applies them, so a placeholder in
+ * a region the deal drops (say, the reseller's name in a direct deal) is
+ * not needed; what remains and has no value is missing. */
+clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
+                                     const clasm_deal *deal, const clasm_template *tpl)
+{
+    if (!plan || !lib || !deal || !tpl)
+        return CLASM_OK;
+    const char *name = pkg_name(tpl->pkg);
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char first[300];
+    snprintf(first, sizeof first, "the template %.250s, which draws the", base);
+    plan_facts facts = {lib, deal, plan};
+    clasm_status st = CLASM_OK;
+    for (size_t i = 0; st == CLASM_OK && i < tpl->nparts; i++) {
+        clasm_diags ignored; /* the template was checked when opened */
+        clasm_diags_init(&ignored);
+        size_t len = 0;
+        const unsigned char *bytes = pkg_bytes(tpl->pkg, tpl->parts[i], &len);
+        xmlDocPtr doc =
+            bytes ? pkg_parse_xml_bytes(bytes, len, name, tpl->parts[i], &ignored) : NULL;
+        if (doc) {
+            number_paragraphs(doc); /* the template's numbers, for messages */
+            structure_markers m;
+            structure_scan(doc, name, tpl->parts[i], i == 0, &m, &ignored);
+            structure_apply_conditionals(&m, name, tpl->parts[i], plan_facts_eval, &facts,
+                                         &ignored);
+            xmlNodePtr *ps = NULL;
+            size_t np = docx_paragraphs(doc, &ps);
+            for (size_t k = 0; k < np && st == CLASM_OK; k++) {
+                char *text = docx_paragraph_text(ps[k]);
+                tag *tags = NULL;
+                size_t nt = text && strstr(text, "{{") ? tags_scan(text, &tags) : 0;
+                if (!text || nt == (size_t)-1) {
+                    st = CLASM_E_IO;
+                    nt = 0;
+                }
+                for (size_t j = 0; j < nt && st == CLASM_OK; j++) {
+                    const char *p = tags[j].path;
+                    if (tags[j].kind != TAG_VALUE || strcmp(p, "tier") == 0 ||
+                        strcmp(p, "score") == 0 || strcmp(p, "document") == 0 ||
+                        values_raw(lib, deal, p, NULL))
+                        continue;
+                    if (plan_add_missing(plan, lib, p, base, first, name, 0, tpl->parts[i],
+                                         (int)(intptr_t)ps[k]->_private) != 0)
+                        st = CLASM_E_IO;
+                }
+                tags_free(tags, nt == (size_t)-1 ? 0 : nt);
+                free(text);
+            }
+            free(ps);
+            structure_markers_free(&m);
+            xmlFreeDoc(doc);
+        }
+        clasm_diags_free(&ignored);
+    }
+    return st;
 }
 
 clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
@@ -699,6 +776,9 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         *len = 0;
     if (!tpl || !deal || !plan || !out || !len)
         return CLASM_E_USAGE;
+    /* A plan with values still to fill in is not drafted: each is named. */
+    if (clasm_plan_missing_diags(plan, deal, CLASM_SEV_ERROR, diags) > 0)
+        return CLASM_E_INPUT;
     size_t first_diag = diags->count;
     draft d;
     memset(&d, 0, sizeof d);

@@ -92,13 +92,47 @@ size_t clasm_deal_documents(const clasm_deal *deal, clasm_document *out, size_t 
  * "product.capabilities"), or NULL when the deal has none. */
 const char *clasm_deal_value(const clasm_deal *deal, const char *path);
 
+/* ---- deals from a spreadsheet (deal_csv.c) ----
+ * A CSV file (RFC 4180: quoted fields, with commas, quotes and line breaks
+ * in them) whose header names deal paths (id, date, deployment, license,
+ * end_use, documents, risks, seller.name, customer.country, reseller.name,
+ * product.capabilities, terms.fees, ...), one row per deal, and a base deal
+ * (a deal file, which may leave out what every row gives) that each row
+ * changes: a non-empty cell sets its path; documents, risks and
+ * product.capabilities are ';'-separated lists. Rows are numbered as a
+ * spreadsheet shows them: the header is row 1. */
+typedef struct clasm_deal_table clasm_deal_table;
+/* Reads both files. A header that names no deal key (with "did you mean"),
+ * names one twice or is empty, a syntax error of the CSV, or a base that is
+ * not a mapping fails the table (all reported, file:line:column). A row of
+ * the wrong length only fails that row (clasm_deal_table_deal). */
+clasm_status clasm_deal_table_load(const char *csv_path, const char *base_path,
+                                   clasm_deal_table **out, clasm_diags *diags);
+/* The same from memory; the names are used in messages. */
+clasm_status clasm_deal_table_load_string(const char *csv, size_t csv_len, const char *csv_name,
+                                          const char *base, size_t base_len, const char *base_name,
+                                          clasm_deal_table **out, clasm_diags *diags);
+void clasm_deal_table_free(clasm_deal_table *table);
+size_t clasm_deal_table_rows(const clasm_deal_table *table);
+/* "deals.csv row 3": how messages and results name row i (0-based). */
+const char *clasm_deal_table_row_name(const clasm_deal_table *table, size_t i);
+/* The deal of row i: the base with the row's values, checked like a deal
+ * file; every problem of the row is reported, under the row's name, at
+ * the line and column of the cell (a value from the base has none). The
+ * deal owns its memory (free it with clasm_deal_free); rows may be built
+ * from several threads at once. */
+clasm_status clasm_deal_table_deal(const clasm_deal_table *table, size_t i, clasm_deal **out,
+                                   clasm_diags *diags);
+
 /* ---- clause library (clauses/) ---- */
 clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diags *diags);
 void clasm_library_free(clasm_library *lib);
 
 /* ---- selection ---- */
 /* Checks the deal's risk ids against the catalogue (unknown ids are errors
- * at their line, with a suggestion) and builds the plan for one document. */
+ * at their line, with a suggestion) and builds the plan for one document.
+ * Values the chosen clauses need and the deal lacks do not stop it: they
+ * are the plan's missing list (clasm_plan_missing), not diagnostics. */
 clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
                           clasm_plan **out, clasm_diags *diags);
 void clasm_plan_free(clasm_plan *plan);
@@ -108,6 +142,37 @@ char *clasm_plan_json(const clasm_plan *plan, const char *output);
 /* The same, plus "output_sha256" (the draft's hash, when not NULL): a report
  * says which draft it explains. */
 char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const char *sha256);
+
+/* A value the plan needs that the deal does not give and the library has
+ * no default for: "still to fill in". A plan is made all the same (its
+ * clauses depend only on the deal's facts); assembling it is refused until
+ * the deal gives every one. Owned by the plan. */
+typedef struct {
+    char *key;               /* the placeholder path, e.g. "terms.fees" */
+    const char *description; /* what it is for (the library's description), or NULL */
+    char **used_by;          /* the clause ids and template file names that use it */
+    size_t nused_by;
+    char *first_use; /* for messages, followed by the document's name: "the clause
+                        end-use.authorized-purpose, chosen for the" */
+    char *file;      /* where first_use writes the placeholder, or NULL */
+    int line;        /* in a clause file; 0 for a template */
+    char *part;      /* in a template: its part ("word/document.xml") and */
+    int paragraph;   /* 1-based paragraph, as the template has them */
+} clasm_missing;
+
+/* The plan's missing values, in the order the plan's texts need them; *out
+ * may be NULL. */
+size_t clasm_plan_missing(const clasm_plan *plan, const clasm_missing **out);
+/* Adds to the plan's missing values those the template's placeholders
+ * need ({{ terms.KEY }} the deal does not give and the library has no
+ * default for). CLASM_E_IO when out of memory. */
+clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
+                                     const clasm_deal *deal, const clasm_template *tpl);
+/* One diagnostic "missing-value" per missing value of the plan, of
+ * severity sev (a warning for select, an error for assemble), naming the
+ * text that needs it. Returns how many. */
+size_t clasm_plan_missing_diags(const clasm_plan *plan, const clasm_deal *deal, clasm_severity sev,
+                                clasm_diags *diags);
 
 /* ---- templates and assembly ---- */
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
@@ -225,11 +290,23 @@ clasm_status clasm_check_flow_down(const clasm_library *lib, clasm_plan *const *
 typedef struct {
     size_t index; /* position in the deal list */
     const char *deal_path;
-    const char *output; /* the draft written, or NULL when the deal failed */
+    const char *output; /* the (first) draft written, or NULL when the deal failed */
     clasm_status status;
     const clasm_diags *diags; /* this deal's errors and warnings */
     size_t done, total;       /* deals finished so far (this one included), of all */
+    /* Appended: what a results file needs. */
+    const char *deal_id;            /* NULL when the deal did not load */
+    const char *const *outputs;     /* the deal's drafts: written, or left as they were */
+    size_t noutputs;                /* (--skip-existing); 0 when the deal failed */
+    size_t skipped;                 /* how many of outputs existed and were left as they were */
+    const clasm_plan *const *plans; /* the deal's plans (tier, score, missing values), */
+    size_t nplans;                  /* 0 when selection did not get that far */
 } clasm_batch_result;
+
+/* Gives deal index of a batch whose deals are not files (say, the rows of
+ * a spreadsheet); must be safe to call from several threads at once. */
+typedef clasm_status (*clasm_batch_loader)(void *ctx, size_t index, clasm_deal **out,
+                                           clasm_diags *diags);
 
 typedef void (*clasm_batch_report)(void *ctx, const clasm_batch_result *result);
 
@@ -249,11 +326,25 @@ typedef struct {
      * no new deal is started; deals in progress finish, so no partial
      * file is left. The deals never started are not reported. */
     const atomic_int *cancel;
+    /* Appended (positional initializers of the fields above still work). */
+    /* Whole packs: when tpl is NULL, every document each deal names is
+     * drafted with tpls[document] (a NULL one fails the deal,
+     * "batch-template"), all of a deal's drafts or none. */
+    const clasm_template *tpls[CLASM_DOC_COUNT];
+    /* Resuming: a draft whose file exists already is left as it was (drafts
+     * are renamed into place whole, so an existing file is complete). */
+    int skip_existing;
+    /* When set, deals[i] only names deal i (in messages and results) and
+     * load(load_ctx, i, ...) gives the deal. */
+    clasm_batch_loader load;
+    void *load_ctx;
 } clasm_batch_options;
 
 typedef struct {
     size_t written, failed, warned; /* warned: written with warnings */
     size_t not_started;             /* deals left out because the batch was cancelled */
+    size_t skipped;                 /* deals whose drafts all existed (skip_existing) */
+    size_t escalated;               /* deals written whose tier asks for counsel */
 } clasm_batch_summary;
 
 /* Assembles every deal with the one template on opt->jobs threads. One bad

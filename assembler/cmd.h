@@ -57,6 +57,14 @@ void free_plans(clasm_plan **plans, size_t n);
  * where one is missing or does not open. Returns how many slots were set
  * (free each with clasm_template_free). */
 size_t default_templates(const clasm_deal *deal, clasm_template *tpls[CLASM_DOC_COUNT]);
+/* Adds to each plan the values its document's template needs (tpls[i]
+ * is the template of plans[i], NULL when unknown), then reports every
+ * missing value of the plans as a diagnostic of severity sev. Returns
+ * CLASM_OK, CLASM_E_INPUT when sev is an error and a value is missing,
+ * CLASM_E_IO when out of memory. */
+int plans_missing(clasm_plan **plans, size_t n, const clasm_template *const *tpls,
+                  const clasm_library *lib, const clasm_deal *deal, clasm_severity sev,
+                  clasm_diags *diags);
 /* The plans as JSON: one object, or an array for a deal pack; outputs and
  * hashes (each draft's SHA-256, for a report) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);

@@ -89,7 +89,8 @@ static void sweep_folder_of(const char *path)
 int cmd_assemble(int argc, char **argv)
 {
     cli_options o;
-    int rc = parse_options(argc, argv, OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_STRICT, &o);
+    int rc = parse_options(
+        argc, argv, OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_DOCUMENT | OPT_STRICT, &o);
     if (rc != CLASM_OK)
         return rc;
     clasm_diags diags;
@@ -109,7 +110,9 @@ int cmd_assemble(int argc, char **argv)
     if (rc == CLASM_OK) {
         ndocs = documents_to_draw(&o, deal, docs);
         if (ndocs > 1 && (o.template_path || o.output)) {
-            fprintf(stderr, "clasm: -t and -o need a deal naming one document; %s names %zu\n",
+            fprintf(stderr,
+                    "clasm: -t and -o need one document; %s names %zu: pick one with "
+                    "--document\n",
                     o.deal, ndocs);
             rc = CLASM_E_USAGE;
         }
@@ -131,7 +134,12 @@ int cmd_assemble(int argc, char **argv)
         }
         int s2 = clasm_check_terms(lib, deal, (const clasm_template *const *)tpls, ndocs, &diags);
         int s3 = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
-        rc = st != CLASM_OK ? st : s2 != CLASM_OK ? s2 : s3;
+        /* Values still to fill in, of the clauses and the templates: each
+         * is an error here, and nothing is drafted. */
+        int s4 = s3 == CLASM_OK ? plans_missing(plans, ndocs, (const clasm_template *const *)tpls,
+                                                lib, deal, CLASM_SEV_ERROR, &diags)
+                                : CLASM_OK;
+        rc = st != CLASM_OK ? st : s2 != CLASM_OK ? s2 : s3 != CLASM_OK ? s3 : s4;
         if (rc == CLASM_OK && clasm_diags_errors(&diags) > 0)
             rc = CLASM_E_INPUT;
     }

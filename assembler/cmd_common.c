@@ -147,6 +147,23 @@ void free_plans(clasm_plan **plans, size_t n)
         clasm_plan_free(plans[i]);
 }
 
+int plans_missing(clasm_plan **plans, size_t n, const clasm_template *const *tpls,
+                  const clasm_library *lib, const clasm_deal *deal, clasm_severity sev,
+                  clasm_diags *diags)
+{
+    size_t missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!plans[i])
+            continue;
+        if (tpls && tpls[i] && clasm_plan_add_template(plans[i], lib, deal, tpls[i]) != CLASM_OK) {
+            fprintf(stderr, "clasm: out of memory\n");
+            return CLASM_E_IO;
+        }
+        missing += clasm_plan_missing_diags(plans[i], deal, sev, diags);
+    }
+    return missing && sev == CLASM_SEV_ERROR ? CLASM_E_INPUT : CLASM_OK;
+}
+
 /* The plans as JSON: one object, or an array for a deal pack. outputs and
  * hashes (each draft's SHA-256) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes)

@@ -26,9 +26,24 @@ int cmd_select(int argc, char **argv)
          * that will draw its documents: the default ones, when found. */
         ntpls = default_templates(deal, tpls);
         int st = clasm_check_terms(lib, deal, (const clasm_template *const *)tpls, ntpls, &diags);
-        rc = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
+        rc = make_plans(lib, deal, docs, ndocs, plans, 0, &diags);
         if (rc == CLASM_OK && st != CLASM_OK)
             rc = st;
+        /* Values still missing do not stop the plan: they are listed
+         * beside it, and warned about (errors under --strict). */
+        const clasm_template *by_plan[CLASM_DOC_COUNT] = {0};
+        clasm_document named[CLASM_DOC_COUNT];
+        size_t nnamed = clasm_deal_documents(deal, named, CLASM_DOC_COUNT);
+        for (size_t i = 0; i < ndocs; i++)
+            for (size_t k = 0; k < nnamed && k < ntpls; k++)
+                if (named[k] == docs[i])
+                    by_plan[i] = tpls[k];
+        if (rc == CLASM_OK)
+            rc = plans_missing(plans, ndocs, by_plan, lib, deal, CLASM_SEV_WARNING, &diags);
+        if (o.strict)
+            clasm_diags_promote_warnings(&diags);
+        if (rc == CLASM_OK && clasm_diags_errors(&diags) > 0)
+            rc = CLASM_E_INPUT;
     }
     if (rc == CLASM_OK) {
         if (o.format && strcmp(o.format, "json") == 0) {

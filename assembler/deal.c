@@ -432,6 +432,48 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     return CLASM_OK;
 }
 
+clasm_status deal_load_doc(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
+{
+    *out = NULL;
+    if (!doc)
+        return CLASM_E_IO;
+    return load(doc, out, diags);
+}
+
+const char *const deal_paths[] = {"id",
+                                  "documents",
+                                  "date",
+                                  "seller.name",
+                                  "seller.address",
+                                  "seller.jurisdiction",
+                                  "customer.name",
+                                  "customer.country",
+                                  "customer.kind",
+                                  "customer.address",
+                                  "customer.jurisdiction",
+                                  "reseller.name",
+                                  "reseller.country",
+                                  "reseller.address",
+                                  "reseller.jurisdiction",
+                                  "product.name",
+                                  "product.capabilities",
+                                  "deployment",
+                                  "license",
+                                  "end_use",
+                                  "risks",
+                                  NULL};
+
+int deal_path_is_list(const char *path)
+{
+    return strcmp(path, "documents") == 0 || strcmp(path, "risks") == 0 ||
+           strcmp(path, "product.capabilities") == 0;
+}
+
+int deal_valid_term_key(const char *s)
+{
+    return valid_term_key(s);
+}
+
 clasm_status clasm_deal_load(const char *path, clasm_deal **out, clasm_diags *diags)
 {
     *out = NULL;

@@ -65,4 +65,16 @@ struct clasm_deal {
     size_t nterms;
 };
 
+/* Checks a document built in memory as a deal file and makes the deal of
+ * it (which then owns doc; on failure doc is freed). */
+clasm_status deal_load_doc(yt_doc *doc, clasm_deal **out, clasm_diags *diags);
+
+/* The deal paths a spreadsheet column may name (deal_csv.c): the scalar
+ * and list keys of a deal, NULL-terminated; terms.KEY is any term. */
+extern const char *const deal_paths[];
+/* 1 when path names a list (documents, risks, product.capabilities). */
+int deal_path_is_list(const char *path);
+/* 1 when s may be a term key (letters, digits, '_', '-', a letter first). */
+int deal_valid_term_key(const char *s);
+
 #endif

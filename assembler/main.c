@@ -19,28 +19,36 @@ typedef struct {
 
 static const command commands[] = {
     {"assemble", cmd_assemble,
-     "assemble DEAL [-t TEMPLATE] [-o OUT] [--library DIR] [--report FILE] [--strict]",
+     "assemble DEAL [-t TEMPLATE] [-o OUT] [--document D] [--library DIR] [--report FILE] "
+     "[--strict]",
      "write one draft per document the deal names",
      "Selects the safeguard clauses the deal's risks call for, fills in the deal's values and\n"
      "writes them into the template: one draft per document the deal names (a deal pack), all\n"
-     "written or none.\n"
+     "written or none. A value the draft needs that the deal does not give is an error\n"
+     "(missing-value, each named; `clasm select` lists them) and nothing is written.\n"
      "\n"
      "  -t TEMPLATE     the template (default: the bundled templates/<document>.docx);\n"
-     "                  only when the deal names one document\n"
+     "                  only when one document is drawn\n"
      "  -o OUT          the draft (default: <deal id>-<document>.docx in this folder);\n"
-     "                  only when the deal names one document\n"
+     "                  only when one document is drawn\n"
+     "  --document D    draw only document D of the deal's pack (contract, eula,\n"
+     "                  reseller-agreement or addendum)\n"
      "  --library DIR   the clause library (default: $CLASM_LIBRARY, then the bundled one)\n"
      "  --report FILE   also write the plan, the output names and their SHA-256 as JSON\n"
      "  --strict        treat warnings (uncovered risks, escalation) as errors\n"
      "\n"
      "Examples (contract managers):\n"
      "  clasm assemble deals/Q-2026-0117.yaml\n"
-     "  clasm assemble deals/Q-2026-0117.yaml -t our-msa.docx -o draft.docx --report why.json\n"},
+     "  clasm assemble deals/Q-2026-0117.yaml -t our-msa.docx -o draft.docx --report why.json\n"
+     "  clasm assemble deals/Q-2026-0142.yaml --document eula -o eula.docx\n"},
     {"select", cmd_select,
      "select DEAL [--library DIR] [--document D] [--format text|json] [--strict]",
      "show the plan: which clauses, why, what is uncovered, the tier",
      "Shows which clauses the deal gets and why, the risk tier and score, risks no clause\n"
-     "covers, and whether the deal must go to counsel. Writes nothing.\n"
+     "covers, and whether the deal must go to counsel. Writes nothing. The plan is shown\n"
+     "once the deal's facts are known; values its clauses or template still need are listed\n"
+     "beside it (\"still to fill in\": the key, what it is for, which clauses use it; \"missing\"\n"
+     "in JSON) with a warning each (missing-value).\n"
      "\n"
      "  --document D    contract, eula, reseller-agreement or addendum (default: every\n"
      "                  document the deal names)\n"
@@ -52,23 +60,36 @@ static const command commands[] = {
      "  clasm select deals/Q-2026-0142.yaml\n"
      "  clasm select deals/Q-2026-0142.yaml --document eula --format json\n"},
     {"batch", cmd_batch,
-     "batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--jobs N] [--library DIR] [--strict]",
-     "many deals (files or folders of .yaml files), one template, every core",
-     "Assembles many deals with one template, on every core. One bad deal does not stop the\n"
-     "others; the summary lists what failed and why. Drafts go to DIR/<id>-<document>.docx.\n"
-     "Ctrl-C (or SIGTERM) lets the drafts in progress finish and starts no more.\n"
+     "batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--report FILE] [--skip-existing] "
+     "[--jobs N] [--library DIR] [--strict]\n"
+     "       clasm batch --deals DEALS.csv --base BASE.yaml -o DIR [options as above]",
+     "many deals (files, folders of .yaml files, or a spreadsheet), every core",
+     "Assembles many deals on every core. Without -t or --document, each deal's whole pack\n"
+     "(every document it names, each with its bundled template; all or none per deal); with\n"
+     "them, one template for every deal. One bad deal does not stop the others; the summary\n"
+     "lists what failed and why. Drafts go to DIR/<id>-<document>.docx. Ctrl-C (or SIGTERM)\n"
+     "lets the drafts in progress finish and starts no more; --skip-existing then resumes.\n"
      "\n"
      "  -o DIR          the output folder (created if missing)\n"
-     "  -t TEMPLATE     the template; a template named contract, eula, reseller-agreement\n"
-     "                  or addendum (.docx) says which document it is\n"
-     "  --document D    which document of each deal the template is (default: from the\n"
-     "                  template's name, else the one document each deal names)\n"
+     "  -t TEMPLATE     one template for every deal; a template named contract, eula,\n"
+     "                  reseller-agreement or addendum (.docx) says which document it is\n"
+     "  --document D    which document of each deal to draw (with -t: which one the template\n"
+     "                  is; default: from the template's name, else the deal's one document)\n"
+     "  --report FILE   results.csv or results.json: one row per deal (deal, id, status,\n"
+     "                  outputs, tier, score, escalate, missing values, errors)\n"
+     "  --skip-existing leave drafts already in DIR as they are (resume a stopped run)\n"
+     "  --deals CSV     the deals of a spreadsheet (RFC 4180, UTF-8): a header of deal paths\n"
+     "                  (id, customer.name, customer.country, reseller.name, terms.fees,\n"
+     "                  risks as a ;-separated list, ...), one row per deal\n"
+     "  --base DEAL     the deal file each row of --deals changes (empty cells keep its values)\n"
      "  --jobs N        worker threads (default: one per core)\n"
      "  --library DIR   the clause library\n"
      "  --strict        a deal with warnings fails\n"
      "\n"
-     "Example (sales ops, EULAs for a folder of channel deals):\n"
-     "  clasm batch deals/ --document eula -o drafts/\n"},
+     "Examples (sales ops):\n"
+     "  clasm batch deals/ --document eula -o drafts/      # the EULA of every channel deal\n"
+     "  clasm batch deals/ -o drafts/ --report drafts/results.csv    # every deal's pack\n"
+     "  clasm batch --deals q1.csv --base base.yaml -o drafts/ --report drafts/results.json\n"},
     {"inspect", cmd_inspect, "inspect DRAFT [--library DIR] [--format text|json]",
      "which clauses a draft holds: unchanged, modified, removed or outdated",
      "Reads a draft clasm assembled, also after it was edited and saved in Word or\n"

@@ -46,6 +46,16 @@ struct clasm_plan {
     char *library_fingerprint; /* hex hash over the library's clauses */
     plan_default *defaults;    /* library.yaml order */
     size_t ndefaults;
+    clasm_missing *missing; /* values still to fill in */
+    size_t nmissing;
 };
+
+/* Records that who (a clause id or a template name) needs the value at
+ * path, which the deal lacks; first_use, file and line (or, in a template,
+ * part and paragraph; part may be NULL) say where, for the first user. 0, or -1 when out of memory.
+ */
+int plan_add_missing(clasm_plan *plan, const clasm_library *lib, const char *path, const char *who,
+                     const char *first_use, const char *file, int line, const char *part,
+                     int paragraph);
 
 #endif

@@ -37,6 +37,33 @@ static json_t *defaults_array(const clasm_plan *plan)
     return a;
 }
 
+/* [{"key", "description", "used_by": [...]}] of the values still to fill
+ * in; description null when the library has none. */
+static json_t *missing_array(const clasm_plan *plan)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < plan->nmissing; i++) {
+        const clasm_missing *m = &plan->missing[i];
+        json_t *d = json_object();
+        json_t *used = string_array(m->used_by, m->nused_by);
+        int ok = d && used && json_object_set_new(d, "key", json_text(m->key)) == 0 &&
+                 json_object_set_new(d, "description",
+                                     m->description ? json_text(m->description) : json_null()) == 0;
+        if (ok) {
+            ok = json_object_set_new(d, "used_by", used) == 0;
+            used = NULL;
+        }
+        json_decref(used);
+        if (!ok)
+            json_decref(d);
+        if (!ok || json_array_append_new(a, d) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 /* Sets key to value (taking it); 0 on failure (value released). */
 static int put(json_t *obj, const char *key, json_t *value)
 {
@@ -71,6 +98,7 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
         ok = ok && put(root, "uncovered", string_array(plan->uncovered, plan->nuncovered)) &&
              put(root, "notes", string_array(plan->notes, plan->nnotes)) &&
              put(root, "defaults", defaults_array(plan)) &&
+             put(root, "missing", missing_array(plan)) &&
              put(root, "library", json_text(plan->library_fingerprint));
         if (ok && output)
             ok = put(root, "output", json_text(output));
@@ -133,5 +161,17 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
     for (size_t i = 0; i < plan->ndefaults; i++)
         fprintf(out, "default: terms.%s = %s (library default; the deal does not set it)\n",
                 plan->defaults[i].key, plan->defaults[i].value);
+    if (plan->nmissing) {
+        fprintf(out, "still to fill in (%zu; the draft needs them):\n", plan->nmissing);
+        for (size_t i = 0; i < plan->nmissing; i++) {
+            const clasm_missing *m = &plan->missing[i];
+            fprintf(out, "  %s%s%s\n", m->key, m->description ? ": " : "",
+                    m->description ? m->description : "");
+            fputs("      used by ", out);
+            for (size_t u = 0; u < m->nused_by; u++)
+                fprintf(out, "%s%s", u ? ", " : "", m->used_by[u]);
+            fputc('\n', out);
+        }
+    }
     fprintf(out, "library: %s\n", plan->library_fingerprint);
 }

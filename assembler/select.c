@@ -232,6 +232,17 @@ void clasm_plan_free(clasm_plan *plan)
     free(plan->tier);
     free(plan->library_fingerprint);
     free(plan->defaults);
+    for (size_t i = 0; i < plan->nmissing; i++) {
+        clasm_missing *m = &plan->missing[i];
+        for (size_t u = 0; u < m->nused_by; u++)
+            free(m->used_by[u]);
+        free(m->used_by);
+        free(m->key);
+        free(m->first_use);
+        free(m->file);
+        free(m->part);
+    }
+    free(plan->missing);
     free(plan);
 }
 
@@ -245,19 +256,119 @@ static void free_sel(sel *s, size_t n)
     free(s);
 }
 
-/* A value a text fills in that the deal lacks, reported once per path. */
+/* What a deal value is for, when the library has no words for it (the
+ * library describes terms; the deal's own fields are described here). */
+static const char *field_description(const char *path)
+{
+    static const char *const fields[][2] = {
+        {"seller.address", "The seller's address, as the parties block of the draft gives it."},
+        {"seller.jurisdiction", "The law under which the seller is organised."},
+        {"customer.address", "The customer's address, as the parties block gives it."},
+        {"customer.jurisdiction", "The law under which the customer is organised."},
+        {"reseller.name", "The reseller's legal name."},
+        {"reseller.country", "The reseller's country, an ISO 3166-1 code."},
+        {"reseller.address", "The reseller's address, as the parties block gives it."},
+        {"reseller.jurisdiction", "The law under which the reseller is organised."},
+        {"product.capabilities", "What the product can do (the library's capability words)."},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strcmp(fields[i][0], path) == 0)
+            return fields[i][1];
+    return NULL;
+}
+
+int plan_add_missing(clasm_plan *plan, const clasm_library *lib, const char *path, const char *who,
+                     const char *first_use, const char *file, int line, const char *part,
+                     int paragraph)
+{
+    clasm_missing *m = NULL;
+    for (size_t i = 0; i < plan->nmissing && !m; i++)
+        if (strcmp(plan->missing[i].key, path) == 0)
+            m = &plan->missing[i];
+    if (!m) {
+        clasm_missing *grown = realloc(plan->missing, (plan->nmissing + 1) * sizeof *grown);
+        if (!grown)
+            return -1;
+        plan->missing = grown;
+        m = &plan->missing[plan->nmissing];
+        memset(m, 0, sizeof *m);
+        m->key = strdup(path);
+        m->first_use = strdup(first_use);
+        m->file = file ? strdup(file) : NULL;
+        m->line = line;
+        m->part = part ? strdup(part) : NULL;
+        m->paragraph = paragraph;
+        if (!m->key || !m->first_use || (file && !m->file) || (part && !m->part)) {
+            free(m->key);
+            free(m->first_use);
+            free(m->file);
+            free(m->part);
+            return -1;
+        }
+        plan->nmissing++;
+        if (strncmp(path, "terms.", 6) == 0) {
+            for (size_t t = 0; t < lib->nterms && !m->description; t++)
+                if (strcmp(lib->terms[t].key, path + 6) == 0)
+                    m->description = lib->terms[t].description;
+        } else {
+            m->description = field_description(path);
+        }
+    }
+    for (size_t i = 0; i < m->nused_by; i++)
+        if (strcmp(m->used_by[i], who) == 0)
+            return 0;
+    char **v = realloc(m->used_by, (m->nused_by + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    m->used_by = v;
+    if (!(v[m->nused_by] = strdup(who)))
+        return -1;
+    m->nused_by++;
+    return 0;
+}
+
+size_t clasm_plan_missing(const clasm_plan *plan, const clasm_missing **out)
+{
+    if (out)
+        *out = plan ? plan->missing : NULL;
+    return plan ? plan->nmissing : 0;
+}
+
+size_t clasm_plan_missing_diags(const clasm_plan *plan, const clasm_deal *deal, clasm_severity sev,
+                                clasm_diags *diags)
+{
+    for (size_t i = 0; i < plan->nmissing; i++) {
+        const clasm_missing *m = &plan->missing[i];
+        char at[300] = "";
+        if (m->file && m->line > 0)
+            snprintf(at, sizeof at, " (at %.240s:%d)", m->file, m->line);
+        else if (m->file && m->part && m->paragraph > 0)
+            snprintf(at, sizeof at, " (at %.200s: %.60s, paragraph %d)", m->file, m->part,
+                     m->paragraph);
+        char also[200] = "";
+        if (m->nused_by > 1)
+            snprintf(also, sizeof also, "; %zu texts use it", m->nused_by);
+        diag_at(diags, sev, "missing-value", deal ? deal->file : NULL, 0, 0,
+                "%s %s, fills in {{ %s }}, which this deal does not give%s; "
+                "add it to the deal%s%s%s%s",
+                m->first_use, clasm_document_name(plan->document), m->key,
+                strncmp(m->key, "terms.", 6) == 0 ? " (under terms:)" : "", at, also,
+                m->description ? "; what it is: " : "", m->description ? m->description : "");
+    }
+    return plan->nmissing;
+}
+
+/* The values the chosen texts fill in that the deal lacks, each with the
+ * texts that need it. */
 typedef struct {
     const clasm_library *lib;
     const clasm_deal *deal;
-    clasm_document doc;
-    clasm_diags *diags;
-    const char **seen; /* paths reported */
-    size_t nseen, cap;
+    clasm_plan *plan;
     int oom;
 } missing_ctx;
 
-static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const char *file,
-                       int line)
+static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const char *first_use,
+                       const char *file, int line)
 {
     for (size_t b = 0; t && b < t->nblocks; b++) {
         if (t->blocks[b].definitions)
@@ -268,59 +379,42 @@ static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const 
                 strcmp(g->text, "score") == 0 || strcmp(g->text, "document") == 0 ||
                 values_raw(M->lib, M->deal, g->text, NULL)) /* a default counts */
                 continue;
-            int seen = 0;
-            for (size_t i = 0; i < M->nseen && !seen; i++)
-                seen = strcmp(M->seen[i], g->text) == 0;
-            if (seen)
-                continue;
-            const char **grown = array_grow(M->seen, &M->cap, M->nseen + 1, sizeof *grown);
-            if (!grown) {
+            if (plan_add_missing(M->plan, M->lib, g->text, who, first_use, file,
+                                 g->line ? g->line : line, NULL, 0) != 0)
                 M->oom = 1;
-                return;
-            }
-            M->seen = grown;
-            M->seen[M->nseen++] = g->text;
-            diag_at(M->diags, CLASM_SEV_ERROR, "missing-value", M->deal->file, 0, 0,
-                    "%s, chosen for the %s, fills in {{ %s }}, which this deal does not give%s; "
-                    "add it to the deal (at %s:%d)",
-                    who, clasm_document_name(M->doc), g->text,
-                    strncmp(g->text, "terms.", 6) == 0 ? " (under terms:)" : "", file,
-                    g->line ? g->line : line);
         }
     }
 }
 
 /* The values the chosen clauses, and the definitions of the terms they
  * use, fill in: a deal that lacks one (a term such as
- * terms.grievance_email) cannot be assembled, so the plan says so now, once
- * per value, naming the first text that needs it. Returns 0, or -1 when out
- * of memory. */
-static int report_missing_values(const clasm_library *lib, const clasm_deal *deal,
-                                 const clasm_plan *plan, clasm_document doc, clasm_diags *diags)
+ * terms.grievance_email) cannot be assembled yet, so the plan lists it,
+ * with every clause that needs it. Returns 0, or -1 when out of memory. */
+static int collect_missing_values(const clasm_library *lib, const clasm_deal *deal,
+                                  clasm_plan *plan)
 {
-    missing_ctx M = {lib, deal, doc, diags, NULL, 0, 0, 0};
+    missing_ctx M = {lib, deal, plan, 0};
     const lib_clause **chosen = calloc(plan->nitems + 1, sizeof *chosen);
     if (!chosen)
         return -1;
     for (size_t k = 0; k < plan->nitems; k++) {
         const lib_clause *c = plan->items[k].clause;
         chosen[k] = c;
-        char who[160];
-        snprintf(who, sizeof who, "the clause %.120s", plan->items[k].id);
+        char first[160];
+        snprintf(first, sizeof first, "the clause %.120s, chosen for the", plan->items[k].id);
         if (c)
-            missing_in(&M, c->tree, who, c->file, c->line);
+            missing_in(&M, c->tree, plan->items[k].id, first, c->file, c->line);
     }
     size_t n = 0;
     glossary_use *g = glossary_for(lib, chosen, plan->nitems, &n, NULL, NULL);
     for (size_t i = 0; g && i < n; i++) {
-        char who[256];
-        snprintf(who, sizeof who, "the definition of %.80s (in %.100s)", g[i].def->term,
-                 g[i].owner->id);
-        missing_in(&M, g[i].def->tree, who, g[i].owner->file, g[i].def->line);
+        char first[256];
+        snprintf(first, sizeof first, "the definition of %.80s (in %.100s), chosen for the",
+                 g[i].def->term, g[i].owner->id);
+        missing_in(&M, g[i].def->tree, g[i].owner->id, first, g[i].owner->file, g[i].def->line);
     }
     int oom = M.oom || !g;
     free(g);
-    free(M.seen);
     free(chosen);
     return oom ? -1 : 0;
 }
@@ -442,7 +536,7 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
                     "a clause that addresses it, or have counsel review the draft",
                     risk->id, clasm_document_name(doc));
     }
-    if (report_missing_values(lib, deal, plan, doc, diags) != 0)
+    if (collect_missing_values(lib, deal, plan) != 0)
         S.oom = 1;
     /* The terms whose value is the library's default. */
     plan->defaults = calloc(lib->nterms + 1, sizeof *plan->defaults);

@@ -493,6 +493,10 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
     clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, ndocs, plans, &d);
     if (s == CLASM_OK && ts != CLASM_OK)
         s = ts;
+    /* Values still to fill in do not fail the plan: it carries them in
+     * "missing", with those of the document's template. */
+    for (size_t i = 0; s == CLASM_OK && i < ndocs; i++)
+        s = clasm_plan_add_template(plans[i], srv->opt.lib, deal, srv->opt.tpl[docs[i]]);
     if (s != CLASM_OK) {
         sent = status_diags(srv, c, s, &d);
     } else if (ndocs == 1) {
@@ -559,6 +563,10 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
     clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, 1, &plan, &d);
     if (s == CLASM_OK && ts != CLASM_OK)
         s = ts;
+    /* The template's missing values join the clauses': assembly refuses
+     * a plan with any, naming each. */
+    if (s == CLASM_OK)
+        s = clasm_plan_add_template(plan, srv->opt.lib, deal, tpl);
     /* Assembled in memory: nothing touches the disk. */
     unsigned char *docx = NULL;
     size_t len = 0;

@@ -1352,3 +1352,199 @@ int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_
     *out_col = c;
     return 1;
 }
+
+/* ---- building a document in memory ---- */
+
+static yt_node *ov_node(yt_doc *doc, yt_kind kind, int line, int column)
+{
+    yt_node *n = arena_alloc(doc, sizeof *n);
+    if (n) {
+        n->kind = kind;
+        n->line = line;
+        n->column = column;
+    }
+    return n;
+}
+
+static yt_node *ov_scalar(yt_doc *doc, const char *s, size_t len, int plain, int line, int column)
+{
+    yt_node *n = ov_node(doc, YT_SCALAR, line, column);
+    if (n && !(n->scalar = arena_strndup(doc, s, len)))
+        return NULL;
+    if (n) {
+        n->scalar_len = len;
+        n->plain = plain;
+    }
+    return n;
+}
+
+/* A copy of node without positions. */
+static const yt_node *copy_node(yt_doc *doc, const yt_node *src)
+{
+    if (src->kind == YT_SCALAR)
+        return ov_scalar(doc, src->scalar, src->scalar_len, src->plain, 0, 0);
+    yt_node *n = ov_node(doc, src->kind, 0, 0);
+    if (!n)
+        return NULL;
+    n->count = src->count;
+    if (src->kind == YT_SEQUENCE) {
+        const yt_node **items = arena_alloc(doc, (src->count + 1) * sizeof *items);
+        if (!items)
+            return NULL;
+        for (size_t i = 0; i < src->count; i++)
+            if (!(items[i] = copy_node(doc, src->items[i])))
+                return NULL;
+        n->items = items;
+    } else {
+        yt_pair *pairs = arena_alloc(doc, (src->count + 1) * sizeof *pairs);
+        if (!pairs)
+            return NULL;
+        for (size_t i = 0; i < src->count; i++)
+            if (!(pairs[i].key = copy_node(doc, src->pairs[i].key)) ||
+                !(pairs[i].value = copy_node(doc, src->pairs[i].value)))
+                return NULL;
+        n->pairs = pairs;
+    }
+    return n;
+}
+
+/* The override's value: a scalar, or a sequence of its ';'-separated items. */
+static const yt_node *override_value(yt_doc *doc, const yt_override *o)
+{
+    if (!o->list)
+        return ov_scalar(doc, o->value, strlen(o->value), 0, o->line, o->column);
+    size_t cap = 1;
+    for (const char *p = o->value; *p; p++)
+        cap += *p == ';';
+    const yt_node **items = arena_alloc(doc, (cap + 1) * sizeof *items);
+    yt_node *seq = ov_node(doc, YT_SEQUENCE, o->line, o->column);
+    if (!items || !seq)
+        return NULL;
+    const char *p = o->value;
+    for (;;) {
+        const char *end = strchr(p, ';');
+        if (!end)
+            end = p + strlen(p);
+        const char *a = p, *b = end;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (b > a &&
+            !(items[seq->count++] = ov_scalar(doc, a, (size_t)(b - a), 0, o->line, o->column)))
+            return NULL;
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    seq->items = items;
+    return seq;
+}
+
+/* 1 when path is prefix itself (*exact set) or lies below it. */
+static int path_under(const char *path, const char *prefix, size_t plen, int *exact)
+{
+    *exact = 0;
+    if (plen == 0)
+        return 1;
+    if (strncmp(path, prefix, plen) != 0)
+        return 0;
+    if (path[plen] == '\0') {
+        *exact = 1;
+        return 1;
+    }
+    return path[plen] == '.';
+}
+
+/* The node at prefix: base's (copied) with the overrides at or below it. */
+static const yt_node *overlay_node(yt_doc *doc, const yt_node *base, const char *prefix,
+                                   const yt_override *ov, size_t n)
+{
+    size_t plen = strlen(prefix);
+    const yt_override *exact = NULL;
+    int below = 0;
+    for (size_t i = 0; i < n; i++) {
+        int is_exact;
+        if (!path_under(ov[i].path, prefix, plen, &is_exact))
+            continue;
+        if (is_exact)
+            exact = &ov[i];
+        else
+            below = 1;
+    }
+    if (exact && !below)
+        return override_value(doc, exact);
+    if (!below)
+        return base ? copy_node(doc, base) : NULL;
+    /* A mapping: base's keys (when it is one), then the new ones. */
+    const yt_node *map = base && base->kind == YT_MAPPING ? base : NULL;
+    size_t cap = (map ? map->count : 0) + n + 1;
+    yt_pair *pairs = arena_alloc(doc, cap * sizeof *pairs);
+    yt_node *out = ov_node(doc, YT_MAPPING, map ? 0 : 0, 0);
+    char *child = malloc(plen + 2 + 256);
+    if (!pairs || !out || !child) {
+        free(child);
+        return NULL;
+    }
+    size_t count = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && map && i < map->count; i++) {
+        const char *key = map->pairs[i].key->scalar;
+        if (strlen(key) > 255) {
+            ok = (pairs[count].key = copy_node(doc, map->pairs[i].key)) &&
+                 (pairs[count].value = copy_node(doc, map->pairs[i].value));
+            count += ok;
+            continue;
+        }
+        snprintf(child, plen + 2 + 256, "%s%s%s", prefix, plen ? "." : "", key);
+        const yt_node *v = overlay_node(doc, map->pairs[i].value, child, ov, n);
+        ok = v && (pairs[count].key = copy_node(doc, map->pairs[i].key));
+        if (ok)
+            pairs[count++].value = v;
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        int is_exact;
+        if (!path_under(ov[i].path, prefix, plen, &is_exact) || is_exact)
+            continue;
+        /* The next segment of the path, below prefix. */
+        const char *seg = ov[i].path + (plen ? plen + 1 : 0);
+        size_t slen = strcspn(seg, ".");
+        if (slen > 255)
+            continue;
+        int known = 0;
+        for (size_t k = 0; k < count && !known; k++)
+            known =
+                pairs[k].key->scalar_len == slen && strncmp(pairs[k].key->scalar, seg, slen) == 0;
+        if (known)
+            continue;
+        snprintf(child, plen + 2 + 256, "%s%s%.*s", prefix, plen ? "." : "", (int)slen, seg);
+        const yt_node *v = overlay_node(doc, NULL, child, ov, n);
+        ok = v && (pairs[count].key = ov_scalar(doc, seg, slen, 1, 0, 0));
+        if (ok)
+            pairs[count++].value = v;
+    }
+    free(child);
+    if (!ok)
+        return NULL;
+    out->pairs = pairs;
+    out->count = count;
+    return out;
+}
+
+yt_doc *yt_overlay(const yt_node *base, const char *name, const yt_override *ov, size_t n)
+{
+    yt_doc *doc = calloc(1, sizeof *doc);
+    if (!doc)
+        return NULL;
+    doc->name = strdup(name ? name : "(deal)");
+    if (!doc->name) {
+        free(doc);
+        return NULL;
+    }
+    doc->root = overlay_node(doc, base, "", ov, n);
+    if (!doc->root && (base || n)) {
+        yt_free(doc);
+        return NULL;
+    }
+    return doc;
+}

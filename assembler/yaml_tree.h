@@ -99,6 +99,20 @@ int yt_get_enum(yt_ctx *ctx, const yt_node *map, const char *key, const char *pa
 const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key, const char *path,
                                int required);
 
+/* ---- building a document in memory (deal_csv.c) ---- */
+typedef struct {
+    const char *path;  /* dotted: "customer.name", "terms.fees" */
+    const char *value; /* the text; for a list, items separated by ';' */
+    int list;          /* 1: a sequence of the value's items (trimmed, empty ones dropped) */
+    int line, column;  /* where the value is written, for diagnostics */
+} yt_override;
+/* A new document named name: a copy of base (which may be NULL; the copy
+ * has no positions, line 0) in which each override's path holds its value;
+ * mappings are made along the path where missing, and anything else in the
+ * way is replaced by one. A later override of the same path wins. NULL
+ * when out of memory. */
+yt_doc *yt_overlay(const yt_node *base, const char *name, const yt_override *ov, size_t n);
+
 /* Damerau-free Levenshtein distance, for "did you mean". */
 size_t yt_edit_distance(const char *a, const char *b);
 /* The candidate closest to word, when close enough to suggest; else NULL. */

@@ -99,9 +99,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         clasm_plan *plan = NULL;
         if (clasm_select(f->lib, deal, docs[i], &plan, &ad) != CLASM_OK)
             abort();
+        /* The values the template needs for this plan (its conditionals
+         * applied) agree with what assembly finds missing: a value listed
+         * means assembly fails, and assembly failing on a template value
+         * with no value means one is listed. */
+        clasm_plan *listed = NULL;
+        clasm_diags md;
+        clasm_diags_init(&md);
+        if (clasm_select(f->lib, deal, docs[i], &listed, &md) != CLASM_OK ||
+            clasm_plan_add_template(listed, f->lib, deal, tpl) != CLASM_OK)
+            abort();
+        const clasm_missing *miss = NULL;
+        size_t nmiss = clasm_plan_missing(listed, &miss);
+        for (size_t k = 0; k < nmiss; k++)
+            if (!miss[k].key || !miss[k].nused_by || !miss[k].first_use)
+                abort();
+        clasm_diags_free(&md);
         unlink(f->out);
         st = clasm_assemble(tpl, f->lib, deal, plan, f->out, &ad);
         fuzz_check_diags(&ad);
+        int unknown = 0;
+        for (size_t k = 0; k < ad.count; k++)
+            unknown |= strcmp(ad.items[k].id, "unknown-value") == 0 && ad.items[k].part;
+        if ((nmiss > 0 && st == CLASM_OK) || (unknown && nmiss == 0))
+            abort();
+        clasm_plan_free(listed);
         struct stat sb;
         int exists = stat(f->out, &sb) == 0;
         if ((st == CLASM_OK) != exists)

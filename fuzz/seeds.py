@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the seed corpora of the fuzz harnesses from the project's own
 fixtures: fuzz/seeds.py OUTDIR writes OUTDIR/<target>/<name> for every target
-(deal, library, expr, placeholder, markup, package, assemble, template). Standard
+(deal, library, expr, placeholder, markup, package, assemble, template, csv). Standard
 library only; clause texts and `when` expressions are read with a small line
 reader rather than a YAML parser so that it runs anywhere."""
 import glob
@@ -104,6 +104,22 @@ def main():
     for e in sorted(exprs):
         save(out, "expr", e.encode())
     save(out, "expr", b"regime.*\nregime.data-localization")
+    # Spreadsheets of deals: quoted cells, line breaks, lists, short rows,
+    # and a base deal of its own after "#~base".
+    csvs = [
+        b"id,customer.name,customer.country,terms.fees,risks,documents\r\n"
+        b"S-1,\"Acme, Inc.\",DE,\"1,000\",,contract\r\n"
+        b"S-2,\"Quote \"\"Q\"\" Ltd\",FR,2000,end-user.poor-record;product.biometric-identification,contract;eula\r\n"
+        b"S-3,\"Two\r\nLines\",XB,5,,contract\r\nS-4,Short\r\n",
+        b"\xef\xbb\xbfid,reseller.name,reseller.country,product.capabilities\nR-1,Res,FR,face-recognition; video-analytics\n\n",
+        b"id,customer.contry,id\nX,DE,X\n",
+        b"id,customer.name\nA,\"open\n",
+    ]
+    for c in csvs:
+        save(out, "csv", c)
+    for p in files("examples/deals/*.yaml")[:3]:
+        save(out, "csv", b"id,customer.name\nB-1,Base Row\n\n#~base\n" +
+             b"\n".join(l for l in read(p).splitlines() if not l.startswith(b"id:")))
     # Inputs that once crashed a harness stay seeds: fuzz/regressions/<target>/.
     for p in files("fuzz/regressions/*/*"):
         save(out, os.path.basename(os.path.dirname(p)), read(p))

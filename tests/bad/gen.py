@@ -590,8 +590,9 @@ def cases():
     add(Case("unclosed-tag", "an unclosed {{ in the body", with_doc(
         para("Dear {{ customer.name")), expect=["unclosed-tag", "word/document.xml",
                                                  "paragraph 1"]))
-    add(Case("unknown-value", "a placeholder the deal has no value for", with_doc(
-        para("Ref {{ terms.no_such_term }}")), expect=["unknown-value", "terms.no_such_term",
+    add(Case("unknown-value", "a placeholder the deal has no value for: a value still "
+             "missing, refused before drafting", with_doc(
+        para("Ref {{ terms.no_such_term }}")), expect=["missing-value", "terms.no_such_term",
                                                         "paragraph 1"]))
     add(Case("malformed-tag", "a placeholder with two words", with_doc(
         para("{{ customer name }}")), expect=["malformed-tag", "paragraph 1"]))
@@ -612,7 +613,7 @@ def cases():
         para("{{ terms." + "x" * 251 + " }}")), expect=["placeholder-too-long", "257"]))
     add(Case("placeholder-256", "a placeholder path of exactly 256 bytes: looked up (and has "
              "no value)", with_doc(para("{{ terms." + "x" * 250 + " }}")),
-             expect=["unknown-value", "!placeholder-too-long"]))
+             expect=["missing-value", "!placeholder-too-long"]))
     add(Case("value-injection", "a value holding </w:t> and {{ other }} comes out as text "
              "(exit 0: this input is valid)", deal_replace(
                  "name: Directorate of Internal Security of the Republic of Valmora",

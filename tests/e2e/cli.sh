@@ -93,7 +93,7 @@ check "--strict writes nothing" [ "$(ls "$W" | grep -c docx)" -eq 0 ]
 # -t/-o with a deal pack is a usage error.
 run_clasm assemble "$ROOT/examples/deals/reseller-unknown-end-use.yaml" -o x.docx
 check "-o with a deal pack exits 2" [ "$RC" -eq 2 ]
-check "-o with a deal pack says why" has "$ERR" "need a deal naming one document"
+check "-o with a deal pack says why" has "$ERR" "-t and -o need one document; $ROOT/examples/deals/reseller-unknown-end-use.yaml names 2: pick one with --document"
 
 # A report that cannot be written: exit 3, and no draft either.
 run_clasm assemble "$DEAL" --report "$W/no-such-folder/why.json"

@@ -79,23 +79,73 @@ check "an unknown --document is named" has "$ERR" "not brochure"
 run_clasm select "$ROOT/examples/deals/private-baseline.yaml" --library "$W/nowhere"
 check "a missing library is reported" sh -c '[ "$1" -ne 0 ] && echo "$2" | grep -q nowhere' _ "$RC" "$ERR"
 
-# A value the chosen clauses fill in that the deal lacks: the plan says so
-# now, not only when assemble fails.
+# A value the chosen clauses fill in that the deal lacks: the plan is still
+# shown, with the value in a "still to fill in" list, and a warning; only
+# --strict (and assemble) make it an error.
 grep -v 'authorized_sites' "$ROOT/examples/deals/direct-biometric-security-service.yaml" >nosites.yaml
 run_clasm select nosites.yaml
-check "a deal lacking a value a chosen clause needs exits 1" [ "$RC" -eq 1 ]
-check "which names the clause, the value and where to add it" has "$ERR" \
-    "fills in {{ terms.authorized_sites }}, which this deal does not give (under terms:); add it to the deal"
+check "a deal lacking a value a chosen clause needs still gets its plan (exit 0)" [ "$RC" -eq 0 ]
+check "the plan is printed" has "$OUT" "tier: "
+check "with the value in the list still to fill in" sh -c \
+    'printf "%s\n" "$1" | grep -A2 "^still to fill in (1; the draft needs them):" | grep -q "^  terms.authorized_sites: Where the product may be used"' _ "$OUT"
+check "which names the clauses that use it" sh -c \
+    'printf "%s\n" "$1" | grep -A3 "^still to fill in" | grep -q "used by end-use.authorized-purpose-enhanced"' _ "$OUT"
+check "a warning names the clause, the value and where to add it" has "$ERR" \
+    "-enhanced, chosen for the contract, fills in {{ terms.authorized_sites }}, which this deal does not give (under terms:); add it to the deal"
+check "as a warning" has "$ERR" "warning: the clause end-use.authorized-purpose"
 check "each missing value is reported once" \
     [ "$(printf '%s\n' "$ERR" | grep -c 'terms.authorized_sites')" -eq 1 ]
+run_clasm select nosites.yaml --strict
+check "under --strict a missing value is an error (exit 1)" [ "$RC" -eq 1 ]
+check "reported as an error" has "$ERR" "error: the clause end-use.authorized-purpose"
+run_clasm select nosites.yaml --format json
+check "the JSON plan carries the missing list (key, description, used_by)" /usr/bin/python3 -c '
+import json, sys; d = json.loads(sys.argv[1])
+assert d["missing"] == [{"key": "terms.authorized_sites", "description": d["missing"][0]["description"], "used_by": ["end-use.authorized-purpose-enhanced"]}], d["missing"]
+assert d["missing"][0]["description"].startswith("Where the product may be used"), d["missing"]
+assert d["clauses"], "a plan"' "$OUT"
+run_clasm assemble nosites.yaml -o nosites.docx
+check "assemble refuses a deal with a value still missing (exit 1)" [ "$RC" -eq 1 ]
+check "naming the value as an error" has "$ERR" \
+    "error: the clause end-use.authorized-purpose-enhanced, chosen for the contract, fills in {{ terms.authorized_sites }}"
+check "and writes no draft" [ ! -e nosites.docx ]
 
 # The Authorized Purpose is the deal's own words (terms.authorized_purpose),
 # never a reference to an order no draft has: a deal without it is told so.
 grep -v 'authorized_purpose' "$ROOT/examples/deals/private-baseline.yaml" >nopurpose.yaml
 run_clasm select nopurpose.yaml
-check "a deal without terms.authorized_purpose exits 1" [ "$RC" -eq 1 ]
+check "a deal without terms.authorized_purpose gets its plan with a warning" [ "$RC" -eq 0 ]
 check "which names the definition that needs it" sh -c \
     'echo "$1" | grep "definitions.core-terms" | grep -q "terms.authorized_purpose"' _ "$ERR"
+
+# A deal missing only terms (none given at all): a plan for each document of
+# the pack, every value the clauses and the templates need listed.
+sed '/^terms:/,$d' "$ROOT/examples/deals/reseller-unknown-end-use.yaml" >noterms.yaml
+run_clasm select noterms.yaml --format json
+check "a deal missing only terms gets its plans (exit 0)" [ "$RC" -eq 0 ]
+check "each plan lists the clause and template values with their users" /usr/bin/python3 -c '
+import json, sys; d = json.loads(sys.argv[1])
+assert [p["document"] for p in d] == ["reseller-agreement", "eula"], d
+for p in d:
+    m = {x["key"]: x["used_by"] for x in p["missing"]}
+    assert set(m) == {"terms.authorized_sites", "terms.authorized_purpose", "terms.fees", "terms.initial_term_months"}, m
+    assert m["terms.fees"] == [p["document"] + ".docx"], m
+    assert "definitions.core-terms" in m["terms.authorized_purpose"], m
+    assert all(x["description"] for x in p["missing"]), p["missing"]' "$OUT"
+check "a warning per missing value of each document" \
+    [ "$(printf '%s\n' "$ERR" | grep -c 'warning: .*\[missing-value\]')" -eq 8 ]
+check "the template's values are named with the template" has "$ERR" \
+    "warning: the template eula.docx, which draws the eula, fills in {{ terms.fees }}"
+run_clasm assemble noterms.yaml
+check "assemble refuses it: exit 1" [ "$RC" -eq 1 ]
+check "every missing value is an error" \
+    [ "$(printf '%s\n' "$ERR" | grep -c 'error: .*\[missing-value\]')" -eq 8 ]
+check "no draft of the pack is written" sh -c '! ls Q-2026-0142-*.docx >/dev/null 2>&1'
+run_clasm assemble noterms.yaml --document eula -o eula-only.docx
+check "assemble --document refuses the one document too" \
+    sh -c '[ "$1" -eq 1 ] && [ ! -e eula-only.docx ]' _ "$RC"
+check "naming only that document's values" sh -c \
+    '[ "$(printf "%s\n" "$1" | grep -c "\[missing-value\]")" -eq 4 ] && ! printf "%s\n" "$1" | grep -q reseller-agreement' _ "$ERR"
 
 # Flow-down across a pack: a clause the reseller must pass on, chosen for
 # the reseller agreement but (here, by a when that says so) not for the

@@ -206,7 +206,16 @@ static void test_good_bad_and_clashing(void **state)
     assert_int_equal(mkdir(out, 0777), 0);
 
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, -1, 0, out, 2, 0, on_deal, &rec, NULL};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = -1,
+                               .document_guessed = 0,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .strict = 0,
+                               .report = on_deal,
+                               .ctx = &rec,
+                               .cancel = NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -280,8 +289,26 @@ static void test_threads_do_not_change_bytes(void **state)
     clasm_batch_summary s1, s3;
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_batch_options o1 = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out1, 1, 0, NULL, NULL, NULL};
-    clasm_batch_options o3 = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out3, 3, 0, NULL, NULL, NULL};
+    clasm_batch_options o1 = {.lib = fx->lib,
+                              .tpl = fx->tpl,
+                              .document = CLASM_DOC_EULA,
+                              .document_guessed = 0,
+                              .out_dir = out1,
+                              .jobs = 1,
+                              .strict = 0,
+                              .report = NULL,
+                              .ctx = NULL,
+                              .cancel = NULL};
+    clasm_batch_options o3 = {.lib = fx->lib,
+                              .tpl = fx->tpl,
+                              .document = CLASM_DOC_EULA,
+                              .document_guessed = 0,
+                              .out_dir = out3,
+                              .jobs = 3,
+                              .strict = 0,
+                              .report = NULL,
+                              .ctx = NULL,
+                              .cancel = NULL};
     assert_int_equal(clasm_batch_run(&o1, deals, 10, &s1, &d), CLASM_OK);
     assert_int_equal(clasm_batch_run(&o3, deals, 10, &s3, &d), CLASM_OK);
     assert_int_equal(s1.written, 10);
@@ -308,7 +335,16 @@ static void test_strict_fails_warned_deals(void **state)
     mkdir(out, 0777);
     const char *deals[] = {p1, p2};
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, out, 2, 1, on_deal, &rec, NULL};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = CLASM_DOC_EULA,
+                               .document_guessed = 0,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .strict = 1,
+                               .report = on_deal,
+                               .ctx = &rec,
+                               .cancel = NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -324,10 +360,19 @@ static void test_strict_fails_warned_deals(void **state)
 static void test_cannot_run(void **state)
 {
     fixture *fx = *state;
-    clasm_batch_summary sum = {7, 7, 7, 7};
+    clasm_batch_summary sum = {7, 7, 7, 7, 7, 7};
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 0, NULL, 1, 0, NULL, NULL, NULL};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = CLASM_DOC_EULA,
+                               .document_guessed = 0,
+                               .out_dir = NULL,
+                               .jobs = 1,
+                               .strict = 0,
+                               .report = NULL,
+                               .ctx = NULL,
+                               .cancel = NULL};
     assert_int_equal(clasm_batch_run(&opt, NULL, 0, &sum, &d), CLASM_E_USAGE);
     assert_int_equal(d.count, 1);
     assert_string_equal(d.items[0].id, "batch-usage");
@@ -361,8 +406,16 @@ static void test_cancel_and_document_not_asked(void **state)
     atomic_int cancel;
     atomic_init(&cancel, 1);
     record rec = {.done_in_order = 1};
-    clasm_batch_options opt = {fx->lib, fx->tpl, CLASM_DOC_EULA, 1,    out,
-                               2,       0,       on_deal,        &rec, &cancel};
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .tpl = fx->tpl,
+                               .document = CLASM_DOC_EULA,
+                               .document_guessed = 1,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .strict = 0,
+                               .report = on_deal,
+                               .ctx = &rec,
+                               .cancel = &cancel};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -388,6 +441,129 @@ static void test_cancel_and_document_not_asked(void **state)
     clasm_diags_free(&d);
 }
 
+/* What the pack test's callback keeps of each deal. */
+typedef struct {
+    size_t noutputs[8], skipped[8], nplans[8], nmissing[8];
+    int escalate[8];
+    clasm_status status[8];
+} pack_record;
+
+static void on_pack_deal(void *ctx, const clasm_batch_result *r)
+{
+    pack_record *p = ctx;
+    if (r->index >= 8)
+        return;
+    p->status[r->index] = r->status;
+    p->noutputs[r->index] = r->noutputs;
+    p->skipped[r->index] = r->skipped;
+    p->nplans[r->index] = r->nplans;
+    p->escalate[r->index] = r->nplans && clasm_plan_escalate(r->plans[0]);
+    size_t m = 0;
+    for (size_t k = 0; k < r->nplans; k++)
+        m += clasm_plan_missing(r->plans[k], NULL);
+    p->nmissing[r->index] = m;
+}
+
+static clasm_status row_loader(void *ctx, size_t i, clasm_deal **out, clasm_diags *d)
+{
+    return clasm_deal_table_deal(ctx, i, out, d);
+}
+
+/* Whole packs (tpl NULL, tpls by document), deals from a loader (the rows
+ * of a spreadsheet), a deal with a value missing failing with its plans
+ * reported, and skip_existing leaving finished drafts alone. */
+static void test_packs_loader_and_skip(void **state)
+{
+    fixture *fx = *state;
+    char base_path[512];
+    snprintf(base_path, sizeof base_path, "%s/examples/deals/reseller-unknown-end-use.yaml",
+             root());
+    char *base = read_file(base_path);
+    assert_non_null(base);
+    char *id = strstr(base, "id: ");
+    memcpy(id, "#  ", 3); /* the rows give the id */
+    const char *csv = "id,terms.fees\n"
+                      "P-1,100\n"
+                      "P-2,\n"; /* no fee: the base's stays */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal_table *t = NULL;
+    assert_int_equal(clasm_deal_table_load_string(csv, strlen(csv), "deals.csv", base, strlen(base),
+                                                  "base.yaml", &t, &d),
+                     CLASM_OK);
+    free(base);
+    char path[512];
+    clasm_template *tpls[CLASM_DOC_COUNT] = {0};
+    snprintf(path, sizeof path, "%s/templates/reseller-agreement.docx", root());
+    assert_int_equal(clasm_template_open(path, &tpls[CLASM_DOC_RESELLER], &d), CLASM_OK);
+    char out[128];
+    snprintf(out, sizeof out, "%s/packs", fx->dir);
+    assert_int_equal(mkdir(out, 0777), 0);
+    const char *names[] = {clasm_deal_table_row_name(t, 0), clasm_deal_table_row_name(t, 1)};
+    pack_record rec;
+    memset(&rec, 0, sizeof rec);
+    clasm_batch_options opt = {.lib = fx->lib,
+                               .document = -1,
+                               .out_dir = out,
+                               .jobs = 2,
+                               .report = on_pack_deal,
+                               .ctx = &rec,
+                               .load = row_loader,
+                               .load_ctx = t};
+    opt.tpls[CLASM_DOC_EULA] = fx->tpl;
+    opt.tpls[CLASM_DOC_RESELLER] = tpls[CLASM_DOC_RESELLER];
+    clasm_batch_summary sum;
+    assert_int_equal(clasm_batch_run(&opt, names, 2, &sum, &d), CLASM_OK);
+    assert_int_equal(sum.written, 2);
+    assert_int_equal(count_files(out), 4);
+    assert_true(exists(out, "P-1-reseller-agreement.docx"));
+    assert_true(exists(out, "P-1-eula.docx"));
+    assert_true(exists(out, "P-2-eula.docx"));
+    assert_int_equal(rec.noutputs[0], 2);
+    assert_int_equal(rec.nplans[0], 2);
+    assert_int_equal(rec.nmissing[0], 0);
+
+    /* Again with skip_existing: P-1's drafts stay (same inode), P-2's
+     * reseller agreement, removed, is written again. */
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/P-1-eula.docx", out);
+    snprintf(p2, sizeof p2, "%s/P-2-reseller-agreement.docx", out);
+    struct stat before, after;
+    assert_int_equal(stat(p1, &before), 0);
+    assert_int_equal(unlink(p2), 0);
+    memset(&rec, 0, sizeof rec);
+    opt.skip_existing = 1;
+    assert_int_equal(clasm_batch_run(&opt, names, 2, &sum, &d), CLASM_OK);
+    assert_int_equal(sum.skipped, 1);
+    assert_int_equal(sum.written, 1);
+    assert_int_equal(rec.skipped[0], 2);
+    assert_int_equal(rec.skipped[1], 1);
+    assert_int_equal(rec.noutputs[1], 2);
+    assert_int_equal(stat(p1, &after), 0);
+    assert_int_equal(before.st_ino, after.st_ino);
+    assert_true(exists(out, "P-2-reseller-agreement.docx"));
+
+    /* Without a template for the reseller agreement, the pack fails
+     * whole; a EULA-only deal would not. */
+    char out2[128];
+    snprintf(out2, sizeof out2, "%s/packs2", fx->dir);
+    assert_int_equal(mkdir(out2, 0777), 0);
+    opt.out_dir = out2;
+    opt.skip_existing = 0;
+    opt.tpls[CLASM_DOC_RESELLER] = NULL;
+    memset(&rec, 0, sizeof rec);
+    clasm_diags_free(&d);
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_batch_run(&opt, names, 2, &sum, &d), CLASM_E_INPUT);
+    assert_int_equal(sum.failed, 2);
+    assert_int_equal(count_files(out2), 0);
+    assert_int_equal(rec.status[0], CLASM_E_INPUT);
+
+    clasm_template_free(tpls[CLASM_DOC_RESELLER]);
+    clasm_deal_table_free(t);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +572,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_strict_fails_warned_deals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cannot_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_and_document_not_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_packs_loader_and_skip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

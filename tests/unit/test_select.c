@@ -489,6 +489,7 @@ static void test_json_shape(void **state)
              "      \"value\": \"10\"\n"
              "    }\n"
              "  ],\n"
+             "  \"missing\": [],\n"
              "  \"library\": \"%s\",\n"
              "  \"output\": \"out/T-1-contract.docx\"\n"
              "}",
@@ -512,6 +513,119 @@ static void test_json_shape(void **state)
     clasm_plan_free(p);
     clasm_deal_free(dl);
     clasm_diags_free(&d);
+}
+
+/* Values a chosen clause needs and the deal lacks do not stop the plan:
+ * they are its missing list (key, the library's description, the clauses
+ * that use them), once per key, a value with a default is not missing,
+ * and assembling the plan is refused naming each. */
+static void test_missing_list(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clasm-missing-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+    static const char *const texts[] = {
+        "id: end-use.sites\nversion: 1\ntitle: Sites\ncategory: end-use\n"
+        "documents: [contract]\nwhen: 'document == contract'\norder: 30\ntext: |\n"
+        "  Used at {{ customer.address }} for {{ terms.cure_period_days }} days, "
+        "notice {{ terms.notice_days }}.\n",
+        "id: end-use.cure-again\nversion: 1\ntitle: Cure Again\ncategory: end-use\n"
+        "documents: [contract]\nwhen: 'document == contract'\norder: 40\ntext: |\n"
+        "  Again {{ terms.cure_period_days }} days.\n"};
+    static const char *const names[] = {"sites", "cure-again"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "%s/end-use/%s.yaml", dir, names[i]);
+        FILE *fp = fopen(cmd, "w");
+        assert_non_null(fp);
+        fputs(texts[i], fp);
+        fclose(fp);
+    }
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    if (clasm_library_load(dir, &lib, &d) != CLASM_OK)
+        clasm_diags_print(stderr, &d);
+    assert_non_null(lib);
+    clasm_diags_free(&d);
+    clasm_diags_init(&d);
+    static const char *const risks[] = {"product.biometric"};
+    clasm_deal *dl = deal("contract", "end_use: known\n", risks, 1);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_non_null(p);
+    assert_int_equal(clasm_diags_errors(&d), 0);
+    assert_null(find(&d, "missing-value")); /* data, not a diagnostic */
+    const clasm_missing *m = NULL;
+    assert_int_equal(clasm_plan_missing(p, &m), 2);
+    assert_string_equal(m[0].key, "customer.address");
+    assert_non_null(m[0].description);
+    assert_int_equal(m[0].nused_by, 1);
+    assert_string_equal(m[0].used_by[0], "end-use.sites");
+    assert_string_equal(m[1].key, "terms.cure_period_days");
+    assert_string_equal(m[1].description, "Days to cure a breach.");
+    assert_int_equal(m[1].nused_by, 2);
+    assert_string_equal(m[1].used_by[0], "end-use.sites");
+    assert_string_equal(m[1].used_by[1], "end-use.cure-again");
+    assert_non_null(strstr(m[1].file, "end-use/sites.yaml"));
+    assert_int_equal(m[1].line, 9);
+
+    /* The JSON carries it; the text lists it beside the plan. */
+    char *js = clasm_plan_json(p, NULL);
+    json_t *j = json_loads(js, 0, NULL);
+    free(js);
+    json_t *mj = json_object_get(j, "missing");
+    assert_int_equal(json_array_size(mj), 2);
+    json_t *one = json_array_get(mj, 1);
+    assert_string_equal(json_string_value(json_object_get(one, "key")), "terms.cure_period_days");
+    assert_string_equal(json_string_value(json_object_get(one, "description")),
+                        "Days to cure a breach.");
+    assert_int_equal(json_array_size(json_object_get(one, "used_by")), 2);
+    json_decref(j);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    clasm_plan_print_text(out, p);
+    fclose(out);
+    assert_non_null(strstr(buf, "still to fill in (2; the draft needs them):\n"
+                                "  customer.address: "));
+    assert_non_null(strstr(buf, "  terms.cure_period_days: Days to cure a breach.\n"
+                                "      used by end-use.sites, end-use.cure-again\n"));
+    free(buf);
+
+    /* As diagnostics: one per value, of the severity asked. */
+    clasm_diags w;
+    clasm_diags_init(&w);
+    assert_int_equal(clasm_plan_missing_diags(p, dl, CLASM_SEV_WARNING, &w), 2);
+    assert_int_equal(clasm_diags_warnings(&w), 2);
+    assert_string_equal(w.items[1].id, "missing-value");
+    assert_non_null(strstr(w.items[1].message,
+                           "the clause end-use.sites, chosen for the contract, fills in {{ "
+                           "terms.cure_period_days }}, which this deal does not give (under "
+                           "terms:); add it to the deal (at "));
+    assert_non_null(strstr(w.items[1].message, "; 2 texts use it; what it is: Days to cure"));
+    clasm_diags_free(&w);
+
+    /* Assembly refuses the plan, whatever the template. */
+    clasm_diags_init(&w);
+    unsigned char *bytes = NULL;
+    size_t n = 0;
+    clasm_template *tpl = NULL;
+    assert_int_equal(clasm_template_open("templates/contract.docx", &tpl, &w), CLASM_OK);
+    assert_int_equal(clasm_assemble_buffer(tpl, lib, dl, p, 0, &bytes, &n, &w), CLASM_E_INPUT);
+    assert_null(bytes);
+    assert_int_equal(clasm_diags_errors(&w), 2);
+    clasm_template_free(tpl);
+    clasm_diags_free(&w);
+
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_library_free(lib);
+    clasm_diags_free(&d);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_facts_eval(void **state)
@@ -582,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_order_is_stable),
         cmocka_unit_test(test_flow_down),
         cmocka_unit_test(test_json_shape),
+        cmocka_unit_test(test_missing_list),
         cmocka_unit_test(test_facts_eval),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -308,6 +308,33 @@ static void test_select(void **state)
     response_free(&r);
 }
 
+/* A deal that lacks a value the template needs still gets its plan, with
+ * the value in "missing" (key, description, used_by), not an error. */
+static void test_select_missing(void **state)
+{
+    fixture *f = *state;
+    char *nofees = strdup(deal_ok);
+    char *t = strstr(nofees, ", \"fees\": \"10\"");
+    memmove(t, t + 14, strlen(t + 14) + 1);
+    response r = post(f, "/api/select", nofees);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_array_size(json_object_get(j, "clauses")) > 0);
+    json_t *m = json_object_get(j, "missing");
+    assert_int_equal(json_array_size(m), 1);
+    json_t *one = json_array_get(m, 0);
+    assert_string_equal(json_string_value(json_object_get(one, "key")), "terms.fees");
+    assert_true(json_is_null(json_object_get(one, "description")) ||
+                json_is_string(json_object_get(one, "description")));
+    json_t *used = json_object_get(one, "used_by");
+    assert_int_equal(json_array_size(used), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(used, 0)), ".docx"));
+    json_decref(j);
+    response_free(&r);
+    free(nofees);
+}
+
 static void test_wrong_deal(void **state)
 {
     fixture *f = *state;
@@ -922,7 +949,8 @@ static void test_assemble_errors(void **state)
     char *t = strstr(nofees, ", \"fees\": \"10\"");
     memmove(t, t + 14, strlen(t + 14) + 1);
     response r = post(f, "/api/assemble", nofees);
-    assert_error(&r, 400, "unknown-value", "terms.fees");
+    assert_error(&r, 400, "missing-value",
+                 "fills in {{ terms.fees }}, which this deal does not give");
     assert_int_equal(temp_files(f), 0);
     response_free(&r);
     free(nofees);
@@ -991,6 +1019,7 @@ int main(void)
         cmocka_unit_test(test_page_and_unknown_paths),
         cmocka_unit_test(test_wrong_methods),
         cmocka_unit_test(test_select),
+        cmocka_unit_test(test_select_missing),
         cmocka_unit_test(test_wrong_deal),
         cmocka_unit_test(test_relative_paths),
         cmocka_unit_test(test_too_large),

@@ -1,0 +1,561 @@
+/* Deals from a spreadsheet: a CSV file (RFC 4180) whose header names deal
+ * paths, one row per deal, each row changing a base deal. The CSV is read
+ * once; each row's deal is built in memory from the parsed base and the
+ * row's cells (yt_overlay), then checked exactly as a deal file is
+ * (deal_load_doc): no YAML text is written and parsed again. */
+#include "clasm.h"
+
+#include "deal.h"
+#include "diag.h"
+#include "utf8.h"
+#include "yaml_tree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Limits against hostile input (fuzz/README.md "Limits"). */
+#define CSV_MAX_BYTES (16u * 1024u * 1024u)
+#define CSV_MAX_ROWS 100000u
+#define CSV_MAX_COLUMNS 256u
+
+typedef struct {
+    char *text;
+    int line, column; /* where the cell starts, 1-based */
+} csv_cell;
+
+typedef struct {
+    csv_cell *cells;
+    size_t n, cap;
+    int line;
+} csv_row;
+
+typedef struct {
+    char *path; /* the header's deal path, trimmed */
+    int list;
+} csv_column;
+
+struct clasm_deal_table {
+    char *csv_name;
+    yt_doc *base;
+    csv_column *columns;
+    size_t ncolumns;
+    csv_row *rows; /* data rows (the header is not one) */
+    size_t nrows;
+    char **names; /* "deals.csv row 3" */
+};
+
+static void free_row(csv_row *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->cells[i].text);
+    free(r->cells);
+}
+
+void clasm_deal_table_free(clasm_deal_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrows; i++) {
+        free_row(&t->rows[i]);
+        if (t->names)
+            free(t->names[i]);
+    }
+    free(t->rows);
+    free(t->names);
+    for (size_t i = 0; i < t->ncolumns; i++)
+        free(t->columns[i].path);
+    free(t->columns);
+    yt_free(t->base);
+    free(t->csv_name);
+    free(t);
+}
+
+size_t clasm_deal_table_rows(const clasm_deal_table *t)
+{
+    return t ? t->nrows : 0;
+}
+
+const char *clasm_deal_table_row_name(const clasm_deal_table *t, size_t i)
+{
+    return t && i < t->nrows ? t->names[i] : NULL;
+}
+
+/* ---- the CSV reader ---- */
+
+typedef struct {
+    const char *s;
+    size_t len, pos;
+    int line, column; /* of pos; column counts characters */
+    const char *name;
+    clasm_diags *diags;
+    int oom;
+} reader;
+
+static void advance(reader *R)
+{
+    unsigned char c = (unsigned char)R->s[R->pos++];
+    if (c == '\n') {
+        R->line++;
+        R->column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+        R->column++;
+    }
+}
+
+static int push_cell(csv_row *row, char *text, int line, int column)
+{
+    if (row->n == row->cap) {
+        size_t cap = row->cap ? row->cap * 2 : 8;
+        csv_cell *v = realloc(row->cells, cap * sizeof *v);
+        if (!v)
+            return 0;
+        row->cells = v;
+        row->cap = cap;
+    }
+    row->cells[row->n++] = (csv_cell){text, line, column};
+    return 1;
+}
+
+/* One cell at R->pos; the bytes are checked (UTF-8, no control character
+ * but tab and line breaks). Returns the malloc'd text, or NULL on a syntax
+ * error (reported) or out of memory (R->oom). */
+static char *read_cell(reader *R)
+{
+    int line = R->line, column = R->column;
+    size_t cap = 16, n = 0;
+    char *out = malloc(cap);
+    if (!out) {
+        R->oom = 1;
+        return NULL;
+    }
+    int quoted = R->pos < R->len && R->s[R->pos] == '"';
+    if (quoted)
+        advance(R);
+    for (;;) {
+        if (R->pos >= R->len) {
+            if (quoted) {
+                diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, line, column,
+                        "this quoted cell has no closing quote (\"); a quote inside a cell is "
+                        "written twice (\"\")");
+                free(out);
+                return NULL;
+            }
+            break;
+        }
+        char c = R->s[R->pos];
+        if (quoted && c == '"') {
+            if (R->pos + 1 < R->len && R->s[R->pos + 1] == '"') {
+                advance(R);
+            } else {
+                advance(R);
+                if (R->pos < R->len && R->s[R->pos] != ',' && R->s[R->pos] != '\n' &&
+                    R->s[R->pos] != '\r') {
+                    diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, R->line, R->column,
+                            "text after the closing quote of a cell; put the whole cell in "
+                            "quotes and write a quote inside it twice (\"\")");
+                    free(out);
+                    return NULL;
+                }
+                break;
+            }
+        } else if (!quoted && (c == ',' || c == '\n' || c == '\r')) {
+            break;
+        } else if (!quoted && c == '"') {
+            diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, R->line, R->column,
+                    "a quote (\") inside a cell that does not start with one; put the whole "
+                    "cell in quotes and write the quote twice (\"\")");
+            free(out);
+            return NULL;
+        }
+        unsigned char u = (unsigned char)R->s[R->pos];
+        size_t clen = 1;
+        if (u >= 0x80) {
+            /* utf8_char reads a NUL-terminated string; the input is not
+             * one: at most 4 bytes, copied. */
+            unsigned char seq[5] = {0};
+            size_t avail = R->len - R->pos < 4 ? R->len - R->pos : 4;
+            memcpy(seq, R->s + R->pos, avail);
+            unsigned long cp;
+            clen = utf8_char(seq, &cp);
+            if (clen == 0 || clen > avail) {
+                diag_at(R->diags, CLASM_SEV_ERROR, "csv-encoding", R->name, R->line, R->column,
+                        "the file is not UTF-8 here; save the spreadsheet as CSV UTF-8");
+                free(out);
+                return NULL;
+            }
+        } else if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7F) {
+            diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, R->line, R->column,
+                    "a control character (byte 0x%02X) in a cell; a deal value holds text", u);
+            free(out);
+            return NULL;
+        }
+        if (n + clen + 1 > cap) {
+            while (n + clen + 1 > cap)
+                cap *= 2;
+            char *g = realloc(out, cap);
+            if (!g) {
+                free(out);
+                R->oom = 1;
+                return NULL;
+            }
+            out = g;
+        }
+        for (size_t k = 0; k < clen; k++) {
+            out[n++] = R->s[R->pos];
+            advance(R);
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* Reads every record. Returns 1, or 0 on a syntax error or a limit
+ * (reported) or out of memory (R->oom). */
+static int read_records(reader *R, csv_row **rows_out, size_t *nrows_out)
+{
+    csv_row *rows = NULL;
+    size_t nrows = 0, cap = 0;
+    int ok = 1;
+    /* A byte-order mark, as spreadsheets write one. */
+    if (R->len >= 3 && memcmp(R->s, "\xEF\xBB\xBF", 3) == 0)
+        R->pos = 3;
+    while (ok && R->pos < R->len) {
+        csv_row row = {NULL, 0, 0, R->line};
+        for (;;) {
+            int line = R->line, column = R->column;
+            char *text = read_cell(R);
+            if (!text || !push_cell(&row, text, line, column)) {
+                if (text)
+                    R->oom = 1;
+                free(text);
+                ok = 0;
+                break;
+            }
+            if (row.n > CSV_MAX_COLUMNS) {
+                diag_at(R->diags, CLASM_SEV_ERROR, "csv-too-many-columns", R->name, line, column,
+                        "a row has more than the limit of %u cells", CSV_MAX_COLUMNS);
+                ok = 0;
+                break;
+            }
+            if (R->pos < R->len && R->s[R->pos] == ',') {
+                advance(R);
+                continue;
+            }
+            /* The end of the record: CRLF, LF, a lone CR, or the end. */
+            if (R->pos < R->len && R->s[R->pos] == '\r') {
+                R->pos++;
+                if (R->pos < R->len && R->s[R->pos] == '\n')
+                    R->pos++;
+                R->line++;
+                R->column = 1;
+            } else if (R->pos < R->len) {
+                advance(R); /* '\n' */
+            }
+            break;
+        }
+        if (!ok) {
+            free_row(&row);
+            break;
+        }
+        /* A blank line is not a row. */
+        if (row.n == 1 && row.cells[0].text[0] == '\0') {
+            free_row(&row);
+            continue;
+        }
+        if (nrows >= CSV_MAX_ROWS + 1) {
+            diag_at(R->diags, CLASM_SEV_ERROR, "csv-too-many-rows", R->name, row.line, 1,
+                    "the file has more than the limit of %u rows of deals; split it", CSV_MAX_ROWS);
+            free_row(&row);
+            ok = 0;
+            break;
+        }
+        if (nrows == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            csv_row *g = realloc(rows, ncap * sizeof *g);
+            if (!g) {
+                free_row(&row);
+                R->oom = 1;
+                ok = 0;
+                break;
+            }
+            rows = g;
+            cap = ncap;
+        }
+        rows[nrows++] = row;
+    }
+    if (!ok) {
+        for (size_t i = 0; i < nrows; i++)
+            free_row(&rows[i]);
+        free(rows);
+        return 0;
+    }
+    *rows_out = rows;
+    *nrows_out = nrows;
+    return 1;
+}
+
+/* ---- the header ---- */
+
+static char *trimmed(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return strndup(s, n);
+}
+
+/* Checks each column's path; all problems reported. Returns 1 when none. */
+static int check_header(clasm_deal_table *t, const csv_row *h, clasm_diags *diags, int *oom)
+{
+    int ok = 1;
+    size_t npaths = 0;
+    while (deal_paths[npaths])
+        npaths++;
+    t->columns = calloc(h->n + 1, sizeof *t->columns);
+    if (!t->columns) {
+        *oom = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < h->n; i++) {
+        const csv_cell *c = &h->cells[i];
+        char *p = trimmed(c->text);
+        if (!p) {
+            *oom = 1;
+            return 0;
+        }
+        t->columns[t->ncolumns++] = (csv_column){p, deal_path_is_list(p)};
+        int known = 0;
+        for (size_t k = 0; k < npaths && !known; k++)
+            known = strcmp(deal_paths[k], p) == 0;
+        if (!known && strncmp(p, "terms.", 6) == 0 && deal_valid_term_key(p + 6))
+            known = 1;
+        if (!p[0]) {
+            diag_at(diags, CLASM_SEV_ERROR, "csv-empty-column", t->csv_name, c->line, c->column,
+                    "column %zu of the header is empty; name the deal key it gives (such as "
+                    "customer.name), or delete the column",
+                    i + 1);
+            ok = 0;
+        } else if (!known) {
+            const char *near = yt_suggest(p, deal_paths, npaths);
+            diag_at(diags, CLASM_SEV_ERROR, "csv-unknown-column", t->csv_name, c->line, c->column,
+                    "column %zu of the header, '%s', names no deal key%s%s%s (columns are deal "
+                    "paths such as id, customer.name, risks or terms.fees)",
+                    i + 1, p, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+            ok = 0;
+        }
+        for (size_t k = 0; k < i && p[0]; k++)
+            if (strcmp(t->columns[k].path, p) == 0) {
+                diag_at(diags, CLASM_SEV_ERROR, "csv-duplicate-column", t->csv_name, c->line,
+                        c->column, "column %zu of the header, '%s', is column %zu too", i + 1, p,
+                        k + 1);
+                ok = 0;
+                break;
+            }
+    }
+    return ok;
+}
+
+clasm_status clasm_deal_table_load_string(const char *csv, size_t csv_len, const char *csv_name,
+                                          const char *base, size_t base_len, const char *base_name,
+                                          clasm_deal_table **out, clasm_diags *diags)
+{
+    *out = NULL;
+    clasm_deal_table *t = calloc(1, sizeof *t);
+    if (!t || !(t->csv_name = strdup(csv_name ? csv_name : "(deals)"))) {
+        free(t);
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", csv_name, 0, 0,
+                "out of memory while reading the deals");
+        return CLASM_E_IO;
+    }
+    clasm_status st = CLASM_OK;
+    /* The base: a deal file's mapping, checked with each row. */
+    size_t before = diags->count;
+    t->base = yt_load_string(base, base_len, base_name ? base_name : "(base)", diags);
+    if (!t->base) {
+        st = CLASM_E_INPUT;
+        for (size_t i = before; i < diags->count; i++)
+            if (strcmp(diags->items[i].id, "out-of-memory") == 0)
+                st = CLASM_E_IO;
+    } else if (yt_root(t->base) && yt_root(t->base)->kind != YT_MAPPING) {
+        yt_ctx ctx = {yt_name(t->base), diags};
+        yt_expect(&ctx, yt_root(t->base), YT_MAPPING, "(top level of the base deal)");
+        st = CLASM_E_INPUT;
+    }
+    if (csv_len > CSV_MAX_BYTES) {
+        diag_at(diags, CLASM_SEV_ERROR, "csv-too-large", t->csv_name, 0, 0,
+                "the file is larger than the limit of %u MiB; split it", CSV_MAX_BYTES >> 20);
+        clasm_deal_table_free(t);
+        return CLASM_E_INPUT;
+    }
+    reader R = {csv, csv_len, 0, 1, 1, t->csv_name, diags, 0};
+    csv_row *rows = NULL;
+    size_t nrows = 0;
+    if (!read_records(&R, &rows, &nrows)) {
+        clasm_deal_table_free(t);
+        if (R.oom)
+            diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", csv_name, 0, 0,
+                    "out of memory while reading the deals");
+        return R.oom ? CLASM_E_IO : CLASM_E_INPUT;
+    }
+    if (nrows == 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "csv-empty", t->csv_name, 1, 1,
+                "the file is empty; its first row names the deal keys of the columns (such as "
+                "id,customer.name,risks), each further row is a deal");
+        free(rows);
+        clasm_deal_table_free(t);
+        return CLASM_E_INPUT;
+    }
+    int oom = 0;
+    if (!check_header(t, &rows[0], diags, &oom))
+        st = oom ? CLASM_E_IO : st == CLASM_OK ? CLASM_E_INPUT : st;
+    free_row(&rows[0]);
+    t->nrows = nrows - 1;
+    t->rows = rows;
+    memmove(t->rows, rows + 1, t->nrows * sizeof *rows);
+    t->names = calloc(t->nrows + 1, sizeof *t->names);
+    if (!t->names)
+        st = CLASM_E_IO;
+    for (size_t i = 0; t->names && i < t->nrows; i++) {
+        size_t len = strlen(t->csv_name) + 32;
+        if ((t->names[i] = malloc(len)) != NULL)
+            snprintf(t->names[i], len, "%s row %zu", t->csv_name, i + 2);
+        else
+            st = CLASM_E_IO;
+    }
+    if (st != CLASM_OK) {
+        clasm_deal_table_free(t);
+        return st;
+    }
+    *out = t;
+    return CLASM_OK;
+}
+
+/* A whole regular file, at most max bytes; NULL (reported) otherwise. */
+static char *read_whole(const char *path, size_t max, size_t *len, clasm_diags *diags,
+                        clasm_status *st)
+{
+    *st = CLASM_E_IO;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
+                strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: not a regular file",
+                path);
+        close(fd);
+        return NULL;
+    }
+    if ((unsigned long long)sb.st_size > max) {
+        diag_at(diags, CLASM_SEV_ERROR, "csv-too-large", path, 0, 0,
+                "the file is larger than the limit of %zu MiB; split it", max >> 20);
+        close(fd);
+        *st = CLASM_E_INPUT;
+        return NULL;
+    }
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            if (cap > max + 1) {
+                diag_at(diags, CLASM_SEV_ERROR, "csv-too-large", path, 0, 0,
+                        "the file is larger than the limit of %zu MiB; split it", max >> 20);
+                free(buf);
+                close(fd);
+                *st = CLASM_E_INPUT;
+                return NULL;
+            }
+            char *g = realloc(buf, cap * 2);
+            if (!g) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = g;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
+                    strerror(errno));
+            free(buf);
+            close(fd);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!buf) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
+                "out of memory while reading %s", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    *st = CLASM_OK;
+    return buf;
+}
+
+clasm_status clasm_deal_table_load(const char *csv_path, const char *base_path,
+                                   clasm_deal_table **out, clasm_diags *diags)
+{
+    *out = NULL;
+    size_t clen = 0, blen = 0;
+    clasm_status cs, bs;
+    char *csv = read_whole(csv_path, CSV_MAX_BYTES, &clen, diags, &cs);
+    char *base = read_whole(base_path, YT_MAX_FILE_BYTES, &blen, diags, &bs);
+    clasm_status st = cs != CLASM_OK ? cs : bs;
+    if (st == CLASM_OK)
+        st = clasm_deal_table_load_string(csv, clen, csv_path, base, blen, base_path, out, diags);
+    free(csv);
+    free(base);
+    return st;
+}
+
+clasm_status clasm_deal_table_deal(const clasm_deal_table *t, size_t i, clasm_deal **out,
+                                   clasm_diags *diags)
+{
+    *out = NULL;
+    if (!t || i >= t->nrows)
+        return CLASM_E_USAGE;
+    const csv_row *row = &t->rows[i];
+    if (row->n != t->ncolumns) {
+        diag_at(diags, CLASM_SEV_ERROR, "csv-row-length", t->names[i], row->line, 1,
+                "row %zu has %zu cell%s and the header has %zu columns; a cell with a comma in "
+                "it goes in quotes (\"...\")",
+                i + 2, row->n, row->n == 1 ? "" : "s", t->ncolumns);
+        return CLASM_E_INPUT;
+    }
+    yt_override *ov = calloc(row->n + 1, sizeof *ov);
+    if (!ov) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", t->names[i], 0, 0,
+                "out of memory while building the deal of the row");
+        return CLASM_E_IO;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < row->n; k++) {
+        if (!row->cells[k].text[0])
+            continue; /* an empty cell keeps the base's value */
+        ov[n++] = (yt_override){t->columns[k].path, row->cells[k].text, t->columns[k].list,
+                                row->cells[k].line, row->cells[k].column};
+    }
+    yt_doc *doc = yt_overlay(yt_root(t->base), t->names[i], ov, n);
+    free(ov);
+    if (!doc) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", t->names[i], 0, 0,
+                "out of memory while building the deal of the row");
+        return CLASM_E_IO;
+    }
+    return deal_load_doc(doc, out, diags);
+}
