@@ -89,7 +89,7 @@ check "the plan is printed" has "$OUT" "tier: "
 check "with the value in the list still to fill in" sh -c \
     'printf "%s\n" "$1" | grep -A2 "^still to fill in (1; the draft needs them):" | grep -q "^  terms.authorized_sites: Where the product may be used"' _ "$OUT"
 check "which names the clauses that use it" sh -c \
-    'printf "%s\n" "$1" | grep -A3 "^still to fill in" | grep -q "used by end-use.authorized-purpose-enhanced"' _ "$OUT"
+    'printf "%s\n" "$1" | grep -A3 "^still to fill in" | grep -q "used by .*definitions.core-terms"' _ "$OUT"
 check "a warning names the clause, the value and where to add it" has "$ERR" \
     "-enhanced, chosen for the contract, fills in {{ terms.authorized_sites }}, which this deal does not give (under terms:); add it to the deal"
 check "as a warning" has "$ERR" "warning: the clause end-use.authorized-purpose"
