@@ -43,6 +43,32 @@ $CHECK deals txt json "$ROOT/clauses/library.yaml" >counsel.log 2>words.log
 check "every example's drafts pass counsel's checks: $(head -c 1500 counsel.log)" [ ! -s counsel.log ]
 sed 's/^/  /' words.log
 
+# ---- round 2 (counsel's notes R1-R3) on the remedy and data clauses, in the real drafts
+T=txt
+check "hosted exit: the 36-month records survive deletion or go to the Customer (R3 D3)" \
+    grep -q "the records that item (b) of that clause requires to be kept, which the Supplier shall either hand to the Customer" $T/Q-2026-0163-contract.txt
+check "hosted exit: data obtained through substantiated Misuse is not returned (R3 D9)" \
+    grep -q "not return to the Customer any Customer Data that the Supplier concludes" $T/Q-2026-0163-contract.txt
+check "hosted data: investigating Misuse reaches usage logs and configuration only (R3 D22)" \
+    grep -q "it may examine the usage logs and configuration of the hosted service" $T/Q-2026-0191-addendum.txt
+check "a migration deadline and a no-fault exit for in-country hosting (R3 D11)" sh -c \
+    'grep -q "Moving the Hosted Service into the Country of Use" "$1" && grep -q "Neither party is in breach of this agreement, or liable to the other, for the move" "$1"' _ $T/Q-2026-0191-addendum.txt
+check "no second service-level rule and no service credit in a clause (R2 B5, R3 D4)" sh -c \
+    '! grep -l "no service credit is due" "$@"' _ $T/*.txt
+check "the cure rung covers anti-corruption and export provisions, not only the safeguards (R1 D2, R2 A6)" sh -c \
+    'for f in "$@"; do grep -q "Before terminating this agreement for a material breach of the Human Rights Safeguards that" "$f" && exit 1; done; grep -q "Before terminating this agreement for a material breach of any of those provisions" $0' \
+    $T/Q-2026-0117-contract.txt $T/*.txt
+check "a failure to agree a remediation plan is no longer the Customer's breach (R1 D8)" sh -c \
+    '! grep -q "A failure to agree or carry out the plan" "$1" && grep -q "propose to the Supplier a written remediation plan" "$1"' _ $T/Q-2026-0117-contract.txt
+check "reseller agreements put no exit or monitoring duty on the Customer (R2 A11)" sh -c \
+    '! grep -l -e "in consultation with the Customer, a written exit plan" -e "the measures the Customer proposes" "$@"' _ $T/*reseller-agreement.txt
+check "public reporting never goes to an authority involved in the Misuse (R2 B9)" \
+    grep -q "no authority is competent for this purpose if it is the Customer" $T/Q-2026-0999-contract.txt
+check "the compliance contact is never pasted raw into a sentence (R1 D19, R3 D20)" sh -c \
+    '! grep -l "or to Trade Compliance Office, compliance@" "$@"' _ $T/*.txt
+check "one trigger for change notices, shared with the end-user statement (R2 B4)" \
+    grep -q "One written notice serves both this clause and any other provision" $T/Q-2026-0999-eula.txt
+
 # ---- the checker fails on drafts that break each rule
 mkdir -p bad/deals bad/txt bad/json
 cp deals/reseller-unknown-end-use.yaml deals/cloud-analytics-state-telecom.yaml \

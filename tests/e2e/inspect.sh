@@ -35,7 +35,7 @@ for item in src.infolist():
     data = src.read(item.filename)
     if item.filename == "word/document.xml":
         s = data.decode()
-        s = s.replace("allow thirty (30) days", "allow sixty (60) days", 1)
+        s = s.replace("the breach within thirty (30) days", "the breach within sixty (60) days", 1)
         s, n = re.subn(r'<w:sdt><w:sdtPr><w:alias w:val="Survival of Safeguards"/>.*?</w:sdtContent></w:sdt>',
                        "", s, count=1, flags=re.S)
         assert n == 1
@@ -88,7 +88,7 @@ check "text inspect names the newer version" has "$OUT" "(the library has versio
 if have_soffice && /usr/bin/python3 -c 'import uno' 2>/dev/null; then
     mkdir -p lo-profile
     timeout 180 /usr/bin/python3 "$ROOT/tests/e2e/lo_edit.py" draft.docx lo-edit.docx lo-profile \
-        --replace "allow thirty (30) days" "allow 45 business days" \
+        --replace "the breach within thirty (30) days" "the breach within 45 business days" \
         --replace "Permitted Use and No Misuse" "Permitted Use and No Misuse of the Product" \
         --delete-clause "Survival of Safeguards" >lo.log 2>&1
     check "LibreOffice edited and saved the draft" [ -s lo-edit.docx ]
