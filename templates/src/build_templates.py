@@ -903,17 +903,6 @@ def fees_article(doc):
     ]
 
 
-def channel_continuity():
-    # Issue 14, point 11: the licence outlives the Reseller's appointment.
-    return cl("If the Reseller Stops Acting",
-              ["The ", ("b", "Customer"), "'s license does not depend on the ", ("b", "Reseller"),
-               "'s appointment. If the ", ("b", "Reseller"), " stops being an authorized reseller of the ",
-               ("b", "Supplier"), ", or cannot continue to support the ", ("b", "Customer"), ", this agreement "
-               "and the license continue, and the ", ("b", "Supplier"), " shall provide the updates, support "
-               "and maintenance that have been paid for, itself or through another authorized reseller that it "
-               "names to the ", ("b", "Customer"), " in writing, for the rest of the term paid for."])
-
-
 def reseller_role():
     return cl("Role of the Reseller",
               ["The ", ("b", "Reseller"), " is not the ", ("b", "Supplier"), "'s agent. It has no authority to "
@@ -1436,7 +1425,6 @@ def contract():
         if_("reseller"),
         h1("Reseller Channel"),
         *reseller_role(),
-        *channel_continuity(),
         *cl("End User License",
             ["If the ", ("b", "Customer"), " also accepts the ", ("b", "Supplier"), "'s end user license "
              "agreement for the ", ("b", "Product"), ", this agreement prevails over it wherever they differ."]),
