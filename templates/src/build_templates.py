@@ -798,13 +798,8 @@ def supply_article():
                             "documentation for the ", ("b", "Product"), " (the ", ("b", "Documentation"),
                             "). Each ", ("b", "Order"), " forms part of this agreement. If an ", ("b", "Order"),
                             " conflicts with these terms, these terms prevail unless the ", ("b", "Order"),
-                            " names the clause it changes. No ", ("b", "Order"), " changes " + SAFEGUARDS +
-                            ", except as the provisions of this agreement on changing those safeguards allow."])
-                    for expr, what in (
-                        ("not reseller", "in each order form or statement of work that the parties sign under "
-                                         "this agreement"),
-                        ("reseller", "in each order that the Customer places through the Reseller and the "
-                                     "Supplier accepts in writing"))]),
+                            " names the clause it changes."] + tail)
+                    for expr, what, tail in ORDER_VARIANTS]),
         if_("deployment in [on-premises, hybrid]"),
         *cl("Delivery",
             ["The ", ("b", "Supplier"), " shall deliver any hardware included in the ", ("b", "Product"),
@@ -982,8 +977,11 @@ def liability_article(doc):
     """Caps and carve-outs. The carve-outs keep a breach of the safeguards,
     confidentiality and the indemnity outside the cap (issue 14, point 1)."""
     if doc == "reseller":
-        cap = ["the total amounts paid and payable by the ", ("b", "Reseller"), " to the ", ("b", "Supplier"),
-               " under this agreement in the twelve (12) months before the event giving rise to the liability."]
+        # R1 N5: a cap on the last twelve months alone falls to about nothing after a one-off fee
+        cap = ["the greater of the total amounts paid and payable by the ", ("b", "Reseller"), " to the ",
+               ("b", "Supplier"), " under this agreement in the twelve (12) months before the event giving rise "
+               "to the liability and the total amounts the ", ("b", "Reseller"), " has paid to the ",
+               ("b", "Supplier"), " under this agreement."]
         user = ("b", "Reseller")
         guard = ("the provisions of this agreement on end use, use restrictions, export controls and sanctions, "
                  "due diligence on End Users and the passing on of safeguards to them;")
@@ -1006,14 +1004,18 @@ def liability_article(doc):
     # the cap is money the Supplier actually receives: in a channel deal it never
     # learns the Customer's price (R2 A5)
     limit = variants(
-        ("not reseller", [lead + "the total amounts paid and payable by the ", ("b", "Customer"), " to the ",
-                          ("b", "Supplier"), " under this agreement in the twelve (12) months before the event "
-                          "giving rise to the liability."]),
-        ("reseller", [lead + "the total amounts the ", ("b", "Supplier"), " received, from the ",
+        # R1 N5: the greater of the last twelve months and everything paid, so that a one-off fee
+        # does not leave a cap of about nothing after the first year
+        ("not reseller", [lead + "the greater of the total amounts paid and payable by the ", ("b", "Customer"),
+                          " to the ", ("b", "Supplier"), " under this agreement in the twelve (12) months before "
+                          "the event giving rise to the liability and the total fees the ", ("b", "Customer"),
+                          " has paid to the ", ("b", "Supplier"), " under this agreement."]),
+        ("reseller", [lead + "the greater of the total amounts the ", ("b", "Supplier"), " received, from the ",
                       ("b", "Reseller"), " or the ", ("b", "Customer"), ", for the ", ("b", "Product"),
-                      " and the services supplied to the ", ("b", "Customer"), " under this agreement in the "
-                      "twelve (12) months before the event giving rise to the liability",
-                      ("i", " [or [fixed amount], if higher]"), "."]))
+                      " and the support and other services supplied to the ", ("b", "Customer"), " under this "
+                      "agreement in the twelve (12) months before the event giving rise to the liability and the "
+                      "total amounts the ", ("b", "Supplier"), " has received for them",
+                      ("i", " [or a fixed amount to be agreed, if higher]"), "."]))
     use_limits = ["any liability of the ", ("b", "Customer"), " for a breach of the provisions of this agreement "
                   "that limit the purpose or manner of use of the ", ("b", "Product"), ", or of those on export "
                   "controls and sanctions;"]
@@ -1149,7 +1151,30 @@ def variants(*pairs):
     return out
 
 
+# the `when` of definitions.interpretation-precedence (the library's precedence clause)
+PRECEDENCE = "(tier >= elevated or customer.kind != private)"
+# R3 N9: where the library's precedence clause is drawn it alone says that no order changes the
+# safeguards; a draft without it (baseline) says it in Orders, once
+ORDER_VARIANTS = [
+    (("%s and " + ("" if prec else "not ") + PRECEDENCE) % rs, where,
+     [] if prec else [" No ", ("b", "Order"), " changes the ", ("b", "Human Rights Safeguards"), " or this "
+                      "agreement's provisions on export control; only an amendment made under the provisions of "
+                      "this agreement on amendments does."])
+    for rs, where in (("not reseller", "in each order form or statement of work that the parties sign under "
+                                       "this agreement"),
+                      ("reseller", "in each order that the Customer places through the Reseller and the "
+                                   "Supplier accepts in writing"))
+    for prec in (True, False)]
 SAFEGUARDS = "the safeguards of this agreement on end use, use restrictions, export controls, data or human rights"
+
+# Round 3 (R1 N3, R3 N5/N6): the frame's termination for breach leaves to the library's remedy
+# clause (termination.cure-and-suspension or misuse-remedies, one of which every draft has) exactly
+# the breaches that clause governs, by either party, named by the defined terms it uses, so the two
+# routes never overlap.
+REMEDY_CARVE_OUT = ["This clause does not apply to a breach, by either party, of the ", ("b", "Human Rights Safeguards"),
+                    ", of the ", ("b", "Export Control Laws"), " or of this agreement's other provisions on export "
+                    "control, or of its provisions against bribery and corruption: the provisions of this agreement "
+                    "on suspension and termination for those breaches alone govern the remedies for it."]
 
 
 def listed(*specs):
@@ -1187,10 +1212,7 @@ def commercial_termination(doc):
                  "creditors generally, has a receiver, administrator, liquidator or similar officer appointed over "
                  "it or over all or substantially all of its assets, or stops carrying on business, or anything "
                  "equivalent happens to it under any law."),
-                ["This clause does not apply to a breach by the ", ("b", "Reseller"), " of the safeguards of this "
-                 "agreement on end use, export controls, due diligence on End Users and the passing on of "
-                 "safeguards to them: the provisions of this agreement on suspension and termination for those "
-                 "safeguards govern the remedies for it."]),
+                REMEDY_CARVE_OUT),
             *cl("Effect of Termination",
                 ["When this agreement ends, for any reason, the ", ("b", "Reseller"), "'s appointment and its right "
                  "to market and distribute the ", ("b", "Product"), " end, and the ", ("b", "Reseller"),
@@ -1233,9 +1255,7 @@ def commercial_termination(doc):
         body("Either party may terminate this agreement by written notice to the other if the other party:"),
         if_("not reseller"), *items(*breach_items(True)[1:]), endif(),
         if_("reseller"), *items(*breach_items(False)[1:]), endif(),
-        body(["This clause does not apply to a breach by the ", ("b", "Customer"), " of " + SAFEGUARDS + ": the "
-              "provisions of this agreement on suspension and termination for those safeguards govern the "
-              "remedies for it. It does apply to a breach of those safeguards by the ", ("b", "Supplier"), "."]),
+        body(REMEDY_CARVE_OUT),
     ]
     # what an ending does: the license, money paid, hardware, data
     refund_direct = ["the ", ("b", "Supplier"), " shall refund the part of any fee prepaid for a subscription, "
