@@ -1686,9 +1686,13 @@ def addendum():
         p(""),
         p([("b", "RECITALS")], keep_next=True),
         *recital_product("A"),
-        body(["(B) The parties entered into ", "{{ terms.existing_agreement }}", " (as amended before the ",
-              ("b", "Effective Date"), ", the ", ("b", "Agreement"), "), under which the ", ("b", "Supplier"),
-              " supplies, or will supply, the ", ("b", "Product"), " to the ", ("b", "Customer"), "."]),
+        # R1 N11, R3 N10: plainer, and no hedge about a relationship that is already running
+        *variants(*[(expr, ["(B) The parties entered into ", "{{ terms.existing_agreement }}",
+                            " (as amended before the ", ("b", "Effective Date"), ", the ", ("b", "Agreement"),
+                            "). Under it the ", ("b", "Supplier"), " " + verb + " the ", ("b", "Product"), how,
+                            " to the ", ("b", "Customer"), "."])
+                    for expr, verb, how in (("deployment == cloud", "provides", " as a hosted service"),
+                                            ("deployment != cloud", "supplies", ""))]),
         body(["(C) The ", ("b", "Customer"), " is ", "{{ customer.kind }}", " and uses, or will use, the ",
               ("b", "Product"), " ", "{{ deployment }}", ", for ", "{{ terms.authorized_purpose }}", "."]),
         *recital_safeguards("D", "this Addendum"),
@@ -1714,13 +1718,20 @@ def addendum():
              ", and this ", ("b", "Addendum"), " with it", ("i", " [or, where the Supplier so elects in its notice "
                                                                  "of termination, the whole Agreement]"),
              "; the rest of the ", ("b", "Agreement"), " continues."],
+            # R1 N14, R3 N11: the bracket is a real choice, so it gets a note like the one on disputes
+            [("i", "Drafting note (delete before sending): keep the bracketed words only if the other party "
+                   "expressly agrees that a breach concerning the Product may end the whole Agreement, including "
+                   "supplies that have nothing to do with the Product; otherwise delete them.")],
             ["A term defined in this ", ("b", "Addendum"), " has its defined meaning in this ", ("b", "Addendum"),
              " only. It does not change the meaning of any word in the ", ("b", "Agreement"), ", except that "
              "where a provision of the ", ("b", "Agreement"), " deals with a subject of this ", ("b", "Addendum"),
              " as it concerns the ", ("b", "Product"), ", a word this ", ("b", "Addendum"), " defines has the "
              "meaning given here. The ", ("b", "Effective Date"), " is the date of this ", ("b", "Addendum"),
              ", not that of the ", ("b", "Agreement"), ", and every period this ", ("b", "Addendum"), " runs "
-             "from it runs from the date of this ", ("b", "Addendum"), "."]),
+             "from it runs from the date of this ", ("b", "Addendum"), "."],
+            # R3 N18: the usual interpretation rules, as in the contract
+            ["Headings are for convenience only. Words such as \u201cincluding\u201d and \u201cfor example\u201d "
+             "do not limit the words before them."]),
         *cl("Measures under this Addendum",
             ["Where the ", ("b", "Supplier"), " suspends, withholds or ends anything as this ", ("b", "Addendum"),
              " permits, that is not a breach of the ", ("b", "Agreement"), ", does not count against any "
@@ -1740,17 +1751,20 @@ def addendum():
              "'s liability for a breach of the provisions of this ", ("b", "Addendum"), " that limit the "
              "purpose or manner of use of the ", ("b", "Product"), ", or of those on export controls and "
              "sanctions."]),
+        # R1 N1, R3 N3: the one scoping rule for disputes; the library's governing-law, arbitration and
+        # immunity clauses read within it, whatever they say about "this agreement"
         *cl("Disputes",
-            ["The provisions of this ", ("b", "Addendum"), " on governing law and disputes apply to every "
-             "dispute arising out of or in connection with this ", ("b", "Addendum"), ", or with the ",
-             ("b", "Agreement"), " as it concerns the ", ("b", "Product"), " on a subject of this ",
-             ("b", "Addendum"), ". ",
-             ("i", "[Every other dispute under the Agreement remains subject to the Agreement's own provisions "
-                   "on governing law and disputes.] [They also apply to every other dispute under the Agreement, "
-                   "and replace the Agreement's own provisions on governing law and disputes.]")],
-            [("i", "Drafting note (delete before sending): keep one of the bracketed sentences. Keeping the "
-                   "Agreement's own forum for other disputes leaves two forums for one relationship; replacing it "
-                   "changes the Agreement for every subject and needs the other party's express agreement.")]),
+            ["The provisions of this ", ("b", "Addendum"), " on governing law, arbitration and immunity apply "
+             "only to the disputes described in this clause: a dispute arising out of or in connection with this ",
+             ("b", "Addendum"), ", or with the ", ("b", "Agreement"), " as it concerns the ", ("b", "Product"),
+             " on a subject of this ", ("b", "Addendum"), ". Where those provisions refer to this agreement, they "
+             "refer to it only as to those disputes. Every other dispute under the ", ("b", "Agreement"),
+             " remains governed by the ", ("b", "Agreement"), "'s own provisions on governing law and disputes."],
+            [("i", "Drafting note (delete before sending): this gives the subjects of this Addendum their own "
+                   "law and forum and leaves the rest of the Agreement under its own, so one relationship may "
+                   "have two laws and two forums. Check that this is acceptable. If the parties want one law and "
+                   "one forum for everything, amend the Agreement's own provisions on governing law and disputes "
+                   "expressly, with the other party's agreement, rather than widening this clause.")]),
         h1("Definitions"),
         clauses("definitions"),
         *article("End Use and Export Controls", "end-use", "export-control", "use-restrictions"),
@@ -1765,16 +1779,15 @@ def addendum():
              ", are the whole agreement between the parties on the subjects of this ", ("b", "Addendum"),
              " as they concern the ", ("b", "Product"), ". This ", ("b", "Addendum"), " replaces every earlier "
              "proposal and representation about those subjects, but not any document that forms part of the ",
-             ("b", "Agreement"), "; where such a document conflicts with this ", ("b", "Addendum"), " on those "
-             "subjects, this ", ("b", "Addendum"), " prevails. Nothing in this clause limits liability for "
-             "fraud."]),
+             ("b", "Agreement"), ". Nothing in this clause limits liability for fraud."]),
         *cl("Amendments",
-            ["This ", ("b", "Addendum"), " may be amended, and a right under it waived, only by a written document "
-             "that refers to this ", ("b", "Addendum"), ", names each provision it changes and states that it "
-             "changes it, and is signed by authorized representatives of both parties, for the ",
-             ("b", "Supplier"), " including a representative of its compliance office. No order or other "
-             "document under the ", ("b", "Agreement"), " changes this ", ("b", "Addendum"), " in any other "
-             "way."]),
+            ["This ", ("b", "Addendum"), " may be amended only by a written document that refers to this ",
+             ("b", "Addendum"), ", names each provision it changes and states that it changes it, and is signed "
+             "by authorized representatives of both parties, for the ", ("b", "Supplier"), " including a "
+             "representative of its compliance office. A right under this ", ("b", "Addendum"), " may be waived "
+             "only in a written document signed by the party giving up the right (where that is the ",
+             ("b", "Supplier"), ", by a representative of its compliance office). No order or other document "
+             "under the ", ("b", "Agreement"), " changes this ", ("b", "Addendum"), " in any other way."]),
         *counterparts(["This ", ("b", "Addendum")]),
         clauses(),
         *notices("Customer", "customer", ["A notice under this ", ("b", "Addendum"), ", or under the ",
