@@ -1616,11 +1616,14 @@ def reseller_agreement():
              ", and never to the ", ("b", "Reseller"), ", except for the demonstration and support license "
              "given in the clause on marketing and support."]),
         h1("Prices and Payment"),
-        *cl("Prices",
-            ["The ", ("b", "Reseller"), " shall pay the ", ("b", "Supplier"), " the price stated in the "
-             "commercial details for each perpetual license or subscription it orders. The ", ("b", "Supplier"), " shall invoice each "
-             "order when it accepts it, and the ", ("b", "Reseller"), " shall pay each invoice within the period "
-             "stated in the commercial details."]),
+        # R2 D3: only the deal's license type, never "perpetual license or subscription"
+        clause_heading("Prices"),
+        *variants(*[("license == " + lic, ["The ", ("b", "Reseller"), " shall pay the ", ("b", "Supplier"),
+                                           " the price stated in the commercial details for each " + what +
+                                           " it orders. The ", ("b", "Supplier"), " shall invoice each order when "
+                                           "it accepts it, and the ", ("b", "Reseller"), " shall pay each invoice "
+                                           "within the period stated in the commercial details."])
+                    for lic, what in (("perpetual", "perpetual license"), ("subscription", "subscription"))]),
         *cl("Resale Prices",
             ["The ", ("b", "Reseller"), " sets its own resale prices and terms of payment with its ",
              ("b", "End Users"), ". An ", ("b", "End User"), " owes the ", ("b", "Supplier"), " no fee for a "
