@@ -1312,9 +1312,14 @@ def general_clauses(doc, addendum=False):
         entire = entire[:1] + entire[4:]
     if doc == "eula":
         # a channel pack may give the Customer both a contract and this EULA (R2 B1)
-        entire = entire + [" It does not replace a master license and supply agreement for the ",
-                           ("b", "Product"), " between the same parties, which prevails over this agreement "
-                           "wherever they differ."]
+        # R2 D2/D11: true in a pack with a contract and in one without; the safeguards' own
+        # precedence (the library's interpretation clause) is kept: the stricter safeguard applies
+        entire = entire + [" Where the parties have also signed a master license and supply agreement for the ",
+                           ("b", "Product"), ", that agreement prevails over this agreement wherever they differ, "
+                           "except that where the two differ on any of the ", ("b", "Human Rights Safeguards"),
+                           ", the stricter applies; the license this agreement grants is then the license that "
+                           "agreement grants, and liability under both counts together against the limits of "
+                           "liability of that agreement."]
     out = [*cl("Entire Agreement", entire)]
     if doc == "reseller":
         assign = ["Neither party may assign or transfer this agreement, or any right or obligation under it, "
@@ -1446,8 +1451,14 @@ def contract():
         h1("Reseller Channel"),
         *reseller_role(),
         *cl("End User License",
-            ["If the ", ("b", "Customer"), " also accepts the ", ("b", "Supplier"), "'s end user license "
-             "agreement for the ", ("b", "Product"), ", this agreement prevails over it wherever they differ."]),
+            # R2 D2: one license, one cap, and the stricter safeguard, when the pack has both documents
+            ["Where the ", ("b", "Customer"), " also accepts the ", ("b", "Supplier"), "'s end user license "
+             "agreement for the ", ("b", "Product"), ", this agreement prevails over it wherever they differ, "
+             "except that where the two differ on any of the ", ("b", "Human Rights Safeguards"), ", the "
+             "stricter applies. The license and the limits of liability of this agreement are then the only "
+             "ones: the license that end user license agreement grants is the license granted by this "
+             "agreement, and liability under both documents counts together against the limits of this "
+             "agreement."]),
         endif(),
         *warranties_article("contract"),
         *liability_article("contract"),
