@@ -1103,18 +1103,15 @@ def confidentiality_article():
              "breach of this agreement, that the recipient already lawfully had or lawfully receives from "
              "someone else without a duty of confidence, or that the recipient develops independently."]),
         clause_heading("Use and Protection"),
-        *variants(*[(expr, ["The recipient shall use the discloser's ", ("b", "Confidential Information"),
-                            " only to perform this agreement and exercise its rights under it, protect it with at "
-                            "least reasonable care, and disclose it only to its employees, contractors, auditors "
-                            "and professional advisers who need it for that purpose and are bound by duties of "
-                            "confidence at least as protective as those in this agreement. The recipient may also "
-                            "disclose it where the law, a court or a regulator requires, after giving the "
-                            "discloser prompt notice where the law allows, and only to the extent required"
-                            + tail + "."])
-                    for expr, tail in (
-                        ("clauses.data-handling",
-                         ", subject to the provisions of this agreement on government demands for data"),
-                        ("not clauses.data-handling", ""))]),
+        # R2 D10: "any provisions", so the sentence reads true in a draft without a government-demands clause
+        body(["The recipient shall use the discloser's ", ("b", "Confidential Information"),
+              " only to perform this agreement and exercise its rights under it, protect it with at "
+              "least reasonable care, and disclose it only to its employees, contractors, auditors "
+              "and professional advisers who need it for that purpose and are bound by duties of "
+              "confidence at least as protective as those in this agreement. The recipient may also "
+              "disclose it where the law, a court or a regulator requires, after giving the "
+              "discloser prompt notice where the law allows, and only to the extent required, subject to any "
+              "provisions of this agreement on government demands for data."]),
         *cl("Reports Are Not Restricted",
             ["Nothing in this agreement prevents any person from reporting a suspected violation of the law or "
              "of human rights involving the ", ("b", "Product"), " to the ", ("b", "Supplier"), ", to a "
