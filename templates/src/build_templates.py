@@ -327,12 +327,20 @@ def document_xml(content):
 
 
 def header_xml(doc_name):
+    """DOC_NAME is the title, or a list of (condition, title) pairs when the title
+    depends on the deal (the contract): one header paragraph per title, each inside
+    its conditional, so the header always repeats the draft's own title (R1 N20, R3 N13)."""
     tabs = ('<w:pPr><w:pStyle w:val="Header"/></w:pPr>')
-    return (DECL + '<w:hdr xmlns:w="%s" xmlns:r="%s"><w:p>%s%s%s%s</w:p></w:hdr>' % (
-        W_NS, R_NS, tabs,
-        runs([("rsid", "{{ i", "d }}")]),
-        "<w:r><w:tab/></w:r>",
-        run(doc_name + " \u2014 draft for review", italic=True)))
+
+    def line(name):
+        return "<w:p>%s%s%s%s</w:p>" % (tabs, runs([("rsid", "{{ i", "d }}")]), "<w:r><w:tab/></w:r>",
+                                        run(name + " \u2014 draft for review", italic=True))
+    if isinstance(doc_name, str):
+        paras = line(doc_name)
+    else:
+        paras = "".join(p("{{#if %s}}" % expr, "Header") + line(name) + p("{{/if}}", "Header")
+                        for expr, name in doc_name)
+    return DECL + '<w:hdr xmlns:w="%s" xmlns:r="%s">%s</w:hdr>' % (W_NS, R_NS, paras)
 
 
 def footer_xml():
@@ -983,10 +991,11 @@ def liability_article(doc):
                "to the liability and the total amounts the ", ("b", "Reseller"), " has paid to the ",
                ("b", "Supplier"), " under this agreement."]
         user = ("b", "Reseller")
-        guard = ("the provisions of this agreement on end use, use restrictions, export controls and sanctions, "
-                 "due diligence on End Users and the passing on of safeguards to them;")
+        # R3 N5: the safeguards by their defined terms, not by a second, undefined label
         exceptions = [
-            ["any liability of the ", user, " for a breach of " + guard],
+            ["any liability of the ", user, " for a breach of the ", ("b", "Human Rights Safeguards"), ", of the ",
+             ("b", "Export Control Laws"), " or of this agreement's other provisions on export control, or of its "
+             "provisions on due diligence on ", ("b", "End Users"), " and the passing on of safeguards to them;"],
             "any liability of either party for a breach of its obligations of confidentiality;",
             ["the ", ("b", "Reseller"), "'s obligation to pay the prices due under this agreement; or"],
             "liability for death or personal injury caused by negligence, for fraud, or for anything else that "
@@ -1016,13 +1025,14 @@ def liability_article(doc):
                       "agreement in the twelve (12) months before the event giving rise to the liability and the "
                       "total amounts the ", ("b", "Supplier"), " has received for them",
                       ("i", " [or a fixed amount to be agreed, if higher]"), "."]))
-    use_limits = ["any liability of the ", ("b", "Customer"), " for a breach of the provisions of this agreement "
-                  "that limit the purpose or manner of use of the ", ("b", "Product"), ", or of those on export "
-                  "controls and sanctions;"]
+    # R3 N5: the safeguards by their defined terms (every draft defines them: its remedy clause uses them)
+    use_limits = ["any liability of the ", ("b", "Customer"), " for a breach of the ",
+                  ("b", "Human Rights Safeguards"), ", of the ", ("b", "Export Control Laws"), " or of this "
+                  "agreement's other provisions on export control;"]
     # a baseline deal: only misuse and export breaches are uncapped (R1 D14)
-    misuse = ["any liability of the ", ("b", "Customer"), " for using the ", ("b", "Product"), ", or allowing it "
-              "to be used, in a way that the provisions of this agreement on misuse forbid, or for a breach of "
-              "the provisions of this agreement on export controls and sanctions;"]
+    misuse = ["any liability of the ", ("b", "Customer"), " for ", ("b", "Misuse"), " of the ", ("b", "Product"),
+              ", or for a breach of the ", ("b", "Export Control Laws"), " or of this agreement's other "
+              "provisions on export control;"]
     conf = "any liability of either party for a breach of its obligations of confidentiality;"
     ip = ["the ", ("b", "Supplier"), "'s obligations under the intellectual property indemnity in this agreement;"]
     fees = ["the ", ("b", "Customer"), "'s obligation to pay the fees due under this agreement;"]
@@ -1274,11 +1284,11 @@ def commercial_termination(doc):
     lic_perp = ["where the ", ("b", "Supplier"), " terminated this agreement for the ", ("b", "Customer"),
                 "'s breach or under its safeguards, the license ends and the ", ("b", "Customer"), " shall stop "
                 "using the ", ("b", "Product"), "; on any other ending, a perpetual license that has been paid for "
-                "in full continues, subject to the provisions of this agreement that limit the purpose and manner "
-                "of use of the ", ("b", "Product"), " and to those on export controls, but updates and support end "
-                "unless the parties agree otherwise;"]
+                "in full continues, subject to the ", ("b", "Human Rights Safeguards"), " and to this agreement's "
+                "provisions on export control, but updates and support end unless the parties agree otherwise;"]
     hardware = ["hardware that the ", ("b", "Customer"), " has bought remains the ", ("b", "Customer"), "'s, "
-                "and remains subject to the provisions of this agreement on end use and export controls;"]
+                "and remains subject to the ", ("b", "Human Rights Safeguards"), " and to this agreement's "
+                "provisions on export control;"]
     data = ["the ", ("b", "Supplier"), " shall make available for return, and then delete, the data the ",
             ("b", "Customer"), " has stored in the hosted service, as the provisions of this agreement on hosted "
             "data provide;"]
@@ -1332,7 +1342,8 @@ def general_clauses(doc, addendum=False):
         assign = ["Neither party may assign or transfer this agreement, or any right or obligation under it, "
                   "without the other party's prior written consent. The ", ("b", "Supplier"), " may refuse "
                   "consent where the transfer would put the ", ("b", "Product"), " in the hands of a person "
-                  "it has not assessed under the safeguards of this agreement. The ", ("b", "Supplier"), " may "
+                  "it has not assessed under the ", ("b", "Human Rights Safeguards"), " and the ",
+                  ("b", "Export Control Laws"), ". The ", ("b", "Supplier"), " may "
                   "assign this agreement to an affiliate or to a successor to the business that supplies the ",
                   ("b", "Product"), ", if the assignee takes on all the ", ("b", "Supplier"), "'s obligations "
                   "under it by written notice to the ", ("b", "Customer"), "."]
@@ -1613,7 +1624,8 @@ def reseller_agreement():
              "order binds the ", ("b", "Supplier"), " only when the ", ("b", "Supplier"), " accepts it in "
              "writing. The ", ("b", "Supplier"), " may decline an order, including where it has not completed "
              "its export and human-rights assessment of the ", ("b", "End User"), " or judges that the supply "
-             "would be inconsistent with the safeguards of this agreement."]),
+             "would be inconsistent with the ", ("b", "Human Rights Safeguards"), " or the ",
+             ("b", "Export Control Laws"), "."]),
         *cl("Delivery, Title and Risk",
             ["The ", ("b", "Supplier"), " shall deliver any hardware to the address stated in the accepted "
              "order and make the software and license keys available to the ", ("b", "End User"), ". Delivery "
@@ -1752,16 +1764,16 @@ def addendum():
         *cl("The Agreement Continues",
             ["Except as this ", ("b", "Addendum"), " provides, the ", ("b", "Agreement"), " continues unchanged "
              "and in full force. This ", ("b", "Addendum"), " changes no fee or price under the ",
-             ("b", "Agreement"), ", and changes a license under the ", ("b", "Agreement"), " only as the "
-             "safeguards of this ", ("b", "Addendum"), " provide. It continues for as long as the ",
+             ("b", "Agreement"), ", and changes a license under the ", ("b", "Agreement"), " only as the ",
+             ("b", "Human Rights Safeguards"), " provide. It continues for as long as the ",
              ("b", "Agreement"), " continues for the ", ("b", "Product"), ", and after that as its own "
              "provisions on survival say."]),
         *cl("Liability",
             ["The exclusions and limits of liability in the ", ("b", "Agreement"), " apply to liability under "
              "this ", ("b", "Addendum"), ", except that they do not apply to the ", ("b", "Customer"),
-             "'s liability for a breach of the provisions of this ", ("b", "Addendum"), " that limit the "
-             "purpose or manner of use of the ", ("b", "Product"), ", or of those on export controls and "
-             "sanctions."]),
+             "'s liability for a breach of the ", ("b", "Human Rights Safeguards"), ", of the ",
+             ("b", "Export Control Laws"), " or of the other provisions of this ", ("b", "Addendum"), " on export "
+             "control."]),
         # R1 N1, R3 N3: the one scoping rule for disputes; the library's governing-law, arbitration and
         # immunity clauses read within it, whatever they say about "this agreement"
         *cl("Disputes",
@@ -1822,8 +1834,10 @@ def main(argv):
     for fname, _short, doc_title, build in TEMPLATES:
         LISTS["next"] = 3  # each document numbers its own lists
         # the contract's title depends on the deal (a hosted subscription is a
-        # Master Subscription Agreement); its header, which has no conditionals, fits both
-        header = "Master Agreement" if fname == "contract.docx" else doc_title
+        # Master Subscription Agreement); its header repeats whichever title the draft has
+        header = ([("deployment == cloud", "Master Subscription Agreement"),
+                   ("deployment != cloud", "Master License and Supply Agreement")]
+                  if fname == "contract.docx" else doc_title)
         write_docx(os.path.join(outdir, fname), doc_title, header, build())
         print("wrote", os.path.join(outdir, fname))
     return 0
