@@ -789,7 +789,8 @@ def hosted_service():
             ["If availability falls below that level in any month, the ", ("b", "Supplier"),
              " shall on request give the ", ("b", "Customer"), " a written account of the cause and of the steps "
              "it is taking to prevent it happening again. If it falls below that level in three consecutive "
-             "months, the ", ("b", "Customer"), " may end the hosted service by written notice."]),
+             "months, the ", ("b", "Customer"), " may terminate this agreement by written notice, with the "
+             "refund of prepaid fees that the provisions of this agreement on the effect of termination give."]),
         endif(),
     ]
 
@@ -882,6 +883,12 @@ def fees_article(doc):
               " or makes it available, and the ", ("b", "Customer"), " shall pay each invoice within ",
               "{{ terms.payment_days }}", " of its date. Fees for any renewal are as the parties agree in "
               "writing."]),
+        # R1 N7: a bundled price must be split for the refunds on termination to be calculable
+        *([if_("license == perpetual or deployment != cloud"),
+           body(["Where the fees cover more than one of the license, hardware, and support, maintenance or "
+                 "hosting, the ", ("b", "Order" if doc == "contract" else "invoice"), " states the part of the "
+                 "fees for each, and every refund under this agreement is calculated on those parts."]),
+           endif()]),
         *cl("Taxes",
             ["The fees are exclusive of value added tax, sales tax and similar taxes, which the ",
              ("b", "Customer"), " shall pay in addition where they apply. If the law requires the ",
@@ -921,10 +928,19 @@ def reseller_role():
 # --- warranties, liability, indemnity, confidentiality
 
 def warranties_article(doc):
-    out = [h1("Warranties"),
-           *cl("Authority",
-               ["Each party warrants that it has the power and authority to enter into and perform this "
-                "agreement, and that the person signing it for that party is authorized to do so."])]
+    each = ["Each party warrants that it has the power and authority to enter into and perform this "
+            "agreement, and that the person signing it for that party is authorized to do so."]
+    # R1 N17: a state buyer's capacity and authority are the library's capacity clause
+    # (audit.sovereign-immunity, drawn with the arbitration clause for every non-private customer)
+    supplier = ["The ", ("b", "Supplier"), " warrants that it has the power and authority to enter into and "
+                "perform this agreement, and that the person signing it for the ", ("b", "Supplier"), " is "
+                "authorized to do so. The ", ("b", "Customer"), "'s capacity and authority are dealt with in "
+                "the provisions of this agreement on capacity and immunity."]
+    out = [h1("Warranties"), clause_heading("Authority")]
+    if doc == "reseller":
+        out += [body(each)]
+    else:
+        out += variants(("customer.kind == private", each), ("customer.kind != private", supplier))
     if doc == "reseller":
         out += cl("Product Warranty",
                   ["The ", ("b", "Supplier"), " gives its warranties for the ", ("b", "Product"), " to each ",
@@ -1276,8 +1292,11 @@ def commercial_termination(doc):
     # the library's survival clause (termination.survival, every draft) keeps accrued rights
     effect = [
         clause_heading("Effect of Termination"),
-        body("When this agreement ends, for any reason, and subject to any exit plan that this agreement "
-             "provides for:"),
+        # R1 N19: an exit plan only where the library's responsible-exit clause is drawn (its `when`)
+        *variants(("reseller or tier >= elevated",
+                   "When this agreement ends, for any reason, and subject to the exit plan under the provisions "
+                   "of this agreement on responsible exit:"),
+                  ("not (reseller or tier >= elevated)", "When this agreement ends, for any reason:")),
     ]
     lic_sub = ["the license ends, and the ", ("b", "Customer"), " shall stop using the ", ("b", "Product"),
                " and return or destroy its copies of the software and the ", ("b", "Documentation"), ";"]
@@ -1657,7 +1676,9 @@ def reseller_agreement():
              "permits if lower, until it is paid."]),
         if_("deployment in [cloud, hybrid] or clauses.data-handling or clauses.access-control or "
             "clauses.update-denial"),
-        h1("End User Accounts and Data"),
+        # R2 D15: an on-premises deal has no accounts
+        if_("deployment in [cloud, hybrid]"), h1("End User Accounts and Data"), endif(),
+        if_("deployment == on-premises"), h1("Data, Access and Updates"), endif(),
         if_("deployment in [cloud, hybrid]"),
         *cl("Hosted Accounts",
             ["Accounts for the parts of the ", ("b", "Product"), " that the ", ("b", "Supplier"), " hosts are "
@@ -1674,7 +1695,11 @@ def reseller_agreement():
         sdt_block("Grievance clauses", "clauses:grievance", 480211,
                   "Grievance and misuse-reporting clauses are inserted here."),
         endif(),
-        *article("Reassessment, Audit and Disputes", "reassessment", "audit"),
+        # R2 D15: a reseller agreement's audit category holds only the disputes clause (the Reseller's
+        # records and audit are its due-diligence clauses)
+        if_("clauses.reassessment"), h1("Reassessment and Disputes"), endif(),
+        if_("clauses.audit and not clauses.reassessment"), h1("Disputes"), endif(),
+        if_("clauses.reassessment or clauses.audit"), clauses("reassessment", "audit"), endif(),
         *warranties_article("reseller"),
         *liability_article("reseller"),
         *confidentiality_article(),
