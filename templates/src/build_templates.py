@@ -1340,8 +1340,8 @@ def general_clauses(doc, addendum=False):
         # a channel pack may give the Customer both a contract and this EULA (R2 B1)
         # R2 D2/D11: true in a pack with a contract and in one without; the safeguards' own
         # precedence (the library's interpretation clause) is kept: the stricter safeguard applies
-        entire = entire + [" Where the parties have also signed a master license and supply agreement for the ",
-                           ("b", "Product"), ", that agreement prevails over this agreement wherever they differ, "
+        entire = entire + [" Where the parties have also signed a master license and supply agreement or a master "
+                           "subscription agreement for the ", ("b", "Product"), ", that agreement prevails over this agreement wherever they differ, "
                            "except that where the two differ on any of the ", ("b", "Human Rights Safeguards"),
                            ", the stricter applies; the license this agreement grants is then the license that "
                            "agreement grants, and liability under both counts together against the limits of "
