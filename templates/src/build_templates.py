@@ -327,12 +327,20 @@ def document_xml(content):
 
 
 def header_xml(doc_name):
+    """DOC_NAME is the title, or a list of (condition, title) pairs when the title
+    depends on the deal (the contract): one header paragraph per title, each inside
+    its conditional, so the header always repeats the draft's own title (R1 N20, R3 N13)."""
     tabs = ('<w:pPr><w:pStyle w:val="Header"/></w:pPr>')
-    return (DECL + '<w:hdr xmlns:w="%s" xmlns:r="%s"><w:p>%s%s%s%s</w:p></w:hdr>' % (
-        W_NS, R_NS, tabs,
-        runs([("rsid", "{{ i", "d }}")]),
-        "<w:r><w:tab/></w:r>",
-        run(doc_name + " \u2014 draft for review", italic=True)))
+
+    def line(name):
+        return "<w:p>%s%s%s%s</w:p>" % (tabs, runs([("rsid", "{{ i", "d }}")]), "<w:r><w:tab/></w:r>",
+                                        run(name + " \u2014 draft for review", italic=True))
+    if isinstance(doc_name, str):
+        paras = line(doc_name)
+    else:
+        paras = "".join(p("{{#if %s}}" % expr, "Header") + line(name) + p("{{/if}}", "Header")
+                        for expr, name in doc_name)
+    return DECL + '<w:hdr xmlns:w="%s" xmlns:r="%s">%s</w:hdr>' % (W_NS, R_NS, paras)
 
 
 def footer_xml():
@@ -781,7 +789,8 @@ def hosted_service():
             ["If availability falls below that level in any month, the ", ("b", "Supplier"),
              " shall on request give the ", ("b", "Customer"), " a written account of the cause and of the steps "
              "it is taking to prevent it happening again. If it falls below that level in three consecutive "
-             "months, the ", ("b", "Customer"), " may end the hosted service by written notice."]),
+             "months, the ", ("b", "Customer"), " may terminate this agreement by written notice, with the "
+             "refund of prepaid fees that the provisions of this agreement on the effect of termination give."]),
         endif(),
     ]
 
@@ -798,13 +807,8 @@ def supply_article():
                             "documentation for the ", ("b", "Product"), " (the ", ("b", "Documentation"),
                             "). Each ", ("b", "Order"), " forms part of this agreement. If an ", ("b", "Order"),
                             " conflicts with these terms, these terms prevail unless the ", ("b", "Order"),
-                            " names the clause it changes. No ", ("b", "Order"), " changes " + SAFEGUARDS +
-                            ", except as the provisions of this agreement on changing those safeguards allow."])
-                    for expr, what in (
-                        ("not reseller", "in each order form or statement of work that the parties sign under "
-                                         "this agreement"),
-                        ("reseller", "in each order that the Customer places through the Reseller and the "
-                                     "Supplier accepts in writing"))]),
+                            " names the clause it changes."] + tail)
+                    for expr, what, tail in ORDER_VARIANTS]),
         if_("deployment in [on-premises, hybrid]"),
         *cl("Delivery",
             ["The ", ("b", "Supplier"), " shall deliver any hardware included in the ", ("b", "Product"),
@@ -879,6 +883,12 @@ def fees_article(doc):
               " or makes it available, and the ", ("b", "Customer"), " shall pay each invoice within ",
               "{{ terms.payment_days }}", " of its date. Fees for any renewal are as the parties agree in "
               "writing."]),
+        # R1 N7: a bundled price must be split for the refunds on termination to be calculable
+        *([if_("license == perpetual or deployment != cloud"),
+           body(["Where the fees cover more than one of the license, hardware, and support, maintenance or "
+                 "hosting, the ", ("b", "Order" if doc == "contract" else "invoice"), " states the part of the "
+                 "fees for each, and every refund under this agreement is calculated on those parts."]),
+           endif()]),
         *cl("Taxes",
             ["The fees are exclusive of value added tax, sales tax and similar taxes, which the ",
              ("b", "Customer"), " shall pay in addition where they apply. If the law requires the ",
@@ -918,10 +928,19 @@ def reseller_role():
 # --- warranties, liability, indemnity, confidentiality
 
 def warranties_article(doc):
-    out = [h1("Warranties"),
-           *cl("Authority",
-               ["Each party warrants that it has the power and authority to enter into and perform this "
-                "agreement, and that the person signing it for that party is authorized to do so."])]
+    each = ["Each party warrants that it has the power and authority to enter into and perform this "
+            "agreement, and that the person signing it for that party is authorized to do so."]
+    # R1 N17: a state buyer's capacity and authority are the library's capacity clause
+    # (audit.sovereign-immunity, drawn with the arbitration clause for every non-private customer)
+    supplier = ["The ", ("b", "Supplier"), " warrants that it has the power and authority to enter into and "
+                "perform this agreement, and that the person signing it for the ", ("b", "Supplier"), " is "
+                "authorized to do so. The ", ("b", "Customer"), "'s capacity and authority are dealt with in "
+                "the provisions of this agreement on capacity and immunity."]
+    out = [h1("Warranties"), clause_heading("Authority")]
+    if doc == "reseller":
+        out += [body(each)]
+    else:
+        out += variants(("customer.kind == private", each), ("customer.kind != private", supplier))
     if doc == "reseller":
         out += cl("Product Warranty",
                   ["The ", ("b", "Supplier"), " gives its warranties for the ", ("b", "Product"), " to each ",
@@ -982,13 +1001,17 @@ def liability_article(doc):
     """Caps and carve-outs. The carve-outs keep a breach of the safeguards,
     confidentiality and the indemnity outside the cap (issue 14, point 1)."""
     if doc == "reseller":
-        cap = ["the total amounts paid and payable by the ", ("b", "Reseller"), " to the ", ("b", "Supplier"),
-               " under this agreement in the twelve (12) months before the event giving rise to the liability."]
+        # R1 N5: a cap on the last twelve months alone falls to about nothing after a one-off fee
+        cap = ["the greater of the total amounts paid and payable by the ", ("b", "Reseller"), " to the ",
+               ("b", "Supplier"), " under this agreement in the twelve (12) months before the event giving rise "
+               "to the liability and the total amounts the ", ("b", "Reseller"), " has paid to the ",
+               ("b", "Supplier"), " under this agreement."]
         user = ("b", "Reseller")
-        guard = ("the provisions of this agreement on end use, use restrictions, export controls and sanctions, "
-                 "due diligence on End Users and the passing on of safeguards to them;")
+        # R3 N5: the safeguards by their defined terms, not by a second, undefined label
         exceptions = [
-            ["any liability of the ", user, " for a breach of " + guard],
+            ["any liability of the ", user, " for a breach of the ", ("b", "Human Rights Safeguards"), ", of the ",
+             ("b", "Export Control Laws"), " or of this agreement's other provisions on export control, or of its "
+             "provisions on due diligence on ", ("b", "End Users"), " and the passing on of safeguards to them;"],
             "any liability of either party for a breach of its obligations of confidentiality;",
             ["the ", ("b", "Reseller"), "'s obligation to pay the prices due under this agreement; or"],
             "liability for death or personal injury caused by negligence, for fraud, or for anything else that "
@@ -1006,21 +1029,26 @@ def liability_article(doc):
     # the cap is money the Supplier actually receives: in a channel deal it never
     # learns the Customer's price (R2 A5)
     limit = variants(
-        ("not reseller", [lead + "the total amounts paid and payable by the ", ("b", "Customer"), " to the ",
-                          ("b", "Supplier"), " under this agreement in the twelve (12) months before the event "
-                          "giving rise to the liability."]),
-        ("reseller", [lead + "the total amounts the ", ("b", "Supplier"), " received, from the ",
+        # R1 N5: the greater of the last twelve months and everything paid, so that a one-off fee
+        # does not leave a cap of about nothing after the first year
+        ("not reseller", [lead + "the greater of the total amounts paid and payable by the ", ("b", "Customer"),
+                          " to the ", ("b", "Supplier"), " under this agreement in the twelve (12) months before "
+                          "the event giving rise to the liability and the total fees the ", ("b", "Customer"),
+                          " has paid to the ", ("b", "Supplier"), " under this agreement."]),
+        ("reseller", [lead + "the greater of the total amounts the ", ("b", "Supplier"), " received, from the ",
                       ("b", "Reseller"), " or the ", ("b", "Customer"), ", for the ", ("b", "Product"),
-                      " and the services supplied to the ", ("b", "Customer"), " under this agreement in the "
-                      "twelve (12) months before the event giving rise to the liability",
-                      ("i", " [or [fixed amount], if higher]"), "."]))
-    use_limits = ["any liability of the ", ("b", "Customer"), " for a breach of the provisions of this agreement "
-                  "that limit the purpose or manner of use of the ", ("b", "Product"), ", or of those on export "
-                  "controls and sanctions;"]
+                      " and the support and other services supplied to the ", ("b", "Customer"), " under this "
+                      "agreement in the twelve (12) months before the event giving rise to the liability and the "
+                      "total amounts the ", ("b", "Supplier"), " has received for them",
+                      ("i", " [or a fixed amount to be agreed, if higher]"), "."]))
+    # R3 N5: the safeguards by their defined terms (every draft defines them: its remedy clause uses them)
+    use_limits = ["any liability of the ", ("b", "Customer"), " for a breach of the ",
+                  ("b", "Human Rights Safeguards"), ", of the ", ("b", "Export Control Laws"), " or of this "
+                  "agreement's other provisions on export control;"]
     # a baseline deal: only misuse and export breaches are uncapped (R1 D14)
-    misuse = ["any liability of the ", ("b", "Customer"), " for using the ", ("b", "Product"), ", or allowing it "
-              "to be used, in a way that the provisions of this agreement on misuse forbid, or for a breach of "
-              "the provisions of this agreement on export controls and sanctions;"]
+    misuse = ["any liability of the ", ("b", "Customer"), " for ", ("b", "Misuse"), " of the ", ("b", "Product"),
+              ", or for a breach of the ", ("b", "Export Control Laws"), " or of this agreement's other "
+              "provisions on export control;"]
     conf = "any liability of either party for a breach of its obligations of confidentiality;"
     ip = ["the ", ("b", "Supplier"), "'s obligations under the intellectual property indemnity in this agreement;"]
     fees = ["the ", ("b", "Customer"), "'s obligation to pay the fees due under this agreement;"]
@@ -1101,18 +1129,15 @@ def confidentiality_article():
              "breach of this agreement, that the recipient already lawfully had or lawfully receives from "
              "someone else without a duty of confidence, or that the recipient develops independently."]),
         clause_heading("Use and Protection"),
-        *variants(*[(expr, ["The recipient shall use the discloser's ", ("b", "Confidential Information"),
-                            " only to perform this agreement and exercise its rights under it, protect it with at "
-                            "least reasonable care, and disclose it only to its employees, contractors, auditors "
-                            "and professional advisers who need it for that purpose and are bound by duties of "
-                            "confidence at least as protective as those in this agreement. The recipient may also "
-                            "disclose it where the law, a court or a regulator requires, after giving the "
-                            "discloser prompt notice where the law allows, and only to the extent required"
-                            + tail + "."])
-                    for expr, tail in (
-                        ("clauses.data-handling",
-                         ", subject to the provisions of this agreement on government demands for data"),
-                        ("not clauses.data-handling", ""))]),
+        # R2 D10: "any provisions", so the sentence reads true in a draft without a government-demands clause
+        body(["The recipient shall use the discloser's ", ("b", "Confidential Information"),
+              " only to perform this agreement and exercise its rights under it, protect it with at "
+              "least reasonable care, and disclose it only to its employees, contractors, auditors "
+              "and professional advisers who need it for that purpose and are bound by duties of "
+              "confidence at least as protective as those in this agreement. The recipient may also "
+              "disclose it where the law, a court or a regulator requires, after giving the "
+              "discloser prompt notice where the law allows, and only to the extent required, subject to any "
+              "provisions of this agreement on government demands for data."]),
         *cl("Reports Are Not Restricted",
             ["Nothing in this agreement prevents any person from reporting a suspected violation of the law or "
              "of human rights involving the ", ("b", "Product"), " to the ", ("b", "Supplier"), ", to a "
@@ -1149,7 +1174,30 @@ def variants(*pairs):
     return out
 
 
+# the `when` of definitions.interpretation-precedence (the library's precedence clause)
+PRECEDENCE = "(tier >= elevated or customer.kind != private)"
+# R3 N9: where the library's precedence clause is drawn it alone says that no order changes the
+# safeguards; a draft without it (baseline) says it in Orders, once
+ORDER_VARIANTS = [
+    (("%s and " + ("" if prec else "not ") + PRECEDENCE) % rs, where,
+     [] if prec else [" No ", ("b", "Order"), " changes the ", ("b", "Human Rights Safeguards"), " or this "
+                      "agreement's provisions on export control; only an amendment made under the provisions of "
+                      "this agreement on amendments does."])
+    for rs, where in (("not reseller", "in each order form or statement of work that the parties sign under "
+                                       "this agreement"),
+                      ("reseller", "in each order that the Customer places through the Reseller and the "
+                                   "Supplier accepts in writing"))
+    for prec in (True, False)]
 SAFEGUARDS = "the safeguards of this agreement on end use, use restrictions, export controls, data or human rights"
+
+# Round 3 (R1 N3, R3 N5/N6): the frame's termination for breach leaves to the library's remedy
+# clause (termination.cure-and-suspension or misuse-remedies, one of which every draft has) exactly
+# the breaches that clause governs, by either party, named by the defined terms it uses, so the two
+# routes never overlap.
+REMEDY_CARVE_OUT = ["This clause does not apply to a breach, by either party, of the ", ("b", "Human Rights Safeguards"),
+                    ", of the ", ("b", "Export Control Laws"), " or of this agreement's other provisions on export "
+                    "control, or of its provisions against bribery and corruption: the provisions of this agreement "
+                    "on suspension and termination for those breaches alone govern the remedies for it."]
 
 
 def listed(*specs):
@@ -1187,10 +1235,7 @@ def commercial_termination(doc):
                  "creditors generally, has a receiver, administrator, liquidator or similar officer appointed over "
                  "it or over all or substantially all of its assets, or stops carrying on business, or anything "
                  "equivalent happens to it under any law."),
-                ["This clause does not apply to a breach by the ", ("b", "Reseller"), " of the safeguards of this "
-                 "agreement on end use, export controls, due diligence on End Users and the passing on of "
-                 "safeguards to them: the provisions of this agreement on suspension and termination for those "
-                 "safeguards govern the remedies for it."]),
+                REMEDY_CARVE_OUT),
             *cl("Effect of Termination",
                 ["When this agreement ends, for any reason, the ", ("b", "Reseller"), "'s appointment and its right "
                  "to market and distribute the ", ("b", "Product"), " end, and the ", ("b", "Reseller"),
@@ -1233,9 +1278,7 @@ def commercial_termination(doc):
         body("Either party may terminate this agreement by written notice to the other if the other party:"),
         if_("not reseller"), *items(*breach_items(True)[1:]), endif(),
         if_("reseller"), *items(*breach_items(False)[1:]), endif(),
-        body(["This clause does not apply to a breach by the ", ("b", "Customer"), " of " + SAFEGUARDS + ": the "
-              "provisions of this agreement on suspension and termination for those safeguards govern the "
-              "remedies for it. It does apply to a breach of those safeguards by the ", ("b", "Supplier"), "."]),
+        body(REMEDY_CARVE_OUT),
     ]
     # what an ending does: the license, money paid, hardware, data
     refund_direct = ["the ", ("b", "Supplier"), " shall refund the part of any fee prepaid for a subscription, "
@@ -1249,19 +1292,22 @@ def commercial_termination(doc):
     # the library's survival clause (termination.survival, every draft) keeps accrued rights
     effect = [
         clause_heading("Effect of Termination"),
-        body("When this agreement ends, for any reason, and subject to any exit plan that this agreement "
-             "provides for:"),
+        # R1 N19: an exit plan only where the library's responsible-exit clause is drawn (its `when`)
+        *variants(("reseller or tier >= elevated",
+                   "When this agreement ends, for any reason, and subject to the exit plan under the provisions "
+                   "of this agreement on responsible exit:"),
+                  ("not (reseller or tier >= elevated)", "When this agreement ends, for any reason:")),
     ]
     lic_sub = ["the license ends, and the ", ("b", "Customer"), " shall stop using the ", ("b", "Product"),
                " and return or destroy its copies of the software and the ", ("b", "Documentation"), ";"]
     lic_perp = ["where the ", ("b", "Supplier"), " terminated this agreement for the ", ("b", "Customer"),
                 "'s breach or under its safeguards, the license ends and the ", ("b", "Customer"), " shall stop "
                 "using the ", ("b", "Product"), "; on any other ending, a perpetual license that has been paid for "
-                "in full continues, subject to the provisions of this agreement that limit the purpose and manner "
-                "of use of the ", ("b", "Product"), " and to those on export controls, but updates and support end "
-                "unless the parties agree otherwise;"]
+                "in full continues, subject to the ", ("b", "Human Rights Safeguards"), " and to this agreement's "
+                "provisions on export control, but updates and support end unless the parties agree otherwise;"]
     hardware = ["hardware that the ", ("b", "Customer"), " has bought remains the ", ("b", "Customer"), "'s, "
-                "and remains subject to the provisions of this agreement on end use and export controls;"]
+                "and remains subject to the ", ("b", "Human Rights Safeguards"), " and to this agreement's "
+                "provisions on export control;"]
     data = ["the ", ("b", "Supplier"), " shall make available for return, and then delete, the data the ",
             ("b", "Customer"), " has stored in the hosted service, as the provisions of this agreement on hosted "
             "data provide;"]
@@ -1292,9 +1338,14 @@ def general_clauses(doc, addendum=False):
         entire = entire[:1] + entire[4:]
     if doc == "eula":
         # a channel pack may give the Customer both a contract and this EULA (R2 B1)
-        entire = entire + [" It does not replace a master license and supply agreement for the ",
-                           ("b", "Product"), " between the same parties, which prevails over this agreement "
-                           "wherever they differ."]
+        # R2 D2/D11: true in a pack with a contract and in one without; the safeguards' own
+        # precedence (the library's interpretation clause) is kept: the stricter safeguard applies
+        entire = entire + [" Where the parties have also signed a master license and supply agreement or a master "
+                           "subscription agreement for the ", ("b", "Product"), ", that agreement prevails over this agreement wherever they differ, "
+                           "except that where the two differ on any of the ", ("b", "Human Rights Safeguards"),
+                           ", the stricter applies; the license this agreement grants is then the license that "
+                           "agreement grants, and liability under both counts together against the limits of "
+                           "liability of that agreement."]
     out = [*cl("Entire Agreement", entire)]
     if doc == "reseller":
         assign = ["Neither party may assign or transfer this agreement, or any right or obligation under it, "
@@ -1310,7 +1361,8 @@ def general_clauses(doc, addendum=False):
         assign = ["Neither party may assign or transfer this agreement, or any right or obligation under it, "
                   "without the other party's prior written consent. The ", ("b", "Supplier"), " may refuse "
                   "consent where the transfer would put the ", ("b", "Product"), " in the hands of a person "
-                  "it has not assessed under the safeguards of this agreement. The ", ("b", "Supplier"), " may "
+                  "it has not assessed under the ", ("b", "Human Rights Safeguards"), " and the ",
+                  ("b", "Export Control Laws"), ". The ", ("b", "Supplier"), " may "
                   "assign this agreement to an affiliate or to a successor to the business that supplies the ",
                   ("b", "Product"), ", if the assignee takes on all the ", ("b", "Supplier"), "'s obligations "
                   "under it by written notice to the ", ("b", "Customer"), "."]
@@ -1426,8 +1478,14 @@ def contract():
         h1("Reseller Channel"),
         *reseller_role(),
         *cl("End User License",
-            ["If the ", ("b", "Customer"), " also accepts the ", ("b", "Supplier"), "'s end user license "
-             "agreement for the ", ("b", "Product"), ", this agreement prevails over it wherever they differ."]),
+            # R2 D2: one license, one cap, and the stricter safeguard, when the pack has both documents
+            ["Where the ", ("b", "Customer"), " also accepts the ", ("b", "Supplier"), "'s end user license "
+             "agreement for the ", ("b", "Product"), ", this agreement prevails over it wherever they differ, "
+             "except that where the two differ on any of the ", ("b", "Human Rights Safeguards"), ", the "
+             "stricter applies. The license and the limits of liability of this agreement are then the only "
+             "ones: the license that end user license agreement grants is the license granted by this "
+             "agreement, and liability under both documents counts together against the limits of this "
+             "agreement."]),
         endif(),
         *warranties_article("contract"),
         *liability_article("contract"),
@@ -1585,7 +1643,8 @@ def reseller_agreement():
              "order binds the ", ("b", "Supplier"), " only when the ", ("b", "Supplier"), " accepts it in "
              "writing. The ", ("b", "Supplier"), " may decline an order, including where it has not completed "
              "its export and human-rights assessment of the ", ("b", "End User"), " or judges that the supply "
-             "would be inconsistent with the safeguards of this agreement."]),
+             "would be inconsistent with the ", ("b", "Human Rights Safeguards"), " or the ",
+             ("b", "Export Control Laws"), "."]),
         *cl("Delivery, Title and Risk",
             ["The ", ("b", "Supplier"), " shall deliver any hardware to the address stated in the accepted "
              "order and make the software and license keys available to the ", ("b", "End User"), ". Delivery "
@@ -1596,11 +1655,14 @@ def reseller_agreement():
              ", and never to the ", ("b", "Reseller"), ", except for the demonstration and support license "
              "given in the clause on marketing and support."]),
         h1("Prices and Payment"),
-        *cl("Prices",
-            ["The ", ("b", "Reseller"), " shall pay the ", ("b", "Supplier"), " the price stated in the "
-             "commercial details for each perpetual license or subscription it orders. The ", ("b", "Supplier"), " shall invoice each "
-             "order when it accepts it, and the ", ("b", "Reseller"), " shall pay each invoice within the period "
-             "stated in the commercial details."]),
+        # R2 D3: only the deal's license type, never "perpetual license or subscription"
+        clause_heading("Prices"),
+        *variants(*[("license == " + lic, ["The ", ("b", "Reseller"), " shall pay the ", ("b", "Supplier"),
+                                           " the price stated in the commercial details for each " + what +
+                                           " it orders. The ", ("b", "Supplier"), " shall invoice each order when "
+                                           "it accepts it, and the ", ("b", "Reseller"), " shall pay each invoice "
+                                           "within the period stated in the commercial details."])
+                    for lic, what in (("perpetual", "perpetual license"), ("subscription", "subscription"))]),
         *cl("Resale Prices",
             ["The ", ("b", "Reseller"), " sets its own resale prices and terms of payment with its ",
              ("b", "End Users"), ". An ", ("b", "End User"), " owes the ", ("b", "Supplier"), " no fee for a "
@@ -1614,7 +1676,9 @@ def reseller_agreement():
              "permits if lower, until it is paid."]),
         if_("deployment in [cloud, hybrid] or clauses.data-handling or clauses.access-control or "
             "clauses.update-denial"),
-        h1("End User Accounts and Data"),
+        # R2 D15: an on-premises deal has no accounts
+        if_("deployment in [cloud, hybrid]"), h1("End User Accounts and Data"), endif(),
+        if_("deployment == on-premises"), h1("Data, Access and Updates"), endif(),
         if_("deployment in [cloud, hybrid]"),
         *cl("Hosted Accounts",
             ["Accounts for the parts of the ", ("b", "Product"), " that the ", ("b", "Supplier"), " hosts are "
@@ -1631,7 +1695,11 @@ def reseller_agreement():
         sdt_block("Grievance clauses", "clauses:grievance", 480211,
                   "Grievance and misuse-reporting clauses are inserted here."),
         endif(),
-        *article("Reassessment, Audit and Disputes", "reassessment", "audit"),
+        # R2 D15: a reseller agreement's audit category holds only the disputes clause (the Reseller's
+        # records and audit are its due-diligence clauses)
+        if_("clauses.reassessment"), h1("Reassessment and Disputes"), endif(),
+        if_("clauses.audit and not clauses.reassessment"), h1("Disputes"), endif(),
+        if_("clauses.reassessment or clauses.audit"), clauses("reassessment", "audit"), endif(),
         *warranties_article("reseller"),
         *liability_article("reseller"),
         *confidentiality_article(),
@@ -1666,9 +1734,13 @@ def addendum():
         p(""),
         p([("b", "RECITALS")], keep_next=True),
         *recital_product("A"),
-        body(["(B) The parties entered into ", "{{ terms.existing_agreement }}", " (as amended before the ",
-              ("b", "Effective Date"), ", the ", ("b", "Agreement"), "), under which the ", ("b", "Supplier"),
-              " supplies, or will supply, the ", ("b", "Product"), " to the ", ("b", "Customer"), "."]),
+        # R1 N11, R3 N10: plainer, and no hedge about a relationship that is already running
+        *variants(*[(expr, ["(B) The parties entered into ", "{{ terms.existing_agreement }}",
+                            " (as amended before the ", ("b", "Effective Date"), ", the ", ("b", "Agreement"),
+                            "). Under it the ", ("b", "Supplier"), " " + verb + " the ", ("b", "Product"), how,
+                            " to the ", ("b", "Customer"), "."])
+                    for expr, verb, how in (("deployment == cloud", "provides", " as a hosted service"),
+                                            ("deployment != cloud", "supplies", ""))]),
         body(["(C) The ", ("b", "Customer"), " is ", "{{ customer.kind }}", " and uses, or will use, the ",
               ("b", "Product"), " ", "{{ deployment }}", ", for ", "{{ terms.authorized_purpose }}", "."]),
         *recital_safeguards("D", "this Addendum"),
@@ -1694,13 +1766,20 @@ def addendum():
              ", and this ", ("b", "Addendum"), " with it", ("i", " [or, where the Supplier so elects in its notice "
                                                                  "of termination, the whole Agreement]"),
              "; the rest of the ", ("b", "Agreement"), " continues."],
+            # R1 N14, R3 N11: the bracket is a real choice, so it gets a note like the one on disputes
+            [("i", "Drafting note (delete before sending): keep the bracketed words only if the other party "
+                   "expressly agrees that a breach concerning the Product may end the whole Agreement, including "
+                   "supplies that have nothing to do with the Product; otherwise delete them.")],
             ["A term defined in this ", ("b", "Addendum"), " has its defined meaning in this ", ("b", "Addendum"),
              " only. It does not change the meaning of any word in the ", ("b", "Agreement"), ", except that "
              "where a provision of the ", ("b", "Agreement"), " deals with a subject of this ", ("b", "Addendum"),
              " as it concerns the ", ("b", "Product"), ", a word this ", ("b", "Addendum"), " defines has the "
              "meaning given here. The ", ("b", "Effective Date"), " is the date of this ", ("b", "Addendum"),
              ", not that of the ", ("b", "Agreement"), ", and every period this ", ("b", "Addendum"), " runs "
-             "from it runs from the date of this ", ("b", "Addendum"), "."]),
+             "from it runs from the date of this ", ("b", "Addendum"), "."],
+            # R3 N18: the usual interpretation rules, as in the contract
+            ["Headings are for convenience only. Words such as \u201cincluding\u201d and \u201cfor example\u201d "
+             "do not limit the words before them."]),
         *cl("Measures under this Addendum",
             ["Where the ", ("b", "Supplier"), " suspends, withholds or ends anything as this ", ("b", "Addendum"),
              " permits, that is not a breach of the ", ("b", "Agreement"), ", does not count against any "
@@ -1710,27 +1789,30 @@ def addendum():
         *cl("The Agreement Continues",
             ["Except as this ", ("b", "Addendum"), " provides, the ", ("b", "Agreement"), " continues unchanged "
              "and in full force. This ", ("b", "Addendum"), " changes no fee or price under the ",
-             ("b", "Agreement"), ", and changes a license under the ", ("b", "Agreement"), " only as the "
-             "safeguards of this ", ("b", "Addendum"), " provide. It continues for as long as the ",
+             ("b", "Agreement"), ", and changes a license under the ", ("b", "Agreement"), " only as the ",
+             ("b", "Human Rights Safeguards"), " provide. It continues for as long as the ",
              ("b", "Agreement"), " continues for the ", ("b", "Product"), ", and after that as its own "
              "provisions on survival say."]),
         *cl("Liability",
             ["The exclusions and limits of liability in the ", ("b", "Agreement"), " apply to liability under "
              "this ", ("b", "Addendum"), ", except that they do not apply to the ", ("b", "Customer"),
-             "'s liability for a breach of the provisions of this ", ("b", "Addendum"), " that limit the "
-             "purpose or manner of use of the ", ("b", "Product"), ", or of those on export controls and "
-             "sanctions."]),
+             "'s liability for a breach of the ", ("b", "Human Rights Safeguards"), ", of the ",
+             ("b", "Export Control Laws"), " or of the other provisions of this ", ("b", "Addendum"), " on export "
+             "control."]),
+        # R1 N1, R3 N3: the one scoping rule for disputes; the library's governing-law, arbitration and
+        # immunity clauses read within it, whatever they say about "this agreement"
         *cl("Disputes",
-            ["The provisions of this ", ("b", "Addendum"), " on governing law and disputes apply to every "
-             "dispute arising out of or in connection with this ", ("b", "Addendum"), ", or with the ",
-             ("b", "Agreement"), " as it concerns the ", ("b", "Product"), " on a subject of this ",
-             ("b", "Addendum"), ". ",
-             ("i", "[Every other dispute under the Agreement remains subject to the Agreement's own provisions "
-                   "on governing law and disputes.] [They also apply to every other dispute under the Agreement, "
-                   "and replace the Agreement's own provisions on governing law and disputes.]")],
-            [("i", "Drafting note (delete before sending): keep one of the bracketed sentences. Keeping the "
-                   "Agreement's own forum for other disputes leaves two forums for one relationship; replacing it "
-                   "changes the Agreement for every subject and needs the other party's express agreement.")]),
+            ["The provisions of this ", ("b", "Addendum"), " on governing law, arbitration and immunity apply "
+             "only to the disputes described in this clause: a dispute arising out of or in connection with this ",
+             ("b", "Addendum"), ", or with the ", ("b", "Agreement"), " as it concerns the ", ("b", "Product"),
+             " on a subject of this ", ("b", "Addendum"), ". Where those provisions refer to this agreement, they "
+             "refer to it only as to those disputes. Every other dispute under the ", ("b", "Agreement"),
+             " remains governed by the ", ("b", "Agreement"), "'s own provisions on governing law and disputes."],
+            [("i", "Drafting note (delete before sending): this gives the subjects of this Addendum their own "
+                   "law and forum and leaves the rest of the Agreement under its own, so one relationship may "
+                   "have two laws and two forums. Check that this is acceptable. If the parties want one law and "
+                   "one forum for everything, amend the Agreement's own provisions on governing law and disputes "
+                   "expressly, with the other party's agreement, rather than widening this clause.")]),
         h1("Definitions"),
         clauses("definitions"),
         *article("End Use and Export Controls", "end-use", "export-control", "use-restrictions"),
@@ -1745,16 +1827,15 @@ def addendum():
              ", are the whole agreement between the parties on the subjects of this ", ("b", "Addendum"),
              " as they concern the ", ("b", "Product"), ". This ", ("b", "Addendum"), " replaces every earlier "
              "proposal and representation about those subjects, but not any document that forms part of the ",
-             ("b", "Agreement"), "; where such a document conflicts with this ", ("b", "Addendum"), " on those "
-             "subjects, this ", ("b", "Addendum"), " prevails. Nothing in this clause limits liability for "
-             "fraud."]),
+             ("b", "Agreement"), ". Nothing in this clause limits liability for fraud."]),
         *cl("Amendments",
-            ["This ", ("b", "Addendum"), " may be amended, and a right under it waived, only by a written document "
-             "that refers to this ", ("b", "Addendum"), ", names each provision it changes and states that it "
-             "changes it, and is signed by authorized representatives of both parties, for the ",
-             ("b", "Supplier"), " including a representative of its compliance office. No order or other "
-             "document under the ", ("b", "Agreement"), " changes this ", ("b", "Addendum"), " in any other "
-             "way."]),
+            ["This ", ("b", "Addendum"), " may be amended only by a written document that refers to this ",
+             ("b", "Addendum"), ", names each provision it changes and states that it changes it, and is signed "
+             "by authorized representatives of both parties, for the ", ("b", "Supplier"), " including a "
+             "representative of its compliance office. A right under this ", ("b", "Addendum"), " may be waived "
+             "only in a written document signed by the party giving up the right (where that is the ",
+             ("b", "Supplier"), ", by a representative of its compliance office). No order or other document "
+             "under the ", ("b", "Agreement"), " changes this ", ("b", "Addendum"), " in any other way."]),
         *counterparts(["This ", ("b", "Addendum")]),
         clauses(),
         *notices("Customer", "customer", ["A notice under this ", ("b", "Addendum"), ", or under the ",
@@ -1778,8 +1859,10 @@ def main(argv):
     for fname, _short, doc_title, build in TEMPLATES:
         LISTS["next"] = 3  # each document numbers its own lists
         # the contract's title depends on the deal (a hosted subscription is a
-        # Master Subscription Agreement); its header, which has no conditionals, fits both
-        header = "Master Agreement" if fname == "contract.docx" else doc_title
+        # Master Subscription Agreement); its header repeats whichever title the draft has
+        header = ([("deployment == cloud", "Master Subscription Agreement"),
+                   ("deployment != cloud", "Master License and Supply Agreement")]
+                  if fname == "contract.docx" else doc_title)
         write_docx(os.path.join(outdir, fname), doc_title, header, build())
         print("wrote", os.path.join(outdir, fname))
     return 0

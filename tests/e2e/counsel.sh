@@ -114,7 +114,7 @@ printf '3.9 Periodically Renewed License Keys\n14.10Notices\n' >>"$b"
 sed -i -e '/^[0-9.]* Termination for Breach or Insolvency$/d' -e '/^[0-9.]* Effect of Termination$/d' "$b"
 c=bad3/txt/Q-2026-0163-contract.txt
 printf 'The license is perpetual.\nPaid to the Supplier or to an authorized reseller.\n' >>"$c"
-sed -i 's/, subject to the provisions of this agreement on government demands for data//' "$c"
+sed -i 's/, subject to any provisions of this agreement on government demands for data//' "$c"
 sed -i -e 's/so far as it concerns the Product/as a whole/g' -e 's/changes no fee or price/changes no fee, price or license/' \
     bad3/txt/Q-2026-0191-addendum.txt
 $CHECK bad3/deals bad3/txt bad3/json "$ROOT/clauses/library.yaml" >bad3.log 2>/dev/null

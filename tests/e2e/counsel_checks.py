@@ -243,7 +243,7 @@ def frame_problems(deal, doc, text):
         if re.search(r"even where the Agreement defines it differently", text):
             out.append("the addendum's definitions override the Agreement's")
     if heading(text, "Government Demands for Data") and heading(text, "Use and Protection") and \
-            "subject to the provisions of this agreement on government demands for data" not in text:
+            "subject to any provisions of this agreement on government demands for data" not in text:
         out.append("confidentiality lets a party disclose to authorities outside the clause on "
                    "government demands for data")
     for m in re.finditer(r"^(\d+\.\d+)(?=[A-Z])", text, re.M):
