@@ -1002,9 +1002,7 @@ def liability_article(doc):
     confidentiality and the indemnity outside the cap (issue 14, point 1)."""
     if doc == "reseller":
         # R1 N5: a cap on the last twelve months alone falls to about nothing after a one-off fee
-        cap = ["the greater of the total amounts paid and payable by the ", ("b", "Reseller"), " to the ",
-               ("b", "Supplier"), " under this agreement in the twelve (12) months before the event giving rise "
-               "to the liability and the total amounts the ", ("b", "Reseller"), " has paid to the ",
+        cap = ["the total amounts paid and payable by the ", ("b", "Reseller"), " to the ",
                ("b", "Supplier"), " under this agreement."]
         user = ("b", "Reseller")
         # R3 N5: the safeguards by their defined terms, not by a second, undefined label
@@ -1029,18 +1027,14 @@ def liability_article(doc):
     # the cap is money the Supplier actually receives: in a channel deal it never
     # learns the Customer's price (R2 A5)
     limit = variants(
-        # R1 N5: the greater of the last twelve months and everything paid, so that a one-off fee
-        # does not leave a cap of about nothing after the first year
-        ("not reseller", [lead + "the greater of the total amounts paid and payable by the ", ("b", "Customer"),
-                          " to the ", ("b", "Supplier"), " under this agreement in the twelve (12) months before "
-                          "the event giving rise to the liability and the total fees the ", ("b", "Customer"),
-                          " has paid to the ", ("b", "Supplier"), " under this agreement."]),
-        ("reseller", [lead + "the greater of the total amounts the ", ("b", "Supplier"), " received, from the ",
+        # R1 N5: everything paid and payable, so that a one-off fee does not leave a cap of
+        # about nothing after the first year (and no comparison that one side always wins)
+        ("not reseller", [lead + "the total amounts paid and payable by the ", ("b", "Customer"),
+                          " to the ", ("b", "Supplier"), " under this agreement."]),
+        ("reseller", [lead + "the total amounts the ", ("b", "Supplier"), " has received, from the ",
                       ("b", "Reseller"), " or the ", ("b", "Customer"), ", for the ", ("b", "Product"),
                       " and the support and other services supplied to the ", ("b", "Customer"), " under this "
-                      "agreement in the twelve (12) months before the event giving rise to the liability and the "
-                      "total amounts the ", ("b", "Supplier"), " has received for them",
-                      ("i", " [or a fixed amount to be agreed, if higher]"), "."]))
+                      "agreement", ("i", " [or a fixed amount to be agreed, if higher]"), "."]))
     # R3 N5: the safeguards by their defined terms (every draft defines them: its remedy clause uses them)
     use_limits = ["any liability of the ", ("b", "Customer"), " for a breach of the ",
                   ("b", "Human Rights Safeguards"), ", of the ", ("b", "Export Control Laws"), " or of this "
