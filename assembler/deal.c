@@ -440,8 +440,9 @@ clasm_status deal_load_doc(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     return load(doc, out, diags);
 }
 
+/* The paths a template or clause placeholder can name come first
+ * (DEAL_VALUE_PATHS of them); documents and risks only a spreadsheet names. */
 const char *const deal_paths[] = {"id",
-                                  "documents",
                                   "date",
                                   "seller.name",
                                   "seller.address",
@@ -460,6 +461,7 @@ const char *const deal_paths[] = {"id",
                                   "deployment",
                                   "license",
                                   "end_use",
+                                  "documents",
                                   "risks",
                                   NULL};
 

@@ -3,6 +3,7 @@
  * expressions; this adds placeholders, markup, coverage, unreachable clauses
  * and the lock file (clauses/README.md "The lock file"). */
 #include "lint.h"
+#include "deal.h"
 #include "diag.h"
 #include "json_text.h"
 #include "clause_tree.h"
@@ -76,40 +77,32 @@ static int finish_issues(issue_list *l, lint_issue **out, size_t *count)
 
 /* ------------------------------------------------------------ placeholders */
 
-/* Every value path a deal (clasm_deal_value) or its plan (tier, score,
- * document) can supply; terms.KEY are checked against library.yaml. */
-static const char *const known_paths[] = {
-    "id",
-    "date",
-    "seller.name",
-    "seller.address",
-    "seller.jurisdiction",
-    "customer.name",
-    "customer.country",
-    "customer.kind",
-    "customer.address",
-    "customer.jurisdiction",
-    "reseller.name",
-    "reseller.country",
-    "reseller.address",
-    "reseller.jurisdiction",
-    "product.name",
-    "product.capabilities",
-    "deployment",
-    "license",
-    "end_use",
-    "tier",
-    "score",
-    "document",
-};
-static const size_t nknown_paths = sizeof known_paths / sizeof known_paths[0];
+/* A placeholder names a value of the deal (the first DEAL_VALUE_PATHS of
+ * deal_paths, which clasm_deal_value gives), one of these values of its
+ * plan, or terms.KEY (checked against library.yaml). */
+static const char *const plan_paths[] = {"tier", "score", "document"};
+#define NPLAN_PATHS (sizeof plan_paths / sizeof plan_paths[0])
 
 int lint_known_path(const char *path)
 {
-    for (size_t i = 0; i < nknown_paths; i++)
-        if (strcmp(known_paths[i], path) == 0)
+    for (size_t i = 0; i < DEAL_VALUE_PATHS; i++)
+        if (strcmp(deal_paths[i], path) == 0)
+            return 1;
+    for (size_t i = 0; i < NPLAN_PATHS; i++)
+        if (strcmp(plan_paths[i], path) == 0)
             return 1;
     return 0;
+}
+
+/* The known path nearest to path, for a did-you-mean, or NULL. */
+static const char *known_path_near(const char *path)
+{
+    const char *all[DEAL_VALUE_PATHS + NPLAN_PATHS];
+    for (size_t i = 0; i < DEAL_VALUE_PATHS; i++)
+        all[i] = deal_paths[i];
+    for (size_t i = 0; i < NPLAN_PATHS; i++)
+        all[DEAL_VALUE_PATHS + i] = plan_paths[i];
+    return yt_suggest(path, all, DEAL_VALUE_PATHS + NPLAN_PATHS);
 }
 
 /* 1 when use names one of the terms the templates define themselves. */
@@ -275,7 +268,7 @@ int lint_tree_check(const clasm_library *lib, const ct_tree *t, unsigned char *t
             }
             if (lint_known_path(p))
                 continue;
-            const char *sg = yt_suggest(p, known_paths, nknown_paths);
+            const char *sg = known_path_near(p);
             span_issue(&l, s, "unknown-placeholder",
                        str_printf("{{ %s }} is not a value any deal can supply%s%s%s; use one of "
                                   "id, date, seller.*, customer.*, reseller.*, product.name, "

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deal.h"
 #include "lint.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -815,6 +816,10 @@ static void test_known_paths_match_deals(void **state)
                                         "deployment",
                                         "license",
                                         "end_use"};
+    /* deal.c's list holds exactly these values first, then what only a spreadsheet names. */
+    assert_int_equal(DEAL_VALUE_PATHS, sizeof paths / sizeof paths[0]);
+    assert_string_equal(deal_paths[DEAL_VALUE_PATHS], "documents");
+    assert_false(lint_known_path("documents"));
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         assert_true(lint_known_path(paths[i]));
         if (!clasm_deal_value(deal, paths[i]))
