@@ -139,8 +139,12 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
 {
     const yt_node *seq = yt_get_str_list(&L->ctx, root, "documents", "", 0);
     if (!seq) {
-        if (yt_get(root, "documents"))
-            L->ok = 0;
+        const yt_node *n = yt_get(root, "documents");
+        if (n && yt_is_null(n))
+            fail(L, n, "missing-value", "documents has no value; name at least one of %s",
+                 CLASM_DOCUMENT_LIST);
+        else if (n)
+            L->ok = 0; /* yt_get_str_list said why */
         return;
     }
     if (seq->count == 0) {

@@ -292,6 +292,16 @@ static void test_bad_enum(void **state)
                 "documents[0]: 'contrakt' is not a document (one of: contract, eula, "
                 "reseller-agreement or addendum); did you mean 'contract'?");
     clasm_diags_free(&d);
+
+    /* documents with no value (a comment where the list was): refused with a
+     * reason, not silently (found by fuzz_deal; fuzz/regressions/deal/). */
+    d = refuse(L_ID "documents: # [contract]\n" L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY
+                   L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "missing-value", 2, 11,
+                "documents has no value; name at least one of contract, eula, "
+                "reseller-agreement or addendum");
+    clasm_diags_free(&d);
 }
 
 static void test_missing_required(void **state)
