@@ -290,7 +290,7 @@ def reference(schema, library, risks):
     # Countries.
     add("### User-assigned country codes")
     add("")
-    add("The codes `values: countries:` of `clauses/library.yaml` names, for test and example "
+    add("The codes that `values: countries:` in `clauses/library.yaml` names, for test and example "
         "deals:")
     add("")
     add("| code | drafts print |")
