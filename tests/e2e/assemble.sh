@@ -50,12 +50,12 @@ for d in "$DEALS"/*.yaml; do
         check "example $n: no {{ in $(basename "$f")" sh -c "! unzip -p '$f' 'word/*.xml' | grep -q '{{'"
         if have_shared; then
             check "example $n: $(basename "$f") is valid against the ECMA-376 schemas" \
-                sh -c '/usr/bin/python3 "$1" "$2" >/dev/null 2>&1' _ "$ROOT/../shared/ooxml/validate_docx.py" "$f"
+                sh -c '/usr/bin/python3 "$1" "$2" >/dev/null 2>&1' _ "$SHARED/ooxml/validate_docx.py" "$f"
         fi
     done
 done
 
-have_shared || skip "ECMA-376 schema validation" "../shared/ooxml is absent"
+have_shared || skip "ECMA-376 schema validation" "$SHARED/ooxml is absent (set CLASM_SHARED)"
 
 # The all-risks deal leaves nothing uncovered for any document.
 run_clasm select "$DEALS/all-risks.yaml" --format json

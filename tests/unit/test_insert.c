@@ -27,7 +27,15 @@
 #include "package.h"
 #include "plan.h"
 
-#define VALIDATOR "/work/shared/ooxml/validate_docx.py"
+/* The external OOXML schema validator (README "Building"):
+ * $CLASM_SHARED/ooxml/validate_docx.py, else the folder shared beside the
+ * project (make test runs in the project folder). Written into buf. */
+static const char *validator_path(char *buf, size_t size)
+{
+    const char *shared = getenv("CLASM_SHARED");
+    snprintf(buf, size, "%s/ooxml/validate_docx.py", shared && *shared ? shared : "../shared");
+    return buf;
+}
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -341,13 +349,16 @@ static const clasm_diag *find_diag(const clasm_diags *d, const char *id)
 /* Runs the OOXML schema validator on path when it is installed. */
 static void validate(const char *path)
 {
-    if (access(VALIDATOR, R_OK) != 0 || access("/usr/bin/python3", X_OK) != 0)
+    char validator[512];
+    if (access(validator_path(validator, sizeof validator), R_OK) != 0 ||
+        access("/usr/bin/python3", X_OK) != 0)
         return;
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s >/dev/null 2>&1", VALIDATOR, path);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s >/dev/null 2>&1", validator, path);
     int rc = system(cmd);
     if (rc != 0) {
-        snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s | grep -v ': ok$' >&2", VALIDATOR, path);
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s | grep -v ': ok$' >&2", validator,
+                 path);
         (void)system(cmd);
     }
     assert_int_equal(rc, 0);
@@ -1179,12 +1190,14 @@ static void test_random_templates(void **state)
  * numbers removed (malloc'd, "" when none); NULL when no validator. */
 static char *schema_errors(const char *path)
 {
-    if (access(VALIDATOR, R_OK) != 0 || access("/usr/bin/python3", X_OK) != 0)
+    char validator[512];
+    if (access(validator_path(validator, sizeof validator), R_OK) != 0 ||
+        access("/usr/bin/python3", X_OK) != 0)
         return NULL;
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 %s %s 2>&1 | grep '^    ' | sed 's/:[0-9]*: /: /' | sort -u",
-             VALIDATOR, path);
+             "/usr/bin/python3 '%s' %s 2>&1 | grep '^    ' | sed 's/:[0-9]*: /: /' | sort -u",
+             validator, path);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
     char *out = NULL;
