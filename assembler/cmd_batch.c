@@ -763,7 +763,8 @@ int cmd_batch(int argc, char **argv)
                                .strict = strict,
                                .report = on_deal,
                                .ctx = &P,
-                               .cancel = watching ? &iw.stop : NULL,
+                               .cancelled = watching ? interrupt_stopped : NULL,
+                               .cancel_ctx = &iw,
                                .skip_existing = skip_existing,
                                .load = table ? table_loader : NULL,
                                .load_ctx = table};
