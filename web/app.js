@@ -39,6 +39,7 @@
     stale: false, // the plans are from before the last change (the deal's facts are incomplete)
     dealId: '',
     section: 'deal',
+    riskOrder: [], // risk ids in the order they were ticked
     seq: 0,
     timer: 0,
   };
@@ -142,7 +143,10 @@
     putIf(deal, 'deployment', val('f-deployment'));
     putIf(deal, 'license', val('f-license'));
     putIf(deal, 'end_use', val('f-end-use'));
-    const risks = $$('#risk-areas input:checked').map((c) => c.value);
+    // The red flags in the order they were ticked (a deal file's order).
+    const ticked = new Set($$('#risk-areas input:checked').map((c) => c.value));
+    const risks = state.riskOrder.filter((r) => ticked.has(r));
+    for (const r of ticked) if (!risks.includes(r)) risks.push(r);
     if (risks.length) deal.risks = risks;
     const terms = {};
     for (const t of (state.catalogue ? state.catalogue.terms : [])) putIf(terms, t.key, termValue(t));
@@ -329,13 +333,15 @@
     return names.slice(0, 2).join(', ') + ' and ' + (names.length - 2) + ' more';
   }
 
-  // Why a clause is in the plan, in words: the plan's own "why" (or
-  // "because" and "supports"); else made from the ids of "reasons".
+  // Why a clause is in the plan, in words: the plan's "because" and
+  // "supports" (the clauses it supports named up to three, as the
+  // definitions support most), else its "why"; from a server without them,
+  // made from the ids of "reasons".
   function reasonText(c, titles) {
-    if (c.why) return c.why.charAt(0).toUpperCase() + c.why.slice(1);
     const parts = [];
     if (c.because && c.because.length) parts.push('because: ' + c.because.join('; '));
     if (c.supports && c.supports.length) parts.push('supports: ' + nameList(c.supports));
+    if (!parts.length && c.why) parts.push(c.why);
     if (!parts.length) {
       const risks = [];
       const supports = [];
@@ -837,6 +843,7 @@
     for (const x of $$('#f-capabilities input')) x.checked = (p.capabilities || []).includes(x.value);
     set('f-deployment', d.deployment); set('f-license', d.license); set('f-end-use', d.end_use);
     for (const x of $$('#risk-areas input')) x.checked = (d.risks || []).includes(x.value);
+    state.riskOrder = (d.risks || []).slice();
     for (const t of state.catalogue.terms) {
       const given = d.terms && d.terms[t.key];
       set('t-' + t.key, given !== undefined ? given : (t.default !== null && t.default !== undefined ? t.default : ''));
@@ -948,7 +955,15 @@
       showMessages();
     };
     form.addEventListener('focusout', touch);
-    form.addEventListener('change', (ev) => { touch(ev); schedule(); });
+    form.addEventListener('change', (ev) => {
+      const r = ev.target.closest('#risk-areas') && ev.target.value;
+      if (r) {
+        state.riskOrder = state.riskOrder.filter((x) => x !== r);
+        if (ev.target.checked) state.riskOrder.push(r);
+      }
+      touch(ev);
+      schedule();
+    });
     form.addEventListener('submit', (ev) => ev.preventDefault());
     form.addEventListener('click', (ev) => {
       const r = ev.target.closest('[data-reset]');

@@ -201,12 +201,10 @@ async function desktop(browser, cat) {
     purpose);
   const exampleFile = await download(page, () => page.click('#download-deal'));
   if (clasm) {
-    // The same plan; the reasons in the order of the risks' ticks.
-    const norm = (p) => JSON.stringify(p, (k, v) => (k === 'reasons' ? v.slice().sort() : v));
     const a = cliSelect(exampleFile);
     const b = cliSelect(EXAMPLE);
     check('the example is examples/deals/direct-biometric-security-service.yaml: clasm select gives the same plan',
-      norm(a) === norm(b) && a.clauses.length > 20, { page: a.tier, file: b.tier });
+      JSON.stringify(a) === JSON.stringify(b) && a.clauses.length > 20, { page: a.tier, file: b.tier });
   }
 
   // ---- messages from the API, by the field's path ----
