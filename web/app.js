@@ -631,17 +631,12 @@
     const deal = collectDeal();
     const status = $('#plan-status');
     status.textContent = 'Writing the rationale memo…';
-    let res = await postDeal('/api/memo', deal);
+    // One memo for the deal's documents, values still missing listed in it.
+    const res = await postDeal('/api/memo', deal);
     if (res.status === 404 || res.status === 405) {
       status.textContent = 'This server cannot write the rationale memo; “Download report (JSON)” ' +
         'gives the plan and its reasons as data.';
       return;
-    }
-    if (res.status === 400 && state.plans && state.plans.length > 1) {
-      const errs = await res.clone().json().catch(() => ({}));
-      if (errs.errors && errs.errors.some((e) => e.id === 'document-required')) {
-        res = await postDeal('/api/memo?document=' + encodeURIComponent(state.plans[0].document), deal);
-      }
     }
     if (!res.ok) {
       await refused(res, 'memo');
