@@ -861,9 +861,19 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         *len = 0;
     if (!tpl || !deal || !plan || !out || !len)
         return CLASM_E_USAGE;
-    /* A plan with values still to fill in is not drafted: each is named. */
-    if (clasm_plan_missing_diags(plan, deal, CLASM_SEV_ERROR, diags) > 0)
+    /* A plan with values still to fill in is not drafted: each is named,
+     * with its key as the diagnostic's path (one diagnostic per missing
+     * value, in the plan's order). */
+    size_t missing_from = diags->count;
+    size_t nmissing = clasm_plan_missing_diags(plan, deal, CLASM_SEV_ERROR, diags);
+    if (nmissing > 0) {
+        const clasm_missing *m = NULL;
+        size_t n = clasm_plan_missing(plan, &m);
+        /* (A diagnostic dropped for lack of memory would shift them: then none.) */
+        for (size_t i = 0; n == nmissing && diags->count - missing_from == n && i < n; i++)
+            diag_set_path(diags, missing_from + i, m[i].key);
         return CLASM_E_INPUT;
+    }
     size_t first_diag = diags->count;
     draft d;
     memset(&d, 0, sizeof d);

@@ -36,6 +36,14 @@ typedef struct {
     int line;      /* 1-based line in a YAML/text file, 0 when not applicable */
     int column;    /* 1-based column, 0 when not applicable */
     int paragraph; /* 1-based paragraph number within part, 0 when not applicable */
+    /* Appended: the key path of the one value the problem is about, in a
+     * YAML or JSON input: for a deal its deal path ("customer.country",
+     * "terms.fees", "risks[2]" for a list's item, "documents" for the list),
+     * the same for a missing key or value. NULL when the problem is not
+     * about one value (a syntax error, a template). The server's errors
+     * carry it, so a form can show each next to its field; the CLI prints
+     * line:column instead. */
+    char *path;
 } clasm_diag;
 
 typedef struct {

@@ -36,17 +36,20 @@ typedef struct {
     int oom;
 } loader;
 
-static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, ...)
-    CLASM_PRINTF(4, 5);
+/* An error at node n about the deal value at path ("customer.name",
+ * "risks[2]"; clasm_diag's path). */
+static void fail(loader *L, const yt_node *n, const char *path, const char *id, const char *fmt,
+                 ...) CLASM_PRINTF(5, 6);
 
-static void fail(loader *L, const yt_node *n, const char *id, const char *fmt, ...)
+static void fail(loader *L, const yt_node *n, const char *path, const char *id, const char *fmt,
+                 ...)
 {
     va_list ap;
     va_start(ap, fmt);
     char *msg = str_vprintf(fmt, ap);
     va_end(ap);
-    diag_at(L->ctx.diags, CLASM_SEV_ERROR, id, L->ctx.file, n ? n->line : 0, n ? n->column : 0,
-            "%s", msg ? msg : "out of memory while reporting a problem");
+    diag_field(L->ctx.diags, CLASM_SEV_ERROR, id, path, L->ctx.file, n ? n->line : 0,
+               n ? n->column : 0, "%s", msg ? msg : "out of memory while reporting a problem");
     free(msg);
     L->ok = 0;
 }
@@ -61,7 +64,7 @@ static int list_within_limit(loader *L, const yt_node *seq, const char *key)
 {
     if (!seq || seq->count <= DEAL_MAX_LIST)
         return 1;
-    fail(L, seq, "too-many-items", "%s: the list is longer than the limit of %u items", key,
+    fail(L, seq, key, "too-many-items", "%s: the list is longer than the limit of %u items", key,
          DEAL_MAX_LIST);
     return 0;
 }
@@ -114,9 +117,12 @@ static int load_party(loader *L, const yt_node *root, const char *key, const cha
     out->name = yt_get_str(&L->ctx, m, "name", key, 1);
     if (!out->name)
         L->ok = 0;
-    else if (!out->name[0])
-        fail(L, yt_get(m, "name"), "empty-value",
-             "%s.name is empty; the draft names the party with it", key);
+    else if (!out->name[0]) {
+        char path[64];
+        snprintf(path, sizeof path, "%s.name", key);
+        fail(L, yt_get(m, "name"), path, "empty-value",
+             "%s is empty; the draft names the party with it", path);
+    }
     out->address = yt_get_str(&L->ctx, m, "address", key, 0);
     out->jurisdiction = yt_get_str(&L->ctx, m, "jurisdiction", key, 0);
     int country_required = 0;
@@ -141,14 +147,14 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
     if (!seq) {
         const yt_node *n = yt_get(root, "documents");
         if (n && yt_is_null(n))
-            fail(L, n, "missing-value", "documents has no value; name at least one of %s",
-                 CLASM_DOCUMENT_LIST);
+            fail(L, n, "documents", "missing-value",
+                 "documents has no value; name at least one of %s", CLASM_DOCUMENT_LIST);
         else if (n)
             L->ok = 0; /* yt_get_str_list said why */
         return;
     }
     if (seq->count == 0) {
-        fail(L, seq, "empty-list", "%s is empty; name at least one of %s", "documents",
+        fail(L, seq, "documents", "empty-list", "%s is empty; name at least one of %s", "documents",
              CLASM_DOCUMENT_LIST);
         return;
     }
@@ -160,15 +166,14 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
             char path[32];
             snprintf(path, sizeof path, "documents[%zu]", i);
             if (near)
-                diag_at(L->ctx.diags, CLASM_SEV_ERROR, "invalid-value", L->ctx.file, it->line,
-                        it->column,
-                        "%s: '%s' is not a document (one of: " CLASM_DOCUMENT_LIST
-                        "); did you mean '%s'?",
-                        path, it->scalar, near);
+                fail(L, it, path, "invalid-value",
+                     "%s: '%s' is not a document (one of: " CLASM_DOCUMENT_LIST
+                     "); did you mean '%s'?",
+                     path, it->scalar, near);
             else
-                diag_at(L->ctx.diags, CLASM_SEV_ERROR, "invalid-value", L->ctx.file, it->line,
-                        it->column, "%s: '%s' is not a document (one of: " CLASM_DOCUMENT_LIST ")",
-                        path, it->scalar);
+                fail(L, it, path, "invalid-value",
+                     "%s: '%s' is not a document (one of: " CLASM_DOCUMENT_LIST ")", path,
+                     it->scalar);
             L->ok = 0;
             continue;
         }
@@ -176,7 +181,9 @@ static void load_documents(loader *L, const yt_node *root, clasm_deal *deal)
         for (size_t j = 0; j < deal->ndocuments; j++)
             dup |= deal->documents[j] == (clasm_document)d;
         if (dup) {
-            fail(L, it, "duplicate-document", "documents: '%s' is named twice", it->scalar);
+            char path[32];
+            snprintf(path, sizeof path, "documents[%zu]", i);
+            fail(L, it, path, "duplicate-document", "documents: '%s' is named twice", it->scalar);
             continue;
         }
         deal->documents[deal->ndocuments++] = (clasm_document)d;
@@ -198,7 +205,7 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
     if (!deal->product_name)
         L->ok = 0;
     else if (!deal->product_name[0])
-        fail(L, yt_get(m, "name"), "empty-value",
+        fail(L, yt_get(m, "name"), "product.name", "empty-value",
              "product.name is empty; the draft names the product with it");
     const yt_node *caps = yt_get_str_list(&L->ctx, m, "capabilities", "product", 0);
     if (!caps) {
@@ -226,7 +233,9 @@ static void load_product(loader *L, const yt_node *root, clasm_deal *deal)
         for (size_t j = 0; j < deal->ncapabilities; j++)
             dup |= strcmp(deal->capabilities[j], c) == 0;
         if (dup) {
-            fail(L, caps->items[i], "duplicate-capability",
+            char path[48];
+            snprintf(path, sizeof path, "product.capabilities[%zu]", i);
+            fail(L, caps->items[i], path, "duplicate-capability",
                  "product.capabilities: '%s' is named twice", c);
             continue;
         }
@@ -261,7 +270,9 @@ static void load_risks(loader *L, const yt_node *root, clasm_deal *deal)
             if (strcmp(deal->risks[j].id, it->scalar) == 0)
                 first = &deal->risks[j];
         if (first) {
-            fail(L, it, "duplicate-risk", "risks: '%s' is listed twice (first at line %d)",
+            char path[32];
+            snprintf(path, sizeof path, "risks[%zu]", i);
+            fail(L, it, path, "duplicate-risk", "risks: '%s' is listed twice (first at line %d)",
                  it->scalar, first->line);
             continue;
         }
@@ -298,22 +309,23 @@ static void load_terms(loader *L, const yt_node *root, clasm_deal *deal)
     }
     for (size_t i = 0; i < m->count; i++) {
         const yt_node *k = m->pairs[i].key, *v = m->pairs[i].value;
+        char path[256];
+        snprintf(path, sizeof path, "terms.%s", k->scalar);
         if (!valid_term_key(k->scalar)) {
-            fail(L, k, "invalid-key",
+            fail(L, k, path, "invalid-key",
                  "terms.%s: a term name may use letters, digits, '_' and '-' and must start "
                  "with a letter",
                  k->scalar);
             continue;
         }
         if (v->kind != YT_SCALAR) {
-            char path[256];
-            snprintf(path, sizeof path, "terms.%s", k->scalar);
-            fail(L, v, "wrong-type", "%s must be a single value (text, number or date), not a %s",
-                 path, v->kind == YT_MAPPING ? "mapping" : "list");
+            fail(L, v, path, "wrong-type",
+                 "%s must be a single value (text, number or date), not a %s", path,
+                 v->kind == YT_MAPPING ? "mapping" : "list");
             continue;
         }
         if (yt_is_null(v)) {
-            fail(L, v, "missing-value", "terms.%s has no value", k->scalar);
+            fail(L, v, path, "missing-value", "terms.%s has no value", k->scalar);
             continue;
         }
         deal->terms[deal->nterms++] =
@@ -353,7 +365,7 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
         if (valid_deal_id(idn->scalar))
             deal->id = idn->scalar;
         else
-            fail(&L, idn, "invalid-id",
+            fail(&L, idn, "id", "invalid-id",
                  "id: '%s' cannot name output files; use letters, digits, '.', '_' and '-' "
                  "(not first), at most 100 characters",
                  idn->scalar);
@@ -368,8 +380,8 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     if (daten) {
         deal->date = yt_get_str(&L.ctx, root, "date", "", 1);
         if (deal->date && !valid_date(deal->date)) {
-            fail(&L, daten, "invalid-date", "date: '%s' is not a calendar date in the form %s",
-                 deal->date, "YYYY-MM-DD");
+            fail(&L, daten, "date", "invalid-date",
+                 "date: '%s' is not a calendar date in the form %s", deal->date, "YYYY-MM-DD");
             deal->date = NULL;
         } else if (!deal->date) {
             L.ok = 0;

@@ -25,6 +25,7 @@ void clasm_diags_free(clasm_diags *diags)
         free(diags->items[i].message);
         free(diags->items[i].file);
         free(diags->items[i].part);
+        free(diags->items[i].path);
     }
     free(diags->items);
     clasm_diags_init(diags);
@@ -73,7 +74,8 @@ static clasm_diag *push(clasm_diags *diags)
 }
 
 static void add(clasm_diags *diags, clasm_severity sev, const char *id, const char *file,
-                const char *part, int line, int column, int paragraph, const char *fmt, va_list ap)
+                const char *part, const char *path, int line, int column, int paragraph,
+                const char *fmt, va_list ap)
 {
     if (!diags)
         return;
@@ -85,6 +87,7 @@ static void add(clasm_diags *diags, clasm_severity sev, const char *id, const ch
     d->message = str_vprintf(fmt, ap);
     d->file = dup_or_null(file);
     d->part = dup_or_null(part);
+    d->path = dup_or_null(path);
     d->line = line;
     d->column = column;
     d->paragraph = paragraph;
@@ -95,8 +98,25 @@ void diag_at(clasm_diags *diags, clasm_severity sev, const char *id, const char 
 {
     va_list ap;
     va_start(ap, fmt);
-    add(diags, sev, id, file, NULL, line, column, 0, fmt, ap);
+    add(diags, sev, id, file, NULL, NULL, line, column, 0, fmt, ap);
     va_end(ap);
+}
+
+void diag_field(clasm_diags *diags, clasm_severity sev, const char *id, const char *path,
+                const char *file, int line, int column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(diags, sev, id, file, NULL, path, line, column, 0, fmt, ap);
+    va_end(ap);
+}
+
+void diag_set_path(clasm_diags *diags, size_t i, const char *path)
+{
+    if (!diags || i >= diags->count)
+        return;
+    free(diags->items[i].path);
+    diags->items[i].path = dup_or_null(path);
 }
 
 void diag_part(clasm_diags *diags, clasm_severity sev, const char *id, const char *file,
@@ -104,7 +124,7 @@ void diag_part(clasm_diags *diags, clasm_severity sev, const char *id, const cha
 {
     va_list ap;
     va_start(ap, fmt);
-    add(diags, sev, id, file, part, 0, 0, paragraph, fmt, ap);
+    add(diags, sev, id, file, part, NULL, 0, 0, paragraph, fmt, ap);
     va_end(ap);
 }
 
@@ -120,6 +140,7 @@ void clasm_diags_append(clasm_diags *dst, const clasm_diags *src)
         d->message = dup_or_null(s->message);
         d->file = dup_or_null(s->file);
         d->part = dup_or_null(s->part);
+        d->path = dup_or_null(s->path);
         d->line = s->line;
         d->column = s->column;
         d->paragraph = s->paragraph;

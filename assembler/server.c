@@ -171,7 +171,7 @@ static char *relative_paths(const clasm_server *srv, const char *msg)
 }
 
 /* One diagnostic as {id, message, line, column, severity[, part,
- * paragraph]}; NULL when out of memory. */
+ * paragraph][, path]}; NULL when out of memory. */
 static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
 {
     char *msg = relative_paths(srv, g->message ? g->message : "");
@@ -188,6 +188,10 @@ static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
             bad |= json_object_set_new(e, "part", json_text(g->part));
             bad |= json_object_set_new(e, "paragraph", json_integer(g->paragraph));
         }
+        /* The deal path of the field the problem is about ("customer.country"),
+         * so that a form shows it there without reading the message. */
+        if (g->path)
+            bad |= json_object_set_new(e, "path", json_text(g->path));
     }
     free(msg);
     if (bad) {
@@ -197,7 +201,7 @@ static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
     return e;
 }
 
-/* {"errors": [{id, message, line, column, severity[, part, paragraph]}]}:
+/* {"errors": [{id, message, line, column, severity[, part, paragraph][, path]}]}:
  * every error and warning of diags, as the CLI would print them, but with
  * paths relative to the server's folders (srv may be NULL: as they are).
  * NULL when out of memory: never a list with some of them missing. */

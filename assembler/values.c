@@ -575,8 +575,10 @@ static size_t check_country(const clasm_library *lib, const clasm_deal *deal, co
     char *why = NULL;
     if (country_name(lib, p->country, &why))
         return 0;
-    diag_at(diags, CLASM_SEV_ERROR, "unknown-country", deal->file, p->country_line,
-            p->country_column, "%s.country: %s", who, why ? why : "out of memory");
+    char path[32];
+    snprintf(path, sizeof path, "%s.country", who);
+    diag_field(diags, CLASM_SEV_ERROR, "unknown-country", path, deal->file, p->country_line,
+               p->country_column, "%s: %s", path, why ? why : "out of memory");
     free(why);
     return 1;
 }
@@ -598,12 +600,15 @@ size_t values_check_deal(const clasm_library *lib, const clasm_deal *deal, clasm
             lib->values.capability_ids
                 ? yt_suggest(deal->capabilities[i], lib->values.capability_ids, caps->count)
                 : NULL;
-        diag_at(diags, CLASM_SEV_ERROR, "unknown-capability", deal->file, n ? n->line : 0,
-                n ? n->column : 0,
-                "product.capabilities[%zu]: '%s' is not a capability the library knows (%s, "
-                "values: words: capabilities)%s%s%s",
-                i, deal->capabilities[i], lib->settings_file ? lib->settings_file : "library.yaml",
-                s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+        char path[48];
+        snprintf(path, sizeof path, "product.capabilities[%zu]", i);
+        diag_field(diags, CLASM_SEV_ERROR, "unknown-capability", path, deal->file, n ? n->line : 0,
+                   n ? n->column : 0,
+                   "%s: '%s' is not a capability the library knows (%s, values: words: "
+                   "capabilities)%s%s%s",
+                   path, deal->capabilities[i],
+                   lib->settings_file ? lib->settings_file : "library.yaml",
+                   s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
         errors++;
     }
     for (size_t i = 0; i < deal->nterms; i++) {
@@ -612,20 +617,25 @@ size_t values_check_deal(const clasm_library *lib, const clasm_deal *deal, clasm
         if (!decl)
             continue;
         char *why = check_kind(lib, decl->kind, t->value);
+        char path[256];
+        snprintf(path, sizeof path, "terms.%s", t->key);
         if (why) {
-            diag_at(diags, CLASM_SEV_ERROR, "invalid-term", deal->file, t->value_line,
-                    t->value_column, "terms.%s (kind %s in library.yaml): %s", t->key,
-                    values_kind_name(decl->kind), why);
+            diag_field(diags, CLASM_SEV_ERROR, "invalid-term", path, deal->file, t->value_line,
+                       t->value_column, "terms.%s (kind %s in library.yaml): %s", t->key,
+                       values_kind_name(decl->kind), why);
             free(why);
             errors++;
             continue;
         }
         if (decl->kind == TERM_AMOUNT && decl->currency) {
             if (!term_value(lib, deal, decl->currency, NULL)) {
-                diag_at(diags, CLASM_SEV_ERROR, "missing-value", deal->file, t->line, t->column,
-                        "terms.%s is an amount in the currency of terms.%s, which the deal does "
-                        "not give and the library has no default for; add %s under terms:",
-                        t->key, decl->currency, decl->currency);
+                /* About the currency, which is what the deal must add. */
+                snprintf(path, sizeof path, "terms.%s", decl->currency);
+                diag_field(diags, CLASM_SEV_ERROR, "missing-value", path, deal->file, t->line,
+                           t->column,
+                           "terms.%s is an amount in the currency of terms.%s, which the deal does "
+                           "not give and the library has no default for; add %s under terms:",
+                           t->key, decl->currency, decl->currency);
                 errors++;
             }
         }
@@ -666,13 +676,15 @@ size_t values_check_term_keys(const clasm_library *lib, const clasm_deal *deal,
         if (in_list(known, nk, t->key))
             continue;
         const char *s = yt_suggest(t->key, known, nk);
-        diag_at(diags, CLASM_SEV_ERROR, "unknown-term", deal->file, t->line, t->column,
-                "terms.%s: %sthe library (%s)%s%s %s this key, so its value would go "
-                "nowhere%s%s%s",
-                t->key, where ? "neither " : "",
-                lib && lib->settings_file ? lib->settings_file : "library.yaml",
-                where ? " nor " : "", where ? where : "", where ? "uses" : "does not use",
-                s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+        char path[256];
+        snprintf(path, sizeof path, "terms.%s", t->key);
+        diag_field(diags, CLASM_SEV_ERROR, "unknown-term", path, deal->file, t->line, t->column,
+                   "terms.%s: %sthe library (%s)%s%s %s this key, so its value would go "
+                   "nowhere%s%s%s",
+                   t->key, where ? "neither " : "",
+                   lib && lib->settings_file ? lib->settings_file : "library.yaml",
+                   where ? " nor " : "", where ? where : "", where ? "uses" : "does not use",
+                   s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
         errors++;
     }
     free(known);
@@ -760,8 +772,8 @@ static value_status invalid(const clasm_library *lib, const clasm_deal *deal, co
     } else {
         value_where(deal, path, &line, &col);
     }
-    diag_at(why, CLASM_SEV_ERROR, "invalid-value", file, line, col, "{{ %s }}: %s", path,
-            reason ? reason : "out of memory");
+    diag_field(why, CLASM_SEV_ERROR, "invalid-value", path, file, line, col, "{{ %s }}: %s", path,
+               reason ? reason : "out of memory");
     free(reason);
     return VALUE_INVALID;
 }
@@ -783,8 +795,8 @@ static value_status term_text(const clasm_library *lib, const clasm_deal *deal, 
     int from_default = 0;
     const char *raw = values_raw(lib, deal, path, &from_default);
     if (!raw) {
-        diag_at(why, CLASM_SEV_ERROR, "unknown-value", deal->file, 0, 0,
-                "the deal gives no %s and the library has no default for it", path);
+        diag_field(why, CLASM_SEV_ERROR, "unknown-value", path, deal->file, 0, 0,
+                   "the deal gives no %s and the library has no default for it", path);
         return VALUE_ABSENT;
     }
     const lib_term *decl = find_term(lib, path + 6);
@@ -796,9 +808,9 @@ static value_status term_text(const clasm_library *lib, const clasm_deal *deal, 
     case TERM_AMOUNT: {
         const char *cur = decl->currency ? term_value(lib, deal, decl->currency, NULL) : NULL;
         if (!cur) {
-            diag_at(why, CLASM_SEV_ERROR, "unknown-value", deal->file, 0, 0,
-                    "%s is an amount in the currency of terms.%s, which the deal does not give",
-                    path, decl->currency ? decl->currency : "?");
+            diag_field(why, CLASM_SEV_ERROR, "unknown-value", path, deal->file, 0, 0,
+                       "%s is an amount in the currency of terms.%s, which the deal does not give",
+                       path, decl->currency ? decl->currency : "?");
             return VALUE_ABSENT;
         }
         *text = values_format_amount(raw, cur);
@@ -875,8 +887,8 @@ value_status values_display(const clasm_library *lib, const clasm_deal *deal,
         *text = NULL;
     }
     if (s == VALUE_ABSENT && why->count == before)
-        diag_at(why, CLASM_SEV_ERROR, "unknown-value", deal ? deal->file : NULL, 0, 0,
-                "the deal has no value for %s", path ? path : "(no path)");
+        diag_field(why, CLASM_SEV_ERROR, "unknown-value", path, deal ? deal->file : NULL, 0, 0,
+                   "the deal has no value for %s", path ? path : "(no path)");
     if (s == VALUE_OUT_OF_MEMORY)
         diag_at(why, CLASM_SEV_ERROR, "out-of-memory", deal ? deal->file : NULL, 0, 0,
                 "out of memory while writing %s", path ? path : "a value");

@@ -124,15 +124,15 @@ typedef struct {
 } builder;
 
 /* Records an error and sets *mark (B->failed or B->flawed). */
-static void report_at(builder *B, int *mark, const char *id, int line, int col, const char *fmt,
-                      va_list ap) CLASM_PRINTF(6, 0);
+static void report_at(builder *B, int *mark, const char *id, const char *path, int line, int col,
+                      const char *fmt, va_list ap) CLASM_PRINTF(7, 0);
 
-static void report_at(builder *B, int *mark, const char *id, int line, int col, const char *fmt,
-                      va_list ap)
+static void report_at(builder *B, int *mark, const char *id, const char *path, int line, int col,
+                      const char *fmt, va_list ap)
 {
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    diag_at(B->diags, CLASM_SEV_ERROR, id, B->file, line, col, "%s", msg);
+    diag_field(B->diags, CLASM_SEV_ERROR, id, path, B->file, line, col, "%s", msg);
     *mark = 1;
 }
 
@@ -143,7 +143,7 @@ static void err_at(builder *B, const char *id, int line, int col, const char *fm
 {
     va_list ap;
     va_start(ap, fmt);
-    report_at(B, &B->failed, id, line, col, fmt, ap);
+    report_at(B, &B->failed, id, NULL, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -158,7 +158,20 @@ static void flaw_at(builder *B, const char *id, int line, int col, const char *f
 {
     va_list ap;
     va_start(ap, fmt);
-    report_at(B, &B->flawed, id, line, col, fmt, ap);
+    report_at(B, &B->flawed, id, NULL, line, col, fmt, ap);
+    va_end(ap);
+}
+
+/* flaw_at about the value at key path `path` (clasm_diag's path). */
+static void flaw_field(builder *B, const char *id, const char *path, int line, int col,
+                       const char *fmt, ...) CLASM_PRINTF(6, 7);
+
+static void flaw_field(builder *B, const char *id, const char *path, int line, int col,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report_at(B, &B->flawed, id, path, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -620,16 +633,17 @@ static int check_value_chars(builder *B, build_node *n, const char *path, int is
     if (bad > 1)
         snprintf(more, sizeof more, " (and %zu more such character%s)", bad - 1,
                  bad > 2 ? "s" : "");
+    const char *field = path && *path ? path : NULL; /* a key's: the mapping's */
     if (is_key)
-        flaw_at(B, "invalid-value", n->node.line, n->node.column,
-                "%s holds U+%04lX (%s) at character %zu%s; keys and values may hold tab and "
-                "line breaks but no other control character, and not U+FFFE or U+FFFF",
-                where, first, char_kind(first), first_at, more);
+        flaw_field(B, "invalid-value", field, n->node.line, n->node.column,
+                   "%s holds U+%04lX (%s) at character %zu%s; keys and values may hold tab and "
+                   "line breaks but no other control character, and not U+FFFE or U+FFFF",
+                   where, first, char_kind(first), first_at, more);
     else
-        flaw_at(B, "invalid-value", n->node.line, n->node.column,
-                "%s holds U+%04lX (%s) at character %zu of its value%s; a value may hold tab and "
-                "line breaks but no other control character, and not U+FFFE or U+FFFF",
-                where, first, char_kind(first), first_at, more);
+        flaw_field(B, "invalid-value", field, n->node.line, n->node.column,
+                   "%s holds U+%04lX (%s) at character %zu of its value%s; a value may hold tab "
+                   "and line breaks but no other control character, and not U+FFFE or U+FFFF",
+                   where, first, char_kind(first), first_at, more);
     /* U+FFFD is 3 bytes; a refused character at least 1. */
     char *clean = arena_alloc(B->doc, len + 2 * bad + 1);
     if (!clean) {
@@ -1056,8 +1070,9 @@ int yt_expect(yt_ctx *ctx, const yt_node *node, yt_kind kind, const char *path)
         return 0;
     if (node->kind == kind && !(kind == YT_SCALAR && yt_is_null(node)))
         return 1;
-    diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, node->line, node->column,
-            "%s must be %s, not %s", shown(path), wanted_name(kind), kind_name(node));
+    diag_field(ctx->diags, CLASM_SEV_ERROR, "wrong-type", path && *path ? path : NULL, ctx->file,
+               node->line, node->column, "%s must be %s, not %s", shown(path), wanted_name(kind),
+               kind_name(node));
     return 0;
 }
 
@@ -1082,11 +1097,11 @@ int yt_check_keys(yt_ctx *ctx, const yt_node *map, const char *path, const char 
         join_path(full, sizeof full, path, k->scalar);
         const char *near = yt_suggest(k->scalar, allowed, nallowed);
         if (near)
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "unknown-key", ctx->file, k->line, k->column,
-                    "unknown key '%s'; did you mean '%s'?", full, near);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "unknown-key", full, ctx->file, k->line,
+                       k->column, "unknown key '%s'; did you mean '%s'?", full, near);
         else
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "unknown-key", ctx->file, k->line, k->column,
-                    "unknown key '%s'", full);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "unknown-key", full, ctx->file, k->line,
+                       k->column, "unknown key '%s'", full);
     }
     for (size_t j = 0; required && required[j]; j++) {
         if (yt_get(map, required[j]))
@@ -1094,8 +1109,8 @@ int yt_check_keys(yt_ctx *ctx, const yt_node *map, const char *path, const char 
         ok = 0;
         char full[512];
         join_path(full, sizeof full, path, required[j]);
-        diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-key", ctx->file, map->line, map->column,
-                "missing required key '%s'", full);
+        diag_field(ctx->diags, CLASM_SEV_ERROR, "missing-key", full, ctx->file, map->line,
+                   map->column, "missing required key '%s'", full);
     }
     return ok;
 }
@@ -1110,19 +1125,19 @@ static const yt_node *scalar_at(yt_ctx *ctx, const yt_node *map, const char *key
     join_path(full, sizeof full, path, key);
     if (!n) {
         if (required && map && map->kind == YT_MAPPING)
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-key", ctx->file, map->line, map->column,
-                    "missing required key '%s'", full);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "missing-key", full, ctx->file, map->line,
+                       map->column, "missing required key '%s'", full);
         return NULL;
     }
     if (yt_is_null(n)) {
         if (required)
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-value", ctx->file, n->line, n->column,
-                    "%s has no value; give %s", full, what);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "missing-value", full, ctx->file, n->line,
+                       n->column, "%s has no value; give %s", full, what);
         return NULL;
     }
     if (n->kind != YT_SCALAR) {
-        diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
-                "%s must be %s, not %s", full, what, kind_name(n));
+        diag_field(ctx->diags, CLASM_SEV_ERROR, "wrong-type", full, ctx->file, n->line, n->column,
+                   "%s must be %s, not %s", full, what, kind_name(n));
         return NULL;
     }
     return n;
@@ -1150,13 +1165,13 @@ int yt_get_int(yt_ctx *ctx, const yt_node *map, const char *key, const char *pat
     int digits = (s[0] >= '0' && s[0] <= '9') ||
                  ((s[0] == '-' || s[0] == '+') && s[1] >= '0' && s[1] <= '9');
     if (!n->plain || !digits || *end != '\0' || errno == ERANGE) {
-        diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
-                "%s must be a whole number, not '%s'", full, s);
+        diag_field(ctx->diags, CLASM_SEV_ERROR, "wrong-type", full, ctx->file, n->line, n->column,
+                   "%s must be a whole number, not '%s'", full, s);
         return 0;
     }
     if (v < min || v > max) {
-        diag_at(ctx->diags, CLASM_SEV_ERROR, "out-of-range", ctx->file, n->line, n->column,
-                "%s is %ld; it must be between %ld and %ld", full, v, min, max);
+        diag_field(ctx->diags, CLASM_SEV_ERROR, "out-of-range", full, ctx->file, n->line, n->column,
+                   "%s is %ld; it must be between %ld and %ld", full, v, min, max);
         return 0;
     }
     *out = v;
@@ -1179,8 +1194,8 @@ int yt_get_bool(yt_ctx *ctx, const yt_node *map, const char *key, const char *pa
     }
     char full[512];
     join_path(full, sizeof full, path, key);
-    diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
-            "%s must be true or false, not '%s'", full, n->scalar);
+    diag_field(ctx->diags, CLASM_SEV_ERROR, "wrong-type", full, ctx->file, n->line, n->column,
+               "%s must be true or false, not '%s'", full, n->scalar);
     return 0;
 }
 
@@ -1205,12 +1220,12 @@ int yt_get_enum(yt_ctx *ctx, const yt_node *map, const char *key, const char *pa
     }
     const char *near = yt_suggest(n->scalar, values, count);
     if (near)
-        diag_at(ctx->diags, CLASM_SEV_ERROR, "invalid-value", ctx->file, n->line, n->column,
-                "%s: '%s' is not allowed (one of: %s); did you mean '%s'?", full, n->scalar, list,
-                near);
+        diag_field(ctx->diags, CLASM_SEV_ERROR, "invalid-value", full, ctx->file, n->line,
+                   n->column, "%s: '%s' is not allowed (one of: %s); did you mean '%s'?", full,
+                   n->scalar, list, near);
     else
-        diag_at(ctx->diags, CLASM_SEV_ERROR, "invalid-value", ctx->file, n->line, n->column,
-                "%s: '%s' is not allowed (one of: %s)", full, n->scalar, list);
+        diag_field(ctx->diags, CLASM_SEV_ERROR, "invalid-value", full, ctx->file, n->line,
+                   n->column, "%s: '%s' is not allowed (one of: %s)", full, n->scalar, list);
     return -1;
 }
 
@@ -1222,25 +1237,27 @@ const yt_node *yt_get_str_list(yt_ctx *ctx, const yt_node *map, const char *key,
     join_path(full, sizeof full, path, key);
     if (!n) {
         if (required && map && map->kind == YT_MAPPING)
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-key", ctx->file, map->line, map->column,
-                    "missing required key '%s'", full);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "missing-key", full, ctx->file, map->line,
+                       map->column, "missing required key '%s'", full);
         return NULL;
     }
     if (n->kind != YT_SEQUENCE) {
         if (yt_is_null(n) && required)
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "missing-value", ctx->file, n->line, n->column,
-                    "%s has no value; give a list such as [a, b]", full);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "missing-value", full, ctx->file, n->line,
+                       n->column, "%s has no value; give a list such as [a, b]", full);
         else if (!yt_is_null(n))
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, n->line, n->column,
-                    "%s must be a list such as [a, b], not %s", full, kind_name(n));
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "wrong-type", full, ctx->file, n->line,
+                       n->column, "%s must be a list such as [a, b], not %s", full, kind_name(n));
         return NULL;
     }
     int ok = 1;
     for (size_t i = 0; i < n->count; i++) {
         const yt_node *it = n->items[i];
         if (it->kind != YT_SCALAR || yt_is_null(it)) {
-            diag_at(ctx->diags, CLASM_SEV_ERROR, "wrong-type", ctx->file, it->line, it->column,
-                    "%s[%zu] must be a single value, not %s", full, i, kind_name(it));
+            char item[540];
+            snprintf(item, sizeof item, "%s[%zu]", full, i);
+            diag_field(ctx->diags, CLASM_SEV_ERROR, "wrong-type", item, ctx->file, it->line,
+                       it->column, "%s must be a single value, not %s", item, kind_name(it));
             ok = 0;
         }
     }

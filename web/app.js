@@ -19,15 +19,77 @@
     return n;
   }
 
+  const SECTIONS = ['deal', 'parties', 'product', 'flags', 'terms'];
+  const SECTION_NAMES = { deal: 'Deal', parties: 'Parties', product: 'Product', flags: 'Red flags', terms: 'Terms' };
+  const DOCUMENT_NAMES = {
+    contract: 'contract', eula: 'end-user licence (EULA)',
+    'reseller-agreement': 'reseller agreement', addendum: 'safeguards addendum',
+  };
+  // Errors that say a value is not there yet (not that it is wrong).
+  const MISSING_IDS = new Set(['missing-key', 'missing-value', 'empty-value', 'empty-list', 'unknown-value']);
+
   const state = {
     catalogue: null,
-    touched: new Set(),
-    showAll: false,
-    plans: null,   // the last plans (array), or null
+    fields: new Map(), // deal path -> {path, input, msg, section, label}
+    touched: new Set(), // paths the user has been in and left
+    showAll: false, // the user asked for the draft: every problem shows
+    errors: [], // the last select's errors (each with the field's path, when it has one)
+    draftErrors: [], // the last draft or memo request's errors, until the next change
+    plans: null, // the last plans (array), or null
+    stale: false, // the plans are from before the last change (the deal's facts are incomplete)
     dealId: '',
+    section: 'deal',
+    riskOrder: [], // risk ids in the order they were ticked
     seq: 0,
     timer: 0,
   };
+
+  // ---- the fields: each deal path, its input and its message ----
+
+  // The field a deal path belongs to: "product.capabilities[1]" is the
+  // capabilities' field, "customer.jurisdiction" (no field) the customer's
+  // nearest one that exists, else none.
+  function fieldFor(path) {
+    let p = (path || '').replace(/\[\d+\]/g, '');
+    while (p) {
+      const f = state.fields.get(p);
+      if (f) return f;
+      p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
+    }
+    return null;
+  }
+
+  function labelOf(input) {
+    if (input.dataset.label) return input.dataset.label;
+    if (input.labels && input.labels.length) return input.labels[0].textContent.trim();
+    const by = input.getAttribute('aria-labelledby');
+    const l = by && document.getElementById(by);
+    return l ? l.textContent.trim() : input.getAttribute('data-path');
+  }
+
+  // Every [data-path] is a field; its message sits in its .field (the
+  // red flags' in #m-risks) and is part of its description for screen readers.
+  function registerFields() {
+    state.fields.clear();
+    for (const input of $$('#deal-form [data-path]')) {
+      const path = input.getAttribute('data-path');
+      const box = input.closest('.field');
+      const msg = (box && box.querySelector('.msg')) || (path === 'risks' ? $('#m-risks') : null);
+      if (!msg) continue;
+      const hint = box && box.querySelector('.hint');
+      const ids = new Set((input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean));
+      if (hint && hint.id) ids.add(hint.id);
+      ids.add(msg.id);
+      input.setAttribute('aria-describedby', Array.from(ids).join(' '));
+      const panel = input.closest('.panel');
+      const parent = input.closest('fieldset');
+      let label = labelOf(input);
+      if (parent && parent.closest('.panel') && /^(seller|customer|reseller)\./.test(path)) {
+        label = parent.querySelector('legend').textContent.replace(/\s*\(.*\)$/, '') + ' ' + label.toLowerCase();
+      }
+      state.fields.set(path, { path, input, msg, section: panel ? panel.dataset.section : 'deal', label });
+    }
+  }
 
   // ---- reading the form into a deal ----
 
@@ -38,6 +100,16 @@
 
   function putIf(obj, key, v) {
     if (v !== '' && v !== undefined) obj[key] = v;
+  }
+
+  // The value of a term's field as the deal gives it: '' when it is empty
+  // or counsel's standard value (the plan then lists it among the defaults).
+  function termValue(t) {
+    const n = document.getElementById('t-' + t.key);
+    if (!n) return '';
+    const v = n.value.replace(/\s+/g, ' ').trim(); // a long term is one paragraph
+    if (t.default !== null && t.default !== undefined && v === t.default) return '';
+    return v;
   }
 
   function collectDeal() {
@@ -65,43 +137,21 @@
     }
     const product = {};
     putIf(product, 'name', val('f-product-name'));
-    const caps = val('f-product-capabilities').split(',').map((s) => s.trim()).filter(Boolean);
+    const caps = $$('#f-capabilities input:checked').map((c) => c.value);
     if (caps.length) product.capabilities = caps;
     deal.product = product;
     putIf(deal, 'deployment', val('f-deployment'));
     putIf(deal, 'license', val('f-license'));
     putIf(deal, 'end_use', val('f-end-use'));
-    const risks = $$('#risk-areas input:checked').map((c) => c.value);
+    // The red flags in the order they were ticked (a deal file's order).
+    const ticked = new Set($$('#risk-areas input:checked').map((c) => c.value));
+    const risks = state.riskOrder.filter((r) => ticked.has(r));
+    for (const r of ticked) if (!risks.includes(r)) risks.push(r);
     if (risks.length) deal.risks = risks;
     const terms = {};
-    for (const t of (state.catalogue ? state.catalogue.terms : [])) putIf(terms, t.key, val('t-' + t.key));
+    for (const t of (state.catalogue ? state.catalogue.terms : [])) putIf(terms, t.key, termValue(t));
     if (Object.keys(terms).length) deal.terms = terms;
     return deal;
-  }
-
-  // JSON with one value per line, and for each line the deal path it holds,
-  // so the server's line:column diagnostics land next to the right field.
-  function serialize(deal) {
-    const lines = [];
-    const paths = [];
-    function emit(v, path, indent, prefix, trail) {
-      const pad = '  '.repeat(indent);
-      if (Array.isArray(v)) {
-        lines.push(pad + prefix + '['); paths.push(path);
-        v.forEach((x, i) => emit(x, path, indent + 1, '', i < v.length - 1 ? ',' : ''));
-        lines.push(pad + ']' + trail); paths.push(path);
-      } else if (v && typeof v === 'object') {
-        const keys = Object.keys(v);
-        lines.push(pad + prefix + '{'); paths.push(path);
-        keys.forEach((k, i) => emit(v[k], path ? path + '.' + k : k, indent + 1,
-          JSON.stringify(k) + ': ', i < keys.length - 1 ? ',' : ''));
-        lines.push(pad + '}' + trail); paths.push(path);
-      } else {
-        lines.push(pad + prefix + JSON.stringify(v) + trail); paths.push(path);
-      }
-    }
-    emit(deal, '', 0, '', '');
-    return { text: lines.join('\n') + '\n', paths };
   }
 
   // The deal as a YAML file the CLI reads (JSON-quoted scalars are YAML).
@@ -133,9 +183,9 @@
 
   // ---- talking to the server ----
 
-  async function post(url, body, type) {
-    const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': type } });
-    return res;
+  function postDeal(url, deal) {
+    return fetch(url, { method: 'POST', body: JSON.stringify(deal, null, 1),
+      headers: { 'Content-Type': 'application/json' } });
   }
 
   async function errorsOf(res) {
@@ -143,8 +193,8 @@
       const j = await res.json();
       if (j && Array.isArray(j.errors)) return j.errors;
     } catch (e) { /* not JSON */ }
-    return [{ id: 'http-' + res.status, message: 'the server answered ' + res.status + ' ' + res.statusText,
-      line: 0, column: 0, severity: 'error' }];
+    return [{ id: 'http-' + res.status, severity: 'error',
+      message: 'the server answered ' + res.status + ' ' + res.statusText }];
   }
 
   function saveBlob(blob, name) {
@@ -162,86 +212,289 @@
     return m ? m[1] : fallback;
   }
 
+  // ---- messages in words for people ----
+
+  // The server's message without what only the engine needs: the key path
+  // it starts with (the field says which), file names, line numbers.
+  function tidy(msg) {
+    let s = String(msg || '');
+    s = s.replace(/^\{\{ [^}]+ \}\}: /, '');
+    s = s.replace(/^[A-Za-z_][\w.-]*(\[\d+\])?( \([^)]*\))?: /, '');
+    s = s.replace(/ \([^()]*\.(ya?ml|docx)\b[^()]*\)/g, '');
+    s = s.replace(/ ?\(?(first )?at line \d+(:\d+)?\)?/g, '');
+    s = s.trim();
+    if (!s) return '';
+    s = s.charAt(0).toUpperCase() + s.slice(1);
+    return /[.?!]$/.test(s) ? s : s + '.';
+  }
+
+  function suggestion(msg) {
+    const m = /did you mean ([^?]+)\?/.exec(msg || '');
+    return m ? ' Did you mean ' + m[1].replace(/'/g, '') + '?' : '';
+  }
+
+  function plainMessage(e, f) {
+    const input = f && f.input;
+    const value = input && 'value' in input && input.tagName !== 'DIV' ? input.value : '';
+    if (MISSING_IDS.has(e.id)) {
+      if (f && f.path === 'documents') return 'Tick at least one document to draft.';
+      if (input && input.tagName === 'SELECT') return 'Choose one.';
+      if (f && f.path.startsWith('terms.')) return 'The draft needs this value.';
+      return 'Fill this in.';
+    }
+    switch (e.id) {
+      case 'invalid-id':
+        return 'Use only letters, digits, “.”, “_” and “-” (not “.” or “-” first), at most 100 characters: the id names the draft’s files.';
+      case 'invalid-date':
+        return 'This is not a calendar date.';
+      case 'unknown-country':
+        return '“' + value + '” is not a country code. Use the two capital letters of the country, such as DE for Germany or JP for Japan.' +
+          suggestion(e.message);
+      case 'unknown-capability':
+        return 'The library does not know this capability.' + suggestion(e.message);
+      case 'invalid-value':
+        if (/holds U\+/.test(e.message || '')) {
+          return 'This holds an invisible control character; type the value again without it.';
+        }
+        break;
+      default:
+        break;
+    }
+    return tidy(e.message);
+  }
+
   // ---- diagnostics next to the fields ----
 
-  function clearMessages() {
-    for (const m of $$('.msg')) m.textContent = '';
-    for (const n of $$('[aria-invalid]')) n.removeAttribute('aria-invalid');
+  function visible(f) {
+    return state.showAll || state.touched.has(f.path);
   }
 
-  function pathOf(err, paths) {
-    let p = err.line > 0 && err.line <= paths.length ? paths[err.line - 1] : '';
-    const m = /missing required key '([^']+)'/.exec(err.message || '');
-    if (err.id === 'missing-key' && m) p = p ? p + '.' + m[1] : m[1];
-    // A template placeholder without a value names its path.
-    const v = /names '([^']+)', which has no value/.exec(err.message || '');
-    if (err.id === 'unknown-value' && v) p = v[1];
-    return p;
-  }
-
-  function showFieldErrors(errors, paths) {
-    clearMessages();
-    for (const e of errors) {
-      let p = pathOf(e, paths);
-      if (!state.showAll && !state.touched.has(p)) continue;
-      let target = null;
-      while (p && !(target = document.querySelector('.msg[data-for="' + CSS.escape(p) + '"]'))) {
-        p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
-      }
-      if (!target) continue;
-      target.textContent = (target.textContent ? target.textContent + ' ' : '') + e.message + '.';
-      const input = document.querySelector('[data-path="' + CSS.escape(p) + '"]');
-      if (input) input.setAttribute('aria-invalid', 'true');
+  // Each field's messages (only those of fields the user has left, or all
+  // once the draft was asked for); the rest in one short list.
+  function showMessages() {
+    const byField = new Map();
+    const general = [];
+    const all = state.errors.concat(state.draftErrors);
+    // Asked for the draft: the values the plan still lacks are marked too.
+    if (state.showAll && state.plans && !state.stale) {
+      for (const m of missingValues()) all.push({ id: 'missing-value', path: m.key, severity: 'error' });
     }
-  }
-
-  function errorList(box, errors, heading) {
-    box.replaceChildren(el('strong', { text: heading }),
-      el('ul', {}, ...errors.map((e) => el('li', {}, e.message + ' ',
-        el('code', { text: '[' + e.id + (e.line ? ' at line ' + e.line + ':' + e.column : '') +
-          (e.part ? ' in ' + e.part + (e.paragraph ? ', paragraph ' + e.paragraph : '') : '') + ']' })))));
-    box.hidden = errors.length === 0;
+    for (const e of all) {
+      if (e.severity && e.severity !== 'error') continue;
+      const f = e.path ? fieldFor(e.path) : null;
+      if (!f) {
+        general.push(e);
+        continue;
+      }
+      if (!visible(f)) continue;
+      const text = plainMessage(e, f);
+      const list = byField.get(f) || [];
+      if (!list.includes(text)) list.push(text);
+      byField.set(f, list);
+    }
+    const counts = {};
+    for (const f of state.fields.values()) {
+      const list = byField.get(f);
+      f.msg.textContent = list ? list.join(' ') : '';
+      if (list) {
+        f.input.setAttribute('aria-invalid', 'true');
+        counts[f.section] = (counts[f.section] || 0) + 1;
+      } else {
+        f.input.removeAttribute('aria-invalid');
+      }
+    }
+    for (const s of SECTIONS) {
+      const n = counts[s] || 0;
+      $('#count-' + s).textContent = n ? ' · ' + n + ' to fix' : '';
+    }
+    const box = $('#plan-errors');
+    const show = general.length > 0 && (state.showAll || state.touched.size > 0);
+    const texts = Array.from(new Set(general.map((e) => tidy(e.message)).filter(Boolean)));
+    box.replaceChildren(el('strong', { text: texts.length === 1 ? 'A problem with the deal:' : 'Problems with the deal:' }),
+      el('ul', {}, ...texts.map((t) => el('li', { text: t }))));
+    box.hidden = !show || texts.length === 0;
   }
 
   // ---- the plan ----
 
   function riskTitle(id) {
     const r = state.catalogue && state.catalogue.risks.find((x) => x.id === id);
-    return r ? r.title + ' (' + id + ')' : id;
+    return r ? r.title : id;
   }
 
-  function renderPlans(plans) {
+  function clauseTitles(plans) {
+    const m = new Map();
+    for (const p of plans) for (const c of p.clauses) m.set(c.id, c.title);
+    return m;
+  }
+
+  function nameList(names) {
+    if (names.length <= 3) return names.join(', ');
+    return names.slice(0, 2).join(', ') + ' and ' + (names.length - 2) + ' more';
+  }
+
+  // Why a clause is in the plan, in words: the plan's "because" and
+  // "supports" (the clauses it supports named up to three, as the
+  // definitions support most), else its "why"; from a server without them,
+  // made from the ids of "reasons".
+  function reasonText(c, titles) {
+    const parts = [];
+    if (c.because && c.because.length) parts.push('because: ' + c.because.join('; '));
+    if (c.supports && c.supports.length) parts.push('supports: ' + nameList(c.supports));
+    if (!parts.length && c.why) parts.push(c.why);
+    if (!parts.length) {
+      const risks = [];
+      const supports = [];
+      let standard = false;
+      let rule = false;
+      const nDocs = state.catalogue ? state.catalogue.documents.length : 0;
+      for (const r of c.reasons || []) {
+        const req = /^required by (.+)$/.exec(r);
+        const when = /^when: (.*)$/.exec(r);
+        if (req) supports.push(titles.get(req[1]) || 'another clause');
+        else if (when && /^document in \[[^\]]*\]$/.test(when[1]) &&
+          when[1].split(',').length === nDocs) standard = true;
+        else if (when) rule = true;
+        else risks.push(riskTitle(r));
+      }
+      const because = risks.slice();
+      if (standard) because.push('standard in every agreement');
+      if (rule && !because.length) because.push('the library’s rule for deals like this one');
+      if (because.length) parts.push('because: ' + because.join('; '));
+      if (supports.length) parts.push('supports: ' + nameList(Array.from(new Set(supports))));
+    }
+    const s = parts.join('; ');
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  // The values the plans still need, once each, with every text that uses them.
+  function missingValues() {
+    const out = new Map();
+    for (const p of state.plans || []) {
+      for (const m of p.missing || []) {
+        const have = out.get(m.key) || { key: m.key, description: m.description, used_by: [] };
+        for (const u of m.used_by || []) if (!have.used_by.includes(u)) have.used_by.push(u);
+        out.set(m.key, have);
+      }
+    }
+    return Array.from(out.values());
+  }
+
+  // The facts the plan still needs, missing or to correct (no plan can be
+  // made without them): [{field, wrong}].
+  function missingFacts() {
+    const out = new Map();
+    for (const e of state.errors) {
+      if (!e.path || (e.severity && e.severity !== 'error')) continue;
+      const f = fieldFor(e.path);
+      if (!f || f.path.startsWith('terms.')) continue;
+      const wrong = !MISSING_IDS.has(e.id);
+      const had = out.get(f.path);
+      out.set(f.path, { field: f, wrong: wrong || (had ? had.wrong : false) });
+    }
+    return Array.from(out.values());
+  }
+
+  function goToField(path) {
+    const f = fieldFor(path);
+    if (!f) return;
+    showSection(f.section);
+    const target = f.input.matches('input, select, textarea') ? f.input : f.input.querySelector('input');
+    (target || f.input).focus();
+    (target || f.input).scrollIntoView({ block: 'center' });
+  }
+
+  function usedByText(used, titles) {
+    const names = used.map((u) => {
+      const doc = /^(.+)\.docx$/.exec(u);
+      if (doc) return 'the ' + (DOCUMENT_NAMES[doc[1]] || doc[1]) + ' template';
+      return titles.get(u) || u;
+    });
+    return nameList(names);
+  }
+
+  function renderMissing() {
+    const list = $('#missing-list');
+    const titles = clauseTitles(state.plans || []);
+    let items;
+    if (state.plans && !state.stale) {
+      $('#missing-title').textContent = 'Still to fill in';
+      items = missingValues().map((m) => {
+        const f = fieldFor(m.key);
+        return el('li', { 'data-key': m.key },
+          el('button', { type: 'button', class: 'link go', 'data-go': m.key,
+            text: f ? f.label : m.key }),
+          el('span', { class: 'what', text: m.description ? ' — ' + m.description : '' }),
+          el('span', { class: 'used', text: 'Used by ' + usedByText(m.used_by, titles) + '.' }));
+      });
+      $('#missing-none').textContent = 'Nothing: the draft has every value it needs.';
+    } else {
+      $('#missing-title').textContent = 'Still to fill in for the plan';
+      items = missingFacts().map(({ field: f, wrong }) => el('li', { 'data-key': f.path },
+        el('button', { type: 'button', class: 'link go', 'data-go': f.path, text: f.label }),
+        el('span', { class: 'what', text: ' — ' + (wrong ? 'to correct, ' : '') + 'in ' + SECTION_NAMES[f.section] + '.' })));
+      $('#missing-none').textContent = 'Nothing.';
+    }
+    list.replaceChildren(...items);
+    $('#missing-none').hidden = items.length > 0;
+    $('#sum-missing-count').textContent = String(items.length);
+  }
+
+  function renderSummary() {
+    const plans = state.plans;
+    if (!plans) {
+      $('#sum-tier').textContent = '—';
+      $('#sum-score').textContent = '';
+      $('#sum-escalation').textContent = 'Escalation: —';
+      $('#sum-escalation').classList.remove('bad');
+    } else {
+      const tiers = Array.from(new Set(plans.map((p) => p.tier)));
+      $('#sum-tier').textContent = tiers.join(' / ');
+      $('#sum-score').textContent = ' (score ' + Array.from(new Set(plans.map((p) => p.score))).join(' / ') + ')' +
+        (state.stale ? ' · out of date' : '');
+      const esc = plans.some((p) => p.escalate);
+      $('#sum-escalation').textContent = esc ? 'Escalate to counsel' : 'No escalation';
+      $('#sum-escalation').classList.toggle('bad', esc);
+    }
+    $('#summary').classList.toggle('stale', state.stale);
+  }
+
+  function renderPlans() {
     const body = $('#plan-body');
     body.replaceChildren();
+    const plans = state.plans || [];
+    const titles = clauseTitles(plans);
+    if (state.stale) {
+      body.append(el('div', { class: 'banner warn stale-note', text: 'This plan is for the deal as it was ' +
+        'before your last change: the plan needs the values listed under “Still to fill in for the plan”.' }));
+    }
     for (const p of plans) {
       const sec = el('section', { class: 'doc-plan', 'data-document': p.document });
-      sec.append(el('h3', { text: p.document.replace('-', ' ') }));
+      sec.append(el('h3', { text: DOCUMENT_NAMES[p.document] || p.document }));
       sec.append(el('p', { class: 'tier' }, 'Tier ', el('strong', { class: 'tier-name', text: p.tier }),
         ', score ', el('span', { class: 'score', text: String(p.score) })));
       if (p.escalate) {
-        sec.append(el('div', { class: 'banner escalate', role: 'alert',
+        sec.append(el('div', { class: 'banner escalate',
           text: 'Escalate to counsel before signing: this deal is in the ' + p.tier +
             ' tier. The draft alone is not enough.' }));
       }
       const ol = el('ol', { class: 'clauses' });
       for (const c of p.clauses) {
-        // Definitions are required by most clauses: name three, count the rest.
-        const reasons = c.reasons || [];
-        const why = 'because ' + reasons.slice(0, 3).join('; ') +
-          (reasons.length > 3 ? ' and ' + (reasons.length - 3) + ' more' : '');
-        ol.append(el('li', { 'data-clause': c.id }, c.title + ' ',
-          el('span', { class: 'cid', text: c.id + '@' + c.version }),
-          el('span', { class: 'why', text: why, title: reasons.join('\n') })));
+        const ids = el('details', { class: 'ids' }, el('summary', { text: 'Details' }),
+          el('p', {}, 'Clause ', el('code', { class: 'cid', text: c.id + '@' + c.version })),
+          el('ul', {}, ...(c.reasons || []).map((r) => el('li', {}, el('code', { text: r })))));
+        ol.append(el('li', { 'data-clause': c.id }, el('span', { class: 'title', text: c.title }),
+          el('span', { class: 'why', text: reasonText(c, titles) }), ids));
       }
       sec.append(el('p', { text: p.clauses.length + ' clauses:' }), ol);
       if (p.uncovered && p.uncovered.length) {
         sec.append(el('div', { class: 'banner warn' },
           el('strong', { text: 'No clause covers: ' }), p.uncovered.map(riskTitle).join(', ')));
       }
-      // Terms left empty take counsel's standard value from the library.
+      // Terms left at counsel's standard value.
       if (p.defaults && p.defaults.length) {
         sec.append(el('div', { class: 'defaults' },
-          el('strong', { text: 'Library defaults used: ' }),
+          el('strong', { text: 'Counsel’s standard values used: ' }),
           el('ul', {}, ...p.defaults.map((d) => el('li', { 'data-term': d.key },
             d.key.replace(/_/g, ' ') + ': ', el('code', { text: d.value }))))));
       }
@@ -250,67 +503,120 @@
     const buttons = $('#draft-buttons');
     buttons.replaceChildren(...plans.map((p) => {
       const b = el('button', { type: 'button', class: 'primary download-draft', 'data-document': p.document,
-        text: plans.length > 1 ? 'Download draft: ' + p.document : 'Download draft' });
+        text: plans.length > 1 ? 'Download draft: ' + (DOCUMENT_NAMES[p.document] || p.document) : 'Download draft' });
+      b.disabled = state.stale;
       b.addEventListener('click', () => downloadDraft(p.document));
       return b;
     }));
-    $('#download-rationale').disabled = false;
+    $('#download-rationale').disabled = !plans.length || state.stale;
+    $('#download-report').disabled = !plans.length || state.stale;
+  }
+
+  function render() {
+    showMessages();
+    renderSummary();
+    renderMissing();
+    renderPlans();
+  }
+
+  function withoutTerms(deal, keys) {
+    const d = JSON.parse(JSON.stringify(deal));
+    if (d.terms) {
+      for (const k of keys) delete d.terms[k];
+      if (!Object.keys(d.terms).length) delete d.terms;
+    }
+    return d;
   }
 
   async function refresh() {
     const seq = ++state.seq;
     const deal = collectDeal();
-    const { text, paths } = serialize(deal);
-    let res;
+    let plans = null;
+    let errors = [];
     try {
-      res = await post('/api/select', text, 'application/json');
+      let res = await postDeal('/api/select', deal);
+      if (seq !== state.seq) return; // a newer change is on its way
+      if (!res.ok) {
+        errors = await errorsOf(res);
+        // The clauses depend on the deal's facts only: when its terms alone
+        // are wrong, the plan of the deal without them is the plan.
+        const bad = errors.filter((e) => e.severity === 'error');
+        if (res.status === 400 && bad.length && bad.every((e) => e.path && e.path.startsWith('terms.'))) {
+          res = await postDeal('/api/select', withoutTerms(deal, bad.map((e) => e.path.slice(6).replace(/\[\d+\]$/, ''))));
+        }
+      }
+      if (res.ok) {
+        const j = await res.json();
+        plans = Array.isArray(j) ? j : [j];
+      }
     } catch (e) {
       if (seq === state.seq) $('#plan-status').textContent = 'The server cannot be reached: ' + e.message;
       return;
     }
-    if (seq !== state.seq) return; // a newer change is on its way
-    if (res.ok) {
-      const j = await res.json();
-      if (seq !== state.seq) return;
-      state.plans = Array.isArray(j) ? j : [j];
+    if (seq !== state.seq) return;
+    state.errors = errors;
+    state.draftErrors = [];
+    if (plans) {
+      state.plans = plans;
+      state.stale = false;
       state.dealId = deal.id;
-      clearMessages();
-      $('#plan-errors').hidden = true;
       $('#plan-status').textContent = 'Plan for deal ' + deal.id + ' (updated ' +
         new Date().toLocaleTimeString() + ')';
-      renderPlans(state.plans);
     } else {
-      const errors = await errorsOf(res);
-      if (seq !== state.seq) return;
-      state.plans = null;
-      $('#plan-body').replaceChildren();
-      $('#draft-buttons').replaceChildren();
-      $('#download-rationale').disabled = true;
-      $('#plan-status').textContent = res.status === 400
-        ? 'Complete the deal to see the plan.' : 'The server could not make a plan.';
-      errorList($('#plan-errors'), errors.filter((e) => e.severity === 'error'),
-        errors.length === 1 ? '1 problem:' : errors.length + ' problems:');
-      showFieldErrors(errors, paths);
+      state.stale = state.plans !== null;
+      $('#plan-status').textContent = state.plans
+        ? 'The deal changed: the plan below follows it again once its facts are complete.'
+        : 'The plan appears once the deal’s facts are filled in.';
     }
+    render();
   }
 
   function schedule() {
     clearTimeout(state.timer);
-    state.timer = setTimeout(refresh, 200);
+    state.timer = setTimeout(() => { state.timer = 0; refresh(); }, 200);
+  }
+
+  // A change still waiting for its plan is checked first, so that a draft's
+  // answer is read against the deal as it is now.
+  async function settle() {
+    if (!state.timer) return;
+    clearTimeout(state.timer);
+    state.timer = 0;
+    await refresh();
+  }
+
+  // The first field with a message: its section opens and it takes the focus.
+  function focusFirstProblem() {
+    for (const s of SECTIONS) {
+      for (const f of state.fields.values()) {
+        if (f.section === s && f.msg.textContent) {
+          goToField(f.path);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  async function refused(res, what) {
+    state.showAll = true;
+    state.draftErrors = await errorsOf(res);
+    render();
+    const n = $$('.msg').filter((m) => m.textContent).length;
+    $('#plan-status').textContent = 'No ' + what + ' yet: ' +
+      (n ? n + (n === 1 ? ' field needs' : ' fields need') + ' your attention (marked in the form).'
+        : 'see the problems above.');
+    focusFirstProblem();
   }
 
   async function downloadDraft(doc) {
+    await settle();
     const deal = collectDeal();
-    const { text, paths } = serialize(deal);
     const status = $('#plan-status');
-    status.textContent = 'Assembling the ' + doc + '…';
-    const res = await post('/api/assemble?document=' + encodeURIComponent(doc), text, 'application/json');
+    status.textContent = 'Assembling the ' + (DOCUMENT_NAMES[doc] || doc) + '…';
+    const res = await postDeal('/api/assemble?document=' + encodeURIComponent(doc), deal);
     if (!res.ok) {
-      const errors = await errorsOf(res);
-      state.showAll = true;
-      errorList($('#plan-errors'), errors, 'The draft could not be assembled:');
-      showFieldErrors(errors, paths);
-      status.textContent = 'No draft: see the problems below.';
+      await refused(res, 'draft');
       return;
     }
     const blob = await res.blob();
@@ -319,7 +625,30 @@
     status.textContent = 'Downloaded ' + name + '.';
   }
 
-  function downloadRationale() {
+  // The rationale memo (POST /api/memo): a DOCX for the deal's approval file.
+  async function downloadMemo() {
+    await settle();
+    const deal = collectDeal();
+    const status = $('#plan-status');
+    status.textContent = 'Writing the rationale memo…';
+    // One memo for the deal's documents, values still missing listed in it.
+    const res = await postDeal('/api/memo', deal);
+    if (res.status === 404 || res.status === 405) {
+      status.textContent = 'This server cannot write the rationale memo; “Download report (JSON)” ' +
+        'gives the plan and its reasons as data.';
+      return;
+    }
+    if (!res.ok) {
+      await refused(res, 'memo');
+      return;
+    }
+    const blob = await res.blob();
+    const name = fileNameOf(res, (deal.id || 'deal') + '-memo.docx');
+    saveBlob(blob, name);
+    status.textContent = 'Downloaded ' + name + '.';
+  }
+
+  function downloadReport() {
     if (!state.plans) return;
     const id = state.dealId || 'deal';
     const reports = state.plans.map((p) => Object.assign({}, p, { output: id + '-' + p.document + '.docx' }));
@@ -332,80 +661,206 @@
     saveBlob(new Blob([toYaml(deal)], { type: 'application/yaml' }), (deal.id || 'deal') + '.yaml');
   }
 
+  // ---- sections ----
+
+  function showSection(name, focusTab) {
+    state.section = name;
+    for (const s of SECTIONS) {
+      const on = s === name;
+      const tab = $('#tab-' + s);
+      tab.setAttribute('aria-selected', on ? 'true' : 'false');
+      tab.tabIndex = on ? 0 : -1;
+      $('#sec-' + s).hidden = !on;
+    }
+    const i = SECTIONS.indexOf(name);
+    const back = $('#step-back');
+    const next = $('#step-next');
+    back.hidden = i === 0;
+    next.hidden = i === SECTIONS.length - 1;
+    if (i > 0) back.textContent = '← Back: ' + SECTION_NAMES[SECTIONS[i - 1]];
+    if (i < SECTIONS.length - 1) next.textContent = 'Next: ' + SECTION_NAMES[SECTIONS[i + 1]] + ' →';
+    if (focusTab) $('#tab-' + name).focus();
+  }
+
+  function step(by) {
+    const i = SECTIONS.indexOf(state.section) + by;
+    if (i < 0 || i >= SECTIONS.length) return;
+    showSection(SECTIONS[i]);
+    const tabs = $('#section-tabs');
+    if (tabs.getBoundingClientRect().top < 0) tabs.scrollIntoView({ block: 'start' });
+    $('#sec-' + SECTIONS[i] + ' .panel-title').focus();
+  }
+
   // ---- building the form from the catalogue ----
 
+  function termInput(t) {
+    const id = 't-' + t.key;
+    const hasDefault = t.default !== null && t.default !== undefined;
+    const sample = (hasDefault ? t.default : t.example) || '';
+    const long = t.kind === 'text' && sample.length > 40;
+    const attrs = { id, 'data-path': 'terms.' + t.key, 'data-kind': t.kind,
+      'data-default': hasDefault ? t.default : null, autocomplete: 'off' };
+    let input;
+    if (long) {
+      input = el('textarea', Object.assign(attrs, { rows: '3' }));
+    } else {
+      const type = t.kind === 'url' ? 'url' : t.kind === 'email' ? 'email' : 'text';
+      const mode = t.kind === 'days' || t.kind === 'months' ? 'numeric' : t.kind === 'amount' ? 'decimal' : null;
+      input = el('input', Object.assign(attrs, { type, inputmode: mode,
+        class: t.kind === 'days' || t.kind === 'months' || t.kind === 'currency' ? 'short' : null }));
+    }
+    // Counsel's standard value is the field's value: a real one, not a hint.
+    input.value = hasDefault ? t.default : '';
+    return input;
+  }
+
+  const UNITS = { days: 'days', months: 'months', currency: 'ISO 4217 code, such as USD or EUR' };
+
+  function termField(t) {
+    const id = 't-' + t.key;
+    const hasDefault = t.default !== null && t.default !== undefined;
+    const input = termInput(t);
+    const words = t.key.replace(/_/g, ' ');
+    const label = words.charAt(0).toUpperCase() + words.slice(1);
+    input.dataset.label = label;
+    const hint = t.description +
+      (UNITS[t.kind] && t.kind !== 'currency' ? ' In ' + UNITS[t.kind] + '.' : '') +
+      (t.template_only ? ' Used by the ' + t.documents.map((d) => DOCUMENT_NAMES[d] || d).join(', ') + ' template.' : '');
+    // The library's example (from some other deal) helps only while the field is empty.
+    const example = !hasDefault && t.example && !t.template_only
+      ? el('span', { class: 'example', text: ' For example: ' + t.example }) : null;
+    const badge = el('span', { class: 'std', id: id + '-std' });
+    const reset = hasDefault
+      ? el('button', { type: 'button', class: 'link reset', 'data-reset': t.key, hidden: true,
+        text: 'Use the standard value (' + t.default + ')' })
+      : null;
+    return el('div', { class: 'field term' + (input.tagName === 'TEXTAREA' ? ' long' : '') },
+      el('label', { for: id }, label, badge),
+      input,
+      el('span', { class: 'hint', id: id + '-h' }, hint, example),
+      reset,
+      el('span', { class: 'msg', id: id + '-m' }));
+  }
+
+  // A term's mark: counsel's standard value, changed, or empty.
+  function markTerm(t) {
+    const n = document.getElementById('t-' + t.key);
+    if (!n) return;
+    const v = n.value.replace(/\s+/g, ' ').trim();
+    const example = n.closest('.field').querySelector('.example');
+    if (example) example.hidden = v !== '';
+    if (t.default === null || t.default === undefined) return;
+    const badge = document.getElementById('t-' + t.key + '-std');
+    const reset = n.closest('.field').querySelector('.reset');
+    if (v === t.default) badge.textContent = ' · standard value';
+    else if (v === '') badge.textContent = ' · empty: the standard value applies';
+    else badge.textContent = ' · changed';
+    reset.hidden = v === t.default;
+  }
+
   function buildForm(cat) {
-    const docs = $('#f-documents');
-    docs.replaceChildren(...cat.documents.map((d) => {
+    $('#f-documents').replaceChildren(...cat.documents.map((d) => {
       const id = 'f-doc-' + d;
       return el('label', { for: id }, el('input', { type: 'checkbox', id, value: d, checked: d === 'contract' }),
-        d.replace('-', ' '));
+        DOCUMENT_NAMES[d] || d);
     }));
-    const areas = $('#risk-areas');
-    areas.replaceChildren(...cat.areas.map((a) => {
+    $('#f-capabilities').replaceChildren(...(cat.capabilities || []).map((c) => {
+      const id = 'cap-' + c.id;
+      return el('label', { for: id }, el('input', { type: 'checkbox', id, value: c.id }), c.words);
+    }));
+    $('#risk-areas').replaceChildren(...cat.areas.map((a) => {
       const fs = el('fieldset', { class: 'area', id: 'area-' + a.id },
-        el('legend', { text: 'Red flags: ' + a.title }),
+        el('legend', { text: a.title }),
         el('p', { class: 'area-desc', text: a.description }));
       for (const r of cat.risks.filter((x) => x.area === a.id)) {
         const id = 'r-' + r.id;
         fs.append(el('div', { class: 'risk' },
-          el('input', { type: 'checkbox', id, value: r.id, 'aria-describedby': id + '-d' }),
-          el('label', { for: id }, r.title, el('span', { class: 'weight', title: 'weight ' + r.weight,
-            text: 'weight ' + r.weight })),
+          el('input', { type: 'checkbox', id, value: r.id, 'aria-describedby': id + '-d m-risks' }),
+          el('label', { for: id }, r.title, el('span', { class: 'weight', text: 'weight ' + r.weight })),
           el('span', { class: 'desc', id: id + '-d', text: r.description })));
       }
       return fs;
     }));
-    const terms = $('#term-fields');
-    terms.replaceChildren(...cat.terms.map((t) => {
-      const id = 't-' + t.key;
-      const hasDefault = t.default !== null && t.default !== undefined;
-      // A term with a default shows it: leave the field empty to keep it.
-      return el('div', { class: 'field' },
-        el('label', { for: id, text: t.key.replace(/_/g, ' ') }),
-        el('input', { id, 'data-path': 'terms.' + t.key,
-          placeholder: hasDefault ? t.default + ' (default)' : (t.example || ''),
-          'data-default': hasDefault ? t.default : null,
-          'aria-describedby': id + '-h' }),
-        el('span', { class: 'hint', id: id + '-h', text: t.description +
-          (hasDefault ? ' Leave empty for the library\'s default: ' + t.default + '.' : '') +
-          (t.template_only ? ' Used by the ' + t.documents.join(', ') + ' template.' : '') }),
-        el('span', { class: 'msg', 'data-for': 'terms.' + t.key }));
-    }));
-    // The capabilities a deal may name are the library's.
-    if (cat.capabilities && cat.capabilities.length) {
-      $('#h-capabilities').textContent = 'Comma-separated, of: ' +
-        cat.capabilities.map((c) => c.id).join(', ') + '.';
-    }
+    $('#term-fields').replaceChildren(...cat.terms.map(termField));
+    for (const t of cat.terms) markTerm(t);
     const today = new Date().toISOString().slice(0, 10);
     $('#f-date').value = today;
     $('#f-id').value = 'Q-' + today.replace(/-/g, '');
+    registerFields();
   }
 
-  const example = {
-    'f-id': 'Q-2026-0117', 'f-seller-name': 'Northwind Sensing Systems, Inc.',
-    'f-seller-address': '400 Harbor Point Drive, Port Alder', 'f-seller-jurisdiction': 'Republic of Kestova',
-    'f-customer-name': 'Directorate of Internal Security of the Republic of Valmora',
-    'f-customer-country': 'XA', 'f-customer-kind': 'security-service',
-    'f-product-name': 'Sentinel FaceMatch 4',
-    'f-product-capabilities': 'biometric-identification, face-recognition, watchlist-matching',
-    'f-deployment': 'on-premises', 'f-license': 'perpetual', 'f-end-use': 'known',
+  // The example: examples/deals/direct-biometric-security-service.yaml,
+  // counsel's reviewed deal, so every value fits the others (a security
+  // service's face matching at border posts, not a shop's people counter).
+  const EXAMPLE = {
+    id: 'Q-2026-0117', documents: ['contract'], date: '2026-11-27',
+    seller: { name: 'Northwind Sensing Systems, Inc.',
+      address: '400 Harbor Point Drive, Suite 12, Port Alder 10021, Republic of Kestova',
+      jurisdiction: 'Republic of Kestova' },
+    customer: { name: 'Directorate of Internal Security of the Republic of Valmora',
+      address: '5 Citadel Road, Valm 2040, Republic of Valmora', country: 'XA', kind: 'security-service' },
+    product: { name: 'Sentinel FaceMatch 4',
+      capabilities: ['biometric-identification', 'face-recognition', 'watchlist-matching'] },
+    deployment: 'on-premises', license: 'perpetual', end_use: 'known',
+    risks: ['product.biometric-identification', 'product.sensitive-data-collection',
+      'product.identity-analytics', 'product.similar-misuse-reported', 'end-user.security-service-misuse',
+      'end-user.poor-record', 'end-user.conflict-region'],
+    terms: {
+      authorized_purpose: 'checking, at passenger-screening points, whether a traveller\'s face matches a ' +
+        'person named in a judicial arrest warrant for a recognizably criminal offence, so that a human ' +
+        'officer can verify the match before taking any action',
+      authorized_sites: 'the passenger-screening points of the international airports and land border ' +
+        'crossings of the Republic of Valmora that the Customer has listed to the Supplier in writing ' +
+        'before first use',
+      fees: '1,250,000',
+      initial_term_months: '36',
+    },
   };
-  // Values for terms the library gives no example for (a template's own).
-  const exampleTerms = { fees: '1,250,000', initial_term_months: '36' };
+
+  // Puts a whole deal into the form (what it leaves out is emptied; terms
+  // it leaves out get counsel's standard value back).
+  function fillDeal(d) {
+    const set = (id, v) => { document.getElementById(id).value = v || ''; };
+    set('f-id', d.id);
+    for (const c of $$('#f-documents input')) c.checked = (d.documents || []).includes(c.value);
+    set('f-date', d.date);
+    const s = d.seller || {};
+    set('f-seller-name', s.name); set('f-seller-address', s.address); set('f-seller-jurisdiction', s.jurisdiction);
+    const c = d.customer || {};
+    set('f-customer-name', c.name); set('f-customer-address', c.address);
+    set('f-customer-country', c.country); set('f-customer-kind', c.kind);
+    const r = d.reseller;
+    $('#f-has-reseller').checked = !!r;
+    $('#reseller-fields').hidden = !r;
+    set('f-reseller-name', r && r.name); set('f-reseller-country', r && r.country);
+    const p = d.product || {};
+    set('f-product-name', p.name);
+    for (const x of $$('#f-capabilities input')) x.checked = (p.capabilities || []).includes(x.value);
+    set('f-deployment', d.deployment); set('f-license', d.license); set('f-end-use', d.end_use);
+    for (const x of $$('#risk-areas input')) x.checked = (d.risks || []).includes(x.value);
+    state.riskOrder = (d.risks || []).slice();
+    for (const t of state.catalogue.terms) {
+      const given = d.terms && d.terms[t.key];
+      set('t-' + t.key, given !== undefined ? given : (t.default !== null && t.default !== undefined ? t.default : ''));
+      markTerm(t);
+    }
+  }
 
   function loadExample() {
-    for (const [id, v] of Object.entries(example)) document.getElementById(id).value = v;
-    // Terms with a library default stay empty: the plan shows the defaults.
-    for (const t of state.catalogue.terms) {
-      const n = document.getElementById('t-' + t.key);
-      const ex = t.example || exampleTerms[t.key];
-      if (n && !n.value && ex && (t.default === null || t.default === undefined)) n.value = ex;
-    }
+    fillDeal(EXAMPLE);
+    state.touched.clear();
+    state.showAll = false;
     schedule();
   }
 
   // ---- inspect ----
+
+  function errorList(box, errors, heading) {
+    box.replaceChildren(el('strong', { text: heading }),
+      el('ul', {}, ...errors.map((e) => el('li', {}, tidy(e.message) +
+        (e.part ? ' (in ' + e.part + (e.paragraph ? ', paragraph ' + e.paragraph : '') + ')' : '')))));
+    box.hidden = errors.length === 0;
+  }
 
   async function inspect(file) {
     const status = $('#inspect-status');
@@ -414,8 +869,8 @@
     box.hidden = true;
     out.replaceChildren();
     status.textContent = 'Reading ' + file.name + '…';
-    const res = await post('/api/inspect', await file.arrayBuffer(),
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const res = await fetch('/api/inspect', { method: 'POST', body: await file.arrayBuffer(),
+      headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' } });
     if (!res.ok) {
       errorList(box, await errorsOf(res), file.name + ' could not be inspected:');
       status.textContent = '';
@@ -454,9 +909,15 @@
     else $('#nav-questionnaire').setAttribute('aria-current', 'page');
   }
 
+  function pathOfEvent(ev) {
+    const holder = ev.target.closest && ev.target.closest('[data-path]');
+    return holder ? holder.getAttribute('data-path') : null;
+  }
+
   async function start() {
     window.addEventListener('hashchange', showPage);
     showPage();
+    showSection('deal');
     let cat;
     try {
       const res = await fetch('/api/risks');
@@ -471,19 +932,67 @@
     state.catalogue = cat;
     buildForm(cat);
     const form = $('#deal-form');
-    const touch = (ev) => {
-      const p = ev.target.getAttribute('data-path');
-      if (p) state.touched.add(p);
+    // Typing changes the plan; a field's message shows once the user has
+    // left it (or changed a choice), never while the page opens.
+    form.addEventListener('input', (ev) => {
+      const t = ev.target.id && ev.target.id.startsWith('t-') &&
+        state.catalogue.terms.find((x) => 't-' + x.key === ev.target.id);
+      if (t) markTerm(t);
       schedule();
+    });
+    const touch = (ev) => {
+      const p = pathOfEvent(ev);
+      if (!p || state.touched.has(p)) return;
+      // Leaving a box of choices counts only once focus leaves the box.
+      if (ev.type === 'focusout' && ev.relatedTarget && ev.relatedTarget.closest &&
+        ev.relatedTarget.closest('[data-path]') === ev.target.closest('[data-path]')) return;
+      state.touched.add(p);
+      showMessages();
     };
-    form.addEventListener('input', touch);
-    form.addEventListener('change', touch);
+    form.addEventListener('focusout', touch);
+    form.addEventListener('change', (ev) => {
+      const r = ev.target.closest('#risk-areas') && ev.target.value;
+      if (r) {
+        state.riskOrder = state.riskOrder.filter((x) => x !== r);
+        if (ev.target.checked) state.riskOrder.push(r);
+      }
+      touch(ev);
+      schedule();
+    });
     form.addEventListener('submit', (ev) => ev.preventDefault());
+    form.addEventListener('click', (ev) => {
+      const r = ev.target.closest('[data-reset]');
+      if (!r) return;
+      const t = state.catalogue.terms.find((x) => x.key === r.getAttribute('data-reset'));
+      const n = document.getElementById('t-' + t.key);
+      n.value = t.default;
+      markTerm(t);
+      n.focus();
+      schedule();
+    });
     $('#f-has-reseller').addEventListener('change', (ev) => {
       $('#reseller-fields').hidden = !ev.target.checked;
     });
+    const tabs = $$('#section-tabs [role=tab]');
+    for (const tab of tabs) tab.addEventListener('click', () => showSection(tab.dataset.section));
+    $('#section-tabs').addEventListener('keydown', (ev) => {
+      const i = SECTIONS.indexOf(state.section);
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: SECTIONS.length - 1 }[ev.key];
+      if (to === undefined) return;
+      ev.preventDefault();
+      showSection(SECTIONS[(to + SECTIONS.length) % SECTIONS.length], true);
+    });
+    $('#step-back').addEventListener('click', () => step(-1));
+    $('#step-next').addEventListener('click', () => step(1));
+    $('#missing-list').addEventListener('click', (ev) => {
+      const b = ev.target.closest('[data-go]');
+      if (b) goToField(b.getAttribute('data-go'));
+    });
     $('#load-example').addEventListener('click', loadExample);
-    $('#download-rationale').addEventListener('click', downloadRationale);
+    $('#download-rationale').addEventListener('click', () => downloadMemo().catch((e) => {
+      $('#plan-status').textContent = 'The memo failed: ' + e.message;
+    }));
+    $('#download-report').addEventListener('click', downloadReport);
     $('#download-deal').addEventListener('click', downloadDeal);
     $('#inspect-file').addEventListener('change', (ev) => {
       const f = ev.target.files[0];

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The questionnaire in headless Debian chromium, driven by playwright-core from
-# npm (tests/browser): tick risks, see the plan change, download the draft and
-# check its clauses, inspect it. Skips visibly when chromium, node or the npm
+# npm (tests/browser), at desktop and phone width: a quiet first page, messages
+# beside their fields, sections, the summary bar, standard values, a plan that
+# survives an unfinished deal, reasons in words; download the draft and check
+# its clauses, inspect it. Skips visibly when chromium, node or the npm
 # packages are missing (make deps installs them).
 . "$(dirname "$0")/lib.sh"
 W=$(workdir serve-browser)
@@ -34,8 +36,10 @@ if [ -z "$URL" ]; then
     kill "$PID" 2>/dev/null
     exit 0
 fi
-mkdir -p downloads
-CHROMIUM="$CHROMIUM" CLASM="$CLASM" node "$B/questionnaire.js" "$URL" "$W/downloads" >browser.out 2>browser.err
+mkdir -p downloads screenshots
+# Screenshots at desktop and phone width stay in $W/screenshots (CI copies
+# them to ci-artefacts/, see .ci/run).
+CHROMIUM="$CHROMIUM" CLASM="$CLASM" node "$B/questionnaire.js" "$URL" "$W/downloads" "$W/screenshots" >browser.out 2>browser.err
 NRC=$?
 grep -E '^(PASS|FAIL) ' browser.out >>"$E2E_RESULTS"
 grep -E '^(PASS|FAIL|#) ' browser.out

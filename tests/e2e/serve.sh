@@ -179,6 +179,10 @@ check("a wrong value is reported at its line and column in the JSON body",
           "spy-agency" in x["message"] for x in e) and
       any(x["line"] == dep_line and "orbit" in x["message"] for x in e), e)
 check("a missing key is missing-key naming it", any(x["id"] == "missing-key" and "'date'" in x["message"] for x in e), e)
+check("each error names the deal path of its field (a form needs no line numbers)",
+      any(x.get("path") == "customer.kind" and "spy-agency" in x["message"] for x in e) and
+      any(x.get("path") == "deployment" and "orbit" in x["message"] for x in e) and
+      any(x.get("path") == "date" and x["id"] == "missing-key" for x in e), e)
 import subprocess
 cli_err = subprocess.run([os.environ.get("CLASM", "clasm"), "select", "bad.json"], capture_output=True, text=True).stderr
 check("the same ids and messages as the CLI",
@@ -209,6 +213,9 @@ check("a misspelt terms key is 400 unknown-term at its line and column, naming t
 check("an unknown country is unknown-country at its place, suggesting GB",
       any(x["id"] == "unknown-country" and x["line"] == cl and "GB (United Kingdom)" in x["message"]
           for x in e), e)
+check("the misspelt term and the country name their fields' paths",
+      any(x["id"] == "unknown-term" and x.get("path") == "terms.governing_lw" for x in e) and
+      any(x["id"] == "unknown-country" and x.get("path") == "customer.country" for x in e), e)
 st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-service"))
 plan = json.loads(b) if st == 200 else {}
 given = json.loads(deal_json("direct-biometric-security-service"))["terms"]
@@ -217,7 +224,8 @@ check("the plan lists the terms that took the library's default, and only those"
       all(d["key"] not in given for d in plan.get("defaults", [])), plan.get("defaults"))
 st, h, b = req("POST", "/api/select", b'{"id": "Q-1", "documents": [contract}')
 e = errors(b)
-check("malformed JSON is 400 with a syntax error at its place", st == 400 and error_shape_ok(e) and e[0]["line"] == 1, (st, e))
+check("malformed JSON is 400 with a syntax error at its place, about no one field (no path)",
+      st == 400 and error_shape_ok(e) and e[0]["line"] == 1 and "path" not in e[0], (st, e))
 st, h, b = req("POST", "/api/select", b"")
 e = errors(b)
 check("an empty body is 400 empty-body", st == 400 and e[0]["id"] == "empty-body", (st, e))

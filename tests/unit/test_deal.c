@@ -541,6 +541,77 @@ static void test_unreadable_path(void **state)
     clasm_diags_free(&d);
 }
 
+/* Each problem about one value names the value's deal path (clasm_diag's
+ * path), the same in every way it can go wrong, so that the questionnaire
+ * shows it next to its field; a problem of the file as a whole has none. */
+static void expect_path(const clasm_diags *d, size_t i, const char *path)
+{
+    if (i >= d->count)
+        fail_msg("no diagnostic %zu (want path '%s')", i, path ? path : "(none)");
+    const char *have = d->items[i].path;
+    if (path ? !have || strcmp(have, path) != 0 : have != NULL) {
+        dump(d);
+        fail_msg("diagnostic %zu: path '%s', want '%s'", i, have ? have : "(none)",
+                 path ? path : "(none)");
+    }
+}
+
+static void test_value_paths(void **state)
+{
+    (void)state;
+    /* Missing keys at the top and in a party, an empty name, a wrong enum. */
+    clasm_diags d =
+        refuse(L_ID L_DOCS "seller: {name: \"\"}\n"
+                           "customer: {name: Acme, kind: police}\n" L_PRODUCT L_LICENSE L_END_USE,
+               5);
+    expect_item(&d, 0, "missing-key", 1, 1, "'date'");
+    expect_path(&d, 0, "date");
+    expect_item(&d, 1, "missing-key", 1, 1, "'deployment'");
+    expect_path(&d, 1, "deployment");
+    expect_item(&d, 2, "empty-value", 3, 16, "seller.name is empty");
+    expect_path(&d, 2, "seller.name");
+    expect_item(&d, 3, "missing-key", 4, 11, "'customer.country'");
+    expect_path(&d, 3, "customer.country");
+    expect_item(&d, 4, "invalid-value", 4, 30, "customer.kind: 'police'");
+    expect_path(&d, 4, "customer.kind");
+    clasm_diags_free(&d);
+
+    /* The id, the date, the documents, list items, terms. */
+    d = refuse("id: a b\ndocuments: [contrakt, 7]\ndate: 2026-02-30\n" L_SELLER L_CUSTOMER
+               "product: {name: Lens, capabilities: [x, [y]]}\n" L_DEPLOY L_LICENSE L_END_USE
+               "risks: [a.b, a.b]\n"
+               "terms: {fees: ~, x: [1], 9bad: 2}\n",
+               9);
+    const char *want[] = {
+        "id",       "documents[0]", "documents[1]", "date",      "product.capabilities[1]",
+        "risks[1]", "terms.fees",   "terms.x",      "terms.9bad"};
+    for (size_t i = 0; i < d.count; i++) {
+        /* In the loader's order; find each by its path. */
+        size_t k = 0;
+        while (k < sizeof want / sizeof want[0] &&
+               !(d.items[i].path && strcmp(d.items[i].path, want[k]) == 0))
+            k++;
+        if (k == sizeof want / sizeof want[0]) {
+            dump(&d);
+            fail_msg("diagnostic %zu (%s) has path '%s', not one of the expected", i, d.items[i].id,
+                     d.items[i].path ? d.items[i].path : "(none)");
+        }
+    }
+    clasm_diags_free(&d);
+
+    /* The whole file: no path. A control character: the value's path. */
+    d = refuse("", 1);
+    expect_path(&d, 0, NULL);
+    clasm_diags_free(&d);
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER
+               "customer: {name: \"Ac\\u0007me\", country: DE, kind: private}\n" L_PRODUCT L_DEPLOY
+                   L_LICENSE L_END_USE,
+               1);
+    expect_item(&d, 0, "invalid-value", 5, 18, "customer.name holds U+0007");
+    expect_path(&d, 0, "customer.name");
+    clasm_diags_free(&d);
+}
+
 static void test_five_problems_in_one_run(void **state)
 {
     (void)state;
@@ -695,6 +766,7 @@ int main(void)
         cmocka_unit_test(test_list_limits),
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_five_problems_in_one_run),
+        cmocka_unit_test(test_value_paths),
         cmocka_unit_test(test_control_characters_in_values),
         cmocka_unit_test(test_bom_crlf_tabs_deal),
         cmocka_unit_test(test_bad_bytes_positions),

@@ -81,6 +81,41 @@ static void test_null_list_is_ignored(void **state)
     clasm_diags_free(&d);
 }
 
+/* A problem about one value carries its key path; copies keep it; the
+ * printed form does not change (line:column say where). */
+static void test_field_path(void **state)
+{
+    (void)state;
+    clasm_diags a, b;
+    clasm_diags_init(&a);
+    clasm_diags_init(&b);
+    diag_field(&a, CLASM_SEV_ERROR, "unknown-country", "customer.country", "deal", 5, 35,
+               "customer.country: '%s' is not a country", "xa");
+    diag_at(&a, CLASM_SEV_ERROR, "syntax", "deal", 1, 2, "not JSON");
+    diag_field(&a, CLASM_SEV_ERROR, "x", NULL, NULL, 0, 0, "no path");
+    assert_string_equal(a.items[0].path, "customer.country");
+    assert_null(a.items[1].path);
+    assert_null(a.items[2].path);
+    char *s = print_all(&a);
+    assert_string_equal(s, "deal:5:35: error: customer.country: 'xa' is not a country "
+                           "[unknown-country]\n"
+                           "deal:1:2: error: not JSON [syntax]\n"
+                           "error: no path [x]\n");
+    free(s);
+    clasm_diags_append(&b, &a);
+    assert_string_equal(b.items[0].path, "customer.country");
+    assert_ptr_not_equal(b.items[0].path, a.items[0].path);
+    assert_null(b.items[1].path);
+    diag_set_path(&b, 1, "terms.fees");
+    diag_set_path(&b, 0, "customer.name");
+    diag_set_path(&b, 7, "nowhere"); /* past the end: nothing */
+    assert_string_equal(b.items[1].path, "terms.fees");
+    assert_string_equal(b.items[0].path, "customer.name");
+    assert_string_equal(a.items[0].path, "customer.country");
+    clasm_diags_free(&a);
+    clasm_diags_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_part_location_format),
         cmocka_unit_test(test_counts_promotion_and_append),
         cmocka_unit_test(test_null_list_is_ignored),
+        cmocka_unit_test(test_field_path),
     };
     return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
 }

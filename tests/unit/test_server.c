@@ -355,7 +355,27 @@ static void test_wrong_deal(void **state)
     assert_int_equal(json_integer_value(json_object_get(e, "line")), 6);
     assert_int_equal(json_integer_value(json_object_get(e, "column")),
                      (int)(strstr(bad, "\"secret") - strstr(bad, "  \"customer")) + 1);
+    /* The field's deal path, so that a form needs no line numbers. */
+    assert_string_equal(json_string_value(json_object_get(e, "path")), "customer.kind");
     clasm_diags_free(&d);
+    json_decref(e);
+    response_free(&r);
+
+    /* An unknown country (checked against the library) names its field too;
+     * an error about no one field (a syntax error) has no path. */
+    char *country = strdup(deal_ok);
+    memcpy(strstr(country, "\"AE\""), "\"ae\"", 4);
+    r = post(f, "/api/select", country);
+    assert_error(&r, 400, "unknown-country", "'ae'");
+    e = first_error(&r);
+    assert_string_equal(json_string_value(json_object_get(e, "path")), "customer.country");
+    json_decref(e);
+    response_free(&r);
+    free(country);
+    r = post(f, "/api/select", "{\"id\": [}");
+    assert_int_equal(r.status, 400);
+    e = first_error(&r);
+    assert_null(json_object_get(e, "path"));
     json_decref(e);
     response_free(&r);
 
@@ -951,6 +971,9 @@ static void test_assemble_errors(void **state)
     response r = post(f, "/api/assemble", nofees);
     assert_error(&r, 400, "missing-value",
                  "fills in {{ terms.fees }}, which this deal does not give");
+    json_t *e = first_error(&r);
+    assert_string_equal(json_string_value(json_object_get(e, "path")), "terms.fees");
+    json_decref(e);
     assert_int_equal(temp_files(f), 0);
     response_free(&r);
     free(nofees);

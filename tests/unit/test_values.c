@@ -623,6 +623,7 @@ static void test_check_countries(void **state)
         clasm_deal *deal = load_deal_opts(o, NULL, &d);
         assert_int_equal(values_check_deal(f.lib, deal, &d), 1);
         expect_diag(&d, "unknown-country", 5, 35, cases[i].text);
+        assert_string_equal(d.items[d.count - 1].path, "customer.country");
         clasm_deal_free(deal);
         clasm_diags_free(&d);
     }
@@ -657,6 +658,9 @@ static void test_check_capabilities(void **state)
                 "'face-recogniton' is not a capability the library knows");
     expect_diag(&d, "unknown-capability", 8, 34, "did you mean 'face-recognition'?");
     expect_diag(&d, "unknown-capability", 8, 51, "'teleportation'");
+    /* Each names its item of the list (clasm_diag's path). */
+    assert_string_equal(d.items[d.count - 2].path, "product.capabilities[1]");
+    assert_string_equal(d.items[d.count - 1].path, "product.capabilities[2]");
     clasm_deal_free(deal);
     clasm_diags_free(&d);
     free_lib(&f);
@@ -692,6 +696,8 @@ static void test_check_terms(void **state)
     expect_diag(&d, "invalid-term", 17, 9, "is not a web address");
     expect_diag(&d, "invalid-term", 18, 9, "is not an e-mail address");
     expect_diag(&d, "invalid-term", 19, 10, "'many' is not a number");
+    assert_string_equal(d.items[d.count - 9].path, "terms.cure_period_days");
+    assert_string_equal(d.items[d.count - 1].path, "terms.count");
     clasm_deal_free(deal);
     clasm_diags_free(&d);
     /* Numbers are decimal: not inf, nan or hex; a sign and an exponent are. */
@@ -729,6 +735,8 @@ static void test_amount_without_currency(void **state)
     expect_diag(&d, "missing-value", 11, 3,
                 "terms.fees is an amount in the currency of "
                 "terms.currency");
+    /* The value to add is the currency: its field, not the fees'. */
+    assert_string_equal(d.items[d.count - 1].path, "terms.currency");
     char *text = NULL;
     assert_int_equal(values_display(f.lib, deal, NULL, "terms.fees", &text, NULL), VALUE_ABSENT);
     clasm_deal_free(deal);
