@@ -18,6 +18,7 @@
 #include "placeholder.h"
 #include "plan.h"
 #include "tags.h"
+#include "template.h"
 #include "values.h"
 
 #include <stdint.h>
@@ -103,23 +104,19 @@ static int plan_facts_eval(void *ctx, const char *expr, char **err, int *column)
     return facts_eval(f->lib, f->deal, f->plan, expr, err, column);
 }
 
-/* The values a draft of tpl for this deal and plan fills in: each part's
- * conditionals are applied as assembly applies them, so a placeholder in
- * a region the deal drops (say, the reseller's name in a direct deal) is
- * not needed; what remains and has no value is missing. */
-clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
-                                     const clasm_deal *deal, const clasm_template *tpl)
+/* Calls fn for every value placeholder a draft of tpl for this deal and
+ * plan prints: each part's conditionals are applied as assembly applies
+ * them, so a placeholder in a region the deal drops (say, the reseller's
+ * name in a direct deal) is not visited. tier, score and document are
+ * skipped (the plan always has them). Stops at the first fn that does not
+ * return 0 and returns its value; -1 when out of memory. */
+int template_each_value(const clasm_template *tpl, const clasm_library *lib, const clasm_deal *deal,
+                        const clasm_plan *plan, template_value_fn fn, void *ctx)
 {
-    if (!plan || !lib || !deal || !tpl)
-        return CLASM_OK;
     const char *name = pkg_name(tpl->pkg);
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    char first[300];
-    snprintf(first, sizeof first, "the template %.250s, which draws the", base);
     plan_facts facts = {lib, deal, plan};
-    clasm_status st = CLASM_OK;
-    for (size_t i = 0; st == CLASM_OK && i < tpl->nparts; i++) {
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < tpl->nparts; i++) {
         clasm_diags ignored; /* the template was checked when opened */
         clasm_diags_init(&ignored);
         size_t len = 0;
@@ -134,23 +131,20 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
                                          &ignored);
             xmlNodePtr *ps = NULL;
             size_t np = docx_paragraphs(doc, &ps);
-            for (size_t k = 0; k < np && st == CLASM_OK; k++) {
+            for (size_t k = 0; k < np && rc == 0; k++) {
                 char *text = docx_paragraph_text(ps[k]);
                 tag *tags = NULL;
                 size_t nt = text && strstr(text, "{{") ? tags_scan(text, &tags) : 0;
                 if (!text || nt == (size_t)-1) {
-                    st = CLASM_E_IO;
+                    rc = -1;
                     nt = 0;
                 }
-                for (size_t j = 0; j < nt && st == CLASM_OK; j++) {
+                for (size_t j = 0; j < nt && rc == 0; j++) {
                     const char *p = tags[j].path;
                     if (tags[j].kind != TAG_VALUE || strcmp(p, "tier") == 0 ||
-                        strcmp(p, "score") == 0 || strcmp(p, "document") == 0 ||
-                        values_raw(lib, deal, p, NULL))
+                        strcmp(p, "score") == 0 || strcmp(p, "document") == 0)
                         continue;
-                    if (plan_add_missing(plan, lib, p, base, first, name, 0, tpl->parts[i],
-                                         (int)(intptr_t)ps[k]->_private) != 0)
-                        st = CLASM_E_IO;
+                    rc = fn(ctx, p, tpl->parts[i], (int)(intptr_t)ps[k]->_private);
                 }
                 tags_free(tags, nt == (size_t)-1 ? 0 : nt);
                 free(text);
@@ -161,7 +155,42 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
         }
         clasm_diags_free(&ignored);
     }
-    return st;
+    return rc;
+}
+
+typedef struct {
+    clasm_plan *plan;
+    const clasm_library *lib;
+    const clasm_deal *deal;
+    const char *file, *base, *first;
+} missing_in_template;
+
+static int add_if_missing(void *ctx, const char *path, const char *part, int paragraph)
+{
+    missing_in_template *M = ctx;
+    if (values_raw(M->lib, M->deal, path, NULL))
+        return 0;
+    return plan_add_missing(M->plan, M->lib, path, M->base, M->first, M->file, 0, part,
+                            paragraph) != 0
+               ? -1
+               : 0;
+}
+
+/* The values a draft of tpl for this deal and plan fills in: what it
+ * prints (after its conditionals) and has no value is missing. */
+clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
+                                     const clasm_deal *deal, const clasm_template *tpl)
+{
+    if (!plan || !lib || !deal || !tpl)
+        return CLASM_OK;
+    const char *name = pkg_name(tpl->pkg);
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char first[300];
+    snprintf(first, sizeof first, "the template %.250s, which draws the", base);
+    missing_in_template M = {plan, lib, deal, name, base, first};
+    return template_each_value(tpl, lib, deal, plan, add_if_missing, &M) == 0 ? CLASM_OK
+                                                                              : CLASM_E_IO;
 }
 
 clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
@@ -924,4 +953,9 @@ clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library
         s = clasm_write_file(out_path, bytes, len, diags);
     free(bytes);
     return s;
+}
+
+const char *template_file(const clasm_template *tpl)
+{
+    return tpl ? pkg_name(tpl->pkg) : NULL;
 }
