@@ -377,6 +377,10 @@ typedef struct {
      * load(load_ctx, i, ...) gives the deal. */
     clasm_batch_loader load;
     void *load_ctx;
+    /* When set, each deal also gets its rationale memo, out_dir/<id>-memo.docx,
+     * put in place with its drafts (all or none); it is one of the deal's
+     * outputs (results, clashes, skip_existing) like a draft. */
+    const clasm_memo_template *memo;
 } clasm_batch_options;
 
 typedef struct {
