@@ -505,9 +505,9 @@ static char *print_list(const char *body, const test_list *L, int *errors)
 
 #define LIST_BODY                                                                                  \
     P("before")                                                                                    \
-    LIST("things", TABLE(ROW(CELL(P("Head {{ id }}"))) ROW(CELL(P("[{{ group.title }}]")))         \
-                             ROW(CELL(P("{{ item.a }}: {{ item.b }} ({{ id }})"))))                \
-                       P("None for {{ id }}.")) P("after")
+    LIST("things", TABLE(ROW(CELL(P("Head {{ id }}"))) ROW(CELL(P("[{{ group.title }}]"))) ROW(    \
+                       CELL(P("{{ item.a }}: {{ item.b }} ({{ id }})")))) P("None for {{ id }}.")) \
+    P("after")
 
 /* Rows in order, a group row before each group's items, heading rows kept,
  * the empty-list text dropped; a value that looks like a placeholder is
