@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Build templates/contract.docx, eula.docx and reseller-agreement.docx.
+"""Build templates/contract.docx, eula.docx, reseller-agreement.docx, addendum.docx and memo.docx.
 
 Python 3 standard library only; WordprocessingML is written by hand so that every
 byte of the output is under our control. Rebuilding gives identical files: zip
