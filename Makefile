@@ -28,7 +28,11 @@ WEB_SRC = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg))
 CLI_OBJ += $(BUILD)/obj/web_assets.o
 LIB_OBJ = $(LIB_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# The public header from C++ (tests/unit/test_cxx_header.cpp), with the C++
+# compiler of the C one's family, so that sanitizer runtimes match.
+CXX_FOR_CC = $(if $(findstring clang,$(CC)),clang++,g++)
+CXX_SRC = $(wildcard tests/unit/test_*.cpp)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) $(CXX_SRC:tests/unit/%.cpp=$(BUILD)/tests/%)
 # Every fuzz harness, built with the test build's compiler and sanitizers over
 # a plain driver (fuzz/replay.c), replays its saved crash inputs in make test.
 REPLAY_BIN = $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(wildcard fuzz/fuzz_*.c))
@@ -63,6 +67,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclasm.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
 
+$(BUILD)/tests/%: tests/unit/%.cpp $(BUILD)/libclasm.a assembler/clasm.h
+	@mkdir -p $(dir $@)
+	$(CXX_FOR_CC) -std=c++11 -pedantic -Wall -Wextra -Werror $(CFLAGS) $(SAN) $(PKG_CFLAGS) \
+		-Iassembler $(LDFLAGS) -o $@ $< $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
+
 $(BUILD)/replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_util.h $(BUILD)/libclasm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< fuzz/replay.c \
@@ -87,8 +96,8 @@ test: $(BUILD)/clasm $(UNIT_BIN) $(REPLAY_BIN)
 
 # Unit suites and the binary's end-to-end scripts under valgrind memcheck.
 valgrind:
-	$(MAKE) BUILD=build-valgrind OPT=-O1 build-valgrind/clasm $(UNIT_SRC:tests/unit/%.c=build-valgrind/tests/%)
-	BUILD=build-valgrind sh tests/run-valgrind.sh $(UNIT_SRC:tests/unit/%.c=build-valgrind/tests/%)
+	$(MAKE) BUILD=build-valgrind OPT=-O1 build-valgrind/clasm $(UNIT_BIN:$(BUILD)/%=build-valgrind/%)
+	BUILD=build-valgrind sh tests/run-valgrind.sh $(UNIT_BIN:$(BUILD)/%=build-valgrind/%)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
@@ -134,7 +143,7 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BIN)
 
-FORMAT_SRC = assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h fuzz/*.c web/*.c)
+FORMAT_SRC = assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h tests/unit/*.cpp fuzz/*.c web/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -28,6 +28,17 @@
 
 #define MAX_PARTS 256
 
+/* A value placeholder of the template: its path, where it is (part index,
+ * the template's 1-based paragraph number) and the conditionals whose
+ * region holds it, all of which must be true for a draft to keep it. */
+typedef struct {
+    char *path;
+    size_t part;
+    int paragraph;
+    size_t *conds;
+    size_t nconds;
+} tpl_use;
+
 struct clasm_template {
     pkg *pkg;
     const char *parts[MAX_PARTS]; /* main part first; strings owned by pkg */
@@ -36,6 +47,13 @@ struct clasm_template {
      * in order of first appearance (owned). */
     char **term_keys;
     size_t nterm_keys;
+    /* Compiled when opened, so that no draft parses the template to learn
+     * what it needs: every value placeholder (in document order, part by
+     * part) with the conditionals around it (indices into conds). */
+    tpl_use *uses;
+    size_t nuses;
+    char **conds; /* the expressions of the balanced {{#if}}s (owned) */
+    size_t nconds;
 };
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
@@ -105,56 +123,47 @@ static int plan_facts_eval(void *ctx, const char *expr, char **err, int *column)
 }
 
 /* Calls fn for every value placeholder a draft of tpl for this deal and
- * plan prints: each part's conditionals are applied as assembly applies
- * them, so a placeholder in a region the deal drops (say, the reseller's
- * name in a direct deal) is not visited. tier, score and document are
- * skipped (the plan always has them). Stops at the first fn that does not
- * return 0 and returns its value; -1 when out of memory. */
+ * plan prints that want (NULL: every one) asks for: each part's
+ * conditionals are applied as assembly applies them, so a placeholder in a
+ * region the deal drops (say, the reseller's name in a direct deal) is not
+ * visited. tier, score and document are skipped (the plan always has them).
+ * Each conditional is evaluated once, and only for a placeholder asked
+ * for. Stops at the first fn that does not return 0 and returns its value;
+ * -1 when out of memory. */
 int template_each_value(const clasm_template *tpl, const clasm_library *lib, const clasm_deal *deal,
-                        const clasm_plan *plan, template_value_fn fn, void *ctx)
+                        const clasm_plan *plan, template_value_want want, template_value_fn fn,
+                        void *ctx)
 {
-    const char *name = pkg_name(tpl->pkg);
     plan_facts facts = {lib, deal, plan};
+    /* -2 not yet evaluated, 0 false, 1 true (an evaluation error keeps the
+     * region, as assembly does). */
+    int *truth = malloc((tpl->nconds + 1) * sizeof *truth);
+    if (!truth)
+        return -1;
+    for (size_t c = 0; c < tpl->nconds; c++)
+        truth[c] = -2;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < tpl->nparts; i++) {
-        clasm_diags ignored; /* the template was checked when opened */
-        clasm_diags_init(&ignored);
-        size_t len = 0;
-        const unsigned char *bytes = pkg_bytes(tpl->pkg, tpl->parts[i], &len);
-        xmlDocPtr doc =
-            bytes ? pkg_parse_xml_bytes(bytes, len, name, tpl->parts[i], &ignored) : NULL;
-        if (doc) {
-            number_paragraphs(doc); /* the template's numbers, for messages */
-            structure_markers m;
-            structure_scan(doc, name, tpl->parts[i], i == 0, &m, &ignored);
-            structure_apply_conditionals(&m, name, tpl->parts[i], plan_facts_eval, &facts,
-                                         &ignored);
-            xmlNodePtr *ps = NULL;
-            size_t np = docx_paragraphs(doc, &ps);
-            for (size_t k = 0; k < np && rc == 0; k++) {
-                char *text = docx_paragraph_text(ps[k]);
-                tag *tags = NULL;
-                size_t nt = text && strstr(text, "{{") ? tags_scan(text, &tags) : 0;
-                if (!text || nt == (size_t)-1) {
-                    rc = -1;
-                    nt = 0;
-                }
-                for (size_t j = 0; j < nt && rc == 0; j++) {
-                    const char *p = tags[j].path;
-                    if (tags[j].kind != TAG_VALUE || strcmp(p, "tier") == 0 ||
-                        strcmp(p, "score") == 0 || strcmp(p, "document") == 0)
-                        continue;
-                    rc = fn(ctx, p, tpl->parts[i], (int)(intptr_t)ps[k]->_private);
-                }
-                tags_free(tags, nt == (size_t)-1 ? 0 : nt);
-                free(text);
+    for (size_t u = 0; rc == 0 && u < tpl->nuses; u++) {
+        const tpl_use *use = &tpl->uses[u];
+        const char *p = use->path;
+        if (strcmp(p, "tier") == 0 || strcmp(p, "score") == 0 || strcmp(p, "document") == 0 ||
+            (want && !want(ctx, p)))
+            continue;
+        int kept = 1;
+        for (size_t k = 0; k < use->nconds && kept; k++) {
+            size_t c = use->conds[k];
+            if (truth[c] == -2) {
+                char *err = NULL;
+                int col = 0;
+                truth[c] = plan_facts_eval(&facts, tpl->conds[c], &err, &col) == 0 ? 0 : 1;
+                free(err);
             }
-            free(ps);
-            structure_markers_free(&m);
-            xmlFreeDoc(doc);
+            kept = truth[c] != 0;
         }
-        clasm_diags_free(&ignored);
+        if (kept)
+            rc = fn(ctx, p, tpl->parts[use->part], use->paragraph);
     }
+    free(truth);
     return rc;
 }
 
@@ -165,11 +174,15 @@ typedef struct {
     const char *file, *base, *first;
 } missing_in_template;
 
-static int add_if_missing(void *ctx, const char *path, const char *part, int paragraph)
+static int lacks_value(void *ctx, const char *path)
+{
+    const missing_in_template *M = ctx;
+    return values_raw(M->lib, M->deal, path, NULL) == NULL;
+}
+
+static int add_missing(void *ctx, const char *path, const char *part, int paragraph)
 {
     missing_in_template *M = ctx;
-    if (values_raw(M->lib, M->deal, path, NULL))
-        return 0;
     return plan_add_missing(M->plan, M->lib, path, M->base, M->first, M->file, 0, part,
                             paragraph) != 0
                ? -1
@@ -189,8 +202,79 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
     char first[300];
     snprintf(first, sizeof first, "the template %.250s, which draws the", base);
     missing_in_template M = {plan, lib, deal, name, base, first};
-    return template_each_value(tpl, lib, deal, plan, add_if_missing, &M) == 0 ? CLASM_OK
-                                                                              : CLASM_E_IO;
+    return template_each_value(tpl, lib, deal, plan, lacks_value, add_missing, &M) == 0
+               ? CLASM_OK
+               : CLASM_E_IO;
+}
+
+/* Records the value placeholders of part i (doc, numbered by
+ * number_paragraphs) with the balanced conditionals around each: a
+ * paragraph is in a conditional's region when it lies between its two
+ * marker paragraphs, which share a parent. 0, or -1 when out of memory. */
+static int compile_uses(clasm_template *tpl, size_t part, xmlDocPtr doc, const structure_markers *m)
+{
+    size_t first_cond = tpl->nconds;
+    int *lo = calloc(m->count + 1, sizeof *lo), *hi = calloc(m->count + 1, sizeof *hi);
+    int rc = lo && hi ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < m->count; k++) {
+        const structure_marker *mk = &m->items[k];
+        if (mk->kind != STRUCT_IF || !mk->balanced || !mk->expr || !mk->node ||
+            mk->partner >= m->count || !m->items[mk->partner].node)
+            continue;
+        char **v = realloc(tpl->conds, (tpl->nconds + 1) * sizeof *v);
+        if (!v || !(v[tpl->nconds] = strdup(mk->expr))) {
+            if (v)
+                tpl->conds = v;
+            rc = -1;
+            break;
+        }
+        tpl->conds = v;
+        lo[tpl->nconds - first_cond] = (int)(intptr_t)mk->node->_private;
+        hi[tpl->nconds - first_cond] = (int)(intptr_t)m->items[mk->partner].node->_private;
+        tpl->nconds++;
+    }
+    xmlNodePtr *ps = NULL;
+    size_t np = rc == 0 ? docx_paragraphs(doc, &ps) : 0;
+    for (size_t k = 0; rc == 0 && k < np; k++) {
+        char *text = docx_paragraph_text(ps[k]);
+        tag *tags = NULL;
+        size_t nt = text && strstr(text, "{{") ? tags_scan(text, &tags) : 0;
+        if (!text || nt == (size_t)-1) {
+            rc = -1;
+            nt = 0;
+        }
+        int para = (int)(intptr_t)ps[k]->_private;
+        for (size_t j = 0; j < nt && rc == 0; j++) {
+            if (tags[j].kind != TAG_VALUE)
+                continue;
+            tpl_use *v = realloc(tpl->uses, (tpl->nuses + 1) * sizeof *v);
+            if (!v) {
+                rc = -1;
+                break;
+            }
+            tpl->uses = v;
+            tpl_use *use = &v[tpl->nuses];
+            memset(use, 0, sizeof *use);
+            use->part = part;
+            use->paragraph = para;
+            use->path = strdup(tags[j].path);
+            use->conds = calloc(tpl->nconds - first_cond + 1, sizeof *use->conds);
+            tpl->nuses++;
+            if (!use->path || !use->conds) {
+                rc = -1;
+                break;
+            }
+            for (size_t c = first_cond; c < tpl->nconds; c++)
+                if (lo[c - first_cond] < para && para < hi[c - first_cond])
+                    use->conds[use->nconds++] = c;
+        }
+        tags_free(tags, nt);
+        free(text);
+    }
+    free(ps);
+    free(lo);
+    free(hi);
+    return rc;
 }
 
 clasm_status clasm_check_terms(const clasm_library *lib, const clasm_deal *deal,
@@ -322,9 +406,10 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
             errors++;
             continue;
         }
+        number_paragraphs(doc);
         structure_markers m;
         errors += structure_scan(doc, file, tpl->parts[i], i == 0, &m, diags);
-        if (collect_term_keys(tpl, doc, &m) != 0) {
+        if (collect_term_keys(tpl, doc, &m) != 0 || compile_uses(tpl, i, doc, &m) != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
                       "out of memory while opening the template");
             errors++;
@@ -348,6 +433,14 @@ void clasm_template_free(clasm_template *tpl)
     for (size_t i = 0; i < tpl->nterm_keys; i++)
         free(tpl->term_keys[i]);
     free(tpl->term_keys);
+    for (size_t i = 0; i < tpl->nuses; i++) {
+        free(tpl->uses[i].path);
+        free(tpl->uses[i].conds);
+    }
+    free(tpl->uses);
+    for (size_t i = 0; i < tpl->nconds; i++)
+        free(tpl->conds[i]);
+    free(tpl->conds);
     pkg_free(tpl->pkg);
     free(tpl);
 }

@@ -300,7 +300,7 @@ static void *worker(void *arg)
 {
     batch_run *B = arg;
     for (;;) {
-        if (B->opt->cancel && atomic_load(B->opt->cancel))
+        if (B->opt->cancelled && B->opt->cancelled(B->opt->cancel_ctx))
             break;
         pthread_mutex_lock(&B->lock);
         size_t i = B->next++;
@@ -441,10 +441,10 @@ clasm_status clasm_batch_run(const clasm_batch_options *opt, const char *const *
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", NULL, 0, 0, "out of memory");
         s = CLASM_E_IO;
     }
-    int cancelled = opt->cancel && atomic_load(opt->cancel);
+    int cancelled = opt->cancelled && opt->cancelled(opt->cancel_ctx);
     if (s == CLASM_OK && !cancelled)
         s = run_pass(&B, 2, jobs, diags);
-    if (s == CLASM_OK && opt->cancel && atomic_load(opt->cancel))
+    if (s == CLASM_OK && opt->cancelled && opt->cancelled(opt->cancel_ctx))
         summary->not_started = n - B.done;
     pthread_mutex_destroy(&B.lock);
     for (size_t i = 0; i < n; i++)

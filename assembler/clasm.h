@@ -9,7 +9,6 @@
 #ifndef CLASM_H
 #define CLASM_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -361,10 +360,13 @@ typedef struct {
     int strict;                /* warnings fail a deal */
     clasm_batch_report report; /* called once per deal, one call at a time */
     void *ctx;
-    /* When not NULL and set non-zero (by another thread, say on SIGINT),
-     * no new deal is started; deals in progress finish, so no partial
-     * file is left. The deals never started are not reported. */
-    const atomic_int *cancel;
+    /* When not NULL, asked (from any worker thread, with cancel_ctx) before
+     * each deal starts; once it returns non-zero (say after a SIGINT), no
+     * new deal is started; deals in progress finish, so no partial file is
+     * left. The deals never started are not reported. A function rather
+     * than a flag keeps this header free of C11 atomics, which C++ lacks. */
+    int (*cancelled)(void *cancel_ctx);
+    void *cancel_ctx;
     /* Appended (positional initializers of the fields above still work). */
     /* Whole packs: when tpl is NULL, every document each deal names is
      * drafted with tpls[document] (a NULL one fails the deal,

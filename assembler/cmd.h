@@ -103,6 +103,9 @@ typedef struct {
 int interrupt_watch_start(interrupt_watch *w);
 /* Ends the watcher and restores the signal mask. */
 void interrupt_watch_stop(interrupt_watch *w);
+/* 1 once a stop signal came to the watch w (an interrupt_watch *): the
+ * batch's cancelled callback. Safe from any thread. */
+int interrupt_stopped(void *w);
 /* After interrupt_watch_stop: when a signal stopped the work, ends the
  * process by that signal (default action); returns otherwise. */
 void interrupt_reraise(const interrupt_watch *w);

@@ -55,6 +55,11 @@ int interrupt_watch_start(interrupt_watch *w)
     return 0;
 }
 
+int interrupt_stopped(void *w)
+{
+    return atomic_load(&((interrupt_watch *)w)->stop) != 0;
+}
+
 void interrupt_watch_stop(interrupt_watch *w)
 {
     if (!w->running)

@@ -1,5 +1,5 @@
-/* Deal loading: the deal file format of DESIGN.md, validated in one pass that
- * reports every problem of the file, and the values templates and clauses use. */
+/* Deal loading: the deal file format of docs/deals.md (schemas/deal.schema.json), validated in one
+ * pass that reports every problem of the file, and the values templates and clauses use. */
 #include "deal.h"
 
 #include "diag.h"

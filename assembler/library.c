@@ -684,7 +684,7 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     static const char *const keys[] = {
         "id",    "version",  "title",    "category", "documents", "addresses",
         "when",  "min_tier", "requires", "excludes", "replaces",  "flows_down",
-        "order", "guidance", "text",     "defines",  NULL};
+        "order", "guidance", "text",     "defines",  "because",   NULL};
     static const char *const req[] = {"id",        "version", "title", "category",
                                       "documents", "text",    NULL};
     yt_check_keys(&ctx, root, "", keys, req);
@@ -786,6 +786,7 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
 
     const yt_node *when = yt_get(root, "when");
     c.when_src = yt_get_str(&ctx, root, "when", "", 0);
+    c.because = yt_get_str(&ctx, root, "because", "", 0);
     if (c.when_src && when) {
         char *err = NULL;
         int col = 0, line, column;

@@ -130,6 +130,9 @@ typedef struct lib_clause {
     const char *when_src; /* NULL when absent */
     expr *when;           /* parsed when_src */
     int when_line, when_column;
+    /* Counsel's wording of when, as a plan gives it as the clause's reason
+     * ("standard from the high tier"); NULL when absent. */
+    const char *because;
     int min_tier; /* tier rank, or -1 */
     const char **requires;
     size_t nrequires;

@@ -635,6 +635,29 @@ static void check_guidance(linter *L, const lib_clause *c, const yt_node *root)
             c->id);
 }
 
+/* A plan gives a clause's reasons to people in words: the titles of the
+ * risks it answers and, for its `when`, counsel's wording (`because`).
+ * Without wording the plan can only show the expression. */
+static void check_wording(linter *L, const lib_clause *c, const yt_node *root)
+{
+    if (c->when_src && !c->because) {
+        const yt_node *w = root ? yt_get(root, "when") : NULL;
+        diag_at(L->diags, CLASM_SEV_WARNING, "when-without-wording", c->file, w ? w->line : c->line,
+                w ? w->column : c->column,
+                "%s has a when but no because: plans would give the expression '%s' as its "
+                "reason; add because: with the rule in words (e.g. 'standard from the high "
+                "tier', 'the deal goes through a reseller')",
+                c->id, c->when_src);
+    } else if (c->because && !c->when_src) {
+        const yt_node *b = root ? yt_get(root, "because") : NULL;
+        diag_at(L->diags, CLASM_SEV_WARNING, "wording-without-when", c->file, b ? b->line : c->line,
+                b ? b->column : c->column,
+                "%s has a because but no when: the wording is never shown (its reasons are the "
+                "risks it addresses); remove it or add the when it words",
+                c->id);
+    }
+}
+
 int lint_when_uses_term(const clasm_library *lib, size_t k)
 {
     if (k >= lib->nterms)
@@ -710,6 +733,7 @@ static void check_texts(linter *L)
         }
         check_title(L, c, root);
         check_guidance(L, c, root);
+        check_wording(L, c, root);
     }
     /* Terms a clause's when tests count as used too. */
     for (size_t k = 0; k < lib->nterms && !L->oom; k++)

@@ -212,24 +212,16 @@ static char *documents_text(const gatherer *G, unsigned mask, const char *articl
 
 /* ------------------------------------------------------------ reasons */
 
-/* Why the plan chose a clause, in plain English: what it is there because
- * of (the deal's risks, the library's rule) and the chosen clauses that
- * need it (their titles). */
-static void item_reasons(const clasm_library *lib, const plan_item *it, strset *because,
-                         strset *supports)
+/* Why the plan chose a clause, in plain English, as the plan gives it:
+ * what it is there because of (the deal's risks by title, counsel's
+ * wording of its condition) and the chosen clauses that need it (their
+ * titles). */
+static void item_reasons(const plan_item *it, strset *because, strset *supports)
 {
-    for (size_t r = 0; r < it->nreasons; r++) {
-        const char *why = it->reasons[r];
-        if (strncmp(why, "required by ", 12) == 0) {
-            const lib_clause *c = library_clause(lib, why + 12);
-            set_add(supports, c && c->title ? c->title : why + 12);
-        } else if (strncmp(why, "when: ", 6) == 0) {
-            set_add(because, "the library's rule for a deal of this kind");
-        } else {
-            const lib_risk *k = library_risk(lib, why);
-            set_add(because, k && k->title ? k->title : why);
-        }
-    }
+    for (size_t r = 0; r < it->nbecause; r++)
+        set_add(because, it->because[r]);
+    for (size_t r = 0; r < it->nsupports; r++)
+        set_add(supports, it->supports[r]);
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -370,7 +362,7 @@ static void gather_clauses(gatherer *G)
             if (j == n)
                 acc[n++].it = it;
             acc[j].mask |= 1u << p;
-            item_reasons(G->lib, it, &acc[j].because, &acc[j].supports);
+            item_reasons(it, &acc[j].because, &acc[j].supports);
         }
     unsigned all = (1u << G->nplans) - 1u;
     unsigned masks[1u << CLASM_DOC_COUNT];
@@ -473,6 +465,12 @@ static void use_tree(term_use *U, const ct_tree *tree)
                 use_path(U, tree->blocks[b].spans[k].text);
 }
 
+static int is_term(void *ctx, const char *path)
+{
+    (void)ctx;
+    return strncmp(path, "terms.", 6) == 0;
+}
+
 static int use_template_value(void *ctx, const char *path, const char *part, int paragraph)
 {
     (void)part;
@@ -509,7 +507,8 @@ static void gather_defaults(gatherer *G, const clasm_template *const *drafts)
         free(g);
         free(chosen);
         if (drafts && drafts[p] &&
-            template_each_value(drafts[p], G->lib, G->deal, plan, use_template_value, &U) != 0)
+            template_each_value(drafts[p], G->lib, G->deal, plan, is_term, use_template_value,
+                                &U) != 0)
             G->D->oom = 1;
     }
     strset listed = {0};

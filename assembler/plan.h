@@ -19,6 +19,15 @@ typedef struct {
      * in the order found. */
     char **reasons;
     size_t nreasons;
+    /* Owned: the same reasons in plain English, for people: the titles of
+     * the risks it answers and counsel's wording of its `when` (clause key
+     * `because`), in the order found. */
+    char **because;
+    size_t nbecause;
+    /* Borrowed from the library: the titles of the clauses that require
+     * it ("supports: Authorized End Use, Prohibited Uses"). */
+    const char **supports;
+    size_t nsupports;
     /* Borrowed: the library's clause (its parsed text, its file); NULL in a
      * plan made by hand (tests), whose text is then parsed when drawn. */
     const struct lib_clause *clause;
@@ -49,6 +58,11 @@ struct clasm_plan {
     clasm_missing *missing; /* values still to fill in */
     size_t nmissing;
 };
+
+/* The item's reasons as one line for people: "because: A; B; supports: C,
+ * D and E", at most max_supports supporting titles (0: all; the rest
+ * counted, "and 20 more"). Malloc'd; NULL when out of memory. */
+char *plan_item_why(const plan_item *it, size_t max_supports);
 
 /* Records that who (a clause id or a template name) needs the value at
  * path, which the deal lacks; first_use, file and line (or, in a template,

@@ -1,5 +1,6 @@
 /* Read access to a plan for clients of the public API. */
 #include "plan.h"
+#include "strbuf.h"
 
 const char *clasm_plan_tier(const clasm_plan *plan)
 {
@@ -24,4 +25,31 @@ size_t clasm_plan_clause_count(const clasm_plan *plan)
 clasm_document clasm_plan_document(const clasm_plan *plan)
 {
     return plan->document;
+}
+
+char *plan_item_why(const plan_item *it, size_t max_supports)
+{
+    strbuf b = {0};
+    if (it->nbecause) {
+        strbuf_adds(&b, "because: ");
+        for (size_t i = 0; i < it->nbecause; i++) {
+            if (i)
+                strbuf_adds(&b, "; ");
+            strbuf_adds(&b, it->because[i]);
+        }
+    }
+    size_t shown = it->nsupports;
+    if (max_supports && shown > max_supports)
+        shown = max_supports;
+    if (shown) {
+        strbuf_adds(&b, it->nbecause ? "; supports: " : "supports: ");
+        for (size_t i = 0; i < shown; i++) {
+            if (i)
+                strbuf_adds(&b, i + 1 == shown && shown == it->nsupports ? " and " : ", ");
+            strbuf_adds(&b, it->supports[i]);
+        }
+        if (shown < it->nsupports)
+            strbuf_addf(&b, " and %zu more", it->nsupports - shown);
+    }
+    return strbuf_take(&b);
 }

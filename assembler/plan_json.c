@@ -78,10 +78,15 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
     for (size_t i = 0; ok && i < plan->nitems; i++) {
         const plan_item *it = &plan->items[i];
         json_t *c = json_object();
-        ok = c && put(c, "id", json_text(it->id)) && put(c, "version", json_integer(it->version)) &&
+        char *why = plan_item_why(it, 0);
+        ok = c && why && put(c, "id", json_text(it->id)) &&
+             put(c, "version", json_integer(it->version)) &&
              put(c, "category", json_text(it->category)) && put(c, "title", json_text(it->title)) &&
              put(c, "reasons", string_array(it->reasons, it->nreasons)) &&
-             json_array_append_new(clauses, c) == 0;
+             put(c, "because", string_array(it->because, it->nbecause)) &&
+             put(c, "supports", string_array((char *const *)it->supports, it->nsupports)) &&
+             put(c, "why", json_text(why)) && json_array_append_new(clauses, c) == 0;
+        free(why);
         if (!ok)
             json_decref(c);
     }
@@ -116,6 +121,15 @@ char *clasm_plan_json(const clasm_plan *plan, const char *output)
     return clasm_plan_report_json(plan, output, NULL);
 }
 
+/* A clause of the plan by its title; a template by its name. */
+static const char *user_title(const clasm_plan *plan, const char *who)
+{
+    for (size_t i = 0; i < plan->nitems; i++)
+        if (strcmp(plan->items[i].id, who) == 0 && plan->items[i].title)
+            return plan->items[i].title;
+    return who;
+}
+
 void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
 {
     fprintf(out, "deal %s, %s\n", plan->deal_id, clasm_document_name(plan->document));
@@ -124,29 +138,23 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
     fprintf(out, "clauses: %zu\n", plan->nitems);
     for (size_t i = 0; i < plan->nitems; i++) {
         const plan_item *it = &plan->items[i];
-        fprintf(out, "  %2zu. %s@%d  %s\n", i + 1, it->id, it->version, it->title);
-        /* Reasons of their own first; then the clauses that require this
-         * one, on one line (definitions are required by most clauses). */
-        size_t nreq = 0;
-        static const char req[] = "required by ";
-        for (size_t r = 0; r < it->nreasons; r++) {
-            if (strncmp(it->reasons[r], req, sizeof req - 1) == 0)
-                nreq++;
-            else
-                fprintf(out, "        because %s\n", it->reasons[r]);
-        }
-        if (nreq == 0)
+        fprintf(out, "  %2zu. %s  [%s@%d]\n", i + 1, it->title, it->id, it->version);
+        /* Its own reasons, one a line; then what it supports, on one line
+         * (definitions support most clauses: three titles and a count). */
+        for (size_t r = 0; r < it->nbecause; r++)
+            fprintf(out, "        %s %s\n", r ? "        " : "because:", it->because[r]);
+        if (it->nsupports == 0)
             continue;
-        fputs("        because required by ", out);
-        size_t shown = 0;
-        for (size_t r = 0; r < it->nreasons && shown < 3; r++) {
-            if (strncmp(it->reasons[r], req, sizeof req - 1) != 0)
-                continue;
-            fprintf(out, "%s%s", shown ? ", " : "", it->reasons[r] + sizeof req - 1);
-            shown++;
-        }
-        if (nreq > shown)
-            fprintf(out, " and %zu more", nreq - shown);
+        fputs("        supports: ", out);
+        size_t shown = it->nsupports > 3 ? 3 : it->nsupports;
+        for (size_t k = 0; k < shown; k++)
+            fprintf(out, "%s%s",
+                    k == 0                                     ? ""
+                    : k + 1 == shown && shown == it->nsupports ? " and "
+                                                               : ", ",
+                    it->supports[k]);
+        if (shown < it->nsupports)
+            fprintf(out, " and %zu more", it->nsupports - shown);
         fputc('\n', out);
     }
     if (plan->nuncovered == 0) {
@@ -169,7 +177,7 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
                     m->description ? m->description : "");
             fputs("      used by ", out);
             for (size_t u = 0; u < m->nused_by; u++)
-                fprintf(out, "%s%s", u ? ", " : "", m->used_by[u]);
+                fprintf(out, "%s%s", u ? ", " : "", user_title(plan, m->used_by[u]));
             fputc('\n', out);
         }
     }

@@ -76,6 +76,48 @@ static int addresses_risk(const lib_clause *c, const char *risk)
     return 0;
 }
 
+static const char required_by[] = "required by ";
+static const char when_prefix[] = "when: ";
+
+/* Fills the item's plain-English reasons from its reasons: a risk id
+ * becomes the risk's title, "when: ..." counsel's wording of the clause's
+ * condition (or, where counsel gave none, which lint warns of, the
+ * condition itself), "required by X" the title of X among what it
+ * supports. 0, or -1 when out of memory. */
+static int explain(const clasm_library *lib, const lib_clause *c, plan_item *it)
+{
+    if (it->nreasons == 0)
+        return 0;
+    it->supports = calloc(it->nreasons, sizeof *it->supports);
+    if (!it->supports)
+        return -1;
+    for (size_t r = 0; r < it->nreasons; r++) {
+        const char *why = it->reasons[r];
+        if (strncmp(why, required_by, sizeof required_by - 1) == 0) {
+            const lib_clause *by = library_clause(lib, why + sizeof required_by - 1);
+            const char *title = by && by->title ? by->title : why + sizeof required_by - 1;
+            int seen = 0;
+            for (size_t k = 0; k < it->nsupports && !seen; k++)
+                seen = strcmp(it->supports[k], title) == 0;
+            if (!seen)
+                it->supports[it->nsupports++] = title;
+            continue;
+        }
+        char *text;
+        if (strncmp(why, when_prefix, sizeof when_prefix - 1) == 0) {
+            text = c->because
+                       ? strdup(c->because)
+                       : str_printf("the condition '%s' holds", why + sizeof when_prefix - 1);
+        } else {
+            const lib_risk *risk = library_risk(lib, why);
+            text = strdup(risk && risk->title ? risk->title : why);
+        }
+        if (!push_unique(&it->because, &it->nbecause, text))
+            return -1;
+    }
+    return 0;
+}
+
 /* Drops every chosen clause that another chosen clause replaces. */
 static void apply_replaces(selector *S)
 {
@@ -119,7 +161,7 @@ static void apply_requires(selector *S, clasm_document doc)
             size_t j = index_of(lib, t);
             if (S->s[j].dropped)
                 continue; /* its replacement is in the plan */
-            reason(S, j, str_printf("required by %s", c->id));
+            reason(S, j, str_printf("%s%s", required_by, c->id));
             if (!S->s[j].chosen) {
                 S->s[j].chosen = 1;
                 queue[tail++] = j;
@@ -220,6 +262,10 @@ void clasm_plan_free(clasm_plan *plan)
         for (size_t r = 0; r < plan->items[i].nreasons; r++)
             free(plan->items[i].reasons[r]);
         free(plan->items[i].reasons);
+        for (size_t r = 0; r < plan->items[i].nbecause; r++)
+            free(plan->items[i].because[r]);
+        free(plan->items[i].because);
+        free(plan->items[i].supports);
     }
     free(plan->items);
     for (size_t i = 0; i < plan->nuncovered; i++)
@@ -475,7 +521,7 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
             }
         if (c->when && expr_eval(c->when, &fe.env)) {
             s[i].chosen = 1;
-            reason(&S, i, str_printf("when: %s", c->when_src));
+            reason(&S, i, str_printf("%s%s", when_prefix, c->when_src));
         }
     }
     facts_env_free(&fe);
@@ -513,6 +559,8 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
         it->nreasons = s[i].nreasons;
         s[i].reasons = NULL;
         s[i].nreasons = 0;
+        if (explain(lib, c, it) != 0)
+            S.oom = 1;
     }
     free(order);
 

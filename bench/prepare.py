@@ -64,17 +64,20 @@ class Rewriter:
 
     def marker_para(self, m, p):
         body = m.group(1)
+        curly = self.tool in ("docxtemplater", "raw")
         if body.startswith("#if"):
             n = len(self.conds)
             self.conds.append(m.group(2).strip())
             self.stack.append(n)
-            return para("{{#c%d}}" % n if self.tool == "docxtemplater" else "{%%p if c%d %%}" % n)
+            return para("{{#c%d}}" % n if curly else "{%%p if c%d %%}" % n)
         if body == "/if":
             n = self.stack.pop()
-            return para("{{/c%d}}" % n if self.tool == "docxtemplater" else "{%p endif %}")
+            return para("{{/c%d}}" % n if curly else "{%p endif %}")
         n = len(self.inserts)
         cats = [c.strip() for c in (m.group(3) or "").split(",") if c.strip()]
         self.inserts.append(cats)
+        if self.tool == "raw":
+            return para("{{@r%d}}" % n)
         if self.tool == "docxtemplater":
             return para("{{#i%d}}" % n) + para("{{t}}", "ClauseBody") + para("{{/i%d}}" % n)
         return (para("{%%p for p in i%d %%}" % n) + para("{{ p.t }}", "ClauseBody")
@@ -91,18 +94,21 @@ class Rewriter:
             m = MARKER.match(text)
             if m:
                 return self.marker_para(m, p)
-            if self.tool == "docxtemplater":
+            if self.tool in ("docxtemplater", "raw"):
                 return VALUE.sub(lambda v: "{{%s}}" % flat_key(v.group(1)), p)
             return VALUE.sub(lambda v: "{{ %s }}" % flat_key(v.group(1)), p)
 
         return PARA.sub(one, xml)
 
 
-def rewrite_template(src, dst, tool):
+def rewrite_template(src, dst, tool, parts=None):
+    """parts: {name: bytes} that replace the template's own (the raw job
+    takes numbering and styles from a clasm draft, which its clause XML
+    refers to)."""
     rw = Rewriter(tool)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            data = zin.read(info.filename)
+            data = (parts or {}).get(info.filename) or zin.read(info.filename)
             if info.filename.startswith("word/") and info.filename.endswith(".xml") \
                     and "{{" in data.decode("utf-8"):
                 data = rw.part(data.decode("utf-8")).encode("utf-8")
@@ -120,37 +126,87 @@ def flatten(prefix, v, out):
         out[prefix] = str(v)
 
 
-def truth(expr, deal, values, cats, tiers):
-    """The template's condition language as eula.docx uses it: or, not,
-    NAME == / != value, NAME in [a, b], tier >= / == / != NAME (tiers in
-    catalogue order),
-    clauses.CATEGORY, a bare name."""
-    expr = html.unescape(expr)
+TOKEN = re.compile(r"\s*(\(|\)|\[|\]|,|==|!=|>=|<=|>|<|[\w.\-\"]+)")
 
-    def term(t):
-        t = t.strip()
-        if t.startswith("not "):
-            return not term(t[4:])
-        m = re.match(r"^tier\s*(>=|<=|==|!=|>|<)\s*([\w-]+)$", t)
-        if m:
-            a, b = tiers.index(values["tier"]), tiers.index(m.group(2))
+
+def truth(expr, deal, values, cats, tiers):
+    """The template's condition language (clasm's expressions): or, and, not,
+    parentheses; NAME == / != value, NAME in [a, b], capabilities contains X,
+    risk ID, tier >= / == / != NAME (tiers in catalogue order),
+    clauses.CATEGORY, a bare name (true when the deal gives it)."""
+    toks = TOKEN.findall(html.unescape(expr))
+    pos = [0]
+
+    def peek():
+        return toks[pos[0]] if pos[0] < len(toks) else None
+
+    def take(want=None):
+        t = peek()
+        if t is None or (want and t != want):
+            raise SystemExit("prepare: condition %r is not understood" % expr)
+        pos[0] += 1
+        return t
+
+    def lookup(name):
+        node = deal
+        for k in name.split("."):
+            node = node.get(k) if isinstance(node, dict) else None
+        return node
+
+    def atom():
+        t = take()
+        if t == "(":
+            v = disj()
+            take(")")
+            return v
+        if t == "not":
+            return not atom()
+        if t == "risk":
+            rid = take()
+            return rid in [r if isinstance(r, str) else r.get("id") for r in deal.get("risks", [])]
+        if t == "capabilities" and peek() == "contains":
+            take()
+            return take() in ((deal.get("product") or {}).get("capabilities") or [])
+        if t == "tier" and peek() in (">=", "<=", "==", "!=", ">", "<"):
+            op, b = take(), tiers.index(take())
+            a = tiers.index(values["tier"])
             return {">=": a >= b, "<=": a <= b, "==": a == b, "!=": a != b,
-                    ">": a > b, "<": a < b}[m.group(1)]
-        m = re.match(r"^([\w.]+)\s*(==|!=)\s*\"?([\w.-]+)\"?$", t)
-        if m:
-            return (values.get(m.group(1)) == m.group(3)) == (m.group(2) == "==")
-        m = re.match(r"^([\w.]+)\s+in\s+\[(.*)\]$", t)
-        if m:
-            return values.get(m.group(1)) in [x.strip() for x in m.group(2).split(",")]
+                    ">": a > b, "<": a < b}[op]
         if t.startswith("clauses."):
             return t[len("clauses."):] in cats
-        if re.match(r"^[\w.]+$", t):
-            node = deal
-            for k in t.split("."):
-                node = node.get(k) if isinstance(node, dict) else None
-            return bool(node)
+        if peek() in ("==", "!="):
+            op, v = take(), take().strip('"')
+            return (values.get(t) == v) == (op == "==")
+        if peek() == "in":
+            take()
+            take("[")
+            vals = []
+            while peek() != "]":
+                vals.append(take().strip('"'))
+                if peek() == ",":
+                    take()
+            take("]")
+            return values.get(t) in vals
+        return bool(lookup(t))
+
+    def conj():
+        v = atom()
+        while peek() == "and":
+            take()
+            v = atom() and v
+        return v
+
+    def disj():
+        v = conj()
+        while peek() == "or":
+            take()
+            v = conj() or v
+        return v
+
+    v = disj()
+    if peek() is not None:
         raise SystemExit("prepare: condition %r is not understood" % expr)
-    return any(term(t) for t in expr.split(" or "))
+    return v
 
 
 def clause_paragraphs(clause, values):
@@ -171,11 +227,53 @@ def clause_paragraphs(clause, values):
     return paras
 
 
+SDT_TAG = re.compile(r'<w:tag w:val="clasm:([^"@]+)@\d+"')
+
+
+def clause_xml(draft):
+    """{clause id: its WordprocessingML} from one of clasm's drafts: each
+    clause is one top-level block content control (w:sdt) tagged clasm:ID@V,
+    taken as the exact bytes clasm wrote."""
+    with zipfile.ZipFile(draft) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    out, pos = {}, 0
+    while True:
+        start = xml.find("<w:sdt>", pos)
+        if start < 0:
+            return out
+        depth, i = 0, start
+        while True:
+            o, c = xml.find("<w:sdt>", i), xml.find("</w:sdt>", i)
+            if o >= 0 and o < c:
+                depth, i = depth + 1, o + 7
+            else:
+                depth, i = depth - 1, c + 8
+                if depth == 0:
+                    break
+        block = xml[start:i]
+        m = SDT_TAG.search(block)
+        if m:
+            out[m.group(1)] = block
+        pos = i
+
+
 def main():
     clasm, template, library, dealdir, outdir = sys.argv[1:6]
     os.makedirs(os.path.join(outdir, "data"), exist_ok=True)
+    os.makedirs(os.path.join(outdir, "data-raw"), exist_ok=True)
+    # clasm's own drafts of the same deals: the raw job inserts their clause
+    # XML as it is (the least work a docxtemplater user can do for them).
+    drafts = os.path.join(outdir, "drafts")
+    subprocess.run([clasm, "batch", dealdir, "-t", template, "-o", drafts, "--library", library],
+                   check=True, capture_output=True)
+    largest = max(glob.glob(os.path.join(drafts, "*.docx")), key=os.path.getsize)
+    with zipfile.ZipFile(largest) as z:
+        raw_parts = {n: z.read(n) for n in ("word/numbering.xml", "word/styles.xml")
+                     if n in z.namelist()}
     rws = {t: rewrite_template(template, os.path.join(outdir, t + ".docx"), t)
            for t in ("docxtemplater", "docxtpl")}
+    rws["raw"] = rewrite_template(template, os.path.join(outdir, "docxtemplater-raw.docx"), "raw",
+                                  raw_parts)
     rw = rws["docxtemplater"]
     assert rw.conds == rws["docxtpl"].conds and rw.inserts == rws["docxtpl"].inserts
     named = {c for cats in rw.inserts for c in cats}
@@ -207,16 +305,22 @@ def main():
         data = {flat_key(k): v for k, v in values.items()}
         for n, expr in enumerate(rw.conds):
             data["c%d" % n] = truth(expr, deal, values, cats, tiers)
+        name = os.path.splitext(os.path.basename(path))[0]
+        xml = clause_xml(os.path.join(drafts, "%s-eula.docx" % deal["id"]))
+        raw = dict(data)
         for n, want in enumerate(rw.inserts):
-            items = []
+            items, blocks = [], []
             for c in plan["clauses"]:
                 here = c["category"] in want if want else c["category"] not in named
                 if here:
                     items += [{"t": t} for t in clause_paragraphs(clauses[c["id"]], values)]
+                    blocks.append(xml[c["id"]])
             data["i%d" % n] = items
-        name = os.path.splitext(os.path.basename(path))[0]
+            raw["r%d" % n] = "".join(blocks)
         with open(os.path.join(outdir, "data", name + ".json"), "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
+        with open(os.path.join(outdir, "data-raw", name + ".json"), "w", encoding="utf-8") as f:
+            json.dump(raw, f, ensure_ascii=False)
 
 
 if __name__ == "__main__":

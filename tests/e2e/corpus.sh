@@ -1,10 +1,11 @@
 #!/bin/sh
-# Real Word files from other projects (../shared/corpus): each passes through
+# Real Word files from other projects (the external corpus): each passes through
 # clasm assemble (our placeholders filled, the rest untouched and valid) or is
-# refused with a clear reason. Skips visibly when ../shared is absent.
+# refused with a clear reason. Skips visibly when the corpus is absent
+# ($CLASM_SHARED/corpus, README "Building").
 . "$(dirname "$0")/lib.sh"
 W=$(workdir corpus)
-CORPUS="${CLASM_SHARED:-$ROOT/../shared}/corpus"
+CORPUS="$SHARED/corpus"
 if [ ! -d "$CORPUS" ]; then
     skip "corpus" "$CORPUS is absent"
     exit 0

@@ -19,7 +19,11 @@ lacks() { ! has "$1" "$2"; }
 part() { unzip -p "$1" "$2"; }
 # docx_text DOCX: the text of word/document.xml, paragraphs on lines
 docx_text() { unzip -p "$1" word/document.xml | sed -e 's#</w:p>#\n#g' -e 's/<[^>]*>//g'; }
-have_shared() { [ -d "$ROOT/../shared" ]; }
+# Material from outside the project (README "Building"): the corpus of real
+# Word files and the OOXML validator, in $CLASM_SHARED, else a folder named
+# shared beside the project.
+SHARED=${CLASM_SHARED:-$ROOT/../shared}
+have_shared() { [ -f "$SHARED/ooxml/validate_docx.py" ]; }
 have_soffice() { command -v soffice >/dev/null 2>&1; }
 # to_text DOCX OUTDIR: LibreOffice converts to text; prints the .txt path
 to_text() {

@@ -63,7 +63,7 @@ if plans[0]["escalate"]:
         problems.append("the escalation is missing")
 elif "No escalation" not in text or "ESCALATION TO COUNSEL" in text:
     problems.append("a deal that does not escalate should say so")
-for word in ("when:", "required by", "{{"):
+for word in ("when:", "required by", "{{", "the condition '"):
     if word in text:
         problems.append("engine wording in the memo: " + word)
 if problems:

@@ -13,6 +13,7 @@
 #include "clasm.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,7 @@ static void test_good_bad_and_clashing(void **state)
                                .strict = 0,
                                .report = on_deal,
                                .ctx = &rec,
-                               .cancel = NULL};
+                               .cancelled = NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -298,7 +299,7 @@ static void test_threads_do_not_change_bytes(void **state)
                               .strict = 0,
                               .report = NULL,
                               .ctx = NULL,
-                              .cancel = NULL};
+                              .cancelled = NULL};
     clasm_batch_options o3 = {.lib = fx->lib,
                               .tpl = fx->tpl,
                               .document = CLASM_DOC_EULA,
@@ -308,7 +309,7 @@ static void test_threads_do_not_change_bytes(void **state)
                               .strict = 0,
                               .report = NULL,
                               .ctx = NULL,
-                              .cancel = NULL};
+                              .cancelled = NULL};
     assert_int_equal(clasm_batch_run(&o1, deals, 10, &s1, &d), CLASM_OK);
     assert_int_equal(clasm_batch_run(&o3, deals, 10, &s3, &d), CLASM_OK);
     assert_int_equal(s1.written, 10);
@@ -344,7 +345,7 @@ static void test_strict_fails_warned_deals(void **state)
                                .strict = 1,
                                .report = on_deal,
                                .ctx = &rec,
-                               .cancel = NULL};
+                               .cancelled = NULL};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);
@@ -372,7 +373,7 @@ static void test_cannot_run(void **state)
                                .strict = 0,
                                .report = NULL,
                                .ctx = NULL,
-                               .cancel = NULL};
+                               .cancelled = NULL};
     assert_int_equal(clasm_batch_run(&opt, NULL, 0, &sum, &d), CLASM_E_USAGE);
     assert_int_equal(d.count, 1);
     assert_string_equal(d.items[0].id, "batch-usage");
@@ -386,6 +387,12 @@ static void test_cannot_run(void **state)
     assert_int_equal(sum.written + sum.failed, 0);
     assert_int_equal(d.count, 0);
     clasm_diags_free(&d);
+}
+
+/* The batch's cancelled callback over an atomic flag. */
+static int flag_set(void *flag)
+{
+    return atomic_load((atomic_int *)flag) != 0;
 }
 
 /* A cancelled batch starts no deal: nothing is written, every deal is
@@ -415,7 +422,8 @@ static void test_cancel_and_document_not_asked(void **state)
                                .strict = 0,
                                .report = on_deal,
                                .ctx = &rec,
-                               .cancel = &cancel};
+                               .cancelled = flag_set,
+                               .cancel_ctx = &cancel};
     clasm_batch_summary sum;
     clasm_diags d;
     clasm_diags_init(&d);

@@ -27,7 +27,15 @@
 #include "package.h"
 #include "plan.h"
 
-#define VALIDATOR "/work/shared/ooxml/validate_docx.py"
+/* The external OOXML schema validator (README "Building"):
+ * $CLASM_SHARED/ooxml/validate_docx.py, else the folder shared beside the
+ * project (make test runs in the project folder). Written into buf. */
+static const char *validator_path(char *buf, size_t size)
+{
+    const char *shared = getenv("CLASM_SHARED");
+    snprintf(buf, size, "%s/ooxml/validate_docx.py", shared && *shared ? shared : "../shared");
+    return buf;
+}
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -198,11 +206,12 @@ static plan_item ITEMS[] = {
     {"definitions.core", 2, "definitions", "Core Terms",
      "The **Customer** is {{ customer.name }}.\n\nTerms:\n(a) one;\n(b) a **bold** item\n"
      "(i) deeper; and\n(c) three.\n",
-     NULL, 0, NULL},
+     NULL, 0, NULL, 0, NULL, 0, NULL},
     {"export-control.compliance", 3, "export-control", "Export Compliance",
-     "Each party shall comply.\n(a) first;\n(b) second.\n", NULL, 0, NULL},
+     "Each party shall comply.\n(a) first;\n(b) second.\n", NULL, 0, NULL, 0, NULL, 0, NULL},
     {"audit.rights", 1, "audit", "Audit Rights",
-     "The _Supplier_ may audit within {{ terms.cure_period_days }} days.", NULL, 0, NULL},
+     "The _Supplier_ may audit within {{ terms.cure_period_days }} days.", NULL, 0, NULL, 0, NULL,
+     0, NULL},
 };
 
 static clasm_plan make_plan(plan_item *items, size_t n)
@@ -340,13 +349,16 @@ static const clasm_diag *find_diag(const clasm_diags *d, const char *id)
 /* Runs the OOXML schema validator on path when it is installed. */
 static void validate(const char *path)
 {
-    if (access(VALIDATOR, R_OK) != 0 || access("/usr/bin/python3", X_OK) != 0)
+    char validator[512];
+    if (access(validator_path(validator, sizeof validator), R_OK) != 0 ||
+        access("/usr/bin/python3", X_OK) != 0)
         return;
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s >/dev/null 2>&1", VALIDATOR, path);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s >/dev/null 2>&1", validator, path);
     int rc = system(cmd);
     if (rc != 0) {
-        snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s | grep -v ': ok$' >&2", VALIDATOR, path);
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s | grep -v ': ok$' >&2", validator,
+                 path);
         (void)system(cmd);
     }
     assert_int_equal(rc, 0);
@@ -952,8 +964,9 @@ static void test_errors_write_nothing(void **state)
     /* No catch-all: the audit clause has no place. A clause uses a value
      * the deal lacks. A template value is unknown. */
     plan_item items[] = {
-        {"definitions.core", 2, "definitions", "Core", "Hello {{ terms.nope }}.", NULL, 0, NULL},
-        {"audit.rights", 1, "audit", "Audit", "Audit.", NULL, 0, NULL},
+        {"definitions.core", 2, "definitions", "Core", "Hello {{ terms.nope }}.", NULL, 0, NULL, 0,
+         NULL, 0, NULL},
+        {"audit.rights", 1, "audit", "Audit", "Audit.", NULL, 0, NULL, 0, NULL, 0, NULL},
     };
     fx_opts o = {P("{{ clauses: definitions }}") P("{{ terms.nickname }}") SECT,
                  NULL,
@@ -1177,12 +1190,14 @@ static void test_random_templates(void **state)
  * numbers removed (malloc'd, "" when none); NULL when no validator. */
 static char *schema_errors(const char *path)
 {
-    if (access(VALIDATOR, R_OK) != 0 || access("/usr/bin/python3", X_OK) != 0)
+    char validator[512];
+    if (access(validator_path(validator, sizeof validator), R_OK) != 0 ||
+        access("/usr/bin/python3", X_OK) != 0)
         return NULL;
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 %s %s 2>&1 | grep '^    ' | sed 's/:[0-9]*: /: /' | sort -u",
-             VALIDATOR, path);
+             "/usr/bin/python3 '%s' %s 2>&1 | grep '^    ' | sed 's/:[0-9]*: /: /' | sort -u",
+             validator, path);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
     char *out = NULL;

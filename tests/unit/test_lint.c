@@ -688,7 +688,8 @@ static void test_terms_in_when_and_titles(void **state)
            "  Timed.\n");
     write_file(dir, "core/titled.yaml",
                "id: core.titled\nversion: 1\ntitle: For {{ customer.name }}\ncategory: core\n"
-               "documents: [eula]\naddresses: [product.beta]\ntext: Plain.\nguidance: [g]\n");
+               "documents: [eula]\naddresses: [product.beta]\ntext: Plain.\nguidance: [g]\n"
+               "because: words for no rule\n");
     /* No guidance named: nothing traces the clause to its source. */
     write_file(dir, "core/untraced.yaml",
                "id: core.untraced\nversion: 1\ntitle: Untraced\ncategory: core\n"
@@ -702,6 +703,13 @@ static void test_terms_in_when_and_titles(void **state)
     assert_int_equal(count_id(&d, "unused-term"), 0);
     expect(&d, CLASM_SEV_ERROR, "placeholder-in-title", "core/titled.yaml", 3, 8,
            "title: 'For {{ customer.name }}' holds '{{', but titles are printed as written");
+    /* A when with no words: plans could only show the expression. */
+    expect(&d, CLASM_SEV_WARNING, "when-without-wording", "core/timed.yaml", 7, 7,
+           "core.timed has a when but no because: plans would give the expression "
+           "'terms.unused_days > 3' as its reason");
+    expect(&d, CLASM_SEV_WARNING, "wording-without-when", "core/titled.yaml", 9, 10,
+           "core.titled has a because but no when: the wording is never shown");
+    assert_int_equal(count_id(&d, "when-without-wording"), 1);
     clasm_lint_report_free(r);
     clasm_diags_free(&d);
 

@@ -126,6 +126,20 @@ static void test_reasons_and_requires(void **state)
     assert_string_equal(p->items[0].category, "definitions");
     assert_string_equal(p->items[0].title, "Definitions");
     assert_string_equal(p->items[1].reasons[0], "product.biometric");
+    /* The same reasons in words: the risk's title; the title of the clause
+     * the definitions support. */
+    assert_int_equal(p->items[0].nbecause, 0);
+    assert_int_equal(p->items[0].nsupports, 1);
+    assert_string_equal(p->items[0].supports[0], "Authorized Purpose");
+    assert_int_equal(p->items[1].nbecause, 1);
+    assert_string_equal(p->items[1].because[0], "Biometric identification");
+    assert_int_equal(p->items[1].nsupports, 0);
+    char *why = plan_item_why(&p->items[0], 0);
+    assert_string_equal(why, "supports: Authorized Purpose");
+    free(why);
+    why = plan_item_why(&p->items[1], 0);
+    assert_string_equal(why, "because: Biometric identification");
+    free(why);
     assert_string_equal(p->tier, "elevated");
     assert_int_equal(p->tier_rank, 1);
     assert_int_equal(p->score, 4);
@@ -163,6 +177,21 @@ static void test_replaces_at_high_tier(void **state)
                 strcmp(p->items[1].reasons[1], "required by end-use.enhanced-purpose") == 0);
     assert_int_equal(p->items[2].version, 3);
     assert_string_equal(p->items[4].reasons[0], "when: risk regime.* and tier >= elevated");
+    /* counsel's wording of the when */
+    assert_int_equal(p->items[4].nbecause, 1);
+    assert_string_equal(p->items[4].because[0], "a regime risk from the elevated tier");
+    /* core supports two clauses: both titles, the last after "and" */
+    assert_int_equal(p->items[1].nsupports, 2);
+    char *why = plan_item_why(&p->items[1], 0);
+    assert_non_null(strstr(why, "supports: "));
+    assert_non_null(strstr(why, " and "));
+    free(why);
+    why = plan_item_why(&p->items[1], 1);
+    assert_non_null(strstr(why, " and 1 more"));
+    free(why);
+    why = plan_item_why(&p->items[0], 0);
+    assert_string_equal(why, "supports: Local Data Storage");
+    free(why);
     assert_int_equal(p->nnotes, 1);
     assert_string_equal(p->notes[0], "end-use.basic-purpose replaced by end-use.enhanced-purpose");
     clasm_plan_free(p);
@@ -467,7 +496,12 @@ static void test_json_shape(void **state)
              "      \"title\": \"Definitions\",\n"
              "      \"reasons\": [\n"
              "        \"required by end-use.basic-purpose\"\n"
-             "      ]\n"
+             "      ],\n"
+             "      \"because\": [],\n"
+             "      \"supports\": [\n"
+             "        \"Authorized Purpose\"\n"
+             "      ],\n"
+             "      \"why\": \"supports: Authorized Purpose\"\n"
              "    },\n"
              "    {\n"
              "      \"id\": \"end-use.basic-purpose\",\n"
@@ -476,7 +510,12 @@ static void test_json_shape(void **state)
              "      \"title\": \"Authorized Purpose\",\n"
              "      \"reasons\": [\n"
              "        \"product.biometric\"\n"
-             "      ]\n"
+             "      ],\n"
+             "      \"because\": [\n"
+             "        \"Biometric identification\"\n"
+             "      ],\n"
+             "      \"supports\": [],\n"
+             "      \"why\": \"because: Biometric identification\"\n"
              "    }\n"
              "  ],\n"
              "  \"uncovered\": [\n"
@@ -506,8 +545,11 @@ static void test_json_shape(void **state)
     clasm_plan_print_text(out, p);
     fclose(out);
     assert_non_null(strstr(buf, "tier: elevated (score 5)\n"));
-    assert_non_null(strstr(buf, "   1. definitions.core@2  Definitions\n"
-                                "        because required by end-use.basic-purpose\n"));
+    /* the title first, the id behind it; reasons in words */
+    assert_non_null(strstr(buf, "   1. Definitions  [definitions.core@2]\n"
+                                "        supports: Authorized Purpose\n"
+                                "   2. Authorized Purpose  [end-use.basic-purpose@1]\n"
+                                "        because: Biometric identification\n"));
     assert_non_null(strstr(buf, "uncovered:\n  stakeholder.unaddressed\n"));
     free(buf);
     clasm_plan_free(p);
@@ -571,6 +613,10 @@ static void test_missing_list(void **state)
     assert_string_equal(m[1].used_by[1], "end-use.cure-again");
     assert_non_null(strstr(m[1].file, "end-use/sites.yaml"));
     assert_int_equal(m[1].line, 9);
+    /* A when without counsel's wording (lint warns): the condition itself. */
+    const plan_item *sites = item(p, "end-use.sites");
+    assert_int_equal(sites->nbecause, 1);
+    assert_string_equal(sites->because[0], "the condition 'document == contract' holds");
 
     /* The JSON carries it; the text lists it beside the plan. */
     char *js = clasm_plan_json(p, NULL);
@@ -592,7 +638,7 @@ static void test_missing_list(void **state)
     assert_non_null(strstr(buf, "still to fill in (2; the draft needs them):\n"
                                 "  customer.address: "));
     assert_non_null(strstr(buf, "  terms.cure_period_days: Days to cure a breach.\n"
-                                "      used by end-use.sites, end-use.cure-again\n"));
+                                "      used by Sites, Cure Again\n"));
     free(buf);
 
     /* As diagnostics: one per value, of the severity asked. */
