@@ -33,6 +33,7 @@
 #define LIST_PREFIX "memo:"
 /* Reasons and supporting clauses a clause's row names before "and N more". */
 #define WHY_SHOWN 3
+#define SUPPORTS_SHOWN 2
 
 struct clasm_memo_template {
     pkg *pkg;
@@ -265,7 +266,7 @@ static char *why_text(const gatherer *G, const strset *because, const strset *su
         if (nn || no)
             strbuf_addc(&b, '\n');
         strbuf_adds(&b, "Supports: ");
-        add_joined(&b, supports->v, supports->n, WHY_SHOWN, ", ", " and ");
+        add_joined(&b, supports->v, supports->n, SUPPORTS_SHOWN, ", ", " and ");
     }
     free(numbers);
     free(other);

@@ -1940,6 +1940,7 @@ def memo_head():
     w2 = MEMO_W - w1
     rows = [
         ("To", ["Counsel and the compliance office"]),
+        ("From", ["Contract management, with clasm (clause library ", "{{ memo.library }}", ")"]),
         ("Deal", ["{{ id }}", " with ", "{{ customer.name }}", ", dated ", "{{ date }}"]),
         ("Subject", ["The safeguard clauses chosen for the ", "{{ memo.documents }}", ", and why"]),
     ]
@@ -2005,7 +2006,7 @@ def uncovered_list():
 
 
 def clauses_list():
-    widths = [3400, MEMO_W - 3400]
+    widths = [2800, MEMO_W - 2800]
     t = mtable([head_row(["Clause", "Why it is in the draft"], widths),
                 group_row(widths),
                 mrow([mcell(tt("{{ clause.title }}"), widths[0]), mcell(tt("{{ clause.why }}"), widths[1])])],
@@ -2014,7 +2015,7 @@ def clauses_list():
 
 
 def defaults_list():
-    widths = [MEMO_W - 3000, 3000]
+    widths = [MEMO_W - 2600, 2600]
     t = mtable([head_row(["Term", "Value in the drafts"], widths),
                 mrow([mcell(tt("{{ default.description }}"), widths[0]),
                       mcell(tt("{{ default.value }}"), widths[1])])], widths)
@@ -2074,8 +2075,6 @@ def memo():
         mp("Values the drafts need that the deal does not give yet (the drafts cannot be assembled until "
            "it does):"),
         missing_list(),
-        mp([("i", "Prepared with clasm from the clause library whose fingerprint begins "),
-            ("i", "{{ memo.library }}"), ("i", "; each draft records the same fingerprint.")], "MemoNote"),
     ]
 
 
@@ -2083,7 +2082,7 @@ def memo_styles_xml():
     sans = '<w:rFonts w:ascii="Liberation Sans" w:hAnsi="Liberation Sans" w:cs="Liberation Sans"/>'
     extra = (
         '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoTableText"><w:name w:val="Memo Table Text"/>'
-        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="10" w:after="10" w:line="228" '
+        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="0" w:line="228" '
         'w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoKey"><w:name w:val="Memo Key"/>'
         '<w:basedOn w:val="MemoTableText"/><w:qFormat/><w:rPr>%s<w:color w:val="595959"/><w:sz w:val="14"/>'
