@@ -149,6 +149,9 @@ mkdir -p ../tpl-nomemo && cp "$ROOT"/templates/contract.docx ../tpl-nomemo/
 CLASM_TEMPLATES="$W/tpl-nomemo" run_clasm assemble "$DEAL" --memo m.docx
 check "memo: without templates/memo.docx, assemble --memo fails and names the file" sh -c '[ "$1" -ne 0 ] && printf "%s" "$2" | grep -q "tpl-nomemo/memo.docx"' _ "$RC" "$ERR"
 check "memo: ... and nothing is written" nothing
+CLASM_TEMPLATES="$W/no-such-folder" run_clasm assemble "$DEAL" -t "$ROOT/templates/contract.docx" --memo m.docx
+check "memo: a CLASM_TEMPLATES that names no folder: exit 3, the variable named, nothing written" sh -c '[ "$1" -eq 3 ] && printf "%s" "$2" | grep -q "CLASM_TEMPLATES is set to .*no-such-folder, which is not a folder" ' _ "$RC" "$ERR"
+check "memo: ... and nothing is written" nothing
 cd "$W" || exit 1
 
 # ---- a value still missing: select lists it in the memo, assemble refuses
