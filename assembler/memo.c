@@ -340,7 +340,8 @@ static const char *category_title(const clasm_library *lib, const char *id)
     return id;
 }
 
-/* Each clause once, under a group row naming the documents that hold it:
+/* Each clause once (variants of one clause, by title, as one), under a
+ * group row naming the documents that hold it:
  * those in every document first, then those of fewer, in the order the
  * plans list them. */
 static void gather_clauses(gatherer *G)
@@ -357,8 +358,11 @@ static void gather_clauses(gatherer *G)
     for (size_t p = 0; p < G->nplans; p++)
         for (size_t k = 0; k < G->plans[p]->nitems; k++) {
             const plan_item *it = &G->plans[p]->items[k];
+            /* A clause and its variant for another document (the reseller
+             * form of Survival of Safeguards) share a title: one row. */
             size_t j = 0;
-            while (j < n && strcmp(acc[j].it->id, it->id) != 0)
+            while (j < n && strcmp(acc[j].it->id, it->id) != 0 &&
+                   !(acc[j].it->title && it->title && strcmp(acc[j].it->title, it->title) == 0))
                 j++;
             if (j == n)
                 acc[n++].it = it;
@@ -454,8 +458,16 @@ static void use_path(term_use *U, const char *path)
     if (strncmp(path, "terms.", 6) != 0)
         return;
     for (size_t t = 0; t < U->lib->nterms; t++)
-        if (strcmp(U->lib->terms[t].key, path + 6) == 0)
-            set_add(U->used, U->lib->terms[t].key);
+        if (strcmp(U->lib->terms[t].key, path + 6) == 0) {
+            const lib_term *term = &U->lib->terms[t];
+            set_add(U->used, term->key);
+            /* An amount prints its currency ("USD 1,250,000"): a default
+             * currency is printed with it. */
+            if (term->kind == TERM_AMOUNT && term->currency)
+                for (size_t c = 0; c < U->lib->nterms; c++)
+                    if (strcmp(U->lib->terms[c].key, term->currency) == 0)
+                        set_add(U->used, U->lib->terms[c].key);
+        }
 }
 
 static void use_tree(term_use *U, const ct_tree *tree)

@@ -255,9 +255,14 @@ static void test_severe_deal(void **state)
     assert_has(text, "27 November 2026");
     /* Defaults: what the contract and its clauses print... */
     assert_has(text, "the State of New York");
-    assert_has(text, "Days the other party has to cure a non-material breach after notice.");
+    assert_has(text, "Days the party in breach has, after notice, to cure a material breach of the "
+                     "safeguards that is not a ground for immediate termination.");
+    /* an amount prints its currency, so a default currency is listed */
+    assert_has(text, "The currency of the fees");
     /* ...and not what only a hosted deal's clause prints. */
-    assert_lacks(text, "moves a hosted service into the country of use");
+    assert_lacks(text, "moves to the country of use only the customer data");
+    /* the waiver of immunity is asked of a state buyer for a reason */
+    assert_has(text, "could otherwise plead immunity");
     assert_has(text, "None: the deal gives every value its drafts need.");
     clasm_plan_free(plan);
     clasm_diags_free(&d);
@@ -282,6 +287,22 @@ static void test_pack_groups(void **state)
     assert_has(text, "No escalation: the elevated tier does not require counsel's decision");
     assert_lacks(text, "ESCALATION TO COUNSEL");
     assert_has(text, "Brightwater Distribution GmbH, Kingdom of Daressa");
+    free(text);
+    clasm_deal_free(deal);
+
+    /* A clause and its reseller variant share a title: one row, in every
+     * document, not "Only in" twice. */
+    deal = example("all-risks.yaml", NULL);
+    text = memo_of(fx, deal, NULL, NULL);
+    first = strstr(text, "\nSurvival of Safeguards\n");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "\nSurvival of Safeguards\n"));
+    const char *all = strstr(text, "\nIn the Master License and Supply Agreement, the End User "
+                                   "License Agreement and the Reseller Agreement\n");
+    assert_non_null(all);
+    assert_true(all < first);
+    const char *only = strstr(text, "\nOnly in ");
+    assert_true(!only || first < only);
     free(text);
     clasm_deal_free(deal);
 }
