@@ -1940,7 +1940,7 @@ def memo_head():
     w2 = MEMO_W - w1
     rows = [
         ("To", ["Counsel and the compliance office"]),
-        ("From", ["Contract management, with clasm (clause library ", "{{ memo.library }}", ")"]),
+        ("From", ["Contract management"]),
         ("Deal", ["{{ id }}", " with ", "{{ customer.name }}", ", dated ", "{{ date }}"]),
         ("Subject", ["The safeguard clauses chosen for the ", "{{ memo.documents }}", ", and why"]),
     ]
@@ -1965,10 +1965,18 @@ def glance_table():
                         endif()]),
         row("Deployment", tt(["Used ", "{{ deployment }}"])),
         row("License", tt(["Granted as ", "{{ license }}"])),
-        row("End use", [tt(["The end use is ", "{{ end_use }}", "."]),
+        row("End use", [if_("end_use == unknown"),
+                        tt("Not verified at the time of sale: the drafts limit every use to the authorized "
+                           "purpose."),
+                        endif(),
+                        if_("end_use != unknown"), tt(["The end use is ", "{{ end_use }}", "."]), endif(),
                         if_("terms.authorized_purpose"),
-                        tt(["Authorized purpose: ", "{{ terms.authorized_purpose }}"]), endif()]),
-        row("Documents", tt("{{ memo.documents }}")),
+                        tt(["Authorized purpose: ", "{{ terms.authorized_purpose }}"]), endif(),
+                        if_("terms.authorized_sites"),
+                        tt(["Authorized sites: ", "{{ terms.authorized_sites }}"]), endif()]),
+        row("Documents", [tt("{{ memo.documents }}"),
+                          if_("terms.existing_agreement"),
+                          tt(["Amending: ", "{{ terms.existing_agreement }}"]), endif()]),
     ], [w1, w2])
 
 
@@ -2075,6 +2083,7 @@ def memo():
         mp("Values the drafts need that the deal does not give yet (the drafts cannot be assembled until "
            "it does):"),
         missing_list(),
+        mp(["Drawn from the clause library whose fingerprint begins ", "{{ memo.library }}", "."], "MemoNote"),
     ]
 
 

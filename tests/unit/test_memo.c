@@ -263,6 +263,11 @@ static void test_severe_deal(void **state)
     assert_lacks(text, "moves to the country of use only the customer data");
     /* the waiver of immunity is asked of a state buyer for a reason */
     assert_has(text, "could otherwise plead immunity");
+    /* the sites limit the licence: the committee sees them; the library's
+     * fingerprint is a closing note, not the author */
+    assert_has(text, "Authorized sites: ");
+    assert_has(text, "From\nContract management\n");
+    assert_has(text, "Drawn from the clause library whose fingerprint begins ");
     assert_has(text, "None: the deal gives every value its drafts need.");
     clasm_plan_free(plan);
     clasm_diags_free(&d);
@@ -287,6 +292,23 @@ static void test_pack_groups(void **state)
     assert_has(text, "No escalation: the elevated tier does not require counsel's decision");
     assert_lacks(text, "ESCALATION TO COUNSEL");
     assert_has(text, "Brightwater Distribution GmbH, Kingdom of Daressa");
+    free(text);
+    clasm_deal_free(deal);
+
+    /* An addendum's memo names the agreement it amends. */
+    deal = example("addendum-biometric-police.yaml", NULL);
+    text = memo_of(fx, deal, NULL, NULL);
+    assert_has(text, "Amending: the Master Purchase Agreement");
+    assert_has(text, "The end use is stated by the Customer.");
+    free(text);
+    clasm_deal_free(deal);
+
+    /* An unknown end use is said to be unverified, not "not yet stated"
+     * above a stated purpose. */
+    deal = example("reseller-unknown-end-use.yaml", NULL);
+    text = memo_of(fx, deal, NULL, NULL);
+    assert_has(text, "Not verified at the time of sale");
+    assert_lacks(text, "The end use is not yet stated");
     free(text);
     clasm_deal_free(deal);
 
