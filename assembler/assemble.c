@@ -18,6 +18,7 @@
 #include "placeholder.h"
 #include "plan.h"
 #include "tags.h"
+#include "template.h"
 #include "values.h"
 
 #include <stdint.h>
@@ -121,35 +122,32 @@ static int plan_facts_eval(void *ctx, const char *expr, char **err, int *column)
     return facts_eval(f->lib, f->deal, f->plan, expr, err, column);
 }
 
-/* The values a draft of tpl for this deal and plan fills in: each part's
- * conditionals are applied as assembly applies them, so a placeholder in
- * a region the deal drops (say, the reseller's name in a direct deal) is
- * not needed; what remains and has no value is missing. */
-clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
-                                     const clasm_deal *deal, const clasm_template *tpl)
+/* Calls fn for every value placeholder a draft of tpl for this deal and
+ * plan prints that want (NULL: every one) asks for: each part's
+ * conditionals are applied as assembly applies them, so a placeholder in a
+ * region the deal drops (say, the reseller's name in a direct deal) is not
+ * visited. tier, score and document are skipped (the plan always has them).
+ * Each conditional is evaluated once, and only for a placeholder asked
+ * for. Stops at the first fn that does not return 0 and returns its value;
+ * -1 when out of memory. */
+int template_each_value(const clasm_template *tpl, const clasm_library *lib, const clasm_deal *deal,
+                        const clasm_plan *plan, template_value_want want, template_value_fn fn,
+                        void *ctx)
 {
-    if (!plan || !lib || !deal || !tpl)
-        return CLASM_OK;
-    const char *name = pkg_name(tpl->pkg);
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    char first[300];
-    snprintf(first, sizeof first, "the template %.250s, which draws the", base);
     plan_facts facts = {lib, deal, plan};
-    /* Each conditional is evaluated once, when a placeholder it holds lacks
-     * its value: -2 not yet, 0 false, 1 true (an evaluation error keeps the
+    /* -2 not yet evaluated, 0 false, 1 true (an evaluation error keeps the
      * region, as assembly does). */
     int *truth = malloc((tpl->nconds + 1) * sizeof *truth);
     if (!truth)
-        return CLASM_E_IO;
+        return -1;
     for (size_t c = 0; c < tpl->nconds; c++)
         truth[c] = -2;
-    clasm_status st = CLASM_OK;
-    for (size_t u = 0; st == CLASM_OK && u < tpl->nuses; u++) {
+    int rc = 0;
+    for (size_t u = 0; rc == 0 && u < tpl->nuses; u++) {
         const tpl_use *use = &tpl->uses[u];
         const char *p = use->path;
         if (strcmp(p, "tier") == 0 || strcmp(p, "score") == 0 || strcmp(p, "document") == 0 ||
-            values_raw(lib, deal, p, NULL))
+            (want && !want(ctx, p)))
             continue;
         int kept = 1;
         for (size_t k = 0; k < use->nconds && kept; k++) {
@@ -162,12 +160,51 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
             }
             kept = truth[c] != 0;
         }
-        if (kept && plan_add_missing(plan, lib, p, base, first, name, 0, tpl->parts[use->part],
-                                     use->paragraph) != 0)
-            st = CLASM_E_IO;
+        if (kept)
+            rc = fn(ctx, p, tpl->parts[use->part], use->paragraph);
     }
     free(truth);
-    return st;
+    return rc;
+}
+
+typedef struct {
+    clasm_plan *plan;
+    const clasm_library *lib;
+    const clasm_deal *deal;
+    const char *file, *base, *first;
+} missing_in_template;
+
+static int lacks_value(void *ctx, const char *path)
+{
+    const missing_in_template *M = ctx;
+    return values_raw(M->lib, M->deal, path, NULL) == NULL;
+}
+
+static int add_missing(void *ctx, const char *path, const char *part, int paragraph)
+{
+    missing_in_template *M = ctx;
+    return plan_add_missing(M->plan, M->lib, path, M->base, M->first, M->file, 0, part,
+                            paragraph) != 0
+               ? -1
+               : 0;
+}
+
+/* The values a draft of tpl for this deal and plan fills in: what it
+ * prints (after its conditionals) and has no value is missing. */
+clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
+                                     const clasm_deal *deal, const clasm_template *tpl)
+{
+    if (!plan || !lib || !deal || !tpl)
+        return CLASM_OK;
+    const char *name = pkg_name(tpl->pkg);
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char first[300];
+    snprintf(first, sizeof first, "the template %.250s, which draws the", base);
+    missing_in_template M = {plan, lib, deal, name, base, first};
+    return template_each_value(tpl, lib, deal, plan, lacks_value, add_missing, &M) == 0
+               ? CLASM_OK
+               : CLASM_E_IO;
 }
 
 /* Records the value placeholders of part i (doc, numbered by
@@ -1019,4 +1056,9 @@ clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library
         s = clasm_write_file(out_path, bytes, len, diags);
     free(bytes);
     return s;
+}
+
+const char *template_file(const clasm_template *tpl)
+{
+    return tpl ? pkg_name(tpl->pkg) : NULL;
 }

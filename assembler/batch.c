@@ -13,11 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The document number of a deal's memo among its outputs. */
+#define MEMO_OUTPUT (-1)
+
 typedef struct {
-    /* The drafts the deal gets: names "<id>-<document>.docx" and documents;
-     * n is 0 when the deal failed pass 1. */
-    char *names[CLASM_DOC_COUNT];
-    int documents[CLASM_DOC_COUNT];
+    /* The files the deal gets: names "<id>-<document>.docx" and documents,
+     * then "<id>-memo.docx" (document MEMO_OUTPUT) when the batch writes
+     * memos; n is 0 when the deal failed pass 1. */
+    char *names[CLASM_DOC_COUNT + 1];
+    int documents[CLASM_DOC_COUNT + 1];
     size_t n;
 } deal_target;
 
@@ -96,7 +100,7 @@ static void plan_target(batch_run *B, size_t i)
     clasm_deal *deal = NULL;
     clasm_status s = load_deal(B, i, &deal, &diags);
     deal_target *t = &B->targets[i];
-    int docs_out[CLASM_DOC_COUNT];
+    int docs_out[CLASM_DOC_COUNT + 1];
     size_t nout = 0;
     if (s == CLASM_OK) {
         int doc = B->opt->document;
@@ -146,9 +150,13 @@ static void plan_target(batch_run *B, size_t i)
             if (s == CLASM_OK)
                 docs_out[nout++] = doc;
         }
+        if (s == CLASM_OK && B->opt->memo)
+            docs_out[nout++] = MEMO_OUTPUT;
         for (size_t k = 0; s == CLASM_OK && k < nout; k++) {
             const char *id = clasm_deal_id(deal);
-            const char *dn = clasm_document_name((clasm_document)docs_out[k]);
+            const char *dn = docs_out[k] == MEMO_OUTPUT
+                                 ? "memo"
+                                 : clasm_document_name((clasm_document)docs_out[k]);
             size_t len = strlen(id) + strlen(dn) + 8;
             char *name = malloc(len);
             if (!name) {
@@ -187,14 +195,20 @@ static void assemble_deal(batch_run *B, size_t i)
     clasm_deal *deal = NULL;
     clasm_plan *plans[CLASM_DOC_COUNT] = {0};
     const clasm_template *tpls[CLASM_DOC_COUNT] = {0};
-    char *outs[CLASM_DOC_COUNT] = {0};
-    int skip[CLASM_DOC_COUNT] = {0};
+    char *outs[CLASM_DOC_COUNT + 1] = {0};
+    int skip[CLASM_DOC_COUNT + 1] = {0};
     size_t nskipped = 0;
     clasm_document docs[CLASM_DOC_COUNT];
+    /* The drafts come first; the memo, when there is one, is last. */
+    size_t ndrafts = 0;
     for (size_t k = 0; k < t->n; k++) {
-        docs[k] = (clasm_document)t->documents[k];
-        tpls[k] = opt->tpl ? opt->tpl : opt->tpls[docs[k]];
+        if (t->documents[k] == MEMO_OUTPUT)
+            continue;
+        docs[ndrafts] = (clasm_document)t->documents[k];
+        tpls[ndrafts] = opt->tpl ? opt->tpl : opt->tpls[docs[ndrafts]];
+        ndrafts++;
     }
+    int memo_at = ndrafts < t->n ? (int)ndrafts : -1;
     clasm_status s = CLASM_OK;
     for (size_t k = 0; s == CLASM_OK && k < t->n; k++) {
         size_t len = strlen(opt->out_dir) + strlen(t->names[k]) + 2;
@@ -213,22 +227,22 @@ static void assemble_deal(batch_run *B, size_t i)
         s = load_deal(B, i, &deal, &diags);
     if (s == CLASM_OK) {
         /* Its terms are the library's or the batch templates'. */
-        clasm_status ts = clasm_check_terms(opt->lib, deal, tpls, t->n, &diags);
-        if (t->n == 1)
+        clasm_status ts = clasm_check_terms(opt->lib, deal, tpls, ndrafts, &diags);
+        if (ndrafts == 1)
             s = clasm_select(opt->lib, deal, docs[0], &plans[0], &diags);
         else
-            s = clasm_select_pack(opt->lib, deal, docs, t->n, plans, &diags);
+            s = clasm_select_pack(opt->lib, deal, docs, ndrafts, plans, &diags);
         if (s == CLASM_OK && ts != CLASM_OK)
             s = ts;
     }
     /* Values still missing fail the deal, each named; the plans stay for
      * the results (tier, score, the missing list). */
-    for (size_t k = 0; s == CLASM_OK && k < t->n; k++)
+    for (size_t k = 0; s == CLASM_OK && k < ndrafts; k++)
         if (clasm_plan_add_template(plans[k], opt->lib, deal, tpls[k]) != CLASM_OK)
             s = CLASM_E_IO;
     if (s == CLASM_OK || s == CLASM_E_INPUT) {
         size_t missing = 0;
-        for (size_t k = 0; k < t->n; k++)
+        for (size_t k = 0; k < ndrafts; k++)
             if (plans[k])
                 missing += clasm_plan_missing_diags(plans[k], deal, CLASM_SEV_ERROR, &diags);
         if (missing)
@@ -245,7 +259,7 @@ static void assemble_deal(batch_run *B, size_t i)
     clasm_outputs *set = NULL;
     if (s == CLASM_OK && nskipped < t->n)
         s = clasm_outputs_new(&set, 0, &diags);
-    for (size_t k = 0; s == CLASM_OK && k < t->n; k++) {
+    for (size_t k = 0; s == CLASM_OK && k < ndrafts; k++) {
         if (skip[k])
             continue;
         unsigned char *bytes = NULL;
@@ -256,17 +270,28 @@ static void assemble_deal(batch_run *B, size_t i)
             s = clasm_outputs_add(set, outs[k], bytes, len, &diags);
         free(bytes);
     }
+    /* The memo of the same plans, put in place with the drafts. */
+    if (s == CLASM_OK && memo_at >= 0 && !skip[memo_at]) {
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        s = clasm_memo_buffer(opt->memo, opt->lib, deal, (const clasm_plan *const *)plans, tpls,
+                              ndrafts, &bytes, &len, &diags);
+        if (s == CLASM_OK)
+            s = clasm_outputs_add(set, outs[memo_at], bytes, len, &diags);
+        free(bytes);
+    }
     if (s == CLASM_OK && set)
         s = clasm_outputs_commit(set, &diags);
     clasm_outputs_free(set);
     size_t nplans = 0;
-    for (size_t k = 0; k < t->n; k++)
+    for (size_t k = 0; k < ndrafts; k++)
         nplans += plans[k] != NULL;
-    finish_deal(B, i, deal, outs, t->n, nskipped, plans, nplans == t->n ? t->n : 0, s, &diags);
-    for (size_t k = 0; k < t->n; k++) {
+    finish_deal(B, i, deal, outs, t->n, nskipped, plans, nplans == ndrafts ? ndrafts : 0, s,
+                &diags);
+    for (size_t k = 0; k < t->n; k++)
         free(outs[k]);
+    for (size_t k = 0; k < ndrafts; k++)
         clasm_plan_free(plans[k]);
-    }
     clasm_deal_free(deal);
     clasm_diags_free(&diags);
 }

@@ -219,6 +219,45 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
                                    const clasm_deal *deal, const clasm_plan *plan, unsigned flags,
                                    unsigned char **out, size_t *len, clasm_diags *diags);
 
+/* ---- the rationale memo (memo.c) ----
+ * One to two pages for a deal's approval file, for counsel and the
+ * compliance office: the deal at a glance, tier and score, the escalation
+ * counsel must decide, each risk with the guidance area it comes from, each
+ * clause with its plain-English reason (under the documents that hold it),
+ * the values taken from the library's defaults and those still missing.
+ * Built from a memo template (templates/memo.docx) with the drafts'
+ * placeholders and conditionals and, for what repeats, lists: block content
+ * controls tagged memo:NAME whose table row is printed once per item
+ * (templates/README.md, "memo.docx"). */
+typedef struct clasm_memo_template clasm_memo_template;
+/* Opens and checks a memo template, reporting every problem: those of any
+ * template's package and markers, memo-insertion-point ({{ clauses }} has
+ * no place in a memo), unknown-list, the list-* ids of a list's shape, and
+ * unknown-value (a placeholder no deal, plan or memo value fills, or a
+ * field its list does not have). Immutable once open: memos may be written
+ * from it concurrently. */
+clasm_status clasm_memo_template_open(const char *path, clasm_memo_template **out,
+                                      clasm_diags *diags);
+void clasm_memo_template_free(clasm_memo_template *tpl);
+/* The memo of one deal into memory (*out malloc'd, *len bytes): plans are
+ * the deal's plans, one per document drawn (clasm_select_pack; plans[0]
+ * gives tier and score), each with its template's missing values added
+ * (clasm_plan_add_template); drafts[i] is the template plans[i] is drawn
+ * with, or NULL (drafts may be NULL), so that the defaults its text prints
+ * are listed too. Values still missing are listed, not refused. Nothing is
+ * written. */
+clasm_status clasm_memo_buffer(const clasm_memo_template *tpl, const clasm_library *lib,
+                               const clasm_deal *deal, const clasm_plan *const *plans,
+                               const clasm_template *const *drafts, size_t nplans,
+                               unsigned char **out, size_t *len, clasm_diags *diags);
+/* The same, written to out_path as every output is (clasm_write_file: the
+ * destination checked first, atomically, no file on any error); the memo
+ * template itself is refused (output-is-template). */
+clasm_status clasm_memo_write(const clasm_memo_template *tpl, const clasm_library *lib,
+                              const clasm_deal *deal, const clasm_plan *const *plans,
+                              const clasm_template *const *drafts, size_t nplans,
+                              const char *out_path, clasm_diags *diags);
+
 /* ---- writing outputs (output.c) ----
  * One rule for every file clasm writes where a user said (drafts, reports,
  * batch outputs): the destination is a regular file or does not exist yet;
@@ -348,6 +387,10 @@ typedef struct {
      * load(load_ctx, i, ...) gives the deal. */
     clasm_batch_loader load;
     void *load_ctx;
+    /* When set, each deal also gets its rationale memo, out_dir/<id>-memo.docx,
+     * put in place with its drafts (all or none); it is one of the deal's
+     * outputs (results, clashes, skip_existing) like a draft. */
+    const clasm_memo_template *memo;
 } clasm_batch_options;
 
 typedef struct {

@@ -19,6 +19,7 @@ typedef struct {
     const char *report;
     const char *document;
     const char *format;
+    const char *memo; /* --memo FILE.docx: the rationale memo */
     int strict;
 } cli_options;
 
@@ -30,7 +31,8 @@ enum {
     OPT_DOCUMENT = 16,
     OPT_FORMAT = 32,
     OPT_STRICT = 64,
-    OPT_DRAFT = 128 /* the file argument is a draft, not a deal */
+    OPT_DRAFT = 128, /* the file argument is a draft, not a deal */
+    OPT_MEMO = 256
 };
 
 /* Prints "clasm: MESSAGE" and a hint to stderr; returns CLASM_E_USAGE. */
@@ -65,6 +67,15 @@ size_t default_templates(const clasm_deal *deal, clasm_template *tpls[CLASM_DOC_
 int plans_missing(clasm_plan **plans, size_t n, const clasm_template *const *tpls,
                   const clasm_library *lib, const clasm_deal *deal, clasm_severity sev,
                   clasm_diags *diags);
+/* Opens the memo template, templates/memo.docx (found as the drafts'
+ * templates are); *path_out (may be NULL) gets its path, malloc'd.
+ * CLASM_OK, or the status of the failure (reported). */
+int open_memo_template(clasm_memo_template **out, char **path_out, clasm_diags *diags);
+/* Builds the deal's memo and stages it in set for path: the plans as
+ * drawn with drafts (drafts[i] may be NULL). */
+int stage_memo(clasm_outputs *set, const char *path, const clasm_memo_template *memo,
+               const clasm_library *lib, const clasm_deal *deal, clasm_plan *const *plans,
+               const clasm_template *const *drafts, size_t n, clasm_diags *diags);
 /* The plans as JSON: one object, or an array for a deal pack; outputs and
  * hashes (each draft's SHA-256, for a report) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);

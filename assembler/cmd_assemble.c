@@ -90,7 +90,8 @@ int cmd_assemble(int argc, char **argv)
 {
     cli_options o;
     int rc = parse_options(
-        argc, argv, OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_DOCUMENT | OPT_STRICT, &o);
+        argc, argv, OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_DOCUMENT | OPT_STRICT | OPT_MEMO,
+        &o);
     if (rc != CLASM_OK)
         return rc;
     clasm_diags diags;
@@ -107,6 +108,8 @@ int cmd_assemble(int argc, char **argv)
     clasm_outputs *set = NULL;
     clasm_template *tpls[CLASM_DOC_COUNT] = {0};
     char *tpaths[CLASM_DOC_COUNT] = {0};
+    clasm_memo_template *memo = NULL;
+    char *memo_path = NULL;
     if (rc == CLASM_OK) {
         ndocs = documents_to_draw(&o, deal, docs);
         if (ndocs > 1 && (o.template_path || o.output)) {
@@ -132,6 +135,10 @@ int cmd_assemble(int argc, char **argv)
             if (s1 != CLASM_OK && (st == CLASM_OK || s1 == CLASM_E_IO))
                 st = s1;
         }
+        /* The memo's template with the drafts': all their problems at once. */
+        int s1 = o.memo ? open_memo_template(&memo, &memo_path, &diags) : CLASM_OK;
+        if (s1 != CLASM_OK && (st == CLASM_OK || s1 == CLASM_E_IO))
+            st = s1;
         int s2 = clasm_check_terms(lib, deal, (const clasm_template *const *)tpls, ndocs, &diags);
         int s3 = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
         /* Values still to fill in, of the clauses and the templates: each
@@ -171,6 +178,23 @@ int cmd_assemble(int argc, char **argv)
             rc = clasm_outputs_add(set, outputs[i], bytes, len, &diags);
         free(bytes);
     }
+    /* The rationale memo, put in place with the drafts or not at all. */
+    if (rc == CLASM_OK && o.memo) {
+        rc = output_allowed("memo", o.memo, memo_path, o.deal, outputs, ndocs, &diags);
+        if (rc == CLASM_OK && o.report &&
+            (strcmp(o.report, o.memo) == 0 || same_file(o.report, o.memo))) {
+            fprintf(stderr,
+                    "clasm: the memo %s is also the report; give each its own file "
+                    "[output-clash]\n",
+                    o.memo);
+            rc = CLASM_E_INPUT;
+        }
+        if (rc == CLASM_OK) {
+            sweep_folder_of(o.memo);
+            rc = stage_memo(set, o.memo, memo, lib, deal, plans,
+                            (const clasm_template *const *)tpls, ndocs, &diags);
+        }
+    }
     if (rc == CLASM_OK && o.report) {
         sweep_folder_of(o.report);
         /* The report names each draft and its hash: a report and a draft
@@ -193,12 +217,16 @@ int cmd_assemble(int argc, char **argv)
         for (size_t i = 0; i < ndocs; i++)
             printf("wrote %s (%s, tier %s)\n", outputs[i], clasm_document_name(docs[i]),
                    clasm_plan_tier(plans[i]));
+        if (o.memo)
+            printf("wrote %s (rationale memo)\n", o.memo);
     }
     for (size_t i = 0; i < CLASM_DOC_COUNT; i++) {
         free(outputs[i]);
         free(tpaths[i]);
         clasm_template_free(tpls[i]);
     }
+    clasm_memo_template_free(memo);
+    free(memo_path);
     free_plans(plans, ndocs);
     clasm_deal_free(deal);
     clasm_library_free(lib);

@@ -512,7 +512,7 @@ int cmd_batch(int argc, char **argv)
     const char *tpath = NULL, *out_dir = NULL, *library = NULL, *document = NULL;
     const char *report = NULL, *csv = NULL, *base = NULL;
     unsigned jobs = 0;
-    int strict = 0, skip_existing = 0;
+    int strict = 0, skip_existing = 0, want_memo = 0;
     path_list deals = {0}, empty = {0};
     int rc = CLASM_OK;
     for (int i = 0; rc == CLASM_OK && i < argc; i++) {
@@ -543,6 +543,9 @@ int cmd_batch(int argc, char **argv)
             continue;
         } else if (strcmp(a, "--skip-existing") == 0) {
             skip_existing = 1;
+            continue;
+        } else if (strcmp(a, "--memo") == 0) {
+            want_memo = 1;
             continue;
         } else if (a[0] == '-' && a[1]) {
             rc = usage_error("unknown option %s", a);
@@ -695,6 +698,7 @@ int cmd_batch(int argc, char **argv)
     clasm_library *lib = NULL;
     clasm_template *tpl = NULL;
     clasm_template *tpls[CLASM_DOC_COUNT] = {0};
+    clasm_memo_template *memo = NULL;
     char *found = NULL;
     if (!library) {
         found = clasm_find_data("clauses");
@@ -724,10 +728,14 @@ int cmd_batch(int argc, char **argv)
             free(p);
         }
     }
+    /* --memo: the memo template, templates/memo.docx, checked with the rest. */
+    if (rc == CLASM_OK && want_memo)
+        rc = open_memo_template(&memo, NULL, &diags);
     free(found);
     free(owned_tpath);
     free(tdir);
     if (rc != CLASM_OK) {
+        clasm_memo_template_free(memo);
         for (int d = 0; d < CLASM_DOC_COUNT; d++)
             clasm_template_free(tpls[d]);
         clasm_library_free(lib);
@@ -767,7 +775,8 @@ int cmd_batch(int argc, char **argv)
                                .cancel_ctx = &iw,
                                .skip_existing = skip_existing,
                                .load = table ? table_loader : NULL,
-                               .load_ctx = table};
+                               .load_ctx = table,
+                               .memo = memo};
     for (int d = 0; d < CLASM_DOC_COUNT; d++)
         opt.tpls[d] = tpls[d];
     clasm_batch_summary sum;
@@ -828,6 +837,7 @@ int cmd_batch(int argc, char **argv)
                 "draft the rest\n",
                 atomic_load(&iw.signal), sum.not_started, sum.not_started == 1 ? "" : "s");
     free_results(&R);
+    clasm_memo_template_free(memo);
     clasm_template_free(tpl);
     for (int d = 0; d < CLASM_DOC_COUNT; d++)
         clasm_template_free(tpls[d]);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 int usage_error(const char *fmt, const char *arg)
@@ -30,6 +31,12 @@ int no_data_error(const char *what, const char *option)
     return CLASM_E_IO;
 }
 
+static int has_docx_suffix(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 5 && strcasecmp(s + n - 5, ".docx") == 0;
+}
+
 int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -49,6 +56,8 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
             slot = &o->document, flag = OPT_DOCUMENT;
         else if (strcmp(a, "--format") == 0)
             slot = &o->format, flag = OPT_FORMAT;
+        else if (strcmp(a, "--memo") == 0)
+            slot = &o->memo, flag = OPT_MEMO;
         else if (strcmp(a, "--strict") == 0) {
             if (!(allowed & OPT_STRICT))
                 return usage_error("this command has no option %s", a);
@@ -77,6 +86,9 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
                            allowed & OPT_DRAFT ? "a draft (.docx)" : "a deal file");
     if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
         return usage_error("--format is text or json, not %s", o->format);
+    if (o->memo && !has_docx_suffix(o->memo))
+        return usage_error("--memo names a .docx file (the memo is a Word document), not %s",
+                           o->memo);
     if (o->document && clasm_document_from_name(o->document) < 0)
         return usage_error("--document is " CLASM_DOCUMENT_LIST ", not %s", o->document);
     return CLASM_OK;
@@ -211,4 +223,53 @@ size_t default_templates(const clasm_deal *deal, clasm_template *tpls[CLASM_DOC_
     }
     free(dir);
     return n < CLASM_DOC_COUNT ? n : CLASM_DOC_COUNT;
+}
+
+int open_memo_template(clasm_memo_template **out, char **path_out, clasm_diags *diags)
+{
+    *out = NULL;
+    if (path_out)
+        *path_out = NULL;
+    char *dir = clasm_find_data("templates");
+    if (!dir) {
+        const char *env = getenv("CLASM_TEMPLATES");
+        if (env && *env)
+            fprintf(stderr,
+                    "clasm: CLASM_TEMPLATES is set to %s, which is not a folder: fix it or unset "
+                    "it (the memo template is memo.docx there)\n",
+                    env);
+        else
+            fprintf(stderr, "clasm: cannot find the templates folder, which holds the memo "
+                            "template memo.docx: set CLASM_TEMPLATES\n");
+        return CLASM_E_IO;
+    }
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n);
+    if (!path) {
+        free(dir);
+        fprintf(stderr, "clasm: out of memory\n");
+        return CLASM_E_IO;
+    }
+    snprintf(path, n, "%s/memo.docx", dir);
+    free(dir);
+    int rc = clasm_memo_template_open(path, out, diags);
+    if (path_out && rc == CLASM_OK)
+        *path_out = path;
+    else
+        free(path);
+    return rc;
+}
+
+int stage_memo(clasm_outputs *set, const char *path, const clasm_memo_template *memo,
+               const clasm_library *lib, const clasm_deal *deal, clasm_plan *const *plans,
+               const clasm_template *const *drafts, size_t n, clasm_diags *diags)
+{
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    int rc = clasm_memo_buffer(memo, lib, deal, (const clasm_plan *const *)plans, drafts, n, &bytes,
+                               &len, diags);
+    if (rc == CLASM_OK)
+        rc = clasm_outputs_add(set, path, bytes, len, diags);
+    free(bytes);
+    return rc;
 }

@@ -4,11 +4,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* 1 when both paths name one existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
 
 int cmd_select(int argc, char **argv)
 {
     cli_options o;
-    int rc = parse_options(argc, argv, OPT_LIBRARY | OPT_DOCUMENT | OPT_FORMAT | OPT_STRICT, &o);
+    int rc = parse_options(argc, argv,
+                           OPT_LIBRARY | OPT_DOCUMENT | OPT_FORMAT | OPT_STRICT | OPT_MEMO, &o);
     if (rc != CLASM_OK)
         return rc;
     clasm_diags diags;
@@ -20,6 +30,29 @@ int cmd_select(int argc, char **argv)
     clasm_plan *plans[CLASM_DOC_COUNT] = {0};
     clasm_template *tpls[CLASM_DOC_COUNT] = {0};
     size_t ndocs = 0, ntpls = 0;
+    const clasm_template *by_plan[CLASM_DOC_COUNT] = {0};
+    clasm_memo_template *memo = NULL;
+    char *memo_path = NULL;
+    if (rc == CLASM_OK && o.memo) {
+        /* The memo's destination and template are checked with the deal. */
+        rc = open_memo_template(&memo, &memo_path, &diags);
+        if (rc == CLASM_OK && same_file(o.memo, o.deal)) {
+            fprintf(stderr,
+                    "clasm: the memo %s is the deal file itself; the deal is only read, choose "
+                    "another file [output-is-input]\n",
+                    o.memo);
+            rc = CLASM_E_INPUT;
+        }
+        if (rc == CLASM_OK && same_file(o.memo, memo_path)) {
+            fprintf(stderr,
+                    "clasm: the memo %s is the memo template itself; the template is only read, "
+                    "choose another file [output-is-template]\n",
+                    o.memo);
+            rc = CLASM_E_INPUT;
+        }
+        if (rc == CLASM_OK)
+            rc = clasm_output_check(o.memo, &diags);
+    }
     if (rc == CLASM_OK) {
         ndocs = documents_to_draw(&o, deal, docs);
         /* The deal's terms may be the library's or those of the templates
@@ -31,7 +64,6 @@ int cmd_select(int argc, char **argv)
             rc = st;
         /* Values still missing do not stop the plan: they are listed
          * beside it, and warned about (errors under --strict). */
-        const clasm_template *by_plan[CLASM_DOC_COUNT] = {0};
         clasm_document named[CLASM_DOC_COUNT];
         size_t nnamed = clasm_deal_documents(deal, named, CLASM_DOC_COUNT);
         for (size_t i = 0; i < ndocs; i++)
@@ -62,6 +94,16 @@ int cmd_select(int argc, char **argv)
             }
         }
     }
+    /* The memo of the plan, missing values listed in it: written whole or
+     * not at all. */
+    if (rc == CLASM_OK && o.memo) {
+        rc = clasm_memo_write(memo, lib, deal, (const clasm_plan *const *)plans, by_plan, ndocs,
+                              o.memo, &diags);
+        if (rc == CLASM_OK)
+            fprintf(stderr, "clasm: wrote %s (rationale memo)\n", o.memo);
+    }
+    clasm_memo_template_free(memo);
+    free(memo_path);
     free_plans(plans, ndocs);
     for (size_t i = 0; i < ntpls; i++)
         clasm_template_free(tpls[i]);

@@ -1,5 +1,5 @@
 /* clasm serve: the questionnaire in a browser. Loads the library and the
- * three templates once, serves the embedded page and the JSON API (server.c)
+ * templates (the drafts' and the memo's) once, serves the embedded page and the JSON API (server.c)
  * on 127.0.0.1 until SIGINT or SIGTERM, and prints the URL on stdout. */
 #include "cmd.h"
 #include "server.h"
@@ -103,6 +103,19 @@ int cmd_serve(int argc, char **argv)
         if (s != CLASM_OK && (rc == CLASM_OK || s == CLASM_E_IO))
             rc = s;
     }
+    /* The rationale memo's template, from the same folder. */
+    clasm_memo_template *memo = NULL;
+    if (found) {
+        char *mpath = malloc(strlen(tpldir) + 16);
+        clasm_status s = CLASM_E_IO;
+        if (mpath) {
+            sprintf(mpath, "%s/memo.docx", tpldir);
+            s = clasm_memo_template_open(mpath, &memo, &diags);
+        }
+        free(mpath);
+        if (s != CLASM_OK && (rc == CLASM_OK || s == CLASM_E_IO))
+            rc = s;
+    }
     free(libdir);
     free(tpldir);
 
@@ -130,6 +143,7 @@ int cmd_serve(int argc, char **argv)
         opt.upload_limit = (size_t)max_mib << 20;
         opt.request_seconds = (unsigned)request_timeout;
         opt.max_per_address = (unsigned)per_address;
+        opt.memo = memo;
         rc = server_start(&opt, &srv, &diags);
     }
     if (rc == CLASM_OK) {
@@ -154,6 +168,7 @@ int cmd_serve(int argc, char **argv)
         clasm_template_free(tpl[d]);
         free(tpaths[d]);
     }
+    clasm_memo_template_free(memo);
     clasm_library_free(lib);
     return finish(&diags, rc);
 }

@@ -322,9 +322,15 @@ size_t docx_paragraphs(xmlDocPtr doc, xmlNodePtr **out)
 {
     *out = NULL;
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    return root ? docx_paragraphs_below(root, out) : 0;
+}
+
+size_t docx_paragraphs_below(xmlNodePtr node, xmlNodePtr **out)
+{
+    *out = NULL;
     size_t n = 0, cap = 0;
     xmlNodePtr *list = NULL;
-    for (xmlNodePtr c = root; c; c = next_below(c, root)) {
+    for (xmlNodePtr c = node; c; c = next_below(c, node)) {
         if (!docx_is_w(c, "p"))
             continue;
         if (n == cap) {

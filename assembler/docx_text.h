@@ -68,5 +68,8 @@ int docx_paragraph_number(xmlNodePtr p);
  * nodes stay owned by doc). Returns the count; *out is NULL when there are
  * none or when out of memory (then returns 0 and sets *out NULL). */
 size_t docx_paragraphs(xmlDocPtr doc, xmlNodePtr **out);
+/* The same for the w:p elements of node and below it (node itself first
+ * when it is one), in document order. */
+size_t docx_paragraphs_below(xmlNodePtr node, xmlNodePtr **out);
 
 #endif

@@ -20,7 +20,7 @@ typedef struct {
 static const command commands[] = {
     {"assemble", cmd_assemble,
      "assemble DEAL [-t TEMPLATE] [-o OUT] [--document D] [--library DIR] [--report FILE] "
-     "[--strict]",
+     "[--memo MEMO.docx] [--strict]",
      "write one draft per document the deal names",
      "Selects the safeguard clauses the deal's risks call for, fills in the deal's values and\n"
      "writes them into the template: one draft per document the deal names (a deal pack), all\n"
@@ -35,14 +35,18 @@ static const command commands[] = {
      "                  reseller-agreement or addendum)\n"
      "  --library DIR   the clause library (default: $CLASM_LIBRARY, then the bundled one)\n"
      "  --report FILE   also write the plan, the output names and their SHA-256 as JSON\n"
+     "  --memo FILE     also write the rationale memo for the approval file (a .docx: the\n"
+     "                  deal, tier, escalation, risks, each clause and why, defaults)\n"
      "  --strict        treat warnings (uncovered risks, escalation) as errors\n"
      "\n"
      "Examples (contract managers):\n"
      "  clasm assemble deals/Q-2026-0117.yaml\n"
      "  clasm assemble deals/Q-2026-0117.yaml -t our-msa.docx -o draft.docx --report why.json\n"
-     "  clasm assemble deals/Q-2026-0142.yaml --document eula -o eula.docx\n"},
+     "  clasm assemble deals/Q-2026-0142.yaml --document eula -o eula.docx\n"
+     "  clasm assemble deals/Q-2026-0117.yaml --memo Q-2026-0117-memo.docx\n"},
     {"select", cmd_select,
-     "select DEAL [--library DIR] [--document D] [--format text|json] [--strict]",
+     "select DEAL [--library DIR] [--document D] [--format text|json] [--memo MEMO.docx] "
+     "[--strict]",
      "show the plan: which clauses, why, what is uncovered, the tier",
      "Shows which clauses the deal gets and why, the risk tier and score, risks no clause\n"
      "covers, and whether the deal must go to counsel. Writes nothing. The plan is shown\n"
@@ -54,6 +58,7 @@ static const command commands[] = {
      "                  document the deal names)\n"
      "  --format F      text (for people, the default) or json (for tools)\n"
      "  --library DIR   the clause library\n"
+     "  --memo FILE     write the plan's rationale memo (a .docx), values still missing listed\n"
      "  --strict        treat warnings as errors (exit 1)\n"
      "\n"
      "Examples:\n"
@@ -61,7 +66,7 @@ static const command commands[] = {
      "  clasm select deals/Q-2026-0142.yaml --document eula --format json\n"},
     {"batch", cmd_batch,
      "batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--report FILE] [--skip-existing] "
-     "[--jobs N] [--library DIR] [--strict]\n"
+     "[--memo] [--jobs N] [--library DIR] [--strict]\n"
      "       clasm batch --deals DEALS.csv --base BASE.yaml -o DIR [options as above]",
      "many deals (files, folders of .yaml files, or a spreadsheet), every core",
      "Assembles many deals on every core. Without -t or --document, each deal's whole pack\n"
@@ -78,6 +83,8 @@ static const command commands[] = {
      "  --report FILE   results.csv or results.json: one row per deal (deal, id, status,\n"
      "                  outputs, tier, score, escalate, missing values, errors)\n"
      "  --skip-existing leave drafts already in DIR as they are (resume a stopped run)\n"
+     "  --memo          also write each deal's rationale memo, DIR/<id>-memo.docx, with its\n"
+     "                  drafts (listed in the results as one of its outputs)\n"
      "  --deals CSV     the deals of a spreadsheet (RFC 4180, UTF-8): a header of deal paths\n"
      "                  (id, customer.name, customer.country, reseller.name, terms.fees,\n"
      "                  risks as a ;-separated list, ...), one row per deal\n"

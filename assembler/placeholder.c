@@ -253,15 +253,14 @@ static void shown(char *buf, size_t size, const char *text, const tag *t)
             *q = ' ';
 }
 
-int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
-                     clasm_diags *diags, size_t *filled)
+int docx_fill_paragraphs(xmlNodePtr *paras, const int *numbers, size_t np, const char *file,
+                         const char *part, const docx_values *values, clasm_diags *diags,
+                         size_t *filled)
 {
     int errors = 0;
     size_t done = 0;
-    xmlNodePtr *paras = NULL;
-    size_t np = docx_paragraphs(doc, &paras);
     for (size_t pi = 0; pi < np; pi++) {
-        int parno = (int)pi + 1;
+        int parno = numbers ? numbers[pi] : (int)pi + 1;
         docx_ptext pt;
         if (docx_paragraph_pieces(paras[pi], &pt) != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, parno,
@@ -359,9 +358,18 @@ int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const do
         tags_free(tags, nt);
         docx_ptext_free(&pt);
     }
-    free(paras);
     if (filled)
         *filled = done;
+    return errors;
+}
+
+int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
+                     clasm_diags *diags, size_t *filled)
+{
+    xmlNodePtr *paras = NULL;
+    size_t np = docx_paragraphs(doc, &paras);
+    int errors = docx_fill_paragraphs(paras, NULL, np, file, part, values, diags, filled);
+    free(paras);
     return errors;
 }
 

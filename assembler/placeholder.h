@@ -35,6 +35,13 @@ int docx_fill_part(xmlDocPtr doc, const char *file, const char *part, const docx
 int docx_fill_part_n(xmlDocPtr doc, const char *file, const char *part, const docx_values *values,
                      clasm_diags *diags, size_t *filled);
 
+/* The same over the paragraphs paras[0..np) (of one part; a paragraph in
+ * the list must not hold another), each reported as paragraph numbers[i]
+ * (numbers may be NULL: i + 1). */
+int docx_fill_paragraphs(xmlNodePtr *paras, const int *numbers, size_t np, const char *file,
+                         const char *part, const docx_values *values, clasm_diags *diags,
+                         size_t *filled);
+
 /* The distinct value paths of doc in order of first appearance (structural
  * and malformed tags are not listed). Returns the count and a malloc'd array
  * of malloc'd strings (free with docx_strings_free); (size_t)-1 when out of

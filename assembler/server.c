@@ -71,7 +71,14 @@ struct clasm_server {
     char *strip[1 + CLASM_DOC_COUNT];
 };
 
-typedef enum { ROUTE_NONE, ROUTE_RISKS, ROUTE_SELECT, ROUTE_ASSEMBLE, ROUTE_INSPECT } route;
+typedef enum {
+    ROUTE_NONE,
+    ROUTE_RISKS,
+    ROUTE_SELECT,
+    ROUTE_ASSEMBLE,
+    ROUTE_INSPECT,
+    ROUTE_MEMO
+} route;
 
 /* One request's body, collected over the handler's calls. */
 typedef struct {
@@ -593,6 +600,63 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
     return sent;
 }
 
+/* POST /api/memo: the rationale memo of the deal's documents (or of the
+ * ?document= one), built in memory from the memo template. Values still to
+ * fill in are listed in it, not refused, so the questionnaire can give the
+ * memo of an unfinished deal. */
+static enum MHD_Result do_memo(const clasm_server *srv, struct MHD_Connection *c, const request *rq)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_document docs[CLASM_DOC_COUNT];
+    size_t ndocs;
+    enum MHD_Result sent = MHD_NO;
+    clasm_deal *deal = request_deal(srv, c, rq, &d, docs, &ndocs, &sent);
+    if (!deal) {
+        clasm_diags_free(&d);
+        return sent;
+    }
+    if (!srv->opt.memo) {
+        clasm_deal_free(deal);
+        clasm_diags_free(&d);
+        return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no-template",
+                          "the server has no memo template");
+    }
+    clasm_plan *plans[CLASM_DOC_COUNT] = {0};
+    const clasm_template *tpls[CLASM_DOC_COUNT] = {0}, *named_tpls[CLASM_DOC_COUNT] = {0};
+    clasm_document named[CLASM_DOC_COUNT];
+    size_t nnamed = clasm_deal_documents(deal, named, CLASM_DOC_COUNT);
+    for (size_t i = 0; i < nnamed && i < CLASM_DOC_COUNT; i++)
+        named_tpls[i] = srv->opt.tpl[named[i]];
+    for (size_t i = 0; i < ndocs; i++)
+        tpls[i] = srv->opt.tpl[docs[i]];
+    clasm_status ts = clasm_check_terms(srv->opt.lib, deal, named_tpls, nnamed, &d);
+    clasm_status s = clasm_select_pack(srv->opt.lib, deal, docs, ndocs, plans, &d);
+    if (s == CLASM_OK && ts != CLASM_OK)
+        s = ts;
+    for (size_t i = 0; s == CLASM_OK && i < ndocs; i++)
+        s = clasm_plan_add_template(plans[i], srv->opt.lib, deal, tpls[i]);
+    unsigned char *docx = NULL;
+    size_t len = 0;
+    if (s == CLASM_OK)
+        s = clasm_memo_buffer(srv->opt.memo, srv->opt.lib, deal, (const clasm_plan *const *)plans,
+                              tpls, ndocs, &docx, &len, &d);
+    if (s != CLASM_OK) {
+        sent = status_diags(srv, c, s, &d);
+    } else {
+        char disp[256];
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s-memo.docx\"", clasm_deal_id(deal));
+        extra_headers x = {disp, NULL, NULL};
+        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, (char *)docx, len, MHD_RESPMEM_MUST_FREE, &x);
+        docx = NULL; /* the response owns it */
+    }
+    free(docx);
+    free_plans(plans, ndocs);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    return sent;
+}
+
 /* POST /api/inspect: the body is the DOCX, checked like any package. */
 static enum MHD_Result do_inspect(const clasm_server *srv, struct MHD_Connection *c,
                                   const request *rq)
@@ -627,6 +691,8 @@ static route api_route(const char *url)
         return ROUTE_ASSEMBLE;
     if (strcmp(url, "/api/inspect") == 0)
         return ROUTE_INSPECT;
+    if (strcmp(url, "/api/memo") == 0)
+        return ROUTE_MEMO;
     return ROUTE_NONE;
 }
 
@@ -843,6 +909,8 @@ static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connect
         return do_assemble(srv, c, rq);
     case ROUTE_INSPECT:
         return do_inspect(srv, c, rq);
+    case ROUTE_MEMO:
+        return do_memo(srv, c, rq);
     default:
         return MHD_NO;
     }

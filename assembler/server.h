@@ -4,6 +4,7 @@
  *   POST /api/select    a deal as JSON -> the plan JSON of `clasm select`
  *   POST /api/assemble  a deal as JSON -> the DOCX (?document= for a pack)
  *   POST /api/inspect   a DOCX -> the inspect JSON
+ *   POST /api/memo      a deal as JSON -> the rationale memo DOCX (?document=)
  *   GET  /, /<asset>    the embedded page and its assets
  * Errors are {"errors":[{id, message, line, column, severity}]} with 400
  * (wrong deal or upload), 403 (a Host other than the loopback names or the
@@ -52,6 +53,9 @@ typedef struct {
      * connection when all are taken, and that a connection answered 503
      * has to send its request; 0 means 2000. */
     unsigned grace_ms;
+    /* The rationale memo's template (POST /api/memo); NULL: that route
+     * answers 500 no-template. Shared, read-only. */
+    const clasm_memo_template *memo;
 } server_options;
 
 typedef struct clasm_server clasm_server;

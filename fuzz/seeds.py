@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the seed corpora of the fuzz harnesses from the project's own
 fixtures: fuzz/seeds.py OUTDIR writes OUTDIR/<target>/<name> for every target
-(deal, library, expr, placeholder, markup, package, assemble, template, csv). Standard
+(deal, library, expr, placeholder, markup, package, assemble, template, memo, csv). Standard
 library only; clause texts and `when` expressions are read with a small line
 reader rather than a YAML parser so that it runs anywhere."""
 import glob
@@ -98,6 +98,7 @@ def main():
                 save(out, "placeholder", data)
             if name == "word/document.xml":
                 save(out, "template", data)
+                save(out, "memo", data)
         data = read(p)
         save(out, "package", data)
         save(out, "assemble", data)

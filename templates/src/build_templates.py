@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Build templates/contract.docx, eula.docx and reseller-agreement.docx.
+"""Build templates/contract.docx, eula.docx, reseller-agreement.docx, addendum.docx and memo.docx.
 
 Python 3 standard library only; WordprocessingML is written by hand so that every
 byte of the output is under our control. Rebuilding gives identical files: zip
@@ -313,14 +313,14 @@ def signature_table(*parties):
 
 # ---------------------------------------------------------------- parts
 
-def document_xml(content):
+def document_xml(content, margin=MARGIN):
     sect = (
         '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1"/>'
         '<w:footerReference w:type="default" r:id="rIdFooter1"/>'
         '<w:pgSz w:w="%d" w:h="%d"/>'
         '<w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="708" '
         'w:footer="708" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/>'
-        "</w:sectPr>" % (PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN)
+        "</w:sectPr>" % (PAGE_W, PAGE_H, margin, margin, margin, margin)
     )
     return (DECL + '<w:document xmlns:w="%s" xmlns:r="%s"><w:body>%s%s</w:body></w:document>'
             % (W_NS, R_NS, "".join(content), sect))
@@ -525,17 +525,17 @@ def app_xml():
             "<DocSecurity>0</DocSecurity><Company>clasm</Company></Properties>")
 
 
-def write_docx(path, doc_title, header_name, content):
+def write_docx(path, doc_title, header_name, content, document=None, styles=None, header=None):
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", PKG_RELS),
-        ("word/document.xml", document_xml(content)),
+        ("word/document.xml", document or document_xml(content)),
         ("word/_rels/document.xml.rels", DOC_RELS),
-        ("word/styles.xml", styles_xml()),
+        ("word/styles.xml", styles or styles_xml()),
         ("word/numbering.xml", numbering_xml()),
         ("word/settings.xml", settings_xml()),
         ("word/fontTable.xml", font_table_xml()),
-        ("word/header1.xml", header_xml(header_name)),
+        ("word/header1.xml", header or header_xml(header_name)),
         ("word/footer1.xml", footer_xml()),
         ("docProps/core.xml", core_xml(doc_title)),
         ("docProps/app.xml", app_xml()),
@@ -1840,6 +1840,287 @@ def addendum():
     return c
 
 
+# ---------------------------------------------------------------- the rationale memo
+#
+# memo.docx: one to two pages for the deal's approval file (clasm assemble --memo). Plain
+# placeholders and conditionals as in the drafts, plus lists: a block content control tagged
+# memo:NAME holding a table whose item row ({{ risk.title }} ...) clasm prints once per item, whose
+# group row ({{ group.title }}) once per group, and whose other content (the words for an empty list)
+# only when there is no item (templates/README.md, "memo.docx"). Tables at 9 pt on 2 cm margins so
+# that an ordinary deal fits two pages.
+
+MEMO_MARGIN = 1134
+MEMO_W = PAGE_W - 2 * MEMO_MARGIN
+MEMO_SHADE_HEAD = "D9E2F3"
+MEMO_SHADE_GROUP = "EDEDED"
+MEMO_SHADE_ALERT = "FBE4D5"
+MEMO_SDT = {"next": 480300}
+
+
+def mruns(spec):
+    """Runs without the drafts' defined-term handling: strings, ('b', text), ('i', text)."""
+    if isinstance(spec, str):
+        return run(spec) if spec else ""
+    out = []
+    for item in spec:
+        if isinstance(item, str):
+            out.append(run(item))
+        elif item[0] == "b":
+            out.append(run(item[1], bold=True))
+        elif item[0] == "i":
+            out.append(run(item[1], italic=True))
+        else:
+            raise ValueError(item)
+    return "".join(out)
+
+
+def mp(spec="", style=None, keep_next=False):
+    ppr = ""
+    if style or keep_next:
+        ppr = "<w:pPr>%s%s</w:pPr>" % ('<w:pStyle w:val="%s"/>' % style if style else "",
+                                       "<w:keepNext/>" if keep_next else "")
+    return "<w:p>%s%s</w:p>" % (ppr, mruns(spec))
+
+
+def mcell(paragraphs, width, shade=None, span=1):
+    if isinstance(paragraphs, str):
+        paragraphs = [paragraphs]
+    return '<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/>%s%s</w:tcPr>%s</w:tc>' % (
+        width, '<w:gridSpan w:val="%d"/>' % span if span > 1 else "",
+        '<w:shd w:val="clear" w:color="auto" w:fill="%s"/>' % shade if shade else "", "".join(paragraphs))
+
+
+def mrow(cells, header=False, keep=False):
+    trpr = "<w:trPr>%s</w:trPr>" % ("<w:tblHeader/>" if header else "<w:cantSplit/>")
+    return "<w:tr>%s%s</w:tr>" % (trpr, "".join(cells))
+
+
+def mtable(rows, widths, borders=True):
+    grid = "".join('<w:gridCol w:w="%d"/>' % w for w in widths)
+    nil = "".join('<w:%s w:val="nil"/>' % b for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    light = "".join('<w:%s w:val="single" w:sz="4" w:space="0" w:color="A6A6A6"/>' % b
+                    for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="%d" w:type="dxa"/>'
+            '<w:tblBorders>%s</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>%s</w:tblGrid>%s</w:tbl>'
+            % (sum(widths), light if borders else nil, grid, "".join(rows)))
+
+
+def tt(spec, bold=False, keep_next=False):
+    """A paragraph of memo table text."""
+    if bold and isinstance(spec, str):
+        spec = [("b", spec)]
+    return mp(spec, "MemoTableText", keep_next)
+
+
+def head_row(labels, widths):
+    return mrow([mcell(tt(label, True, True), w, MEMO_SHADE_HEAD) for label, w in zip(labels, widths)],
+                header=True)
+
+
+def group_row(widths, text="{{ group.title }}"):
+    return mrow([mcell(tt([("b", text)], keep_next=True), sum(widths), MEMO_SHADE_GROUP, span=len(widths))])
+
+
+def memo_list(name, alias, table_xml, none):
+    """A list: the content control memo:NAME, its table, and the paragraphs printed when it is empty."""
+    sdt_id = MEMO_SDT["next"]
+    MEMO_SDT["next"] += 1
+    return ("<w:sdt><w:sdtPr>"
+            '<w:alias w:val="%s"/><w:tag w:val="memo:%s"/><w:id w:val="%d"/>'
+            "</w:sdtPr><w:sdtContent>%s%s</w:sdtContent></w:sdt>"
+            % (escape(alias), name, sdt_id, table_xml, "".join(none)))
+
+
+def memo_head():
+    """To / Deal / Subject, as a memo opens: a table without borders."""
+    w1 = 1500
+    w2 = MEMO_W - w1
+    rows = [
+        ("To", ["Counsel and the compliance office"]),
+        ("From", ["Contract management, with clasm (clause library ", "{{ memo.library }}", ")"]),
+        ("Deal", ["{{ id }}", " with ", "{{ customer.name }}", ", dated ", "{{ date }}"]),
+        ("Subject", ["The safeguard clauses chosen for the ", "{{ memo.documents }}", ", and why"]),
+    ]
+    return mtable([mrow([mcell(tt(label, True), w1), mcell(tt(value), w2)]) for label, value in rows],
+                  [w1, w2], borders=False)
+
+
+def glance_table():
+    w1 = 2000
+    w2 = MEMO_W - w1
+
+    def row(label, paragraphs):
+        return mrow([mcell(tt(label, True), w1), mcell(paragraphs, w2)])
+    return mtable([
+        row("Supplier", tt("{{ seller.name }}")),
+        row("Customer", tt(["{{ customer.name }}", ", ", "{{ customer.kind }}"])),
+        row("Country", tt("{{ customer.country }}")),
+        row("Reseller", [if_("reseller"), tt(["{{ reseller.name }}", ", ", "{{ reseller.country }}"]), endif(),
+                         if_("not reseller"), tt("None: the Supplier sells to the Customer directly"), endif()]),
+        row("Product", [tt("{{ product.name }}"),
+                        if_("product.capabilities"), tt(["Capabilities: ", "{{ product.capabilities }}"]),
+                        endif()]),
+        row("Deployment", tt(["Used ", "{{ deployment }}"])),
+        row("License", tt(["Granted as ", "{{ license }}"])),
+        row("End use", [tt(["The end use is ", "{{ end_use }}", "."]),
+                        if_("terms.authorized_purpose"),
+                        tt(["Authorized purpose: ", "{{ terms.authorized_purpose }}"]), endif()]),
+        row("Documents", tt("{{ memo.documents }}")),
+    ], [w1, w2])
+
+
+def escalation_list():
+    box = mtable([mrow([mcell([
+        tt([("b", "ESCALATION TO COUNSEL BEFORE SIGNING")], keep_next=True),
+        tt(["The ", "{{ escalation.tier }}", " tier (score ", "{{ escalation.score }}", ") escalates. "
+            "Counsel must decide, before anyone signs, whether the deal may proceed at all and on what "
+            "further conditions; the drafts alone are not enough. Do not send them to the other party "
+            "until counsel has decided."]),
+    ], MEMO_W, MEMO_SHADE_ALERT)])], [MEMO_W])
+    return memo_list("escalation", "Escalation", box, [
+        mp(["No escalation: the ", "{{ tier }}", " tier does not require counsel's decision before "
+            "signing."])])
+
+
+def risks_list():
+    widths = [500, MEMO_W - 500 - 950, 950]
+    t = mtable([head_row(["No.", "Risk found by the compliance review", "Weight"], widths),
+                group_row(widths),
+                mrow([mcell(tt("{{ risk.number }}"), widths[0]), mcell(tt("{{ risk.title }}"), widths[1]),
+                      mcell(tt("{{ risk.weight }}"), widths[2])])],
+               widths)
+    return memo_list("risks", "Risks", t, [mp("The deal lists no risk: the compliance review found no red "
+                                              "flag.")])
+
+
+def uncovered_list():
+    widths = [MEMO_W - 3600, 3600]
+    t = mtable([head_row(["Risk no chosen clause addresses", "In"], widths),
+                mrow([mcell(tt("{{ uncovered.title }}"), widths[0]),
+                      mcell(tt("{{ uncovered.documents }}"), widths[1])])], widths)
+    return memo_list("uncovered", "Risks no clause addresses", t, [
+        mp("Every risk of the deal is addressed by at least one clause of each document it concerns.")])
+
+
+def clauses_list():
+    widths = [2800, MEMO_W - 2800]
+    t = mtable([head_row(["Clause", "Why it is in the draft"], widths),
+                group_row(widths),
+                mrow([mcell(tt("{{ clause.title }}"), widths[0]), mcell(tt("{{ clause.why }}"), widths[1])])],
+               widths)
+    return memo_list("clauses", "Clauses", t, [mp("The plan holds no clause.")])
+
+
+def defaults_list():
+    widths = [MEMO_W - 2600, 2600]
+    t = mtable([head_row(["Term", "Value in the drafts"], widths),
+                mrow([mcell(tt("{{ default.description }}"), widths[0]),
+                      mcell(tt("{{ default.value }}"), widths[1])])], widths)
+    return memo_list("defaults", "Defaults", t, [
+        mp("None: the deal gives every term its drafts print.")])
+
+
+def missing_list():
+    widths = [MEMO_W - 3000 - 2200, 3000, 2200]
+    t = mtable([head_row(["Value", "Used by", "Key in the deal file"], widths),
+                mrow([mcell(tt("{{ missing.description }}"), widths[0]),
+                      mcell(tt("{{ missing.used_by }}"), widths[1]),
+                      mcell(mp("{{ missing.key }}", "MemoKey"), widths[2])])], widths)
+    return memo_list("missing", "Missing values", t, [
+        mp("None: the deal gives every value its drafts need.")])
+
+
+def mh(text):
+    return mp(text, "MemoHeading")
+
+
+def memo():
+    return [
+        mp("Rationale Memo", "Title"),
+        memo_head(),
+        mp([("i", "Why the drafts of this deal hold the safeguards they hold. Attach this memo to the approval "
+                  "request; counsel should read it before the drafts.")], "MemoNote"),
+        mh("The deal at a glance"),
+        glance_table(),
+        mh("Risk tier and escalation"),
+        mp(["The deal's risks add up to a score of ", "{{ score }}", ", which puts it in the ", "{{ tier }}",
+            " tier. The risk catalogue describes that tier as follows:"]),
+        mp("{{ memo.tier_description }}", "MemoQuote"),
+        escalation_list(),
+        mh("Risks"),
+        # every risk weighs 1 to 5, so a deal with risks scores above 0
+        if_("score > 0"),
+        mp("Each risk the compliance review found, under the area of the guidance it comes from, with its "
+           "weight in the score (5 is the gravest)."),
+        risks_list(),
+        mp(""),
+        uncovered_list(),
+        endif(),
+        if_("score == 0"),
+        mp("The deal lists no risk: the compliance review found no red flag."),
+        endif(),
+        mh("The safeguard clauses and why"),
+        mp("Each clause the drafts hold, once, under the documents that hold it. \u201cBecause\u201d says "
+           "what in the deal calls for the clause (risks by their numbers above); \u201cSupports\u201d "
+           "names the clauses that rely on it."),
+        clauses_list(),
+        mh("Values taken from the library's defaults"),
+        mp("The deal does not give these terms, so the drafts print counsel's standard position from the "
+           "clause library. Agree them with the other party, or give other values in the deal."),
+        defaults_list(),
+        mh("Values still to fill in"),
+        mp("Values the drafts need that the deal does not give yet (the drafts cannot be assembled until "
+           "it does):"),
+        missing_list(),
+    ]
+
+
+def memo_styles_xml():
+    sans = '<w:rFonts w:ascii="Liberation Sans" w:hAnsi="Liberation Sans" w:cs="Liberation Sans"/>'
+    extra = (
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoTableText"><w:name w:val="Memo Table Text"/>'
+        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="0" w:line="228" '
+        'w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoKey"><w:name w:val="Memo Key"/>'
+        '<w:basedOn w:val="MemoTableText"/><w:qFormat/><w:rPr>%s<w:color w:val="595959"/><w:sz w:val="14"/>'
+        '<w:szCs w:val="14"/></w:rPr></w:style>'
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoNote"><w:name w:val="Memo Note"/>'
+        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="120" w:after="120"/></w:pPr>'
+        '<w:rPr><w:color w:val="404040"/><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>'
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoQuote"><w:name w:val="Memo Quote"/>'
+        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="567" w:right="567"/></w:pPr>'
+        '<w:rPr><w:i/></w:rPr></w:style>' % sans)
+    base = styles_xml()
+    serif = ('<w:rFonts w:ascii="Liberation Serif" w:hAnsi="Liberation Serif" w:cs="Liberation Serif" '
+             'w:eastAsia="Liberation Serif"/><w:sz w:val="22"/><w:szCs w:val="22"/>')
+    assert serif in base
+    # a memo: sans serif, 9.5 pt
+    base = base.replace(serif, '<w:rFonts w:ascii="Liberation Sans" w:hAnsi="Liberation Sans" '
+                               'w:cs="Liberation Sans" w:eastAsia="Liberation Sans"/><w:sz w:val="19"/>'
+                               '<w:szCs w:val="19"/>', 1)
+    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoHeading"><w:name w:val="Memo Heading"/>'
+              '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
+              '<w:spacing w:before="240" w:after="80"/><w:outlineLvl w:val="0"/></w:pPr>'
+              '<w:rPr><w:b/><w:color w:val="1F3864"/><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style>')
+    return base.replace("</w:styles>", extra + "</w:styles>")
+
+
+def memo_header_xml():
+    return (DECL + '<w:hdr xmlns:w="%s" xmlns:r="%s"><w:p><w:pPr><w:pStyle w:val="Header"/>'
+            '<w:tabs><w:tab w:val="clear" w:pos="%d"/><w:tab w:val="right" w:pos="%d"/></w:tabs></w:pPr>'
+            '%s<w:r><w:tab/></w:r>%s</w:p></w:hdr>'
+            % (W_NS, R_NS, TEXT_W, MEMO_W, run("{{ id }}"),
+               run("Rationale memo \u2014 for the approval file", italic=True)))
+
+
+def write_memo(path):
+    write_docx(path, "Rationale memo", None, None, document=document_xml(memo(), MEMO_MARGIN),
+               styles=memo_styles_xml(), header=memo_header_xml())
+
+
 TEMPLATES = [
     ("contract.docx", "Contract", "Master License and Supply Agreement", contract),
     ("eula.docx", "EULA", "End User License Agreement", eula),
@@ -1859,6 +2140,8 @@ def main(argv):
                   if fname == "contract.docx" else doc_title)
         write_docx(os.path.join(outdir, fname), doc_title, header, build())
         print("wrote", os.path.join(outdir, fname))
+    write_memo(os.path.join(outdir, "memo.docx"))
+    print("wrote", os.path.join(outdir, "memo.docx"))
     return 0
 
 

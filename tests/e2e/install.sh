@@ -27,6 +27,9 @@ rm -f ./*.docx
 "$W/prefix/bin/clasm" assemble deal.yaml >/dev/null 2>"$W/err.txt"
 check "installed binary assembles with the installed data" sh -c "ls ./*-contract.docx >/dev/null 2>&1"
 rm -f ./*.docx
+"$W/prefix/bin/clasm" assemble deal.yaml --memo memo.docx >/dev/null 2>"$W/err.txt"
+check "installed binary writes the rationale memo from the installed memo.docx" [ -s memo.docx ]
+rm -f ./*.docx
 
 # The environment wins over the build tree; a wrong one is a clear I/O error.
 CLASM_LIBRARY="$W/nowhere" "$CLASM" select deal.yaml >/dev/null 2>"$W/err.txt"
