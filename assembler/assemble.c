@@ -27,6 +27,11 @@
 #include <string.h>
 
 #define MAX_PARTS 256
+/* A part of at most this many bytes is kept parsed while the template is
+ * open and each draft copies it; a larger one is parsed again for each
+ * draft, so that it is never held in memory twice (README, "Limits on
+ * untrusted templates"). Word's own documents are far smaller. */
+#define KEEP_PART_BYTES (1u << 20)
 
 /* A value placeholder of the template: its path, where it is (part index,
  * the template's 1-based paragraph number) and the conditionals whose
@@ -38,6 +43,14 @@ typedef struct {
     size_t *conds;
     size_t nconds;
 } tpl_use;
+
+/* A structure marker of a template part: index is its place in the part's
+ * markers, pos its node's place in document order (next_in_order). */
+typedef struct {
+    size_t pos;
+    size_t index;
+    const xmlNode *node;
+} tpl_mark;
 
 struct clasm_template {
     pkg *pkg;
@@ -54,6 +67,16 @@ struct clasm_template {
     size_t nuses;
     char **conds; /* the expressions of the balanced {{#if}}s (owned) */
     size_t nconds;
+    /* Each part parsed once, when opened, its paragraphs numbered and its
+     * structure markers found and checked: a draft starts from a copy of
+     * them (copy_part), never from the part's bytes; docs[i] is NULL for a
+     * part over KEEP_PART_BYTES, parsed for each draft. Parsed without a
+     * dictionary (pkg_parse_xml_owned), so a copy shares no string with
+     * them and threads may copy them at once: xmlCopyDoc only reads the
+     * tree it copies. */
+    xmlDocPtr docs[MAX_PARTS];
+    structure_markers markers[MAX_PARTS];
+    tpl_mark *marks[MAX_PARTS]; /* each part's markers by pos (owned) */
 };
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
@@ -108,6 +131,99 @@ const char *const *clasm_template_terms(const clasm_template *tpl, size_t *count
 }
 
 static void number_paragraphs(xmlDocPtr doc);
+
+/* The node after n in document order: an element's (or the document's)
+ * children first, then its next sibling or an ancestor's; attributes are
+ * not visited. NULL after the last. */
+static xmlNodePtr next_in_order(xmlNodePtr n)
+{
+    if ((n->type == XML_ELEMENT_NODE || n->type == XML_DOCUMENT_NODE) && n->children)
+        return n->children;
+    for (; n; n = n->parent)
+        if (n->next)
+            return n->next;
+    return NULL;
+}
+
+static int mark_by_node(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const tpl_mark *)a)->node,
+              y = (uintptr_t)((const tpl_mark *)b)->node;
+    return x < y ? -1 : x > y;
+}
+
+static int mark_by_pos(const void *a, const void *b)
+{
+    const tpl_mark *x = a, *y = b;
+    if (x->pos != y->pos)
+        return x->pos < y->pos ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* tpl->marks[i]: where each marker of part i is in document order, so that
+ * a copy's markers are found in one walk. 0, or -1 when out of memory. */
+static int index_marks(clasm_template *tpl, size_t i)
+{
+    const structure_markers *m = &tpl->markers[i];
+    if (m->count == 0)
+        return 0;
+    tpl_mark *marks = malloc(m->count * sizeof *marks);
+    if (!marks)
+        return -1;
+    for (size_t k = 0; k < m->count; k++)
+        marks[k] = (tpl_mark){SIZE_MAX, k, m->items[k].node};
+    qsort(marks, m->count, sizeof *marks, mark_by_node);
+    size_t pos = 0;
+    for (xmlNodePtr n = next_in_order((xmlNodePtr)tpl->docs[i]); n; n = next_in_order(n), pos++) {
+        tpl_mark key = {0, 0, n};
+        tpl_mark *hit = bsearch(&key, marks, m->count, sizeof *marks, mark_by_node);
+        if (!hit)
+            continue;
+        while (hit > marks && hit[-1].node == n)
+            hit--;
+        for (; hit < marks + m->count && hit->node == n; hit++)
+            hit->pos = pos;
+    }
+    /* A marker not found stays last (SIZE_MAX): copy_part then refuses. */
+    qsort(marks, m->count, sizeof *marks, mark_by_pos);
+    tpl->marks[i] = marks;
+    return 0;
+}
+
+/* A draft's own copy of part i: the tree (xmlCopyDoc), each node with its
+ * original's application pointer (the template's paragraph numbers) and,
+ * when m is not NULL, the part's markers pointing into the copy. 0, or -1
+ * when out of memory: libxml2 may leave a copy short of the nodes whose
+ * allocation failed, so a copy that is not node for node the template's
+ * shape is that too. */
+static int copy_part(const clasm_template *tpl, size_t i, xmlDocPtr *out, structure_markers *m)
+{
+    *out = NULL;
+    xmlDocPtr src = tpl->docs[i];
+    xmlDocPtr doc = xmlCopyDoc(src, 1);
+    if (!doc)
+        return -1;
+    if (m && structure_markers_copy(&tpl->markers[i], m) != 0) {
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    const tpl_mark *marks = m ? tpl->marks[i] : NULL;
+    size_t nmarks = m ? m->count : 0, next = 0, pos = 0;
+    xmlNodePtr s = next_in_order((xmlNodePtr)src), c = next_in_order((xmlNodePtr)doc);
+    for (; s && c && s->type == c->type; s = next_in_order(s), c = next_in_order(c), pos++) {
+        c->_private = s->_private;
+        for (; next < nmarks && marks[next].pos == pos; next++)
+            m->items[marks[next].index].node = c;
+    }
+    if (s || c || next < nmarks) {
+        xmlFreeDoc(doc);
+        if (m)
+            structure_markers_free(m);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
 
 /* The facts a template's conditionals see, for the plan being drawn. */
 typedef struct {
@@ -398,7 +514,10 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
     for (size_t i = 0; i < tpl->nparts; i++) {
         size_t len = 0;
         const unsigned char *bytes = pkg_bytes(tpl->pkg, tpl->parts[i], &len);
-        xmlDocPtr doc = bytes ? pkg_parse_xml_bytes(bytes, len, file, tpl->parts[i], diags) : NULL;
+        int keep = len <= KEEP_PART_BYTES;
+        xmlDocPtr doc = !bytes ? NULL
+                        : keep ? pkg_parse_xml_owned(bytes, len, file, tpl->parts[i], diags)
+                               : pkg_parse_xml_bytes(bytes, len, file, tpl->parts[i], diags);
         if (!doc) {
             if (!bytes)
                 diag_part(diags, CLASM_SEV_ERROR, "missing-part", file, tpl->parts[i], 0,
@@ -407,16 +526,24 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
             continue;
         }
         number_paragraphs(doc);
-        structure_markers m;
-        errors += structure_scan(doc, file, tpl->parts[i], i == 0, &m, diags);
-        if (collect_term_keys(tpl, doc, &m) != 0 || compile_uses(tpl, i, doc, &m) != 0) {
+        structure_markers *m = &tpl->markers[i];
+        errors += structure_scan(doc, file, tpl->parts[i], i == 0, m, diags);
+        /* The placeholder checks fill the tree they check: a kept part is
+         * checked on a scratch copy. */
+        xmlDocPtr scratch = keep ? NULL : doc;
+        if (keep)
+            tpl->docs[i] = doc;
+        if (collect_term_keys(tpl, doc, m) != 0 || compile_uses(tpl, i, doc, m) != 0 ||
+            (keep && (index_marks(tpl, i) != 0 || copy_part(tpl, i, &scratch, NULL) != 0))) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
                       "out of memory while opening the template");
             errors++;
         }
-        structure_markers_free(&m);
-        errors += check_placeholders(doc, file, tpl->parts[i], diags);
-        xmlFreeDoc(doc);
+        if (scratch)
+            errors += check_placeholders(scratch, file, tpl->parts[i], diags);
+        xmlFreeDoc(scratch);
+        if (!keep)
+            structure_markers_free(m);
     }
     if (errors) {
         clasm_template_free(tpl);
@@ -441,6 +568,11 @@ void clasm_template_free(clasm_template *tpl)
     for (size_t i = 0; i < tpl->nconds; i++)
         free(tpl->conds[i]);
     free(tpl->conds);
+    for (size_t i = 0; i < tpl->nparts; i++) {
+        xmlFreeDoc(tpl->docs[i]);
+        structure_markers_free(&tpl->markers[i]);
+        free(tpl->marks[i]);
+    }
     pkg_free(tpl->pkg);
     free(tpl);
 }
@@ -933,15 +1065,27 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         draft_free(&d);
         return CLASM_E_IO;
     }
-    /* 1. Conditionals in every part; insertion points found in the main. */
+    /* 1. Conditionals in every part, on copies of the template's parsed
+     * parts and their markers (checked when the template was opened);
+     * insertion points in the main. */
     for (size_t i = 0; i < tpl->nparts; i++) {
-        d.docs[i] = pkg_edit_parse(d.e, tpl->parts[i], diags);
-        if (!d.docs[i]) {
+        if (!tpl->docs[i]) {
+            /* A part too large to keep (KEEP_PART_BYTES): parsed and
+             * scanned again, as when the template was opened. */
+            d.docs[i] = pkg_edit_parse(d.e, tpl->parts[i], diags);
+            if (!d.docs[i]) {
+                errors++;
+                continue;
+            }
+            number_paragraphs(d.docs[i]);
+            errors +=
+                structure_scan(d.docs[i], d.file, tpl->parts[i], i == 0, &d.markers[i], diags);
+        } else if (copy_part(tpl, i, &d.docs[i], &d.markers[i]) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[i], 0,
+                      "out of memory while copying %s", tpl->parts[i]);
             errors++;
             continue;
         }
-        number_paragraphs(d.docs[i]);
-        errors += structure_scan(d.docs[i], d.file, tpl->parts[i], i == 0, &d.markers[i], diags);
         errors += structure_apply_conditionals(&d.markers[i], d.file, tpl->parts[i], draft_eval, &v,
                                                diags);
         d.changed[i] = d.markers[i].count > 0 || i == 0;

@@ -43,6 +43,34 @@ void structure_markers_free(structure_markers *m)
     m->count = 0;
 }
 
+int structure_markers_copy(const structure_markers *src, structure_markers *dst)
+{
+    dst->items = src->count ? calloc(src->count, sizeof *dst->items) : NULL;
+    dst->count = 0;
+    if (src->count && !dst->items)
+        return -1;
+    for (size_t i = 0; i < src->count; i++) {
+        const structure_marker *a = &src->items[i];
+        structure_marker *b = &dst->items[dst->count++];
+        *b = *a;
+        b->expr = NULL;
+        b->categories = NULL;
+        b->ncategories = 0;
+        b->anchor = NULL;
+        if (a->expr && !(b->expr = strdup(a->expr)))
+            goto oom;
+        if (a->ncategories && !(b->categories = calloc(a->ncategories, sizeof *b->categories)))
+            goto oom;
+        for (; b->ncategories < a->ncategories; b->ncategories++)
+            if (!(b->categories[b->ncategories] = strdup(a->categories[b->ncategories])))
+                goto oom;
+    }
+    return 0;
+oom:
+    structure_markers_free(dst);
+    return -1;
+}
+
 typedef struct {
     xmlDocPtr doc;
     const char *file;

@@ -51,6 +51,11 @@ int structure_scan(xmlDocPtr doc, const char *file, const char *part, int is_mai
                    structure_markers *out, clasm_diags *diags);
 void structure_markers_free(structure_markers *m);
 
+/* A copy of src's markers that owns its strings, in the same order, their
+ * nodes still src's (the caller points them at its copy of the tree) and no
+ * anchors. 0, or -1 when out of memory (dst then empty). */
+int structure_markers_copy(const structure_markers *src, structure_markers *dst);
+
 /* Evaluates a condition: 1 true, 0 false, -1 error (*err malloc'd, *column
  * 1-based in expr). */
 typedef int (*structure_eval_fn)(void *ctx, const char *expr, char **err, int *column);

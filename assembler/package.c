@@ -112,6 +112,7 @@ typedef struct {
     int root_seen;        /* the root element: */
     int root_is_document; /* WordprocessingML's w:document */
     int root_strict;      /* in a Strict OOXML namespace */
+    int own_strings;      /* XML_PARSE_NODICT: the tree shares no dictionary */
     char root_name[64];
     /* libxml2's own tree builder, which the counting callbacks call on. */
     startElementNsSAX2Func start_element;
@@ -574,7 +575,7 @@ static int parse_xml(const unsigned char *data, size_t len, parse_state *st, xml
     ctxt->vctxt.warning = NULL;
     /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD: no entity is expanded and
      * nothing is loaded. CDATA is kept as it is. */
-    int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING;
+    int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | (st->own_strings ? XML_PARSE_NODICT : 0);
     xmlDocPtr doc =
         xmlCtxtReadMemory(ctxt, (const char *)data, (int)len, part ? part : "part.xml", NULL, opts);
     /* libxml2 leaves wellFormed set when only memory ran out: such a tree
@@ -617,6 +618,21 @@ xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char 
     st.file = file;
     st.part = part;
     st.tree = 1;
+    xmlDocPtr doc;
+    parse_xml(data, len, &st, &doc);
+    return doc;
+}
+
+xmlDocPtr pkg_parse_xml_owned(const unsigned char *data, size_t len, const char *file,
+                              const char *part, clasm_diags *diags)
+{
+    parse_state st;
+    memset(&st, 0, sizeof st);
+    st.diags = diags;
+    st.file = file;
+    st.part = part;
+    st.tree = 1;
+    st.own_strings = 1;
     xmlDocPtr doc;
     parse_xml(data, len, &st, &doc);
     return doc;

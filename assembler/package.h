@@ -59,6 +59,11 @@ size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffi
  * libxml2 prints nothing itself: its errors become these diagnostics. */
 xmlDocPtr pkg_parse_xml_bytes(const unsigned char *data, size_t len, const char *file,
                               const char *part, clasm_diags *diags);
+/* pkg_parse_xml_bytes, the tree owning every string (XML_PARSE_NODICT: no
+ * dictionary, doc->dict NULL), for a tree that is kept and copied by
+ * several threads at once: a copy then touches nothing of the original. */
+xmlDocPtr pkg_parse_xml_owned(const unsigned char *data, size_t len, const char *file,
+                              const char *part, clasm_diags *diags);
 
 /* The status of a failure whose diagnostics are diags from index first on:
  * CLASM_E_IO when one of them is out-of-memory (memory that ran out says
