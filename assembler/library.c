@@ -304,8 +304,8 @@ static void load_settings(loader *L, const char *dir)
             }
             if (!yt_expect(&ctx, t, YT_MAPPING, p))
                 continue;
-            static const char *const tkeys[] = {"description", "example", "kind", "currency",
-                                                "default",     "used_by", NULL};
+            static const char *const tkeys[] = {"label",    "description", "example", "kind",
+                                                "currency", "default",     "used_by", NULL};
             static const char *const treq[] = {"description", "example", NULL};
             yt_check_keys(&ctx, t, p, tkeys, treq);
             lib_term *term = grow(&lib->terms, &lib->nterms, sizeof *term);
@@ -316,6 +316,7 @@ static void load_settings(loader *L, const char *dir)
             term->key = key;
             term->line = terms->pairs[i].key->line;
             term->column = terms->pairs[i].key->column;
+            term->label = yt_get_str(&ctx, t, "label", p, 0);
             term->description = yt_get_str(&ctx, t, "description", p, 0);
             term->example = yt_get_str(&ctx, t, "example", p, 0);
             values_parse_term(t, file, p, term, L->diags);

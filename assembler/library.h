@@ -43,6 +43,7 @@ typedef enum {
 
 typedef struct {
     const char *key, *description, *example;
+    const char *label; /* a short name ("Cure period"), or NULL */
     lib_term_kind kind;
     const char *currency;      /* TERM_AMOUNT: the key of its currency term */
     const char *default_value; /* counsel's standard position, or NULL */

@@ -757,6 +757,16 @@ static void check_texts(linter *L)
                 "it",
                 lib->terms[k].key, lib->terms[k].key);
     }
+    /* A memo lists the defaults a draft prints, and the questionnaire asks
+     * for terms, by their labels. */
+    for (size_t k = 0; k < lib->nterms && !L->oom; k++)
+        if (!lib->terms[k].label)
+            diag_at(L->diags, CLASM_SEV_WARNING, "term-without-label", settings, lib->terms[k].line,
+                    lib->terms[k].column,
+                    "terms.%s has no label: memos and the questionnaire would name it by its "
+                    "key; add label: with a short name (e.g. 'Cure period', 'Grievance "
+                    "mailbox')",
+                    lib->terms[k].key);
     free(settings);
     free(used);
 }

@@ -313,11 +313,11 @@ static void add_template_terms(const clasm_library *lib, const server_options *o
                         docs = json_array();
                         json_object_set_new(seen, key, docs);
                         json_array_append_new(
-                            terms,
-                            json_pack("{s:s,s:s,s:n,s:s,s:n,s:b,s:O}", "key", key, "description",
-                                      "A value the template uses (not a library term).", "example",
-                                      "kind", "text", "default", "template_only", 1, "documents",
-                                      docs));
+                            terms, json_pack("{s:s,s:n,s:s,s:n,s:s,s:n,s:b,s:O}", "key", key,
+                                             "label", "description",
+                                             "A value the template uses (not a library term).",
+                                             "example", "kind", "text", "default", "template_only",
+                                             1, "documents", docs));
                     }
                     const char *name = clasm_document_name((clasm_document)d);
                     size_t j, m = json_array_size(docs);
@@ -378,10 +378,10 @@ static char *risks_json(const clasm_library *lib, const server_options *opt)
     for (size_t i = 0; terms && i < lib->nterms; i++) {
         /* kind and default: the page shows what a term left empty becomes. */
         const lib_term *t = &lib->terms[i];
-        json_t *one =
-            json_pack("{s:o,s:o,s:o,s:s,s:o}", "key", str_or_null(t->key), "description",
-                      str_or_null(t->description), "example", str_or_null(t->example), "kind",
-                      values_kind_name(t->kind), "default", str_or_null(t->default_value));
+        json_t *one = json_pack(
+            "{s:o,s:o,s:o,s:o,s:s,s:o}", "key", str_or_null(t->key), "label", str_or_null(t->label),
+            "description", str_or_null(t->description), "example", str_or_null(t->example), "kind",
+            values_kind_name(t->kind), "default", str_or_null(t->default_value));
         if (one && t->kind == TERM_AMOUNT && t->currency)
             json_object_set_new(one, "currency", json_string(t->currency));
         json_array_append_new(terms, one);

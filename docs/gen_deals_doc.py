@@ -280,6 +280,8 @@ def reference(schema, library, risks):
     add("| --- | --- | --- | --- | --- |")
     for k, t in library["terms"].items():
         meaning = t["description"].strip()
+        if t.get("label"):
+            meaning = "**%s.** %s" % (t["label"].strip(), meaning)
         if t.get("used_by") == "templates":
             meaning += " *Template.*"
         default = code(t["default"]) if "default" in t else "none"

@@ -496,7 +496,7 @@
         sec.append(el('div', { class: 'defaults' },
           el('strong', { text: 'Counsel’s standard values used: ' }),
           el('ul', {}, ...p.defaults.map((d) => el('li', { 'data-term': d.key },
-            d.key.replace(/_/g, ' ') + ': ', el('code', { text: d.value }))))));
+            termLabel(d.key) + ': ', el('code', { text: d.value }))))));
       }
       body.append(sec);
     }
@@ -716,12 +716,19 @@
 
   const UNITS = { days: 'days', months: 'months', currency: 'ISO 4217 code, such as USD or EUR' };
 
+  // A term's name for people: counsel's label, or a template's own key in words.
+  function termLabel(key) {
+    const t = state.catalogue && state.catalogue.terms.find((x) => x.key === key);
+    if (t && t.label) return t.label;
+    const words = key.replace(/_/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
   function termField(t) {
     const id = 't-' + t.key;
     const hasDefault = t.default !== null && t.default !== undefined;
     const input = termInput(t);
-    const words = t.key.replace(/_/g, ' ');
-    const label = words.charAt(0).toUpperCase() + words.slice(1);
+    const label = termLabel(t.key);
     input.dataset.label = label;
     const hint = t.description +
       (UNITS[t.kind] && t.kind !== 'currency' ? ' In ' + UNITS[t.kind] + '.' : '') +

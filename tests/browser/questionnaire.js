@@ -278,7 +278,7 @@ async function desktop(browser, cat) {
   check('the plan lists the standard values the deal uses',
     await waitFor(page, () => {
       const li = document.querySelector('.defaults li[data-term="cure_period_days"]');
-      return li && li.textContent === 'cure period days: 30';
+      return li && li.textContent === 'Cure period, safeguards breach: 30';
     }, 'defaults'));
   await page.fill('#t-cure_period_days', '45');
   check('a standard value changed is the deal\'s own (no longer a default), with a way back',

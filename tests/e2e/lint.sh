@@ -34,7 +34,7 @@ check "unbalanced bold at its line:col" has "$ERR" "core/alpha.yaml:10:7: error:
 check "list out of order at its line:col" has "$ERR" \
     "core/alpha.yaml:12:3: error: text: list item (c) follows (a); expected (b)"
 check "unused term is a warning at its key" has "$ERR" \
-    "library.yaml:9:3: warning: terms.spare_days is declared but no clause text uses"
+    "library.yaml:10:3: warning: terms.spare_days is declared but no clause text uses"
 check "uncovered risk at its catalogue line, naming the document" has "$ERR" \
     "risks.yaml:16:9: error: risk product.beta matters for the reseller-agreement"
 check "unreachable clause is a warning" has "$ERR" \
@@ -45,7 +45,7 @@ check "a clause missing from the lock" has "$ERR" "[lock-missing-clause]"
 check "a lock entry for a removed clause" has "$ERR" "library.lock:3:1: error: the lock lists clause core.gone"
 check "the summary names the uncovered risk" has "$OUT" "uncovered in reseller-agreement: product.beta"
 check "a value a deal may give without words, at its list in library.yaml" has "$ERR" \
-    "library.yaml:16:5: error: values.words.deployment gives no words for 'hybrid', which a deal may give"
+    "library.yaml:18:5: error: values.words.deployment gives no words for 'hybrid', which a deal may give"
 check "the summary counts errors and warnings" has "$OUT" "8 errors, 2 warnings"
 
 run_clasm lint "$BAD" --format json

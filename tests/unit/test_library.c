@@ -105,7 +105,8 @@ static void test_fixture_loads(void **state)
     assert_int_equal(lib->nterms, 2);
     assert_string_equal(lib->terms[0].key, "cure_period_days");
     assert_string_equal(lib->terms[0].example, "30");
-    assert_int_equal(lib->terms[0].kind, TERM_TEXT); /* no kind: text */
+    assert_string_equal(lib->terms[0].label, "Cure period"); /* memos list it by its label */
+    assert_int_equal(lib->terms[0].kind, TERM_TEXT);         /* no kind: text */
     assert_null(lib->terms[0].default_value);
     assert_string_equal(lib->terms[1].key, "notice_days");
     assert_int_equal(lib->terms[1].kind, TERM_DAYS);

@@ -224,9 +224,11 @@ static const char settings[] =
     "    title: Core\n"
     "terms:\n"
     "  cure_days:\n"
+    "    label: Cure period\n"
     "    description: Days to cure.\n"
     "    example: 30\n"
     "  unused_days:\n"
+    "    label: Unused\n"
     "    description: Nobody uses it.\n"
     "    example: 5\n"
     /* Words for every value (values_lint): test_values.c. */
@@ -308,7 +310,7 @@ static void test_clean_library_and_lock(void **state)
     /* No lock yet: an error that says how to make one. */
     assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
     expect(&d, CLASM_SEV_ERROR, "missing-lock", "/library.lock", 0, 0, "clasm lint --update-lock");
-    expect(&d, CLASM_SEV_WARNING, "unused-term", "/library.yaml", 8, 3,
+    expect(&d, CLASM_SEV_WARNING, "unused-term", "/library.yaml", 9, 3,
            "terms.unused_days is declared but no clause text uses {{ terms.unused_days }}");
     assert_int_equal(clasm_diags_errors(&d), 2);
     assert_int_equal(r->files, 4);
@@ -358,7 +360,7 @@ static void test_clean_library_and_lock(void **state)
     clasm_lint_report_free(r);
     clasm_diags_free(&d);
     assert_int_equal(run(dir, 0, 1, &r, &d), CLASM_E_INPUT);
-    expect(&d, CLASM_SEV_ERROR, "unused-term", "/library.yaml", 8, 3, NULL);
+    expect(&d, CLASM_SEV_ERROR, "unused-term", "/library.yaml", 9, 3, NULL);
     clasm_lint_report_free(r);
     clasm_diags_free(&d);
 
@@ -678,6 +680,35 @@ static void test_references_and_definitions(void **state)
     free(dir);
 }
 
+/* A term without a label: memos and the questionnaire would name it by its
+ * key. A warning at the term's key; a label clears it. */
+static void test_term_without_label(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    const char *label = strstr(settings, "    label: Cure period\n");
+    assert_non_null(label);
+    char unlabelled[sizeof settings];
+    snprintf(unlabelled, sizeof unlabelled, "%.*s%s", (int)(label - settings), settings,
+             label + strlen("    label: Cure period\n"));
+    write_file(dir, "library.yaml", unlabelled);
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    run(dir, 0, 0, &r, &d);
+    expect(&d, CLASM_SEV_WARNING, "term-without-label", "/library.yaml", 5, 3,
+           "terms.cure_days has no label: memos and the questionnaire would name it by its key");
+    assert_int_equal(count_id(&d, "term-without-label"), 1);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    write_file(dir, "library.yaml", settings);
+    run(dir, 0, 0, &r, &d);
+    assert_int_equal(count_id(&d, "term-without-label"), 0);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
 static void test_terms_in_when_and_titles(void **state)
 {
     (void)state;
@@ -854,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_broken_library_still_linted),
         cmocka_unit_test(test_references_and_definitions),
         cmocka_unit_test(test_terms_in_when_and_titles),
+        cmocka_unit_test(test_term_without_label),
         cmocka_unit_test(test_broken_catalogue),
         cmocka_unit_test(test_known_paths_match_deals),
     };
