@@ -1,10 +1,11 @@
-/* Lists in a template (docx_lists.h): content controls whose table rows are
- * repeated from data. */
+/* Lists in a template (docx_lists.h): content controls whose table rows, or
+ * paragraphs, are repeated from data. */
 #include "docx_lists.h"
 
 #include "diag.h"
 #include "docx_text.h"
 #include "tags.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,7 +107,20 @@ static void take(detacher *D, xmlNodePtr sdt)
     }
     docx_list_slot *slot = &s->items[s->count];
     memset(slot, 0, sizeof *slot);
-    slot->name = strdup(name);
+    const char *at = strchr(name, '@');
+    slot->name = at ? strndup(name, (size_t)(at - name)) : strdup(name);
+    slot->part = slot->parts = 1;
+    if (at && !(at[1] >= '1' && at[1] <= '9' && at[2] == '/' && at[3] >= '1' && at[3] <= '9' &&
+                at[4] == '\0' && at[1] <= at[3])) {
+        diag_part(D->diags, CLASM_SEV_ERROR, "list-bad-part", D->file, D->part, parno,
+                  "the content control tagged %s%s names a part '%s' of a list; a part is "
+                  "written NAME@K/N, the K-th of N parts, 1 <= K <= N <= 9 (e.g. %.*s@1/2)",
+                  D->prefix, name, at, (int)(at - name), name);
+        D->errors++;
+    } else if (at) {
+        slot->part = at[1] - '0';
+        slot->parts = at[3] - '0';
+    }
     slot->paragraph = parno;
     xmlFree(tag);
     xmlNodePtr anchor = xmlNewDocNode(sdt->doc, sdt->ns, BAD_CAST "p", NULL);
@@ -144,6 +158,27 @@ int docx_lists_detach(xmlDocPtr doc, const char *prefix, int allowed, const char
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (root)
         walk(&D, root);
+    /* The parts of a list: 1/N to N/N, each once. */
+    for (size_t i = 0; !D.oom && i < out->count; i++) {
+        const docx_list_slot *a = &out->items[i];
+        int seen = 0, first = 1, consistent = 1;
+        for (size_t j = 0; j < out->count; j++) {
+            const docx_list_slot *b = &out->items[j];
+            if (strcmp(a->name, b->name) != 0)
+                continue;
+            first &= j >= i;
+            consistent &= b->parts == a->parts && !(seen & (1 << b->part));
+            seen |= 1 << b->part;
+        }
+        if (first && (!consistent || seen != ((1 << (a->parts + 1)) - 2))) {
+            diag_part(diags, CLASM_SEV_ERROR, "list-parts", file, part, a->paragraph,
+                      "the parts of the list '%s' do not fit together: its content controls "
+                      "must be tagged %s%s@1/N to %s%s@N/N, each once and with one N, or be "
+                      "one control tagged %s%s",
+                      a->name, prefix, a->name, prefix, a->name, prefix, a->name);
+            D.errors++;
+        }
+    }
     if (D.oom) {
         diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
                   "out of memory while reading the lists of %s", part);
@@ -219,14 +254,24 @@ static xmlNodePtr table_of(const docx_list_slot *slot, int *ntables)
     return table;
 }
 
-/* The item and group rows of a list's table (NULL when absent). Returns 0,
- * or -1 when out of memory. */
-static int find_rows(xmlNodePtr table, const char *item, xmlNodePtr *item_row,
+/* What holds a list's rows: its table's rows (w:tr), or, in a list without
+ * a table, the control's paragraphs (w:p). NULL (and *unit NULL) for more
+ * than one table. */
+static xmlNodePtr rows_holder(const docx_list_slot *slot, const char **unit, int *ntables)
+{
+    xmlNodePtr table = table_of(slot, ntables);
+    *unit = *ntables == 1 ? "tr" : *ntables == 0 ? "p" : NULL;
+    return *ntables == 1 ? table : *ntables == 0 ? content_of(slot) : NULL;
+}
+
+/* The item and group rows (unit: "tr" or "p") of a list's holder (NULL
+ * when absent). Returns 0, or -1 when out of memory. */
+static int find_rows(xmlNodePtr holder, const char *unit, const char *item, xmlNodePtr *item_row,
                      xmlNodePtr *group_row)
 {
     *item_row = *group_row = NULL;
-    for (xmlNodePtr r = table->children; r; r = r->next) {
-        if (!docx_is_w(r, "tr"))
+    for (xmlNodePtr r = holder->children; r; r = r->next) {
+        if (!docx_is_w(r, unit))
             continue;
         int k = row_kind(r, item);
         if (k == ROW_OOM)
@@ -243,19 +288,21 @@ int docx_list_check(const docx_list_slot *slot, const char *item, int groups, co
                     const char *part, clasm_diags *diags)
 {
     int ntables = 0;
-    xmlNodePtr table = table_of(slot, &ntables);
+    const char *unit = NULL;
+    xmlNodePtr holder = rows_holder(slot, &unit, &ntables);
     const char *name = slot->name;
-    if (ntables != 1) {
-        diag_part(diags, CLASM_SEV_ERROR, ntables ? "list-two-tables" : "list-no-table", file, part,
-                  slot->paragraph,
-                  "the list '%s' holds %d tables; it must hold one, whose row with {{ %s.FIELD }} "
-                  "placeholders is printed once per item",
+    if (!holder) {
+        diag_part(diags, CLASM_SEV_ERROR, "list-two-tables", file, part, slot->paragraph,
+                  "the list '%s' holds %d tables; it may hold one, whose row with {{ %s.FIELD }} "
+                  "placeholders is printed once per item (or, without a table, a paragraph with "
+                  "them)",
                   name, ntables, item);
         return 1;
     }
+    const char *what = ntables ? "row" : "paragraph";
     int errors = 0, nitem = 0, ngroup = 0;
-    for (xmlNodePtr r = table->children; r; r = r->next) {
-        if (!docx_is_w(r, "tr"))
+    for (xmlNodePtr r = holder->children; r; r = r->next) {
+        if (!docx_is_w(r, unit))
             continue;
         int k = row_kind(r, item);
         int parno = first_number(r);
@@ -266,35 +313,41 @@ int docx_list_check(const docx_list_slot *slot, const char *item, int groups, co
         }
         if (k == ROW_MIXED) {
             diag_part(diags, CLASM_SEV_ERROR, "list-mixed-row", file, part, parno,
-                      "a row of the list '%s' names both {{ group.* }} and {{ %s.* }}; the group "
-                      "row and the item row are separate rows",
-                      name, item);
+                      "a %s of the list '%s' names both {{ group.* }} and {{ %s.* }}; the group "
+                      "%s and the item %s are separate",
+                      what, name, item, what, what);
             errors++;
         } else if (k == ROW_ITEM && ++nitem == 2) {
             diag_part(diags, CLASM_SEV_ERROR, "list-two-item-rows", file, part, parno,
-                      "the list '%s' has a second row with {{ %s.* }} placeholders; one row is "
+                      "the list '%s' has a second %s with {{ %s.* }} placeholders; one %s is "
                       "printed per item, so only one may name them",
-                      name, item);
+                      name, what, item, what);
             errors++;
         } else if (k == ROW_GROUP && !groups) {
             diag_part(diags, CLASM_SEV_ERROR, "list-no-groups", file, part, parno,
-                      "the list '%s' has no groups, so a row with {{ group.* }} placeholders would "
+                      "the list '%s' has no groups, so a %s with {{ group.* }} placeholders would "
                       "never be printed",
-                      name);
+                      name, what);
             errors++;
         } else if (k == ROW_GROUP && ++ngroup == 2) {
             diag_part(diags, CLASM_SEV_ERROR, "list-two-group-rows", file, part, parno,
-                      "the list '%s' has a second row with {{ group.* }} placeholders; only one "
+                      "the list '%s' has a second %s with {{ group.* }} placeholders; only one "
                       "may name them",
-                      name);
+                      name, what);
             errors++;
         }
     }
     if (nitem == 0) {
-        diag_part(diags, CLASM_SEV_ERROR, "list-no-item-row", file, part, slot->paragraph,
-                  "the table of the list '%s' has no row with {{ %s.FIELD }} placeholders, so "
-                  "no item would be printed",
-                  name, item);
+        if (ntables)
+            diag_part(diags, CLASM_SEV_ERROR, "list-no-item-row", file, part, slot->paragraph,
+                      "the table of the list '%s' has no row with {{ %s.FIELD }} placeholders, "
+                      "so no item would be printed",
+                      name, item);
+        else
+            diag_part(diags, CLASM_SEV_ERROR, "list-no-item-row", file, part, slot->paragraph,
+                      "the list '%s' has neither a table nor a paragraph with {{ %s.FIELD }} "
+                      "placeholders, so no item would be printed",
+                      name, item);
         errors++;
     }
     return errors;
@@ -364,32 +417,120 @@ static xmlNodePtr copy_row(xmlNodePtr proto)
     return copy;
 }
 
+/* The characters of UTF-8 text (a byte that starts none counts as one). */
+static size_t chars_of(const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; n++) {
+        size_t k = utf8_char(p, NULL);
+        p += k ? k : 1;
+    }
+    return n;
+}
+
+/* The lines a printed row takes, about: its text over an assumed column
+ * of 48 characters, at least one. */
+static size_t row_lines(xmlNodePtr row)
+{
+    xmlNodePtr *ps = NULL;
+    size_t np = docx_paragraphs_below(row, &ps), lines = 0;
+    for (size_t i = 0; i < np; i++) {
+        char *text = docx_paragraph_text(ps[i]);
+        size_t n = text ? chars_of(text) : 0;
+        lines += n ? (n + 47) / 48 : 1;
+        free(text);
+    }
+    free(ps);
+    return lines ? lines : 1;
+}
+
+/* The rows [*from, *to) of a list that its part (K of N) prints: the rows
+ * split in N runs of about the same length in lines (each row filled once
+ * to measure it; what filling reports is reported when the part's own rows
+ * are). Returns 0, or -1 when out of memory. */
+static int part_range(const docx_list_slot *slot, const docx_list *list, const char *item,
+                      const docx_values *global, xmlNodePtr item_row, xmlNodePtr group_row,
+                      size_t *from, size_t *to)
+{
+    size_t n = list->nrows, total = 0;
+    size_t *lines = calloc(n + 1, sizeof *lines);
+    if (!lines)
+        return -1;
+    int oom = 0;
+    clasm_diags scratch;
+    clasm_diags_init(&scratch);
+    for (size_t r = 0; r < n && !oom; r++) {
+        xmlNodePtr proto = list->is_group(list->ctx, r) ? group_row : item_row;
+        xmlNodePtr copy = proto ? copy_row(proto) : NULL;
+        if (proto && !copy) {
+            oom = 1;
+            break;
+        }
+        if (copy) {
+            row_values R = {list, r, item, global};
+            docx_values values = {&R, row_value};
+            fill_below(copy, NULL, NULL, &values, "", "", &scratch, &oom);
+            lines[r] = row_lines(copy);
+            xmlFreeNode(copy);
+        }
+        total += lines[r];
+    }
+    clasm_diags_free(&scratch);
+    /* A row belongs to the part its first line falls in (so the first
+     * part is the longer, as newspaper columns fill). */
+    size_t parts = (size_t)slot->parts, want = (size_t)slot->part - 1, before = 0;
+    *from = *to = n;
+    for (size_t r = 0; r < n && !oom; r++) {
+        size_t in = total ? before * parts / total : 0;
+        if (in >= parts)
+            in = parts - 1;
+        if (in == want && *from == n)
+            *from = r;
+        if (in == want)
+            *to = r + 1;
+        before += lines[r];
+    }
+    if (*from == n)
+        *from = *to = 0;
+    free(lines);
+    return oom ? -1 : 0;
+}
+
 int docx_list_expand(docx_list_slot *slot, const docx_list *list, const char *item,
                      const docx_values *global, const char *file, const char *part,
                      clasm_diags *diags)
 {
     int ntables = 0, oom = 0, errors = 0;
-    xmlNodePtr table = table_of(slot, &ntables);
+    const char *unit = NULL;
+    xmlNodePtr holder = rows_holder(slot, &unit, &ntables);
+    xmlNodePtr table = ntables == 1 ? holder : NULL;
     xmlNodePtr content = content_of(slot);
     xmlNodePtr item_row = NULL, group_row = NULL;
-    if (!table || !content || !slot->anchor)
+    if (!holder || !content || !slot->anchor)
         return 0; /* docx_list_check said why */
-    if (find_rows(table, item, &item_row, &group_row) != 0)
+    if (find_rows(holder, unit, item, &item_row, &group_row) != 0)
         oom = 1;
     size_t nitems = 0;
     for (size_t r = 0; r < list->nrows; r++)
         nitems += !list->is_group(list->ctx, r);
+    size_t from = 0, to = list->nrows;
+    if (!oom && item_row && slot->parts > 1 &&
+        part_range(slot, list, item, global, item_row, group_row, &from, &to) != 0)
+        oom = 1;
     /* The control's own text (heading rows, the words for an empty list). */
     if (!oom)
         errors += fill_below(content, item_row, group_row, global, file, part, diags, &oom);
     if (!oom && item_row && nitems > 0) {
-        xmlNodePtr first = item_row;
-        for (xmlNodePtr r = table->children; r; r = r->next)
+        /* A table's rows go where its item (or group) row stands; a list of
+         * paragraphs is printed in the control's place, without the words
+         * for an empty list. */
+        xmlNodePtr first = slot->anchor;
+        for (xmlNodePtr r = table ? table->children : NULL; r; r = r->next)
             if (r == item_row || r == group_row) {
                 first = r;
                 break;
             }
-        for (size_t r = 0; r < list->nrows && !oom; r++) {
+        for (size_t r = from; r < to && !oom; r++) {
             xmlNodePtr proto = list->is_group(list->ctx, r) ? group_row : item_row;
             if (!proto)
                 continue; /* groups the template does not print */
@@ -406,11 +547,19 @@ int docx_list_expand(docx_list_slot *slot, const docx_list *list, const char *it
         remove_node(item_row);
         if (group_row)
             remove_node(group_row);
-        xmlUnlinkNode(table);
-        xmlAddPrevSibling(slot->anchor, table);
+        if (table) {
+            xmlUnlinkNode(table);
+            xmlAddPrevSibling(slot->anchor, table);
+        }
     } else if (!oom) {
-        /* No item: the control's other content, without the table. */
-        remove_node(table);
+        /* No item: the control's other content, without the table (or
+         * the item and group paragraphs). */
+        if (table)
+            remove_node(table);
+        if (!table && item_row)
+            remove_node(item_row);
+        if (!table && group_row)
+            remove_node(group_row);
         while (content->children) {
             xmlNodePtr c = content->children;
             xmlUnlinkNode(c);

@@ -33,7 +33,7 @@
 #define LIST_PREFIX "memo:"
 /* Reasons and supporting clauses a clause's row names before "and N more". */
 #define WHY_SHOWN 3
-#define SUPPORTS_SHOWN 2
+#define SUPPORTS_SHOWN 1
 
 struct clasm_memo_template {
     pkg *pkg;
@@ -58,7 +58,7 @@ typedef struct {
 static const list_def list_defs[NLISTS] = {
     {"risks", "risk", 1, {"number", "title", "area", "weight", "guidance", "description", "id"}},
     {"clauses", "clause", 1, {"title", "why", "category", "id", "version", NULL}},
-    {"defaults", "default", 0, {"description", "value", "key", NULL}},
+    {"defaults", "default", 0, {"label", "value", "description", "key", NULL}},
     {"missing", "missing", 0, {"description", "used_by", "key", NULL}},
     {"uncovered", "uncovered", 0, {"title", "documents", "area", "id", NULL}},
     {"escalation", "escalation", 0, {"tier", "score", "description", NULL}},
@@ -232,8 +232,10 @@ static int cmp_size(const void *a, const void *b)
 }
 
 /* "Because: risks 1, 2 and 4; the library's rule ..." (the deal's risks by
- * their numbers in the memo's list of risks, which gives their titles) and,
- * on a line of its own, "Supports: X, Y and Z". */
+ * their numbers in the memo's list of risks, which gives their titles) or,
+ * for a clause there only for others, "Supports: X, Y and Z". A clause
+ * that has reasons of its own is not also listed by the clauses relying on
+ * it: the memo gives why each clause is in the draft, once. */
 static char *why_text(const gatherer *G, const strset *because, const strset *supports)
 {
     strbuf b = {0};
@@ -262,9 +264,7 @@ static char *why_text(const gatherer *G, const strset *because, const strset *su
     if (nn && no)
         strbuf_adds(&b, "; ");
     add_joined(&b, other, no, WHY_SHOWN, "; ", no > WHY_SHOWN ? "; and " : "; ");
-    if (supports->n) {
-        if (nn || no)
-            strbuf_addc(&b, '\n');
+    if (supports->n && !nn && !no) {
         strbuf_adds(&b, "Supports: ");
         add_joined(&b, supports->v, supports->n, SUPPORTS_SHOWN, ", ", " and ");
     }
@@ -330,6 +330,8 @@ typedef struct {
     const plan_item *it;
     unsigned mask;
     strset because, supports;
+    char *why; /* owned: why_text */
+    int shown; /* printed, on its own row or sharing one */
 } clause_acc;
 
 static const char *category_title(const clasm_library *lib, const char *id)
@@ -394,16 +396,35 @@ static void gather_clauses(gatherer *G)
         if (!g[0])
             G->D->oom = 1;
         add_row(G->D, L_CLAUSES, 1, g, 2);
+        for (size_t j = 0; j < n; j++)
+            if (acc[j].mask == masks[m] && !acc[j].why) {
+                acc[j].why = why_text(G, &acc[j].because, &acc[j].supports);
+                if (!acc[j].why)
+                    G->D->oom = 1;
+            }
+        /* Clauses of one group with the same reason share a row, where
+         * the first of them stands: "standard in every agreement" once. */
         for (size_t j = 0; j < n; j++) {
-            if (acc[j].mask != masks[m])
+            if (acc[j].mask != masks[m] || acc[j].shown || !acc[j].why)
                 continue;
-            const plan_item *it = acc[j].it;
-            char *why = why_text(G, &acc[j].because, &acc[j].supports);
-            if (!why)
-                G->D->oom = 1;
-            char *v[] = {dup_or_null(G->D, it->title ? it->title : it->id), why,
-                         dup_or_null(G->D, category_title(G->lib, it->category)),
-                         dup_or_null(G->D, it->id), number_text(G->D, it->version)};
+            strbuf titles = {0}, cats = {0}, ids = {0}, versions = {0};
+            for (size_t k = j; k < n; k++) {
+                if (acc[k].mask != masks[m] || acc[k].shown || !acc[k].why ||
+                    strcmp(acc[k].why, acc[j].why) != 0)
+                    continue;
+                acc[k].shown = 1;
+                const plan_item *it = acc[k].it;
+                const char *sep = k == j ? "" : "\n";
+                strbuf_addf(&titles, "%s%s", sep, it->title ? it->title : it->id);
+                strbuf_addf(&cats, "%s%s", sep, category_title(G->lib, it->category));
+                strbuf_addf(&ids, "%s%s", sep, it->id);
+                strbuf_addf(&versions, "%s%d", sep, it->version);
+            }
+            char *v[] = {strbuf_take(&titles), dup_or_null(G->D, acc[j].why), strbuf_take(&cats),
+                         strbuf_take(&ids), strbuf_take(&versions)};
+            for (size_t f = 0; f < 5; f++)
+                if (!v[f])
+                    G->D->oom = 1;
             add_row(G->D, L_CLAUSES, 0, v, 5);
         }
     }
@@ -411,6 +432,7 @@ static void gather_clauses(gatherer *G)
         G->D->oom |= acc[j].because.oom | acc[j].supports.oom;
         free(acc[j].because.v);
         free(acc[j].supports.v);
+        free(acc[j].why);
     }
     free(acc);
 }
@@ -531,10 +553,13 @@ static void gather_defaults(gatherer *G, const clasm_template *const *drafts)
             if (!set_has(&used, pd->key) || set_has(&listed, pd->key))
                 continue;
             set_add(&listed, pd->key);
-            const char *description = NULL;
-            for (size_t t = 0; t < G->lib->nterms && !description; t++)
+            const lib_term *term = NULL;
+            for (size_t t = 0; t < G->lib->nterms && !term; t++)
                 if (strcmp(G->lib->terms[t].key, pd->key) == 0)
-                    description = G->lib->terms[t].description;
+                    term = &G->lib->terms[t];
+            const char *description = term ? term->description : NULL;
+            /* a term without a label (lint warns) goes by its description */
+            const char *label = term && term->label ? term->label : description;
             strbuf path = {0};
             strbuf_addf(&path, "terms.%s", pd->key);
             char *text = NULL;
@@ -542,9 +567,9 @@ static void gather_defaults(gatherer *G, const clasm_template *const *drafts)
                 values_display(G->lib, G->deal, G->plans[0], strbuf_str(&path), &text, NULL);
             if (st == VALUE_OUT_OF_MEMORY || path.failed)
                 G->D->oom = 1;
-            char *v[] = {dup_or_null(G->D, description), text ? text : dup_or_null(G->D, pd->value),
-                         strbuf_take(&path)};
-            add_row(G->D, L_DEFAULTS, 0, v, 3);
+            char *v[] = {dup_or_null(G->D, label), text ? text : dup_or_null(G->D, pd->value),
+                         dup_or_null(G->D, description), strbuf_take(&path)};
+            add_row(G->D, L_DEFAULTS, 0, v, 4);
         }
     G->D->oom |= used.oom | listed.oom;
     free(used.v);
@@ -704,10 +729,12 @@ static const char *check_global(void *ctx, const char *path)
                : NULL;
 }
 
+/* The rows a list is checked with: a group row (when it has groups) and an
+ * item row for each part, so that each part's rows are checked. */
 static int check_is_group(void *ctx, size_t row)
 {
     const list_def *def = ctx;
-    return def->groups && row == 0;
+    return def->groups && row % 2 == 0;
 }
 
 static const char *check_field(void *ctx, size_t row, const char *path)
@@ -938,7 +965,8 @@ static int render_part(xmlDocPtr doc, const char *file, const char *part, int is
         docx_list list;
         fill_list F = {def, R->D ? &R->D->lists[def - list_defs] : NULL};
         if (R->checking)
-            list = (docx_list){(void *)def, def->groups ? 2 : 1, check_is_group, check_field};
+            list = (docx_list){(void *)def, (def->groups ? 2u : 1u) * (size_t)slot->parts,
+                               check_is_group, check_field};
         else
             list = (docx_list){&F, F.rows->n, fill_is_group, fill_field};
         docx_list_expand(slot, &list, def->item, &R->global, file, part, &found);

@@ -1944,8 +1944,10 @@ def memo_head():
         ("Deal", ["{{ id }}", " with ", "{{ customer.name }}", ", dated ", "{{ date }}"]),
         ("Subject", ["The safeguard clauses chosen for the ", "{{ memo.documents }}", ", and why"]),
     ]
-    return mtable([mrow([mcell(tt(label, True), w1), mcell(tt(value), w2)]) for label, value in rows],
-                  [w1, w2], borders=False)
+    cells = {"Deal": [tt(rows[2][1]), if_("terms.existing_agreement"),
+                      tt(["Amending ", "{{ terms.existing_agreement }}"]), endif()]}
+    return mtable([mrow([mcell(tt(label, True), w1), mcell(cells.get(label) or tt(value), w2)])
+                   for label, value in rows], [w1, w2], borders=False)
 
 
 def glance_table():
@@ -1963,8 +1965,7 @@ def glance_table():
         row("Product", [tt("{{ product.name }}"),
                         if_("product.capabilities"), tt(["Capabilities: ", "{{ product.capabilities }}"]),
                         endif()]),
-        row("Deployment", tt(["Used ", "{{ deployment }}"])),
-        row("License", tt(["Granted as ", "{{ license }}"])),
+        row("Deployment", tt(["Used ", "{{ deployment }}", ", under ", "{{ license }}"])),
         row("End use", [if_("end_use == unknown"),
                         tt("Not verified at the time of sale: the drafts limit every use to the authorized "
                            "purpose."),
@@ -1974,19 +1975,16 @@ def glance_table():
                         tt(["Authorized purpose: ", "{{ terms.authorized_purpose }}"]), endif(),
                         if_("terms.authorized_sites"),
                         tt(["Authorized sites: ", "{{ terms.authorized_sites }}"]), endif()]),
-        row("Documents", [tt("{{ memo.documents }}"),
-                          if_("terms.existing_agreement"),
-                          tt(["Amending: ", "{{ terms.existing_agreement }}"]), endif()]),
+        # the subject names the documents, the deal line what an addendum amends
     ], [w1, w2])
 
 
 def escalation_list():
     box = mtable([mrow([mcell([
         tt([("b", "ESCALATION TO COUNSEL BEFORE SIGNING")], keep_next=True),
-        tt(["The ", "{{ escalation.tier }}", " tier (score ", "{{ escalation.score }}", ") escalates. "
-            "Counsel must decide, before anyone signs, whether the deal may proceed at all and on what "
-            "further conditions; the drafts alone are not enough. Do not send them to the other party "
-            "until counsel has decided."]),
+        tt(["The ", "{{ escalation.tier }}", " tier (score ", "{{ escalation.score }}", ") escalates: do not "
+            "send the drafts to the other party until counsel has decided whether the deal may proceed at "
+            "all, and on what further conditions."]),
     ], MEMO_W, MEMO_SHADE_ALERT)])], [MEMO_W])
     return memo_list("escalation", "Escalation", box, [
         mp(["No escalation: the ", "{{ tier }}", " tier does not require counsel's decision before "
@@ -2010,11 +2008,12 @@ def uncovered_list():
                 mrow([mcell(tt("{{ uncovered.title }}"), widths[0]),
                       mcell(tt("{{ uncovered.documents }}"), widths[1])])], widths)
     return memo_list("uncovered", "Risks no clause addresses", t, [
-        mp("Every risk of the deal is addressed by at least one clause of each document it concerns.")])
+        mp("Every risk of the deal is addressed by at least one clause of each document it concerns.",
+           "MemoNote")])
 
 
 def clauses_list():
-    widths = [2800, MEMO_W - 2800]
+    widths = [3200, MEMO_W - 3200]
     t = mtable([head_row(["Clause", "Why it is in the draft"], widths),
                 group_row(widths),
                 mrow([mcell(tt("{{ clause.title }}"), widths[0]), mcell(tt("{{ clause.why }}"), widths[1])])],
@@ -2022,13 +2021,30 @@ def clauses_list():
     return memo_list("clauses", "Clauses", t, [mp("The plan holds no clause.")])
 
 
+# The defaults run in two columns, the cells of a layout table without borders, each holding a
+# part of the list (memo:defaults@1/2 and @2/2): a list of short labels and values, half the
+# length of a one-column table. (Newspaper columns of a section would balance them, but
+# LibreOffice pushes a balanced section that crosses a page onto an extra page.)
+MEMO_COL_GAP = 340
+MEMO_COL_W = (MEMO_W - MEMO_COL_GAP) // 2
+
+
 def defaults_list():
-    widths = [MEMO_W - 2600, 2600]
-    t = mtable([head_row(["Term", "Value in the drafts"], widths),
-                mrow([mcell(tt("{{ default.description }}"), widths[0]),
-                      mcell(tt("{{ default.value }}"), widths[1])])], widths)
-    return memo_list("defaults", "Defaults", t, [
-        mp("None: the deal gives every term its drafts print.")])
+    def part(k):
+        # "Cure period, breach of the safeguards: thirty (30) days", the label bold; the words
+        # for no default in the first part only
+        item = mp([("b", "{{ default.label }}"), ": ", "{{ default.value }}"], "MemoDefault")
+        none = [mp("None: the deal gives every term its drafts print.")] if k == 1 else []
+        return memo_list("defaults@%d/2" % k, "Defaults (column %d of 2)" % k, "", [item] + none)
+    widths = [MEMO_COL_W + MEMO_COL_GAP, MEMO_COL_W]
+    row = "<w:tr>%s</w:tr>" % "".join(
+        # a cell that ends empty (the second, when the deal has one default) keeps a paragraph
+        '<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr>%s%s</w:tc>'
+        % (w, part(k), mp("", "MemoCellEnd"))
+        for k, w in ((1, widths[0]), (2, widths[1])))
+    return mtable([row], widths, borders=False).replace(
+        '<w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>',
+        '<w:left w:w="0" w:type="dxa"/><w:right w:w="%d" w:type="dxa"/>' % MEMO_COL_GAP, 1)
 
 
 def missing_list():
@@ -2049,39 +2065,36 @@ def memo():
     return [
         mp("Rationale Memo", "Title"),
         memo_head(),
-        mp([("i", "Why the drafts of this deal hold the safeguards they hold. Attach this memo to the approval "
-                  "request; counsel should read it before the drafts.")], "MemoNote"),
+        mp([("i", "Attach this memo to the approval request: counsel reads it before the drafts.")],
+           "MemoNote"),
         mh("The deal at a glance"),
         glance_table(),
         mh("Risk tier and escalation"),
         mp(["The deal's risks add up to a score of ", "{{ score }}", ", which puts it in the ", "{{ tier }}",
-            " tier. The risk catalogue describes that tier as follows:"]),
-        mp("{{ memo.tier_description }}", "MemoQuote"),
+            " tier. The risk catalogue describes that tier as follows: ",
+            ("i", "{{ memo.tier_description }}")]),
         escalation_list(),
         mh("Risks"),
         # every risk weighs 1 to 5, so a deal with risks scores above 0
         if_("score > 0"),
-        mp("Each risk the compliance review found, under the area of the guidance it comes from, with its "
-           "weight in the score (5 is the gravest)."),
+        mp("Each risk the compliance review found, by area of the guidance, with its weight (5 is the "
+           "gravest)."),
         risks_list(),
-        mp(""),
         uncovered_list(),
         endif(),
         if_("score == 0"),
         mp("The deal lists no risk: the compliance review found no red flag."),
         endif(),
         mh("The safeguard clauses and why"),
-        mp("Each clause the drafts hold, once, under the documents that hold it. \u201cBecause\u201d says "
-           "what in the deal calls for the clause (risks by their numbers above); \u201cSupports\u201d "
-           "names the clauses that rely on it."),
+        mp("Each clause once, under the documents that hold it. \u201cBecause\u201d says what in the deal "
+           "calls for it (risks by number); \u201cSupports\u201d, which clauses need one that has no "
+           "reason of its own."),
         clauses_list(),
         mh("Values taken from the library's defaults"),
-        mp("The deal does not give these terms, so the drafts print counsel's standard position from the "
-           "clause library. Agree them with the other party, or give other values in the deal."),
+        mp("The deal leaves these terms out, so the drafts print counsel's standard: agree them or set "
+           "others."),
         defaults_list(),
-        mh("Values still to fill in"),
-        mp("Values the drafts need that the deal does not give yet (the drafts cannot be assembled until "
-           "it does):"),
+        mh("Values still to fill in before the drafts can be assembled"),
         missing_list(),
         mp(["Drawn from the clause library whose fingerprint begins ", "{{ memo.library }}", "."], "MemoNote"),
     ]
@@ -2106,13 +2119,26 @@ def memo_styles_xml():
     serif = ('<w:rFonts w:ascii="Liberation Serif" w:hAnsi="Liberation Serif" w:cs="Liberation Serif" '
              'w:eastAsia="Liberation Serif"/><w:sz w:val="22"/><w:szCs w:val="22"/>')
     assert serif in base
+    # a memo's title: no space above it, little below
+    title = '<w:spacing w:before="240" w:after="360"/><w:jc w:val="center"/>'
+    assert title in base
+    base = base.replace(title, '<w:spacing w:before="0" w:after="160"/><w:jc w:val="center"/>', 1)
     # a memo: sans serif, 9.5 pt
     base = base.replace(serif, '<w:rFonts w:ascii="Liberation Sans" w:hAnsi="Liberation Sans" '
                                'w:cs="Liberation Sans" w:eastAsia="Liberation Sans"/><w:sz w:val="19"/>'
                                '<w:szCs w:val="19"/>', 1)
+    # a default in the list of defaults: table text, its second line indented
+    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoDefault">'
+              '<w:name w:val="Memo Default"/><w:basedOn w:val="MemoTableText"/><w:qFormat/>'
+              '<w:pPr><w:ind w:left="227" w:hanging="227"/></w:pPr></w:style>')
+    # the empty paragraph a table cell ends with: as small as Word allows
+    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoCellEnd">'
+              '<w:name w:val="Memo Cell End"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+              '<w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>'
+              '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:style>')
     extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoHeading"><w:name w:val="Memo Heading"/>'
               '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
-              '<w:spacing w:before="240" w:after="80"/><w:outlineLvl w:val="0"/></w:pPr>'
+              '<w:spacing w:before="200" w:after="80"/><w:outlineLvl w:val="0"/></w:pPr>'
               '<w:rPr><w:b/><w:color w:val="1F3864"/><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style>')
     return base.replace("</w:styles>", extra + "</w:styles>")
 
@@ -2126,7 +2152,8 @@ def memo_header_xml():
 
 
 def write_memo(path):
-    write_docx(path, "Rationale memo", None, None, document=document_xml(memo(), MEMO_MARGIN),
+    doc = document_xml(memo(), MEMO_MARGIN)
+    write_docx(path, "Rationale memo", None, None, document=doc,
                styles=memo_styles_xml(), header=memo_header_xml())
 
 

@@ -59,7 +59,7 @@ if " ".join(tier["description"].split()) not in text:
 if "score of %d" % plans[0]["score"] not in text:
     problems.append("the score is missing")
 if plans[0]["escalate"]:
-    if "ESCALATION TO COUNSEL BEFORE SIGNING" not in text or "Counsel must decide" not in text:
+    if "ESCALATION TO COUNSEL BEFORE SIGNING" not in text or "until counsel has decided" not in text:
         problems.append("the escalation is missing")
 elif "No escalation" not in text or "ESCALATION TO COUNSEL" in text:
     problems.append("a deal that does not escalate should say so")
@@ -82,6 +82,20 @@ if have_soffice; then
             /usr/bin/python3 check_memo.py "$d" "ex/$n/plan.json" "txt/$n.txt" "$ROOT/clauses/risks.yaml"
     done
     check "memo: the memos are rendered to PDF for review" sh -c 'ls pdf/*.pdf >/dev/null 2>&1'
+    # One to two pages for the approval file; a deal with every risk of the catalogue at once
+    # (all-risks) may run to three.
+    if command -v pdfinfo >/dev/null 2>&1; then
+        for d in "$DEALS"/*.yaml; do
+            n=$(basename "$d" .yaml)
+            most=2
+            [ "$n" = all-risks ] && most=3
+            pages=$(pdfinfo "pdf/$n.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+            check "memo: $n: the memo is at most $most pages in LibreOffice (has ${pages:-?})" \
+                sh -c '[ -n "$1" ] && [ "$1" -ge 1 ] && [ "$1" -le "$2" ]' _ "$pages" "$most"
+        done
+    else
+        skip "memo: the memos' page counts" "pdfinfo is not installed (make deps installs poppler-utils)"
+    fi
     # The check can fail: a text without a clause title, or without the escalation, is caught.
     n=direct-biometric-security-service
     sed 's/Remote Disablement//g' "txt/$n.txt" >txt/broken1.txt

@@ -255,12 +255,15 @@ static void test_severe_deal(void **state)
     assert_has(text, "27 November 2026");
     /* Defaults: what the contract and its clauses print... */
     assert_has(text, "the State of New York");
-    assert_has(text, "Days the party in breach has, after notice, to cure a material breach of the "
-                     "safeguards that is not a ground for immediate termination.");
+    assert_has(text, "\nCure period, safeguards breach: thirty (30) days\n"); /* by its label */
     /* an amount prints its currency, so a default currency is listed */
-    assert_has(text, "The currency of the fees");
+    assert_has(text, "\nCurrency of the fees: USD\n");
     /* ...and not what only a hosted deal's clause prints. */
-    assert_lacks(text, "moves to the country of use only the customer data");
+    assert_lacks(text, "Move to local hosting");
+    /* clauses with one reason share a row, their titles a line each */
+    assert_has(text,
+               "\nExport Control and Sanctions Compliance\nAnti-Corruption\nPublic Reporting\n"
+               "Because: standard in every agreement\n");
     /* the waiver of immunity is asked of a state buyer for a reason */
     assert_has(text, "could otherwise plead immunity");
     /* the sites limit the licence: the committee sees them; the library's
@@ -298,7 +301,7 @@ static void test_pack_groups(void **state)
     /* An addendum's memo names the agreement it amends. */
     deal = example("addendum-biometric-police.yaml", NULL);
     text = memo_of(fx, deal, NULL, NULL);
-    assert_has(text, "Amending: the Master Purchase Agreement");
+    assert_has(text, "Amending the Master Purchase Agreement");
     assert_has(text, "The end use is stated by the Customer.");
     free(text);
     clasm_deal_free(deal);
@@ -421,7 +424,25 @@ static void test_template_errors(void **state)
         {P("{{ clauses }}"), NULL, "memo-insertion-point", "memo:clauses"},
         {LIST("risk", TABLE(ROW(CELL(P("{{ risk.title }}"))))), NULL, "unknown-list",
          "risks, clauses, defaults, missing, uncovered, escalation"},
-        {LIST("risks", P("{{ risk.title }}")), NULL, "list-no-table", "holds 0 tables"},
+        /* a list of paragraphs, and a list in two parts */
+        {GOOD_RISKS LIST("defaults", P("{{ default.label }}: {{ default.value }}") P("None.")),
+         NULL, NULL, NULL},
+        {GOOD_RISKS LIST("defaults@1/2", P("{{ default.label }}"))
+             LIST("defaults@2/2", P("{{ default.label }}")),
+         NULL, NULL, NULL},
+        {LIST("risks", P("Risk")), NULL, "list-no-item-row", "neither a table nor a paragraph"},
+        {LIST("risks", P("{{ risk.title }}") P("{{ risk.weight }}")), NULL, "list-two-item-rows",
+         "one paragraph is printed per item"},
+        {LIST("defaults@1/2", P("{{ default.label }}")), NULL, "list-parts",
+         "memo:defaults@1/N to memo:defaults@N/N"},
+        {LIST("defaults@1/2", P("{{ default.label }}"))
+             LIST("defaults@2/3", P("{{ default.label }}")),
+         NULL, "list-parts", "with one N"},
+        {LIST("defaults@0/2", P("{{ default.label }}")), NULL, "list-bad-part", "defaults@1/2"},
+        {LIST("defaults@3/2", P("{{ default.label }}")), NULL, "list-bad-part", "1 <= K <= N"},
+        {LIST("defaults@2/2", P("{{ default.labl }}"))
+             LIST("defaults@1/2", P("{{ default.label }}")),
+         NULL, "unknown-value", "default.labl"},
         {LIST("risks", TABLE(ROW(CELL(P("{{ risk.title }}")))) TABLE(ROW(CELL(P("x"))))), NULL,
          "list-two-tables", "holds 2 tables"},
         {LIST("risks", TABLE(ROW(CELL(P("Risk"))))), NULL, "list-no-item-row", "{{ risk.FIELD }}"},
@@ -431,7 +452,7 @@ static void test_template_errors(void **state)
               TABLE(ROW(CELL(P("{{ group.title }}"))) ROW(CELL(P("{{ default.value }}"))))),
          NULL, "list-no-groups", "no groups"},
         {LIST("risks", TABLE(ROW(CELL(P("{{ group.title }}")) CELL(P("{{ risk.title }}"))))), NULL,
-         "list-mixed-row", "separate rows"},
+         "list-mixed-row", "are separate"},
         {LIST("risks", TABLE(ROW(CELL(P("{{ group.title }}"))) ROW(CELL(P("{{ group.title }}")))
                                  ROW(CELL(P("{{ risk.title }}"))))),
          NULL, "list-two-group-rows", "only one"},
@@ -517,13 +538,16 @@ static char *print_list(const char *body, const test_list *L, int *errors)
     docx_list_slots slots;
     assert_int_equal(docx_lists_detach(doc, "memo:", 1, "t.docx", "word/document.xml", &slots, &d),
                      0);
-    assert_int_equal(slots.count, 1);
-    assert_int_equal(docx_list_check(&slots.items[0], "item", 1, "t.docx", "word/document.xml", &d),
-                     0);
+    assert_true(slots.count >= 1);
     docx_list list = {(void *)L, L->n, tl_is_group, tl_value};
     docx_values global = {NULL, tl_global};
-    *errors = docx_list_expand(&slots.items[0], &list, "item", &global, "t.docx",
-                               "word/document.xml", &d);
+    *errors = 0;
+    for (size_t k = 0; k < slots.count; k++) {
+        assert_int_equal(
+            docx_list_check(&slots.items[k], "item", 1, "t.docx", "word/document.xml", &d), 0);
+        *errors += docx_list_expand(&slots.items[k], &list, "item", &global, "t.docx",
+                                    "word/document.xml", &d);
+    }
     docx_list_slots_free(&slots);
     xmlNodePtr *ps = NULL;
     size_t np = docx_paragraphs(doc, &ps);
@@ -595,6 +619,62 @@ static void test_list_without_group_row(void **state)
                             &L, &errors);
     assert_int_equal(errors, 1);
     assert_string_equal(text, "x|a1 {{ item.c }}|");
+    free(text);
+}
+
+/* A list of paragraphs: its group and item paragraphs printed per row in
+ * the control's place, its other paragraphs only when it is empty. */
+static void test_list_paragraphs(void **state)
+{
+    (void)state;
+    const char *body = P("before")
+        LIST("things", P("[{{ group.title }}]") P("{{ item.a }}: {{ item.b }}") P("None."))
+            P("after");
+    test_list L = {{{"g", "G1", ""}, {"i", "a1", "b1"}, {"g", "G2", ""}, {"i", "a2", "b2"}}, 4};
+    int errors = -1;
+    char *text = print_list(body, &L, &errors);
+    assert_int_equal(errors, 0);
+    assert_string_equal(text, "before|[G1]|a1: b1|[G2]|a2: b2|after|");
+    free(text);
+    test_list empty = {{{"g", "G1", ""}}, 1};
+    text = print_list(body, &empty, &errors);
+    assert_int_equal(errors, 0);
+    assert_string_equal(text, "before|None.|after|");
+    free(text);
+}
+
+/* A list in two parts (two controls, things@1/2 and things@2/2): the rows
+ * split in two runs of about the same length in lines, in order; the
+ * words for an empty list only when the whole list is empty. */
+static void test_list_parts(void **state)
+{
+    (void)state;
+    const char *body = P("before") LIST("things@1/2", P("{{ item.a }}") P("None.")) P("mid")
+        LIST("things@2/2", P("{{ item.a }}")) P("after");
+    int errors = -1;
+    test_list even = {{{"i", "a1", ""}, {"i", "a2", ""}, {"i", "a3", ""}, {"i", "a4", ""}}, 4};
+    char *text = print_list(body, &even, &errors);
+    assert_int_equal(errors, 0);
+    assert_string_equal(text, "before|a1|a2|mid|a3|a4|after|");
+    free(text);
+    /* a row of three lines weighs three: the first part holds it alone */
+    static const char long_row[] = "long long long long long long long long long long long long "
+                                   "long long long long long long long long long long long long";
+    test_list uneven = {{{"i", long_row, ""}, {"i", "a2", ""}, {"i", "a3", ""}, {"i", "a4", ""}},
+                        4};
+    text = print_list(body, &uneven, &errors);
+    assert_int_equal(errors, 0);
+    char want[512];
+    snprintf(want, sizeof want, "before|%s|mid|a2|a3|a4|after|", long_row);
+    assert_string_equal(text, want);
+    free(text);
+    test_list one = {{{"i", "a1", ""}}, 1};
+    text = print_list(body, &one, &errors);
+    assert_string_equal(text, "before|a1|mid|after|");
+    free(text);
+    test_list none = {{{"g", "G", ""}}, 1};
+    text = print_list(body, &none, &errors);
+    assert_string_equal(text, "before|None.|mid|after|");
     free(text);
 }
 
@@ -671,6 +751,8 @@ int main(void)
         cmocka_unit_test(test_list_rows),
         cmocka_unit_test(test_list_empty),
         cmocka_unit_test(test_list_without_group_row),
+        cmocka_unit_test(test_list_paragraphs),
+        cmocka_unit_test(test_list_parts),
         cmocka_unit_test(test_write_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
