@@ -290,15 +290,20 @@ typedef struct {
     const char *file, *base, *first;
 } missing_in_template;
 
-static int lacks_value(void *ctx, const char *path)
+/* The values the walk reports: the library's terms (a default printed)
+ * and whatever the deal lacks. */
+static int term_or_lacking(void *ctx, const char *path)
 {
     const missing_in_template *M = ctx;
-    return values_raw(M->lib, M->deal, path, NULL) == NULL;
+    return strncmp(path, "terms.", 6) == 0 || values_raw(M->lib, M->deal, path, NULL) == NULL;
 }
 
 static int add_missing(void *ctx, const char *path, const char *part, int paragraph)
 {
     missing_in_template *M = ctx;
+    plan_default_printed(M->plan, M->lib, path);
+    if (values_raw(M->lib, M->deal, path, NULL) != NULL)
+        return 0;
     return plan_add_missing(M->plan, M->lib, path, M->base, M->first, M->file, 0, part,
                             paragraph) != 0
                ? -1
@@ -306,7 +311,8 @@ static int add_missing(void *ctx, const char *path, const char *part, int paragr
 }
 
 /* The values a draft of tpl for this deal and plan fills in: what it
- * prints (after its conditionals) and has no value is missing. */
+ * prints (after its conditionals) and has no value is missing; a default
+ * it prints is marked printed. */
 clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
                                      const clasm_deal *deal, const clasm_template *tpl)
 {
@@ -318,7 +324,7 @@ clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
     char first[300];
     snprintf(first, sizeof first, "the template %.250s, which draws the", base);
     missing_in_template M = {plan, lib, deal, name, base, first};
-    return template_each_value(tpl, lib, deal, plan, lacks_value, add_missing, &M) == 0
+    return template_each_value(tpl, lib, deal, plan, term_or_lacking, add_missing, &M) == 0
                ? CLASM_OK
                : CLASM_E_IO;
 }

@@ -274,8 +274,8 @@ static void assemble_deal(batch_run *B, size_t i)
     if (s == CLASM_OK && memo_at >= 0 && !skip[memo_at]) {
         unsigned char *bytes = NULL;
         size_t len = 0;
-        s = clasm_memo_buffer(opt->memo, opt->lib, deal, (const clasm_plan *const *)plans, tpls,
-                              ndrafts, &bytes, &len, &diags);
+        s = clasm_memo_buffer(opt->memo, opt->lib, deal, (const clasm_plan *const *)plans, ndrafts,
+                              &bytes, &len, &diags);
         if (s == CLASM_OK)
             s = clasm_outputs_add(set, outs[memo_at], bytes, len, &diags);
         free(bytes);

@@ -172,7 +172,8 @@ typedef struct {
 size_t clasm_plan_missing(const clasm_plan *plan, const clasm_missing **out);
 /* Adds to the plan's missing values those the template's placeholders
  * need ({{ terms.KEY }} the deal does not give and the library has no
- * default for). CLASM_E_IO when out of memory. */
+ * default for), and marks the defaults it prints. CLASM_E_IO when out of
+ * memory. */
 clasm_status clasm_plan_add_template(clasm_plan *plan, const clasm_library *lib,
                                      const clasm_deal *deal, const clasm_template *tpl);
 /* One diagnostic "missing-value" per missing value of the plan, of
@@ -241,21 +242,18 @@ clasm_status clasm_memo_template_open(const char *path, clasm_memo_template **ou
 void clasm_memo_template_free(clasm_memo_template *tpl);
 /* The memo of one deal into memory (*out malloc'd, *len bytes): plans are
  * the deal's plans, one per document drawn (clasm_select_pack; plans[0]
- * gives tier and score), each with its template's missing values added
- * (clasm_plan_add_template); drafts[i] is the template plans[i] is drawn
- * with, or NULL (drafts may be NULL), so that the defaults its text prints
- * are listed too. Values still missing are listed, not refused. Nothing is
+ * gives tier and score), each with its template added
+ * (clasm_plan_add_template: the values it still needs, the defaults it
+ * prints). Values still missing are listed, not refused. Nothing is
  * written. */
 clasm_status clasm_memo_buffer(const clasm_memo_template *tpl, const clasm_library *lib,
                                const clasm_deal *deal, const clasm_plan *const *plans,
-                               const clasm_template *const *drafts, size_t nplans,
-                               unsigned char **out, size_t *len, clasm_diags *diags);
+                               size_t nplans, unsigned char **out, size_t *len, clasm_diags *diags);
 /* The same, written to out_path as every output is (clasm_write_file: the
  * destination checked first, atomically, no file on any error); the memo
  * template itself is refused (output-is-template). */
 clasm_status clasm_memo_write(const clasm_memo_template *tpl, const clasm_library *lib,
-                              const clasm_deal *deal, const clasm_plan *const *plans,
-                              const clasm_template *const *drafts, size_t nplans,
+                              const clasm_deal *deal, const clasm_plan *const *plans, size_t nplans,
                               const char *out_path, clasm_diags *diags);
 
 /* ---- writing outputs (output.c) ----

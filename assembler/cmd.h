@@ -71,11 +71,11 @@ int plans_missing(clasm_plan **plans, size_t n, const clasm_template *const *tpl
  * templates are); *path_out (may be NULL) gets its path, malloc'd.
  * CLASM_OK, or the status of the failure (reported). */
 int open_memo_template(clasm_memo_template **out, char **path_out, clasm_diags *diags);
-/* Builds the deal's memo and stages it in set for path: the plans as
- * drawn with drafts (drafts[i] may be NULL). */
+/* Builds the deal's memo and stages it in set for path: the plans with
+ * their templates added (plans_missing). */
 int stage_memo(clasm_outputs *set, const char *path, const clasm_memo_template *memo,
-               const clasm_library *lib, const clasm_deal *deal, clasm_plan *const *plans,
-               const clasm_template *const *drafts, size_t n, clasm_diags *diags);
+               const clasm_library *lib, const clasm_deal *deal, clasm_plan *const *plans, size_t n,
+               clasm_diags *diags);
 /* The plans as JSON: one object, or an array for a deal pack; outputs and
  * hashes (each draft's SHA-256, for a report) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);

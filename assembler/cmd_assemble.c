@@ -191,8 +191,7 @@ int cmd_assemble(int argc, char **argv)
         }
         if (rc == CLASM_OK) {
             sweep_folder_of(o.memo);
-            rc = stage_memo(set, o.memo, memo, lib, deal, plans,
-                            (const clasm_template *const *)tpls, ndocs, &diags);
+            rc = stage_memo(set, o.memo, memo, lib, deal, plans, ndocs, &diags);
         }
     }
     if (rc == CLASM_OK && o.report) {

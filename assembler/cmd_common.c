@@ -261,13 +261,13 @@ int open_memo_template(clasm_memo_template **out, char **path_out, clasm_diags *
 }
 
 int stage_memo(clasm_outputs *set, const char *path, const clasm_memo_template *memo,
-               const clasm_library *lib, const clasm_deal *deal, clasm_plan *const *plans,
-               const clasm_template *const *drafts, size_t n, clasm_diags *diags)
+               const clasm_library *lib, const clasm_deal *deal, clasm_plan *const *plans, size_t n,
+               clasm_diags *diags)
 {
     unsigned char *bytes = NULL;
     size_t len = 0;
-    int rc = clasm_memo_buffer(memo, lib, deal, (const clasm_plan *const *)plans, drafts, n, &bytes,
-                               &len, diags);
+    int rc = clasm_memo_buffer(memo, lib, deal, (const clasm_plan *const *)plans, n, &bytes, &len,
+                               diags);
     if (rc == CLASM_OK)
         rc = clasm_outputs_add(set, path, bytes, len, diags);
     free(bytes);

@@ -97,8 +97,8 @@ int cmd_select(int argc, char **argv)
     /* The memo of the plan, missing values listed in it: written whole or
      * not at all. */
     if (rc == CLASM_OK && o.memo) {
-        rc = clasm_memo_write(memo, lib, deal, (const clasm_plan *const *)plans, by_plan, ndocs,
-                              o.memo, &diags);
+        rc = clasm_memo_write(memo, lib, deal, (const clasm_plan *const *)plans, ndocs, o.memo,
+                              &diags);
         if (rc == CLASM_OK)
             fprintf(stderr, "clasm: wrote %s (rationale memo)\n", o.memo);
     }

@@ -147,14 +147,6 @@ static void set_add(strset *s, const char *x)
     s->v[s->n++] = x;
 }
 
-static int set_has(const strset *s, const char *x)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], x) == 0)
-            return 1;
-    return 0;
-}
-
 /* "a, b and c"; with more than shown items, "a, b, c and 4 more". */
 static void add_joined(strbuf *b, const char *const *v, size_t n, size_t shown, const char *sep,
                        const char *last_sep)
@@ -467,113 +459,34 @@ static void gather_uncovered(gatherer *G)
     free(ids.v);
 }
 
-/* The library's terms the drafts print: those the chosen clauses and the
- * definitions they use name, and those their templates print. Borrowed
- * keys of lib->terms. */
-typedef struct {
-    const clasm_library *lib;
-    strset *used;
-} term_use;
-
-static void use_path(term_use *U, const char *path)
-{
-    if (strncmp(path, "terms.", 6) != 0)
-        return;
-    for (size_t t = 0; t < U->lib->nterms; t++)
-        if (strcmp(U->lib->terms[t].key, path + 6) == 0) {
-            const lib_term *term = &U->lib->terms[t];
-            set_add(U->used, term->key);
-            /* An amount prints its currency ("USD 1,250,000"): a default
-             * currency is printed with it. */
-            if (term->kind == TERM_AMOUNT && term->currency)
-                for (size_t c = 0; c < U->lib->nterms; c++)
-                    if (strcmp(U->lib->terms[c].key, term->currency) == 0)
-                        set_add(U->used, U->lib->terms[c].key);
-        }
-}
-
-static void use_tree(term_use *U, const ct_tree *tree)
-{
-    for (size_t b = 0; tree && b < tree->nblocks; b++)
-        for (size_t k = 0; k < tree->blocks[b].nspans; k++)
-            if (tree->blocks[b].spans[k].kind == CT_VALUE)
-                use_path(U, tree->blocks[b].spans[k].text);
-}
-
-static int is_term(void *ctx, const char *path)
-{
-    (void)ctx;
-    return strncmp(path, "terms.", 6) == 0;
-}
-
-static int use_template_value(void *ctx, const char *path, const char *part, int paragraph)
-{
-    (void)part;
-    (void)paragraph;
-    use_path(ctx, path);
-    return 0;
-}
-
 /* The terms whose value is the library's default and that the drafts
- * print, in library.yaml's order. */
-static void gather_defaults(gatherer *G, const clasm_template *const *drafts)
+ * print (each plan marks them: its clauses, the definitions they use, its
+ * template), once each, in library.yaml's order. */
+static void gather_defaults(gatherer *G)
 {
-    strset used = {0};
-    term_use U = {G->lib, &used};
-    for (size_t p = 0; p < G->nplans; p++) {
-        const clasm_plan *plan = G->plans[p];
-        const lib_clause **chosen = calloc(plan->nitems + 1, sizeof *chosen);
-        if (!chosen) {
+    for (size_t t = 0; t < G->lib->nterms; t++) {
+        const lib_term *term = &G->lib->terms[t];
+        const plan_default *pd = NULL;
+        for (size_t p = 0; p < G->nplans && !pd; p++)
+            for (size_t d = 0; d < G->plans[p]->ndefaults && !pd; d++)
+                if (G->plans[p]->defaults[d].printed &&
+                    strcmp(G->plans[p]->defaults[d].key, term->key) == 0)
+                    pd = &G->plans[p]->defaults[d];
+        if (!pd)
+            continue;
+        /* a term without a label (lint warns) goes by its description */
+        const char *label = term->label ? term->label : term->description;
+        strbuf path = {0};
+        strbuf_addf(&path, "terms.%s", pd->key);
+        char *text = NULL;
+        value_status st =
+            values_display(G->lib, G->deal, G->plans[0], strbuf_str(&path), &text, NULL);
+        if (st == VALUE_OUT_OF_MEMORY || path.failed)
             G->D->oom = 1;
-            break;
-        }
-        size_t nc = 0;
-        for (size_t k = 0; k < plan->nitems; k++)
-            if (plan->items[k].clause) {
-                chosen[nc++] = plan->items[k].clause;
-                use_tree(&U, plan->items[k].clause->tree);
-            }
-        size_t ng = 0;
-        glossary_use *g = glossary_for(G->lib, chosen, nc, &ng, NULL, NULL);
-        if (!g)
-            G->D->oom = 1;
-        for (size_t i = 0; g && i < ng; i++)
-            use_tree(&U, g[i].def->tree);
-        free(g);
-        free(chosen);
-        if (drafts && drafts[p] &&
-            template_each_value(drafts[p], G->lib, G->deal, plan, is_term, use_template_value,
-                                &U) != 0)
-            G->D->oom = 1;
+        char *v[] = {dup_or_null(G->D, label), text ? text : dup_or_null(G->D, pd->value),
+                     dup_or_null(G->D, term->description), strbuf_take(&path)};
+        add_row(G->D, L_DEFAULTS, 0, v, 4);
     }
-    strset listed = {0};
-    for (size_t p = 0; p < G->nplans; p++)
-        for (size_t d = 0; d < G->plans[p]->ndefaults; d++) {
-            const plan_default *pd = &G->plans[p]->defaults[d];
-            if (!set_has(&used, pd->key) || set_has(&listed, pd->key))
-                continue;
-            set_add(&listed, pd->key);
-            const lib_term *term = NULL;
-            for (size_t t = 0; t < G->lib->nterms && !term; t++)
-                if (strcmp(G->lib->terms[t].key, pd->key) == 0)
-                    term = &G->lib->terms[t];
-            const char *description = term ? term->description : NULL;
-            /* a term without a label (lint warns) goes by its description */
-            const char *label = term && term->label ? term->label : description;
-            strbuf path = {0};
-            strbuf_addf(&path, "terms.%s", pd->key);
-            char *text = NULL;
-            value_status st =
-                values_display(G->lib, G->deal, G->plans[0], strbuf_str(&path), &text, NULL);
-            if (st == VALUE_OUT_OF_MEMORY || path.failed)
-                G->D->oom = 1;
-            char *v[] = {dup_or_null(G->D, label), text ? text : dup_or_null(G->D, pd->value),
-                         dup_or_null(G->D, description), strbuf_take(&path)};
-            add_row(G->D, L_DEFAULTS, 0, v, 4);
-        }
-    G->D->oom |= used.oom | listed.oom;
-    free(used.v);
-    free(listed.v);
 }
 
 /* The values still to fill in, once each over the plans, with the texts
@@ -636,7 +549,7 @@ static void gather_escalation(gatherer *G)
     add_row(G->D, L_ESCALATION, 0, v, 3);
 }
 
-static void gather(gatherer *G, const clasm_template *const *drafts)
+static void gather(gatherer *G)
 {
     memo_data *D = G->D;
     char *tmpl_words[CLASM_DOC_COUNT] = {0};
@@ -657,7 +570,7 @@ static void gather(gatherer *G, const clasm_template *const *drafts)
         gather_risks(G);
         gather_clauses(G);
         gather_uncovered(G);
-        gather_defaults(G, drafts);
+        gather_defaults(G);
         gather_missing(G, tmpl_words);
         gather_escalation(G);
         const clasm_plan *plan = G->plans[0];
@@ -1051,8 +964,7 @@ clasm_status clasm_memo_template_open(const char *path, clasm_memo_template **ou
 
 clasm_status clasm_memo_buffer(const clasm_memo_template *tpl, const clasm_library *lib,
                                const clasm_deal *deal, const clasm_plan *const *plans,
-                               const clasm_template *const *drafts, size_t nplans,
-                               unsigned char **out, size_t *len, clasm_diags *diags)
+                               size_t nplans, unsigned char **out, size_t *len, clasm_diags *diags)
 {
     if (out)
         *out = NULL;
@@ -1069,7 +981,7 @@ clasm_status clasm_memo_buffer(const clasm_memo_template *tpl, const clasm_libra
     memo_data D;
     memset(&D, 0, sizeof D);
     gatherer G = {lib, deal, plans, nplans, {0}, &D, NULL, 0};
-    gather(&G, drafts);
+    gather(&G);
     pkg_edit *e = D.oom ? NULL : pkg_edit_new(tpl->pkg);
     if (!e) {
         data_free(&D);
@@ -1113,8 +1025,7 @@ clasm_status clasm_memo_buffer(const clasm_memo_template *tpl, const clasm_libra
 }
 
 clasm_status clasm_memo_write(const clasm_memo_template *tpl, const clasm_library *lib,
-                              const clasm_deal *deal, const clasm_plan *const *plans,
-                              const clasm_template *const *drafts, size_t nplans,
+                              const clasm_deal *deal, const clasm_plan *const *plans, size_t nplans,
                               const char *out_path, clasm_diags *diags)
 {
     if (!tpl || !out_path)
@@ -1125,7 +1036,7 @@ clasm_status clasm_memo_write(const clasm_memo_template *tpl, const clasm_librar
         return s;
     unsigned char *bytes = NULL;
     size_t len = 0;
-    s = clasm_memo_buffer(tpl, lib, deal, plans, drafts, nplans, &bytes, &len, diags);
+    s = clasm_memo_buffer(tpl, lib, deal, plans, nplans, &bytes, &len, diags);
     if (s == CLASM_OK)
         s = clasm_write_file(out_path, bytes, len, diags);
     free(bytes);

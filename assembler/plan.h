@@ -34,9 +34,14 @@ typedef struct {
 } plan_item;
 
 /* A term the deal leaves out, whose value is the library's default
- * (counsel's standard position). Borrowed from the library. */
+ * (counsel's standard position). Strings borrowed from the library. */
 typedef struct {
     const char *key, *value;
+    const char *label; /* the library's short name, or NULL */
+    /* 1 when the draft prints it: a chosen clause or a definition it uses
+     * (clasm_select), or the template (clasm_plan_add_template) fills in
+     * {{ terms.KEY }}, or an amount it prints names it as its currency. */
+    int printed;
 } plan_default;
 
 struct clasm_plan {
@@ -63,6 +68,10 @@ struct clasm_plan {
  * D and E", at most max_supports supporting titles (0: all; the rest
  * counted, "and 20 more"). Malloc'd; NULL when out of memory. */
 char *plan_item_why(const plan_item *it, size_t max_supports);
+
+/* Marks the plan's default for the value path (terms.KEY) printed, and the
+ * default currency of an amount; any other path is ignored. */
+void plan_default_printed(clasm_plan *plan, const clasm_library *lib, const char *path);
 
 /* Records that who (a clause id or a template name) needs the value at
  * path, which the deal lacks; first_use, file and line (or, in a template,

@@ -1,6 +1,10 @@
 /* Read access to a plan for clients of the public API. */
 #include "plan.h"
+
+#include "library.h"
 #include "strbuf.h"
+
+#include <string.h>
 
 const char *clasm_plan_tier(const clasm_plan *plan)
 {
@@ -52,4 +56,23 @@ char *plan_item_why(const plan_item *it, size_t max_supports)
             strbuf_addf(&b, " and %zu more", it->nsupports - shown);
     }
     return strbuf_take(&b);
+}
+
+static void mark_default(clasm_plan *plan, const char *key)
+{
+    for (size_t i = 0; i < plan->ndefaults; i++)
+        if (strcmp(plan->defaults[i].key, key) == 0)
+            plan->defaults[i].printed = 1;
+}
+
+void plan_default_printed(clasm_plan *plan, const clasm_library *lib, const char *path)
+{
+    if (!plan || strncmp(path, "terms.", 6) != 0)
+        return;
+    mark_default(plan, path + 6);
+    /* An amount prints its currency ("USD 1,250,000"). */
+    for (size_t t = 0; lib && t < lib->nterms; t++)
+        if (strcmp(lib->terms[t].key, path + 6) == 0 && lib->terms[t].kind == TERM_AMOUNT &&
+            lib->terms[t].currency)
+            mark_default(plan, lib->terms[t].currency);
 }

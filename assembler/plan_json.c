@@ -18,15 +18,20 @@ static json_t *string_array(char *const *items, size_t n)
     return a;
 }
 
-/* [{"key", "value"}] of the terms whose value is the library's default;
- * the value raw, as the library writes it. */
+/* [{"key", "value", "label", "printed"}] of the terms whose value is the
+ * library's default; the value raw, as the library writes it; printed when
+ * the draft prints it. */
 static json_t *defaults_array(const clasm_plan *plan)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < plan->ndefaults; i++) {
         json_t *d = json_object();
         int ok = d && json_object_set_new(d, "key", json_text(plan->defaults[i].key)) == 0 &&
-                 json_object_set_new(d, "value", json_text(plan->defaults[i].value)) == 0;
+                 json_object_set_new(d, "value", json_text(plan->defaults[i].value)) == 0 &&
+                 json_object_set_new(d, "label",
+                                     plan->defaults[i].label ? json_text(plan->defaults[i].label)
+                                                             : json_null()) == 0 &&
+                 json_object_set_new(d, "printed", json_boolean(plan->defaults[i].printed)) == 0;
         if (!ok)
             json_decref(d);
         if (!ok || json_array_append_new(a, d) != 0) { /* append_new releases d */
@@ -166,9 +171,23 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
     }
     for (size_t i = 0; i < plan->nnotes; i++)
         fprintf(out, "note: %s\n", plan->notes[i]);
-    for (size_t i = 0; i < plan->ndefaults; i++)
-        fprintf(out, "default: terms.%s = %s (library default; the deal does not set it)\n",
-                plan->defaults[i].key, plan->defaults[i].value);
+    /* The defaults the draft prints, by their labels; the others only
+     * counted (a plan lists every library default the deal leaves out). */
+    size_t unprinted = 0;
+    for (size_t i = 0; i < plan->ndefaults; i++) {
+        const plan_default *d = &plan->defaults[i];
+        if (!d->printed) {
+            unprinted++;
+            continue;
+        }
+        fprintf(out, "default: %s = %s  [terms.%s] (library default; the deal does not set it)\n",
+                d->label ? d->label : d->key, d->value, d->key);
+    }
+    if (unprinted)
+        fprintf(out,
+                "defaults: %zu more library default%s that no text of this draft prints "
+                "(--format json lists every one)\n",
+                unprinted, unprinted == 1 ? "" : "s");
     if (plan->nmissing) {
         fprintf(out, "still to fill in (%zu; the draft needs them):\n", plan->nmissing);
         for (size_t i = 0; i < plan->nmissing; i++) {

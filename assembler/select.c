@@ -421,6 +421,8 @@ static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const 
             continue;
         for (size_t k = 0; k < t->blocks[b].nspans; k++) {
             const ct_span *g = &t->blocks[b].spans[k];
+            if (g->kind == CT_VALUE)
+                plan_default_printed(M->plan, M->lib, g->text);
             if (g->kind != CT_VALUE || strcmp(g->text, "tier") == 0 ||
                 strcmp(g->text, "score") == 0 || strcmp(g->text, "document") == 0 ||
                 values_raw(M->lib, M->deal, g->text, NULL)) /* a default counts */
@@ -584,9 +586,8 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
                     "a clause that addresses it, or have counsel review the draft",
                     risk->id, clasm_document_name(doc));
     }
-    if (collect_missing_values(lib, deal, plan) != 0)
-        S.oom = 1;
-    /* The terms whose value is the library's default. */
+    /* The terms whose value is the library's default: those the chosen
+     * texts print are marked as the missing values are collected. */
     plan->defaults = calloc(lib->nterms + 1, sizeof *plan->defaults);
     if (!plan->defaults)
         S.oom = 1;
@@ -596,8 +597,11 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
         for (size_t k = 0; k < deal->nterms && !given; k++)
             given = strcmp(deal->terms[k].key, t->key) == 0;
         if (t->default_value && !given)
-            plan->defaults[plan->ndefaults++] = (plan_default){t->key, t->default_value};
+            plan->defaults[plan->ndefaults++] =
+                (plan_default){t->key, t->default_value, t->label, 0};
     }
+    if (collect_missing_values(lib, deal, plan) != 0)
+        S.oom = 1;
     if (plan->escalate)
         diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, 0, 0,
                 "ESCALATE TO COUNSEL BEFORE SIGNING: deal %s scores %ld, which is the top tier "

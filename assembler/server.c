@@ -640,7 +640,7 @@ static enum MHD_Result do_memo(const clasm_server *srv, struct MHD_Connection *c
     size_t len = 0;
     if (s == CLASM_OK)
         s = clasm_memo_buffer(srv->opt.memo, srv->opt.lib, deal, (const clasm_plan *const *)plans,
-                              tpls, ndocs, &docx, &len, &d);
+                              ndocs, &docx, &len, &d);
     if (s != CLASM_OK) {
         sent = status_diags(srv, c, s, &d);
     } else {

@@ -131,8 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clasm_diags md;
     clasm_diags_init(&md);
     unlink(f->out);
-    st = clasm_memo_write(memo, f->lib, deal, (const clasm_plan *const *)plans, drafts, nd, f->out,
-                          &md);
+    st = clasm_memo_write(memo, f->lib, deal, (const clasm_plan *const *)plans, nd, f->out, &md);
     fuzz_check_diags(&md);
     struct stat sb;
     int exists = stat(f->out, &sb) == 0;

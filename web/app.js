@@ -491,11 +491,12 @@
         sec.append(el('div', { class: 'banner warn' },
           el('strong', { text: 'No clause covers: ' }), p.uncovered.map(riskTitle).join(', ')));
       }
-      // Terms left at counsel's standard value.
-      if (p.defaults && p.defaults.length) {
+      // Terms left at counsel's standard value that the draft prints.
+      const printed = (p.defaults || []).filter((d) => d.printed);
+      if (printed.length) {
         sec.append(el('div', { class: 'defaults' },
           el('strong', { text: 'Counsel’s standard values used: ' }),
-          el('ul', {}, ...p.defaults.map((d) => el('li', { 'data-term': d.key },
+          el('ul', {}, ...printed.map((d) => el('li', { 'data-term': d.key },
             termLabel(d.key) + ': ', el('code', { text: d.value }))))));
       }
       body.append(sec);

@@ -1987,8 +1987,8 @@ def escalation_list():
             "all, and on what further conditions."]),
     ], MEMO_W, MEMO_SHADE_ALERT)])], [MEMO_W])
     return memo_list("escalation", "Escalation", box, [
-        mp(["No escalation: the ", "{{ tier }}", " tier does not require counsel's decision before "
-            "signing."])])
+        mp(["No escalation to counsel: the ", "{{ tier }}", " tier does not require counsel's decision "
+            "before signing (any sign-off the tier's description names still applies)."])])
 
 
 def risks_list():
@@ -2016,7 +2016,9 @@ def clauses_list():
     widths = [3200, MEMO_W - 3200]
     t = mtable([head_row(["Clause", "Why it is in the draft"], widths),
                 group_row(widths),
-                mrow([mcell(tt("{{ clause.title }}"), widths[0]), mcell(tt("{{ clause.why }}"), widths[1])])],
+                # titles that share a row: a line each, a wrapped one indented under its start
+                mrow([mcell(mp("{{ clause.title }}", "MemoHanging"), widths[0]),
+                      mcell(tt("{{ clause.why }}"), widths[1])])],
                widths)
     return memo_list("clauses", "Clauses", t, [mp("The plan holds no clause.")])
 
@@ -2110,7 +2112,7 @@ def memo_styles_xml():
         '<w:basedOn w:val="MemoTableText"/><w:qFormat/><w:rPr>%s<w:color w:val="595959"/><w:sz w:val="14"/>'
         '<w:szCs w:val="14"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoNote"><w:name w:val="Memo Note"/>'
-        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="120" w:after="120"/></w:pPr>'
+        '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="60" w:after="60"/></w:pPr>'
         '<w:rPr><w:color w:val="404040"/><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>'
         '<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoQuote"><w:name w:val="Memo Quote"/>'
         '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="567" w:right="567"/></w:pPr>'
@@ -2127,10 +2129,14 @@ def memo_styles_xml():
     base = base.replace(serif, '<w:rFonts w:ascii="Liberation Sans" w:hAnsi="Liberation Sans" '
                                'w:cs="Liberation Sans" w:eastAsia="Liberation Sans"/><w:sz w:val="19"/>'
                                '<w:szCs w:val="19"/>', 1)
-    # a default in the list of defaults: table text, its second line indented
-    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoDefault">'
-              '<w:name w:val="Memo Default"/><w:basedOn w:val="MemoTableText"/><w:qFormat/>'
+    # table text whose second line is indented (a clause title among others on its row)
+    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoHanging">'
+              '<w:name w:val="Memo Hanging"/><w:basedOn w:val="MemoTableText"/><w:qFormat/>'
               '<w:pPr><w:ind w:left="227" w:hanging="227"/></w:pPr></w:style>')
+    # a default in the two columns of defaults: the same at 7.5 pt
+    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoDefault">'
+              '<w:name w:val="Memo Default"/><w:basedOn w:val="MemoHanging"/><w:qFormat/>'
+              '<w:rPr><w:sz w:val="15"/><w:szCs w:val="15"/></w:rPr></w:style>')
     # the empty paragraph a table cell ends with: as small as Word allows
     extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoCellEnd">'
               '<w:name w:val="Memo Cell End"/><w:basedOn w:val="Normal"/><w:qFormat/>'
@@ -2138,7 +2144,7 @@ def memo_styles_xml():
               '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:style>')
     extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoHeading"><w:name w:val="Memo Heading"/>'
               '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
-              '<w:spacing w:before="200" w:after="80"/><w:outlineLvl w:val="0"/></w:pPr>'
+              '<w:spacing w:before="160" w:after="60"/><w:outlineLvl w:val="0"/></w:pPr>'
               '<w:rPr><w:b/><w:color w:val="1F3864"/><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style>')
     return base.replace("</w:styles>", extra + "</w:styles>")
 

@@ -278,8 +278,10 @@ async function desktop(browser, cat) {
   check('the plan lists the standard values the deal uses',
     await waitFor(page, () => {
       const li = document.querySelector('.defaults li[data-term="cure_period_days"]');
-      return li && li.textContent === 'Cure period, safeguards breach: 30';
+      return li && li.textContent === 'Cure period, curable safeguards breach: 30';
     }, 'defaults'));
+  check('a standard value no text of the draft prints is not listed (the on-premises deal moves no hosting)',
+    await page.evaluate(() => document.querySelector('.defaults li[data-term="local_hosting_migration_days"]') === null));
   await page.fill('#t-cure_period_days', '45');
   check('a standard value changed is the deal\'s own (no longer a default), with a way back',
     await waitFor(page, () => !document.querySelector('.defaults li[data-term="cure_period_days"]') &&

@@ -220,7 +220,8 @@ st, h, b = req("POST", "/api/select", deal_json("direct-biometric-security-servi
 plan = json.loads(b) if st == 200 else {}
 given = json.loads(deal_json("direct-biometric-security-service"))["terms"]
 check("the plan lists the terms that took the library's default, and only those",
-      {"key": "cure_period_days", "value": "30"} in plan.get("defaults", []) and
+      {"key": "cure_period_days", "value": "30", "label": "Cure period, curable safeguards breach",
+       "printed": True} in plan.get("defaults", []) and
       all(d["key"] not in given for d in plan.get("defaults", [])), plan.get("defaults"))
 st, h, b = req("POST", "/api/select", b'{"id": "Q-1", "documents": [contract}')
 e = errors(b)

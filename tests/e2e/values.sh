@@ -15,9 +15,12 @@ EX="$ROOT/examples/deals"
 # ---- defaults in the plan
 run_clasm select "$EX/private-baseline.yaml"
 check "select exits 0 on a deal that leaves standard terms to the library" [ "$RC" -eq 0 ]
-check "select names each default on a line of its own" has "$OUT" \
-    "default: terms.cure_period_days = 30 (library default; the deal does not set it)"
-check "a term the deal sets is no default" lacks "$OUT" "default: terms.fees"
+check "select names each default the draft prints on a line of its own, by its label" has "$OUT" \
+    "default: Cure period, curable safeguards breach = 30  [terms.cure_period_days] (library default; the deal does not set it)"
+check "a term the deal sets is no default" lacks "$OUT" "[terms.fees]"
+check "a default no text of the draft prints is counted, not listed" sh -c \
+    'printf "%s" "$1" | grep -q "^defaults: [0-9][0-9]* more library defaults that no text of this draft prints" &&
+     ! printf "%s" "$1" | grep -q "terms.local_hosting_migration_days"' _ "$OUT"
 run_clasm select "$EX/reseller-unknown-end-use.yaml" --format json
 printf '%s\n' "$OUT" >plans.json
 check "select --format json: defaults are every library default the deal does not set, raw" \
@@ -26,17 +29,27 @@ import json, sys, yaml
 plans = json.load(open("plans.json"))
 lib = yaml.safe_load(open(sys.argv[1] + "/clauses/library.yaml"))
 deal = yaml.safe_load(open(sys.argv[1] + "/examples/deals/reseller-unknown-end-use.yaml"))
-want = [{"key": k, "value": str(t["default"])} for k, t in lib["terms"].items()
+want = [{"key": k, "value": str(t["default"]), "label": t["label"]} for k, t in lib["terms"].items()
         if "default" in t and k not in deal["terms"]]
-assert len(plans) == 2 and all(p["defaults"] == want for p in plans), (plans[0]["defaults"], want)
-assert {"key": "payment_days", "value": "30"} not in want  # the deal says 45
-assert {"key": "cure_period_days", "value": "30"} in want
+got = [[{k: d[k] for k in ("key", "value", "label")} for d in p["defaults"]] for p in plans]
+assert len(plans) == 2 and all(g == want for g in got), (got[0], want)
+# printed: what the draft prints (the reseller agreement its handover, no move of hosting)
+for p in plans:
+    printed = {d["key"] for d in p["defaults"] if d["printed"]}
+    assert "local_hosting_migration_days" not in printed, p["document"]
+    assert "cure_period_days" in printed, p["document"]
+ra = next(p for p in plans if p["document"] == "reseller-agreement")
+assert "reseller_handover_days" in {d["key"] for d in ra["defaults"] if d["printed"]}
+keys = {(d["key"], d["value"]) for d in want}
+assert ("payment_days", "30") not in keys  # the deal says 45
+assert ("cure_period_days", "30") in keys
 ' "$ROOT"
 run_clasm assemble "$EX/private-baseline.yaml" -o baseline.docx --report baseline.json
 check "assemble --report lists the defaults" /usr/bin/python3 -c '
 import json, sys
 r = json.load(open("baseline.json"))
-assert {"key": "grievance_email", "value": "speakup@example.com"} in r["defaults"], r["defaults"]
+assert {"key": "grievance_email", "value": "speakup@example.com", "label": "Grievance mailbox",
+        "printed": True} in r["defaults"], r["defaults"]
 '
 check "a default is printed in the draft as the kind says" sh -c \
     'unzip -p baseline.docx word/document.xml | sed "s/<[^>]*>//g" | grep -q "within thirty (30) days of its date"'

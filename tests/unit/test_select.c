@@ -525,7 +525,10 @@ static void test_json_shape(void **state)
              "  \"defaults\": [\n"
              "    {\n"
              "      \"key\": \"notice_days\",\n"
-             "      \"value\": \"10\"\n"
+             "      \"value\": \"10\",\n"
+             "      \"label\": \"Notice period\",\n"
+             /* only a template prints it, and none was added */
+             "      \"printed\": false\n"
              "    }\n"
              "  ],\n"
              "  \"missing\": [],\n"
