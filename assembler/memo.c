@@ -33,7 +33,7 @@
 #define LIST_PREFIX "memo:"
 /* Reasons and supporting clauses a clause's row names before "and N more". */
 #define WHY_SHOWN 3
-#define SUPPORTS_SHOWN 1
+#define SUPPORTS_NAMED 3
 
 struct clasm_memo_template {
     pkg *pkg;
@@ -251,14 +251,31 @@ static char *why_text(const gatherer *G, const strset *because, const strset *su
         strbuf_adds(&b, "Because: ");
     if (nn)
         strbuf_adds(&b, nn == 1 ? "risk " : "risks ");
-    for (size_t i = 0; i < nn; i++)
-        strbuf_addf(&b, "%s%zu", i == 0 ? "" : i + 1 == nn ? " and " : ", ", numbers[i]);
+    /* "risks 1–4, 6 and 7": three or more in a row as a range */
+    size_t nruns = 0;
+    for (size_t i = 0; i < nn; nruns++) {
+        size_t j = i;
+        while (j + 1 < nn && numbers[j + 1] == numbers[j] + 1)
+            j++;
+        size_t next = j - i >= 2 ? j + 1 : i + 1;
+        int last = next >= nn;
+        strbuf_adds(&b, nruns == 0 ? "" : last ? " and " : ", ");
+        if (j - i >= 2)
+            strbuf_addf(&b, "%zu\xe2\x80\x93%zu", numbers[i], numbers[j]);
+        else
+            strbuf_addf(&b, "%zu", numbers[i]);
+        i = next;
+    }
     if (nn && no)
         strbuf_adds(&b, "; ");
     add_joined(&b, other, no, WHY_SHOWN, "; ", no > WHY_SHOWN ? "; and " : "; ");
     if (supports->n && !nn && !no) {
         strbuf_adds(&b, "Supports: ");
-        add_joined(&b, supports->v, supports->n, SUPPORTS_SHOWN, ", ", " and ");
+        /* a clause most others rely on (definitions, standards): a count */
+        if (supports->n > SUPPORTS_NAMED)
+            strbuf_addf(&b, "%zu other clauses", supports->n);
+        else
+            add_joined(&b, supports->v, supports->n, SUPPORTS_NAMED, ", ", " and ");
     }
     free(numbers);
     free(other);
@@ -407,7 +424,14 @@ static void gather_clauses(gatherer *G)
                 acc[k].shown = 1;
                 const plan_item *it = acc[k].it;
                 const char *sep = k == j ? "" : "\n";
-                strbuf_addf(&titles, "%s%s", sep, it->title ? it->title : it->id);
+                /* several titles: each after a bullet, so that a wrapped
+                 * one cannot read as two clauses */
+                int shared = k > j;
+                for (size_t o = j + 1; o < n && !shared; o++)
+                    shared = acc[o].mask == masks[m] && !acc[o].shown && acc[o].why &&
+                             strcmp(acc[o].why, acc[j].why) == 0;
+                strbuf_addf(&titles, "%s%s%s", sep, shared ? "\xe2\x80\xa2 " : "",
+                            it->title ? it->title : it->id);
                 strbuf_addf(&cats, "%s%s", sep, category_title(G->lib, it->category));
                 strbuf_addf(&ids, "%s%s", sep, it->id);
                 strbuf_addf(&versions, "%s%d", sep, it->version);

@@ -1965,7 +1965,10 @@ def glance_table():
         row("Product", [tt("{{ product.name }}"),
                         if_("product.capabilities"), tt(["Capabilities: ", "{{ product.capabilities }}"]),
                         endif()]),
-        row("Deployment", tt(["Used ", "{{ deployment }}", ", under ", "{{ license }}"])),
+        row("Deployment", [tt(["Used ", "{{ deployment }}", ", under ", "{{ license }}"]),
+                           if_("terms.fees"), tt(["Fees: ", "{{ terms.fees }}"]), endif(),
+                           if_("terms.initial_term_months"),
+                           tt(["Initial term: ", "{{ terms.initial_term_months }}"]), endif()]),
         row("End use", [if_("end_use == unknown"),
                         tt("Not verified at the time of sale: the drafts limit every use to the authorized "
                            "purpose."),
@@ -1981,10 +1984,10 @@ def glance_table():
 
 def escalation_list():
     box = mtable([mrow([mcell([
-        tt([("b", "ESCALATION TO COUNSEL BEFORE SIGNING")], keep_next=True),
-        tt(["The ", "{{ escalation.tier }}", " tier (score ", "{{ escalation.score }}", ") escalates: do not "
-            "send the drafts to the other party until counsel has decided whether the deal may proceed at "
-            "all, and on what further conditions."]),
+        tt([("b", "ESCALATION TO COUNSEL BEFORE THE DRAFTS GO OUT")], keep_next=True),
+        tt(["The ", "{{ escalation.tier }}", " tier (score ", "{{ escalation.score }}", ") escalates: before the "
+            "drafts go to the other party, counsel must decide whether the deal may proceed at all, and on "
+            "what further conditions."]),
     ], MEMO_W, MEMO_SHADE_ALERT)])], [MEMO_W])
     return memo_list("escalation", "Escalation", box, [
         mp(["No escalation to counsel: the ", "{{ tier }}", " tier does not require counsel's decision "
@@ -2016,8 +2019,8 @@ def clauses_list():
     widths = [3200, MEMO_W - 3200]
     t = mtable([head_row(["Clause", "Why it is in the draft"], widths),
                 group_row(widths),
-                # titles that share a row: a line each, a wrapped one indented under its start
-                mrow([mcell(mp("{{ clause.title }}", "MemoHanging"), widths[0]),
+                # titles that share a row: a line each, each after a bullet
+                mrow([mcell(tt("{{ clause.title }}"), widths[0]),
                       mcell(tt("{{ clause.why }}"), widths[1])])],
                widths)
     return memo_list("clauses", "Clauses", t, [mp("The plan holds no clause.")])
@@ -2089,8 +2092,8 @@ def memo():
         endif(),
         mh("The safeguard clauses and why"),
         mp("Each clause once, under the documents that hold it. \u201cBecause\u201d says what in the deal "
-           "calls for it (risks by number); \u201cSupports\u201d, which clauses need one that has no "
-           "reason of its own."),
+           "calls for it (risks by number); a clause with no reason of its own names instead the clauses "
+           "that rely on it (\u201cSupports\u201d)."),
         clauses_list(),
         mh("Values taken from the library's defaults"),
         mp("The deal leaves these terms out, so the drafts print counsel's standard: agree them or set "
@@ -2129,13 +2132,10 @@ def memo_styles_xml():
     base = base.replace(serif, '<w:rFonts w:ascii="Liberation Sans" w:hAnsi="Liberation Sans" '
                                'w:cs="Liberation Sans" w:eastAsia="Liberation Sans"/><w:sz w:val="19"/>'
                                '<w:szCs w:val="19"/>', 1)
-    # table text whose second line is indented (a clause title among others on its row)
-    extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoHanging">'
-              '<w:name w:val="Memo Hanging"/><w:basedOn w:val="MemoTableText"/><w:qFormat/>'
-              '<w:pPr><w:ind w:left="227" w:hanging="227"/></w:pPr></w:style>')
-    # a default in the two columns of defaults: the same at 7.5 pt
+    # a default in the two columns of defaults: table text at 7.5 pt, its second line indented
     extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoDefault">'
-              '<w:name w:val="Memo Default"/><w:basedOn w:val="MemoHanging"/><w:qFormat/>'
+              '<w:name w:val="Memo Default"/><w:basedOn w:val="MemoTableText"/><w:qFormat/>'
+              '<w:pPr><w:ind w:left="227" w:hanging="227"/></w:pPr>'
               '<w:rPr><w:sz w:val="15"/><w:szCs w:val="15"/></w:rPr></w:style>')
     # the empty paragraph a table cell ends with: as small as Word allows
     extra += ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="MemoCellEnd">'

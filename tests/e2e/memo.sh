@@ -59,7 +59,7 @@ if " ".join(tier["description"].split()) not in text:
 if "score of %d" % plans[0]["score"] not in text:
     problems.append("the score is missing")
 if plans[0]["escalate"]:
-    if "ESCALATION TO COUNSEL BEFORE SIGNING" not in text or "until counsel has decided" not in text:
+    if "ESCALATION TO COUNSEL BEFORE THE DRAFTS GO OUT" not in text or "counsel must decide" not in text:
         problems.append("the escalation is missing")
 elif "No escalation" not in text or "ESCALATION TO COUNSEL" in text:
     problems.append("a deal that does not escalate should say so")

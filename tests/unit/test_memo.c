@@ -241,12 +241,21 @@ static void test_severe_deal(void **state)
         assert_has(text, plan->items[i].title);
         assert_lacks(text, plan->items[i].id);
     }
-    assert_has(text, "ESCALATION TO COUNSEL BEFORE SIGNING");
-    assert_has(text, "The severe tier (score 29) escalates");
+    assert_has(text, "ESCALATION TO COUNSEL BEFORE THE DRAFTS GO OUT");
+    assert_has(text, "The severe tier (score 29) escalates: before the drafts go to the other "
+                     "party, counsel must decide");
     assert_has(text, fx->lib->tiers[plan->tier_rank].description);
     assert_has(text, "Master License and Supply Agreement\n"); /* the clauses' group row */
-    assert_has(text, "Because: risks 1, 2, 3"); /* the reasons name the risks by number */
-    assert_has(text, "Supports: ");
+    /* the reasons name the risks by number, three or more in a row as a range */
+    assert_has(text, "Because: risks 1\xe2\x80\x93"
+                     "7; standard from the high tier");
+    assert_has(text, "Because: risks 1 and 3\n");
+    assert_has(text, "Because: risks 1\xe2\x80\x93"
+                     "3 and 5\xe2\x80\x93"
+                     "7\n"); /* two runs */
+    /* a clause others rely on: by how many, or by their titles */
+    assert_has(text, "\nDefinitions\nSupports: ");
+    assert_has(text, " other clauses\n");
     assert_lacks(text, "when:");
     assert_lacks(text, "required by");
     /* The deal at a glance, in words. */
@@ -261,10 +270,10 @@ static void test_severe_deal(void **state)
     assert_has(text, "\nCurrency of the fees: USD\n");
     /* ...and not what only a hosted deal's clause prints. */
     assert_lacks(text, "Moving legally localized data in-country");
-    /* clauses with one reason share a row, their titles a line each */
-    assert_has(text,
-               "\nExport Control and Sanctions Compliance\nAnti-Corruption\nPublic Reporting\n"
-               "Because: standard in every agreement\n");
+    /* clauses with one reason share a row, their titles a line each after a bullet */
+    assert_has(text, "\n\xe2\x80\xa2 Export Control and Sanctions Compliance\n\xe2\x80\xa2 "
+                     "Anti-Corruption\n\xe2\x80\xa2 Public Reporting\nBecause: standard in every "
+                     "agreement\n");
     /* the waiver of immunity is asked of a state buyer for a reason */
     assert_has(text, "could otherwise plead immunity");
     /* the sites limit the licence: the committee sees them; the library's
