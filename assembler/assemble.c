@@ -225,19 +225,6 @@ static int copy_part(const clasm_template *tpl, size_t i, xmlDocPtr *out, struct
     return 0;
 }
 
-/* The facts a template's conditionals see, for the plan being drawn. */
-typedef struct {
-    const clasm_library *lib;
-    const clasm_deal *deal;
-    const clasm_plan *plan;
-} plan_facts;
-
-static int plan_facts_eval(void *ctx, const char *expr, char **err, int *column)
-{
-    const plan_facts *f = ctx;
-    return facts_eval(f->lib, f->deal, f->plan, expr, err, column);
-}
-
 /* Calls fn for every value placeholder a draft of tpl for this deal and
  * plan prints that want (NULL: every one) asks for: each part's
  * conditionals are applied as assembly applies them, so a placeholder in a
@@ -250,7 +237,9 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
                         const clasm_plan *plan, template_value_want want, template_value_fn fn,
                         void *ctx)
 {
-    plan_facts facts = {lib, deal, plan};
+    /* The facts a template's conditionals see, for the plan being drawn:
+     * built when a first conditional needs them. */
+    facts_ctx *facts = NULL;
     /* -2 not yet evaluated, 0 false, 1 true (an evaluation error keeps the
      * region, as assembly does). */
     int *truth = malloc((tpl->nconds + 1) * sizeof *truth);
@@ -269,9 +258,13 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
         for (size_t k = 0; k < use->nconds && kept; k++) {
             size_t c = use->conds[k];
             if (truth[c] == -2) {
+                if (!facts && !(facts = facts_ctx_new(lib, deal, plan))) {
+                    free(truth);
+                    return -1;
+                }
                 char *err = NULL;
                 int col = 0;
-                truth[c] = plan_facts_eval(&facts, tpl->conds[c], &err, &col) == 0 ? 0 : 1;
+                truth[c] = facts_ctx_eval(facts, tpl->conds[c], &err, &col) == 0 ? 0 : 1;
                 free(err);
             }
             kept = truth[c] != 0;
@@ -279,6 +272,7 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
         if (kept)
             rc = fn(ctx, p, tpl->parts[use->part], use->paragraph);
     }
+    facts_ctx_free(facts);
     free(truth);
     return rc;
 }
@@ -600,10 +594,13 @@ typedef struct {
     size_t nshown;
     clasm_diags *diags; /* why a value cannot be shown */
     int oom;
+    facts_ctx *facts; /* what the conditionals see: built at the first one */
 } draft_values;
 
 static void draft_values_free(draft_values *v)
 {
+    facts_ctx_free(v->facts);
+    v->facts = NULL;
     for (size_t i = 0; i < v->nshown; i++) {
         free(v->shown[i].path);
         free(v->shown[i].text);
@@ -658,7 +655,12 @@ static const char *draft_display(void *ctx, const char *path)
 static int draft_eval(void *ctx, const char *expr, char **err, int *column)
 {
     draft_values *v = ctx;
-    return facts_eval(v->lib, v->deal, v->plan, expr, err, column);
+    if (!v->facts && !(v->facts = facts_ctx_new(v->lib, v->deal, v->plan))) {
+        *err = strdup("out of memory");
+        *column = 0;
+        return -1;
+    }
+    return facts_ctx_eval(v->facts, expr, err, column);
 }
 
 /* ------------------------------------------------------------ assembly */
@@ -1058,7 +1060,7 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     d.e = pkg_edit_new(tpl->pkg);
     d.place = calloc(plan->nitems + 1, sizeof *d.place);
     d.sdts = calloc(plan->nitems + 1, sizeof *d.sdts);
-    draft_values v = {deal, plan, lib, {0}, NULL, 0, diags, 0};
+    draft_values v = {deal, plan, lib, {0}, NULL, 0, diags, 0, NULL};
     snprintf(v.score, sizeof v.score, "%ld", plan->score);
     int errors = 0;
     size_t errors_before = clasm_diags_errors(diags);
@@ -1097,11 +1099,13 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         d.changed[i] = d.markers[i].count > 0 || i == 0;
     }
     if (!d.docs[0]) {
+        draft_values_free(&v);
         draft_free(&d);
         return pkg_failure_status(diags, first_diag);
     }
     d.dc = docx_clauses_new(d.e, d.file, diags);
     if (!d.dc) {
+        draft_values_free(&v);
         draft_free(&d);
         return pkg_failure_status(diags, first_diag);
     }

@@ -528,28 +528,76 @@ xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, in
     return sdt;
 }
 
-/* The paragraph holding the start of bookmark name, or NULL. */
-static xmlNodePtr bookmarked_paragraph(xmlNodePtr n, const char *name)
+/* The bookmarks of a part, by name, with the paragraph that holds each
+ * start: one walk of the part, then a search per cross-reference. */
+typedef struct {
+    xmlChar *name; /* libxml2-owned: xmlFree */
+    xmlNodePtr p;
+    size_t order; /* in the part */
+} bookmark_at;
+
+typedef struct {
+    bookmark_at *v;
+    size_t n, cap;
+    int oom;
+} bookmark_map;
+
+static void collect_bookmarks(xmlNodePtr n, bookmark_map *m)
 {
-    for (; n; n = n->next) {
+    for (; n && !m->oom; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (docx_is_w(n, "bookmarkStart")) {
-            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
-            int hit = v && strcmp((const char *)v, name) == 0;
-            xmlFree(v);
-            if (hit) {
-                xmlNodePtr p = n->parent;
-                while (p && !docx_is_w(p, "p"))
-                    p = p->parent;
-                return p;
+            xmlNodePtr p = n->parent;
+            while (p && !docx_is_w(p, "p"))
+                p = p->parent;
+            xmlChar *name = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
+            if (name && m->n == m->cap) {
+                size_t cap = m->cap ? m->cap * 2 : 64;
+                bookmark_at *g = realloc(m->v, cap * sizeof *g);
+                if (!g) {
+                    xmlFree(name);
+                    m->oom = 1;
+                    return;
+                }
+                m->v = g;
+                m->cap = cap;
             }
+            if (name)
+                m->v[m->n] = (bookmark_at){name, p, m->n}, m->n++;
+            continue; /* a bookmarkStart holds nothing */
         }
-        xmlNodePtr found = bookmarked_paragraph(n->children, name);
-        if (found)
-            return found;
+        collect_bookmarks(n->children, m);
     }
-    return NULL;
+}
+
+static int cmp_bookmark(const void *a, const void *b)
+{
+    const bookmark_at *x = a, *y = b;
+    int c = strcmp((const char *)x->name, (const char *)y->name);
+    /* the first in document order among equal names, as a walk finds */
+    return c ? c : (x->order < y->order ? -1 : x->order > y->order);
+}
+
+static void bookmarks_free(bookmark_map *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        xmlFree(m->v[i].name);
+    free(m->v);
+}
+
+/* The paragraph holding the first start of bookmark name, or NULL. */
+static xmlNodePtr bookmarked_paragraph(const bookmark_map *m, const char *name)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp((const char *)m->v[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && strcmp((const char *)m->v[lo].name, name) == 0 ? m->v[lo].p : NULL;
 }
 
 static void set_text(xmlNodePtr t, const char *s)
@@ -569,10 +617,19 @@ int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields
     if (n == (size_t)-1)
         return -1;
     int unnumbered = 0;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
+    bookmark_map marks = {0};
+    if (fields->count)
+        collect_bookmarks(xmlDocGetRootElement(doc), &marks);
+    if (marks.oom) {
+        bookmarks_free(&marks);
+        docx_labels_free(labels, n);
+        return -1;
+    }
+    /* sorted by name, equal names in document order (the array's) */
+    qsort(marks.v, marks.n, sizeof *marks.v, cmp_bookmark);
     for (size_t i = 0; i < fields->count; i++) {
         const docx_field *f = &fields->items[i];
-        xmlNodePtr p = bookmarked_paragraph(root, f->bookmark);
+        xmlNodePtr p = bookmarked_paragraph(&marks, f->bookmark);
         const char *label = NULL;
         for (size_t k = 0; p && k < n && !label; k++)
             if (labels[k].p == p)
@@ -597,6 +654,7 @@ int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields
         set_text(f->result, heading ? heading : "");
         free(heading);
     }
+    bookmarks_free(&marks);
     docx_labels_free(labels, n);
     return unnumbered;
 }

@@ -132,87 +132,114 @@ void facts_env_free(facts_env *fe)
     memset(fe, 0, sizeof *fe);
 }
 
-int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan,
-               const char *src, char **err, int *column)
+/* What a template's conditionals see of one deal and plan: the names an
+ * expression may use and the facts it is evaluated over, built once. */
+struct facts_ctx {
+    expr_names names;
+    const char **categories;
+    facts_env fe;
+    expr_fact *facts; /* fe's facts and clauses.CATEGORY */
+    char **cat_names;
+    size_t ncat;
+};
+
+void facts_ctx_free(facts_ctx *fc)
+{
+    if (!fc)
+        return;
+    for (size_t c = 0; fc->cat_names && c < fc->ncat; c++)
+        free(fc->cat_names[c]);
+    free(fc->cat_names);
+    free(fc->facts);
+    free(fc->categories);
+    facts_env_free(&fc->fe);
+    free(fc);
+}
+
+facts_ctx *facts_ctx_new(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan)
+{
+    facts_ctx *fc = calloc(1, sizeof *fc);
+    if (!fc)
+        return NULL;
+    if (lib) {
+        library_expr_names(lib, &fc->names, 1);
+        /* Templates may ask whether the plan puts a clause in a category. */
+        fc->categories = calloc(lib->ncategories + 1, sizeof *fc->categories);
+        if (!fc->categories) {
+            free(fc);
+            return NULL;
+        }
+        for (size_t i = 0; i < lib->ncategories; i++)
+            fc->categories[i] = lib->categories[i].id;
+        fc->names.categories = fc->categories;
+        fc->names.ncategories = lib->ncategories;
+    } else {
+        fc->names.facts = facts_defs;
+        fc->names.nfacts = facts_ndefs;
+        fc->names.any_terms = 1;
+        fc->names.any_categories = 1;
+    }
+    if (facts_env_init(&fc->fe, lib, deal, plan ? plan->document : CLASM_DOC_COUNT,
+                       plan ? plan->tier_rank : -1, plan ? plan->score : 0) != 0) {
+        free(fc->categories);
+        free(fc);
+        return NULL;
+    }
+    /* clauses.CATEGORY: present when the plan has a clause of that category. */
+    fc->ncat = lib && plan ? lib->ncategories : 0;
+    fc->facts = calloc(fc->fe.env.nfacts + fc->ncat + 1, sizeof *fc->facts);
+    fc->cat_names = calloc(fc->ncat + 1, sizeof *fc->cat_names);
+    if (!fc->facts || !fc->cat_names) {
+        facts_ctx_free(fc);
+        return NULL;
+    }
+    memcpy(fc->facts, fc->fe.env.facts, fc->fe.env.nfacts * sizeof *fc->facts);
+    size_t nfacts = fc->fe.env.nfacts;
+    for (size_t c = 0; c < fc->ncat; c++) {
+        int used = 0;
+        for (size_t i = 0; i < plan->nitems && !used; i++)
+            used = strcmp(plan->items[i].category, lib->categories[c].id) == 0;
+        if (!used)
+            continue;
+        size_t len = strlen(lib->categories[c].id) + 9;
+        fc->cat_names[c] = malloc(len);
+        if (!fc->cat_names[c]) {
+            facts_ctx_free(fc);
+            return NULL;
+        }
+        snprintf(fc->cat_names[c], len, "clauses.%s", lib->categories[c].id);
+        fc->facts[nfacts++] = (expr_fact){fc->cat_names[c], "yes"};
+    }
+    fc->fe.env.facts = fc->facts;
+    fc->fe.env.nfacts = nfacts;
+    return fc;
+}
+
+int facts_ctx_eval(const facts_ctx *fc, const char *src, char **err, int *column)
 {
     expr *e = NULL;
     *err = NULL;
     *column = 0;
     if (expr_parse(src, &e, err, column) != 0)
         return -1;
-    expr_names names;
-    const char **categories = NULL;
-    if (lib) {
-        library_expr_names(lib, &names, 1);
-        /* Templates may ask whether the plan puts a clause in a category. */
-        categories = calloc(lib->ncategories + 1, sizeof *categories);
-        if (!categories) {
-            expr_free(e);
-            *err = strdup("out of memory");
-            return -1;
-        }
-        for (size_t i = 0; i < lib->ncategories; i++)
-            categories[i] = lib->categories[i].id;
-        names.categories = categories;
-        names.ncategories = lib->ncategories;
-    } else {
-        memset(&names, 0, sizeof names);
-        names.facts = facts_defs;
-        names.nfacts = facts_ndefs;
-        names.any_terms = 1;
-        names.any_categories = 1;
-    }
-    if (expr_check(e, &names, err, column) != 0) {
-        free(categories);
-        expr_free(e);
-        return -1;
-    }
-    facts_env fe;
-    if (facts_env_init(&fe, lib, deal, plan ? plan->document : CLASM_DOC_COUNT,
-                       plan ? plan->tier_rank : -1, plan ? plan->score : 0) != 0) {
-        free(categories);
-        expr_free(e);
+    int r = expr_check(e, &fc->names, err, column) != 0 ? -1 : expr_eval(e, &fc->fe.env);
+    if (r < 0 && !*err)
         *err = strdup("out of memory");
-        return -1;
-    }
-    /* clauses.CATEGORY: present when the plan has a clause of that category. */
-    size_t ncat = lib && plan ? lib->ncategories : 0;
-    expr_fact *facts = calloc(fe.env.nfacts + ncat + 1, sizeof *facts);
-    char **cat_names = calloc(ncat + 1, sizeof *cat_names);
-    int r = -1;
-    if (facts && cat_names) {
-        memcpy(facts, fe.env.facts, fe.env.nfacts * sizeof *facts);
-        size_t nfacts = fe.env.nfacts;
-        int oom = 0;
-        for (size_t c = 0; c < ncat && !oom; c++) {
-            int used = 0;
-            for (size_t i = 0; i < plan->nitems && !used; i++)
-                used = strcmp(plan->items[i].category, lib->categories[c].id) == 0;
-            if (!used)
-                continue;
-            size_t len = strlen(lib->categories[c].id) + 9;
-            cat_names[c] = malloc(len);
-            if (!cat_names[c]) {
-                oom = 1;
-                break;
-            }
-            snprintf(cat_names[c], len, "clauses.%s", lib->categories[c].id);
-            facts[nfacts++] = (expr_fact){cat_names[c], "yes"};
-        }
-        if (!oom) {
-            fe.env.facts = facts;
-            fe.env.nfacts = nfacts;
-            r = expr_eval(e, &fe.env);
-        }
-    }
-    if (r < 0)
-        *err = strdup("out of memory");
-    for (size_t c = 0; cat_names && c < ncat; c++)
-        free(cat_names[c]);
-    free(cat_names);
-    free(facts);
-    free(categories);
-    facts_env_free(&fe);
     expr_free(e);
+    return r;
+}
+
+int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan,
+               const char *src, char **err, int *column)
+{
+    *err = NULL;
+    *column = 0;
+    facts_ctx *fc = facts_ctx_new(lib, deal, plan);
+    if (!fc) {
+        *err = strdup("out of memory");
+        return -1;
+    }
+    int r = facts_ctx_eval(fc, src, err, column);
+    facts_ctx_free(fc);
     return r;
 }

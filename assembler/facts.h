@@ -12,4 +12,13 @@
 int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan,
                const char *expr, char **err, int *column);
 
+/* The same for many conditionals of one deal and plan: the names and facts
+ * built once (facts_ctx_new; NULL when out of memory), each expression
+ * then parsed, checked and evaluated (facts_ctx_eval, as facts_eval). The
+ * context borrows lib, deal and plan. */
+typedef struct facts_ctx facts_ctx;
+facts_ctx *facts_ctx_new(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan);
+int facts_ctx_eval(const facts_ctx *fc, const char *expr, char **err, int *column);
+void facts_ctx_free(facts_ctx *fc);
+
 #endif

@@ -718,6 +718,29 @@ static void test_facts_eval(void **state)
     assert_non_null(strstr(err, "unknown category 'dta' (did you mean 'data'?)"));
     assert_int_equal(col, 1);
     free(err);
+    /* One context for the many conditionals of a draft: the same answers,
+     * its errors as facts_eval's, and still usable after one. */
+    facts_ctx *fc = facts_ctx_new(f->lib, dl, p);
+    assert_non_null(fc);
+    static const char *const exprs[] = {"tier >= high and document == eula",
+                                        "clauses.data",
+                                        "customer.kind in [private]",
+                                        "license == perptual",
+                                        "risk product.*",
+                                        "reseller and ("};
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        char *e1 = NULL, *e2 = NULL;
+        int c1 = 0, c2 = 0;
+        assert_int_equal(facts_ctx_eval(fc, exprs[i], &e1, &c1),
+                         facts_eval(f->lib, dl, p, exprs[i], &e2, &c2));
+        assert_int_equal(c1, c2);
+        assert_true((e1 == NULL) == (e2 == NULL));
+        if (e1)
+            assert_string_equal(e1, e2);
+        free(e1);
+        free(e2);
+    }
+    facts_ctx_free(fc);
     expr *when = NULL;
     assert_int_equal(expr_parse("clauses.data", &when, &err, &col), 0);
     expr_names names;
