@@ -588,10 +588,80 @@ static void check_expr_location(const yt_node *n, int col, int *line, int *colum
         *column = n->column + (n->plain ? 0 : 1) + col - 1;
 }
 
+/* An expression of a clause (when:, a because case's if:), parsed and
+ * checked against the library's names; errors at its place, prefixed with
+ * what. NULL when it does not parse. */
+static expr *clause_expr(loader *L, const yt_node *n, const char *src, const char *file,
+                         const char *what)
+{
+    expr *e = NULL;
+    char *err = NULL;
+    int col = 0, line, column;
+    if (expr_parse(src, &e, &err, &col) != 0) {
+        check_expr_location(n, col, &line, &column);
+        diag_at(L->diags, CLASM_SEV_ERROR, "bad-expression", file, line, column, "%s: %s", what,
+                err ? err : "out of memory");
+        free(err);
+        return NULL;
+    }
+    expr_names names;
+    library_expr_names(L->lib, &names, 0);
+    if (!L->catalogue_ok) {
+        names.risks = NULL;
+        names.tiers = NULL;
+    }
+    if (expr_check(e, &names, &err, &col) != 0) {
+        check_expr_location(n, col, &line, &column);
+        diag_at(L->diags, CLASM_SEV_ERROR, "unknown-name", file, line, column, "%s: %s", what,
+                err ? err : "out of memory");
+        free(err);
+    }
+    return e;
+}
+
+/* because: as cases, each {if: EXPR, words: TEXT}. */
+static void load_because_cases(loader *L, yt_ctx *ctx, lib_clause *c, const yt_node *seq,
+                               const char *file)
+{
+    c->because_cases = calloc(seq->count + 1, sizeof *c->because_cases);
+    if (!c->because_cases) {
+        L->oom = 1;
+        return;
+    }
+    if (seq->count == 0)
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-because", file, seq->line, seq->column,
+                "because: an empty list; give the wording as text, or as cases "
+                "(- if: EXPR / words: TEXT)");
+    static const char *const keys[] = {"if", "words", NULL};
+    for (size_t i = 0; i < seq->count; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "because[%zu]", i);
+        const yt_node *item = seq->items[i];
+        if (!yt_expect(ctx, item, YT_MAPPING, path))
+            continue;
+        yt_check_keys(ctx, item, path, keys, keys);
+        lib_because_case *k = &c->because_cases[c->nbecause_cases];
+        k->words = yt_get_str(ctx, item, "words", path, 1);
+        k->if_src = yt_get_str(ctx, item, "if", path, 1);
+        const yt_node *cond = yt_get(item, "if");
+        if (!k->words || !k->if_src || !cond)
+            continue;
+        k->line = cond->line;
+        k->column = cond->column;
+        char what[48];
+        snprintf(what, sizeof what, "because[%zu].if", i);
+        k->cond = clause_expr(L, cond, k->if_src, file, what);
+        c->nbecause_cases++;
+    }
+}
+
 /* What a clause owns besides strings in the YAML documents. */
 static void free_clause(lib_clause *c)
 {
     expr_free(c->when);
+    for (size_t i = 0; i < c->nbecause_cases; i++)
+        expr_free(c->because_cases[i].cond);
+    free(c->because_cases);
     free(c->addresses);
     free(c->requires);
     free(c->excludes);
@@ -787,31 +857,15 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
 
     const yt_node *when = yt_get(root, "when");
     c.when_src = yt_get_str(&ctx, root, "when", "", 0);
-    c.because = yt_get_str(&ctx, root, "because", "", 0);
+    const yt_node *because = yt_get(root, "because");
+    if (because && because->kind == YT_SEQUENCE)
+        load_because_cases(L, &ctx, &c, because, name);
+    else
+        c.because = yt_get_str(&ctx, root, "because", "", 0);
     if (c.when_src && when) {
-        char *err = NULL;
-        int col = 0, line, column;
         c.when_line = when->line;
         c.when_column = when->column;
-        if (expr_parse(c.when_src, &c.when, &err, &col) != 0) {
-            check_expr_location(when, col, &line, &column);
-            diag_at(L->diags, CLASM_SEV_ERROR, "bad-expression", name, line, column, "when: %s",
-                    err ? err : "out of memory");
-            free(err);
-        } else {
-            expr_names names;
-            library_expr_names(lib, &names, 0);
-            if (!L->catalogue_ok) {
-                names.risks = NULL;
-                names.tiers = NULL;
-            }
-            if (expr_check(c.when, &names, &err, &col) != 0) {
-                check_expr_location(when, col, &line, &column);
-                diag_at(L->diags, CLASM_SEV_ERROR, "unknown-name", name, line, column, "when: %s",
-                        err ? err : "out of memory");
-                free(err);
-            }
-        }
+        c.when = clause_expr(L, when, c.when_src, name, "when");
     }
 
     const char *min_tier = yt_get_str(&ctx, root, "min_tier", "", 0);

@@ -132,8 +132,14 @@ typedef struct lib_clause {
     expr *when;           /* parsed when_src */
     int when_line, when_column;
     /* Counsel's wording of when, as a plan gives it as the clause's reason
-     * ("standard from the high tier"); NULL when absent. */
+     * ("standard from the high tier"); NULL when absent, or when given as
+     * cases: */
     const char *because;
+    /* the wording of each case of a compound when ("the Supplier hosts
+     * data"), with the condition under which it is the reason: a plan
+     * gives the words of the cases that hold for the deal. */
+    struct lib_because_case *because_cases;
+    size_t nbecause_cases;
     int min_tier; /* tier rank, or -1 */
     const char **requires;
     size_t nrequires;
@@ -215,6 +221,14 @@ extern const size_t facts_ndefs;
 
 /* The evaluation environment of a deal for one document at a tier and score.
  * Owns its arrays; strings are borrowed from the deal and library. */
+/* One case of a clause's because: its words and the condition (if:) under
+ * which they are the reason. */
+typedef struct lib_because_case {
+    const char *words, *if_src; /* borrowed from the YAML document */
+    expr *cond;                 /* parsed if_src; NULL when it did not parse */
+    int line, column;           /* of if_src */
+} lib_because_case;
+
 typedef struct {
     expr_env env;
     expr_fact *facts;

@@ -640,7 +640,8 @@ static void check_guidance(linter *L, const lib_clause *c, const yt_node *root)
  * Without wording the plan can only show the expression. */
 static void check_wording(linter *L, const lib_clause *c, const yt_node *root)
 {
-    if (c->when_src && !c->because) {
+    int worded = c->because || c->nbecause_cases;
+    if (c->when_src && !worded) {
         const yt_node *w = root ? yt_get(root, "when") : NULL;
         diag_at(L->diags, CLASM_SEV_WARNING, "when-without-wording", c->file, w ? w->line : c->line,
                 w ? w->column : c->column,
@@ -648,7 +649,7 @@ static void check_wording(linter *L, const lib_clause *c, const yt_node *root)
                 "reason; add because: with the rule in words (e.g. 'standard from the high "
                 "tier', 'the deal goes through a reseller')",
                 c->id, c->when_src);
-    } else if (c->because && !c->when_src) {
+    } else if (worded && !c->when_src) {
         const yt_node *b = root ? yt_get(root, "because") : NULL;
         diag_at(L->diags, CLASM_SEV_WARNING, "wording-without-when", c->file, b ? b->line : c->line,
                 b ? b->column : c->column,

@@ -79,12 +79,32 @@ static int addresses_risk(const lib_clause *c, const char *risk)
 static const char required_by[] = "required by ";
 static const char when_prefix[] = "when: ";
 
+/* Counsel's wording of the clause's condition for this deal: the words of
+ * the cases that hold (env), "; "-joined; when none does (the cases do not
+ * cover the condition), every case's words, as "or". Without cases, its
+ * because, or the condition itself (lint warns). NULL when out of memory. */
+static char *when_words(const lib_clause *c, const char *when_src, const expr_env *env)
+{
+    if (!c->nbecause_cases)
+        return c->because ? strdup(c->because) : str_printf("the condition '%s' holds", when_src);
+    strbuf b = {0};
+    size_t held = 0;
+    for (size_t k = 0; k < c->nbecause_cases; k++) {
+        const lib_because_case *bc = &c->because_cases[k];
+        if (bc->cond && expr_eval(bc->cond, env) == 1)
+            strbuf_addf(&b, "%s%s", held++ ? "; " : "", bc->words);
+    }
+    for (size_t k = 0; !held && k < c->nbecause_cases; k++)
+        strbuf_addf(&b, "%s%s", k ? "; or " : "", c->because_cases[k].words);
+    return strbuf_take(&b);
+}
+
 /* Fills the item's plain-English reasons from its reasons: a risk id
  * becomes the risk's title, "when: ..." counsel's wording of the clause's
- * condition (or, where counsel gave none, which lint warns of, the
- * condition itself), "required by X" the title of X among what it
- * supports. 0, or -1 when out of memory. */
-static int explain(const clasm_library *lib, const lib_clause *c, plan_item *it)
+ * condition for the deal (when_words), "required by X" the title of X
+ * among what it supports. 0, or -1 when out of memory. */
+static int explain(const clasm_library *lib, const lib_clause *c, plan_item *it,
+                   const expr_env *env)
 {
     if (it->nreasons == 0)
         return 0;
@@ -105,9 +125,7 @@ static int explain(const clasm_library *lib, const lib_clause *c, plan_item *it)
         }
         char *text;
         if (strncmp(why, when_prefix, sizeof when_prefix - 1) == 0) {
-            text = c->because
-                       ? strdup(c->because)
-                       : str_printf("the condition '%s' holds", why + sizeof when_prefix - 1);
+            text = when_words(c, why + sizeof when_prefix - 1, env);
         } else {
             const lib_risk *risk = library_risk(lib, why);
             text = strdup(risk && risk->title ? risk->title : why);
@@ -526,7 +544,6 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
             reason(&S, i, str_printf("%s%s", when_prefix, c->when_src));
         }
     }
-    facts_env_free(&fe);
 
     apply_replaces(&S);
     apply_requires(&S, doc);
@@ -561,10 +578,11 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
         it->nreasons = s[i].nreasons;
         s[i].reasons = NULL;
         s[i].nreasons = 0;
-        if (explain(lib, c, it) != 0)
+        if (explain(lib, c, it, &fe.env) != 0)
             S.oom = 1;
     }
     free(order);
+    facts_env_free(&fe);
 
     /* Coverage: every deal risk that matters for this document. */
     for (size_t r = 0; r < deal->nrisks; r++) {

@@ -348,6 +348,54 @@ static void test_every_problem_at_once(void **state)
     rm_tree(dir);
 }
 
+/* because: as cases: each {if, words}, its if checked as a when is, every
+ * problem at its place. */
+static void test_because_cases(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clasm-lib-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    /* the fixture's regime review words its when as two cases */
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_OK);
+    const lib_clause *c = library_clause(lib, "data.regime-review");
+    assert_non_null(c);
+    assert_null(c->because);
+    assert_int_equal(c->nbecause_cases, 2);
+    assert_string_equal(c->because_cases[1].words,
+                        "weak oversight of the authorities, from the elevated tier");
+    assert_string_equal(c->because_cases[1].if_src, "risk regime.weak-oversight");
+    assert_non_null(c->because_cases[1].cond);
+    clasm_library_free(lib);
+    write_file(dir, "data/cases.yaml",
+               "id: data.cases\nversion: 1\ntitle: Cases\ncategory: data\n" /* 1-4 */
+               "documents: [contract]\nwhen: 'reseller'\n"                  /* 5-6 */
+               "because:\n"                                                 /* 7 */
+               "  - if: 'reseller and ('\n"                                 /* 8 */
+               "    words: broken\n"                                        /* 9 */
+               "  - if: 'tier >= hgh'\n"                                    /* 10 */
+               "    words: unknown tier\n"                                  /* 11 */
+               "  - if: reseller\n"                                         /* 12 */
+               "  - just words\n"                                           /* 13 */
+               "text: Plain.\n");
+    write_file(dir, "data/empty.yaml",
+               "id: data.empty\nversion: 1\ntitle: Empty\ncategory: data\n"
+               "documents: [contract]\nwhen: 'reseller'\nbecause: []\ntext: Plain.\n");
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_E_INPUT);
+    expect_diag(&d, "bad-expression", "data/cases.yaml", 8, "because[0].if: ");
+    expect_diag(&d, "unknown-name", "data/cases.yaml", 10, "because[1].if: ");
+    expect_diag(&d, "missing-key", "data/cases.yaml", 12, "words");
+    expect_diag(&d, "wrong-type", "data/cases.yaml", 13, "because[3]");
+    expect_diag(&d, "empty-because", "data/empty.yaml", 7, "an empty list");
+    clasm_diags_free(&d);
+    rm_tree(dir);
+}
+
 static void test_addresses_and_version(void **state)
 {
     (void)state;
@@ -464,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_fixture_loads),
         cmocka_unit_test(test_fingerprint_follows_text),
         cmocka_unit_test(test_every_problem_at_once),
+        cmocka_unit_test(test_because_cases),
         cmocka_unit_test(test_addresses_and_version),
         cmocka_unit_test(test_bad_characters_in_clause_files),
         cmocka_unit_test(test_missing_files),

@@ -177,9 +177,9 @@ static void test_replaces_at_high_tier(void **state)
                 strcmp(p->items[1].reasons[1], "required by end-use.enhanced-purpose") == 0);
     assert_int_equal(p->items[2].version, 3);
     assert_string_equal(p->items[4].reasons[0], "when: risk regime.* and tier >= elevated");
-    /* counsel's wording of the when */
+    /* counsel's wording of the when: of its cases, the one that holds */
     assert_int_equal(p->items[4].nbecause, 1);
-    assert_string_equal(p->items[4].because[0], "a regime risk from the elevated tier");
+    assert_string_equal(p->items[4].because[0], "data localization law, from the elevated tier");
     /* core supports two clauses: both titles, the last after "and" */
     assert_int_equal(p->items[1].nsupports, 2);
     char *why = plan_item_why(&p->items[1], 0);
@@ -677,6 +677,85 @@ static void test_missing_list(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A copy of the basic library whose data.regime-review words its when as
+ * the cases given (YAML lines), in dir. */
+static clasm_library *library_with_cases(char *dir, const char *cases)
+{
+    assert_non_null(mkdtemp(dir));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/data/regime-review.yaml", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp,
+            "id: data.regime-review\nversion: 1\ntitle: Regime Review\ncategory: data\n"
+            "documents: [contract, eula, reseller-agreement]\n"
+            "when: 'risk regime.* and tier >= elevated'\nbecause:\n%sorder: 30\ntext: |\n"
+            "  The parties review the destination's laws each year.\n",
+            cases);
+    fclose(fp);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    if (clasm_library_load(dir, &lib, &d) != CLASM_OK)
+        clasm_diags_print(stderr, &d);
+    assert_non_null(lib);
+    clasm_diags_free(&d);
+    return lib;
+}
+
+static const char *regime_reason(const clasm_library *lib, const clasm_deal *dl)
+{
+    static char out[512];
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    if (clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d) != CLASM_OK)
+        clasm_diags_print(stderr, &d);
+    assert_non_null(p);
+    out[0] = '\0';
+    for (size_t i = 0; i < p->nitems; i++)
+        if (strcmp(p->items[i].id, "data.regime-review") == 0 && p->items[i].nbecause == 1)
+            snprintf(out, sizeof out, "%s", p->items[i].because[0]);
+    clasm_plan_free(p);
+    clasm_diags_free(&d);
+    return out;
+}
+
+/* A when worded as cases: the words of every case that holds, in order;
+ * when none holds (cases that do not cover the when), every case's words,
+ * as alternatives. */
+static void test_because_cases(void **state)
+{
+    (void)state;
+    static const char *const risks[] = {"product.biometric", "regime.data-localization"};
+    clasm_deal *dl = deal("contract", KNOWN, risks, 2); /* the high tier */
+    char dir[] = "/tmp/clasm-cases-XXXXXX";
+    clasm_library *lib = library_with_cases(dir, "  - if: 'risk regime.data-localization'\n"
+                                                 "    words: data localization law\n"
+                                                 "  - if: 'risk regime.weak-oversight'\n"
+                                                 "    words: weak oversight\n"
+                                                 "  - if: 'tier >= high'\n"
+                                                 "    words: from the high tier\n");
+    assert_string_equal(regime_reason(lib, dl), "data localization law; from the high tier");
+    clasm_library_free(lib);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    char dir2[] = "/tmp/clasm-cases-XXXXXX";
+    lib = library_with_cases(dir2, "  - if: 'document == addendum'\n"
+                                   "    words: data localization law\n"
+                                   "  - if: 'customer.kind == private'\n"
+                                   "    words: weak oversight\n");
+    assert_string_equal(regime_reason(lib, dl), "data localization law; or weak oversight");
+    clasm_library_free(lib);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir2);
+    assert_int_equal(system(cmd), 0);
+    clasm_deal_free(dl);
+}
+
 static void test_facts_eval(void **state)
 {
     fixture *f = *state;
@@ -769,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_flow_down),
         cmocka_unit_test(test_json_shape),
         cmocka_unit_test(test_missing_list),
+        cmocka_unit_test(test_because_cases),
         cmocka_unit_test(test_facts_eval),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
