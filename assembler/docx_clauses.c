@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
-#define CT_NS "http://schemas.openxmlformats.org/package/2006/content-types"
 #define REL_NUMBERING                                                                              \
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 #define REL_STYLES "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -661,131 +659,6 @@ int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields
 
 /* ------------------------------------------------------------ package */
 
-char *docx_rels_part(const char *part)
-{
-    const char *slash = strrchr(part, '/');
-    size_t dir = slash ? (size_t)(slash - part + 1) : 0;
-    const char *name = part + dir;
-    size_t n = strlen(part) + 16;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%.*s_rels/%s.rels", (int)dir, part, name);
-    return out;
-}
-
-static xmlDocPtr parse_or_new(pkg_edit *e, const char *part, const char *ns, const char *root,
-                              clasm_diags *diags)
-{
-    if (pkg_edit_has(e, part))
-        return pkg_edit_parse(e, part, diags);
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr r = doc ? xmlNewDocNode(doc, NULL, BAD_CAST root, NULL) : NULL;
-    if (!r) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    xmlDocSetRootElement(doc, r);
-    xmlSetNs(r, xmlNewNs(r, BAD_CAST ns, NULL));
-    doc->standalone = 1;
-    return doc;
-}
-
-static int store(pkg_edit *e, const char *part, xmlDocPtr doc, const char *file, clasm_diags *diags)
-{
-    if (pkg_edit_set_xml(e, part, doc) != 0) {
-        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, part, 0,
-                  "out of memory while storing the part %s", part);
-        return -1;
-    }
-    return 0;
-}
-
-int docx_add_relationship(pkg_edit *e, const char *source_part, const char *type,
-                          const char *target, char **rid, clasm_diags *diags)
-{
-    const char *file = pkg_name(pkg_edit_base(e));
-    char *rels = docx_rels_part(source_part);
-    xmlDocPtr doc = rels ? parse_or_new(e, rels, REL_NS, "Relationships", diags) : NULL;
-    if (!doc) {
-        free(rels);
-        return -1;
-    }
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    char id[32];
-    for (int k = 1;; k++) {
-        snprintf(id, sizeof id, "rIdClasm%d", k);
-        int used = 0;
-        for (xmlNodePtr n = root->children; n && !used; n = n->next) {
-            xmlChar *v = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, BAD_CAST "Id") : NULL;
-            used = v && xmlStrcmp(v, BAD_CAST id) == 0;
-            xmlFree(v);
-        }
-        if (!used)
-            break;
-    }
-    xmlNodePtr rel = xmlNewChild(root, root->ns, BAD_CAST "Relationship", NULL);
-    int rc = -1;
-    if (rel && xmlNewProp(rel, BAD_CAST "Id", BAD_CAST id) &&
-        xmlNewProp(rel, BAD_CAST "Type", BAD_CAST type) &&
-        xmlNewProp(rel, BAD_CAST "Target", BAD_CAST target))
-        rc = store(e, rels, doc, file, diags);
-    if (rc == 0 && rid && !(*rid = strdup(id)))
-        rc = -1;
-    xmlFreeDoc(doc);
-    free(rels);
-    return rc;
-}
-
-int docx_add_override(pkg_edit *e, const char *part, const char *content_type, clasm_diags *diags)
-{
-    const char *file = pkg_name(pkg_edit_base(e));
-    xmlDocPtr doc = pkg_edit_parse(e, "[Content_Types].xml", diags);
-    if (!doc)
-        return -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    size_t n = strlen(part) + 2;
-    char *name = malloc(n);
-    int rc = -1;
-    if (name && root) {
-        snprintf(name, n, "/%s", part);
-        int exists = 0;
-        for (xmlNodePtr o = root->children; o && !exists; o = o->next) {
-            xmlChar *v = o->type == XML_ELEMENT_NODE ? xmlGetProp(o, BAD_CAST "PartName") : NULL;
-            exists = v && xmlStrcasecmp(v, BAD_CAST name) == 0;
-            xmlFree(v);
-        }
-        if (exists) {
-            rc = 0;
-        } else {
-            xmlNodePtr o = xmlNewChild(root, root->ns, BAD_CAST "Override", NULL);
-            if (o && xmlNewProp(o, BAD_CAST "PartName", BAD_CAST name) &&
-                xmlNewProp(o, BAD_CAST "ContentType", BAD_CAST content_type))
-                rc = store(e, "[Content_Types].xml", doc, file, diags);
-        }
-    }
-    free(name);
-    xmlFreeDoc(doc);
-    return rc;
-}
-
-int docx_has_default(pkg_edit *e, const char *extension, clasm_diags *diags)
-{
-    xmlDocPtr doc = pkg_edit_parse(e, "[Content_Types].xml", diags);
-    if (!doc)
-        return 0;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    int found = 0;
-    for (xmlNodePtr d = root ? root->children : NULL; d && !found; d = d->next) {
-        if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, BAD_CAST "Default") != 0)
-            continue;
-        xmlChar *v = xmlGetProp(d, BAD_CAST "Extension");
-        found = v && xmlStrcasecmp(v, BAD_CAST extension) == 0;
-        xmlFree(v);
-    }
-    xmlFreeDoc(doc);
-    return found;
-}
-
 /* The target of a part relative to the main part's folder. */
 static const char *relative_to_main(const docx_clauses *c, const char *part)
 {
@@ -799,21 +672,21 @@ static const char *relative_to_main(const docx_clauses *c, const char *part)
 clasm_status docx_clauses_finish(docx_clauses *c, clasm_diags *diags)
 {
     if (c->styles_changed) {
-        if (store(c->e, c->styles_part, c->styles, c->file, diags) != 0)
+        if (pkg_edit_store(c->e, c->styles_part, c->styles, diags) != 0)
             return CLASM_E_IO;
         if (c->styles_created &&
-            (docx_add_relationship(c->e, c->main_part, REL_STYLES,
-                                   relative_to_main(c, c->styles_part), NULL, diags) != 0 ||
-             docx_add_override(c->e, c->styles_part, CT_STYLES, diags) != 0))
+            (pkg_add_relationship(c->e, c->main_part, REL_STYLES,
+                                  relative_to_main(c, c->styles_part), NULL, diags) != 0 ||
+             pkg_add_override(c->e, c->styles_part, CT_STYLES, diags) != 0))
             return CLASM_E_IO;
     }
     if (c->numbering_changed) {
-        if (store(c->e, c->numbering_part, c->numbering, c->file, diags) != 0)
+        if (pkg_edit_store(c->e, c->numbering_part, c->numbering, diags) != 0)
             return CLASM_E_IO;
         if (c->numbering_created &&
-            (docx_add_relationship(c->e, c->main_part, REL_NUMBERING,
-                                   relative_to_main(c, c->numbering_part), NULL, diags) != 0 ||
-             docx_add_override(c->e, c->numbering_part, CT_NUMBERING, diags) != 0))
+            (pkg_add_relationship(c->e, c->main_part, REL_NUMBERING,
+                                  relative_to_main(c, c->numbering_part), NULL, diags) != 0 ||
+             pkg_add_override(c->e, c->numbering_part, CT_NUMBERING, diags) != 0))
             return CLASM_E_IO;
     }
     return CLASM_OK;

@@ -63,19 +63,4 @@ clasm_status docx_clauses_finish(docx_clauses *c, clasm_diags *diags);
  * removed. Returns the number of repairs. */
 int docx_repair_part(xmlDocPtr doc);
 
-/* ---- package registration ---- */
-/* The relationships part of a part: "word/document.xml" ->
- * "word/_rels/document.xml.rels"; "" -> "_rels/.rels". malloc'd. */
-char *docx_rels_part(const char *part);
-/* Adds a relationship of source_part (type a full URI, target relative to
- * the source's folder) to its .rels part (created when absent), with an Id
- * not yet used; *rid (when not NULL) receives it, malloc'd. 0 or -1. */
-int docx_add_relationship(pkg_edit *e, const char *source_part, const char *type,
-                          const char *target, char **rid, clasm_diags *diags);
-/* Registers part in [Content_Types].xml with an Override (no-op when an
- * Override for it exists). 0 or -1. */
-int docx_add_override(pkg_edit *e, const char *part, const char *content_type, clasm_diags *diags);
-/* 1 when [Content_Types].xml has a Default for the extension (no dot). */
-int docx_has_default(pkg_edit *e, const char *extension, clasm_diags *diags);
-
 #endif

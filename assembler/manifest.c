@@ -326,10 +326,10 @@ clasm_status manifest_write(pkg_edit *e, const manifest *m, clasm_diags *diags)
     for (size_t i = 0; i < up && i < 32; i++)
         strcat(target, "../");
     strcat(target, item);
-    if (docx_add_relationship(e, main_part, REL_CUSTOMXML, target, NULL, diags) != 0 ||
-        docx_add_override(e, props, CT_CUSTOMXML_PROPS, diags) != 0 ||
-        (!docx_has_default(e, "xml", diags) &&
-         docx_add_override(e, item, "application/xml", diags) != 0)) {
+    if (pkg_add_relationship(e, main_part, REL_CUSTOMXML, target, NULL, diags) != 0 ||
+        pkg_add_override(e, props, CT_CUSTOMXML_PROPS, diags) != 0 ||
+        (!pkg_has_default(e, "xml", diags) &&
+         pkg_add_override(e, item, "application/xml", diags) != 0)) {
         diag_part(diags, CLASM_SEV_ERROR, "io-error", file, item, 0,
                   "could not register the manifest part %s", item);
         return CLASM_E_IO;

@@ -101,4 +101,22 @@ clasm_status pkg_check_destination(const pkg *p, const char *out_path, clasm_dia
  * (output-is-template) and every destination clasm_output_check refuses. */
 clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags);
 
+/* ---- relationships and content types (package_rels.c) ---- */
+/* Stores doc as part of the edit (serialized once); out-of-memory is
+ * reported, naming the package and the part. 0 or -1. */
+int pkg_edit_store(pkg_edit *e, const char *part, xmlDocPtr doc, clasm_diags *diags);
+/* The relationships part of a part: "word/document.xml" ->
+ * "word/_rels/document.xml.rels"; "" -> "_rels/.rels". malloc'd. */
+char *pkg_rels_part(const char *part);
+/* Adds a relationship of source_part (type a full URI, target relative to
+ * the source's folder) to its .rels part (created when absent), with an Id
+ * not yet used; *rid (when not NULL) receives it, malloc'd. 0 or -1. */
+int pkg_add_relationship(pkg_edit *e, const char *source_part, const char *type, const char *target,
+                         char **rid, clasm_diags *diags);
+/* Registers part in [Content_Types].xml with an Override (no-op when an
+ * Override for it exists). 0 or -1. */
+int pkg_add_override(pkg_edit *e, const char *part, const char *content_type, clasm_diags *diags);
+/* 1 when [Content_Types].xml has a Default for the extension (no dot). */
+int pkg_has_default(pkg_edit *e, const char *extension, clasm_diags *diags);
+
 #endif

@@ -79,24 +79,34 @@ static int addresses_risk(const lib_clause *c, const char *risk)
 static const char required_by[] = "required by ";
 static const char when_prefix[] = "when: ";
 
-/* Counsel's wording of the clause's condition for this deal: the words of
- * the cases that hold (env), "; "-joined; when none does (the cases do not
- * cover the condition), every case's words, as "or". Without cases, its
- * because, or the condition itself (lint warns). NULL when out of memory. */
-static char *when_words(const lib_clause *c, const char *when_src, const expr_env *env)
+/* Adds counsel's wording of the clause's condition for this deal to the
+ * item's reasons: the words of each case that holds (env), a reason each;
+ * when none does (the cases do not cover the condition), every case's
+ * words as one reason, joined by "or". Without cases, its because, or the
+ * condition itself (lint warns). 0, or -1 when out of memory. */
+static int add_when_words(const lib_clause *c, const char *when_src, const expr_env *env,
+                          plan_item *it)
 {
-    if (!c->nbecause_cases)
-        return c->because ? strdup(c->because) : str_printf("the condition '%s' holds", when_src);
-    strbuf b = {0};
+    if (!c->nbecause_cases) {
+        char *text =
+            c->because ? strdup(c->because) : str_printf("the condition '%s' holds", when_src);
+        return push_unique(&it->because, &it->nbecause, text) ? 0 : -1;
+    }
     size_t held = 0;
     for (size_t k = 0; k < c->nbecause_cases; k++) {
         const lib_because_case *bc = &c->because_cases[k];
-        if (bc->cond && expr_eval(bc->cond, env) == 1)
-            strbuf_addf(&b, "%s%s", held++ ? "; " : "", bc->words);
+        if (!bc->cond || expr_eval(bc->cond, env) != 1)
+            continue;
+        held++;
+        if (!push_unique(&it->because, &it->nbecause, strdup(bc->words)))
+            return -1;
     }
-    for (size_t k = 0; !held && k < c->nbecause_cases; k++)
+    if (held)
+        return 0;
+    strbuf b = {0};
+    for (size_t k = 0; k < c->nbecause_cases; k++)
         strbuf_addf(&b, "%s%s", k ? "; or " : "", c->because_cases[k].words);
-    return strbuf_take(&b);
+    return push_unique(&it->because, &it->nbecause, strbuf_take(&b)) ? 0 : -1;
 }
 
 /* Fills the item's plain-English reasons from its reasons: a risk id
@@ -123,13 +133,13 @@ static int explain(const clasm_library *lib, const lib_clause *c, plan_item *it,
                 it->supports[it->nsupports++] = title;
             continue;
         }
-        char *text;
         if (strncmp(why, when_prefix, sizeof when_prefix - 1) == 0) {
-            text = when_words(c, why + sizeof when_prefix - 1, env);
-        } else {
-            const lib_risk *risk = library_risk(lib, why);
-            text = strdup(risk && risk->title ? risk->title : why);
+            if (add_when_words(c, why + sizeof when_prefix - 1, env, it) != 0)
+                return -1;
+            continue;
         }
+        const lib_risk *risk = library_risk(lib, why);
+        char *text = strdup(risk && risk->title ? risk->title : why);
         if (!push_unique(&it->because, &it->nbecause, text))
             return -1;
     }

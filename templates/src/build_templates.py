@@ -1965,10 +1965,12 @@ def glance_table():
         row("Product", [tt("{{ product.name }}"),
                         if_("product.capabilities"), tt(["Capabilities: ", "{{ product.capabilities }}"]),
                         endif()]),
-        row("Deployment", [tt(["Used ", "{{ deployment }}", ", under ", "{{ license }}"]),
-                           if_("terms.fees"), tt(["Fees: ", "{{ terms.fees }}"]), endif(),
-                           if_("terms.initial_term_months"),
-                           tt(["Initial term: ", "{{ terms.initial_term_months }}"]), endif()]),
+        row("Deployment", tt(["Used ", "{{ deployment }}", ", under ", "{{ license }}"])),
+        row("Fees and term", [if_("terms.fees"), tt(["Fees: ", "{{ terms.fees }}"]), endif(),
+                              if_("terms.initial_term_months"),
+                              tt(["Initial term: ", "{{ terms.initial_term_months }}"]), endif(),
+                              if_("not terms.fees and not terms.initial_term_months"),
+                              tt("Not stated in the deal"), endif()]),
         row("End use", [if_("end_use == unknown"),
                         tt("Not verified at the time of sale: the drafts limit every use to the authorized "
                            "purpose."),
@@ -1990,8 +1992,8 @@ def escalation_list():
             "what further conditions."]),
     ], MEMO_W, MEMO_SHADE_ALERT)])], [MEMO_W])
     return memo_list("escalation", "Escalation", box, [
-        mp(["No escalation to counsel: the ", "{{ tier }}", " tier does not require counsel's decision "
-            "before signing (any sign-off the tier's description names still applies)."])])
+        mp(["No escalation to counsel: at the ", "{{ tier }}", " tier the drafts may go out without "
+            "counsel's decision."])])
 
 
 def risks_list():
@@ -2092,8 +2094,8 @@ def memo():
         endif(),
         mh("The safeguard clauses and why"),
         mp("Each clause once, under the documents that hold it. \u201cBecause\u201d says what in the deal "
-           "calls for it (risks by number); a clause with no reason of its own names instead the clauses "
-           "that rely on it (\u201cSupports\u201d)."),
+           "calls for it (risks by number); a clause with no reason of its own says instead which clauses, "
+           "or how many, rely on it (\u201cSupports\u201d)."),
         clauses_list(),
         mh("Values taken from the library's defaults"),
         mp("The deal leaves these terms out, so the drafts print counsel's standard: agree them or set "

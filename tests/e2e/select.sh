@@ -57,7 +57,7 @@ check "text select shows the tier and score" has "$OUT" "tier: severe (score"
 check "text select says to escalate" has "$OUT" "ESCALATE TO COUNSEL"
 check "text select gives reasons by the risk's title" has "$OUT" \
     "because: Biometric identification or recognition capability"
-check "text select gives a when in counsel's words" has "$OUT" "standard from the high tier"
+check "text select gives a when in counsel's words" has "$OUT" "standard at the high tier or above"
 check "text select groups what a clause supports" has "$OUT" "supports: "
 check "text select puts the id behind the title" has "$OUT" "Authorized End Use  [end-use."
 

@@ -248,7 +248,7 @@ static void test_severe_deal(void **state)
     assert_has(text, "Master License and Supply Agreement\n"); /* the clauses' group row */
     /* the reasons name the risks by number, three or more in a row as a range */
     assert_has(text, "Because: risks 1\xe2\x80\x93"
-                     "7; standard from the high tier");
+                     "7; standard at the high tier or above");
     assert_has(text, "Because: risks 1 and 3\n");
     assert_has(text, "Because: risks 1\xe2\x80\x93"
                      "3 and 5\xe2\x80\x93"
@@ -302,8 +302,8 @@ static void test_pack_groups(void **state)
     const char *first = strstr(text, "\nDefinitions\n");
     assert_non_null(first);
     assert_null(strstr(first + 1, "\nDefinitions\n"));
-    assert_has(text,
-               "No escalation to counsel: the elevated tier does not require counsel's decision");
+    assert_has(text, "No escalation to counsel: at the elevated tier the drafts may go out without "
+                     "counsel's decision");
     assert_lacks(text, "ESCALATION TO COUNSEL");
     assert_has(text, "Brightwater Distribution GmbH, Kingdom of Daressa");
     free(text);
@@ -352,7 +352,7 @@ static void test_no_risks_and_missing_value(void **state)
     char *text = memo_of(fx, deal, NULL, NULL);
     assert_has(text, "The deal lists no risk: the compliance review found no red flag.");
     assert_lacks(text, "Each risk the compliance review found");
-    assert_has(text, "No escalation to counsel: the baseline tier");
+    assert_has(text, "No escalation to counsel: at the baseline tier");
     assert_has(text, "terms.fees\n");
     assert_has(text, "The fees for the product, without the currency");
     assert_has(text, "the template of the Master License and Supply Agreement");

@@ -716,9 +716,12 @@ static const char *regime_reason(const clasm_library *lib, const clasm_deal *dl)
         clasm_diags_print(stderr, &d);
     assert_non_null(p);
     out[0] = '\0';
+    /* each case that holds is a reason of its own */
     for (size_t i = 0; i < p->nitems; i++)
-        if (strcmp(p->items[i].id, "data.regime-review") == 0 && p->items[i].nbecause == 1)
-            snprintf(out, sizeof out, "%s", p->items[i].because[0]);
+        if (strcmp(p->items[i].id, "data.regime-review") == 0)
+            for (size_t r = 0; r < p->items[i].nbecause; r++)
+                snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", r ? " | " : "",
+                         p->items[i].because[r]);
     clasm_plan_free(p);
     clasm_diags_free(&d);
     return out;
@@ -739,7 +742,7 @@ static void test_because_cases(void **state)
                                                  "    words: weak oversight\n"
                                                  "  - if: 'tier >= high'\n"
                                                  "    words: from the high tier\n");
-    assert_string_equal(regime_reason(lib, dl), "data localization law; from the high tier");
+    assert_string_equal(regime_reason(lib, dl), "data localization law | from the high tier");
     clasm_library_free(lib);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
