@@ -171,15 +171,21 @@ static void test_fixture_loads(void **state)
     clasm_diags_free(&d);
 }
 
+/* dir (a mkdtemp template): made, and given a copy of the basic library. */
+static void copy_basic(char *dir)
+{
+    assert_non_null(mkdtemp(dir));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A copy of the fixture with one clause changed gives another fingerprint. */
 static void test_fingerprint_follows_text(void **state)
 {
     (void)state;
     char dir[] = "/tmp/clasm-lib-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
-    assert_int_equal(system(cmd), 0);
+    copy_basic(dir);
     clasm_diags d;
     clasm_diags_init(&d);
     clasm_library *a = NULL, *b = NULL;
@@ -354,10 +360,7 @@ static void test_because_cases(void **state)
 {
     (void)state;
     char dir[] = "/tmp/clasm-lib-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
-    assert_int_equal(system(cmd), 0);
+    copy_basic(dir);
     clasm_diags d;
     clasm_diags_init(&d);
     clasm_library *lib = NULL;

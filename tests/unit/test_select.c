@@ -560,6 +560,15 @@ static void test_json_shape(void **state)
     clasm_diags_free(&d);
 }
 
+/* dir (a mkdtemp template): made, and given a copy of the basic library. */
+static void copy_basic(char *dir)
+{
+    assert_non_null(mkdtemp(dir));
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* Values a chosen clause needs and the deal lacks do not stop the plan:
  * they are its missing list (key, the library's description, the clauses
  * that use them), once per key, a value with a default is not missing,
@@ -568,10 +577,8 @@ static void test_missing_list(void **state)
 {
     (void)state;
     char dir[] = "/tmp/clasm-missing-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    copy_basic(dir);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
-    assert_int_equal(system(cmd), 0);
     static const char *const texts[] = {
         "id: end-use.sites\nversion: 1\ntitle: Sites\ncategory: end-use\n"
         "documents: [contract]\nwhen: 'document == contract'\norder: 30\ntext: |\n"
@@ -681,10 +688,7 @@ static void test_missing_list(void **state)
  * the cases given (YAML lines), in dir. */
 static clasm_library *library_with_cases(char *dir, const char *cases)
 {
-    assert_non_null(mkdtemp(dir));
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, dir);
-    assert_int_equal(system(cmd), 0);
+    copy_basic(dir);
     char path[256];
     snprintf(path, sizeof path, "%s/data/regime-review.yaml", dir);
     FILE *fp = fopen(path, "w");
