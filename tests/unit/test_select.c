@@ -569,6 +569,19 @@ static void copy_basic(char *dir)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The library in dir, which must load (its problems printed otherwise). */
+static clasm_library *load_copy(const char *dir)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    if (clasm_library_load(dir, &lib, &d) != CLASM_OK)
+        clasm_diags_print(stderr, &d);
+    assert_non_null(lib);
+    clasm_diags_free(&d);
+    return lib;
+}
+
 /* Values a chosen clause needs and the deal lacks do not stop the plan:
  * they are its missing list (key, the library's description, the clauses
  * that use them), once per key, a value with a default is not missing,
@@ -595,13 +608,8 @@ static void test_missing_list(void **state)
         fputs(texts[i], fp);
         fclose(fp);
     }
+    clasm_library *lib = load_copy(dir);
     clasm_diags d;
-    clasm_diags_init(&d);
-    clasm_library *lib = NULL;
-    if (clasm_library_load(dir, &lib, &d) != CLASM_OK)
-        clasm_diags_print(stderr, &d);
-    assert_non_null(lib);
-    clasm_diags_free(&d);
     clasm_diags_init(&d);
     static const char *const risks[] = {"product.biometric"};
     clasm_deal *dl = deal("contract", "end_use: known\n", risks, 1);
@@ -700,14 +708,7 @@ static clasm_library *library_with_cases(char *dir, const char *cases)
             "  The parties review the destination's laws each year.\n",
             cases);
     fclose(fp);
-    clasm_diags d;
-    clasm_diags_init(&d);
-    clasm_library *lib = NULL;
-    if (clasm_library_load(dir, &lib, &d) != CLASM_OK)
-        clasm_diags_print(stderr, &d);
-    assert_non_null(lib);
-    clasm_diags_free(&d);
-    return lib;
+    return load_copy(dir);
 }
 
 static const char *regime_reason(const clasm_library *lib, const clasm_deal *dl)
