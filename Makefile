@@ -2,8 +2,11 @@
 CC ?= gcc
 BUILD ?= build
 PREFIX ?= /usr/local
-PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto libmicrohttpd
+# The library's packages; the server (libmicrohttpd) is the client's alone.
+LIB_PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto
+PKGS = $(LIB_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) -lpthread
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
@@ -17,11 +20,14 @@ DATA_DEFS = -DCLASM_DATADIR='"$(PREFIX)/share/clasm"' -DCLASM_ISO_CODES_DIR='"$(
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iassembler $(DATA_DEFS)
 LDFLAGS ?=
 
-# The library is every assembler/*.c but the command-line client: main.c and
-# one cmd_<command>.c per command.
+# The library is every assembler/*.c but its clients: the command line
+# (main.c and one cmd_<command>.c per command) and clasm serve's HTTP server
+# (server*.c, on libmicrohttpd), which use clasm.h alone.
+SERVER_SRC = $(wildcard assembler/server*.c)
+SERVER_OBJ = $(SERVER_SRC:assembler/%.c=$(BUILD)/obj/%.o)
 CLI_SRC = assembler/main.c $(wildcard assembler/cmd_*.c)
-CLI_OBJ = $(CLI_SRC:assembler/%.c=$(BUILD)/obj/%.o)
-LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard assembler/*.c))
+CLI_OBJ = $(CLI_SRC:assembler/%.c=$(BUILD)/obj/%.o) $(SERVER_OBJ)
+LIB_SRC = $(filter-out $(CLI_SRC) $(SERVER_SRC),$(wildcard assembler/*.c))
 # clasm serve's page (web/*) is embedded into the client as byte arrays by
 # web/embed.c, generated under $(BUILD): no file is read at run time.
 WEB_SRC = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg))
@@ -65,17 +71,25 @@ $(BUILD)/clasm: $(CLI_OBJ) $(BUILD)/libclasm.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclasm.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a $(LIB_LIBS) -lcmocka
+
+# The server's suites link the server too.
+SERVER_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_server*.c))
+$(SERVER_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(SERVER_OBJ) $(BUILD)/libclasm.a \
+		$(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(SERVER_OBJ) $(BUILD)/libclasm.a \
+		$(PKG_LIBS) -lcmocka
 
 $(BUILD)/tests/%: tests/unit/%.cpp $(BUILD)/libclasm.a assembler/clasm.h
 	@mkdir -p $(dir $@)
 	$(CXX_FOR_CC) -std=c++11 -pedantic -Wall -Wextra -Werror $(CFLAGS) $(SAN) $(PKG_CFLAGS) \
-		-Iassembler $(LDFLAGS) -o $@ $< $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
+		-Iassembler $(LDFLAGS) -o $@ $< $(BUILD)/libclasm.a $(LIB_LIBS) -lcmocka
 
 $(BUILD)/replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_util.h $(BUILD)/libclasm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< fuzz/replay.c \
-		$(BUILD)/libclasm.a $(PKG_LIBS)
+		$(BUILD)/libclasm.a $(LIB_LIBS)
 
 # Installs the build and test dependencies on Debian (as root or via sudo).
 deps:
@@ -132,7 +146,7 @@ $(FUZZ_BUILD)/fuzz/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_util.h $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIB_LIBS)
 
 # Keep the sanitizer objects between runs (make would delete them as
 # intermediates of the pattern rules).

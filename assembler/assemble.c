@@ -1212,7 +1212,7 @@ clasm_status clasm_assemble_flags(const clasm_template *tpl, const clasm_library
     return s;
 }
 
-const char *template_file(const clasm_template *tpl)
+const char *clasm_template_path(const clasm_template *tpl)
 {
     return tpl ? pkg_name(tpl->pkg) : NULL;
 }

@@ -64,6 +64,17 @@ void clasm_diag_print(FILE *out, const clasm_diag *diag);
 void clasm_diags_print(FILE *out, const clasm_diags *diags);
 /* Appends a copy of every item of src to dst. */
 void clasm_diags_append(clasm_diags *dst, const clasm_diags *src);
+/* Appends a problem that is about no file (a request's, a command line's):
+ * severity, id and message, copied. Nothing when out of memory. */
+void clasm_diags_add(clasm_diags *diags, clasm_severity sev, const char *id, const char *message);
+/* {"errors": [{id, message, line, column, severity[, part, paragraph][,
+ * path]}]}: every error and warning of diags, in order, as JSON (the
+ * server's error answers). Each of the nstrip strings of strip (folders,
+ * with their trailing '/') is taken out of the messages wherever it
+ * occurs, so that they name files relative to those folders; strip may be
+ * NULL. Bytes that are not UTF-8 are written as \xNN. A malloc'd string,
+ * or NULL when out of memory: never a list with some problems left out. */
+char *clasm_diags_json(const clasm_diags *diags, const char *const *strip, size_t nstrip);
 
 /* Document types a deal may ask for. */
 typedef enum {
@@ -134,6 +145,19 @@ clasm_status clasm_deal_table_deal(const clasm_deal_table *table, size_t i, clas
 /* ---- clause library (clauses/) ---- */
 clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diags *diags);
 void clasm_library_free(clasm_library *lib);
+/* The folder the library was loaded from, as given to clasm_library_load. */
+const char *clasm_library_dir(const clasm_library *lib);
+
+/* The library's catalogue as JSON, for a form that writes deals (clasm
+ * serve's GET /api/risks): {library (its fingerprint), documents, areas,
+ * risks, tiers, terms, categories, capabilities}. Each term has its key,
+ * label, description, example, kind, default (and currency); after the
+ * library's terms come the terms.KEY keys that the templates use and the
+ * library does not declare, with "template_only": true and the documents
+ * whose template uses each. tpls[d] is the template of document d
+ * (clasm_document), CLASM_DOC_COUNT entries, any of them NULL; tpls may be
+ * NULL. A malloc'd string, or NULL when out of memory. */
+char *clasm_catalogue_json(const clasm_library *lib, const clasm_template *const *tpls);
 
 /* ---- selection ---- */
 /* Checks the deal's risk ids against the catalogue (unknown ids are errors
@@ -185,6 +209,8 @@ size_t clasm_plan_missing_diags(const clasm_plan *plan, const clasm_deal *deal, 
 /* ---- templates and assembly ---- */
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
 void clasm_template_free(clasm_template *tpl);
+/* The path the template was opened from, as messages name it. */
+const char *clasm_template_path(const clasm_template *tpl);
 /* The terms.KEY keys the template's placeholders and conditionals use
  * (templates may have their own, beside the library's), once each; *count
  * is set. Owned by the template. */

@@ -134,10 +134,8 @@ int cmd_serve(int argc, char **argv)
         opt.bind = bind;
         opt.port = (unsigned)port;
         opt.lib = lib;
-        for (int d = 0; d < CLASM_DOC_COUNT; d++) {
+        for (int d = 0; d < CLASM_DOC_COUNT; d++)
             opt.tpl[d] = tpl[d];
-            opt.template_paths[d] = tpaths[d];
-        }
         opt.assets = clasm_web_assets;
         opt.nassets = clasm_web_nassets;
         opt.upload_limit = (size_t)max_mib << 20;

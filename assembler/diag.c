@@ -128,6 +128,11 @@ void diag_part(clasm_diags *diags, clasm_severity sev, const char *id, const cha
     va_end(ap);
 }
 
+void clasm_diags_add(clasm_diags *diags, clasm_severity sev, const char *id, const char *message)
+{
+    diag_at(diags, sev, id, NULL, 0, 0, "%s", message ? message : "");
+}
+
 void clasm_diags_append(clasm_diags *dst, const clasm_diags *src)
 {
     for (size_t i = 0; i < src->count; i++) {

@@ -1263,6 +1263,11 @@ static clasm_status load_library(const char *dir, int keep, clasm_library **out,
     return CLASM_OK;
 }
 
+const char *clasm_library_dir(const clasm_library *lib)
+{
+    return lib ? lib->dir : NULL;
+}
+
 void clasm_library_free(clasm_library *lib)
 {
     if (!lib)

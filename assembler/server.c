@@ -3,13 +3,7 @@
  * read-only, so concurrent users never see each other's data. */
 #include "server.h"
 
-#include "diag.h"
-#include "json_text.h"
-#include "library.h"
-#include "package.h"
-#include "placeholder.h"
 #include "server_guard.h"
-#include "values.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -47,6 +41,24 @@
 
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #define JSON_TYPE "application/json; charset=utf-8"
+
+#if defined(__GNUC__)
+#define SERVER_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SERVER_PRINTF(a, b)
+#endif
+
+/* An error of the server or of a request (about no file), formatted. */
+static void add_error(clasm_diags *d, const char *id, const char *fmt, ...) SERVER_PRINTF(3, 4);
+static void add_error(clasm_diags *d, const char *id, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    clasm_diags_add(d, CLASM_SEV_ERROR, id, msg);
+}
 
 struct clasm_server {
     struct MHD_Daemon *daemon;
@@ -161,71 +173,12 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, char
     return send_json_x(c, status, json, NULL);
 }
 
-/* msg without the server's folders (srv->strip): paths relative to them. */
-static char *relative_paths(const clasm_server *srv, const char *msg)
-{
-    char *out = strdup(msg);
-    for (size_t i = 0; out && srv && i < sizeof srv->strip / sizeof srv->strip[0]; i++) {
-        const char *p = srv->strip[i];
-        if (!p)
-            continue;
-        size_t n = strlen(p);
-        char *at = out;
-        while ((at = strstr(at, p)) != NULL)
-            memmove(at, at + n, strlen(at + n) + 1);
-    }
-    return out;
-}
-
-/* One diagnostic as {id, message, line, column, severity[, part,
- * paragraph][, path]}; NULL when out of memory. */
-static json_t *error_json(const clasm_server *srv, const clasm_diag *g)
-{
-    char *msg = relative_paths(srv, g->message ? g->message : "");
-    json_t *e = msg ? json_object() : NULL;
-    int bad = !e;
-    if (e) {
-        bad |= json_object_set_new(e, "id", json_string(g->id ? g->id : "error"));
-        bad |= json_object_set_new(e, "message", json_text(msg));
-        bad |= json_object_set_new(e, "line", json_integer(g->line));
-        bad |= json_object_set_new(e, "column", json_integer(g->column));
-        bad |= json_object_set_new(
-            e, "severity", json_string(g->severity == CLASM_SEV_ERROR ? "error" : "warning"));
-        if (g->part) {
-            bad |= json_object_set_new(e, "part", json_text(g->part));
-            bad |= json_object_set_new(e, "paragraph", json_integer(g->paragraph));
-        }
-        /* The deal path of the field the problem is about ("customer.country"),
-         * so that a form shows it there without reading the message. */
-        if (g->path)
-            bad |= json_object_set_new(e, "path", json_text(g->path));
-    }
-    free(msg);
-    if (bad) {
-        json_decref(e);
-        return NULL;
-    }
-    return e;
-}
-
-/* {"errors": [{id, message, line, column, severity[, part, paragraph][, path]}]}:
- * every error and warning of diags, as the CLI would print them, but with
- * paths relative to the server's folders (srv may be NULL: as they are).
- * NULL when out of memory: never a list with some of them missing. */
+/* {"errors": [...]} of d (clasm_diags_json), with paths relative to the
+ * server's folders (srv may be NULL: as they are); NULL when out of memory. */
 static char *errors_json(const clasm_server *srv, const clasm_diags *d)
 {
-    json_t *root = json_object();
-    json_t *arr = json_array();
-    int bad = !root || !arr;
-    for (size_t i = 0; !bad && i < d->count; i++)
-        bad = json_array_append_new(arr, error_json(srv, &d->items[i])) != 0;
-    if (!bad)
-        bad = json_object_set_new(root, "errors", arr) != 0;
-    else
-        json_decref(arr);
-    char *s = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    return s;
+    size_t n = srv ? sizeof srv->strip / sizeof srv->strip[0] : 0;
+    return clasm_diags_json(d, srv ? (const char *const *)srv->strip : NULL, n);
 }
 
 /* An error answer with the diagnostics of d. One without any (only when
@@ -240,7 +193,7 @@ static enum MHD_Result send_diags(const clasm_server *srv, struct MHD_Connection
 
 /* One error of the request itself (not of its deal). */
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *id,
-                                  const char *fmt, ...) CLASM_PRINTF(4, 5);
+                                  const char *fmt, ...) SERVER_PRINTF(4, 5);
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *id,
                                   const char *fmt, ...)
 {
@@ -251,159 +204,10 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
     va_end(ap);
     clasm_diags d;
     clasm_diags_init(&d);
-    diag_at(&d, CLASM_SEV_ERROR, id, NULL, 0, 0, "%s", msg);
+    clasm_diags_add(&d, CLASM_SEV_ERROR, id, msg);
     enum MHD_Result r = send_diags(NULL, c, status, &d);
     clasm_diags_free(&d);
     return r;
-}
-
-/* ---- GET /api/risks ---- */
-
-static json_t *doc_names(lib_docmask m)
-{
-    json_t *a = json_array();
-    for (int d = 0; a && d < CLASM_DOC_COUNT; d++)
-        if (m & (1u << d))
-            json_array_append_new(a, json_string(clasm_document_name((clasm_document)d)));
-    return a;
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-/* The terms.KEY placeholders of the templates that the library does not
- * declare (templates may use their own keys, e.g. fees), each with the
- * documents whose template uses it, appended to terms in order of first
- * appearance. A template that cannot be read adds nothing here: opening it
- * for assembly reports why. */
-static void add_template_terms(const clasm_library *lib, const server_options *opt, json_t *terms)
-{
-    json_t *seen = json_object(); /* key -> documents array */
-    for (int d = 0; seen && d < CLASM_DOC_COUNT; d++) {
-        if (!opt->template_paths[d])
-            continue;
-        clasm_diags ignored;
-        clasm_diags_init(&ignored);
-        pkg *p = NULL;
-        if (pkg_open(opt->template_paths[d], &p, &ignored) == CLASM_OK) {
-            const char *parts[256]; /* as many as assembly fills (too-many-parts beyond) */
-            size_t nparts = docx_fill_parts(p, parts, 256);
-            for (size_t i = 0; i < nparts; i++) {
-                size_t len = 0;
-                const unsigned char *bytes = pkg_bytes(p, parts[i], &len);
-                xmlDocPtr doc =
-                    bytes ? pkg_parse_xml_bytes(bytes, len, pkg_name(p), parts[i], &ignored) : NULL;
-                if (!doc)
-                    continue;
-                char **paths = NULL;
-                size_t n = docx_list_placeholders(doc, &paths);
-                for (size_t k = 0; n != (size_t)-1 && k < n; k++) {
-                    if (strncmp(paths[k], "terms.", 6) != 0)
-                        continue;
-                    const char *key = paths[k] + 6;
-                    int declared = 0;
-                    for (size_t t = 0; t < lib->nterms && !declared; t++)
-                        declared = strcmp(lib->terms[t].key, key) == 0;
-                    if (declared)
-                        continue;
-                    json_t *docs = json_object_get(seen, key);
-                    if (!docs) {
-                        docs = json_array();
-                        json_object_set_new(seen, key, docs);
-                        json_array_append_new(
-                            terms, json_pack("{s:s,s:n,s:s,s:n,s:s,s:n,s:b,s:O}", "key", key,
-                                             "label", "description",
-                                             "A value the template uses (not a library term).",
-                                             "example", "kind", "text", "default", "template_only",
-                                             1, "documents", docs));
-                    }
-                    const char *name = clasm_document_name((clasm_document)d);
-                    size_t j, m = json_array_size(docs);
-                    for (j = 0; j < m; j++)
-                        if (strcmp(json_string_value(json_array_get(docs, j)), name) == 0)
-                            break;
-                    if (j == m)
-                        json_array_append_new(docs, json_string(name));
-                }
-                if (n != (size_t)-1)
-                    docx_strings_free(paths, n);
-                xmlFreeDoc(doc);
-            }
-        }
-        pkg_free(p);
-        clasm_diags_free(&ignored);
-    }
-    json_decref(seen);
-}
-
-static char *risks_json(const clasm_library *lib, const server_options *opt)
-{
-    json_t *root = json_object();
-    if (!root)
-        return NULL;
-    json_object_set_new(root, "library", json_string(lib->fingerprint));
-    json_t *docs = json_array();
-    for (int d = 0; docs && d < CLASM_DOC_COUNT; d++)
-        json_array_append_new(docs, json_string(clasm_document_name((clasm_document)d)));
-    json_object_set_new(root, "documents", docs);
-    json_t *areas = json_array();
-    for (size_t i = 0; areas && i < lib->nareas; i++)
-        json_array_append_new(areas,
-                              json_pack("{s:o,s:o,s:o}", "id", str_or_null(lib->areas[i].id),
-                                        "title", str_or_null(lib->areas[i].title), "description",
-                                        str_or_null(lib->areas[i].description)));
-    json_object_set_new(root, "areas", areas);
-    json_t *risks = json_array();
-    for (size_t i = 0; risks && i < lib->nrisks; i++) {
-        const lib_risk *k = &lib->risks[i];
-        json_array_append_new(
-            risks, json_pack("{s:o,s:o,s:o,s:o,s:i,s:o,s:o}", "id", str_or_null(k->id), "area",
-                             str_or_null(k->area), "title", str_or_null(k->title), "description",
-                             str_or_null(k->description), "weight", k->weight, "guidance",
-                             str_or_null(k->guidance), "documents", doc_names(k->documents)));
-    }
-    json_object_set_new(root, "risks", risks);
-    json_t *tiers = json_array();
-    for (size_t i = 0; tiers && i < lib->ntiers; i++) {
-        const lib_tier *t = &lib->tiers[i];
-        json_array_append_new(tiers,
-                              json_pack("{s:o,s:I,s:b,s:o}", "id", str_or_null(t->id), "min_score",
-                                        (json_int_t)t->min_score, "escalate", t->escalate,
-                                        "description", str_or_null(t->description)));
-    }
-    json_object_set_new(root, "tiers", tiers);
-    json_t *terms = json_array();
-    for (size_t i = 0; terms && i < lib->nterms; i++) {
-        /* kind and default: the page shows what a term left empty becomes. */
-        const lib_term *t = &lib->terms[i];
-        json_t *one = json_pack(
-            "{s:o,s:o,s:o,s:o,s:s,s:o}", "key", str_or_null(t->key), "label", str_or_null(t->label),
-            "description", str_or_null(t->description), "example", str_or_null(t->example), "kind",
-            values_kind_name(t->kind), "default", str_or_null(t->default_value));
-        if (one && t->kind == TERM_AMOUNT && t->currency)
-            json_object_set_new(one, "currency", json_string(t->currency));
-        json_array_append_new(terms, one);
-    }
-    if (terms)
-        add_template_terms(lib, opt, terms);
-    json_object_set_new(root, "terms", terms);
-    json_t *cats = json_array();
-    for (size_t i = 0; cats && i < lib->ncategories; i++)
-        json_array_append_new(cats, json_pack("{s:o,s:o}", "id", str_or_null(lib->categories[i].id),
-                                              "title", str_or_null(lib->categories[i].title)));
-    json_object_set_new(root, "categories", cats);
-    /* The capabilities a deal may name, with the words drafts print. */
-    const lib_word_list *cl = &lib->values.words[WORDS_CAPABILITIES];
-    json_t *caps = json_array();
-    for (size_t i = 0; caps && i < cl->count; i++)
-        json_array_append_new(caps, json_pack("{s:o,s:o}", "id", str_or_null(cl->items[i].value),
-                                              "words", str_or_null(cl->items[i].words)));
-    json_object_set_new(root, "capabilities", caps);
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    return s;
 }
 
 /* ---- deals and plans ---- */
@@ -416,10 +220,10 @@ unsigned server_failure_status(clasm_status s, clasm_diags *d)
         oom |= d->items[i].id && strcmp(d->items[i].id, "out-of-memory") == 0;
     }
     if (!errors) {
-        diag_at(d, CLASM_SEV_ERROR, "internal-error", NULL, 0, 0,
-                "the server failed without saying why (status %d); this is a bug in clasm, "
-                "not in the request",
-                (int)s);
+        add_error(d, "internal-error",
+                  "the server failed without saying why (status %d); this is a bug in clasm, "
+                  "not in the request",
+                  (int)s);
         return MHD_HTTP_INTERNAL_SERVER_ERROR;
     }
     if (s == CLASM_E_INPUT && !oom)
@@ -711,7 +515,7 @@ static enum MHD_Result method_not_allowed(struct MHD_Connection *c, const char *
     snprintf(msg, sizeof msg, "%.100s is not allowed on %.200s; use %s", method, url, allow);
     clasm_diags d;
     clasm_diags_init(&d);
-    diag_at(&d, CLASM_SEV_ERROR, "method-not-allowed", NULL, 0, 0, "%s", msg);
+    clasm_diags_add(&d, CLASM_SEV_ERROR, "method-not-allowed", msg);
     char *json = errors_json(NULL, &d);
     clasm_diags_free(&d);
     extra_headers x = {NULL, allow, NULL};
@@ -800,10 +604,10 @@ static enum MHD_Result send_busy(const clasm_server *srv, struct MHD_Connection 
 {
     clasm_diags d;
     clasm_diags_init(&d);
-    diag_at(&d, CLASM_SEV_ERROR, "server-busy", NULL, 0, 0,
-            "the server is busy: all of its %u connections are taken; try again in a few "
-            "seconds",
-            srv->opt.max_connections);
+    add_error(&d, "server-busy",
+              "the server is busy: all of its %u connections are taken; try again in a few "
+              "seconds",
+              srv->opt.max_connections);
     extra_headers x = {NULL, NULL, RETRY_AFTER};
     enum MHD_Result r =
         d.count ? send_json_x(c, MHD_HTTP_SERVICE_UNAVAILABLE, errors_json(NULL, &d), &x)
@@ -1176,8 +980,7 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
 {
     *out = NULL;
     if (!opt->lib) {
-        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
-                "the server needs a clause library");
+        add_error(diags, "serve-start", "the server needs a clause library");
         return CLASM_E_USAGE;
     }
     clasm_server *srv = calloc(1, sizeof *srv);
@@ -1201,8 +1004,7 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
     if (!srv->opt.grace_ms)
         srv->opt.grace_ms = DEFAULT_GRACE_MS;
     if (opt->port > 65535) {
-        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
-                "port %u is not a TCP port (0 to 65535)", opt->port);
+        add_error(diags, "serve-start", "port %u is not a TCP port (0 to 65535)", opt->port);
         server_free(srv);
         return CLASM_E_USAGE;
     }
@@ -1232,17 +1034,17 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         if (inet_ntop(AF_INET6, &a6.sin6_addr, a, sizeof a))
             snprintf(srv->bound_host, sizeof srv->bound_host, "[%s]", a);
     } else {
-        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
-                "--bind %.100s is not an IPv4 or IPv6 address", srv->opt.bind);
+        add_error(diags, "serve-start", "--bind %.100s is not an IPv4 or IPv6 address",
+                  srv->opt.bind);
         server_free(srv);
         return CLASM_E_USAGE;
     }
 
-    srv->strip[0] = parent_folder(opt->lib->dir, 1);
+    srv->strip[0] = parent_folder(clasm_library_dir(opt->lib), 1);
     for (int d = 0; d < CLASM_DOC_COUNT; d++)
-        srv->strip[1 + d] = parent_folder(opt->template_paths[d], 2);
+        srv->strip[1 + d] = parent_folder(clasm_template_path(opt->tpl[d]), 2);
 
-    srv->risks = risks_json(opt->lib, opt);
+    srv->risks = clasm_catalogue_json(opt->lib, opt->tpl);
     if (!srv->risks) {
         server_free(srv);
         return CLASM_E_IO;
@@ -1266,15 +1068,13 @@ clasm_status server_start(const server_options *opt, clasm_server **out, clasm_d
         srv, MHD_OPTION_END);
     if (!srv->daemon) {
         int err = errno;
-        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
-                "cannot listen on %s port %u%s%s", srv->opt.bind, opt->port, err ? ": " : "",
-                err ? strerror(err) : "");
+        add_error(diags, "serve-start", "cannot listen on %s port %u%s%s", srv->opt.bind, opt->port,
+                  err ? ": " : "", err ? strerror(err) : "");
         server_free(srv);
         return CLASM_E_IO;
     }
     if (watchdog_start(srv) != 0) {
-        diag_at(diags, CLASM_SEV_ERROR, "serve-start", NULL, 0, 0,
-                "cannot start the thread that times requests out");
+        add_error(diags, "serve-start", "cannot start the thread that times requests out");
         MHD_stop_daemon(srv->daemon);
         server_free(srv);
         return CLASM_E_IO;

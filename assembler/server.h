@@ -12,8 +12,8 @@
  * (an internal failure, out of memory), 503 (every connection taken).
  * Connections are bounded as server_guard.h explains: a whole request within
  * a deadline, a limit per client address, 503 at once when full.
- * No request path reaches the filesystem; drafts go through a private
- * temporary folder created at start and removed at stop. */
+ * No request path reaches the filesystem: drafts are assembled in memory.
+ * The server uses the library through clasm.h alone. */
 #ifndef CLASM_SERVER_H
 #define CLASM_SERVER_H
 
@@ -34,10 +34,6 @@ typedef struct {
     unsigned port;                              /* 0: the system picks a free one */
     const clasm_library *lib;                   /* shared, read-only */
     const clasm_template *tpl[CLASM_DOC_COUNT]; /* per document; NULL: cannot assemble it */
-    /* The templates' files, read once at start to list the terms.KEY
-     * placeholders they use beyond the library's declared terms (for the
-     * form); NULL entries are skipped. */
-    const char *template_paths[CLASM_DOC_COUNT];
     const server_asset *assets;
     size_t nassets;
     size_t deal_limit;        /* bytes of a deal body; 0 means 1 MiB */
@@ -69,7 +65,7 @@ unsigned server_port(const clasm_server *srv);
  * can connect. Otherwise the API, which has no authentication, is open to
  * whoever can reach the address. */
 int server_loopback(const clasm_server *srv);
-/* Stops accepting, waits for running requests, removes the temp folder. */
+/* Stops accepting and waits for running requests. */
 void server_stop(clasm_server *srv);
 
 /* The HTTP status of a request the library failed with status s and

@@ -20,7 +20,4 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
                         const clasm_plan *plan, template_value_want want, template_value_fn fn,
                         void *ctx);
 
-/* The file name a template was opened from (as messages give it). */
-const char *template_file(const clasm_template *tpl);
-
 #endif

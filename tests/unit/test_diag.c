@@ -10,6 +10,8 @@
 
 #include "diag.h"
 
+#include <jansson.h>
+
 static char *print_all(const clasm_diags *d)
 {
     char *buf = NULL;
@@ -116,6 +118,70 @@ static void test_field_path(void **state)
     clasm_diags_free(&b);
 }
 
+/* clasm_diags_add: a problem about no file, its message as given. */
+static void test_add(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_diags_add(&d, CLASM_SEV_WARNING, "server-busy", "try again in 5% of a minute");
+    clasm_diags_add(NULL, CLASM_SEV_ERROR, "ignored", "no list");
+    assert_int_equal(d.count, 1);
+    assert_int_equal(clasm_diags_warnings(&d), 1);
+    assert_null(d.items[0].file);
+    char *s = print_all(&d);
+    assert_string_equal(s, "warning: try again in 5% of a minute [server-busy]\n");
+    free(s);
+    clasm_diags_free(&d);
+}
+
+/* clasm_diags_json: every problem in order with its place, the folders
+ * taken out of messages, bytes that are not UTF-8 shown as \xNN. */
+static void test_json(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    diag_field(&d, CLASM_SEV_ERROR, "unknown-country", "customer.country", "/srv/deals/d.yaml", 3,
+               12, "in /srv/deals/d.yaml: 'Atlantis' is not a country");
+    diag_part(&d, CLASM_SEV_WARNING, "unnumbered-reference", "/srv/tpl/t.docx", "word/document.xml",
+              7, "the template /srv/tpl/t.docx has \xff");
+    const char *strip[] = {"/srv/deals/", NULL, "", "/srv/"};
+    char *s = clasm_diags_json(&d, strip, 4);
+    assert_non_null(s);
+    json_t *j = json_loads(s, 0, NULL);
+    assert_non_null(j);
+    json_t *errs = json_object_get(j, "errors");
+    assert_int_equal(json_array_size(errs), 2);
+    json_t *e0 = json_array_get(errs, 0), *e1 = json_array_get(errs, 1);
+    assert_string_equal(json_string_value(json_object_get(e0, "id")), "unknown-country");
+    assert_string_equal(json_string_value(json_object_get(e0, "message")),
+                        "in d.yaml: 'Atlantis' is not a country");
+    assert_int_equal(json_integer_value(json_object_get(e0, "line")), 3);
+    assert_int_equal(json_integer_value(json_object_get(e0, "column")), 12);
+    assert_string_equal(json_string_value(json_object_get(e0, "severity")), "error");
+    assert_string_equal(json_string_value(json_object_get(e0, "path")), "customer.country");
+    assert_null(json_object_get(e0, "part"));
+    assert_string_equal(json_string_value(json_object_get(e1, "severity")), "warning");
+    assert_string_equal(json_string_value(json_object_get(e1, "part")), "word/document.xml");
+    assert_int_equal(json_integer_value(json_object_get(e1, "paragraph")), 7);
+    assert_null(json_object_get(e1, "path"));
+    assert_string_equal(json_string_value(json_object_get(e1, "message")),
+                        "the template tpl/t.docx has \\xFF");
+    json_decref(j);
+    free(s);
+    /* Without folders to take out, and with no problem at all. */
+    s = clasm_diags_json(&d, NULL, 0);
+    assert_non_null(strstr(s, "/srv/deals/d.yaml"));
+    free(s);
+    clasm_diags_free(&d);
+    s = clasm_diags_json(&d, NULL, 0);
+    j = json_loads(s, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "errors")), 0);
+    json_decref(j);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +190,8 @@ int main(void)
         cmocka_unit_test(test_counts_promotion_and_append),
         cmocka_unit_test(test_null_list_is_ignored),
         cmocka_unit_test(test_field_path),
+        cmocka_unit_test(test_add),
+        cmocka_unit_test(test_json),
     };
     return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
 }

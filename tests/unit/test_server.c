@@ -88,7 +88,6 @@ static int setup(void **state)
     memset(&o, 0, sizeof o);
     o.lib = f->lib;
     o.tpl[CLASM_DOC_CONTRACT] = f->tpl;
-    o.template_paths[CLASM_DOC_CONTRACT] = f->tpl_path;
     o.assets = assets;
     o.nassets = 1;
     o.deal_limit = 4096;
