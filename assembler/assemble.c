@@ -251,8 +251,7 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
     for (size_t u = 0; rc == 0 && u < tpl->nuses; u++) {
         const tpl_use *use = &tpl->uses[u];
         const char *p = use->path;
-        if (strcmp(p, "tier") == 0 || strcmp(p, "score") == 0 || strcmp(p, "document") == 0 ||
-            (want && !want(ctx, p)))
+        if (deal_field_has(p, DF_PLAN) || (want && !want(ctx, p)))
             continue;
         int kept = 1;
         for (size_t k = 0; k < use->nconds && kept; k++) {

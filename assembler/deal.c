@@ -1,6 +1,7 @@
 /* Deal loading: the deal file format of docs/deals.md (schemas/deal.schema.json), validated in one
  * pass that reports every problem of the file, and the values templates and clauses use. */
 #include "deal.h"
+#include "deal_fields.h"
 
 #include "diag.h"
 #include "strfmt.h"
@@ -456,37 +457,6 @@ clasm_status deal_load_doc(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     return load(doc, out, diags);
 }
 
-/* The paths a template or clause placeholder can name come first
- * (DEAL_VALUE_PATHS of them); documents and risks only a spreadsheet names. */
-const char *const deal_paths[] = {"id",
-                                  "date",
-                                  "seller.name",
-                                  "seller.address",
-                                  "seller.jurisdiction",
-                                  "customer.name",
-                                  "customer.country",
-                                  "customer.kind",
-                                  "customer.address",
-                                  "customer.jurisdiction",
-                                  "reseller.name",
-                                  "reseller.country",
-                                  "reseller.address",
-                                  "reseller.jurisdiction",
-                                  "product.name",
-                                  "product.capabilities",
-                                  "deployment",
-                                  "license",
-                                  "end_use",
-                                  "documents",
-                                  "risks",
-                                  NULL};
-
-int deal_path_is_list(const char *path)
-{
-    return strcmp(path, "documents") == 0 || strcmp(path, "risks") == 0 ||
-           strcmp(path, "product.capabilities") == 0;
-}
-
 int deal_valid_term_key(const char *s)
 {
     return valid_term_key(s);
@@ -549,45 +519,13 @@ size_t clasm_deal_documents(const clasm_deal *deal, clasm_document *out, size_t 
     return deal ? deal->ndocuments : 0;
 }
 
-static const char *party_value(const deal_party *p, const char *field)
-{
-    if (strcmp(field, "name") == 0)
-        return p->name;
-    if (strcmp(field, "address") == 0)
-        return p->address;
-    if (strcmp(field, "jurisdiction") == 0)
-        return p->jurisdiction;
-    if (strcmp(field, "country") == 0)
-        return p->country;
-    return NULL;
-}
-
 const char *clasm_deal_value(const clasm_deal *deal, const char *path)
 {
     if (!deal || !path)
         return NULL;
-    if (strcmp(path, "id") == 0)
-        return deal->id;
-    if (strcmp(path, "date") == 0)
-        return deal->date;
-    if (strncmp(path, "seller.", 7) == 0)
-        return party_value(&deal->seller, path + 7);
-    if (strcmp(path, "customer.kind") == 0)
-        return deal_customer_kinds[deal->customer_kind];
-    if (strncmp(path, "customer.", 9) == 0)
-        return party_value(&deal->customer, path + 9);
-    if (strncmp(path, "reseller.", 9) == 0)
-        return deal->has_reseller ? party_value(&deal->reseller, path + 9) : NULL;
-    if (strcmp(path, "product.name") == 0)
-        return deal->product_name;
-    if (strcmp(path, "product.capabilities") == 0)
-        return deal->ncapabilities ? deal->capabilities_joined : NULL;
-    if (strcmp(path, "deployment") == 0)
-        return deal_deployments[deal->deployment];
-    if (strcmp(path, "license") == 0)
-        return deal_licenses[deal->license];
-    if (strcmp(path, "end_use") == 0)
-        return deal_end_uses[deal->end_use];
+    const deal_field *f = deal_field_find(path);
+    if (f)
+        return f->get && (f->uses & DF_VALUE) ? f->get(deal) : NULL;
     if (strncmp(path, "terms.", 6) == 0) {
         for (size_t i = 0; i < deal->nterms; i++)
             if (strcmp(deal->terms[i].key, path + 6) == 0)

@@ -69,13 +69,7 @@ struct clasm_deal {
  * it (which then owns doc; on failure doc is freed). */
 clasm_status deal_load_doc(yt_doc *doc, clasm_deal **out, clasm_diags *diags);
 
-/* The deal paths a spreadsheet column may name (deal_csv.c): the scalar
- * and list keys of a deal, NULL-terminated; terms.KEY is any term. The
- * first DEAL_VALUE_PATHS are the values a placeholder can name (lint.c). */
-extern const char *const deal_paths[];
-#define DEAL_VALUE_PATHS 19
-/* 1 when path names a list (documents, risks, product.capabilities). */
-int deal_path_is_list(const char *path);
+/* The deal's fields by name: deal_fields.h. */
 /* 1 when s may be a term key (letters, digits, '_', '-', a letter first). */
 int deal_valid_term_key(const char *s);
 

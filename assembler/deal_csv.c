@@ -6,6 +6,7 @@
 #include "clasm.h"
 
 #include "deal.h"
+#include "deal_fields.h"
 #include "diag.h"
 #include "utf8.h"
 #include "yaml_tree.h"
@@ -315,9 +316,8 @@ static char *trimmed(const char *s)
 static int check_header(clasm_deal_table *t, const csv_row *h, clasm_diags *diags, int *oom)
 {
     int ok = 1;
-    size_t npaths = 0;
-    while (deal_paths[npaths])
-        npaths++;
+    const char *paths[DEAL_NFIELDS];
+    size_t npaths = deal_field_paths(DF_KEY, paths);
     t->columns = calloc(h->n + 1, sizeof *t->columns);
     if (!t->columns) {
         *oom = 1;
@@ -330,10 +330,8 @@ static int check_header(clasm_deal_table *t, const csv_row *h, clasm_diags *diag
             *oom = 1;
             return 0;
         }
-        t->columns[t->ncolumns++] = (csv_column){p, deal_path_is_list(p)};
-        int known = 0;
-        for (size_t k = 0; k < npaths && !known; k++)
-            known = strcmp(deal_paths[k], p) == 0;
+        t->columns[t->ncolumns++] = (csv_column){p, deal_field_has(p, DF_LIST)};
+        int known = deal_field_has(p, DF_KEY);
         if (!known && strncmp(p, "terms.", 6) == 0 && deal_valid_term_key(p + 6))
             known = 1;
         if (!p[0]) {
@@ -343,7 +341,7 @@ static int check_header(clasm_deal_table *t, const csv_row *h, clasm_diags *diag
                     i + 1);
             ok = 0;
         } else if (!known) {
-            const char *near = yt_suggest(p, deal_paths, npaths);
+            const char *near = yt_suggest(p, paths, npaths);
             diag_at(diags, CLASM_SEV_ERROR, "csv-unknown-column", t->csv_name, c->line, c->column,
                     "column %zu of the header, '%s', names no deal key%s%s%s (columns are deal "
                     "paths such as id, customer.name, risks or terms.fees)",

@@ -291,8 +291,9 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
             if (!bad) {
                 expr_names names;
                 memset(&names, 0, sizeof names);
-                names.facts = facts_defs;
-                names.nfacts = facts_ndefs;
+                expr_fact_def defs[DEAL_NFIELDS];
+                names.nfacts = deal_fact_defs(defs, NULL);
+                names.facts = defs;
                 names.any_terms = 1;
                 names.any_categories = 1;
                 bad = expr_check(x, &names, &msg, &col) != 0;

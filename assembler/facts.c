@@ -2,37 +2,13 @@
  * and the evaluation environment of one deal, document, tier and score. */
 #include "facts.h"
 #include "deal.h"
+#include "deal_fields.h"
 #include "library.h"
 #include "plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const expr_fact_def facts_defs[] = {
-    {"document", EXPR_T_ENUM, deal_documents},
-    {"customer.kind", EXPR_T_ENUM, deal_customer_kinds},
-    {"customer.name", EXPR_T_TEXT, NULL},
-    {"customer.country", EXPR_T_TEXT, NULL},
-    {"customer.address", EXPR_T_TEXT, NULL},
-    {"customer.jurisdiction", EXPR_T_TEXT, NULL},
-    {"reseller", EXPR_T_PRESENCE, NULL},
-    {"reseller.name", EXPR_T_TEXT, NULL},
-    {"reseller.country", EXPR_T_TEXT, NULL},
-    {"reseller.address", EXPR_T_TEXT, NULL},
-    {"reseller.jurisdiction", EXPR_T_TEXT, NULL},
-    {"seller.address", EXPR_T_TEXT, NULL},
-    {"seller.jurisdiction", EXPR_T_TEXT, NULL},
-    {"product.name", EXPR_T_TEXT, NULL},
-    {"deployment", EXPR_T_ENUM, deal_deployments},
-    {"license", EXPR_T_ENUM, deal_licenses},
-    {"end_use", EXPR_T_ENUM, deal_end_uses},
-    {"capabilities", EXPR_T_LIST, NULL},
-    {"product.capabilities", EXPR_T_LIST, NULL},
-    {"tier", EXPR_T_TIER, NULL},
-    {"score", EXPR_T_NUMBER, NULL},
-};
-const size_t facts_ndefs = sizeof facts_defs / sizeof facts_defs[0];
 
 static void put(facts_env *fe, const char *name, const char *value)
 {
@@ -48,7 +24,7 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
 {
     memset(fe, 0, sizeof *fe);
     size_t nlib = lib ? lib->nterms : 0;
-    size_t max = facts_ndefs + deal->nterms + nlib;
+    size_t max = DEAL_NFIELDS + deal->nterms + nlib;
     fe->facts = calloc(max, sizeof *fe->facts);
     fe->risks = calloc(deal->nrisks + 1, sizeof *fe->risks);
     fe->term_names = calloc(deal->nterms + nlib + 1, sizeof *fe->term_names);
@@ -56,31 +32,20 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
         facts_env_free(fe);
         return -1;
     }
+    /* The deal's facts (the reseller's only in a deal with one); list
+     * facts carry no value: the list is env.capabilities. */
+    for (size_t i = 0; i < DEAL_NFIELDS; i++) {
+        const deal_field *f = &deal_fields[i];
+        if (!(f->uses & DF_FACT) || (f->uses & DF_PLAN))
+            continue;
+        if (f->fact_type == EXPR_T_LIST)
+            fe->facts[fe->env.nfacts++] = (expr_fact){f->path, NULL};
+        else
+            put(fe, f->path, f->get(deal));
+    }
+    /* The plan's document; its tier and score are env.tier_rank and score. */
     if ((int)doc >= 0 && doc < CLASM_DOC_COUNT)
         put(fe, "document", deal_documents[doc]);
-    put(fe, "customer.kind", deal_customer_kinds[deal->customer_kind]);
-    put(fe, "customer.name", deal->customer.name);
-    put(fe, "customer.country", deal->customer.country);
-    /* The optional parts of the parties, so that a template can print a
-     * party's address only when the deal gives one. */
-    put(fe, "customer.address", deal->customer.address);
-    put(fe, "customer.jurisdiction", deal->customer.jurisdiction);
-    if (deal->has_reseller) {
-        put(fe, "reseller", "yes");
-        put(fe, "reseller.name", deal->reseller.name);
-        put(fe, "reseller.country", deal->reseller.country);
-        put(fe, "reseller.address", deal->reseller.address);
-        put(fe, "reseller.jurisdiction", deal->reseller.jurisdiction);
-    }
-    put(fe, "seller.address", deal->seller.address);
-    put(fe, "seller.jurisdiction", deal->seller.jurisdiction);
-    put(fe, "product.name", deal->product_name);
-    put(fe, "deployment", deal_deployments[deal->deployment]);
-    put(fe, "license", deal_licenses[deal->license]);
-    put(fe, "end_use", deal_end_uses[deal->end_use]);
-    /* List facts carry no value: the list is env.capabilities. */
-    fe->facts[fe->env.nfacts++] = (expr_fact){"capabilities", NULL};
-    fe->facts[fe->env.nfacts++] = (expr_fact){"product.capabilities", NULL};
     /* The deal's terms, then the library's defaults for those it leaves
      * out: a `when` sees the value the draft prints. */
     for (size_t i = 0; i < deal->nterms + nlib; i++) {
@@ -136,6 +101,7 @@ void facts_env_free(facts_env *fe)
  * expression may use and the facts it is evaluated over, built once. */
 struct facts_ctx {
     expr_names names;
+    expr_fact_def defs[DEAL_NFIELDS]; /* the names' facts, without a library */
     const char **categories;
     facts_env fe;
     expr_fact *facts; /* fe's facts and clauses.CATEGORY */
@@ -174,8 +140,8 @@ facts_ctx *facts_ctx_new(const clasm_library *lib, const clasm_deal *deal, const
         fc->names.categories = fc->categories;
         fc->names.ncategories = lib->ncategories;
     } else {
-        fc->names.facts = facts_defs;
-        fc->names.nfacts = facts_ndefs;
+        fc->names.nfacts = deal_fact_defs(fc->defs, NULL);
+        fc->names.facts = fc->defs;
         fc->names.any_terms = 1;
         fc->names.any_categories = 1;
     }

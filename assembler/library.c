@@ -1136,17 +1136,7 @@ static void make_name_lists(loader *L)
         lib->term_keys[i] = lib->terms[i].key;
     /* The capability facts take the library's capabilities as their values,
      * so that `capabilities contains X` names one the library has words for. */
-    free(lib->fact_defs);
-    lib->fact_defs = calloc(facts_ndefs + 1, sizeof *lib->fact_defs);
-    if (!lib->fact_defs) {
-        L->oom = 1;
-        return;
-    }
-    for (size_t i = 0; i < facts_ndefs; i++) {
-        lib->fact_defs[i] = facts_defs[i];
-        if (facts_defs[i].type == EXPR_T_LIST)
-            lib->fact_defs[i].values = lib->values.capability_ids;
-    }
+    lib->nfact_defs = deal_fact_defs(lib->fact_defs, lib->values.capability_ids);
 }
 
 static clasm_status load_library(const char *dir, int keep, clasm_library **out,
@@ -1284,7 +1274,6 @@ void clasm_library_free(clasm_library *lib)
     free(lib->risk_ids);
     free(lib->tier_ids);
     free(lib->term_keys);
-    free(lib->fact_defs);
     values_settings_free(&lib->values);
     iso_codes_free(lib->iso);
     for (size_t i = 0; i < lib->ndocs; i++)
@@ -1329,8 +1318,8 @@ int library_tier_rank(const clasm_library *lib, const char *id)
 void library_expr_names(const clasm_library *lib, expr_names *out, int any_terms)
 {
     memset(out, 0, sizeof *out);
-    out->facts = lib->fact_defs ? lib->fact_defs : facts_defs;
-    out->nfacts = facts_ndefs;
+    out->facts = lib->fact_defs;
+    out->nfacts = lib->nfact_defs;
     out->risks = lib->risk_ids;
     out->nrisks = lib->nrisks;
     out->tiers = lib->tier_ids;

@@ -7,6 +7,7 @@
 
 #include "clasm.h"
 #include "clause_tree.h"
+#include "deal_fields.h"
 #include "expr.h"
 #include "isocodes.h"
 #include "yaml_tree.h"
@@ -194,9 +195,11 @@ struct clasm_library {
     const char *settings_file;
     lib_values values;
     iso_codes *iso;
-    /* facts_defs with the capability facts' values set to the library's
-     * capabilities (when values.words.capabilities is given). */
-    expr_fact_def *fact_defs;
+    /* The facts expressions may name (deal_fact_defs), the capability
+     * facts' values set to the library's capabilities (when
+     * values.words.capabilities is given). */
+    expr_fact_def fact_defs[DEAL_NFIELDS];
+    size_t nfact_defs;
 };
 
 /* Like clasm_library_load, but on CLASM_E_INPUT *out still holds what did
@@ -214,11 +217,6 @@ int library_tier_rank(const clasm_library *lib, const char *id);
 void library_expr_names(const clasm_library *lib, expr_names *out, int any_terms);
 
 /* ---- facts.c ---- */
-/* The facts every expression may name (document, customer.kind, ...,
- * tier, score); terms.KEY are checked separately. */
-extern const expr_fact_def facts_defs[];
-extern const size_t facts_ndefs;
-
 /* The evaluation environment of a deal for one document at a tier and score.
  * Owns its arrays; strings are borrowed from the deal and library. */
 /* One case of a clause's because: its words and the condition (if:) under

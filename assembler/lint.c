@@ -77,32 +77,19 @@ static int finish_issues(issue_list *l, lint_issue **out, size_t *count)
 
 /* ------------------------------------------------------------ placeholders */
 
-/* A placeholder names a value of the deal (the first DEAL_VALUE_PATHS of
- * deal_paths, which clasm_deal_value gives), one of these values of its
- * plan, or terms.KEY (checked against library.yaml). */
-static const char *const plan_paths[] = {"tier", "score", "document"};
-#define NPLAN_PATHS (sizeof plan_paths / sizeof plan_paths[0])
-
+/* A placeholder names a value of the deal or of its plan (deal_fields.h),
+ * or terms.KEY (checked against library.yaml). */
 int lint_known_path(const char *path)
 {
-    for (size_t i = 0; i < DEAL_VALUE_PATHS; i++)
-        if (strcmp(deal_paths[i], path) == 0)
-            return 1;
-    for (size_t i = 0; i < NPLAN_PATHS; i++)
-        if (strcmp(plan_paths[i], path) == 0)
-            return 1;
-    return 0;
+    return deal_field_has(path, DF_VALUE);
 }
 
 /* The known path nearest to path, for a did-you-mean, or NULL. */
 static const char *known_path_near(const char *path)
 {
-    const char *all[DEAL_VALUE_PATHS + NPLAN_PATHS];
-    for (size_t i = 0; i < DEAL_VALUE_PATHS; i++)
-        all[i] = deal_paths[i];
-    for (size_t i = 0; i < NPLAN_PATHS; i++)
-        all[DEAL_VALUE_PATHS + i] = plan_paths[i];
-    return yt_suggest(path, all, DEAL_VALUE_PATHS + NPLAN_PATHS);
+    const char *all[DEAL_NFIELDS];
+    size_t n = deal_field_paths(DF_VALUE, all);
+    return yt_suggest(path, all, n);
 }
 
 /* 1 when use names one of the terms the templates define themselves. */
@@ -324,17 +311,18 @@ int lint_expr_constant_at(const clasm_library *lib, const expr *e, clasm_documen
     if (!e || !lib->ntiers)
         return -1;
     static const char *const none[] = {NULL};
-    expr_fact_def *defs = calloc(facts_ndefs, sizeof *defs);
-    expr_fact *facts = calloc(facts_ndefs + 1, sizeof *facts);
-    size_t *digit = calloc(facts_ndefs + 1, sizeof *digit);
-    size_t *radix = calloc(facts_ndefs + 1, sizeof *radix);
+    expr_fact_def *defs = calloc(DEAL_NFIELDS, sizeof *defs);
+    expr_fact *facts = calloc(DEAL_NFIELDS + 1, sizeof *facts);
+    size_t *digit = calloc(DEAL_NFIELDS + 1, sizeof *digit);
+    size_t *radix = calloc(DEAL_NFIELDS + 1, sizeof *radix);
     int result = -2;
     if (!defs || !facts || !digit || !radix)
         goto done;
-    size_t nd = 0;
-    for (size_t i = 0; i < facts_ndefs; i++)
-        if (enumerable(&facts_defs[i]))
-            defs[nd++] = facts_defs[i];
+    expr_fact_def all[DEAL_NFIELDS];
+    size_t nall = deal_fact_defs(all, NULL), nd = 0;
+    for (size_t i = 0; i < nall; i++)
+        if (enumerable(&all[i]))
+            defs[nd++] = all[i];
     expr_names names;
     memset(&names, 0, sizeof names);
     names.facts = defs;

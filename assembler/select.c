@@ -330,27 +330,6 @@ static void free_sel(sel *s, size_t n)
     free(s);
 }
 
-/* What a deal value is for, when the library has no words for it (the
- * library describes terms; the deal's own fields are described here). */
-static const char *field_description(const char *path)
-{
-    static const char *const fields[][2] = {
-        {"seller.address", "The seller's address, as the parties block of the draft gives it."},
-        {"seller.jurisdiction", "The law under which the seller is organised."},
-        {"customer.address", "The customer's address, as the parties block gives it."},
-        {"customer.jurisdiction", "The law under which the customer is organised."},
-        {"reseller.name", "The reseller's legal name."},
-        {"reseller.country", "The reseller's country, an ISO 3166-1 code."},
-        {"reseller.address", "The reseller's address, as the parties block gives it."},
-        {"reseller.jurisdiction", "The law under which the reseller is organised."},
-        {"product.capabilities", "What the product can do (the library's capability words)."},
-    };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strcmp(fields[i][0], path) == 0)
-            return fields[i][1];
-    return NULL;
-}
-
 int plan_add_missing(clasm_plan *plan, const clasm_library *lib, const char *path, const char *who,
                      const char *first_use, const char *file, int line, const char *part,
                      int paragraph)
@@ -385,7 +364,8 @@ int plan_add_missing(clasm_plan *plan, const clasm_library *lib, const char *pat
                 if (strcmp(lib->terms[t].key, path + 6) == 0)
                     m->description = lib->terms[t].description;
         } else {
-            m->description = field_description(path);
+            const deal_field *f = deal_field_find(path);
+            m->description = f ? f->description : NULL;
         }
     }
     for (size_t i = 0; i < m->nused_by; i++)
@@ -451,8 +431,7 @@ static void missing_in(missing_ctx *M, const ct_tree *t, const char *who, const 
             const ct_span *g = &t->blocks[b].spans[k];
             if (g->kind == CT_VALUE)
                 plan_default_printed(M->plan, M->lib, g->text);
-            if (g->kind != CT_VALUE || strcmp(g->text, "tier") == 0 ||
-                strcmp(g->text, "score") == 0 || strcmp(g->text, "document") == 0 ||
+            if (g->kind != CT_VALUE || deal_field_has(g->text, DF_PLAN) ||
                 values_raw(M->lib, M->deal, g->text, NULL)) /* a default counts */
                 continue;
             if (plan_add_missing(M->plan, M->lib, g->text, who, first_use, file,

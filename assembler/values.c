@@ -834,6 +834,18 @@ static value_status term_text(const clasm_library *lib, const clasm_deal *deal, 
     return *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
 }
 
+/* A field's value in the library's words: the words group is keyed by
+ * the field's path (document, customer.kind, deployment, ...). */
+static value_status field_words(const clasm_library *lib, const char *path, const char *raw,
+                                char **text, clasm_diags *why)
+{
+    for (int g = 0; g < WORDS_NGROUPS; g++)
+        if (strcmp(group_keys[g], path) == 0)
+            return words_of(lib, (lib_words_group)g, raw, text, why);
+    *text = strdup(raw); /* a field the library has no words group for */
+    return *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
+}
+
 value_status values_display(const clasm_library *lib, const clasm_deal *deal,
                             const clasm_plan *plan, const char *path, char **text, clasm_diags *why)
 {
@@ -844,37 +856,35 @@ value_status values_display(const clasm_library *lib, const clasm_deal *deal,
         why = &scratch; /* the reasons go somewhere; dropped below */
     size_t before = why->count;
     value_status s = VALUE_ABSENT;
+    const deal_field *f = NULL;
+    const char *raw = NULL;
     if (!deal || !path) {
         s = VALUE_ABSENT;
-    } else if (plan && strcmp(path, "tier") == 0) {
-        *text = strdup(plan->tier ? plan->tier : "");
-        s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
-    } else if (plan && strcmp(path, "score") == 0) {
-        *text = str_printf("%ld", plan->score);
-        s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
-    } else if (plan && strcmp(path, "document") == 0) {
-        s = words_of(lib, WORDS_DOCUMENT, clasm_document_name(plan->document), text, why);
-    } else if (strcmp(path, "date") == 0 && deal->date) {
-        *text = values_format_date(deal->date, lib ? lib->values.date_format : NULL);
-        s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
-    } else if (strcmp(path, "customer.kind") == 0) {
-        s = words_of(lib, WORDS_CUSTOMER_KIND, deal_customer_kinds[deal->customer_kind], text, why);
-    } else if (strcmp(path, "deployment") == 0) {
-        s = words_of(lib, WORDS_DEPLOYMENT, deal_deployments[deal->deployment], text, why);
-    } else if (strcmp(path, "license") == 0) {
-        s = words_of(lib, WORDS_LICENSE, deal_licenses[deal->license], text, why);
-    } else if (strcmp(path, "end_use") == 0) {
-        s = words_of(lib, WORDS_END_USE, deal_end_uses[deal->end_use], text, why);
-    } else if (strcmp(path, "product.capabilities") == 0 && deal->product_name) {
-        s = capabilities_text(lib, deal, text, why);
-    } else if ((strcmp(path, "customer.country") == 0 ||
-                (strcmp(path, "reseller.country") == 0 && deal->has_reseller)) &&
-               clasm_deal_value(deal, path)) {
-        s = country_text(lib, deal, path, clasm_deal_value(deal, path), 0, text, why);
+    } else if (deal_field_has(path, DF_PLAN)) {
+        char buf[24];
+        const char *pv = plan_field_value(plan, path, buf);
+        if (pv && deal_field_find(path)->show == DF_SHOW_WORDS)
+            s = field_words(lib, path, pv, text, why);
+        else if (pv) {
+            *text = strdup(pv);
+            s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
+        }
     } else if (strncmp(path, "terms.", 6) == 0 && path[6]) {
         s = term_text(lib, deal, path, text, why);
+    } else if ((f = deal_field_find(path)) && f->show == DF_SHOW_CAPABILITIES) {
+        if (deal->product_name)
+            s = capabilities_text(lib, deal, text, why);
+    } else if (f && f->show != DF_SHOW_RAW && (raw = clasm_deal_value(deal, path))) {
+        if (f->show == DF_SHOW_DATE) {
+            *text = values_format_date(raw, lib ? lib->values.date_format : NULL);
+            s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
+        } else if (f->show == DF_SHOW_WORDS) {
+            s = field_words(lib, path, raw, text, why);
+        } else {
+            s = country_text(lib, deal, path, raw, 0, text, why);
+        }
     } else {
-        const char *raw = clasm_deal_value(deal, path);
+        raw = clasm_deal_value(deal, path);
         if (raw) {
             *text = strdup(raw);
             s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;

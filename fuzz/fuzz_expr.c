@@ -64,18 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(src);
         return 0;
     }
-    expr_names strict = {facts_defs, facts_ndefs, risks, 3, tiers, 4, terms, 2, 0, NULL, 0, 0};
-    expr_names loose = {facts_defs, facts_ndefs, NULL, 0, NULL, 0, NULL, 0, 1, categories, 3, 1};
+    expr_fact_def defs[DEAL_NFIELDS];
+    size_t ndefs = deal_fact_defs(defs, NULL);
+    expr_names strict = {defs, ndefs, risks, 3, tiers, 4, terms, 2, 0, NULL, 0, 0};
+    expr_names loose = {defs, ndefs, NULL, 0, NULL, 0, NULL, 0, 1, categories, 3, 1};
     /* A library that lists its capabilities: `contains` must name one. */
     static const char *const cap_list[] = {"biometric-identification", "data-analytics", NULL};
-    expr_fact_def with_caps[32];
-    if (facts_ndefs > 32)
-        abort();
-    for (size_t i = 0; i < facts_ndefs; i++) {
-        with_caps[i] = facts_defs[i];
-        if (with_caps[i].type == EXPR_T_LIST)
-            with_caps[i].values = cap_list;
-    }
+    expr_fact_def with_caps[DEAL_NFIELDS];
+    deal_fact_defs(with_caps, cap_list);
     expr_names capped = strict;
     capped.facts = with_caps;
     const expr_names *names[] = {&strict, &loose, &capped};

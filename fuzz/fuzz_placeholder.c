@@ -34,7 +34,9 @@ static int eval(void *ctx, const char *src, char **err, int *column)
     expr *e = NULL;
     if (expr_parse(src, &e, err, column) != 0)
         return -1;
-    expr_names names = {facts_defs, facts_ndefs, NULL, 0, NULL, 0, NULL, 0, 1, NULL, 0, 1};
+    expr_fact_def defs[DEAL_NFIELDS];
+    size_t ndefs = deal_fact_defs(defs, NULL);
+    expr_names names = {defs, ndefs, NULL, 0, NULL, 0, NULL, 0, 1, NULL, 0, 1};
     if (expr_check(e, &names, err, column) != 0) {
         expr_free(e);
         return -1;

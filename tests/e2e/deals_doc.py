@@ -17,7 +17,8 @@ checks of `check`:
   schema knows (a term: one the schema's terms accept and library.yaml declares);
 - engine: the schema's keys, required keys and allowed values are those of the
   deal loader (assembler/deal.c, its documents those of assembler/document.c),
-  and its value paths those of deal.c's deal_paths;
+  and its keys those the table of fields names as keys (DF_KEY in
+  assembler/deal_fields.c);
 - library: the schema's allowed values are those library.yaml has words for,
   every capability and risk id matches the schema's pattern, every term the
   schema names is one library.yaml declares, with a matching kind and default;
@@ -91,6 +92,17 @@ def c_array(source, name):
     return re.findall(r'"([^"]*)"', m.group(1))
 
 
+def c_field_keys(source):
+    """The paths of assembler/deal_fields.c's table whose uses include a
+    deal file's key (DF_KEY, or KV/KVF, which hold it)."""
+    m = re.search(r"\bdeal_fields\[\]\s*=\s*\{(.*?)\n\};", source, re.S)
+    if not m:
+        return None
+    rows = re.findall(r'\{"([^"]+)",\s*([A-Z_ |]+?)\s*,', m.group(1))
+    return [path for path, uses in rows
+            if re.search(r"\b(DF_KEY|KV|KVF)\b", uses)]
+
+
 def check(root):
     schema = json.load(open(os.path.join(root, "schemas/deal.schema.json"), encoding="utf-8"))
     library = yaml.safe_load(open(os.path.join(root, "clauses/library.yaml"), encoding="utf-8"))
@@ -98,6 +110,7 @@ def check(root):
     doc = open(os.path.join(root, "docs/deals.md"), encoding="utf-8").read()
     deal_c = open(os.path.join(root, "assembler/deal.c"), encoding="utf-8").read()
     document_c = open(os.path.join(root, "assembler/document.c"), encoding="utf-8").read()
+    fields_c = open(os.path.join(root, "assembler/deal_fields.c"), encoding="utf-8").read()
 
     keys = schema_keys(schema)
     terms_node = keys["terms"]
@@ -149,7 +162,7 @@ def check(root):
     same("documents", keys["documents"]["items"]["enum"], c_array(document_c, "deal_documents"))
     leaves = [k for k, n in keys.items()
               if n.get("type") != "object" and not k.startswith("terms")]
-    same("value paths (deal_paths)", leaves, c_array(deal_c, "deal_paths"))
+    same("deal keys (deal_fields.c)", leaves, c_field_keys(fields_c))
     report("the schema and the deal loader (assembler/deal.c) agree on keys and values", problems)
 
     # ---- the library

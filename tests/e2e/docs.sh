@@ -34,7 +34,8 @@ copy() {
     cp "$ROOT/docs/deals.md" "$ROOT/docs/gen_deals_doc.py" "$d/docs/"
     cp "$ROOT/schemas/deal.schema.json" "$d/schemas/"
     cp "$ROOT/clauses/library.yaml" "$ROOT/clauses/risks.yaml" "$d/clauses/"
-    cp "$ROOT/assembler/deal.c" "$ROOT/assembler/document.c" "$d/assembler/"
+    cp "$ROOT/assembler/deal.c" "$ROOT/assembler/document.c" "$ROOT/assembler/deal_fields.c" \
+        "$d/assembler/"
     echo "$d"
 }
 # doctor NAME PYTHON: edits the copy with a line of Python (p: its root).
@@ -77,10 +78,11 @@ doctor "$d" "s=$(rd assembler/deal.c); $(wr assembler/deal.c)(s.replace('\"hybri
 $PY "$CHECK" check "$d" >"$W/engine.out"
 check "a value the loader allows and the schema does not fails the check" \
     grep -q "deployment values: only in the schema \[\], only in the loader \['edge'\]" "$W/engine.out"
-doctor "$d" "s=$(rd assembler/deal.c); $(wr assembler/deal.c)(s.replace('\"edge\", ', '').replace('\"risks\",\n', '', 1))"
+doctor "$d" "s=$(rd assembler/deal.c); $(wr assembler/deal.c)(s.replace('\"edge\", ', ''))"
+doctor "$d" "s=$(rd assembler/deal_fields.c); $(wr assembler/deal_fields.c)(s.replace('{\"risks\", DF_KEY | DF_LIST', '{\"risks\", DF_LIST', 1))"
 $PY "$CHECK" check "$d" >"$W/paths.out"
-check "deal_paths without a key of the schema fails the check" \
-    grep -q "value paths (deal_paths): only in the schema \['risks'\]" "$W/paths.out"
+check "a table of fields without a key of the schema fails the check" \
+    grep -q "deal keys (deal_fields.c): only in the schema \['risks'\]" "$W/paths.out"
 
 d=$(copy bad-example)
 doctor "$d" "s=json.load(open(p+'/schemas/deal.schema.json')); s['properties']['deployment']['examples']=['edge']; json.dump(s,open(p+'/schemas/deal.schema.json','w'))"

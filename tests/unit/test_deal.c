@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "deal.h"
+#include "deal_fields.h"
 
 static void dump(const clasm_diags *d)
 {
@@ -746,6 +747,99 @@ static void test_bad_bytes_positions(void **state)
     }
 }
 
+/* The table of a deal's fields: each path once; what a deal file, a
+ * placeholder and an expression may name; every value a deal can give. */
+static void test_fields_table(void **state)
+{
+    (void)state;
+    size_t nfacts = 0;
+    for (size_t i = 0; i < DEAL_NFIELDS; i++) {
+        const deal_field *f = &deal_fields[i];
+        assert_ptr_equal(deal_field_find(f->path), f);
+        if (f->uses & DF_PLAN) {
+            assert_null(f->get);
+            assert_false(f->uses & DF_KEY);
+        } else if ((f->uses & DF_VALUE) || ((f->uses & DF_FACT) && f->fact_type != EXPR_T_LIST)) {
+            assert_non_null(f->get);
+        }
+        if ((f->uses & DF_FACT) && f->fact_type == EXPR_T_ENUM)
+            assert_non_null(f->spellings);
+        nfacts += (f->uses & DF_FACT) != 0;
+    }
+    assert_null(deal_field_find("customer.kindd"));
+    assert_null(deal_field_find(NULL));
+    assert_true(deal_field_has("risks", DF_KEY | DF_LIST));
+    assert_false(deal_field_has("risks", DF_VALUE));
+    assert_true(deal_field_has("tier", DF_PLAN));
+    assert_false(deal_field_has("terms.fees", DF_VALUE));
+    /* A deal file's keys, in the order a deal has them. */
+    static const char *const keys[] = {"id",
+                                       "date",
+                                       "seller.name",
+                                       "seller.address",
+                                       "seller.jurisdiction",
+                                       "customer.name",
+                                       "customer.country",
+                                       "customer.kind",
+                                       "customer.address",
+                                       "customer.jurisdiction",
+                                       "reseller.name",
+                                       "reseller.country",
+                                       "reseller.address",
+                                       "reseller.jurisdiction",
+                                       "product.name",
+                                       "product.capabilities",
+                                       "deployment",
+                                       "license",
+                                       "end_use",
+                                       "documents",
+                                       "risks"};
+    const char *paths[DEAL_NFIELDS];
+    size_t n = deal_field_paths(DF_KEY, paths);
+    assert_int_equal(n, sizeof keys / sizeof keys[0]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(paths[i], keys[i]);
+    /* The facts, their list facts with the capabilities given. */
+    static const char *const caps[] = {"x", NULL};
+    expr_fact_def defs[DEAL_NFIELDS];
+    assert_int_equal(deal_fact_defs(defs, caps), nfacts);
+    for (size_t i = 0; i < nfacts; i++)
+        if (defs[i].type == EXPR_T_LIST)
+            assert_ptr_equal(defs[i].values, caps);
+    /* Every value a placeholder may print, from a deal that gives all. */
+    const char *full = "id: T-1\ndocuments: [reseller-agreement]\ndate: 2026-11-27\n"
+                       "seller: {name: N, address: 1 Road, jurisdiction: Delaware}\n"
+                       "customer: {name: A, country: DE, kind: private, address: 2 Road, "
+                       "jurisdiction: Germany}\n"
+                       "reseller: {name: R, country: FR, address: 3 Road, jurisdiction: France}\n"
+                       "product: {name: Lens, capabilities: [a, b]}\n" L_DEPLOY L_LICENSE L_END_USE;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    assert_int_equal(clasm_deal_load_string(full, strlen(full), "full.yaml", &deal, &d), CLASM_OK);
+    for (size_t i = 0; i < DEAL_NFIELDS; i++) {
+        const deal_field *f = &deal_fields[i];
+        const char *v = clasm_deal_value(deal, f->path);
+        if ((f->uses & DF_VALUE) && !(f->uses & DF_PLAN) && !v)
+            fail_msg("a full deal gives no value for %s", f->path);
+        if (!(f->uses & DF_VALUE) || (f->uses & DF_PLAN))
+            assert_null(v);
+    }
+    assert_string_equal(clasm_deal_value(deal, "product.capabilities"), "a, b");
+    assert_string_equal(clasm_deal_value(deal, "customer.kind"), "private");
+    clasm_deal_free(deal);
+    /* Without a reseller, its fields have no value. */
+    const char *plain =
+        L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE;
+    assert_int_equal(clasm_deal_load_string(plain, strlen(plain), "plain.yaml", &deal, &d),
+                     CLASM_OK);
+    assert_null(clasm_deal_value(deal, "reseller.name"));
+    assert_null(clasm_deal_value(deal, "reseller.country"));
+    assert_null(deal_field_find("reseller")->get(deal));
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -767,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_five_problems_in_one_run),
         cmocka_unit_test(test_value_paths),
+        cmocka_unit_test(test_fields_table),
         cmocka_unit_test(test_control_characters_in_values),
         cmocka_unit_test(test_bom_crlf_tabs_deal),
         cmocka_unit_test(test_bad_bytes_positions),

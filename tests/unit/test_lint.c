@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "deal.h"
+#include "deal_fields.h"
 #include "lint.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -855,10 +856,14 @@ static void test_known_paths_match_deals(void **state)
                                         "deployment",
                                         "license",
                                         "end_use"};
-    /* deal.c's list holds exactly these values first, then what only a spreadsheet names. */
-    assert_int_equal(DEAL_VALUE_PATHS, sizeof paths / sizeof paths[0]);
-    assert_string_equal(deal_paths[DEAL_VALUE_PATHS], "documents");
+    /* The table's deal values are exactly these, then the plan's three. */
+    const char *values[DEAL_NFIELDS];
+    size_t nvalues = deal_field_paths(DF_VALUE, values);
+    assert_int_equal(nvalues, sizeof paths / sizeof paths[0] + 3);
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        assert_string_equal(values[i], paths[i]);
     assert_false(lint_known_path("documents"));
+    assert_false(lint_known_path("reseller"));
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         assert_true(lint_known_path(paths[i]));
         if (!clasm_deal_value(deal, paths[i]))
