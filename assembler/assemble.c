@@ -1176,12 +1176,19 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
             io = CLASM_E_IO;
         }
     /* 6. Store the parts, styles and numbering, the manifest. */
-    for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++)
-        if (d.changed[i] && pkg_edit_set_xml(d.e, tpl->parts[i], d.docs[i]) != 0) {
+    for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++) {
+        if (!d.changed[i])
+            continue;
+        /* The edit owns the part's tree from here on: serialized once,
+         * when the package is written. */
+        int stored = pkg_edit_adopt_xml(d.e, tpl->parts[i], d.docs[i]);
+        d.docs[i] = NULL;
+        if (stored != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[i], 0,
                       "out of memory while storing %s", tpl->parts[i]);
             io = CLASM_E_IO;
         }
+    }
     if (io == CLASM_OK)
         io = docx_clauses_finish(d.dc, diags);
     if (io == CLASM_OK)

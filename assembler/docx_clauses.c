@@ -672,7 +672,10 @@ static const char *relative_to_main(const docx_clauses *c, const char *part)
 clasm_status docx_clauses_finish(docx_clauses *c, clasm_diags *diags)
 {
     if (c->styles_changed) {
-        if (pkg_edit_store(c->e, c->styles_part, c->styles, diags) != 0)
+        /* The edit owns the tree from here on. */
+        int stored = pkg_edit_store(c->e, c->styles_part, c->styles, diags);
+        c->styles = NULL;
+        if (stored != 0)
             return CLASM_E_IO;
         if (c->styles_created &&
             (pkg_add_relationship(c->e, c->main_part, REL_STYLES,
@@ -681,7 +684,9 @@ clasm_status docx_clauses_finish(docx_clauses *c, clasm_diags *diags)
             return CLASM_E_IO;
     }
     if (c->numbering_changed) {
-        if (pkg_edit_store(c->e, c->numbering_part, c->numbering, diags) != 0)
+        int stored = pkg_edit_store(c->e, c->numbering_part, c->numbering, diags);
+        c->numbering = NULL;
+        if (stored != 0)
             return CLASM_E_IO;
         if (c->numbering_created &&
             (pkg_add_relationship(c->e, c->main_part, REL_NUMBERING,

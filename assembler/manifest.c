@@ -292,8 +292,7 @@ static xmlDocPtr item_rels_doc(int n)
 
 static int store_doc(pkg_edit *e, const char *part, xmlDocPtr doc, clasm_diags *diags)
 {
-    int rc = doc ? pkg_edit_set_xml(e, part, doc) : -1;
-    xmlFreeDoc(doc);
+    int rc = doc ? pkg_edit_adopt_xml(e, part, doc) : -1; /* the edit owns doc */
     if (rc != 0)
         diag_part(diags, CLASM_SEV_ERROR, "io-error", pkg_name(pkg_edit_base(e)), part, 0,
                   "could not store the manifest part %s (out of memory)", part);

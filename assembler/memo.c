@@ -1019,18 +1019,15 @@ clasm_status clasm_memo_buffer(const clasm_memo_template *tpl, const clasm_libra
     int errors = 0;
     size_t errors_before = clasm_diags_errors(diags);
     for (size_t i = 0; i < tpl->nparts; i++) {
-        xmlDocPtr doc = pkg_edit_parse(e, tpl->parts[i], diags);
+        /* The edit's own tree of the part, rendered in place. */
+        xmlDocPtr doc = pkg_edit_xml(e, tpl->parts[i], diags);
         if (!doc) {
             errors++;
             continue;
         }
         errors += render_part(doc, file, tpl->parts[i], i == 0, &R, diags);
-        if (errors == 0 && pkg_edit_set_xml(e, tpl->parts[i], doc) != 0) {
-            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
-                      "out of memory while storing %s", tpl->parts[i]);
-            errors++;
-        }
-        xmlFreeDoc(doc);
+        if (errors == 0)
+            pkg_edit_changed(e, tpl->parts[i]);
     }
     if (V.oom) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", file, 0, 0,

@@ -1265,8 +1265,13 @@ size_t pkg_related(const pkg *p, const char *source_part, const char *type_suffi
 
 typedef struct {
     char *name;
-    unsigned char *data;
+    unsigned char *data; /* the part's bytes; NULL while kept as doc */
     size_t len;
+    /* The part kept parsed (owned): edits change it in place, and it is
+     * serialized once, when the package is written, if written is set
+     * (a tree only read leaves the part as it was). */
+    xmlDocPtr doc;
+    int written;
     long base; /* index of the base entry it replaces, or -1 when added */
 } pkg_change;
 
@@ -1291,6 +1296,7 @@ void pkg_edit_free(pkg_edit *e)
     for (size_t i = 0; i < e->count; i++) {
         free(e->changes[i].name);
         free(e->changes[i].data);
+        xmlFreeDoc(e->changes[i].doc);
     }
     free(e->changes);
     free(e);
@@ -1301,7 +1307,7 @@ const pkg *pkg_edit_base(const pkg_edit *e)
     return e->base;
 }
 
-static const pkg_change *find_change(const pkg_edit *e, const char *part)
+static pkg_change *find_change(const pkg_edit *e, const char *part)
 {
     for (size_t i = 0; i < e->count; i++)
         if (strcasecmp(e->changes[i].name, part) == 0)
@@ -1314,14 +1320,33 @@ int pkg_edit_has(const pkg_edit *e, const char *part)
     return find_change(e, part) != NULL || pkg_has(e->base, part);
 }
 
+/* The part's bytes as they stand: a change's, else the base's; NULL (and
+ * *len 0) when absent or kept as a tree. */
+static const unsigned char *current_bytes(const pkg_edit *e, const pkg_change *c, const char *part,
+                                          size_t *len)
+{
+    *len = 0;
+    if (c && c->doc)
+        return NULL;
+    if (c && (c->data || c->written)) {
+        *len = c->len;
+        return c->data ? c->data : (const unsigned char *)"";
+    }
+    return pkg_bytes(e->base, part, len);
+}
+
 xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags)
 {
     const pkg_change *c = find_change(e, part);
+    if (c && c->doc) {
+        xmlDocPtr copy = xmlCopyDoc(c->doc, 1);
+        if (!copy)
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", e->base->name, part, 0,
+                      "out of memory while copying the part %s", part);
+        return copy;
+    }
     size_t len = 0;
-    const unsigned char *data =
-        c ? (c->data ? c->data : (const unsigned char *)"") : pkg_bytes(e->base, part, &len);
-    if (c)
-        len = c->len;
+    const unsigned char *data = current_bytes(e, c, part, &len);
     if (!data) {
         diag_part(diags, CLASM_SEV_ERROR, "missing-part", e->base->name, part, 0,
                   "the package has no part %s", part);
@@ -1330,53 +1355,134 @@ xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags)
     return pkg_parse_xml_bytes(data, len, e->base->name, part, diags);
 }
 
-int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len)
+/* The change of part, added (for the base's entry of that name, or a new
+ * part) when there is none. NULL when out of memory or the name is unsafe. */
+static pkg_change *change_of(pkg_edit *e, const char *part)
 {
     if (!part || unsafe_reason(part))
+        return NULL;
+    pkg_change *c = find_change(e, part);
+    if (c)
+        return c;
+    pkg_change *grown = realloc(e->changes, (e->count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    e->changes = grown;
+    const pkg_entry *be = find_entry(e->base, part);
+    char *name = strdup(be ? be->name : part);
+    if (!name)
+        return NULL;
+    c = &e->changes[e->count++];
+    memset(c, 0, sizeof *c);
+    c->name = name;
+    c->base = be ? (long)(be - e->base->entries) : -1;
+    return c;
+}
+
+xmlDocPtr pkg_edit_xml(pkg_edit *e, const char *part, clasm_diags *diags)
+{
+    pkg_change *c = find_change(e, part);
+    if (c && c->doc)
+        return c->doc;
+    size_t len = 0;
+    const unsigned char *data = current_bytes(e, c, part, &len);
+    if (!data) {
+        diag_part(diags, CLASM_SEV_ERROR, "missing-part", e->base->name, part, 0,
+                  "the package has no part %s", part);
+        return NULL;
+    }
+    xmlDocPtr doc = pkg_parse_xml_bytes(data, len, e->base->name, part, diags);
+    if (!doc)
+        return NULL;
+    int was_written = c && c->written;
+    if (!c)
+        c = change_of(e, part);
+    if (!c) {
+        xmlFreeDoc(doc);
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", e->base->name, part, 0,
+                  "out of memory while reading the part %s", part);
+        return NULL;
+    }
+    /* Bytes the edit set stay the part's until the tree is written. */
+    free(c->data);
+    c->data = NULL;
+    c->len = 0;
+    c->doc = doc;
+    c->written = was_written;
+    return doc;
+}
+
+int pkg_edit_changed(pkg_edit *e, const char *part)
+{
+    pkg_change *c = find_change(e, part);
+    if (!c || !c->doc)
         return -1;
+    c->written = 1;
+    return 0;
+}
+
+int pkg_edit_adopt_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
+{
+    pkg_change *c = change_of(e, part);
+    if (!c) {
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    if (c->doc != doc)
+        xmlFreeDoc(c->doc);
+    free(c->data);
+    c->data = NULL;
+    c->len = 0;
+    c->doc = doc;
+    c->written = 1;
+    return 0;
+}
+
+int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len)
+{
     unsigned char *copy = malloc(len ? len : 1);
     if (!copy)
         return -1;
     if (len)
         memcpy(copy, data, len);
-    for (size_t i = 0; i < e->count; i++) {
-        if (strcasecmp(e->changes[i].name, part) == 0) {
-            free(e->changes[i].data);
-            e->changes[i].data = copy;
-            e->changes[i].len = len;
-            return 0;
-        }
-    }
-    pkg_change *grown = realloc(e->changes, (e->count + 1) * sizeof *grown);
-    char *name = NULL;
-    const pkg_entry *be = find_entry(e->base, part);
-    if (grown)
-        e->changes = grown;
-    if (!grown || !(name = strdup(be ? be->name : part))) {
+    pkg_change *c = change_of(e, part);
+    if (!c) {
         free(copy);
         return -1;
     }
-    pkg_change *c = &e->changes[e->count++];
-    c->name = name;
+    xmlFreeDoc(c->doc);
+    c->doc = NULL;
+    free(c->data);
     c->data = copy;
     c->len = len;
-    c->base = be ? (long)(be - e->base->entries) : -1;
+    c->written = 1;
     return 0;
+}
+
+/* doc as the bytes of a part: UTF-8, keeping the standalone declaration.
+ * NULL when out of memory; free with xmlFree. */
+static xmlChar *serialize(xmlDocPtr doc, int *len)
+{
+    xmlChar *buf = NULL;
+    *len = 0;
+    /* Out of memory, libxml2 would print its error: the caller reports. */
+    xml_handlers saved;
+    xml_quiet_begin(&saved, NULL);
+    xmlDocDumpMemoryEnc(doc, &buf, len, "UTF-8");
+    xml_quiet_end(&saved);
+    if (buf && *len < 0) {
+        xmlFree(buf);
+        buf = NULL;
+    }
+    return buf;
 }
 
 int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
 {
-    xmlChar *buf = NULL;
     int len = 0;
-    /* Out of memory, libxml2 would print its error: the caller reports. */
-    xml_handlers saved;
-    xml_quiet_begin(&saved, NULL);
-    xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
-    xml_quiet_end(&saved);
-    if (!buf || len < 0) {
-        xmlFree(buf);
+    xmlChar *buf = serialize(doc, &len);
+    if (!buf)
         return -1;
-    }
     int rc = pkg_edit_set_bytes(e, part, buf, (size_t)len);
     xmlFree(buf);
     return rc;
@@ -1384,12 +1490,33 @@ int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
 
 /* ---------------------------------------------------------------- write */
 
-static const pkg_change *change_for_base(const pkg_edit *e, size_t index)
+/* The written change of base entry index (its number among the changes in
+ * *k), or NULL when the entry is copied as it is. */
+static const pkg_change *change_for_base(const pkg_edit *e, size_t index, size_t *k)
 {
     for (size_t i = 0; i < e->count; i++)
-        if (e->changes[i].base == (long)index)
-            return &e->changes[i];
+        if (e->changes[i].base == (long)index) {
+            *k = i;
+            return e->changes[i].written ? &e->changes[i] : NULL;
+        }
     return NULL;
+}
+
+/* The bytes of each written change, its kept tree serialized now (once);
+ * bufs[i] is what serializing change i gave (xmlFree it), NULL for one
+ * held as bytes. -1 when out of memory (*failed names the part). */
+static int serialize_kept(const pkg_edit *e, xmlChar **bufs, int *lens, const char **failed)
+{
+    for (size_t i = 0; i < e->count; i++) {
+        const pkg_change *c = &e->changes[i];
+        if (!c->doc || !c->written)
+            continue;
+        if (!(bufs[i] = serialize(c->doc, &lens[i]))) {
+            *failed = c->name;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* Adds src as name, stored with method (the entry's own method for a raw
@@ -1432,15 +1559,22 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
     zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &err);
     zip_t *out = NULL;
     int rc = -1;
-    if (!base || !mem)
+    xmlChar **bufs = calloc(e->count + 1, sizeof *bufs);
+    int *lens = calloc(e->count + 1, sizeof *lens);
+    if (!base || !mem || !bufs || !lens)
         goto done;
+    if (serialize_kept(e, bufs, lens, failed) != 0) {
+        snprintf(why, why_len, "out of memory");
+        goto done;
+    }
     zip_source_keep(mem);
     out = zip_open_from_source(mem, ZIP_TRUNCATE, &err);
     if (!out)
         goto done;
     for (size_t i = 0; i < p->count; i++) {
         const pkg_entry *be = &p->entries[i];
-        const pkg_change *c = change_for_base(e, i);
+        size_t k = 0;
+        const pkg_change *c = change_for_base(e, i, &k);
         if (be->is_dir && !c) {
             zip_int64_t idx = zip_dir_add(out, be->name, ZIP_FL_ENC_UTF_8);
             if (idx < 0 ||
@@ -1451,7 +1585,8 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
         zip_source_t *src;
         zip_int32_t method = ZIP_CM_DEFLATE;
         if (c) {
-            src = zip_source_buffer(out, c->data, c->len, 0);
+            src = bufs[k] ? zip_source_buffer(out, bufs[k], (zip_uint64_t)lens[k], 0)
+                          : zip_source_buffer(out, c->data, c->len, 0);
         } else {
             /* The compressed data is copied as it is, with its method: no
              * recompression. Entry i of the base archive is entry i here. */
@@ -1472,10 +1607,11 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
     }
     for (size_t i = 0; i < e->count; i++) {
         const pkg_change *c = &e->changes[i];
-        if (c->base >= 0)
+        if (c->base >= 0 || !c->written)
             continue;
-        if (add_entry(out, c->name, zip_source_buffer(out, c->data, c->len, 0), ZIP_CM_DEFLATE,
-                      failed) != 0)
+        zip_source_t *src = bufs[i] ? zip_source_buffer(out, bufs[i], (zip_uint64_t)lens[i], 0)
+                                    : zip_source_buffer(out, c->data, c->len, 0);
+        if (add_entry(out, c->name, src, ZIP_CM_DEFLATE, failed) != 0)
             goto done;
     }
     if (zip_close(out) != 0) {
@@ -1509,6 +1645,10 @@ done:
     if (base)
         zip_discard(base);
     zip_error_fini(&err);
+    for (size_t i = 0; bufs && i < e->count; i++)
+        xmlFree(bufs[i]);
+    free(bufs);
+    free(lens);
     return rc;
 }
 

@@ -78,6 +78,18 @@ const pkg *pkg_edit_base(const pkg_edit *e);
 /* A fresh DOM of the part as it currently stands (edited or original);
  * caller frees. NULL and a diagnostic when absent or malformed. */
 xmlDocPtr pkg_edit_parse(pkg_edit *e, const char *part, clasm_diags *diags);
+/* The part's tree kept by the edit (parsed once, the first time; owned by
+ * the edit): edits change it in place, and pkg_edit_changed marks it to be
+ * written. It is serialized once, when the package is written. NULL and a
+ * diagnostic when absent or malformed, or out of memory. */
+xmlDocPtr pkg_edit_xml(pkg_edit *e, const char *part, clasm_diags *diags);
+/* Marks the kept tree of part (pkg_edit_xml) to be written. 0, or -1 when
+ * none is kept. */
+int pkg_edit_changed(pkg_edit *e, const char *part);
+/* Replaces or adds a part with doc, which the edit owns from now on (also
+ * when this fails), kept and serialized when the package is written. 0, or
+ * -1 when out of memory or the name is unsafe. */
+int pkg_edit_adopt_xml(pkg_edit *e, const char *part, xmlDocPtr doc);
 /* Replaces or adds a part; the bytes are copied / the DOM serialized now
  * (UTF-8, keeping the standalone declaration). 0 on success, -1 when out of
  * memory or the name is unsafe. Setting a part twice keeps the last. */
@@ -102,8 +114,10 @@ clasm_status pkg_check_destination(const pkg *p, const char *out_path, clasm_dia
 clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags);
 
 /* ---- relationships and content types (package_rels.c) ---- */
-/* Stores doc as part of the edit (serialized once); out-of-memory is
- * reported, naming the package and the part. 0 or -1. */
+/* Stores doc as part of the edit, which owns it from now on (also on
+ * failure; pkg_edit_adopt_xml): serialized once, when the package is
+ * written. Out-of-memory is reported, naming the package and the part.
+ * 0 or -1. */
 int pkg_edit_store(pkg_edit *e, const char *part, xmlDocPtr doc, clasm_diags *diags);
 /* The relationships part of a part: "word/document.xml" ->
  * "word/_rels/document.xml.rels"; "" -> "_rels/.rels". malloc'd. */

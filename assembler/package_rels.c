@@ -1,7 +1,8 @@
 /* A package's relationships and content types (package.h): the .rels part
  * of a part, relationships added with fresh ids, [Content_Types].xml
- * overrides and defaults. Each edit parses the part from the edit and
- * stores it back. */
+ * overrides and defaults. Each edits the part's tree the edit keeps
+ * (pkg_edit_xml): parsed once, serialized once when the package is
+ * written. */
 #include "package.h"
 
 #include "diag.h"
@@ -25,26 +26,31 @@ char *pkg_rels_part(const char *part)
     return out;
 }
 
-static xmlDocPtr parse_or_new(pkg_edit *e, const char *part, const char *ns, const char *root,
-                              clasm_diags *diags)
+/* The kept tree of part (pkg_edit_xml), or a new empty one (root element
+ * root in namespace ns) adopted as that part when the package has none.
+ * NULL when out of memory or malformed (reported). */
+static xmlDocPtr kept_or_new(pkg_edit *e, const char *part, const char *ns, const char *root,
+                             clasm_diags *diags)
 {
     if (pkg_edit_has(e, part))
-        return pkg_edit_parse(e, part, diags);
+        return pkg_edit_xml(e, part, diags);
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr r = doc ? xmlNewDocNode(doc, NULL, BAD_CAST root, NULL) : NULL;
     if (!r) {
         xmlFreeDoc(doc);
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", pkg_name(pkg_edit_base(e)), part, 0,
+                  "out of memory while creating the part %s", part);
         return NULL;
     }
     xmlDocSetRootElement(doc, r);
     xmlSetNs(r, xmlNewNs(r, BAD_CAST ns, NULL));
     doc->standalone = 1;
-    return doc;
+    return pkg_edit_store(e, part, doc, diags) == 0 ? doc : NULL;
 }
 
 int pkg_edit_store(pkg_edit *e, const char *part, xmlDocPtr doc, clasm_diags *diags)
 {
-    if (pkg_edit_set_xml(e, part, doc) != 0) {
+    if (pkg_edit_adopt_xml(e, part, doc) != 0) {
         diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", pkg_name(pkg_edit_base(e)), part, 0,
                   "out of memory while storing the part %s", part);
         return -1;
@@ -56,7 +62,7 @@ int pkg_add_relationship(pkg_edit *e, const char *source_part, const char *type,
                          char **rid, clasm_diags *diags)
 {
     char *rels = pkg_rels_part(source_part);
-    xmlDocPtr doc = rels ? parse_or_new(e, rels, REL_NS, "Relationships", diags) : NULL;
+    xmlDocPtr doc = rels ? kept_or_new(e, rels, REL_NS, "Relationships", diags) : NULL;
     if (!doc) {
         free(rels);
         return -1;
@@ -79,17 +85,16 @@ int pkg_add_relationship(pkg_edit *e, const char *source_part, const char *type,
     if (rel && xmlNewProp(rel, BAD_CAST "Id", BAD_CAST id) &&
         xmlNewProp(rel, BAD_CAST "Type", BAD_CAST type) &&
         xmlNewProp(rel, BAD_CAST "Target", BAD_CAST target))
-        rc = pkg_edit_store(e, rels, doc, diags);
+        rc = pkg_edit_changed(e, rels);
     if (rc == 0 && rid && !(*rid = strdup(id)))
         rc = -1;
-    xmlFreeDoc(doc);
     free(rels);
     return rc;
 }
 
 int pkg_add_override(pkg_edit *e, const char *part, const char *content_type, clasm_diags *diags)
 {
-    xmlDocPtr doc = pkg_edit_parse(e, "[Content_Types].xml", diags);
+    xmlDocPtr doc = pkg_edit_xml(e, "[Content_Types].xml", diags);
     if (!doc)
         return -1;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -110,17 +115,16 @@ int pkg_add_override(pkg_edit *e, const char *part, const char *content_type, cl
             xmlNodePtr o = xmlNewChild(root, root->ns, BAD_CAST "Override", NULL);
             if (o && xmlNewProp(o, BAD_CAST "PartName", BAD_CAST name) &&
                 xmlNewProp(o, BAD_CAST "ContentType", BAD_CAST content_type))
-                rc = pkg_edit_store(e, "[Content_Types].xml", doc, diags);
+                rc = pkg_edit_changed(e, "[Content_Types].xml");
         }
     }
     free(name);
-    xmlFreeDoc(doc);
     return rc;
 }
 
 int pkg_has_default(pkg_edit *e, const char *extension, clasm_diags *diags)
 {
-    xmlDocPtr doc = pkg_edit_parse(e, "[Content_Types].xml", diags);
+    xmlDocPtr doc = pkg_edit_xml(e, "[Content_Types].xml", diags);
     if (!doc)
         return 0;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -132,6 +136,5 @@ int pkg_has_default(pkg_edit *e, const char *extension, clasm_diags *diags)
         found = v && xmlStrcasecmp(v, BAD_CAST extension) == 0;
         xmlFree(v);
     }
-    xmlFreeDoc(doc);
     return found;
 }
