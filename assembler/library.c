@@ -673,18 +673,13 @@ static void free_clause(lib_clause *c)
     free(c->defines);
 }
 
-/* Where an offset of a scalar's text is in its file, for the clause tree. */
-typedef struct {
-    const yt_doc *doc;
-    const yt_node *node;
-} scalar_at;
-
-/* 0 when the place cannot be told (an escape in a double-quoted text): the
- * node's position is then left at 0 and messages point at the text. */
+/* Where an offset of a scalar's text is in its file, for the clause tree
+ * (whose offsets mostly come in increasing order: yt_locator). 0 when the
+ * place cannot be told (an escape in a double-quoted text): the node's
+ * position is then left at 0 and messages point at the text. */
 static int locate_in_scalar(void *ctx, size_t offset, int *line, int *col)
 {
-    const scalar_at *a = ctx;
-    return yt_locate(a->doc, a->node, offset, line, col);
+    return yt_locator_at(ctx, offset, line, col);
 }
 
 /* Parses markup and places its nodes in the file. */
@@ -696,7 +691,8 @@ static ct_tree *parse_markup(loader *L, const yt_doc *doc, const yt_node *node, 
         return NULL;
     }
     if (node) {
-        scalar_at a = {doc, node};
+        yt_locator a;
+        yt_locator_init(&a, doc, node);
         ct_locate(t, locate_in_scalar, &a);
     }
     return t;

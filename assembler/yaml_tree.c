@@ -33,6 +33,10 @@ struct yt_doc {
     char *name;
     const char *source; /* the text parsed (in the arena), for yt_locate */
     size_t source_len;
+    /* Where each line of source starts (line n at line_starts[n - 1]), so
+     * that yt_locate need not count the lines before a scalar each time. */
+    size_t *line_starts;
+    size_t nlines;
     int flawed; /* errors were recorded, but the tree is whole (yt_load_*_lenient) */
 };
 
@@ -861,7 +865,18 @@ static yt_doc *build(const char *text, size_t len, const char *name, int lenient
     }
     doc->source = arena_strndup(doc, text, len);
     doc->source_len = len;
-    if (!doc->source) {
+    size_t nlines = 1;
+    for (size_t i = 0; doc->source && i < len; i++)
+        nlines += text[i] == '\n';
+    doc->line_starts = doc->source ? arena_alloc(doc, nlines * sizeof *doc->line_starts) : NULL;
+    if (doc->line_starts) {
+        doc->line_starts[0] = 0;
+        for (size_t i = 0; i < len; i++)
+            if (text[i] == '\n')
+                doc->line_starts[++doc->nlines] = i + 1;
+        doc->nlines++;
+    }
+    if (!doc->source || !doc->line_starts) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", name, 0, 0,
                 "out of memory while reading the file");
         free(json);
@@ -1288,12 +1303,14 @@ const char *yt_suggest(const char *word, const char *const *candidates, size_t n
 }
 
 /* Offset of (line, column) in the source, column counted in characters. */
-static size_t source_offset(const char *raw, size_t rawlen, int line, int column)
+/* The byte offset of line:column (columns count characters). */
+static size_t source_offset(const yt_doc *doc, int line, int column)
 {
-    size_t i = 0;
-    for (int l = 1; l < line && i < rawlen; i++)
-        if (raw[i] == '\n')
-            l++;
+    const char *raw = doc->source;
+    size_t rawlen = doc->source_len;
+    if (line < 1 || (size_t)line > doc->nlines)
+        return rawlen;
+    size_t i = doc->line_starts[line - 1];
     for (int c = 1; c < column && i < rawlen && raw[i] != '\n';) {
         i++;
         while (i < rawlen && ((unsigned char)raw[i] & 0xC0) == 0x80)
@@ -1308,15 +1325,28 @@ static int is_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_line, int *out_col)
+/* Back to the start of the scalar's value. */
+static void locator_rewind(yt_locator *loc)
 {
-    if (!doc || !doc->source || !scalar || scalar->kind != YT_SCALAR)
-        return 0;
-    const char *raw = doc->source, *value = scalar->scalar;
+    loc->i = 0;
+    loc->j = loc->start;
+    loc->k = loc->doc->line_starts[loc->scalar->line - 1];
+    loc->line = loc->scalar->line;
+    loc->col = 1;
+}
+
+void yt_locator_init(yt_locator *loc, const yt_doc *doc, const yt_node *scalar)
+{
+    memset(loc, 0, sizeof *loc);
+    loc->doc = doc;
+    loc->scalar = scalar;
+    if (!doc || !doc->source || !doc->line_starts || !scalar || scalar->kind != YT_SCALAR)
+        return;
+    const char *raw = doc->source;
     size_t rawlen = doc->source_len;
-    size_t j = source_offset(raw, rawlen, scalar->line, scalar->column);
-    if (j >= rawlen || offset > scalar->scalar_len)
-        return 0;
+    size_t j = source_offset(doc, scalar->line, scalar->column);
+    if (j >= rawlen)
+        return;
     char style = raw[j];
     if (style == '|' || style == '>') {
         while (j < rawlen && raw[j] != '\n')
@@ -1327,7 +1357,22 @@ int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_
     } else {
         style = 0;
     }
-    size_t i = 0;
+    loc->style = style;
+    loc->start = j;
+    loc->ok = 1;
+    locator_rewind(loc);
+}
+
+int yt_locator_at(yt_locator *loc, size_t offset, int *out_line, int *out_col)
+{
+    if (!loc->ok || offset > loc->scalar->scalar_len)
+        return 0;
+    const char *raw = loc->doc->source, *value = loc->scalar->scalar;
+    size_t rawlen = loc->doc->source_len;
+    char style = loc->style;
+    if (offset < loc->i)
+        locator_rewind(loc);
+    size_t i = loc->i, j = loc->j;
     while (i < offset) {
         if (j >= rawlen)
             return 0;
@@ -1348,6 +1393,8 @@ int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_
             return 0;
         }
     }
+    loc->i = i;
+    loc->j = j;
     /* Onto the character itself, past folded or indenting blanks. */
     char v = value[offset];
     while (j < rawlen && raw[j] != v && is_ws(raw[j]))
@@ -1356,18 +1403,31 @@ int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_
         return 0;
     if (style == '"' && raw[j] == '\\')
         return 0;
-    int l = 1, c = 1;
-    for (size_t k = 0; k < j; k++) {
+    /* Lines and characters on from the last place told. */
+    if (j < loc->k) {
+        loc->k = loc->doc->line_starts[loc->scalar->line - 1];
+        loc->line = loc->scalar->line;
+        loc->col = 1;
+    }
+    for (size_t k = loc->k; k < j; k++) {
         if (raw[k] == '\n') {
-            l++;
-            c = 1;
+            loc->line++;
+            loc->col = 1;
         } else if (((unsigned char)raw[k] & 0xC0) != 0x80) {
-            c++;
+            loc->col++;
         }
     }
-    *out_line = l;
-    *out_col = c;
+    loc->k = j;
+    *out_line = loc->line;
+    *out_col = loc->col;
     return 1;
+}
+
+int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *out_line, int *out_col)
+{
+    yt_locator loc;
+    yt_locator_init(&loc, doc, scalar);
+    return yt_locator_at(&loc, offset, out_line, out_col);
 }
 
 /* ---- building a document in memory ---- */

@@ -58,6 +58,22 @@ int yt_flawed(const yt_doc *doc);
  * *line, *col (1-based, column in characters), or 0 when the position
  * cannot be told exactly (an escape in a double-quoted scalar). */
 int yt_locate(const yt_doc *doc, const yt_node *scalar, size_t offset, int *line, int *col);
+/* yt_locate for many offsets of one scalar: each call goes on from where
+ * the one before stopped when its offset is not smaller, so that offsets
+ * in increasing order cost one pass over the scalar. Set it up with
+ * yt_locator_init; it holds no memory. */
+typedef struct {
+    const yt_doc *doc;
+    const yt_node *scalar;
+    char style;    /* 0 (plain), '"', '\'', '|' or '>' */
+    size_t start;  /* where the value starts in the source */
+    size_t i, j;   /* value offset i is at source offset j */
+    size_t k;      /* the source offset line and col are of */
+    int line, col; /* of k */
+    int ok;        /* 0: the scalar cannot be located */
+} yt_locator;
+void yt_locator_init(yt_locator *loc, const yt_doc *doc, const yt_node *scalar);
+int yt_locator_at(yt_locator *loc, size_t offset, int *line, int *col);
 void yt_free(yt_doc *doc);
 const yt_node *yt_root(const yt_doc *doc);
 const char *yt_name(const yt_doc *doc); /* the file name used in diagnostics */

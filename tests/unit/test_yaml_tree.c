@@ -847,6 +847,54 @@ static void test_locate(void **state)
     assert_int_equal(locate_text("text: \"a\\tb {{ z }}\"\n", "{{", &line, &col), 0);
 }
 
+/* A locator gives, for every offset of a scalar and in any order, the
+ * place yt_locate gives from scratch: on from the last place for an
+ * offset not smaller, back to the start for a smaller one. */
+static void test_locator_any_order(void **state)
+{
+    (void)state;
+    static const char yaml[] = "id: x\ntext: >-\n  Alpha \xE2\x80\x94 beta\n\n  gamma\n"
+                               "    delta 'epsilon'\n  zeta\nnext: 1\n";
+    clasm_diags d;
+    clasm_diags_init(&d);
+    yt_doc *doc = load(yaml, &d);
+    assert_non_null(doc);
+    const yt_node *t = yt_get(yt_root(doc), "text");
+    assert_non_null(t);
+    size_t n = t->scalar_len;
+    int *line = calloc(n + 1, sizeof *line), *col = calloc(n + 1, sizeof *col);
+    int *ok = calloc(n + 1, sizeof *ok);
+    for (size_t i = 0; i <= n; i++)
+        ok[i] = yt_locate(doc, t, i, &line[i], &col[i]);
+    assert_true(ok[0]);
+    assert_int_equal(line[0], 3);
+    assert_int_equal(col[0], 3);
+    /* In order, backwards, and jumping about, one locator throughout. */
+    yt_locator loc;
+    yt_locator_init(&loc, doc, t);
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t k = 0; k <= n; k++) {
+            size_t i = pass == 0 ? k : pass == 1 ? n - k : (k * 7) % (n + 1);
+            int l = 0, c = 0;
+            int got = yt_locator_at(&loc, i, &l, &c);
+            assert_int_equal(got, ok[i]);
+            if (got) {
+                assert_int_equal(l, line[i]);
+                assert_int_equal(c, col[i]);
+            }
+        }
+    /* An offset past the value, and a node that is not a scalar. */
+    int l = 0, c = 0;
+    assert_int_equal(yt_locator_at(&loc, n + 1, &l, &c), 0);
+    yt_locator_init(&loc, doc, yt_root(doc));
+    assert_int_equal(yt_locator_at(&loc, 0, &l, &c), 0);
+    free(line);
+    free(col);
+    free(ok);
+    yt_free(doc);
+    clasm_diags_free(&d);
+}
+
 /* ---- accessors ---- */
 
 typedef struct {
@@ -1156,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_value_chars_json),
         cmocka_unit_test(test_json_surrogate_pairs),
         cmocka_unit_test(test_locate),
+        cmocka_unit_test(test_locator_any_order),
         cmocka_unit_test(test_check_keys),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int_and_bool),
