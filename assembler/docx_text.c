@@ -11,9 +11,12 @@ int docx_is_w(xmlNodePtr n, const char *local)
 {
     /* The local name first: it differs far more often than the namespace,
      * and this test runs for every node of every walk (a third of the time
-     * of a batch when the namespace came first). */
-    return n && n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST local) == 0 && n->ns &&
-           n->ns->href && xmlStrcmp(n->ns->href, BAD_CAST W_NS) == 0;
+     * of a batch when the namespace came first). The C library's strcmp,
+     * not xmlStrcmp's byte loop: 6% of a batch's instructions were that
+     * loop. */
+    return n && n->type == XML_ELEMENT_NODE && n->name &&
+           strcmp((const char *)n->name, local) == 0 && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, W_NS) == 0;
 }
 
 xmlNodePtr docx_w_child(xmlNodePtr n, const char *local)
