@@ -17,17 +17,24 @@ WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werro
 ISO_CODES_PREFIX := $(shell pkg-config --variable=prefix iso-codes 2>/dev/null)
 ISO_CODES_DIR ?= $(if $(ISO_CODES_PREFIX),$(ISO_CODES_PREFIX),/usr)/share/iso-codes/json
 DATA_DEFS = -DCLASM_DATADIR='"$(PREFIX)/share/clasm"' -DCLASM_ISO_CODES_DIR='"$(ISO_CODES_DIR)"'
+# The library's sources see its own headers (assembler/, assembler/docx/);
+# its clients (assembler/cli/, assembler/server/) see clasm.h and their own
+# folder's only (tests/e2e/layers.sh checks it).
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iassembler $(DATA_DEFS)
+LIB_INC = -Iassembler/docx
 LDFLAGS ?=
 
-# The library is every assembler/*.c but its clients: the command line
-# (main.c and one cmd_<command>.c per command) and clasm serve's HTTP server
-# (server*.c, on libmicrohttpd), which use clasm.h alone.
-SERVER_SRC = $(wildcard assembler/server*.c)
+# The layers, a folder each: the library (assembler/*.c, its public API
+# assembler/clasm.h) with its WordprocessingML and package part
+# (assembler/docx/); its clients, the command line (assembler/cli/: main.c
+# and one cmd_<command>.c per command) and clasm serve's HTTP server
+# (assembler/server/, on libmicrohttpd), which use clasm.h alone.
+SERVER_SRC = $(wildcard assembler/server/*.c)
 SERVER_OBJ = $(SERVER_SRC:assembler/%.c=$(BUILD)/obj/%.o)
-CLI_SRC = assembler/main.c $(wildcard assembler/cmd_*.c)
+CLI_SRC = $(wildcard assembler/cli/*.c)
 CLI_OBJ = $(CLI_SRC:assembler/%.c=$(BUILD)/obj/%.o) $(SERVER_OBJ)
-LIB_SRC = $(filter-out $(CLI_SRC) $(SERVER_SRC),$(wildcard assembler/*.c))
+LIB_SRC = $(wildcard assembler/*.c assembler/docx/*.c)
+LIB_HDR = $(wildcard assembler/*.h assembler/docx/*.h)
 # clasm serve's page (web/*) is embedded into the client as byte arrays by
 # web/embed.c, generated under $(BUILD): no file is read at run time.
 WEB_SRC = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg))
@@ -47,7 +54,15 @@ REPLAY_BIN = $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(wildcard fuzz/fuzz_*.c))
 
 all: $(BUILD)/clasm
 
-$(BUILD)/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
+$(BUILD)/obj/%.o: assembler/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LIB_INC) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: assembler/cli/%.c assembler/clasm.h $(wildcard assembler/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iassembler/server -c $< -o $@
+
+$(BUILD)/obj/server/%.o: assembler/server/%.c assembler/clasm.h $(wildcard assembler/server/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -58,9 +73,9 @@ $(BUILD)/gen/embed: web/embed.c
 $(BUILD)/gen/web_assets.c: $(BUILD)/gen/embed $(WEB_SRC)
 	$(BUILD)/gen/embed $@ $(WEB_SRC)
 
-$(BUILD)/obj/web_assets.o: $(BUILD)/gen/web_assets.c assembler/server.h
+$(BUILD)/obj/web_assets.o: $(BUILD)/gen/web_assets.c assembler/server/server.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Iassembler/server -c $< -o $@
 
 $(BUILD)/libclasm.a: $(LIB_OBJ)
 	@rm -f $@
@@ -71,15 +86,16 @@ $(BUILD)/clasm: $(CLI_OBJ) $(BUILD)/libclasm.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclasm.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a $(LIB_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LIB_INC) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libclasm.a \
+		$(LIB_LIBS) -lcmocka
 
 # The server's suites link the server too.
 SERVER_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_server*.c))
 $(SERVER_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(SERVER_OBJ) $(BUILD)/libclasm.a \
 		$(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(SERVER_OBJ) $(BUILD)/libclasm.a \
-		$(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LIB_INC) -Iassembler/server $(LDFLAGS) -Itests/unit -o $@ $< \
+		$(SERVER_OBJ) $(BUILD)/libclasm.a $(PKG_LIBS) -lcmocka
 
 $(BUILD)/tests/%: tests/unit/%.cpp $(BUILD)/libclasm.a assembler/clasm.h
 	@mkdir -p $(dir $@)
@@ -88,7 +104,7 @@ $(BUILD)/tests/%: tests/unit/%.cpp $(BUILD)/libclasm.a assembler/clasm.h
 
 $(BUILD)/replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_util.h $(BUILD)/libclasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< fuzz/replay.c \
+	$(CC) $(ALL_CFLAGS) $(LIB_INC) $(LDFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< fuzz/replay.c \
 		$(BUILD)/libclasm.a $(LIB_LIBS)
 
 # Installs the build and test dependencies on Debian (as root or via sudo).
@@ -121,7 +137,7 @@ install: $(BUILD)/clasm
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clasm
 	install -m 755 $(BUILD)/clasm $(DESTDIR)$(PREFIX)/bin/clasm
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 assembler/clasm.1 $(DESTDIR)$(PREFIX)/share/man/man1/clasm.1
+	install -m 644 assembler/cli/clasm.1 $(DESTDIR)$(PREFIX)/share/man/man1/clasm.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/clasm/clauses $(DESTDIR)$(PREFIX)/share/clasm/templates
 	cp -R clauses templates $(DESTDIR)$(PREFIX)/share/clasm/
 
@@ -136,12 +152,12 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS = $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -Iassembler $(DATA_DEFS) \
+FUZZ_CFLAGS = $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -Iassembler $(LIB_INC) $(DATA_DEFS) \
 	-DFUZZ_ROOT='"$(CURDIR)"'
 FUZZ_OBJ = $(LIB_SRC:assembler/%.c=$(FUZZ_BUILD)/fuzz/obj/%.o)
 FUZZ_BIN = $(patsubst fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 
-$(FUZZ_BUILD)/fuzz/obj/%.o: assembler/%.c $(wildcard assembler/*.h)
+$(FUZZ_BUILD)/fuzz/obj/%.o: assembler/%.c $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -157,7 +173,7 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BIN)
 
-FORMAT_SRC = assembler/*.c assembler/*.h tests/unit/*.c $(wildcard tests/unit/*.h tests/unit/*.cpp fuzz/*.c web/*.c)
+FORMAT_SRC = assembler/*.c assembler/*.h assembler/*/*.c assembler/*/*.h tests/unit/*.c $(wildcard tests/unit/*.h tests/unit/*.cpp fuzz/*.c web/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)

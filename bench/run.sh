@@ -102,7 +102,7 @@ cut -d' ' -f1 "$W/docxtpl.out" >"$W/docxtpl.lat"
 fi
 # The floor deflates at clasm's own level (package.h), so that the two
 # rows differ only by the work clasm does.
-LEVEL=$(awk '/#define CLASM_DEFLATE_LEVEL/ { print $3 }' "$ROOT/assembler/package.h")
+LEVEL=$(awk '/#define CLASM_DEFLATE_LEVEL/ { print $3 }' "$ROOT/assembler/docx/package.h")
 measure floor "floor (template copy)" "$W/floor" -l "$LEVEL" "$TEMPLATE" "$W/out-floor" $(deals_list)
 cut -d' ' -f1 "$W/floor.out" >"$W/floor.lat"
 # The write floor: clasm's drafts' exact bytes, zipped at clasm's level and

@@ -130,7 +130,7 @@ check "examples/README.md links docs/deals.md" grep -q '](../docs/deals.md' "$RO
 # outside ROOT: user-facing files that name ../shared or /work/, one per line
 outside() {
     (cd "$1" && find . \( -name node_modules -o -name .git -o -name 'build*' \) -prune -o \
-        -type f \( -name '*.md' -o -path ./assembler/clasm.1 -o -path './web/*' \) \
+        -type f \( -name '*.md' -o -path ./assembler/cli/clasm.1 -o -path './web/*' \) \
         -exec grep -lE '\.\./shared|/work/' {} +)
 }
 hits=$(outside "$ROOT")
