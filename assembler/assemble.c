@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "docx_clauses.h"
+#include "docx_static.h"
 #include "glossary.h"
 #include "docx_structure.h"
 #include "docx_text.h"
@@ -77,6 +78,9 @@ struct clasm_template {
     xmlDocPtr docs[MAX_PARTS];
     structure_markers markers[MAX_PARTS];
     tpl_mark *marks[MAX_PARTS]; /* each part's markers by pos (owned) */
+    /* The main part's static runs (docx_static.h): serialized once, left
+     * in docs[0] as instructions that a draft's bytes replace. */
+    docx_statics statics;
 };
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
@@ -467,7 +471,46 @@ static int check_placeholders(xmlDocPtr doc, const char *file, const char *part,
     return errors;
 }
 
-clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags)
+/* The static runs of the main part (docx_statics_make), judged with the
+ * template's styles and numbering. 0, or -1 when out of memory. */
+static int make_statics(clasm_template *tpl, xmlDocPtr doc, const structure_markers *m)
+{
+    const char *main_part = tpl->parts[0];
+    xmlDocPtr aux[2] = {NULL, NULL};
+    static const char *const kinds[2] = {"styles", "numbering"};
+    int rc = 0;
+    for (int k = 0; k < 2; k++) {
+        const char *found[1];
+        if (pkg_related(tpl->pkg, main_part, kinds[k], found, 1) != 1)
+            continue;
+        size_t len = 0;
+        const unsigned char *bytes = pkg_bytes(tpl->pkg, found[0], &len);
+        clasm_diags ignored; /* a broken part is reported when a draft reads it */
+        clasm_diags_init(&ignored);
+        aux[k] =
+            bytes ? pkg_parse_xml_bytes(bytes, len, pkg_name(tpl->pkg), found[0], &ignored) : NULL;
+        int failed = !aux[k];
+        clasm_diags_free(&ignored);
+        if (failed)
+            goto done; /* no statics: drafts find out */
+    }
+    xmlNodePtr *keep = calloc(m->count + 1, sizeof *keep);
+    if (!keep) {
+        rc = -1;
+        goto done;
+    }
+    for (size_t k = 0; k < m->count; k++)
+        keep[k] = m->items[k].node;
+    rc = docx_statics_make(doc, keep, m->count, aux[0], aux[1], &tpl->statics);
+    free(keep);
+done:
+    xmlFreeDoc(aux[0]);
+    xmlFreeDoc(aux[1]);
+    return rc;
+}
+
+static clasm_status open_template(const char *path, int statics, clasm_template **out,
+                                  clasm_diags *diags)
 {
     *out = NULL;
     size_t first = diags ? diags->count : 0;
@@ -533,7 +576,7 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
         if (keep)
             tpl->docs[i] = doc;
         if (collect_term_keys(tpl, doc, m) != 0 || compile_uses(tpl, i, doc, m) != 0 ||
-            (keep && (index_marks(tpl, i) != 0 || copy_part(tpl, i, &scratch, NULL) != 0))) {
+            (keep && copy_part(tpl, i, &scratch, NULL) != 0)) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
                       "out of memory while opening the template");
             errors++;
@@ -541,6 +584,14 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
         if (scratch)
             errors += check_placeholders(scratch, file, tpl->parts[i], diags);
         xmlFreeDoc(scratch);
+        /* The main part's static runs leave the tree a draft copies; then
+         * where its markers are in it. */
+        if (keep && errors == 0 &&
+            ((i == 0 && statics && make_statics(tpl, doc, m) != 0) || index_marks(tpl, i) != 0)) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
+                      "out of memory while opening the template");
+            errors++;
+        }
         if (!keep)
             structure_markers_free(m);
     }
@@ -552,10 +603,26 @@ clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_d
     return CLASM_OK;
 }
 
+clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags)
+{
+    return open_template(path, 1, out, diags);
+}
+
+clasm_status template_open_whole(const char *path, clasm_template **out, clasm_diags *diags)
+{
+    return open_template(path, 0, out, diags);
+}
+
+size_t template_static_runs(const clasm_template *tpl)
+{
+    return tpl ? tpl->statics.count : 0;
+}
+
 void clasm_template_free(clasm_template *tpl)
 {
     if (!tpl)
         return;
+    docx_statics_free(&tpl->statics);
     for (size_t i = 0; i < tpl->nterm_keys; i++)
         free(tpl->term_keys[i]);
     free(tpl->term_keys);
@@ -1180,8 +1247,21 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         if (!d.changed[i])
             continue;
         /* The edit owns the part's tree from here on: serialized once,
-         * when the package is written. */
-        int stored = pkg_edit_adopt_xml(d.e, tpl->parts[i], d.docs[i]);
+         * when the package is written; the main part now, to splice its
+         * static runs in. */
+        int stored;
+        if (i == 0 && tpl->statics.count > 0 && tpl->docs[0]) {
+            int xlen = 0;
+            xmlChar *xml = pkg_serialize_xml(d.docs[0], &xlen);
+            size_t blen = 0;
+            unsigned char *bytes =
+                xml ? docx_statics_splice(&tpl->statics, xml, (size_t)xlen, &blen) : NULL;
+            xmlFree(xml);
+            xmlFreeDoc(d.docs[0]);
+            stored = pkg_edit_take_bytes(d.e, tpl->parts[0], bytes, blen);
+        } else {
+            stored = pkg_edit_adopt_xml(d.e, tpl->parts[i], d.docs[i]);
+        }
         d.docs[i] = NULL;
         if (stored != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[i], 0,

@@ -20,4 +20,11 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
                         const clasm_plan *plan, template_value_want want, template_value_fn fn,
                         void *ctx);
 
+/* clasm_template_open without the main part's static runs
+ * (docx_static.h): each draft copies and serializes the whole tree. The
+ * reference that drafts with static runs must equal byte for byte. */
+clasm_status template_open_whole(const char *path, clasm_template **out, clasm_diags *diags);
+/* How many static runs the template's main part has. */
+size_t template_static_runs(const clasm_template *tpl);
+
 #endif

@@ -167,6 +167,13 @@ static void add_clause_heading_style(docx_clauses *c)
     c->styles_changed = 1;
 }
 
+const char *docx_heading_style(xmlDocPtr styles)
+{
+    return find_style(styles, "ClauseHeading") ? "ClauseHeading"
+           : find_style(styles, "Heading2")    ? "Heading2"
+                                               : NULL;
+}
+
 docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags)
 {
     docx_clauses *c = calloc(1, sizeof *c);
@@ -203,11 +210,8 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags
     c->body_style = find_style(c->styles, "ClauseBody") ? "ClauseBody"
                     : find_style(c->styles, "Normal")   ? "Normal"
                                                         : NULL;
-    if (find_style(c->styles, "ClauseHeading")) {
-        c->heading_style = "ClauseHeading";
-    } else if (find_style(c->styles, "Heading2")) {
-        c->heading_style = "Heading2";
-    } else {
+    c->heading_style = docx_heading_style(c->styles);
+    if (!c->heading_style) {
         if (!c->styles) {
             c->styles_part = free_part_name(e, "styles");
             c->styles = new_w_doc("styles");

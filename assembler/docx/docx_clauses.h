@@ -16,6 +16,11 @@
 
 typedef struct docx_clauses docx_clauses;
 
+/* The style clause headings take in a template with these styles:
+ * ClauseHeading, else Heading2; NULL when it has neither (a draft then
+ * adds ClauseHeading, unnumbered). */
+const char *docx_heading_style(xmlDocPtr styles);
+
 /* Reads the draft's styles and numbering parts (related to the main part)
  * and decides the styles: heading ClauseHeading, else Heading2, else a
  * ClauseHeading style is added; body ClauseBody, else Normal; list items

@@ -222,6 +222,68 @@ static int paragraph_numbering(model *M, xmlNodePtr p, long *num_id, long *ilvl)
     return *num_id > 0 && *ilvl < LEVELS;
 }
 
+struct docx_numbering {
+    model M;
+};
+
+docx_numbering *docx_numbering_new(xmlDocPtr styles, xmlDocPtr numbering)
+{
+    docx_numbering *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    read_numbering(&n->M, numbering);
+    read_styles(&n->M, styles);
+    if (n->M.oom) {
+        docx_numbering_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+void docx_numbering_free(docx_numbering *n)
+{
+    if (!n)
+        return;
+    free_model(&n->M);
+    free(n);
+}
+
+int docx_numbering_numbered(docx_numbering *n, xmlNodePtr p)
+{
+    long num_id, ilvl;
+    return paragraph_numbering(&n->M, p, &num_id, &ilvl);
+}
+
+long docx_numbering_abstract(docx_numbering *n, xmlNodePtr p)
+{
+    long num_id, ilvl;
+    if (!paragraph_numbering(&n->M, p, &num_id, &ilvl))
+        return -1;
+    num_def *u = find_num(&n->M, num_id);
+    /* A numbering instance that does not exist: counted apart, as its own. */
+    return u ? u->abstract : -2 - num_id;
+}
+
+long docx_numbering_style_abstract(docx_numbering *n, const char *style)
+{
+    /* A paragraph of that style and nothing else, numbered as such. */
+    xmlNsPtr w = xmlNewNs(NULL, BAD_CAST W_NS, BAD_CAST "w");
+    xmlNodePtr p = w ? xmlNewNode(w, BAD_CAST "p") : NULL;
+    xmlNodePtr ppr = p ? xmlNewChild(p, w, BAD_CAST "pPr", NULL) : NULL;
+    xmlNodePtr ps = ppr ? xmlNewChild(ppr, w, BAD_CAST "pStyle", NULL) : NULL;
+    long a = ps && xmlNewNsProp(ps, w, BAD_CAST "val", BAD_CAST style)
+                 ? docx_numbering_abstract(n, p)
+                 : -3;
+    xmlFreeNode(p);
+    xmlFreeNs(w);
+    return a;
+}
+
+int docx_numbering_has_style(const docx_numbering *n, const char *id)
+{
+    return find_style(&n->M, id) != NULL;
+}
+
 static void roman(strbuf *b, long v, int upper)
 {
     static const struct {

@@ -29,6 +29,20 @@ typedef struct {
 size_t docx_number_labels(xmlDocPtr doc, xmlDocPtr styles, xmlDocPtr numbering, docx_label **out);
 void docx_labels_free(docx_label *labels, size_t n);
 
+/* The numbering model of styles and numbering (either may be NULL), to
+ * ask of single paragraphs; NULL when out of memory. */
+typedef struct docx_numbering docx_numbering;
+docx_numbering *docx_numbering_new(xmlDocPtr styles, xmlDocPtr numbering);
+void docx_numbering_free(docx_numbering *n);
+/* 1 when paragraph p is numbered (as docx_number_labels counts it). */
+int docx_numbering_numbered(docx_numbering *n, xmlNodePtr p);
+/* The abstract numbering whose counters paragraph p (or a paragraph of
+ * the style) counts in; -1 when not numbered, -3 when out of memory. */
+long docx_numbering_abstract(docx_numbering *n, xmlNodePtr p);
+long docx_numbering_style_abstract(docx_numbering *n, const char *style);
+/* 1 when the styles define the style id. */
+int docx_numbering_has_style(const docx_numbering *n, const char *id);
+
 /* The label of a paragraph as a REF field with \w prints it: the label
  * without a trailing period ("7." -> "7"). Writes into out (size bytes). */
 void docx_label_for_reference(const char *label, char *out, size_t size);

@@ -1438,30 +1438,31 @@ int pkg_edit_adopt_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
     return 0;
 }
 
-int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len)
+int pkg_edit_take_bytes(pkg_edit *e, const char *part, unsigned char *data, size_t len)
 {
-    unsigned char *copy = malloc(len ? len : 1);
-    if (!copy)
-        return -1;
-    if (len)
-        memcpy(copy, data, len);
-    pkg_change *c = change_of(e, part);
+    pkg_change *c = data ? change_of(e, part) : NULL;
     if (!c) {
-        free(copy);
+        free(data);
         return -1;
     }
     xmlFreeDoc(c->doc);
     c->doc = NULL;
     free(c->data);
-    c->data = copy;
+    c->data = data;
     c->len = len;
     c->written = 1;
     return 0;
 }
 
-/* doc as the bytes of a part: UTF-8, keeping the standalone declaration.
- * NULL when out of memory; free with xmlFree. */
-static xmlChar *serialize(xmlDocPtr doc, int *len)
+int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len)
+{
+    unsigned char *copy = malloc(len ? len : 1);
+    if (copy && len)
+        memcpy(copy, data, len);
+    return pkg_edit_take_bytes(e, part, copy, len);
+}
+
+xmlChar *pkg_serialize_xml(xmlDocPtr doc, int *len)
 {
     xmlChar *buf = NULL;
     *len = 0;
@@ -1480,7 +1481,7 @@ static xmlChar *serialize(xmlDocPtr doc, int *len)
 int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc)
 {
     int len = 0;
-    xmlChar *buf = serialize(doc, &len);
+    xmlChar *buf = pkg_serialize_xml(doc, &len);
     if (!buf)
         return -1;
     int rc = pkg_edit_set_bytes(e, part, buf, (size_t)len);
@@ -1511,7 +1512,7 @@ static int serialize_kept(const pkg_edit *e, xmlChar **bufs, int *lens, const ch
         const pkg_change *c = &e->changes[i];
         if (!c->doc || !c->written)
             continue;
-        if (!(bufs[i] = serialize(c->doc, &lens[i]))) {
+        if (!(bufs[i] = pkg_serialize_xml(c->doc, &lens[i]))) {
             *failed = c->name;
             return -1;
         }

@@ -95,6 +95,12 @@ int pkg_edit_adopt_xml(pkg_edit *e, const char *part, xmlDocPtr doc);
  * memory or the name is unsafe. Setting a part twice keeps the last. */
 int pkg_edit_set_xml(pkg_edit *e, const char *part, xmlDocPtr doc);
 int pkg_edit_set_bytes(pkg_edit *e, const char *part, const void *data, size_t len);
+/* pkg_edit_set_bytes taking data (malloc'd), which the edit owns from now
+ * on, also when this fails. */
+int pkg_edit_take_bytes(pkg_edit *e, const char *part, unsigned char *data, size_t len);
+/* doc as the bytes of a part: UTF-8, keeping the standalone declaration,
+ * as the edit writes a tree. NULL when out of memory; free with xmlFree. */
+xmlChar *pkg_serialize_xml(xmlDocPtr doc, int *len);
 int pkg_edit_has(const pkg_edit *e, const char *part);
 /* The package (base + edits) as zip bytes, built in memory: unchanged
  * entries are copied without recompression; new entries follow in the

@@ -8,6 +8,7 @@
 #include "docx_fixture.h"
 #include "docx_structure.h"
 #include "package.h"
+#include "template.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,6 +180,37 @@ static void test_drafts_in_any_order_from_one_template(void **state)
         assert_true(same_as_alone(fx, i));
         assert_true(same_as_alone(fx, i));
     }
+}
+
+/* The main part's static runs (docx_static.h) change no byte: every
+ * example draft equals the draft of its template opened whole, where each
+ * draft copies and serializes the whole tree. */
+static void test_static_runs_change_no_byte(void **state)
+{
+    fixture *fx = *state;
+    clasm_template *whole[8] = {0};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    for (size_t t = 0; t < fx->ntpls; t++) {
+        assert_true(template_static_runs(fx->tpls[t]) > 0);
+        assert_int_equal(template_open_whole(fx->tpl_paths[t], &whole[t], &d), CLASM_OK);
+        assert_int_equal(template_static_runs(whole[t]), 0);
+    }
+    for (size_t i = 0; i < fx->njobs; i++) {
+        const job *j = &fx->jobs[i];
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        assert_int_equal(
+            clasm_assemble_buffer(whole[j->tpl], fx->lib, j->deal, j->plan, 0, &bytes, &len, &d),
+            CLASM_OK);
+        if (len != j->ref_len || memcmp(bytes, j->ref, len) != 0)
+            fail_msg("job %zu (%s): the draft with static runs differs from the whole tree's", i,
+                     clasm_document_name(j->doc));
+        free(bytes);
+    }
+    for (size_t t = 0; t < fx->ntpls; t++)
+        clasm_template_free(whole[t]);
+    clasm_diags_free(&d);
 }
 
 typedef struct {
@@ -432,6 +464,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drafts_in_any_order_from_one_template),
+        cmocka_unit_test(test_static_runs_change_no_byte),
         cmocka_unit_test(test_threads_share_one_template),
         cmocka_unit_test(test_large_part_parsed_for_each_draft),
     };
