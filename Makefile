@@ -3,7 +3,7 @@ CC ?= gcc
 BUILD ?= build
 PREFIX ?= /usr/local
 # The library's packages; the server (libmicrohttpd) is the client's alone.
-LIB_PKGS = libxml-2.0 libzip yaml-0.1 jansson libcrypto
+LIB_PKGS = libxml-2.0 libzip libdeflate yaml-0.1 jansson libcrypto
 PKGS = $(LIB_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) -lpthread

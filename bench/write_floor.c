@@ -1,39 +1,35 @@
 /* The write floor of the benchmark: the least work that can produce clasm's
  * drafts. For each of clasm's drafts, its parts are read before timing; the
- * timed work is only what writing those exact bytes takes: the parts that
- * differ from the template deflated at clasm's level, the template's
- * unchanged parts copied still compressed (as clasm copies them), the
- * package built in memory with libzip, then written as clasm writes a draft
- * (an anonymous file in the output folder, synced, linked under its name).
- * No XML is parsed or built, no deal read, nothing selected or filled.
+ * timed work is only what writing those exact bytes takes, done by clasm's
+ * own package and output code (the library archive): the parts that differ
+ * from the template deflated as clasm deflates them, the template's
+ * unchanged parts copied still compressed, the package built in memory,
+ * then written as clasm writes a draft (an anonymous file in the output
+ * folder, synced, linked under its name). No XML is parsed or built, no
+ * deal read, nothing selected or filled.
  *
- * usage: write_floor [-l LEVEL] TEMPLATE OUTDIR DRAFT...
+ * usage: write_floor TEMPLATE OUTDIR DRAFT...
  * Prints one line per document, "<seconds> <output>", and on stderr
  * "write_floor: N documents in S s (timed)": the loop alone, without the
  * reading of the drafts beforehand. */
-#define _GNU_SOURCE /* O_TMPFILE, AT_EMPTY_PATH */
-#include <zip.h>
+#include "clasm.h"
+#include "package.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#define FIXED_DOS_TIME 0
-#define FIXED_DOS_DATE 33 /* 1980-01-01, as clasm writes */
 
 typedef struct {
-    const char *name;
-    zip_int64_t tpl_index; /* >= 0: copied compressed from the template */
-    unsigned char *data;   /* else: the part's bytes, deflated when written */
+    const char *name; /* owned by the draft's package */
+    unsigned char *data;
     size_t len;
 } part;
 
 typedef struct {
     char out[4096];
-    part *parts;
+    pkg *p;
+    part *parts; /* those that differ from the template's */
     size_t n;
 } draft;
 
@@ -44,159 +40,80 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* The draft's parts: each one equal to the template's part of that name
- * (same size and CRC) is marked for a compressed copy; the others are read. */
-static int load_draft(zip_t *tpl, const char *path, const char *outdir, draft *d)
+/* The draft's parts that differ from the template's, in the draft's order
+ * (the order clasm added the new ones in). */
+static int load_draft(const pkg *tpl, const char *path, const char *outdir, draft *d)
 {
-    int err = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &err);
-    if (!z)
+    clasm_diags diags;
+    clasm_diags_init(&diags);
+    int rc = pkg_open(path, &d->p, &diags) == CLASM_OK ? 0 : -1;
+    clasm_diags_free(&diags);
+    if (rc != 0)
         return -1;
     const char *base = strrchr(path, '/');
     snprintf(d->out, sizeof d->out, "%s/%s", outdir, base ? base + 1 : path);
-    zip_int64_t n = zip_get_num_entries(z, 0);
-    d->parts = calloc((size_t)n + 1, sizeof *d->parts);
-    d->n = 0;
-    int rc = d->parts ? 0 : -1;
-    for (zip_int64_t i = 0; rc == 0 && i < n; i++) {
-        zip_stat_t st, ts;
-        if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0) {
-            rc = -1;
-            break;
-        }
-        part *p = &d->parts[d->n++];
-        p->name = strdup(st.name);
-        zip_int64_t ti = zip_name_locate(tpl, st.name, 0);
-        if (ti >= 0 && zip_stat_index(tpl, (zip_uint64_t)ti, 0, &ts) == 0 && ts.size == st.size &&
-            ts.crc == st.crc) {
-            p->tpl_index = ti;
+    size_t n = pkg_entry_count(d->p);
+    d->parts = calloc(n + 1, sizeof *d->parts);
+    if (!d->parts)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = pkg_entry_name(d->p, i);
+        size_t len = 0, tlen = 0;
+        const unsigned char *bytes = pkg_bytes(d->p, name, &len);
+        const unsigned char *tbytes = pkg_bytes(tpl, name, &tlen);
+        if (!bytes || (tbytes && tlen == len && memcmp(tbytes, bytes, len) == 0))
             continue;
-        }
-        p->tpl_index = -1;
-        p->len = (size_t)st.size;
-        p->data = malloc(p->len ? p->len : 1);
-        zip_file_t *f = p->data ? zip_fopen_index(z, (zip_uint64_t)i, 0) : NULL;
-        if (!f || zip_fread(f, p->data, st.size) != (zip_int64_t)st.size)
-            rc = -1;
-        if (f)
-            zip_fclose(f);
-    }
-    zip_discard(z);
-    return rc;
-}
-
-static int write_all(int fd, const unsigned char *b, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w <= 0)
+        part *p = &d->parts[d->n++];
+        p->name = name;
+        p->len = len;
+        p->data = malloc(len ? len : 1);
+        if (!p->data)
             return -1;
-        b += w;
-        n -= (size_t)w;
+        memcpy(p->data, bytes, len);
     }
     return 0;
 }
 
-/* As clasm's output.c: an anonymous file in the folder, synced, linked. */
-static int publish(const char *path, const unsigned char *b, size_t n)
+/* The package of the template with the draft's parts, written. The draft's
+ * buffers go to the edit (each draft is written once). */
+static int write_one(const pkg *tpl, draft *d)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    int fd = open(slash ? dir : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-    if (fd < 0)
-        return -1;
-    int rc = write_all(fd, b, n) == 0 && fsync(fd) == 0 ? 0 : -1;
-    if (rc == 0) {
-        unlink(path);
-        rc = linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
-        if (rc != 0) { /* without CAP_DAC_READ_SEARCH: through /proc */
-            char proc[64];
-            snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-            rc = linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
-        }
-    }
-    close(fd);
-    return rc;
-}
-
-static int write_one(zip_t *tpl, const draft *d, zip_uint32_t level)
-{
-    zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &err);
-    if (!mem)
-        return -1;
-    zip_source_keep(mem);
-    zip_t *out = zip_open_from_source(mem, ZIP_TRUNCATE, &err);
-    int rc = out ? 0 : -1;
+    clasm_diags diags;
+    clasm_diags_init(&diags);
+    pkg_edit *e = pkg_edit_new(tpl);
+    int rc = e ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < d->n; i++) {
-        const part *p = &d->parts[i];
-        zip_source_t *src;
-        zip_int32_t method = ZIP_CM_DEFLATE;
-        zip_uint32_t flags = level;
-        if (p->tpl_index >= 0) {
-            zip_stat_t st;
-            zip_stat_index(tpl, (zip_uint64_t)p->tpl_index, 0, &st);
-            method = (zip_int32_t)st.comp_method;
-            flags = 0;
-            src = zip_source_zip(out, tpl, (zip_uint64_t)p->tpl_index, ZIP_FL_COMPRESSED, 0, -1);
-        } else {
-            src = zip_source_buffer(out, p->data, p->len, 0);
-        }
-        zip_int64_t idx = src ? zip_file_add(out, p->name, src, ZIP_FL_ENC_UTF_8) : -1;
-        if (idx < 0) {
-            zip_source_free(src);
-            rc = -1;
-            break;
-        }
-        if (zip_set_file_compression(out, (zip_uint64_t)idx, method, flags) != 0 ||
-            zip_file_set_dostime(out, (zip_uint64_t)idx, FIXED_DOS_TIME, FIXED_DOS_DATE, 0) != 0)
-            rc = -1;
+        rc = pkg_edit_take_bytes(e, d->parts[i].name, d->parts[i].data, d->parts[i].len);
+        d->parts[i].data = NULL;
     }
-    if (out && rc == 0 && zip_close(out) != 0)
-        rc = -1;
-    if (out && rc != 0)
-        zip_discard(out);
     unsigned char *bytes = NULL;
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (rc == 0 && (zip_source_stat(mem, &st) != 0 || zip_source_open(mem) != 0))
+    size_t len = 0;
+    if (rc == 0 && pkg_edit_bytes(e, &bytes, &len, d->out, &diags) != CLASM_OK)
         rc = -1;
-    if (rc == 0) {
-        bytes = malloc(st.size ? (size_t)st.size : 1);
-        if (!bytes || zip_source_read(mem, bytes, st.size) != (zip_int64_t)st.size)
-            rc = -1;
-        zip_source_close(mem);
-    }
-    zip_source_free(mem);
-    if (rc == 0)
-        rc = publish(d->out, bytes, (size_t)st.size);
+    if (rc == 0 && clasm_write_file(d->out, bytes, len, &diags) != CLASM_OK)
+        rc = -1;
+    if (rc != 0)
+        clasm_diags_print(stderr, &diags);
     free(bytes);
-    zip_error_fini(&err);
+    pkg_edit_free(e);
+    clasm_diags_free(&diags);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
-    zip_uint32_t level = 0;
-    if (argc > 2 && strcmp(argv[1], "-l") == 0) {
-        level = (zip_uint32_t)atoi(argv[2]);
-        argv += 2;
-        argc -= 2;
-    }
-    if (argc < 3 || level > 9) {
-        fprintf(stderr, "usage: write_floor [-l LEVEL] TEMPLATE OUTDIR DRAFT...\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: write_floor TEMPLATE OUTDIR DRAFT...\n");
         return 2;
     }
-    int err = 0;
-    zip_t *tpl = zip_open(argv[1], ZIP_RDONLY, &err);
-    if (!tpl) {
-        fprintf(stderr, "write_floor: cannot open %s\n", argv[1]);
+    clasm_diags diags;
+    clasm_diags_init(&diags);
+    pkg *tpl = NULL;
+    if (pkg_open(argv[1], &tpl, &diags) != CLASM_OK) {
+        clasm_diags_print(stderr, &diags);
         return 3;
     }
+    clasm_diags_free(&diags);
     size_t n = (size_t)(argc - 3);
     draft *drafts = calloc(n + 1, sizeof *drafts);
     for (size_t i = 0; drafts && i < n; i++)
@@ -208,7 +125,7 @@ int main(int argc, char **argv)
     double start = now();
     for (size_t i = 0; drafts && i < n; i++) {
         double t0 = now();
-        if (write_one(tpl, &drafts[i], level) != 0) {
+        if (write_one(tpl, &drafts[i]) != 0) {
             fprintf(stderr, "write_floor: cannot write %s\n", drafts[i].out);
             failed++;
             continue;
@@ -218,13 +135,12 @@ int main(int argc, char **argv)
     double secs = now() - start;
     fprintf(stderr, "write_floor: %zu documents in %.6f s (timed)\n", n - (size_t)failed, secs);
     for (size_t i = 0; drafts && i < n; i++) {
-        for (size_t k = 0; k < drafts[i].n; k++) {
-            free((void *)drafts[i].parts[k].name);
+        for (size_t k = 0; k < drafts[i].n; k++)
             free(drafts[i].parts[k].data);
-        }
         free(drafts[i].parts);
+        pkg_free(drafts[i].p);
     }
     free(drafts);
-    zip_close(tpl);
+    pkg_free(tpl);
     return failed ? 3 : 0;
 }

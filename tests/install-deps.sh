@@ -2,7 +2,7 @@
 # Installs what clasm needs to build and test on Debian 12, skipping what is
 # already there. Runs apt-get as root, or through sudo.
 set -eu
-PKGS="gcc g++ clang clang-format make pkg-config libxml2-dev libxml2-utils libzip-dev libyaml-dev libjansson-dev
+PKGS="gcc g++ clang clang-format make pkg-config libxml2-dev libxml2-utils libzip-dev libdeflate-dev libyaml-dev libjansson-dev
 libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
 python3-jsonschema python3-uno unzip man-db time bsdutils valgrind chromium iso-codes"
 # Node.js runs the schema tests (ajv-cli) and the browser tests (playwright-core

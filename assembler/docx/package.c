@@ -1535,10 +1535,8 @@ static int add_entry(zip_t *out, const char *name, zip_source_t *src, zip_int32_
         *failed = name;
         return -1;
     }
-    /* Deflate level 1, zlib's fastest. Deflating the new parts was 40% of
-     * a batch's time at level 6 (and more at libzip's default, 9); level 1
-     * makes a batch ~21% faster for drafts ~17% larger (35 KB instead of
-     * 30 KB for a EULA, bench/RESULTS.md). */
+    /* A new part's source is deflated already (package_deflate.c): with
+     * the entry's method deflate, libzip stores it as it is. */
     zip_uint32_t level = method == ZIP_CM_DEFLATE ? CLASM_DEFLATE_LEVEL : 0;
     if (zip_set_file_compression(out, (zip_uint64_t)idx, method, level) != 0 ||
         zip_file_set_dostime(out, (zip_uint64_t)idx, FIXED_DOS_TIME, FIXED_DOS_DATE, 0) != 0) {
@@ -1562,7 +1560,8 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
     int rc = -1;
     xmlChar **bufs = calloc(e->count + 1, sizeof *bufs);
     int *lens = calloc(e->count + 1, sizeof *lens);
-    if (!base || !mem || !bufs || !lens)
+    pkg_deflater *dc = pkg_deflater_new();
+    if (!base || !mem || !bufs || !lens || !dc)
         goto done;
     if (serialize_kept(e, bufs, lens, failed) != 0) {
         snprintf(why, why_len, "out of memory");
@@ -1586,8 +1585,8 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
         zip_source_t *src;
         zip_int32_t method = ZIP_CM_DEFLATE;
         if (c) {
-            src = bufs[k] ? zip_source_buffer(out, bufs[k], (zip_uint64_t)lens[k], 0)
-                          : zip_source_buffer(out, c->data, c->len, 0);
+            src = bufs[k] ? pkg_deflated_source(out, dc, bufs[k], (size_t)lens[k])
+                          : pkg_deflated_source(out, dc, c->data, c->len);
         } else {
             /* The compressed data is copied as it is, with its method: no
              * recompression. Entry i of the base archive is entry i here. */
@@ -1610,8 +1609,8 @@ static int build_archive(const pkg_edit *e, unsigned char **bytes, size_t *blen,
         const pkg_change *c = &e->changes[i];
         if (c->base >= 0 || !c->written)
             continue;
-        zip_source_t *src = bufs[i] ? zip_source_buffer(out, bufs[i], (zip_uint64_t)lens[i], 0)
-                                    : zip_source_buffer(out, c->data, c->len, 0);
+        zip_source_t *src = bufs[i] ? pkg_deflated_source(out, dc, bufs[i], (size_t)lens[i])
+                                    : pkg_deflated_source(out, dc, c->data, c->len);
         if (add_entry(out, c->name, src, ZIP_CM_DEFLATE, failed) != 0)
             goto done;
     }
@@ -1650,6 +1649,7 @@ done:
         xmlFree(bufs[i]);
     free(bufs);
     free(lens);
+    pkg_deflater_free(dc);
     return rc;
 }
 

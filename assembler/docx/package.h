@@ -7,9 +7,10 @@
 #include "clasm.h"
 
 #include <libxml/tree.h>
+#include <zip.h>
 
-/* The deflate level of every part clasm writes new (package.c, add_entry);
- * bench/run.sh gives the floor the same level. */
+/* The deflate level of every part clasm writes new (libdeflate's, level 1
+ * its fastest; package_deflate.c). */
 #define CLASM_DEFLATE_LEVEL 1
 
 /* Documented limits (README "Limits"). */
@@ -118,6 +119,16 @@ clasm_status pkg_check_destination(const pkg *p, const char *out_path, clasm_dia
  * any error nothing appears). Refuses the template itself
  * (output-is-template) and every destination clasm_output_check refuses. */
 clasm_status pkg_edit_write(const pkg_edit *e, const char *out_path, clasm_diags *diags);
+
+/* ---- the parts written new (package_deflate.c) ---- */
+/* A compressor for the parts of one package (not shared by threads). */
+typedef struct pkg_deflater pkg_deflater;
+pkg_deflater *pkg_deflater_new(void);
+void pkg_deflater_free(pkg_deflater *c);
+/* A libzip source of data deflated now (CLASM_DEFLATE_LEVEL), which libzip
+ * stores as it is when its entry's method is ZIP_CM_DEFLATE; NULL when out
+ * of memory. data need not outlive the call. */
+zip_source_t *pkg_deflated_source(zip_t *za, pkg_deflater *c, const void *data, size_t len);
 
 /* ---- relationships and content types (package_rels.c) ---- */
 /* Stores doc as part of the edit, which owns it from now on (also on

@@ -1190,6 +1190,74 @@ static void test_kept_trees(void **state)
     remove_dir(&t);
 }
 
+/* Parts written new are deflated (libdeflate, package_deflate.c) and
+ * stored by libzip as they are: method deflate, CRC and size right (libzip
+ * checks both when reading), the bytes back as set; an empty part too. */
+static void test_new_parts_deflated(void **state)
+{
+    (void)state;
+    tmpdir t;
+    make_dir(&t);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    char tpl[128];
+    pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
+    pkg_edit *e = pkg_edit_new(p);
+    /* A main part of ~200 KB, as a long draft's. */
+    size_t cap = 260000, big_len = 0;
+    unsigned char *big = malloc(cap);
+    big_len += (size_t)snprintf((char *)big, cap, "<w:document xmlns:w=\"%s\"><w:body>", FX_W_NS);
+    for (unsigned i = 0; big_len < 200000; i++)
+        big_len += (size_t)snprintf((char *)big + big_len, cap - big_len,
+                                    "<w:p><w:r><w:t>Clause %u, item %u.</w:t></w:r></w:p>", i,
+                                    i * 7919u % 1000u);
+    big_len += (size_t)snprintf((char *)big + big_len, cap - big_len, "</w:body></w:document>");
+    assert_int_equal(pkg_edit_set_bytes(e, "word/document.xml", big, big_len), 0);
+    assert_int_equal(pkg_edit_set_bytes(e, "customXml/empty.bin", "", 0), 0);
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    assert_int_equal(pkg_edit_bytes(e, &bytes, &len, "out.docx", &d), CLASM_OK);
+    assert_true(len < big_len / 4);
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_t *z =
+        zip_open_from_source(zip_source_buffer_create(bytes, len, 0, &err), ZIP_RDONLY, &err);
+    assert_non_null(z);
+    const char *names[] = {"word/document.xml", "customXml/empty.bin"};
+    const size_t sizes[] = {big_len, 0};
+    for (size_t k = 0; k < 2; k++) {
+        zip_stat_t st;
+        assert_int_equal(zip_stat(z, names[k], 0, &st), 0);
+        assert_int_equal(st.comp_method, ZIP_CM_DEFLATE);
+        assert_int_equal(st.size, sizes[k]);
+        unsigned char *back = malloc(sizes[k] + 1);
+        zip_file_t *f = zip_fopen(z, names[k], 0);
+        assert_non_null(f);
+        assert_int_equal(zip_fread(f, back, sizes[k] + 1), (zip_int64_t)sizes[k]);
+        zip_fclose(f);
+        if (sizes[k])
+            assert_memory_equal(back, big, big_len);
+        free(back);
+    }
+    zip_close(z);
+    zip_error_fini(&err);
+    /* And clasm reads its own package back. */
+    pkg *again = NULL;
+    if (pkg_open_buffer(bytes, len, "out.docx", &again, &d) != CLASM_OK)
+        clasm_diags_print(stderr, &d);
+    assert_non_null(again);
+    size_t n = 0;
+    assert_non_null(pkg_bytes(again, "customXml/empty.bin", &n));
+    assert_int_equal(n, 0);
+    pkg_free(again);
+    free(bytes);
+    free(big);
+    pkg_edit_free(e);
+    pkg_free(p);
+    clasm_diags_free(&d);
+    remove_dir(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1220,6 +1288,7 @@ int main(void)
         cmocka_unit_test(test_relationship_attributes_decoded),
         cmocka_unit_test(test_threads_share_one_package),
         cmocka_unit_test(test_kept_trees),
+        cmocka_unit_test(test_new_parts_deflated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
