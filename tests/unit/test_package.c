@@ -1098,6 +1098,35 @@ static void test_relationship_attributes_decoded(void **state)
     free(doc);
 }
 
+/* A template on disk (template_on_disk) opened, for the tests of edits. */
+typedef struct {
+    tmpdir t;
+    clasm_diags d;
+    char tpl[128];
+    pkg *p;
+} on_disk;
+
+static int on_disk_setup(void **state)
+{
+    on_disk *o = calloc(1, sizeof *o);
+    assert_non_null(o);
+    make_dir(&o->t);
+    clasm_diags_init(&o->d);
+    o->p = template_on_disk(&o->t, o->tpl, sizeof o->tpl, &o->d);
+    *state = o;
+    return 0;
+}
+
+static int on_disk_teardown(void **state)
+{
+    on_disk *o = *state;
+    pkg_free(o->p);
+    clasm_diags_free(&o->d);
+    remove_dir(&o->t);
+    free(o);
+    return 0;
+}
+
 /* The text of part in the package written from e (malloc'd). */
 static char *written_part(pkg_edit *e, const char *part, clasm_diags *d)
 {
@@ -1113,56 +1142,52 @@ static char *written_part(pkg_edit *e, const char *part, clasm_diags *d)
  * marked changed, serialized when the package is written. */
 static void test_kept_trees(void **state)
 {
-    (void)state;
-    tmpdir t;
-    make_dir(&t);
-    clasm_diags d;
-    clasm_diags_init(&d);
-    char tpl[128];
-    pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
+    on_disk *o = *state;
+    clasm_diags *d = &o->d;
+    const pkg *p = o->p;
     pkg_edit *e = pkg_edit_new(p);
-    xmlDocPtr styles = pkg_edit_xml(e, "word/styles.xml", &d);
+    xmlDocPtr styles = pkg_edit_xml(e, "word/styles.xml", d);
     assert_non_null(styles);
-    assert_ptr_equal(pkg_edit_xml(e, "word/styles.xml", &d), styles); /* parsed once */
+    assert_ptr_equal(pkg_edit_xml(e, "word/styles.xml", d), styles); /* parsed once */
     /* Changed in place but not marked: the part is written as it was. */
     xmlNodePtr added = xmlNewChild(xmlDocGetRootElement(styles), NULL, BAD_CAST "kept", NULL);
     assert_non_null(added);
-    char *text = written_part(e, "word/styles.xml", &d);
+    char *text = written_part(e, "word/styles.xml", d);
     assert_null(strstr(text, "kept"));
     free(text);
     /* A fresh copy holds the change, and is the caller's. */
-    xmlDocPtr copy = pkg_edit_parse(e, "word/styles.xml", &d);
+    xmlDocPtr copy = pkg_edit_parse(e, "word/styles.xml", d);
     assert_non_null(copy);
     assert_ptr_not_equal(copy, styles);
     xmlFreeDoc(copy);
     /* Marked: written, with the change. */
     assert_int_equal(pkg_edit_changed(e, "word/styles.xml"), 0);
-    text = written_part(e, "word/styles.xml", &d);
+    text = written_part(e, "word/styles.xml", d);
     assert_non_null(strstr(text, "<w:kept/>")); /* in its parent's namespace */
     free(text);
     assert_int_equal(pkg_edit_changed(e, "word/document.xml"), -1); /* none kept */
     /* Content types: one tree for every override; an override added once. */
-    assert_int_equal(pkg_add_override(e, "customXml/item1.xml", "application/xml", &d), 0);
-    xmlDocPtr types = pkg_edit_xml(e, "[Content_Types].xml", &d);
+    assert_int_equal(pkg_add_override(e, "customXml/item1.xml", "application/xml", d), 0);
+    xmlDocPtr types = pkg_edit_xml(e, "[Content_Types].xml", d);
     assert_non_null(types);
-    assert_int_equal(pkg_add_override(e, "customXml/item1.xml", "application/xml", &d), 0);
-    assert_ptr_equal(pkg_edit_xml(e, "[Content_Types].xml", &d), types);
-    assert_true(pkg_has_default(e, "xml", &d));
-    assert_false(pkg_has_default(e, "png", &d));
-    text = written_part(e, "[Content_Types].xml", &d);
+    assert_int_equal(pkg_add_override(e, "customXml/item1.xml", "application/xml", d), 0);
+    assert_ptr_equal(pkg_edit_xml(e, "[Content_Types].xml", d), types);
+    assert_true(pkg_has_default(e, "xml", d));
+    assert_false(pkg_has_default(e, "png", d));
+    text = written_part(e, "[Content_Types].xml", d);
     char *first = strstr(text, "/customXml/item1.xml");
     assert_non_null(first);
     assert_null(strstr(first + 1, "/customXml/item1.xml"));
     free(text);
     /* A relationships part created, then added to in place. */
     char *rid = NULL;
-    assert_int_equal(pkg_add_relationship(e, "word/document.xml", "urn:t/a", "a.xml", &rid, &d), 0);
+    assert_int_equal(pkg_add_relationship(e, "word/document.xml", "urn:t/a", "a.xml", &rid, d), 0);
     assert_string_equal(rid, "rIdClasm1");
     free(rid);
-    assert_int_equal(pkg_add_relationship(e, "word/document.xml", "urn:t/b", "b.xml", &rid, &d), 0);
+    assert_int_equal(pkg_add_relationship(e, "word/document.xml", "urn:t/b", "b.xml", &rid, d), 0);
     assert_string_equal(rid, "rIdClasm2");
     free(rid);
-    text = written_part(e, "word/_rels/document.xml.rels", &d);
+    text = written_part(e, "word/_rels/document.xml.rels", d);
     assert_non_null(strstr(text, "Target=\"a.xml\""));
     assert_non_null(strstr(text, "Target=\"b.xml\""));
     free(text);
@@ -1170,24 +1195,21 @@ static void test_kept_trees(void **state)
      * refused (the tree is freed all the same). */
     xmlDocPtr own = xmlReadMemory("<n>adopted</n>", 14, NULL, NULL, XML_PARSE_NONET);
     assert_int_equal(pkg_edit_adopt_xml(e, "customXml/item1.xml", own), 0);
-    text = written_part(e, "customXml/item1.xml", &d);
+    text = written_part(e, "customXml/item1.xml", d);
     assert_non_null(strstr(text, "adopted"));
     free(text);
     assert_int_equal(pkg_edit_set_bytes(e, "customXml/item1.xml", "<n>bytes</n>", 12), 0);
-    text = written_part(e, "customXml/item1.xml", &d);
+    text = written_part(e, "customXml/item1.xml", d);
     assert_string_equal(text, "<n>bytes</n>");
     free(text);
     xmlDocPtr bad = xmlReadMemory("<n/>", 4, NULL, NULL, XML_PARSE_NONET);
     assert_int_equal(pkg_edit_adopt_xml(e, "../evil.xml", bad), -1);
-    assert_int_equal(d.count, 0);
+    assert_int_equal(d->count, 0);
     /* A part the package does not have. */
-    assert_null(pkg_edit_xml(e, "word/none.xml", &d));
-    assert_int_equal(d.count, 1);
-    assert_string_equal(d.items[0].id, "missing-part");
+    assert_null(pkg_edit_xml(e, "word/none.xml", d));
+    assert_int_equal(d->count, 1);
+    assert_string_equal(d->items[0].id, "missing-part");
     pkg_edit_free(e);
-    pkg_free(p);
-    clasm_diags_free(&d);
-    remove_dir(&t);
 }
 
 /* Parts written new are deflated (libdeflate, package_deflate.c) and
@@ -1195,13 +1217,9 @@ static void test_kept_trees(void **state)
  * checks both when reading), the bytes back as set; an empty part too. */
 static void test_new_parts_deflated(void **state)
 {
-    (void)state;
-    tmpdir t;
-    make_dir(&t);
-    clasm_diags d;
-    clasm_diags_init(&d);
-    char tpl[128];
-    pkg *p = template_on_disk(&t, tpl, sizeof tpl, &d);
+    on_disk *o = *state;
+    clasm_diags *d = &o->d;
+    const pkg *p = o->p;
     pkg_edit *e = pkg_edit_new(p);
     /* A main part of ~200 KB, as a long draft's. */
     size_t cap = 260000, big_len = 0;
@@ -1216,7 +1234,7 @@ static void test_new_parts_deflated(void **state)
     assert_int_equal(pkg_edit_set_bytes(e, "customXml/empty.bin", "", 0), 0);
     unsigned char *bytes = NULL;
     size_t len = 0;
-    assert_int_equal(pkg_edit_bytes(e, &bytes, &len, "out.docx", &d), CLASM_OK);
+    assert_int_equal(pkg_edit_bytes(e, &bytes, &len, "out.docx", d), CLASM_OK);
     assert_true(len < big_len / 4);
     zip_error_t err;
     zip_error_init(&err);
@@ -1243,8 +1261,8 @@ static void test_new_parts_deflated(void **state)
     zip_error_fini(&err);
     /* And clasm reads its own package back. */
     pkg *again = NULL;
-    if (pkg_open_buffer(bytes, len, "out.docx", &again, &d) != CLASM_OK)
-        clasm_diags_print(stderr, &d);
+    if (pkg_open_buffer(bytes, len, "out.docx", &again, d) != CLASM_OK)
+        clasm_diags_print(stderr, d);
     assert_non_null(again);
     size_t n = 0;
     assert_non_null(pkg_bytes(again, "customXml/empty.bin", &n));
@@ -1253,9 +1271,6 @@ static void test_new_parts_deflated(void **state)
     free(bytes);
     free(big);
     pkg_edit_free(e);
-    pkg_free(p);
-    clasm_diags_free(&d);
-    remove_dir(&t);
 }
 
 int main(void)
@@ -1287,8 +1302,8 @@ int main(void)
         cmocka_unit_test(test_dots_inside_a_segment_accepted),
         cmocka_unit_test(test_relationship_attributes_decoded),
         cmocka_unit_test(test_threads_share_one_package),
-        cmocka_unit_test(test_kept_trees),
-        cmocka_unit_test(test_new_parts_deflated),
+        cmocka_unit_test_setup_teardown(test_kept_trees, on_disk_setup, on_disk_teardown),
+        cmocka_unit_test_setup_teardown(test_new_parts_deflated, on_disk_setup, on_disk_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
