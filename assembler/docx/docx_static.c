@@ -6,8 +6,8 @@
 #include "docx_text.h"
 #include "package.h"
 
-#include <libxml/xmlsave.h>
-#include <stdint.h>
+#include <libxml/encoding.h>
+#include <libxml/xmlIO.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
