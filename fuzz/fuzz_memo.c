@@ -98,6 +98,24 @@ static int make_template(const fixture *f, const uint8_t *data, size_t size)
     return zip_close(za) == 0 ? 0 : -1;
 }
 
+/* 1 when xml holds a content control tagged memo:...: a w:tag of that
+ * value inside a w:sdtPr. */
+static int memo_control_left(const char *xml)
+{
+    static const char tag[] = "<w:tag w:val=\"memo:";
+    for (const char *at = strstr(xml, tag); at; at = strstr(at + 1, tag)) {
+        const char *open = NULL, *close = NULL;
+        for (const char *q = strstr(xml, "<w:sdtPr>"); q && q < at; q = strstr(q + 1, "<w:sdtPr>"))
+            open = q;
+        for (const char *q = open ? strstr(open, "</w:sdtPr>") : NULL; q && q < at;
+             q = strstr(q + 1, "</w:sdtPr>"))
+            close = q;
+        if (open && !close)
+            return 1;
+    }
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fixture *f = fixture_get();
@@ -160,9 +178,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!xml || zip_fread(zf, xml, zst.size) != (zip_int64_t)zst.size)
             abort();
         xml[zst.size] = '\0';
-        /* A list left would be its control's tag; text may hold anything
-         * (a fuzzed paragraph can read w:val="memo:..."), but never '<'. */
-        if (strstr(xml, "<w:tag w:val=\"memo:"))
+        /* A list left would be its control's tag (in a w:sdtPr); text may
+         * hold anything (a fuzzed paragraph can read w:val="memo:..."), but
+         * never '<', and a w:tag elsewhere (a fuzzed w:tblPr can hold one)
+         * is no control. */
+        if (memo_control_left(xml))
             abort();
         free(xml);
         zip_fclose(zf);
