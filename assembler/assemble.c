@@ -81,6 +81,9 @@ struct clasm_template {
     /* The main part's static runs (docx_static.h): serialized once, left
      * in docs[0] as instructions that a draft's bytes replace. */
     docx_statics statics;
+    /* The styles and numbering parts related to the main part, parsed once
+     * without a dictionary (each draft copies them); NULL when absent. */
+    xmlDocPtr styles, numbering;
 };
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
@@ -471,41 +474,44 @@ static int check_placeholders(xmlDocPtr doc, const char *file, const char *part,
     return errors;
 }
 
+/* The styles and numbering parts of the main part, parsed once, kept in
+ * tpl. A part that is absent or does not parse is left NULL (a draft then
+ * reads it and reports why). 0, or -1 when out of memory. */
+static int keep_styles(clasm_template *tpl)
+{
+    static const char *const kinds[2] = {"styles", "numbering"};
+    xmlDocPtr *slots[2] = {&tpl->styles, &tpl->numbering};
+    for (int k = 0; k < 2; k++) {
+        const char *found[1];
+        if (pkg_related(tpl->pkg, tpl->parts[0], kinds[k], found, 1) != 1)
+            continue;
+        size_t len = 0;
+        const unsigned char *bytes = pkg_bytes(tpl->pkg, found[0], &len);
+        clasm_diags problems;
+        clasm_diags_init(&problems);
+        *slots[k] =
+            bytes ? pkg_parse_xml_owned(bytes, len, pkg_name(tpl->pkg), found[0], &problems) : NULL;
+        int oom = 0;
+        for (size_t i = 0; i < problems.count; i++)
+            oom |= strcmp(problems.items[i].id, "out-of-memory") == 0;
+        clasm_diags_free(&problems);
+        if (oom)
+            return -1;
+    }
+    return 0;
+}
+
 /* The static runs of the main part (docx_statics_make), judged with the
  * template's styles and numbering. 0, or -1 when out of memory. */
 static int make_statics(clasm_template *tpl, xmlDocPtr doc, const structure_markers *m)
 {
-    const char *main_part = tpl->parts[0];
-    xmlDocPtr aux[2] = {NULL, NULL};
-    static const char *const kinds[2] = {"styles", "numbering"};
-    int rc = 0;
-    for (int k = 0; k < 2; k++) {
-        const char *found[1];
-        if (pkg_related(tpl->pkg, main_part, kinds[k], found, 1) != 1)
-            continue;
-        size_t len = 0;
-        const unsigned char *bytes = pkg_bytes(tpl->pkg, found[0], &len);
-        clasm_diags ignored; /* a broken part is reported when a draft reads it */
-        clasm_diags_init(&ignored);
-        aux[k] =
-            bytes ? pkg_parse_xml_bytes(bytes, len, pkg_name(tpl->pkg), found[0], &ignored) : NULL;
-        int failed = !aux[k];
-        clasm_diags_free(&ignored);
-        if (failed)
-            goto done; /* no statics: drafts find out */
-    }
     xmlNodePtr *keep = calloc(m->count + 1, sizeof *keep);
-    if (!keep) {
-        rc = -1;
-        goto done;
-    }
+    if (!keep)
+        return -1;
     for (size_t k = 0; k < m->count; k++)
         keep[k] = m->items[k].node;
-    rc = docx_statics_make(doc, keep, m->count, aux[0], aux[1], &tpl->statics);
+    int rc = docx_statics_make(doc, keep, m->count, tpl->styles, tpl->numbering, &tpl->statics);
     free(keep);
-done:
-    xmlFreeDoc(aux[0]);
-    xmlFreeDoc(aux[1]);
     return rc;
 }
 
@@ -587,7 +593,8 @@ static clasm_status open_template(const char *path, int statics, clasm_template 
         /* The main part's static runs leave the tree a draft copies; then
          * where its markers are in it. */
         if (keep && errors == 0 &&
-            ((i == 0 && statics && make_statics(tpl, doc, m) != 0) || index_marks(tpl, i) != 0)) {
+            ((i == 0 && keep_styles(tpl) != 0) ||
+             (i == 0 && statics && make_statics(tpl, doc, m) != 0) || index_marks(tpl, i) != 0)) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", file, tpl->parts[i], 0,
                       "out of memory while opening the template");
             errors++;
@@ -623,6 +630,8 @@ void clasm_template_free(clasm_template *tpl)
     if (!tpl)
         return;
     docx_statics_free(&tpl->statics);
+    xmlFreeDoc(tpl->styles);
+    xmlFreeDoc(tpl->numbering);
     for (size_t i = 0; i < tpl->nterm_keys; i++)
         free(tpl->term_keys[i]);
     free(tpl->term_keys);
@@ -1169,7 +1178,7 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         draft_free(&d);
         return pkg_failure_status(diags, first_diag);
     }
-    d.dc = docx_clauses_new(d.e, d.file, diags);
+    d.dc = docx_clauses_new(d.e, d.file, tpl->styles, tpl->numbering, diags);
     if (!d.dc) {
         draft_values_free(&v);
         draft_free(&d);

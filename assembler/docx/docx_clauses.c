@@ -174,7 +174,21 @@ const char *docx_heading_style(xmlDocPtr styles)
                                                : NULL;
 }
 
-docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags)
+/* The part's tree for this draft: a copy of the template's (kept), else
+ * parsed from the edit. NULL and a diagnostic on failure. */
+static xmlDocPtr part_tree(pkg_edit *e, const char *part, xmlDocPtr kept, clasm_diags *diags)
+{
+    if (!kept)
+        return pkg_edit_parse(e, part, diags);
+    xmlDocPtr copy = xmlCopyDoc(kept, 1);
+    if (!copy)
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", pkg_name(pkg_edit_base(e)), part, 0,
+                  "out of memory while copying %s", part);
+    return copy;
+}
+
+docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, xmlDocPtr numbering,
+                               clasm_diags *diags)
 {
     docx_clauses *c = calloc(1, sizeof *c);
     if (!c)
@@ -190,7 +204,7 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags
         c->styles_part = strdup(found[0]);
         if (!c->styles_part)
             goto oom;
-        c->styles = pkg_edit_parse(e, found[0], diags);
+        c->styles = part_tree(e, found[0], styles, diags);
         if (!c->styles) {
             docx_clauses_free(c);
             return NULL;
@@ -200,7 +214,7 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags
         c->numbering_part = strdup(found[0]);
         if (!c->numbering_part)
             goto oom;
-        c->numbering = pkg_edit_parse(e, found[0], diags);
+        c->numbering = part_tree(e, found[0], numbering, diags);
         if (!c->numbering) {
             docx_clauses_free(c);
             return NULL;

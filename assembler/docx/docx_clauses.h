@@ -26,8 +26,12 @@ const char *docx_heading_style(xmlDocPtr styles);
  * ClauseHeading style is added; body ClauseBody, else Normal; list items
  * ClauseList (its numbering's abstractNum), else the body style with a
  * lettered abstractNum "(a)" / "(i)" added to numbering.xml (created when
- * the template has none). NULL and a diagnostic on failure. */
-docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, clasm_diags *diags);
+ * the template has none). styles and numbering, when not NULL, are the
+ * template's trees of those parts (parsed when it was opened, without a
+ * dictionary), copied instead of parsed again. NULL and a diagnostic on
+ * failure. */
+docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, xmlDocPtr numbering,
+                               clasm_diags *diags);
 void docx_clauses_free(docx_clauses *c);
 
 /* The style ids chosen (for tests and reports). */
