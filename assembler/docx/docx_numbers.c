@@ -254,29 +254,30 @@ int docx_numbering_numbered(docx_numbering *n, xmlNodePtr p)
     return paragraph_numbering(&n->M, p, &num_id, &ilvl);
 }
 
-long docx_numbering_abstract(docx_numbering *n, xmlNodePtr p)
+int docx_numbering_abstract(docx_numbering *n, xmlNodePtr p, docx_counters *out)
 {
     long num_id, ilvl;
     if (!paragraph_numbering(&n->M, p, &num_id, &ilvl))
-        return -1;
+        return 0;
     num_def *u = find_num(&n->M, num_id);
     /* A numbering instance that does not exist: counted apart, as its own. */
-    return u ? u->abstract : -2 - num_id;
+    *out = u ? (docx_counters){0, u->abstract} : (docx_counters){num_id, 0};
+    return 1;
 }
 
-long docx_numbering_style_abstract(docx_numbering *n, const char *style)
+int docx_numbering_style_abstract(docx_numbering *n, const char *style, docx_counters *out)
 {
     /* A paragraph of that style and nothing else, numbered as such. */
     xmlNsPtr w = xmlNewNs(NULL, BAD_CAST W_NS, BAD_CAST "w");
     xmlNodePtr p = w ? xmlNewNode(w, BAD_CAST "p") : NULL;
     xmlNodePtr ppr = p ? xmlNewChild(p, w, BAD_CAST "pPr", NULL) : NULL;
     xmlNodePtr ps = ppr ? xmlNewChild(ppr, w, BAD_CAST "pStyle", NULL) : NULL;
-    long a = ps && xmlNewNsProp(ps, w, BAD_CAST "val", BAD_CAST style)
-                 ? docx_numbering_abstract(n, p)
-                 : -3;
+    int r = ps && xmlNewNsProp(ps, w, BAD_CAST "val", BAD_CAST style)
+                ? docx_numbering_abstract(n, p, out)
+                : -1;
     xmlFreeNode(p);
     xmlFreeNs(w);
-    return a;
+    return r;
 }
 
 int docx_numbering_has_style(const docx_numbering *n, const char *id)

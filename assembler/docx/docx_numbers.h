@@ -36,10 +36,17 @@ docx_numbering *docx_numbering_new(xmlDocPtr styles, xmlDocPtr numbering);
 void docx_numbering_free(docx_numbering *n);
 /* 1 when paragraph p is numbered (as docx_number_labels counts it). */
 int docx_numbering_numbered(docx_numbering *n, xmlNodePtr p);
-/* The abstract numbering whose counters paragraph p (or a paragraph of
- * the style) counts in; -1 when not numbered, -3 when out of memory. */
-long docx_numbering_abstract(docx_numbering *n, xmlNodePtr p);
-long docx_numbering_style_abstract(docx_numbering *n, const char *style);
+/* The counters a numbered paragraph counts in: those of an abstract
+ * numbering, or (missing_num not 0) those of a numbering instance that
+ * does not exist, which count apart. */
+typedef struct {
+    long missing_num;
+    long abstract;
+} docx_counters;
+/* 1 when paragraph p (or a paragraph of the style) is numbered, with its
+ * counters in *out; 0 when it is not; -1 when out of memory. */
+int docx_numbering_abstract(docx_numbering *n, xmlNodePtr p, docx_counters *out);
+int docx_numbering_style_abstract(docx_numbering *n, const char *style, docx_counters *out);
 /* 1 when the styles define the style id. */
 int docx_numbering_has_style(const docx_numbering *n, const char *id);
 

@@ -29,10 +29,11 @@ static xmlNodePtr body_block(xmlNodePtr body, xmlNodePtr n)
 typedef struct {
     docx_numbering *numbering; /* NULL: the template has no numbering */
     int has_styles;
-    /* The abstract numbering clause headings count in (their numbers are
-     * what references print), or -1 when they are not numbered: a
-     * paragraph numbered in another one changes no number a draft prints. */
-    long heading_abstract;
+    /* The counters clause headings count in (their numbers are what
+     * references print), when they are numbered: a paragraph numbered in
+     * other counters changes no number a draft prints. */
+    int headings_numbered;
+    docx_counters headings;
 } judge;
 
 static int text_has_brace(xmlNodePtr t)
@@ -97,8 +98,10 @@ static int node_static(const judge *J, xmlNodePtr n)
         if (strcmp(name, "tc") == 0 && !cell_complete(n))
             return 0;
         if (strcmp(name, "p") == 0) {
-            long a = J->numbering ? docx_numbering_abstract(J->numbering, n) : -1;
-            if (a != -1 && (a == J->heading_abstract || a == -3))
+            docx_counters c;
+            if (J->numbering && J->headings_numbered == 1 &&
+                docx_numbering_abstract(J->numbering, n, &c) == 1 &&
+                c.missing_num == J->headings.missing_num && c.abstract == J->headings.abstract)
                 return 0;
             xmlNodePtr ps = docx_w_child(docx_w_child(n, "pPr"), "pStyle");
             xmlChar *sid = ps ? xmlGetNsProp(ps, BAD_CAST "val", BAD_CAST W_NS) : NULL;
@@ -247,14 +250,15 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
     memset(out, 0, sizeof *out);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNodePtr body = docx_w_child(root, "body");
-    if (!body || has_own_pi((xmlNodePtr)doc))
+    if (!body || has_own_pi(doc->children))
         return 0;
-    judge J = {NULL, styles != NULL, -1};
+    judge J = {NULL, styles != NULL, 0, {0, 0}};
     if ((styles || numbering) && !(J.numbering = docx_numbering_new(styles, numbering)))
         return -1;
     const char *heading = docx_heading_style(styles);
     if (J.numbering && heading &&
-        (J.heading_abstract = docx_numbering_style_abstract(J.numbering, heading)) == -3) {
+        (J.headings_numbered = docx_numbering_style_abstract(J.numbering, heading, &J.headings)) <
+            0) {
         docx_numbering_free(J.numbering);
         return -1;
     }
@@ -285,6 +289,13 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
     /* The whole part serialized, to check the splice against. */
     int blen = 0;
     before = pkg_serialize_xml(doc, &blen);
+    if (before && find(before, (size_t)blen, PI_OPEN, sizeof PI_OPEN - 1)) {
+        /* The instruction's text is in the part already (a comment or a
+         * CDATA section holds it as it is): the splice would take it for
+         * one. No statics. */
+        rc = 1;
+        goto done;
+    }
     out->runs = before ? calloc(nblocks / 2 + 2, sizeof *out->runs) : NULL;
     if (!out->runs)
         goto done;

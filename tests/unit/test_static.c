@@ -153,6 +153,24 @@ static void test_own_instruction(void **state)
     free(before);
     free(after);
     xmlFreeDoc(d);
+    /* The instruction's text anywhere else: before the root, or as it is
+     * in a comment (which the splice would take for an instruction). */
+    static const char *const elsewhere[] = {
+        "<?clasm-static 1.0?><w:document xmlns:w=\"" FX_W_NS "\"><w:body>" P("a")
+            P("b") "</w:body></w:document>",
+        "<w:document xmlns:w=\"" FX_W_NS
+        "\"><w:body>" P("a") "<!-- <?clasm-static 7?> -->" P("b") "<w:p/></w:body></w:document>"};
+    for (size_t k = 0; k < 2; k++) {
+        d = parse(elsewhere[k]);
+        before = serialized(d, &l1);
+        assert_int_equal(docx_statics_make(d, NULL, 0, NULL, NULL, &s), 0);
+        assert_int_equal(s.count, 0);
+        after = serialized(d, &l2);
+        assert_string_equal(before, after);
+        free(before);
+        free(after);
+        xmlFreeDoc(d);
+    }
     /* Without styles or numbering: no numbered paragraph counts. */
     d = body_doc(P("a") NUMBERED("1", "b") PS("Any", "c"));
     assert_int_equal(docx_statics_make(d, NULL, 0, NULL, NULL, &s), 0);
@@ -161,6 +179,38 @@ static void test_own_instruction(void **state)
     assert_string_equal(got, "SP"); /* a style the template lacks stays */
     docx_statics_free(&s);
     xmlFreeDoc(d);
+}
+
+/* Clause headings numbered by an instance numbering.xml lacks: their
+ * counters are that instance's own, not an error. */
+static void test_headings_on_a_missing_instance(void **state)
+{
+    (void)state;
+    xmlDocPtr styles = parse("<w:styles xmlns:w=\"" FX_W_NS "\">"
+                             "<w:style w:type=\"paragraph\" w:styleId=\"ClauseHeading\">"
+                             "<w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:style>"
+                             "</w:styles>");
+    xmlDocPtr numbering = parse(numbering_xml);
+    xmlNodePtr root = xmlDocGetRootElement(numbering);
+    for (xmlNodePtr n = root->children, next; n; n = next) { /* numId 1 goes */
+        next = n->next;
+        xmlChar *id = xmlGetProp(n, BAD_CAST "numId");
+        if (id && strcmp((const char *)id, "1") == 0) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+        xmlFree(id);
+    }
+    xmlDocPtr d = body_doc(P("a") NUMBERED("1", "counts with the headings") NUMBERED("2", "apart"));
+    docx_statics s;
+    assert_int_equal(docx_statics_make(d, NULL, 0, styles, numbering, &s), 0);
+    char got[16];
+    shape(d, got, sizeof got);
+    assert_string_equal(got, "SPS");
+    docx_statics_free(&s);
+    xmlFreeDoc(d);
+    xmlFreeDoc(styles);
+    xmlFreeDoc(numbering);
 }
 
 static void test_splice(void **state)
@@ -194,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_which_blocks_stay),
         cmocka_unit_test(test_own_instruction),
+        cmocka_unit_test(test_headings_on_a_missing_instance),
         cmocka_unit_test(test_splice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
