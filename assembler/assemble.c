@@ -5,8 +5,10 @@
  * after open, so drafts may be assembled from it concurrently. */
 #include "clasm.h"
 
+#include "clause_fragments.h"
 #include "diag.h"
 #include "docx_clauses.h"
+#include "docx_numbers.h"
 #include "docx_static.h"
 #include "glossary.h"
 #include "docx_structure.h"
@@ -84,6 +86,9 @@ struct clasm_template {
     /* The styles and numbering parts related to the main part, parsed once
      * without a dictionary (each draft copies them); NULL when absent. */
     xmlDocPtr styles, numbering;
+    /* The clauses of a library compiled for this template
+     * (clasm_template_compile); NULL when none is. */
+    clause_fragments *fragments;
 };
 
 /* Adds KEY of a "terms.KEY" name to the template's keys once. Returns 0,
@@ -625,11 +630,73 @@ size_t template_static_runs(const clasm_template *tpl)
     return tpl ? tpl->statics.count : 0;
 }
 
+/* 1 when clause bodies may be left out of a draft's tree: no body
+ * paragraph (a body or list style's numbering) counts in the counters of
+ * the clause headings, whose numbers references print. 0 when one may,
+ * -1 when out of memory. */
+static int bodies_number_apart(const clasm_template *tpl, const docx_clauses *dc)
+{
+    if (!tpl->styles && !tpl->numbering)
+        return 1;
+    docx_numbering *J = docx_numbering_new(tpl->styles, tpl->numbering);
+    if (!J)
+        return -1;
+    docx_counters h, b = {0, -1}, l = {0, -1};
+    const char *body = docx_clauses_body_style(dc), *list = docx_clauses_list_style(dc);
+    int hn = docx_numbering_style_abstract(J, docx_clauses_heading_style(dc), &h);
+    int bn = hn == 1 && body ? docx_numbering_style_abstract(J, body, &b) : 0;
+    int ln = hn == 1 && list ? docx_numbering_style_abstract(J, list, &l) : 0;
+    docx_numbering_free(J);
+    if (hn < 0 || bn < 0 || ln < 0)
+        return -1;
+    int same_b = bn == 1 && b.abstract == h.abstract && b.missing_num == h.missing_num;
+    int same_l = ln == 1 && l.abstract == h.abstract && l.missing_num == h.missing_num;
+    return hn == 0 || (!same_b && !same_l);
+}
+
+clasm_status clasm_template_compile(clasm_template *tpl, const clasm_library *lib,
+                                    clasm_diags *diags)
+{
+    if (!tpl || !lib)
+        return CLASM_E_USAGE;
+    clause_fragments_free(tpl->fragments);
+    tpl->fragments = NULL;
+    /* Only a main part kept parsed and checked for the splice (no
+     * instruction of its own), whose elements are written w:. */
+    if (!tpl->docs[0] || !tpl->statics.clean || !docx_clauses_w_prefixed(tpl->docs[0]))
+        return CLASM_OK;
+    const char *file = pkg_name(tpl->pkg);
+    size_t first = diags->count;
+    pkg_edit *e = pkg_edit_new(tpl->pkg);
+    docx_clauses *dc = e ? docx_clauses_new(e, file, tpl->styles, tpl->numbering, diags) : NULL;
+    int apart = dc ? bodies_number_apart(tpl, dc) : -1;
+    if (apart == 1) {
+        docx_render_style st = {docx_clauses_body_style(dc), docx_clauses_list_style(dc), 0};
+        tpl->fragments = clause_fragments_new(lib, &st, file, diags);
+        if (!tpl->fragments)
+            apart = -1;
+    }
+    docx_clauses_free(dc);
+    pkg_edit_free(e);
+    if (apart >= 0)
+        return CLASM_OK;
+    if (diags->count == first)
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", file, 0, 0,
+                "out of memory while compiling the clauses for the template");
+    return pkg_failure_status(diags, first);
+}
+
+size_t template_compiled_clauses(const clasm_template *tpl)
+{
+    return tpl ? clause_fragments_count(tpl->fragments) : 0;
+}
+
 void clasm_template_free(clasm_template *tpl)
 {
     if (!tpl)
         return;
     docx_statics_free(&tpl->statics);
+    clause_fragments_free(tpl->fragments);
     xmlFreeDoc(tpl->styles);
     xmlFreeDoc(tpl->numbering);
     for (size_t i = 0; i < tpl->nterm_keys; i++)
@@ -802,7 +869,38 @@ typedef struct {
     docx_clauses *dc;
     docx_fields fields; /* references waiting for their numbers */
     manifest man;
+    /* Clauses whose bodies are filled from their compiled pieces: each
+     * body is an instruction in its content control, numbered after the
+     * template's static runs, and its bytes (own.runs[k] for fills[k])
+     * are written once the numbers are known. */
+    struct draft_fill *fills;
+    size_t nfills, capfills;
+    docx_statics own;
 } draft;
+
+/* One clause filled from its compiled body. */
+typedef struct draft_fill {
+    const docx_fragment *frag;
+    size_t item;   /* in the plan */
+    char **values; /* per value hole (copies) */
+    size_t nvalues;
+    size_t *fields; /* per reference: its field in the draft's */
+    size_t nfields;
+    long num;     /* the w:num of its list items */
+    char **texts; /* its paragraphs' stable texts, once written */
+    size_t ntexts;
+} draft_fill;
+
+static void draft_fill_free(draft_fill *f)
+{
+    for (size_t i = 0; i < f->nvalues; i++)
+        free(f->values[i]);
+    free(f->values);
+    free(f->fields);
+    for (size_t i = 0; i < f->ntexts; i++)
+        free(f->texts[i]);
+    free(f->texts);
+}
 
 static void draft_free(draft *d)
 {
@@ -815,6 +913,10 @@ static void draft_free(draft *d)
     docx_fields_free(&d->fields);
     docx_clauses_free(d->dc);
     manifest_free(&d->man);
+    for (size_t i = 0; i < d->nfills; i++)
+        draft_fill_free(&d->fills[i]);
+    free(d->fills);
+    docx_statics_free(&d->own);
     pkg_edit_free(d->e);
 }
 
@@ -1020,6 +1122,153 @@ static int draft_definitions(draft *d, const clasm_plan *plan, const clasm_libra
     return U.errors;
 }
 
+/* ------------------------------------------------------------ compiled clauses */
+
+/* The answers for a clause's values and references, asked once, given
+ * again in the same order when its body is rendered after all. */
+typedef struct {
+    const char **values, **refs;
+    size_t nvalues, nrefs, v, r;
+} replay;
+
+static const char *replay_value(void *ctx, const ct_span *s)
+{
+    (void)s;
+    replay *R = ctx;
+    return R->v < R->nvalues ? R->values[R->v++] : NULL;
+}
+
+static const char *replay_reference(void *ctx, const ct_span *s)
+{
+    (void)s;
+    replay *R = ctx;
+    return R->r < R->nrefs ? R->refs[R->r++] : NULL;
+}
+
+static const ct_span *fragment_span(const ct_tree *tree, docx_fragment_span at)
+{
+    return &tree->blocks[at.block].spans[at.span];
+}
+
+/* The content control of plan item i, its body an instruction for the
+ * compiled pieces (filled once the numbers are known); the values and
+ * references are R's. NULL when out of memory. */
+static xmlNodePtr fill_compiled(draft *d, const plan_item *it, size_t i, const docx_fragment *frag,
+                                const replay *R, const char *bookmark)
+{
+    draft_fill *g = array_grow(d->fills, &d->capfills, d->nfills + 1, sizeof *g);
+    if (!g)
+        return NULL;
+    d->fills = g;
+    draft_fill *f = &g[d->nfills];
+    memset(f, 0, sizeof *f);
+    f->frag = frag;
+    f->item = i;
+    f->values = calloc(R->nvalues + 1, sizeof *f->values);
+    f->fields = calloc(R->nrefs + 1, sizeof *f->fields);
+    int ok = f->values && f->fields;
+    for (size_t k = 0; ok && k < R->nvalues; k++, f->nvalues++)
+        ok = (f->values[k] = strdup(R->values[k])) != NULL;
+    for (size_t k = 0; ok && k < R->nrefs; k++, f->nfields++) {
+        long at = docx_fields_add_texts(&d->fields, R->refs[k], docx_fragment_ref_capital(frag, k));
+        ok = at >= 0;
+        f->fields[k] = (size_t)at;
+    }
+    xmlNodePtr content = NULL, sdt = NULL;
+    if (ok)
+        sdt = docx_clauses_shell(d->dc, d->docs[0], it->id, it->version, it->title ? it->title : "",
+                                 bookmark, docx_fragment_has_list(frag), &content, &f->num);
+    xmlNodePtr pi =
+        sdt ? docx_statics_instruction(d->docs[0], d->tpl->statics.count + d->nfills) : NULL;
+    if (!pi || !xmlAddChild(content, pi)) {
+        xmlFreeNode(pi);
+        xmlFreeNode(sdt);
+        draft_fill_free(f);
+        return NULL;
+    }
+    d->nfills++;
+    return sdt;
+}
+
+/* Plan item i from its compiled body: its values and references asked of
+ * C once (which reports what is missing), then, when every value fits
+ * the pieces and every reference has its clause, the content control
+ * with the body to fill; else the body rendered into the tree from the
+ * same answers. NULL when out of memory. */
+static xmlNodePtr build_compiled(draft *d, clause_ctx *C, size_t i, const docx_fragment *frag,
+                                 const ct_tree *tree, const char *bookmark)
+{
+    const plan_item *it = C->it;
+    size_t nv, nr;
+    const docx_fragment_span *vs = docx_fragment_values(frag, &nv);
+    const docx_fragment_span *rs = docx_fragment_refs(frag, &nr);
+    replay R = {calloc(nv + 1, sizeof(char *)), calloc(nr + 1, sizeof(char *)), nv, nr, 0, 0};
+    xmlNodePtr sdt = NULL;
+    if (R.values && R.refs) {
+        int fits = 1;
+        for (size_t k = 0; k < nv; k++) {
+            R.values[k] = span_value(C, fragment_span(tree, vs[k]));
+            fits = fits && docx_fragment_value_fits(R.values[k]);
+        }
+        for (size_t k = 0; k < nr; k++) {
+            R.refs[k] = span_reference(C, fragment_span(tree, rs[k]));
+            fits = fits && R.refs[k];
+        }
+        if (fits) {
+            sdt = fill_compiled(d, it, i, frag, &R, bookmark);
+        } else {
+            docx_render_ctx rc = {&R, replay_value, replay_reference, NULL, 0};
+            sdt = docx_clauses_build(d->dc, d->docs[0], it->id, it->version,
+                                     it->title ? it->title : "", tree, bookmark, &rc, &d->fields);
+        }
+    }
+    free(R.values);
+    free(R.refs);
+    return sdt;
+}
+
+/* The bytes and texts of every filled body, now that the references have
+ * their numbers. 0, or -1 when out of memory. */
+static int write_fills(draft *d)
+{
+    d->own.runs = calloc(d->nfills + 1, sizeof *d->own.runs);
+    if (!d->own.runs)
+        return -1;
+    for (size_t k = 0; k < d->nfills; k++) {
+        draft_fill *f = &d->fills[k];
+        const docx_field **fields = calloc(f->nfields + 1, sizeof *fields);
+        if (!fields)
+            return -1;
+        for (size_t j = 0; j < f->nfields; j++)
+            fields[j] = &d->fields.items[f->fields[j]];
+        strbuf xml = {0};
+        int rc = docx_fragment_write(f->frag, (const char *const *)f->values, fields, f->num, &xml,
+                                     &f->texts, &f->ntexts);
+        free(fields);
+        size_t len = xml.len;
+        char *bytes = rc == 0 ? strbuf_take(&xml) : NULL;
+        strbuf_free(&xml);
+        if (!bytes)
+            return -1;
+        d->own.runs[k] = (docx_static_run){(unsigned char *)bytes, len};
+        d->own.count++;
+        d->own.bytes += len;
+    }
+    return 0;
+}
+
+/* The stable texts of plan item i's filled body, or NULL (*n 0). */
+static const char *const *fill_texts(const draft *d, size_t i, size_t *n)
+{
+    for (size_t k = 0; k < d->nfills; k++)
+        if (d->fills[k].item == i) {
+            *n = d->fills[k].ntexts;
+            return (const char *const *)d->fills[k].texts;
+        }
+    *n = 0;
+    return NULL;
+}
+
 static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, clasm_diags *diags)
 {
     int errors = 0;
@@ -1047,6 +1296,7 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
     for (size_t i = 0; i < plan->nitems; i++)
         if (marked[i])
             snprintf(bookmarks[i], sizeof bookmarks[i], "_RefClasm%04zu", i + 1);
+    docx_render_style style = {docx_clauses_body_style(d->dc), docx_clauses_list_style(d->dc), 0};
     for (size_t i = 0; i < plan->nitems; i++) {
         if (d->place[i] == (size_t)-1)
             continue;
@@ -1064,10 +1314,13 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
                     tree->issues[k].message);
             errors++;
         }
+        const docx_fragment *frag =
+            own ? NULL : clause_fragment(d->tpl->fragments, v->lib, it->clause, &style);
         xmlNodePtr sdt =
-            tree ? docx_clauses_build(d->dc, doc, it->id, it->version, it->title ? it->title : "",
-                                      tree, marked[i] ? bookmarks[i] : NULL, &rc, &d->fields)
-                 : NULL;
+            frag   ? build_compiled(d, &C, i, frag, tree, marked[i] ? bookmarks[i] : NULL)
+            : tree ? docx_clauses_build(d->dc, doc, it->id, it->version, it->title ? it->title : "",
+                                        tree, marked[i] ? bookmarks[i] : NULL, &rc, &d->fields)
+                   : NULL;
         ct_free(own);
         errors += C.errors;
         d->sdts[i] = sdt;
@@ -1236,6 +1489,11 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
                   docx_clauses_heading_style(d.dc), unnumbered, unnumbered == 1 ? "" : "s",
                   unnumbered == 1 ? "s" : "");
     }
+    if (errors == 0 && d.nfills > 0 && write_fills(&d) != 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
+                  "out of memory while writing the clauses");
+        errors++;
+    }
     if ((flags & CLASM_ASSEMBLE_STRICT) && promote_own_warnings(diags, first_diag) > 0)
         errors++;
     if (errors > 0 || clasm_diags_errors(diags) > errors_before) {
@@ -1244,13 +1502,16 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
         return pkg_failure_status(diags, first_diag);
     }
     /* The manifest records each clause as it stands now, numbers included. */
-    for (size_t i = 0; i < plan->nitems && io == CLASM_OK; i++)
-        if (d.sdts[i] &&
-            manifest_add_sdt(&d.man, plan->items[i].id, plan->items[i].version, d.sdts[i]) != 0) {
+    for (size_t i = 0; i < plan->nitems && io == CLASM_OK; i++) {
+        size_t nbody = 0;
+        const char *const *body = fill_texts(&d, i, &nbody);
+        if (d.sdts[i] && manifest_add_sdt(&d.man, plan->items[i].id, plan->items[i].version,
+                                          d.sdts[i], body, nbody) != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
                       "out of memory while recording clause %s", plan->items[i].id);
             io = CLASM_E_IO;
         }
+    }
     /* 6. Store the parts, styles and numbering, the manifest. */
     for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++) {
         if (!d.changed[i])
@@ -1259,12 +1520,12 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
          * when the package is written; the main part now, to splice its
          * static runs in. */
         int stored;
-        if (i == 0 && tpl->statics.count > 0 && tpl->docs[0]) {
+        if (i == 0 && (tpl->statics.count > 0 || d.own.count > 0) && tpl->docs[0]) {
             int xlen = 0;
             xmlChar *xml = pkg_serialize_xml(d.docs[0], &xlen);
             size_t blen = 0;
             unsigned char *bytes =
-                xml ? docx_statics_splice(&tpl->statics, xml, (size_t)xlen, &blen) : NULL;
+                xml ? docx_statics_splice(&tpl->statics, &d.own, xml, (size_t)xlen, &blen) : NULL;
             xmlFree(xml);
             xmlFreeDoc(d.docs[0]);
             stored = pkg_edit_take_bytes(d.e, tpl->parts[0], bytes, blen);

@@ -209,6 +209,16 @@ size_t clasm_plan_missing_diags(const clasm_plan *plan, const clasm_deal *deal, 
 /* ---- templates and assembly ---- */
 clasm_status clasm_template_open(const char *path, clasm_template **out, clasm_diags *diags);
 void clasm_template_free(clasm_template *tpl);
+/* Compiles the clauses of lib for drafts of tpl: each clause's body is
+ * rendered once in the template's clause styles and kept as pieces with
+ * holes for the deal's values, the numbers and the references; a draft of
+ * tpl with lib (the same library, by its fingerprint) fills the holes
+ * instead of building the body again. Drafts are byte for byte the same
+ * with or without it. Call it before drafts of tpl run on other threads;
+ * again with another library, it replaces what was compiled. CLASM_OK, or
+ * CLASM_E_IO with an out-of-memory diagnostic. */
+clasm_status clasm_template_compile(clasm_template *tpl, const clasm_library *lib,
+                                    clasm_diags *diags);
 /* The path the template was opened from, as messages name it. */
 const char *clasm_template_path(const clasm_template *tpl);
 /* The terms.KEY keys the template's placeholders and conditionals use

@@ -728,6 +728,12 @@ int cmd_batch(int argc, char **argv)
             free(p);
         }
     }
+    /* Every draft of the run fills the same clauses: compiled once. */
+    if (rc == CLASM_OK && tpl)
+        rc = clasm_template_compile(tpl, lib, &diags);
+    for (int d = 0; rc == CLASM_OK && d < CLASM_DOC_COUNT; d++)
+        if (tpls[d])
+            rc = clasm_template_compile(tpls[d], lib, &diags);
     /* --memo: the memo template, templates/memo.docx, checked with the rest. */
     if (rc == CLASM_OK && want_memo)
         rc = open_memo_template(&memo, NULL, &diags);

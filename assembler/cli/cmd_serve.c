@@ -103,6 +103,10 @@ int cmd_serve(int argc, char **argv)
         if (s != CLASM_OK && (rc == CLASM_OK || s == CLASM_E_IO))
             rc = s;
     }
+    /* Every request fills the library's clauses: compiled once. */
+    for (int d = 0; found && rc == CLASM_OK && d < CLASM_DOC_COUNT; d++)
+        if (tpl[d])
+            rc = clasm_template_compile(tpl[d], lib, &diags);
     /* The rationale memo's template, from the same folder. */
     clasm_memo_template *memo = NULL;
     if (found) {

@@ -502,10 +502,12 @@ static int has_list(const ct_tree *tree, const docx_render_ctx *rc)
     return 0;
 }
 
-xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
-                              const char *title, const ct_tree *tree, const char *bookmark,
-                              const docx_render_ctx *rc, docx_fields *fields)
+xmlNodePtr docx_clauses_shell(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
+                              const char *title, const char *bookmark, int list,
+                              xmlNodePtr *content, long *num)
 {
+    *content = NULL;
+    *num = 0;
     xmlNsPtr w = w_ns(doc);
     xmlNodePtr sdt = xmlNewDocNode(doc, w, BAD_CAST "sdt", NULL);
     if (!sdt)
@@ -520,28 +522,51 @@ xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, in
              add_long(pr, w, "id", fresh_id(c));
     }
     free(tag);
-    xmlNodePtr content = ok ? add(sdt, w, "sdtContent", NULL) : NULL;
-    ok = content != NULL;
+    xmlNodePtr body = ok ? add(sdt, w, "sdtContent", NULL) : NULL;
+    ok = body != NULL;
     /* The heading: the title in the heading style (numbered by it), with
      * the bookmark references to this clause point at. */
     if (ok) {
         xmlNodePtr p = docx_render_heading(doc, w, c->heading_style, title, bookmark,
                                            bookmark ? fresh_id(c) : 0);
-        ok = p && xmlAddChild(content, p);
+        ok = p && xmlAddChild(body, p);
     }
-    long num = 0;
-    if (ok && has_list(tree, rc)) {
-        num = new_restart_num(c);
-        ok = num > 0;
+    if (ok && list) {
+        *num = new_restart_num(c);
+        ok = *num > 0;
     }
-    docx_render_style st = {c->body_style, c->list_style, (int)num};
-    if (ok)
-        ok = docx_render_tree(content, doc, w, tree, &st, rc, fields) == 0;
     if (!ok) {
+        xmlFreeNode(sdt);
+        *num = 0;
+        return NULL;
+    }
+    *content = body;
+    return sdt;
+}
+
+xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
+                              const char *title, const ct_tree *tree, const char *bookmark,
+                              const docx_render_ctx *rc, docx_fields *fields)
+{
+    xmlNodePtr content;
+    long num;
+    xmlNodePtr sdt = docx_clauses_shell(c, doc, id, version, title, bookmark, has_list(tree, rc),
+                                        &content, &num);
+    if (!sdt)
+        return NULL;
+    docx_render_style st = {c->body_style, c->list_style, (int)num};
+    if (docx_render_tree(content, doc, w_ns(doc), tree, &st, rc, fields) != 0) {
         xmlFreeNode(sdt);
         return NULL;
     }
     return sdt;
+}
+
+int docx_clauses_w_prefixed(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNsPtr ns = root ? xmlSearchNsByHref(doc, root, BAD_CAST W_NS) : NULL;
+    return ns && ns->prefix && strcmp((const char *)ns->prefix, "w") == 0;
 }
 
 /* The bookmarks of a part, by name, with the paragraph that holds each
@@ -616,23 +641,13 @@ static xmlNodePtr bookmarked_paragraph(const bookmark_map *m, const char *name)
     return lo < m->n && strcmp((const char *)m->v[lo].name, name) == 0 ? m->v[lo].p : NULL;
 }
 
-static void set_text(xmlNodePtr t, const char *s)
-{
-    while (t->children) {
-        xmlNodePtr c = t->children;
-        xmlUnlinkNode(c);
-        xmlFreeNode(c);
-    }
-    xmlNodeAddContent(t, BAD_CAST s);
-}
-
-int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields *fields)
+int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, docx_fields *fields)
 {
     docx_label *labels = NULL;
     size_t n = docx_number_labels(doc, c->styles, c->numbering, &labels);
     if (n == (size_t)-1)
         return -1;
-    int unnumbered = 0;
+    int unnumbered = 0, failed = 0;
     bookmark_map marks = {0};
     if (fields->count)
         collect_bookmarks(xmlDocGetRootElement(doc), &marks);
@@ -644,7 +659,7 @@ int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields
     /* sorted by name, equal names in document order (the array's) */
     qsort(marks.v, marks.n, sizeof *marks.v, cmp_bookmark);
     for (size_t i = 0; i < fields->count; i++) {
-        const docx_field *f = &fields->items[i];
+        docx_field *f = &fields->items[i];
         xmlNodePtr p = bookmarked_paragraph(&marks, f->bookmark);
         const char *label = NULL;
         for (size_t k = 0; p && k < n && !label; k++)
@@ -653,7 +668,8 @@ int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields
         if (label && *label) {
             char number[64];
             docx_label_for_reference(label, number, sizeof number);
-            set_text(f->result, number);
+            if (docx_field_set(f, DOCX_FIELD_RESULT, number) != 0)
+                failed = 1;
             continue;
         }
         /* No number to give: the reference names the heading, a REF field
@@ -661,18 +677,21 @@ int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields
         unnumbered++;
         char *heading = p ? docx_paragraph_text(p) : NULL;
         char instr[128];
-        snprintf(instr, sizeof instr, " REF %s \\h ", f->bookmark);
-        xmlChar *word = xmlNodeGetContent(f->prefix);
+        docx_ref_instruction(instr, sizeof instr, f->bookmark, 0);
+        char *word = docx_field_text(f, DOCX_FIELD_WORD);
         int capital = word && word[0] == 'C';
-        xmlFree(word);
-        set_text(f->prefix, capital ? "The clause headed " : "the clause headed ");
-        set_text(f->instr, instr);
-        set_text(f->result, heading ? heading : "");
+        free(word);
+        if ((p && !heading) ||
+            docx_field_set(f, DOCX_FIELD_WORD,
+                           capital ? "The clause headed " : "the clause headed ") != 0 ||
+            docx_field_set(f, DOCX_FIELD_INSTR, instr) != 0 ||
+            docx_field_set(f, DOCX_FIELD_RESULT, heading ? heading : "") != 0)
+            failed = 1;
         free(heading);
     }
     bookmarks_free(&marks);
     docx_labels_free(labels, n);
-    return unnumbered;
+    return failed ? -1 : unnumbered;
 }
 
 /* ------------------------------------------------------------ package */

@@ -54,13 +54,25 @@ xmlNodePtr docx_clauses_build(docx_clauses *c, xmlDocPtr doc, const char *id, in
                               const char *title, const ct_tree *tree, const char *bookmark,
                               const docx_render_ctx *rc, docx_fields *fields);
 
+/* The content control of docx_clauses_build without the clause's body
+ * (the same ids, taken in the same order): *content is its w:sdtContent,
+ * holding the heading, for the body to follow; *num is the w:num of the
+ * body's list items when list, else 0. NULL when out of memory. */
+xmlNodePtr docx_clauses_shell(docx_clauses *c, xmlDocPtr doc, const char *id, int version,
+                              const char *title, const char *bookmark, int list,
+                              xmlNodePtr *content, long *num);
+
+/* 1 when the elements docx_clauses_build adds to doc are written with the
+ * prefix w (doc's root declares the WordprocessingML namespace as w). */
+int docx_clauses_w_prefixed(xmlDocPtr doc);
+
 /* Sets the cached result of every reference field to the number the
  * paragraph holding its bookmark has in doc (docx_numbers.c), as Word and
  * LibreOffice show it. Where that paragraph has no number (a template whose
  * headings are not numbered), the reference names the heading instead:
  * "the clause headed TITLE", a REF field to the bookmark's text. Returns how
  * many references had no number, or -1 when out of memory. */
-int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, const docx_fields *fields);
+int docx_clauses_number_fields(docx_clauses *c, xmlDocPtr doc, docx_fields *fields);
 
 /* Stores styles.xml / numbering.xml when changed, creating numbering.xml
  * with its relationship and content type when needed. */

@@ -14,11 +14,79 @@
 
 void docx_fields_free(docx_fields *f)
 {
-    for (size_t i = 0; i < f->count; i++)
+    for (size_t i = 0; i < f->count; i++) {
         free(f->items[i].bookmark);
+        for (int k = 0; k < 3; k++)
+            free(f->items[i].texts[k]);
+    }
     free(f->items);
     f->items = NULL;
     f->count = f->cap = 0;
+}
+
+void docx_ref_instruction(char *out, size_t size, const char *bookmark, int numbered)
+{
+    snprintf(out, size, numbered ? " REF %s \\w \\h " : " REF %s \\h ", bookmark);
+}
+
+long docx_fields_add_texts(docx_fields *f, const char *bookmark, int capital)
+{
+    docx_field *g = array_grow(f->items, &f->cap, f->count + 1, sizeof *g);
+    if (!g)
+        return -1;
+    f->items = g;
+    char instr[128];
+    docx_ref_instruction(instr, sizeof instr, bookmark, 1);
+    docx_field x = {NULL,
+                    NULL,
+                    NULL,
+                    strdup(bookmark),
+                    {strdup(capital ? "Clause " : "clause "), strdup(instr), strdup("?")}};
+    if (!x.bookmark || !x.texts[0] || !x.texts[1] || !x.texts[2]) {
+        free(x.bookmark);
+        for (int k = 0; k < 3; k++)
+            free(x.texts[k]);
+        return -1;
+    }
+    g[f->count] = x;
+    return (long)f->count++;
+}
+
+static xmlNodePtr field_node(const docx_field *f, docx_field_part part)
+{
+    return part == DOCX_FIELD_WORD ? f->prefix : part == DOCX_FIELD_INSTR ? f->instr : f->result;
+}
+
+char *docx_field_text(const docx_field *f, docx_field_part part)
+{
+    xmlNodePtr n = field_node(f, part);
+    if (!n)
+        return f->texts[part] ? strdup(f->texts[part]) : NULL;
+    xmlChar *s = xmlNodeGetContent(n);
+    char *out = s ? strdup((const char *)s) : NULL;
+    xmlFree(s);
+    return out;
+}
+
+int docx_field_set(docx_field *f, docx_field_part part, const char *text)
+{
+    xmlNodePtr n = field_node(f, part);
+    if (!n) {
+        char *copy = strdup(text);
+        if (!copy)
+            return -1;
+        free(f->texts[part]);
+        f->texts[part] = copy;
+        return 0;
+    }
+    while (n->children) {
+        xmlNodePtr c = n->children;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+    /* Nothing for "": the element is then empty, <w:t/>. */
+    xmlNodeAddContent(n, BAD_CAST text);
+    return *text && !n->children ? -1 : 0;
 }
 
 static xmlNodePtr child(xmlNodePtr parent, xmlNsPtr w, const char *name, const char *val)
@@ -114,7 +182,7 @@ static void add_field(runs *R, const char *bookmark, int italic, docx_fields *fi
     if (R->failed)
         return;
     char instr[128];
-    snprintf(instr, sizeof instr, " REF %s \\w \\h ", bookmark);
+    docx_ref_instruction(instr, sizeof instr, bookmark, 1);
     static const char *const chars[] = {NULL, "begin", NULL, "separate", NULL, "end"};
     xmlNodePtr prefix = NULL, instr_node = NULL, result = NULL;
     for (int k = 0; k < 6; k++) {
@@ -162,7 +230,7 @@ static void add_field(runs *R, const char *bookmark, int italic, docx_fields *fi
         return;
     }
     fields->items = g;
-    g[fields->count++] = (docx_field){prefix, instr_node, result, name};
+    g[fields->count++] = (docx_field){prefix, instr_node, result, name, {NULL, NULL, NULL}};
 }
 
 /* The spans of one block into the paragraph's runs. */

@@ -28,11 +28,17 @@ typedef struct {
 /* A REF field waiting for its number: the word before it, its
  * instruction, the run text that holds the cached result, and the bookmark
  * it refers to. */
+typedef enum { DOCX_FIELD_WORD, DOCX_FIELD_INSTR, DOCX_FIELD_RESULT } docx_field_part;
+
 typedef struct {
     xmlNodePtr prefix; /* the w:t holding "clause " (or "Clause ") */
     xmlNodePtr instr;  /* the w:instrText */
     xmlNodePtr result; /* the w:t of the cached result */
     char *bookmark;
+    /* A field of a compiled clause (docx_fragment.h) has no nodes: the
+     * three texts they would hold, by docx_field_part (owned); all NULL
+     * for a field with nodes. */
+    char *texts[3];
 } docx_field;
 
 typedef struct {
@@ -41,6 +47,22 @@ typedef struct {
 } docx_fields;
 
 void docx_fields_free(docx_fields *f);
+
+/* The instruction of a REF field to bookmark: with \\w (the number of
+ * the paragraph) when numbered, else the bookmark's text. */
+void docx_ref_instruction(char *out, size_t size, const char *bookmark, int numbered);
+
+/* Adds a field without nodes for a reference to bookmark: the word
+ * "Clause " when capital, else "clause ", the instruction and "?" until
+ * the number is known. Its index, or -1 when out of memory. */
+long docx_fields_add_texts(docx_fields *f, const char *bookmark, int capital);
+
+/* The text of one part of a field, from its node or its texts; NULL when
+ * out of memory (free the result). */
+char *docx_field_text(const docx_field *f, docx_field_part part);
+
+/* Sets the text of one part of a field. 0, or -1 when out of memory. */
+int docx_field_set(docx_field *f, docx_field_part part, const char *text);
 
 typedef struct {
     void *ctx;

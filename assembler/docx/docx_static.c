@@ -208,12 +208,20 @@ static const unsigned char *find(const unsigned char *hay, size_t len, const cha
     return NULL;
 }
 
-unsigned char *docx_statics_splice(const docx_statics *s, const unsigned char *xml, size_t len,
-                                   size_t *out_len)
+xmlNodePtr docx_statics_instruction(xmlDocPtr doc, size_t n)
+{
+    char data[24];
+    snprintf(data, sizeof data, "%zu", n);
+    return xmlNewDocPI(doc, BAD_CAST PI_NAME, BAD_CAST data);
+}
+
+unsigned char *docx_statics_splice(const docx_statics *s, const docx_statics *more,
+                                   const unsigned char *xml, size_t len, size_t *out_len)
 {
     static const char open[] = PI_OPEN;
     const size_t olen = sizeof open - 1;
-    unsigned char *out = malloc(len + s->bytes + 1);
+    size_t nmore = more ? more->count : 0, room = len + s->bytes + (more ? more->bytes : 0);
+    unsigned char *out = malloc(room + 1);
     if (!out)
         return NULL;
     size_t o = 0, i = 0;
@@ -231,13 +239,16 @@ unsigned char *docx_statics_splice(const docx_statics *s, const unsigned char *x
             n = n * 10 + (size_t)(xml[k++] - '0');
             digits++;
         }
-        if (!digits || n >= s->count || k + 1 >= len || xml[k] != '?' || xml[k + 1] != '>' ||
-            o + s->runs[n].len > len + s->bytes) {
+        const docx_static_run *run = !digits                ? NULL
+                                     : n < s->count         ? &s->runs[n]
+                                     : n - s->count < nmore ? &more->runs[n - s->count]
+                                                            : NULL;
+        if (!run || k + 1 >= len || xml[k] != '?' || xml[k + 1] != '>' || o + run->len > room) {
             free(out);
             return NULL;
         }
-        memcpy(out + o, s->runs[n].text, s->runs[n].len);
-        o += s->runs[n].len;
+        memcpy(out + o, run->text, run->len);
+        o += run->len;
         i = k + 2;
     }
     *out_len = o;
@@ -310,9 +321,7 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
         while (j + 1 < nblocks && !stays[j + 1])
             j++;
         pending_run *p = &runs[nruns];
-        char data[24];
-        snprintf(data, sizeof data, "%zu", nruns);
-        p->pi = xmlNewDocPI(doc, BAD_CAST PI_NAME, BAD_CAST data);
+        p->pi = docx_statics_instruction(doc, nruns);
         p->holder = xmlNewDocNode(doc, NULL, BAD_CAST "holder", NULL);
         if (!p->pi || !p->holder || !xmlAddPrevSibling(blocks[i], p->pi)) {
             xmlFreeNode(p->pi);
@@ -338,7 +347,7 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
     if (!after)
         goto done;
     size_t slen = 0;
-    unsigned char *spliced = docx_statics_splice(out, after, (size_t)alen, &slen);
+    unsigned char *spliced = docx_statics_splice(out, NULL, after, (size_t)alen, &slen);
     if (!spliced)
         goto done;
     int same = slen == (size_t)blen && memcmp(spliced, before, slen) == 0;
@@ -352,6 +361,7 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
         xmlFreeNode(runs[i].holder); /* the blocks with it */
         runs[i].holder = runs[i].pi = NULL;
     }
+    out->clean = 1;
     rc = 0;
 done:
     if (rc != 0) {

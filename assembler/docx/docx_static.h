@@ -22,6 +22,10 @@ typedef struct {
     docx_static_run *runs;
     size_t count;
     size_t bytes; /* of every run */
+    /* 1 when the part was checked and holds no clasm-static instruction
+     * of its own: a draft may add instructions of its own (more, in
+     * docx_statics_splice), numbered after the runs. */
+    int clean;
 } docx_statics;
 
 /* Finds the static runs of doc's body and replaces each by its processing
@@ -36,10 +40,14 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
                       xmlDocPtr numbering, docx_statics *out);
 void docx_statics_free(docx_statics *s);
 
-/* xml (a serialized part) with each <?clasm-static N?> replaced by run N:
- * a malloc'd buffer and *out_len, or NULL when out of memory or an
- * instruction names no run. */
-unsigned char *docx_statics_splice(const docx_statics *s, const unsigned char *xml, size_t len,
-                                   size_t *out_len);
+/* The instruction <?clasm-static N?> of run n, in doc; NULL when out of
+ * memory. */
+xmlNodePtr docx_statics_instruction(xmlDocPtr doc, size_t n);
+
+/* xml (a serialized part) with each <?clasm-static N?> replaced by run N
+ * of s, or run N - s->count of more (may be NULL): a malloc'd buffer and
+ * *out_len, or NULL when out of memory or an instruction names no run. */
+unsigned char *docx_statics_splice(const docx_statics *s, const docx_statics *more,
+                                   const unsigned char *xml, size_t len, size_t *out_len);
 
 #endif

@@ -5,6 +5,7 @@
 #include "docx_clauses.h"
 #include "docx_text.h"
 #include "sha256.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,29 +38,26 @@ typedef struct {
     int failed;
 } text_list;
 
+/* Adds t (malloc'd, or NULL when out of memory) to l, which owns it. */
+static void push_text(text_list *l, char *t)
+{
+    char **g = t ? array_grow(l->texts, &l->cap, l->n + 1, sizeof *g) : NULL;
+    if (!g) {
+        free(t);
+        l->failed = 1;
+        return;
+    }
+    l->texts = g;
+    l->texts[l->n++] = t;
+}
+
 static void sdt_paragraphs(xmlNodePtr n, text_list *l)
 {
     for (; n && !l->failed; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        if (docx_is_w(n, "p")) {
-            if (l->n == l->cap) {
-                size_t cap = l->cap ? l->cap * 2 : 16;
-                char **g = realloc(l->texts, cap * sizeof *g);
-                if (!g) {
-                    l->failed = 1;
-                    return;
-                }
-                l->texts = g;
-                l->cap = cap;
-            }
-            char *t = docx_paragraph_text_stable(n);
-            if (!t) {
-                l->failed = 1;
-                return;
-            }
-            l->texts[l->n++] = t;
-        }
+        if (docx_is_w(n, "p"))
+            push_text(l, docx_paragraph_text_stable(n));
         sdt_paragraphs(n->children, l);
     }
 }
@@ -159,7 +157,8 @@ static int set_text(manifest_clause *c, char **texts, size_t n)
     return 0;
 }
 
-int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt)
+int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt,
+                     const char *const *more, size_t nmore)
 {
     xmlNodePtr content = NULL;
     for (xmlNodePtr c = sdt ? sdt->children : NULL; c; c = c->next)
@@ -168,6 +167,8 @@ int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt)
     text_list l = {0};
     if (content)
         sdt_paragraphs(content->children, &l);
+    for (size_t i = 0; i < nmore && !l.failed; i++)
+        push_text(&l, strdup(more[i]));
     int rc = -1;
     if (!l.failed && l.n > 0) {
         char hash[65];

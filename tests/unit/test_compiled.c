@@ -7,6 +7,7 @@
 #include "clasm.h"
 #include "docx_fixture.h"
 #include "docx_structure.h"
+#include "library.h"
 #include "package.h"
 #include "template.h"
 
@@ -75,6 +76,10 @@ static size_t template_index(fixture *fx, clasm_document doc, clasm_diags *d)
     char *p = path_of("%s/templates/%s.docx", name);
     assert_non_null(p);
     assert_int_equal(clasm_template_open(p, &fx->tpls[fx->ntpls], d), CLASM_OK);
+    /* The shared templates have the library's clauses compiled, as batch
+     * and serve have them; each reference is drawn without. */
+    assert_int_equal(clasm_template_compile(fx->tpls[fx->ntpls], fx->lib, d), CLASM_OK);
+    assert_true(template_compiled_clauses(fx->tpls[fx->ntpls]) > 0);
     fx->tpl_paths[fx->ntpls] = p;
     return fx->ntpls++;
 }
@@ -165,7 +170,7 @@ static int same_as_alone(const fixture *fx, size_t i)
 }
 
 /* Every example deal's every document, drawn one after another from one
- * opened template per document, forwards and then backwards (so each
+ * opened template per document (its clauses compiled), forwards and then backwards (so each
  * draft follows other deals' drafts, whose conditionals dropped other
  * regions, and the same deal's draft), is the draft of a template opened
  * for it alone: a draft never changes the template it copies. */
@@ -210,6 +215,82 @@ static void test_static_runs_change_no_byte(void **state)
     }
     for (size_t t = 0; t < fx->ntpls; t++)
         clasm_template_free(whole[t]);
+    clasm_diags_free(&d);
+}
+
+/* The share of the library's clauses compiled for each example template:
+ * all but those a draft must build (the list of definitions, a reference
+ * after a value). */
+static void test_most_clauses_compiled(void **state)
+{
+    fixture *fx = *state;
+    size_t nclauses = fx->lib->nclauses;
+    for (size_t t = 0; t < fx->ntpls; t++) {
+        size_t n = template_compiled_clauses(fx->tpls[t]);
+        if (n * 10 < nclauses * 9)
+            fail_msg("%s: %zu of %zu clauses compiled", fx->tpl_paths[t], n, nclauses);
+    }
+}
+
+/* A deal whose values are written into the clauses with characters to
+ * escape, line breaks, spaces at the ends, two in a row, or nothing: the
+ * draft of a template with its clauses compiled (values that fit the
+ * pieces, and values that do not, whose clauses are built as before) is
+ * the draft of the template without. */
+static void test_compiled_values_change_no_byte(void **state)
+{
+    fixture *fx = *state;
+    static const char *const laws[] = {/* YAML double-quoted: \" \n \t \u are its escapes. */
+                                       "the law of A & B <Kestova> \\\"quoted\\\"",
+                                       "  leading and trailing  ",
+                                       "two  spaces",
+                                       "line\\nbreak and\\ttab",
+                                       "\\u00c4rger \\u2014 \\u201cq\\u201d \\r",
+                                       ""};
+    char *src = path_of("%s/examples/deals/%s", "reseller-unknown-end-use.yaml");
+    FILE *in = fopen(src, "r");
+    assert_non_null(in);
+    char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    free(src);
+    text[n] = '\0';
+    /* The governing law, which a clause prints, is set. */
+    char *at = strstr(text, "\nterms:\n");
+    assert_non_null(at);
+    at += strlen("\nterms:\n");
+    clasm_diags d;
+    clasm_diags_init(&d);
+    for (size_t i = 0; i < sizeof laws / sizeof *laws; i++) {
+        char path[] = "/tmp/clasm-compiled-XXXXXX.yaml";
+        int fd = mkstemps(path, 5);
+        assert_true(fd >= 0);
+        FILE *out = fdopen(fd, "w");
+        fprintf(out, "%.*s  governing_law: \"%s\"\n%s", (int)(at - text), text, laws[i], at);
+        fclose(out);
+        clasm_deal *deal = NULL;
+        clasm_plan *plan = NULL;
+        clasm_status ls = clasm_deal_load(path, &deal, &d);
+        if (ls != CLASM_OK)
+            clasm_diags_print(stderr, &d);
+        assert_int_equal(ls, CLASM_OK);
+        unlink(path);
+        clasm_document doc = CLASM_DOC_RESELLER;
+        assert_int_equal(clasm_select(fx->lib, deal, doc, &plan, &d), CLASM_OK);
+        job j = {deal, doc, plan, template_index(fx, doc, &d), NULL, 0};
+        j.ref = draft_alone(fx, &j, &j.ref_len);
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        assert_int_equal(
+            clasm_assemble_buffer(fx->tpls[j.tpl], fx->lib, deal, plan, 0, &bytes, &len, &d),
+            CLASM_OK);
+        if (len != j.ref_len || memcmp(bytes, j.ref, len) != 0)
+            fail_msg("governing law \"%s\": the compiled draft differs", laws[i]);
+        free(bytes);
+        free(j.ref);
+        clasm_plan_free(plan);
+        clasm_deal_free(deal);
+    }
     clasm_diags_free(&d);
 }
 
@@ -465,6 +546,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drafts_in_any_order_from_one_template),
         cmocka_unit_test(test_static_runs_change_no_byte),
+        cmocka_unit_test(test_most_clauses_compiled),
+        cmocka_unit_test(test_compiled_values_change_no_byte),
         cmocka_unit_test(test_threads_share_one_template),
         cmocka_unit_test(test_large_part_parsed_for_each_draft),
     };

@@ -121,7 +121,7 @@ static void test_which_blocks_stay(void **state)
     size_t after_len = 0, spliced_len = 0;
     char *after = serialized(d, &after_len);
     unsigned char *spliced =
-        docx_statics_splice(&s, (const unsigned char *)after, after_len, &spliced_len);
+        docx_statics_splice(&s, NULL, (const unsigned char *)after, after_len, &spliced_len);
     assert_non_null(spliced);
     assert_int_equal(spliced_len, before_len);
     assert_memory_equal(spliced, before, before_len);
@@ -217,17 +217,17 @@ static void test_splice(void **state)
 {
     (void)state;
     docx_static_run runs[2] = {{(unsigned char *)"<a/>", 4}, {(unsigned char *)"<b>x</b>", 8}};
-    docx_statics s = {runs, 2, 12};
+    docx_statics s = {runs, 2, 12, 1};
     const char *in = "X<?clasm-static 1?>Y<?clasm-static 0?><?clasm-static 1?>";
     size_t n = 0;
-    unsigned char *out = docx_statics_splice(&s, (const unsigned char *)in, strlen(in), &n);
+    unsigned char *out = docx_statics_splice(&s, NULL, (const unsigned char *)in, strlen(in), &n);
     assert_non_null(out);
     assert_int_equal(n, 22);
     assert_memory_equal(out, "X<b>x</b>Y<a/><b>x</b>", 22);
     free(out);
     /* Nothing to splice: the same bytes; "<?" of another kind is left. */
     in = "<w:p>a &lt;?clasm-static 0?&gt;<?other 0?></w:p>";
-    out = docx_statics_splice(&s, (const unsigned char *)in, strlen(in), &n);
+    out = docx_statics_splice(&s, NULL, (const unsigned char *)in, strlen(in), &n);
     assert_non_null(out);
     assert_int_equal(n, strlen(in));
     assert_memory_equal(out, in, n);
@@ -236,7 +236,19 @@ static void test_splice(void **state)
     static const char *const bad[] = {"<?clasm-static 2?>", "<?clasm-static ?>", "<?clasm-static 1",
                                       "<?clasm-static 1?", "<?clasm-static 12345678901?>"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_null(docx_statics_splice(&s, (const unsigned char *)bad[i], strlen(bad[i]), &n));
+        assert_null(
+            docx_statics_splice(&s, NULL, (const unsigned char *)bad[i], strlen(bad[i]), &n));
+    /* A draft's own runs follow the template's: 2 is the first of more. */
+    docx_static_run own[1] = {{(unsigned char *)"<c/>", 4}};
+    docx_statics more = {own, 1, 4, 0};
+    in = "<?clasm-static 2?>-<?clasm-static 0?>";
+    out = docx_statics_splice(&s, &more, (const unsigned char *)in, strlen(in), &n);
+    assert_non_null(out);
+    assert_int_equal(n, 9);
+    assert_memory_equal(out, "<c/>-<a/>", 9);
+    free(out);
+    in = "<?clasm-static 3?>";
+    assert_null(docx_statics_splice(&s, &more, (const unsigned char *)in, strlen(in), &n));
 }
 
 int main(void)
