@@ -630,6 +630,16 @@ size_t template_static_runs(const clasm_template *tpl)
     return tpl ? tpl->statics.count : 0;
 }
 
+/* 1 when numbering (may be NULL) has the abstractNum id. */
+static int abstract_exists(xmlDocPtr numbering, long id)
+{
+    xmlNodePtr root = numbering ? xmlDocGetRootElement(numbering) : NULL;
+    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
+        if (docx_is_w(n, "abstractNum") && docx_w_attr_long(n, "abstractNumId", -1) == id)
+            return 1;
+    return 0;
+}
+
 /* 1 when clause bodies may be left out of a draft's tree: no body
  * paragraph (a body or list style's numbering) counts in the counters of
  * the clause headings, whose numbers references print. 0 when one may,
@@ -649,9 +659,17 @@ static int bodies_number_apart(const clasm_template *tpl, const docx_clauses *dc
     docx_numbering_free(J);
     if (hn < 0 || bn < 0 || ln < 0)
         return -1;
-    int same_b = bn == 1 && b.abstract == h.abstract && b.missing_num == h.missing_num;
-    int same_l = ln == 1 && l.abstract == h.abstract && l.missing_num == h.missing_num;
-    return hn == 0 || (!same_b && !same_l);
+    if (hn == 0)
+        return 1;
+    /* Numbering a draft adds (a w:num, the lettered abstractNum) takes
+     * ids the template lacks: a style numbered by one it lacks may count
+     * with the list items once the draft has it. */
+    if (h.missing_num || !abstract_exists(tpl->numbering, h.abstract) ||
+        (bn == 1 && b.missing_num) || (ln == 1 && l.missing_num))
+        return 0;
+    int same_b = bn == 1 && b.abstract == h.abstract;
+    int same_l = ln == 1 && l.abstract == h.abstract;
+    return !same_b && !same_l;
 }
 
 clasm_status clasm_template_compile(clasm_template *tpl, const clasm_library *lib,

@@ -294,6 +294,44 @@ static void test_compiled_values_change_no_byte(void **state)
     clasm_diags_free(&d);
 }
 
+/* A template whose heading style is numbered by a numbering instance it
+ * lacks (its numbering part is gone): the first w:num a draft adds for a
+ * clause's list items takes that id, and the headings then count with the
+ * list items. Its clauses are not compiled (the list items must stay in
+ * the tree for the numbers references print), and the drafts are the
+ * same. (A fuzz_assemble input.) */
+static void test_heading_numbered_by_a_draft_num(void **state)
+{
+    fixture *fx = *state;
+    char *p = path_of("%s/fuzz/regressions/assemble/%s", "heading-numbered-by-a-draft-num");
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_template *compiled = NULL;
+    assert_int_equal(clasm_template_open(p, &compiled, &d), CLASM_OK);
+    assert_int_equal(clasm_template_compile(compiled, fx->lib, &d), CLASM_OK);
+    assert_int_equal(template_compiled_clauses(compiled), 0);
+    for (size_t i = 0; i < fx->njobs; i++) {
+        job j = fx->jobs[i];
+        if (j.doc != CLASM_DOC_CONTRACT)
+            continue;
+        const char *saved = fx->tpl_paths[j.tpl];
+        fx->tpl_paths[j.tpl] = p;
+        j.ref = draft_alone(fx, &j, &j.ref_len);
+        fx->tpl_paths[j.tpl] = saved;
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        assert_int_equal(
+            clasm_assemble_buffer(compiled, fx->lib, j.deal, j.plan, 0, &bytes, &len, &d),
+            CLASM_OK);
+        assert_true(len == j.ref_len && memcmp(bytes, j.ref, len) == 0);
+        free(bytes);
+        free(j.ref);
+    }
+    clasm_template_free(compiled);
+    clasm_diags_free(&d);
+    free(p);
+}
+
 typedef struct {
     fixture *fx;
     size_t first;
@@ -548,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_static_runs_change_no_byte),
         cmocka_unit_test(test_most_clauses_compiled),
         cmocka_unit_test(test_compiled_values_change_no_byte),
+        cmocka_unit_test(test_heading_numbered_by_a_draft_num),
         cmocka_unit_test(test_threads_share_one_template),
         cmocka_unit_test(test_large_part_parsed_for_each_draft),
     };
