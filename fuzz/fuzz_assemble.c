@@ -3,7 +3,10 @@
  * clasm_template_open and, when accepted, assembled with the project's
  * clause library and example deals (one per document type, loaded once per
  * process). A draft exists exactly when assembly succeeds, opens again as a
- * package and reads back with inspect; the template file is unchanged. */
+ * package and reads back with inspect; the template file is unchanged.
+ * Then the library's clauses are compiled for the template
+ * (clasm_template_compile) and each document drawn again: the same status,
+ * and byte for byte the same draft. */
 #include "clasm.h"
 #include "fuzz_util.h"
 #include "package.h"
@@ -68,12 +71,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clasm_deal *deal = f->deals[size % NDEALS];
     clasm_document docs[CLASM_DOC_COUNT];
     size_t nd = clasm_deal_documents(deal, docs, CLASM_DOC_COUNT);
+    clasm_plan *plans[CLASM_DOC_COUNT] = {0};
+    clasm_status status[CLASM_DOC_COUNT];
+    unsigned char *drafts[CLASM_DOC_COUNT] = {0};
+    size_t lens[CLASM_DOC_COUNT] = {0};
     for (size_t i = 0; i < nd; i++) {
         clasm_diags ad;
         clasm_diags_init(&ad);
         clasm_plan *plan = NULL;
         if (clasm_select(f->lib, deal, docs[i], &plan, &ad) != CLASM_OK)
             abort(); /* the example deals select cleanly */
+        plans[i] = plan;
         unlink(f->out);
         st = clasm_assemble(tpl, f->lib, deal, plan, f->out, &ad);
         fuzz_check_diags(&ad);
@@ -85,7 +93,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* partial output */
         if (st == CLASM_E_INPUT && clasm_diags_errors(&ad) == 0)
             abort();
+        status[i] = st;
         if (exists) {
+            drafts[i] = fuzz_read_file(f->out, &lens[i]);
             clasm_diags rd;
             clasm_diags_init(&rd);
             clasm_inspection *ins = NULL;
@@ -95,8 +105,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             clasm_diags_free(&rd);
             unlink(f->out);
         }
-        clasm_plan_free(plan);
         clasm_diags_free(&ad);
+    }
+    /* The same drafts with the clauses compiled. */
+    clasm_diags cd;
+    clasm_diags_init(&cd);
+    if (clasm_template_compile(tpl, f->lib, &cd) != CLASM_OK)
+        abort(); /* only memory could fail it */
+    clasm_diags_free(&cd);
+    for (size_t i = 0; i < nd; i++) {
+        clasm_diags_init(&cd);
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        st = clasm_assemble_buffer(tpl, f->lib, deal, plans[i], 0, &bytes, &len, &cd);
+        if (st != status[i] || (st == CLASM_OK && (!drafts[i] || len != lens[i] ||
+                                                   memcmp(bytes, drafts[i], len) != 0)))
+            abort(); /* compiled clauses changed the draft */
+        free(bytes);
+        free(drafts[i]);
+        clasm_plan_free(plans[i]);
+        clasm_diags_free(&cd);
     }
     clasm_template_free(tpl);
     size_t len = 0;

@@ -1,13 +1,20 @@
 /* libFuzzer harness: clause markup to a clause tree (clause_tree.c) and the
  * tree to WordprocessingML (docx_render.c), also as a definition in a
  * {{ definitions }} list; every span is whole and every paragraph built
- * must serialize to XML that parses again. */
+ * must serialize to XML that parses again. When the tree compiles
+ * (docx_fragment.c), its pieces filled with values and references are
+ * byte for byte the tree rendered and serialized, and so are the
+ * paragraphs' stable texts. */
 #include "clause_tree.h"
+#include "docx_fragment.h"
 #include "docx_render.h"
+#include "docx_text.h"
 #include "fuzz_util.h"
 #include "package.h"
 
 #include <libxml/parser.h>
+#include <libxml/xmlIO.h>
+#include <libxml/xmlsave.h>
 #include <stdint.h>
 
 #define W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -83,6 +90,114 @@ static void check_tree(const ct_tree *t, size_t size)
             abort();
 }
 
+/* The compiled oracle: every value is fill, every reference has its
+ * clause. */
+typedef struct {
+    const char *fill;
+} all_ctx;
+
+static const char *every_value(void *ctx, const ct_span *s)
+{
+    (void)s;
+    return ((all_ctx *)ctx)->fill;
+}
+
+static const char *every_bookmark(void *ctx, const ct_span *s)
+{
+    (void)ctx;
+    (void)s;
+    return "_RefClasm0002";
+}
+
+static void finish(docx_field *f, int how)
+{
+    if (how == 0) {
+        if (docx_field_set(f, DOCX_FIELD_RESULT, "4.1") != 0)
+            abort();
+        return;
+    }
+    char *word = docx_field_text(f, DOCX_FIELD_WORD);
+    char instr[128];
+    docx_ref_instruction(instr, sizeof instr, f->bookmark, 0);
+    if (!word || docx_field_set(f, DOCX_FIELD_WORD, word[0] == 'C' ? "The x " : "the x ") != 0 ||
+        docx_field_set(f, DOCX_FIELD_INSTR, instr) != 0 ||
+        docx_field_set(f, DOCX_FIELD_RESULT, how == 1 ? "A & <B>" : "") != 0)
+        abort();
+    free(word);
+}
+
+static void check_compiled(const ct_tree *tree, const docx_render_style *style, const char *fill,
+                           int how)
+{
+    int oom = 0;
+    docx_fragment *f = docx_fragment_compile(tree, style, &oom);
+    if (!f)
+        return;
+    if (!docx_fragment_value_fits(fill))
+        abort(); /* the harness's values fit */
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "body", NULL);
+    xmlDocSetRootElement(doc, root);
+    xmlNsPtr w = xmlNewNs(root, BAD_CAST W, BAD_CAST "w");
+    xmlSetNs(root, w);
+    all_ctx a = {fill};
+    docx_render_ctx rc = {&a, every_value, every_bookmark, NULL, 0};
+    docx_render_style st = *style;
+    st.num_id = 13;
+    docx_fields tf = {0}, own = {0};
+    if (docx_render_tree(root, doc, w, tree, &st, &rc, &tf) != 0)
+        abort();
+    size_t nv, nr;
+    docx_fragment_values(f, &nv);
+    docx_fragment_refs(f, &nr);
+    if (tf.count != nr)
+        abort();
+    const char **values = calloc(nv + 1, sizeof *values);
+    const docx_field **fields = calloc(nr + 1, sizeof *fields);
+    for (size_t k = 0; k < nv; k++)
+        values[k] = fill;
+    for (size_t k = 0; k < nr; k++)
+        if (docx_fields_add_texts(&own, "_RefClasm0002", docx_fragment_ref_capital(f, k)) < 0)
+            abort();
+    for (size_t k = 0; k < nr; k++) {
+        finish(&tf.items[k], how);
+        finish(&own.items[k], how);
+        fields[k] = &own.items[k];
+    }
+    xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
+    for (xmlNodePtr p = root->children; p; p = p->next)
+        xmlNodeDumpOutput(buf, doc, p, 0, 0, "UTF-8");
+    xmlOutputBufferFlush(buf);
+    strbuf xml = {0};
+    char **texts = NULL;
+    size_t ntexts = 0;
+    if (docx_fragment_write(f, values, fields, 13, &xml, &texts, &ntexts) != 0)
+        abort();
+    const char *want = (const char *)xmlOutputBufferGetContent(buf);
+    if (xml.len != xmlOutputBufferGetSize(buf) || memcmp(strbuf_str(&xml), want, xml.len) != 0)
+        abort(); /* the pieces are not the tree's bytes */
+    size_t i = 0;
+    for (xmlNodePtr p = root->children; p; p = p->next, i++) {
+        char *stable = docx_paragraph_text_stable(p);
+        if (i >= ntexts || !stable || strcmp(stable, texts[i]) != 0)
+            abort(); /* nor its texts */
+        free(stable);
+    }
+    if (i != ntexts)
+        abort();
+    for (i = 0; i < ntexts; i++)
+        free(texts[i]);
+    free(texts);
+    strbuf_free(&xml);
+    xmlOutputBufferClose(buf);
+    free(values);
+    free(fields);
+    docx_fields_free(&tf);
+    docx_fields_free(&own);
+    xmlFreeDoc(doc);
+    docx_fragment_free(f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
@@ -94,6 +209,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_tree(tree, size);
+    static const docx_render_style compiled[] = {{"ClauseBody", "ClauseList", 0}, {NULL, NULL, 0}};
+    check_compiled(tree, &compiled[size % 2], "**v** _x_ {{ y }} (a) <&> \xC3\xA9",
+                   (int)(size % 3));
     /* The input is also its own definition, listed by a {{ definitions }}. */
     ct_tree *list = ct_parse("Terms:\n\n{{ definitions }}");
     docx_definition defs[] = {{"Term", tree}};
