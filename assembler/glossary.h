@@ -21,6 +21,13 @@ typedef struct {
 typedef void (*glossary_undefined)(void *ctx, const char *file, const char *who,
                                    const ct_span *use);
 
+/* Which definitions each use of a term names, in every clause's text and
+ * every definition's, worked out once for a library (library.c keeps it
+ * in lib->glossary): a draft's list then costs a look-up per use. NULL
+ * when out of memory. */
+glossary_index *glossary_index_new(const clasm_library *lib);
+void glossary_index_free(glossary_index *g);
+
 /* The definitions the clauses (their trees) use, alphabetically by term.
  * Returns a malloc'd array (count in *count; never NULL unless out of
  * memory). undefined may be NULL. */

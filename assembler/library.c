@@ -4,6 +4,7 @@
 #include "library.h"
 #include "sha256.h"
 #include "diag.h"
+#include "glossary.h"
 #include "values.h"
 
 #include <dirent.h>
@@ -1231,6 +1232,8 @@ static clasm_status load_library(const char *dir, int keep, clasm_library **out,
     free(stack);
     if (!L.oom && !hash_library(lib))
         L.oom = 1;
+    if (!L.oom && !(lib->glossary = glossary_index_new(lib)))
+        L.oom = 1;
 
     if (L.oom) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", dir, 0, 0,
@@ -1271,6 +1274,7 @@ void clasm_library_free(clasm_library *lib)
     free(lib->tier_ids);
     free(lib->term_keys);
     values_settings_free(&lib->values);
+    glossary_index_free(lib->glossary);
     iso_codes_free(lib->iso);
     for (size_t i = 0; i < lib->ndocs; i++)
         yt_free(lib->docs[i]);

@@ -164,6 +164,8 @@ typedef struct lib_clause {
     char text_hash[65];
 } lib_clause;
 
+typedef struct glossary_index glossary_index;
+
 struct clasm_library {
     char *dir;
     yt_doc **docs; /* every YAML document read; owns the strings */
@@ -200,6 +202,9 @@ struct clasm_library {
      * values.words.capabilities is given). */
     expr_fact_def fact_defs[DEAL_NFIELDS];
     size_t nfact_defs;
+    /* The definitions each term use names (glossary.h); NULL until the
+     * library has loaded. */
+    glossary_index *glossary;
 };
 
 /* Like clasm_library_load, but on CLASM_E_INPUT *out still holds what did
