@@ -24,6 +24,7 @@ struct docx_clauses {
     char *styles_part;
     xmlDocPtr styles;
     int styles_changed, styles_created;
+    int styles_borrowed; /* styles is the template's tree, only read */
     char *numbering_part;
     xmlDocPtr numbering;
     int numbering_changed, numbering_created;
@@ -204,7 +205,10 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, 
         c->styles_part = strdup(found[0]);
         if (!c->styles_part)
             goto oom;
-        c->styles = part_tree(e, found[0], styles, diags);
+        /* A template with a clause heading style: a draft changes no style,
+         * and reads the template's tree. */
+        c->styles_borrowed = styles && docx_heading_style(styles) != NULL;
+        c->styles = c->styles_borrowed ? styles : part_tree(e, found[0], styles, diags);
         if (!c->styles) {
             docx_clauses_free(c);
             return NULL;
@@ -269,7 +273,8 @@ void docx_clauses_free(docx_clauses *c)
         return;
     free(c->styles_part);
     free(c->numbering_part);
-    xmlFreeDoc(c->styles);
+    if (!c->styles_borrowed)
+        xmlFreeDoc(c->styles);
     xmlFreeDoc(c->numbering);
     free(c->ids);
     free(c);

@@ -28,8 +28,9 @@ const char *docx_heading_style(xmlDocPtr styles);
  * lettered abstractNum "(a)" / "(i)" added to numbering.xml (created when
  * the template has none). styles and numbering, when not NULL, are the
  * template's trees of those parts (parsed when it was opened, without a
- * dictionary), copied instead of parsed again. NULL and a diagnostic on
- * failure. */
+ * dictionary), copied instead of parsed again; styles is only read, not
+ * copied, when it has the clause heading style (no style is added). They
+ * must outlive the result. NULL and a diagnostic on failure. */
 docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, xmlDocPtr numbering,
                                clasm_diags *diags);
 void docx_clauses_free(docx_clauses *c);
