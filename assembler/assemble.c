@@ -496,9 +496,9 @@ static int keep_styles(clasm_template *tpl)
         clasm_diags_init(&problems);
         *slots[k] =
             bytes ? pkg_parse_xml_owned(bytes, len, pkg_name(tpl->pkg), found[0], &problems) : NULL;
-        int oom = 0;
-        for (size_t i = 0; i < problems.count; i++)
-            oom |= strcmp(problems.items[i].id, "out-of-memory") == 0;
+        /* A part that does not parse is the draft's to report; memory
+         * that ran out is not. */
+        int oom = problems.count > 0 && pkg_failure_status(&problems, 0) == CLASM_E_IO;
         clasm_diags_free(&problems);
         if (oom)
             return -1;

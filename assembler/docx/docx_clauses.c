@@ -19,7 +19,6 @@
 
 struct docx_clauses {
     pkg_edit *e;
-    const char *file;
     const char *main_part;
     char *styles_part;
     xmlDocPtr styles;
@@ -195,7 +194,6 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, 
     if (!c)
         goto oom;
     c->e = e;
-    c->file = file;
     c->abstract_id = -1;
     c->next_id = 1000;
     const pkg *base = pkg_edit_base(e);
