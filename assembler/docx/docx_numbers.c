@@ -190,14 +190,12 @@ static abstract_def *find_abstract(model *M, long id)
 
 /* The numbering of a paragraph: its own numPr, else its style's (through
  * basedOn); a style without ilvl takes the level its id is linked to. */
-static int paragraph_numbering(model *M, xmlNodePtr p, long *num_id, long *ilvl)
+/* The numbering of a paragraph of style sid whose own w:numPr gives
+ * *num_id and *ilvl (-1 where it gives none): what it lacks from the
+ * style chain (w:basedOn), a level from the level linked to the style. 1
+ * when numbered. */
+static int style_numbering(model *M, const char *sid, long *num_id, long *ilvl)
 {
-    xmlNodePtr ppr = docx_w_child(p, "pPr");
-    xmlNodePtr numpr = docx_w_child(ppr, "numPr");
-    *num_id = numpr ? child_val(numpr, "numId", -1) : -1;
-    *ilvl = numpr ? child_val(numpr, "ilvl", -1) : -1;
-    xmlNodePtr ps = docx_w_child(ppr, "pStyle");
-    char *sid = ps ? attr(ps, "val") : NULL;
     const char *linked = NULL;
     const style_def *s = find_style(M, sid);
     for (int depth = 0; s && depth < 32 && (*num_id < 0 || *ilvl < 0); depth++) {
@@ -216,10 +214,22 @@ static int paragraph_numbering(model *M, xmlNodePtr p, long *num_id, long *ilvl)
             if (a->lvl[k].pstyle && strcmp(a->lvl[k].pstyle, linked) == 0)
                 *ilvl = k;
     }
-    free(sid);
     if (*ilvl < 0)
         *ilvl = 0;
     return *num_id > 0 && *ilvl < LEVELS;
+}
+
+static int paragraph_numbering(model *M, xmlNodePtr p, long *num_id, long *ilvl)
+{
+    xmlNodePtr ppr = docx_w_child(p, "pPr");
+    xmlNodePtr numpr = docx_w_child(ppr, "numPr");
+    *num_id = numpr ? child_val(numpr, "numId", -1) : -1;
+    *ilvl = numpr ? child_val(numpr, "ilvl", -1) : -1;
+    xmlNodePtr ps = docx_w_child(ppr, "pStyle");
+    char *sid = ps ? attr(ps, "val") : NULL;
+    int numbered = style_numbering(M, sid, num_id, ilvl);
+    free(sid);
+    return numbered;
 }
 
 struct docx_numbering {
@@ -254,30 +264,30 @@ int docx_numbering_numbered(docx_numbering *n, xmlNodePtr p)
     return paragraph_numbering(&n->M, p, &num_id, &ilvl);
 }
 
+/* The counters of numbering instance num_id. */
+static docx_counters counters_of(model *M, long num_id)
+{
+    num_def *u = find_num(M, num_id);
+    /* A numbering instance that does not exist: counted apart, as its own. */
+    return u ? (docx_counters){0, u->abstract} : (docx_counters){num_id, 0};
+}
+
 int docx_numbering_abstract(docx_numbering *n, xmlNodePtr p, docx_counters *out)
 {
     long num_id, ilvl;
     if (!paragraph_numbering(&n->M, p, &num_id, &ilvl))
         return 0;
-    num_def *u = find_num(&n->M, num_id);
-    /* A numbering instance that does not exist: counted apart, as its own. */
-    *out = u ? (docx_counters){0, u->abstract} : (docx_counters){num_id, 0};
+    *out = counters_of(&n->M, num_id);
     return 1;
 }
 
 int docx_numbering_style_abstract(docx_numbering *n, const char *style, docx_counters *out)
 {
-    /* A paragraph of that style and nothing else, numbered as such. */
-    xmlNsPtr w = xmlNewNs(NULL, BAD_CAST W_NS, BAD_CAST "w");
-    xmlNodePtr p = w ? xmlNewNode(w, BAD_CAST "p") : NULL;
-    xmlNodePtr ppr = p ? xmlNewChild(p, w, BAD_CAST "pPr", NULL) : NULL;
-    xmlNodePtr ps = ppr ? xmlNewChild(ppr, w, BAD_CAST "pStyle", NULL) : NULL;
-    int r = ps && xmlNewNsProp(ps, w, BAD_CAST "val", BAD_CAST style)
-                ? docx_numbering_abstract(n, p, out)
-                : -1;
-    xmlFreeNode(p);
-    xmlFreeNs(w);
-    return r;
+    long num_id = -1, ilvl = -1;
+    if (!style_numbering(&n->M, style, &num_id, &ilvl))
+        return 0;
+    *out = counters_of(&n->M, num_id);
+    return 1;
 }
 
 int docx_numbering_has_style(const docx_numbering *n, const char *id)

@@ -43,8 +43,9 @@ typedef struct {
     long missing_num;
     long abstract;
 } docx_counters;
-/* 1 when paragraph p (or a paragraph of the style) is numbered, with its
- * counters in *out; 0 when it is not; -1 when out of memory. */
+/* 1 when paragraph p (or a paragraph of the style and nothing else) is
+ * numbered, with its counters in *out; 0 when it is not; -1 when out of
+ * memory. */
 int docx_numbering_abstract(docx_numbering *n, xmlNodePtr p, docx_counters *out);
 int docx_numbering_style_abstract(docx_numbering *n, const char *style, docx_counters *out);
 /* 1 when the styles define the style id. */
