@@ -804,19 +804,27 @@ static void test_json_surrogate_pairs(void **state)
     clasm_diags_free(&d);
 }
 
-/* Where an offset of a scalar's value is in the file: yt_locate. */
-static int locate_text(const char *yaml, const char *needle, int *line, int *col)
+/* yaml loaded, and its key text (*doc to free with yt_free). */
+static const yt_node *load_text(const char *yaml, yt_doc **doc)
 {
     clasm_diags d;
     clasm_diags_init(&d);
-    yt_doc *doc = load(yaml, &d);
-    assert_non_null(doc);
-    const yt_node *t = yt_get(yt_root(doc), "text");
+    *doc = load(yaml, &d);
+    clasm_diags_free(&d);
+    assert_non_null(*doc);
+    const yt_node *t = yt_get(yt_root(*doc), "text");
     assert_non_null(t);
+    return t;
+}
+
+/* Where an offset of a scalar's value is in the file: yt_locate. */
+static int locate_text(const char *yaml, const char *needle, int *line, int *col)
+{
+    yt_doc *doc;
+    const yt_node *t = load_text(yaml, &doc);
     size_t off = (size_t)(strstr(t->scalar, needle) - t->scalar);
     int ok = yt_locate(doc, t, off, line, col);
     yt_free(doc);
-    clasm_diags_free(&d);
     return ok;
 }
 
@@ -855,12 +863,8 @@ static void test_locator_any_order(void **state)
     (void)state;
     static const char yaml[] = "id: x\ntext: >-\n  Alpha \xE2\x80\x94 beta\n\n  gamma\n"
                                "    delta 'epsilon'\n  zeta\nnext: 1\n";
-    clasm_diags d;
-    clasm_diags_init(&d);
-    yt_doc *doc = load(yaml, &d);
-    assert_non_null(doc);
-    const yt_node *t = yt_get(yt_root(doc), "text");
-    assert_non_null(t);
+    yt_doc *doc;
+    const yt_node *t = load_text(yaml, &doc);
     size_t n = t->scalar_len;
     int *line = calloc(n + 1, sizeof *line), *col = calloc(n + 1, sizeof *col);
     int *ok = calloc(n + 1, sizeof *ok);
@@ -892,7 +896,6 @@ static void test_locator_any_order(void **state)
     free(col);
     free(ok);
     yt_free(doc);
-    clasm_diags_free(&d);
 }
 
 /* ---- accessors ---- */
