@@ -70,6 +70,11 @@ struct clasm_template {
     size_t nuses;
     char **conds; /* the expressions of the balanced {{#if}}s (owned) */
     size_t nconds;
+    /* Each of conds parsed once (NULL where it does not parse: a draft
+     * parses it again to report why), and conds' indices sorted by text,
+     * for a draft's conditionals to find theirs. */
+    expr **cond_exprs;
+    size_t *cond_order;
     /* Each part parsed once, when opened, its paragraphs numbered and its
      * structure markers found and checked: a draft starts from a copy of
      * them (copy_part), never from the part's bytes; docs[i] is NULL for a
@@ -275,7 +280,11 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
                 }
                 char *err = NULL;
                 int col = 0;
-                truth[c] = facts_ctx_eval(facts, tpl->conds[c], &err, &col) == 0 ? 0 : 1;
+                const expr *parsed = tpl->cond_exprs ? tpl->cond_exprs[c] : NULL;
+                truth[c] = (parsed ? facts_ctx_eval_parsed(facts, parsed, &err, &col)
+                                   : facts_ctx_eval(facts, tpl->conds[c], &err, &col)) == 0
+                               ? 0
+                               : 1;
                 free(err);
             }
             kept = truth[c] != 0;
@@ -520,6 +529,47 @@ static int make_statics(clasm_template *tpl, xmlDocPtr doc, const structure_mark
     return rc;
 }
 
+/* The template's conditionals parsed once, and found by their text. */
+static int compile_conds(clasm_template *tpl)
+{
+    tpl->cond_exprs = calloc(tpl->nconds + 1, sizeof *tpl->cond_exprs);
+    tpl->cond_order = calloc(tpl->nconds + 1, sizeof *tpl->cond_order);
+    if (!tpl->cond_exprs || !tpl->cond_order)
+        return -1;
+    for (size_t c = 0; c < tpl->nconds; c++) {
+        char *err = NULL;
+        int column = 0;
+        if (expr_parse(tpl->conds[c], &tpl->cond_exprs[c], &err, &column) != 0)
+            tpl->cond_exprs[c] = NULL;
+        free(err);
+        /* insertion into the order by text (a template has tens) */
+        size_t at = c;
+        while (at > 0 && strcmp(tpl->conds[tpl->cond_order[at - 1]], tpl->conds[c]) > 0) {
+            tpl->cond_order[at] = tpl->cond_order[at - 1];
+            at--;
+        }
+        tpl->cond_order[at] = c;
+    }
+    return 0;
+}
+
+/* The template's parse of conditional src, or NULL when it has none. */
+static const expr *template_cond(const clasm_template *tpl, const char *src)
+{
+    size_t lo = 0, hi = tpl->cond_order ? tpl->nconds : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(tpl->conds[tpl->cond_order[mid]], src);
+        if (c == 0)
+            return tpl->cond_exprs[tpl->cond_order[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 static clasm_status open_template(const char *path, int statics, clasm_template **out,
                                   clasm_diags *diags)
 {
@@ -606,6 +656,11 @@ static clasm_status open_template(const char *path, int statics, clasm_template 
         }
         if (!keep)
             structure_markers_free(m);
+    }
+    if (!errors && compile_conds(tpl) != 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", file, 0, 0,
+                "out of memory while opening the template");
+        errors++;
     }
     if (errors) {
         clasm_template_free(tpl);
@@ -704,6 +759,15 @@ clasm_status clasm_template_compile(clasm_template *tpl, const clasm_library *li
     return pkg_failure_status(diags, first);
 }
 
+size_t template_parsed_conditionals(const clasm_template *tpl, size_t *total)
+{
+    size_t n = 0;
+    *total = tpl->nconds;
+    for (size_t c = 0; tpl->cond_exprs && c < tpl->nconds; c++)
+        n += tpl->cond_exprs[c] != NULL;
+    return n;
+}
+
 size_t template_compiled_clauses(const clasm_template *tpl)
 {
     return tpl ? clause_fragments_count(tpl->fragments) : 0;
@@ -725,9 +789,14 @@ void clasm_template_free(clasm_template *tpl)
         free(tpl->uses[i].conds);
     }
     free(tpl->uses);
-    for (size_t i = 0; i < tpl->nconds; i++)
+    for (size_t i = 0; i < tpl->nconds; i++) {
         free(tpl->conds[i]);
+        if (tpl->cond_exprs)
+            expr_free(tpl->cond_exprs[i]);
+    }
     free(tpl->conds);
+    free(tpl->cond_exprs);
+    free(tpl->cond_order);
     for (size_t i = 0; i < tpl->nparts; i++) {
         xmlFreeDoc(tpl->docs[i]);
         structure_markers_free(&tpl->markers[i]);
@@ -754,7 +823,8 @@ typedef struct {
     size_t nshown;
     clasm_diags *diags; /* why a value cannot be shown */
     int oom;
-    facts_ctx *facts; /* what the conditionals see: built at the first one */
+    facts_ctx *facts;          /* what the conditionals see: built at the first one */
+    const clasm_template *tpl; /* whose conditionals are parsed already */
 } draft_values;
 
 static void draft_values_free(draft_values *v)
@@ -820,7 +890,9 @@ static int draft_eval(void *ctx, const char *expr, char **err, int *column)
         *column = 0;
         return -1;
     }
-    return facts_ctx_eval(v->facts, expr, err, column);
+    const struct expr *parsed = v->tpl ? template_cond(v->tpl, expr) : NULL;
+    return parsed ? facts_ctx_eval_parsed(v->facts, parsed, err, column)
+                  : facts_ctx_eval(v->facts, expr, err, column);
 }
 
 /* ------------------------------------------------------------ assembly */
@@ -1406,7 +1478,7 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     d.e = pkg_edit_new(tpl->pkg);
     d.place = calloc(plan->nitems + 1, sizeof *d.place);
     d.sdts = calloc(plan->nitems + 1, sizeof *d.sdts);
-    draft_values v = {deal, plan, lib, {0}, NULL, 0, diags, 0, NULL};
+    draft_values v = {deal, plan, lib, {0}, NULL, 0, diags, 0, NULL, tpl};
     snprintf(v.score, sizeof v.score, "%ld", plan->score);
     int errors = 0;
     size_t errors_before = clasm_diags_errors(diags);

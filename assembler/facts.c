@@ -181,6 +181,16 @@ facts_ctx *facts_ctx_new(const clasm_library *lib, const clasm_deal *deal, const
     return fc;
 }
 
+int facts_ctx_eval_parsed(const facts_ctx *fc, const expr *e, char **err, int *column)
+{
+    *err = NULL;
+    *column = 0;
+    int r = expr_check(e, &fc->names, err, column) != 0 ? -1 : expr_eval(e, &fc->fe.env);
+    if (r < 0 && !*err)
+        *err = strdup("out of memory");
+    return r;
+}
+
 int facts_ctx_eval(const facts_ctx *fc, const char *src, char **err, int *column)
 {
     expr *e = NULL;
@@ -188,9 +198,7 @@ int facts_ctx_eval(const facts_ctx *fc, const char *src, char **err, int *column
     *column = 0;
     if (expr_parse(src, &e, err, column) != 0)
         return -1;
-    int r = expr_check(e, &fc->names, err, column) != 0 ? -1 : expr_eval(e, &fc->fe.env);
-    if (r < 0 && !*err)
-        *err = strdup("out of memory");
+    int r = facts_ctx_eval_parsed(fc, e, err, column);
     expr_free(e);
     return r;
 }

@@ -4,6 +4,7 @@
 #define CLASM_FACTS_H
 
 #include "clasm.h"
+#include "expr.h"
 
 /* Evaluates a template conditional over the deal, the plan's tier, score and
  * document. Returns 1 (true) or 0 (false); -1 when the expression does not
@@ -19,6 +20,9 @@ int facts_eval(const clasm_library *lib, const clasm_deal *deal, const clasm_pla
 typedef struct facts_ctx facts_ctx;
 facts_ctx *facts_ctx_new(const clasm_library *lib, const clasm_deal *deal, const clasm_plan *plan);
 int facts_ctx_eval(const facts_ctx *fc, const char *expr, char **err, int *column);
+/* facts_ctx_eval of an expression parsed already (expr_parse): checked and
+ * evaluated. */
+int facts_ctx_eval_parsed(const facts_ctx *fc, const expr *e, char **err, int *column);
 void facts_ctx_free(facts_ctx *fc);
 
 #endif

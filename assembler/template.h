@@ -26,6 +26,9 @@ int template_each_value(const clasm_template *tpl, const clasm_library *lib, con
 clasm_status template_open_whole(const char *path, clasm_template **out, clasm_diags *diags);
 /* How many static runs the template's main part has. */
 size_t template_static_runs(const clasm_template *tpl);
+/* How many of the template's conditionals were parsed when it was opened
+ * (*total: how many it has). */
+size_t template_parsed_conditionals(const clasm_template *tpl, size_t *total);
 /* How many clauses clasm_template_compile compiled for the template. */
 size_t template_compiled_clauses(const clasm_template *tpl);
 

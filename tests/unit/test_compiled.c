@@ -218,6 +218,21 @@ static void test_static_runs_change_no_byte(void **state)
     clasm_diags_free(&d);
 }
 
+/* Every conditional of the example templates is parsed once, when the
+ * template is opened (a draft finds its parse by the text); and a
+ * template whose conditional does not parse reports it at each draft as
+ * before (tests/e2e). */
+static void test_conditionals_parsed_once(void **state)
+{
+    fixture *fx = *state;
+    for (size_t t = 0; t < fx->ntpls; t++) {
+        size_t total = 0;
+        size_t n = template_parsed_conditionals(fx->tpls[t], &total);
+        assert_true(total > 10);
+        assert_int_equal(n, total);
+    }
+}
+
 /* The share of the library's clauses compiled for each example template:
  * all but those a draft must build (the list of definitions, a reference
  * after a value). */
@@ -585,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_drafts_in_any_order_from_one_template),
         cmocka_unit_test(test_static_runs_change_no_byte),
         cmocka_unit_test(test_most_clauses_compiled),
+        cmocka_unit_test(test_conditionals_parsed_once),
         cmocka_unit_test(test_compiled_values_change_no_byte),
         cmocka_unit_test(test_heading_numbered_by_a_draft_num),
         cmocka_unit_test(test_threads_share_one_template),
