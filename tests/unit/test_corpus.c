@@ -16,10 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clasm.h"
 #include "docx_fixture.h"
 #include "docx_text.h"
 #include "package.h"
 #include "placeholder.h"
+#include "template.h"
 
 typedef struct {
     char **items;
@@ -435,11 +437,154 @@ static void test_corpus_split_tags_as_ours(void **state)
     assert_true(filled > 0);
 }
 
+/* file with an insertion point ({{ clauses }}) added at the end of its
+ * main part's body, written to out. 0, or -1 when the file is not a
+ * package clasm opens. */
+static int with_insertion_point(const char *file, const char *out)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    pkg *p = NULL;
+    int rc = -1;
+    if (pkg_open(file, &p, &d) == CLASM_OK) {
+        pkg_edit *e = pkg_edit_new(p);
+        const char *main_part = pkg_main_part(p);
+        xmlDocPtr doc = main_part ? pkg_edit_xml(e, main_part, &d) : NULL;
+        xmlNodePtr body = doc ? docx_w_child(xmlDocGetRootElement(doc), "body") : NULL;
+        if (body) {
+            xmlNsPtr w = xmlSearchNsByHref(doc, body, BAD_CAST W_NS);
+            xmlNodePtr para = xmlNewDocNode(doc, w, BAD_CAST "p", NULL);
+            xmlNodePtr r = xmlNewChild(para, w, BAD_CAST "r", NULL);
+            xmlNewTextChild(r, w, BAD_CAST "t", BAD_CAST "{{ clauses }}");
+            xmlNodePtr last = xmlGetLastChild(body);
+            if (last && docx_is_w(last, "sectPr"))
+                xmlAddPrevSibling(last, para);
+            else
+                xmlAddChild(body, para);
+            if (pkg_edit_changed(e, main_part) == 0 && pkg_edit_write(e, out, &d) == CLASM_OK)
+                rc = 0;
+        }
+        pkg_edit_free(e);
+    }
+    pkg_free(p);
+    clasm_diags_free(&d);
+    return rc;
+}
+
+/* The draft of plan from tpl: its status, and its bytes in *bytes. */
+static clasm_status draft(const clasm_template *tpl, const clasm_library *lib,
+                          const clasm_deal *deal, const clasm_plan *plan, unsigned char **bytes,
+                          size_t *len)
+{
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_status s = clasm_assemble_buffer(tpl, lib, deal, plan, 0, bytes, len, &d);
+    clasm_diags_free(&d);
+    return s;
+}
+
+/* Every corpus file as a template, with an insertion point added: opened
+ * with its static runs, opened whole (each draft copying the whole tree),
+ * and with the library's clauses compiled, the drafts of every document of
+ * an example deal are byte for byte the same (or fail alike). Real
+ * documents' styles, numbering and namespaces, not only the project's
+ * templates. */
+static void test_corpus_static_and_compiled_change_no_byte(void **state)
+{
+    (void)state;
+    const char *shared = getenv("CLASM_SHARED");
+    char corpus[1024];
+    snprintf(corpus, sizeof corpus, "%s/corpus", shared && *shared ? shared : "../shared");
+    struct stat st;
+    if (stat(corpus, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("SKIP corpus: %s is absent (set CLASM_SHARED to the shared folder)\n", corpus);
+        skip();
+    }
+    const char *root = getenv("CLASM_SOURCE_DIR");
+    char lib_dir[1024], deal_path[1024];
+    snprintf(lib_dir, sizeof lib_dir, "%s/clauses", root ? root : ".");
+    snprintf(deal_path, sizeof deal_path, "%s/examples/deals/all-risks.yaml", root ? root : ".");
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    clasm_deal *deal = NULL;
+    assert_int_equal(clasm_library_load(lib_dir, &lib, &d), CLASM_OK);
+    assert_int_equal(clasm_deal_load(deal_path, &deal, &d), CLASM_OK);
+    clasm_document docs[CLASM_DOC_COUNT];
+    size_t nd = clasm_deal_documents(deal, docs, CLASM_DOC_COUNT);
+    clasm_plan *plans[CLASM_DOC_COUNT] = {0};
+    for (size_t k = 0; k < nd; k++)
+        assert_int_equal(clasm_select(lib, deal, docs[k], &plans[k], &d), CLASM_OK);
+    file_list list = {NULL, 0};
+    collect(corpus, &list);
+    qsort(list.items, list.count, sizeof *list.items, cmp_str);
+    char dir[] = "/tmp/clasm-corpus-drafts-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char tpl_path[1100];
+    snprintf(tpl_path, sizeof tpl_path, "%s/template.docx", dir);
+    int drafted = 0, compiled = 0, with_statics = 0;
+    for (size_t i = 0; i < list.count; i++) {
+        if (with_insertion_point(list.items[i], tpl_path) != 0) {
+            free(list.items[i]);
+            continue;
+        }
+        clasm_template *stat_t = NULL, *whole = NULL;
+        clasm_status s1 = clasm_template_open(tpl_path, &stat_t, &d);
+        clasm_status s2 = template_open_whole(tpl_path, &whole, &d);
+        assert_int_equal(s1, s2);
+        if (s1 == CLASM_OK) {
+            with_statics += template_static_runs(stat_t) > 0;
+            for (size_t k = 0; k < nd; k++) {
+                unsigned char *a = NULL, *b = NULL, *c = NULL;
+                size_t la = 0, lb = 0, lc = 0;
+                clasm_status ra = draft(stat_t, lib, deal, plans[k], &a, &la);
+                clasm_status rb = draft(whole, lib, deal, plans[k], &b, &lb);
+                if (k == 0) {
+                    assert_int_equal(clasm_template_compile(stat_t, lib, &d), CLASM_OK);
+                    compiled += template_compiled_clauses(stat_t) > 0;
+                }
+                clasm_status rc = draft(stat_t, lib, deal, plans[k], &c, &lc);
+                if (ra != rb || ra != rc)
+                    fail_msg("%s (%s): status %d / %d / %d", list.items[i],
+                             clasm_document_name(docs[k]), ra, rb, rc);
+                if (ra == CLASM_OK) {
+                    drafted++;
+                    if (la != lb || memcmp(a, b, la) != 0)
+                        fail_msg("%s (%s): the static runs changed the draft", list.items[i],
+                                 clasm_document_name(docs[k]));
+                    if (la != lc || memcmp(a, c, la) != 0)
+                        fail_msg("%s (%s): the compiled clauses changed the draft", list.items[i],
+                                 clasm_document_name(docs[k]));
+                }
+                free(a);
+                free(b);
+                free(c);
+            }
+        }
+        clasm_template_free(stat_t);
+        clasm_template_free(whole);
+        unlink(tpl_path);
+        free(list.items[i]);
+    }
+    free(list.items);
+    rmdir(dir);
+    printf("  corpus drafts: %d drafted alike three ways; %d template(s) with static runs, %d with "
+           "clauses compiled\n",
+           drafted, with_statics, compiled);
+    assert_true(drafted > 0);
+    for (size_t k = 0; k < nd; k++)
+        clasm_plan_free(plans[k]);
+    clasm_deal_free(deal);
+    clasm_library_free(lib);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus_passes_through),
         cmocka_unit_test(test_corpus_split_tags_as_ours),
+        cmocka_unit_test(test_corpus_static_and_compiled_change_no_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
