@@ -1593,10 +1593,15 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     }
     /* The manifest records each clause as it stands now, numbers included. */
     for (size_t i = 0; i < plan->nitems && io == CLASM_OK; i++) {
+        const plan_item *it = &plan->items[i];
         size_t nbody = 0;
         const char *const *body = fill_texts(&d, i, &nbody);
-        if (d.sdts[i] && manifest_add_sdt(&d.man, plan->items[i].id, plan->items[i].version,
-                                          d.sdts[i], body, nbody) != 0) {
+        /* A clause filled from its pieces: its texts as written. */
+        int rc = !d.sdts[i] ? 0
+                 : body     ? manifest_add_texts(&d.man, it->id, it->version,
+                                             it->title ? it->title : "", body, nbody)
+                            : manifest_add_sdt(&d.man, it->id, it->version, d.sdts[i]);
+        if (rc != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
                       "out of memory while recording clause %s", plan->items[i].id);
             io = CLASM_E_IO;

@@ -147,28 +147,19 @@ int manifest_add(manifest *m, const char *id, int version, const char hash[65])
 /* Takes ownership of texts[1..n) as the body and texts[0] as the title. */
 static int set_text(manifest_clause *c, char **texts, size_t n)
 {
-    c->title = texts[0];
     c->paragraphs = n > 1 ? malloc((n - 1) * sizeof *c->paragraphs) : NULL;
     if (n > 1 && !c->paragraphs)
-        return -1;
+        return -1; /* the texts are still the caller's */
+    c->title = texts[0];
     for (size_t i = 1; i < n; i++)
         c->paragraphs[i - 1] = texts[i];
     c->nparagraphs = n - 1;
     return 0;
 }
 
-int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt,
-                     const char *const *more, size_t nmore)
+/* Records the clause with the texts of l (title first), which it takes. */
+static int add_text_list(manifest *m, const char *id, int version, text_list l)
 {
-    xmlNodePtr content = NULL;
-    for (xmlNodePtr c = sdt ? sdt->children : NULL; c; c = c->next)
-        if (docx_is_w(c, "sdtContent"))
-            content = c;
-    text_list l = {0};
-    if (content)
-        sdt_paragraphs(content->children, &l);
-    for (size_t i = 0; i < nmore && !l.failed; i++)
-        push_text(&l, strdup(more[i]));
     int rc = -1;
     if (!l.failed && l.n > 0) {
         char hash[65];
@@ -183,6 +174,28 @@ int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt,
         free(l.texts[i]);
     free(l.texts);
     return rc;
+}
+
+int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt)
+{
+    xmlNodePtr content = NULL;
+    for (xmlNodePtr c = sdt ? sdt->children : NULL; c; c = c->next)
+        if (docx_is_w(c, "sdtContent"))
+            content = c;
+    text_list l = {0};
+    if (content)
+        sdt_paragraphs(content->children, &l);
+    return add_text_list(m, id, version, l);
+}
+
+int manifest_add_texts(manifest *m, const char *id, int version, const char *title,
+                       const char *const *paragraphs, size_t n)
+{
+    text_list l = {0};
+    push_text(&l, strdup(title));
+    for (size_t i = 0; i < n && !l.failed; i++)
+        push_text(&l, strdup(paragraphs[i]));
+    return add_text_list(m, id, version, l);
 }
 
 /* ------------------------------------------------------------ writing */

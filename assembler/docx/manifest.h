@@ -64,11 +64,12 @@ void manifest_free(manifest *m);
 int manifest_set(manifest *m, const char *deal, const char *library, const char *document);
 int manifest_add(manifest *m, const char *id, int version, const char hash[65]);
 /* Records the clause content control sdt as inserted: the hash of
- * manifest_sdt_hash, its title (first paragraph) and body paragraphs;
- * after the paragraphs in sdt, the stable texts of more (nmore; a body
- * written from compiled pieces, outside the tree). */
-int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt,
-                     const char *const *more, size_t nmore);
+ * manifest_sdt_hash, its title (first paragraph) and body paragraphs. */
+int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt);
+/* The same for a clause written from its compiled pieces, outside the
+ * tree: its title and its body paragraphs' stable texts as written. */
+int manifest_add_texts(manifest *m, const char *id, int version, const char *title,
+                       const char *const *paragraphs, size_t n);
 
 /* Adds the manifest parts to the draft and registers them. CLASM_E_IO and a
  * diagnostic when a part cannot be stored. */
