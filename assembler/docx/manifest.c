@@ -62,7 +62,9 @@ static void sdt_paragraphs(xmlNodePtr n, text_list *l)
     }
 }
 
-int manifest_sdt_hash(xmlNodePtr sdt, char out[65])
+/* The stable texts of the paragraphs of a clause content control's
+ * w:sdtContent (its last), in document order. */
+static text_list sdt_texts(xmlNodePtr sdt)
 {
     xmlNodePtr content = NULL;
     for (xmlNodePtr c = sdt ? sdt->children : NULL; c; c = c->next)
@@ -71,6 +73,12 @@ int manifest_sdt_hash(xmlNodePtr sdt, char out[65])
     text_list l = {0};
     if (content)
         sdt_paragraphs(content->children, &l);
+    return l;
+}
+
+int manifest_sdt_hash(xmlNodePtr sdt, char out[65])
+{
+    text_list l = sdt_texts(sdt);
     int rc = -1;
     if (!l.failed && l.n > 0) {
         manifest_clause_hash(l.texts[0], (const char *const *)l.texts + 1, l.n - 1, out);
@@ -178,14 +186,7 @@ static int add_text_list(manifest *m, const char *id, int version, text_list l)
 
 int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt)
 {
-    xmlNodePtr content = NULL;
-    for (xmlNodePtr c = sdt ? sdt->children : NULL; c; c = c->next)
-        if (docx_is_w(c, "sdtContent"))
-            content = c;
-    text_list l = {0};
-    if (content)
-        sdt_paragraphs(content->children, &l);
-    return add_text_list(m, id, version, l);
+    return add_text_list(m, id, version, sdt_texts(sdt));
 }
 
 int manifest_add_texts(manifest *m, const char *id, int version, const char *title,

@@ -53,6 +53,19 @@ static void collect(const char *dir, file_list *list)
     closedir(d);
 }
 
+/* The corpus folder (../shared/corpus, or $CLASM_SHARED/corpus) into out;
+ * the test is skipped, visibly, when it is absent. */
+static void corpus_dir(char *out, size_t size)
+{
+    const char *shared = getenv("CLASM_SHARED");
+    snprintf(out, size, "%s/corpus", shared && *shared ? shared : "../shared");
+    struct stat st;
+    if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("SKIP corpus: %s is absent (set CLASM_SHARED to the shared folder)\n", out);
+        skip();
+    }
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -249,14 +262,8 @@ static void check_one(const char *path, const char *outdir, int *opened, int *re
 static void test_corpus_passes_through(void **state)
 {
     (void)state;
-    const char *shared = getenv("CLASM_SHARED");
     char corpus[1024];
-    snprintf(corpus, sizeof corpus, "%s/corpus", shared && *shared ? shared : "../shared");
-    struct stat st;
-    if (stat(corpus, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("SKIP corpus: %s is absent (set CLASM_SHARED to the shared folder)\n", corpus);
-        skip();
-    }
+    corpus_dir(corpus, sizeof corpus);
     file_list list = {NULL, 0};
     collect(corpus, &list);
     if (list.count == 0) {
@@ -412,14 +419,8 @@ static void check_split(const char *path, const char *outdir, int *filled_files,
 static void test_corpus_split_tags_as_ours(void **state)
 {
     (void)state;
-    const char *shared = getenv("CLASM_SHARED");
     char corpus[1024];
-    snprintf(corpus, sizeof corpus, "%s/corpus", shared && *shared ? shared : "../shared");
-    struct stat st;
-    if (stat(corpus, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("SKIP corpus: %s is absent (set CLASM_SHARED to the shared folder)\n", corpus);
-        skip();
-    }
+    corpus_dir(corpus, sizeof corpus);
     file_list list = {NULL, 0};
     collect(corpus, &list);
     qsort(list.items, list.count, sizeof *list.items, cmp_str);
@@ -492,14 +493,8 @@ static clasm_status draft(const clasm_template *tpl, const clasm_library *lib,
 static void test_corpus_static_and_compiled_change_no_byte(void **state)
 {
     (void)state;
-    const char *shared = getenv("CLASM_SHARED");
     char corpus[1024];
-    snprintf(corpus, sizeof corpus, "%s/corpus", shared && *shared ? shared : "../shared");
-    struct stat st;
-    if (stat(corpus, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("SKIP corpus: %s is absent (set CLASM_SHARED to the shared folder)\n", corpus);
-        skip();
-    }
+    corpus_dir(corpus, sizeof corpus);
     const char *root = getenv("CLASM_SOURCE_DIR");
     char lib_dir[1024], deal_path[1024];
     snprintf(lib_dir, sizeof lib_dir, "%s/clauses", root ? root : ".");
