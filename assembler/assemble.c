@@ -699,7 +699,7 @@ static int abstract_exists(xmlDocPtr numbering, long id)
  * paragraph (a body or list style's numbering) counts in the counters of
  * the clause headings, whose numbers references print. 0 when one may,
  * -1 when out of memory. */
-static int bodies_number_apart(const clasm_template *tpl, const docx_clauses *dc)
+static int bodies_number_apart(const clasm_template *tpl, const docx_clause_styles *st)
 {
     if (!tpl->styles && !tpl->numbering)
         return 1;
@@ -707,8 +707,8 @@ static int bodies_number_apart(const clasm_template *tpl, const docx_clauses *dc
     if (!J)
         return -1;
     docx_counters h, b = {0, -1}, l = {0, -1};
-    const char *body = docx_clauses_body_style(dc), *list = docx_clauses_list_style(dc);
-    int hn = docx_numbering_style_abstract(J, docx_clauses_heading_style(dc), &h);
+    const char *body = st->body, *list = st->list;
+    int hn = docx_numbering_style_abstract(J, st->heading, &h);
     int bn = hn == 1 && body ? docx_numbering_style_abstract(J, body, &b) : 0;
     int ln = hn == 1 && list ? docx_numbering_style_abstract(J, list, &l) : 0;
     docx_numbering_free(J);
@@ -739,24 +739,20 @@ clasm_status clasm_template_compile(clasm_template *tpl, const clasm_library *li
     if (!tpl->docs[0] || !tpl->statics.clean || !docx_clauses_w_prefixed(tpl->docs[0]))
         return CLASM_OK;
     const char *file = pkg_name(tpl->pkg);
-    size_t first = diags->count;
-    pkg_edit *e = pkg_edit_new(tpl->pkg);
-    docx_clauses *dc = e ? docx_clauses_new(e, file, tpl->styles, tpl->numbering, diags) : NULL;
-    int apart = dc ? bodies_number_apart(tpl, dc) : -1;
+    /* The styles a draft's clauses take (docx_clauses_new decides alike). */
+    docx_clause_styles st = docx_clause_styles_of(tpl->styles);
+    int apart = bodies_number_apart(tpl, &st);
     if (apart == 1) {
-        docx_render_style st = {docx_clauses_body_style(dc), docx_clauses_list_style(dc), 0};
-        tpl->fragments = clause_fragments_new(lib, &st, file, diags);
-        if (!tpl->fragments)
-            apart = -1;
+        docx_render_style style = {st.body, st.list, 0};
+        tpl->fragments = clause_fragments_new(lib, &style, file, diags);
+        return tpl->fragments ? CLASM_OK : CLASM_E_IO;
     }
-    docx_clauses_free(dc);
-    pkg_edit_free(e);
-    if (apart >= 0)
-        return CLASM_OK;
-    if (diags->count == first)
+    if (apart < 0) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", file, 0, 0,
                 "out of memory while compiling the clauses for the template");
-    return pkg_failure_status(diags, first);
+        return CLASM_E_IO;
+    }
+    return CLASM_OK;
 }
 
 size_t template_parsed_conditionals(const clasm_template *tpl, size_t *total)
@@ -882,7 +878,7 @@ static const char *draft_display(void *ctx, const char *path)
     return sv->text ? sv->text : "";
 }
 
-static int draft_eval(void *ctx, const char *expr, char **err, int *column)
+static int draft_eval(void *ctx, const char *src, char **err, int *column)
 {
     draft_values *v = ctx;
     if (!v->facts && !(v->facts = facts_ctx_new(v->lib, v->deal, v->plan))) {
@@ -890,9 +886,9 @@ static int draft_eval(void *ctx, const char *expr, char **err, int *column)
         *column = 0;
         return -1;
     }
-    const struct expr *parsed = v->tpl ? template_cond(v->tpl, expr) : NULL;
+    const expr *parsed = v->tpl ? template_cond(v->tpl, src) : NULL;
     return parsed ? facts_ctx_eval_parsed(v->facts, parsed, err, column)
-                  : facts_ctx_eval(v->facts, expr, err, column);
+                  : facts_ctx_eval(v->facts, src, err, column);
 }
 
 /* ------------------------------------------------------------ assembly */

@@ -167,6 +167,16 @@ static void add_clause_heading_style(docx_clauses *c)
     c->styles_changed = 1;
 }
 
+docx_clause_styles docx_clause_styles_of(xmlDocPtr styles)
+{
+    const char *heading = docx_heading_style(styles);
+    const char *body = find_style(styles, "ClauseBody") ? "ClauseBody"
+                       : find_style(styles, "Normal")   ? "Normal"
+                                                        : NULL;
+    return (docx_clause_styles){heading ? heading : "ClauseHeading", body,
+                                find_style(styles, "ClauseList") ? "ClauseList" : body};
+}
+
 const char *docx_heading_style(xmlDocPtr styles)
 {
     return find_style(styles, "ClauseHeading") ? "ClauseHeading"
@@ -223,9 +233,9 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, 
         }
     }
     /* Styles. */
-    c->body_style = find_style(c->styles, "ClauseBody") ? "ClauseBody"
-                    : find_style(c->styles, "Normal")   ? "Normal"
-                                                        : NULL;
+    docx_clause_styles st = docx_clause_styles_of(c->styles);
+    c->body_style = st.body;
+    c->list_style = st.list;
     c->heading_style = docx_heading_style(c->styles);
     if (!c->heading_style) {
         if (!c->styles) {
@@ -240,12 +250,9 @@ docx_clauses *docx_clauses_new(pkg_edit *e, const char *file, xmlDocPtr styles, 
     }
     xmlNodePtr list = find_style(c->styles, "ClauseList");
     if (list) {
-        c->list_style = "ClauseList";
         xmlNodePtr numid = docx_w_child(docx_w_child(docx_w_child(list, "pPr"), "numPr"), "numId");
         if (numid)
             c->abstract_id = abstract_of(c->numbering, docx_w_attr_long(numid, "val", -1));
-    } else {
-        c->list_style = c->body_style;
     }
     c->list_needs_abstract = c->abstract_id < 0;
     /* The next w:num id. */

@@ -21,6 +21,16 @@ typedef struct docx_clauses docx_clauses;
  * adds ClauseHeading, unnumbered). */
 const char *docx_heading_style(xmlDocPtr styles);
 
+/* The styles a draft's clauses take in a template with these styles (may
+ * be NULL), as docx_clauses_new decides them: heading as
+ * docx_heading_style, else ClauseHeading (which the draft adds); body
+ * ClauseBody, else Normal, else none (NULL); list items ClauseList, else
+ * the body's. */
+typedef struct {
+    const char *heading, *body, *list;
+} docx_clause_styles;
+docx_clause_styles docx_clause_styles_of(xmlDocPtr styles);
+
 /* Reads the draft's styles and numbering parts (related to the main part)
  * and decides the styles: heading ClauseHeading, else Heading2, else a
  * ClauseHeading style is added; body ClauseBody, else Normal; list items

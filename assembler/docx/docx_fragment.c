@@ -417,10 +417,11 @@ int docx_fragment_value_fits(const char *v)
     return !prev_space;
 }
 
-void docx_fragment_escape(strbuf *out, const char *s)
+/* The n bytes at s, escaped as docx_fragment_escape escapes. */
+static void escape_n(strbuf *out, const char *s, size_t n)
 {
-    const char *run = s;
-    for (; *s; s++) {
+    const char *run = s, *end = s + n;
+    for (; s < end; s++) {
         const char *ent = *s == '&'    ? "&amp;"
                           : *s == '<'  ? "&lt;"
                           : *s == '>'  ? "&gt;"
@@ -435,23 +436,25 @@ void docx_fragment_escape(strbuf *out, const char *s)
     strbuf_add(out, run, (size_t)(s - run));
 }
 
+void docx_fragment_escape(strbuf *out, const char *s)
+{
+    escape_n(out, s, strlen(s));
+}
+
 /* A value as a draft prints it: line breaks and tabs as spaces; escaped
  * for the serialization (xml 1) or as it is for the text. */
 static void add_value(strbuf *out, const char *v, int xml)
 {
-    for (const char *s = v; *s;) {
-        size_t n = strcspn(s, "\n\r\t&<>");
-        strbuf_add(out, s, n);
-        s += n;
-        if (!*s)
-            break;
-        if (*s == '\n' || *s == '\r' || *s == '\t')
-            strbuf_addc(out, ' ');
-        else if (xml)
-            docx_fragment_escape(out, (char[]){*s, '\0'});
+    for (;;) {
+        size_t n = strcspn(v, "\n\r\t");
+        if (xml)
+            escape_n(out, v, n);
         else
-            strbuf_addc(out, *s);
-        s++;
+            strbuf_add(out, v, n);
+        if (!v[n])
+            return;
+        strbuf_addc(out, ' ');
+        v += n + 1;
     }
 }
 
