@@ -8,6 +8,7 @@
 #include "docx_fixture.h"
 #include "docx_structure.h"
 #include "library.h"
+#include "xml_alloc_fail.h"
 #include "package.h"
 #include "template.h"
 
@@ -84,13 +85,14 @@ static size_t template_index(fixture *fx, clasm_document doc, clasm_diags *d)
     return fx->ntpls++;
 }
 
-/* The draft of j from a template opened for it alone, then freed. */
-static unsigned char *draft_alone(const fixture *fx, const job *j, size_t *len)
+/* The draft of j from the template at path, opened for it alone, then
+ * freed. */
+static unsigned char *draft_from(const char *path, const fixture *fx, const job *j, size_t *len)
 {
     clasm_template *t = NULL;
     clasm_diags d;
     clasm_diags_init(&d);
-    assert_int_equal(clasm_template_open(fx->tpl_paths[j->tpl], &t, &d), CLASM_OK);
+    assert_int_equal(clasm_template_open(path, &t, &d), CLASM_OK);
     unsigned char *bytes = NULL;
     clasm_status s = clasm_assemble_buffer(t, fx->lib, j->deal, j->plan, 0, &bytes, len, &d);
     if (s != CLASM_OK)
@@ -99,6 +101,12 @@ static unsigned char *draft_alone(const fixture *fx, const job *j, size_t *len)
     clasm_template_free(t);
     clasm_diags_free(&d);
     return bytes;
+}
+
+/* The draft of j from its template opened for it alone. */
+static unsigned char *draft_alone(const fixture *fx, const job *j, size_t *len)
+{
+    return draft_from(fx->tpl_paths[j->tpl], fx, j, len);
 }
 
 static int setup(void **state)
@@ -329,10 +337,7 @@ static void test_heading_numbered_by_a_draft_num(void **state)
         job j = fx->jobs[i];
         if (j.doc != CLASM_DOC_CONTRACT)
             continue;
-        const char *saved = fx->tpl_paths[j.tpl];
-        fx->tpl_paths[j.tpl] = p;
-        j.ref = draft_alone(fx, &j, &j.ref_len);
-        fx->tpl_paths[j.tpl] = saved;
+        j.ref = draft_from(p, fx, &j, &j.ref_len);
         unsigned char *bytes = NULL;
         size_t len = 0;
         assert_int_equal(
@@ -345,6 +350,57 @@ static void test_heading_numbered_by_a_draft_num(void **state)
     clasm_template_free(compiled);
     clasm_diags_free(&d);
     free(p);
+}
+
+/* Compiling the clauses when libxml2's memory runs out, at points spread
+ * over the whole compile: CLASM_E_IO with one out-of-memory diagnostic
+ * and nothing compiled, or the whole library compiled; either way the
+ * template's drafts are the same as before (under ASan and valgrind:
+ * nothing leaked or freed twice). */
+static void test_compile_out_of_memory(void **state)
+{
+    fixture *fx = *state;
+    const job *j = &fx->jobs[0];
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_template *t = NULL;
+    assert_int_equal(clasm_template_open(fx->tpl_paths[j->tpl], &t, &d), CLASM_OK);
+    xaf_begin(-1);
+    assert_int_equal(clasm_template_compile(t, fx->lib, &d), CLASM_OK);
+    long total = xaf_calls;
+    xaf_end();
+    size_t all = template_compiled_clauses(t);
+    assert_true(total > 100 && all > 0);
+    int failed = 0;
+    char err_path[64];
+    int saved = xaf_stderr_capture(err_path); /* libxml2's own messages */
+    assert_true(saved >= 0);
+    for (long k = 0; k <= 40; k++) {
+        clasm_diags_free(&d);
+        clasm_diags_init(&d);
+        xaf_begin(total * k / 40 - (k == 40));
+        clasm_status s = clasm_template_compile(t, fx->lib, &d);
+        xaf_end();
+        if (s == CLASM_OK) {
+            assert_int_equal(template_compiled_clauses(t), all);
+            continue;
+        }
+        failed++;
+        assert_int_equal(s, CLASM_E_IO);
+        assert_int_equal(clasm_diags_errors(&d), 1);
+        assert_string_equal(d.items[0].id, "out-of-memory");
+        assert_int_equal(template_compiled_clauses(t), 0);
+        unsigned char *bytes = NULL;
+        size_t len = 0;
+        assert_int_equal(clasm_assemble_buffer(t, fx->lib, j->deal, j->plan, 0, &bytes, &len, &d),
+                         CLASM_OK);
+        assert_true(len == j->ref_len && memcmp(bytes, j->ref, len) == 0);
+        free(bytes);
+    }
+    xaf_stderr_bytes(saved, err_path);
+    assert_true(failed >= 30);
+    clasm_template_free(t);
+    clasm_diags_free(&d);
 }
 
 typedef struct {
@@ -603,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_conditionals_parsed_once),
         cmocka_unit_test(test_compiled_values_change_no_byte),
         cmocka_unit_test(test_heading_numbered_by_a_draft_num),
+        cmocka_unit_test(test_compile_out_of_memory),
         cmocka_unit_test(test_threads_share_one_template),
         cmocka_unit_test(test_large_part_parsed_for_each_draft),
     };
