@@ -962,7 +962,37 @@ typedef struct {
     struct draft_fill *fills;
     size_t nfills, capfills;
     docx_statics own;
+    /* Per plan item: the approved texts of its playbook as this draft
+     * prints them, for the manifest (none for a clause without one). */
+    struct draft_alts *alts;
+    size_t nalts;
 } draft;
+
+/* One approved text of a clause, rendered: 0 the standard, N fallback N. */
+typedef struct {
+    int position, version;
+    const char *approver, *note; /* borrowed from the library */
+    char **texts;                /* the body paragraphs' stable texts */
+    size_t n;
+} draft_alt;
+
+struct draft_alts {
+    draft_alt *items;
+    size_t n;
+};
+
+static void draft_alts_free(struct draft_alts *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++) {
+        for (size_t k = 0; k < a[i].n; k++) {
+            for (size_t j = 0; j < a[i].items[k].n; j++)
+                free(a[i].items[k].texts[j]);
+            free(a[i].items[k].texts);
+        }
+        free(a[i].items);
+    }
+    free(a);
+}
 
 /* One clause filled from its compiled body. */
 typedef struct draft_fill {
@@ -1003,7 +1033,35 @@ static void draft_free(draft *d)
         draft_fill_free(&d->fills[i]);
     free(d->fills);
     docx_statics_free(&d->own);
+    draft_alts_free(d->alts, d->nalts);
     pkg_edit_free(d->e);
+}
+
+/* The playbook of the clause the manifest recorded last. 0, or -1. */
+static int record_playbook(manifest *man, const plan_item *it, const struct draft_alts *a)
+{
+    const lib_clause *c = it->clause;
+    if (!c || (c->negotiable && !a->n))
+        return 0;
+    if (manifest_set_playbook(man, it->position, c->negotiable) != 0)
+        return -1;
+    for (size_t k = 0; a && k < a->n; k++) {
+        const draft_alt *x = &a->items[k];
+        if (manifest_add_text(man, x->position, x->version, x->approver, x->note,
+                              (const char *const *)x->texts, x->n) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The library's roles, for the manifest. 0, or -1. */
+static int record_roles(manifest *man, const clasm_library *lib)
+{
+    for (size_t i = 0; lib && i < lib->nroles; i++)
+        if (manifest_add_role(man, lib->roles[i].id, lib->roles[i].title) != 0)
+            return -1;
+    man->deviation_rank = lib ? lib->deviation_rank : -1;
+    return 0;
 }
 
 /* Decides which insertion point takes each clause of the plan. */
@@ -1355,6 +1413,80 @@ static const char *const *fill_texts(const draft *d, size_t i, size_t *n)
     return NULL;
 }
 
+/* The callbacks for a clause's other approved texts: the same values and
+ * references, but nothing is reported (the library's lint checks those
+ * texts, and the draft does not print them). */
+static const char *quiet_value(void *ctx, const ct_span *s)
+{
+    clause_ctx *C = ctx;
+    return draft_display(C->v, s->text);
+}
+
+static const char *quiet_reference(void *ctx, const ct_span *s)
+{
+    clause_ctx *C = ctx;
+    long i = ref_target(C->d, C->plan, s->text);
+    return i >= 0 && C->bookmarks[i][0] ? C->bookmarks[i] : NULL;
+}
+
+/* Renders one text of item i's playbook apart from the draft and keeps its
+ * paragraphs' stable texts. 0, or -1 when out of memory. */
+static int render_alt(draft *d, clause_ctx *C, size_t i, const ct_tree *tree, int position,
+                      int version, const char *approver, const char *note,
+                      const docx_render_style *style, const docx_render_ctx *rc)
+{
+    xmlDocPtr doc = d->docs[0];
+    xmlNsPtr w = xmlSearchNsByHref(doc, xmlDocGetRootElement(doc), BAD_CAST W_NS);
+    xmlNodePtr scratch = w ? xmlNewDocNode(doc, w, BAD_CAST "sdtContent", NULL) : NULL;
+    docx_fields fields = {0};
+    clause_ctx quiet = *C;
+    docx_render_ctx qrc = {&quiet, quiet_value, quiet_reference, rc->definitions, rc->ndefinitions};
+    int rc_ = scratch ? docx_render_tree(scratch, doc, w, tree, style, &qrc, &fields) : -1;
+    docx_fields_free(&fields);
+    struct draft_alts *a = &d->alts[i];
+    draft_alt *g = rc_ == 0 ? realloc(a->items, (a->n + 1) * sizeof *g) : NULL;
+    if (g) {
+        a->items = g;
+        draft_alt *alt = &g[a->n];
+        *alt = (draft_alt){position, version, approver, note, NULL, 0};
+        size_t np = 0;
+        for (xmlNodePtr p = scratch->children; p; p = p->next)
+            np += docx_is_w(p, "p");
+        alt->texts = calloc(np + 1, sizeof *alt->texts);
+        for (xmlNodePtr p = scratch->children; alt->texts && p; p = p->next)
+            if (docx_is_w(p, "p") && !(alt->texts[alt->n++] = docx_paragraph_text_stable(p))) {
+                alt->n--;
+                g = NULL;
+                break;
+            }
+        if (!alt->texts)
+            g = NULL;
+        a->n++; /* owned by the draft from here on, even when incomplete */
+    }
+    xmlFreeNode(scratch);
+    return g ? 0 : -1;
+}
+
+/* Item i's playbook: its fallbacks, and the standard when the deal drew a
+ * fallback. 0, or -1 when out of memory. */
+static int render_playbook(draft *d, clause_ctx *C, size_t i, const docx_render_style *style,
+                           const docx_render_ctx *rc)
+{
+    const plan_item *it = C->it;
+    const lib_clause *c = it->clause;
+    if (!c || (!c->nfallbacks && !it->position))
+        return 0;
+    if (it->position && render_alt(d, C, i, c->tree, 0, c->version, NULL, NULL, style, rc) != 0)
+        return -1;
+    for (size_t f = 0; f < c->nfallbacks; f++) {
+        const lib_fallback *fb = &c->fallbacks[f];
+        if (render_alt(d, C, i, fb->tree, (int)f + 1, fb->version, fb->approver, fb->note, style,
+                       rc) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, clasm_diags *diags)
 {
     int errors = 0;
@@ -1362,6 +1494,12 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
     xmlDocPtr doc = d->docs[0];
     char(*bookmarks)[40] = calloc(plan->nitems + 1, sizeof *bookmarks);
     char *marked = calloc(plan->nitems + 1, 1);
+    d->alts = calloc(plan->nitems + 1, sizeof *d->alts);
+    d->nalts = d->alts ? plan->nitems : 0;
+    if (!d->alts) {
+        free(bookmarks);
+        bookmarks = NULL;
+    }
     docx_definition *defs = NULL;
     size_t ndefs = 0;
     int derr = bookmarks && marked ? draft_definitions(d, plan, v->lib, &defs, &ndefs, diags) : -1;
@@ -1375,8 +1513,14 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
     errors += derr;
     /* Bookmarks on the headings that references point at. */
     for (size_t i = 0; i < plan->nitems; i++)
-        if (d->place[i] != (size_t)-1 && plan->items[i].clause)
-            mark_targets(d, plan, plan->items[i].clause->tree, marked);
+        if (d->place[i] != (size_t)-1 && plan->items[i].clause) {
+            const lib_clause *c = plan->items[i].clause;
+            mark_targets(d, plan, c->tree, marked);
+            /* The playbook's texts name clauses too, and are recorded with
+             * their numbers. */
+            for (size_t f = 0; f < c->nfallbacks; f++)
+                mark_targets(d, plan, c->fallbacks[f].tree, marked);
+        }
     for (size_t e = 0; e < ndefs; e++)
         mark_targets(d, plan, defs[e].tree, marked);
     for (size_t i = 0; i < plan->nitems; i++)
@@ -1387,7 +1531,7 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
         if (d->place[i] == (size_t)-1)
             continue;
         const plan_item *it = &plan->items[i];
-        const ct_tree *tree = it->clause ? it->clause->tree : NULL;
+        const ct_tree *tree = plan_item_tree(it);
         ct_tree *own = NULL;
         if (!tree) /* a plan made without the library's clause (tests) */
             tree = own = ct_parse(it->text ? it->text : "");
@@ -1400,8 +1544,11 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
                     tree->issues[k].message);
             errors++;
         }
+        /* A fallback the deal drew is rendered into the tree: only the
+         * standard texts are compiled. */
         const docx_fragment *frag =
-            own ? NULL : clause_fragment(d->tpl->fragments, v->lib, it->clause, &style);
+            own || it->position ? NULL
+                                : clause_fragment(d->tpl->fragments, v->lib, it->clause, &style);
         xmlNodePtr sdt =
             frag   ? build_compiled(d, &C, i, frag, tree, marked[i] ? bookmarks[i] : NULL)
             : tree ? docx_clauses_build(d->dc, doc, it->id, it->version, it->title ? it->title : "",
@@ -1409,6 +1556,11 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
                    : NULL;
         ct_free(own);
         errors += C.errors;
+        if (sdt && render_playbook(d, &C, i, &style, &rc) != 0) {
+            diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d->file, d->tpl->parts[0], 0,
+                      "out of memory while recording the playbook of clause %s", it->id);
+            errors++;
+        }
         d->sdts[i] = sdt;
         if (!sdt || !xmlAddPrevSibling(m->items[d->place[i]].anchor, sdt)) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d->file, d->tpl->parts[0], 0,
@@ -1481,7 +1633,8 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     clasm_status io = CLASM_OK;
     if (!d.e || !d.place || !d.sdts ||
         manifest_set(&d.man, plan->deal_id ? plan->deal_id : clasm_deal_id(deal),
-                     plan->library_fingerprint, clasm_document_name(plan->document)) != 0) {
+                     plan->library_fingerprint, clasm_document_name(plan->document)) != 0 ||
+        record_roles(&d.man, lib) != 0) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, 0, 0,
                 "out of memory while assembling");
         draft_free(&d);
@@ -1597,6 +1750,8 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
                  : body     ? manifest_add_texts(&d.man, it->id, it->version,
                                              it->title ? it->title : "", body, nbody)
                             : manifest_add_sdt(&d.man, it->id, it->version, d.sdts[i]);
+        if (rc == 0 && d.sdts[i])
+            rc = record_playbook(&d.man, it, i < d.nalts ? &d.alts[i] : NULL);
         if (rc != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
                       "out of memory while recording clause %s", plan->items[i].id);

@@ -19,7 +19,7 @@ const char *const deal_end_uses[] = {"known", "unknown", NULL};
 
 static const char *const top_keys[] = {"id",       "documents", "date",       "seller",  "customer",
                                        "reseller", "product",   "deployment", "license", "end_use",
-                                       "risks",    "terms",     NULL};
+                                       "risks",    "terms",     "positions",  NULL};
 static const char *const top_required[] = {"id",       "documents", "date",       "seller",
                                            "customer", "product",   "deployment", "license",
                                            "end_use",  NULL};
@@ -334,6 +334,45 @@ static void load_terms(loader *L, const yt_node *root, clasm_deal *deal)
     }
 }
 
+/* positions: {CLAUSE-ID: N}: the approved fallback N the deal takes for
+ * that clause instead of the standard text. Whether the clause has one is
+ * for the library (select.c). */
+static void load_positions(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *m = yt_get(root, "positions");
+    if (!m || yt_is_null(m))
+        return;
+    if (!yt_expect(&L->ctx, m, YT_MAPPING, "positions")) {
+        L->ok = 0;
+        return;
+    }
+    if (m->count > DEAL_MAX_LIST) {
+        fail(L, m, "positions", "too-many", "positions: more than %u entries", DEAL_MAX_LIST);
+        return;
+    }
+    deal->positions = calloc(m->count + 1, sizeof *deal->positions);
+    if (!deal->positions) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < m->count; i++) {
+        const yt_node *k = m->pairs[i].key, *v = m->pairs[i].value;
+        char path[300];
+        snprintf(path, sizeof path, "positions.%.200s", k->scalar);
+        char *end = NULL;
+        long n = v->kind == YT_SCALAR && !yt_is_null(v) ? strtol(v->scalar, &end, 10) : 0;
+        if (!end || *end || end == v->scalar || n < 1 || n > 1000) {
+            fail(L, v, path, "invalid-position",
+                 "%s must be the number of an approved fallback of the clause (1 for the "
+                 "first)",
+                 path);
+            continue;
+        }
+        deal->positions[deal->npositions++] =
+            (deal_position){k->scalar, (int)n, k->line, k->column};
+    }
+}
+
 static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
 {
     *out = NULL;
@@ -434,6 +473,7 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
 
     load_risks(&L, root, deal);
     load_terms(&L, root, deal);
+    load_positions(&L, root, deal);
 
     if (L.oom) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", deal->file, 0, 0,
@@ -502,6 +542,7 @@ void clasm_deal_free(clasm_deal *deal)
     free(deal->capabilities_joined);
     free(deal->risks);
     free(deal->terms);
+    free(deal->positions);
     yt_free(deal->doc);
     free(deal);
 }

@@ -38,6 +38,13 @@ typedef struct {
     int value_line, value_column; /* of the value */
 } deal_term;
 
+/* A fallback the deal chooses up front for a clause: positions: {ID: N}. */
+typedef struct {
+    const char *clause;
+    int fallback;     /* 1-based */
+    int line, column; /* of the clause id */
+} deal_position;
+
 /* All strings point into the YAML tree the deal owns. */
 struct clasm_deal {
     yt_doc *doc;
@@ -63,6 +70,8 @@ struct clasm_deal {
     size_t nrisks;
     deal_term *terms;
     size_t nterms;
+    deal_position *positions;
+    size_t npositions;
 };
 
 /* Checks a document built in memory as a deal file and makes the deal of

@@ -216,6 +216,64 @@ static void load_template_terms(loader *L, yt_ctx *ctx, const yt_node *root)
         }
 }
 
+/* negotiation: {roles: [{id, title}...], deviations: ROLE}: who may approve
+ * a change in negotiation, lowest authority first. */
+static void load_negotiation(loader *L, yt_ctx *ctx, const yt_node *root)
+{
+    clasm_library *lib = L->lib;
+    lib->deviation_rank = -1;
+    const yt_node *n = yt_get(root, "negotiation");
+    if (!n || !yt_expect(ctx, n, YT_MAPPING, "negotiation"))
+        return;
+    static const char *const keys[] = {"roles", "deviations", NULL};
+    yt_check_keys(ctx, n, "negotiation", keys, keys);
+    const yt_node *roles = yt_get(n, "roles");
+    if (roles && yt_expect(ctx, roles, YT_SEQUENCE, "negotiation.roles")) {
+        if (roles->count == 0)
+            diag_at(L->diags, CLASM_SEV_ERROR, "empty-list", ctx->file, roles->line, roles->column,
+                    "negotiation.roles is empty; list who may approve changes, lowest "
+                    "authority first");
+        for (size_t i = 0; i < roles->count; i++) {
+            char p[48];
+            snprintf(p, sizeof p, "negotiation.roles[%zu]", i);
+            const yt_node *r = roles->items[i];
+            if (!yt_expect(ctx, r, YT_MAPPING, p))
+                continue;
+            static const char *const rkeys[] = {"id", "title", NULL};
+            yt_check_keys(ctx, r, p, rkeys, rkeys);
+            const char *id = yt_get_str(ctx, r, "id", p, 0);
+            const char *title = yt_get_str(ctx, r, "title", p, 0);
+            if (!id || !title)
+                continue;
+            if (!valid_id(id, 0)) {
+                bad_id(L, ctx->file, r, p, "role id");
+                continue;
+            }
+            const yt_node *idn = yt_get(r, "id");
+            if (library_role_rank(lib, id) >= 0) {
+                diag_at(L->diags, CLASM_SEV_ERROR, "duplicate-id", ctx->file, idn->line,
+                        idn->column, "role '%s' is declared twice", id);
+                continue;
+            }
+            lib_role *role = grow(&lib->roles, &lib->nroles, sizeof *role);
+            if (!role) {
+                L->oom = 1;
+                return;
+            }
+            *role = (lib_role){id, title, idn->line, idn->column};
+        }
+    }
+    const char *dev = yt_get_str(ctx, n, "deviations", "negotiation", 1);
+    if (dev) {
+        lib->deviation_rank = library_role_rank(lib, dev);
+        if (lib->deviation_rank < 0) {
+            const yt_node *d = yt_get(n, "deviations");
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-role", ctx->file, d->line, d->column,
+                    "negotiation.deviations: '%s' is not one of negotiation.roles", dev);
+        }
+    }
+}
+
 static void load_settings(loader *L, const char *dir)
 {
     char *path = path_join(dir, "library.yaml");
@@ -230,10 +288,12 @@ static void load_settings(loader *L, const char *dir)
     clasm_library *lib = L->lib;
     const char *file = lib->docs[lib->ndocs - 1] ? yt_name(lib->docs[lib->ndocs - 1]) : "";
     yt_ctx ctx = {file, L->diags};
-    static const char *const keys[] = {"categories", "terms", "values", "template_terms", NULL};
+    static const char *const keys[] = {"categories",     "terms",       "values",
+                                       "template_terms", "negotiation", NULL};
     static const char *const required[] = {"categories", NULL};
     yt_check_keys(&ctx, root, "", keys, required);
     load_template_terms(L, &ctx, root);
+    load_negotiation(L, &ctx, root);
     lib->settings_file = file;
     if (values_parse_settings(yt_get(root, "values"), file, &lib->values, L->diags) < 0) {
         L->oom = 1;
@@ -672,6 +732,9 @@ static void free_clause(lib_clause *c)
     for (size_t i = 0; i < c->ndefines; i++)
         ct_free(c->defines[i].tree);
     free(c->defines);
+    for (size_t i = 0; i < c->nfallbacks; i++)
+        ct_free(c->fallbacks[i].tree);
+    free(c->fallbacks);
 }
 
 /* Where an offset of a scalar's text is in its file, for the clause tree
@@ -740,6 +803,95 @@ static void load_defines(loader *L, lib_clause *c, const yt_doc *doc, const yt_n
     }
 }
 
+/* negotiable: and fallbacks: [{version, approver, max_tier, note, text}]:
+ * the clause's playbook. */
+static void load_fallbacks(loader *L, yt_ctx *ctx, lib_clause *c, const yt_doc *doc,
+                           const yt_node *root)
+{
+    clasm_library *lib = L->lib;
+    c->negotiable = 1;
+    c->negotiable_node = yt_get(root, "negotiable");
+    yt_get_bool(ctx, root, "negotiable", "", 0, &c->negotiable);
+    const yt_node *seq = yt_get(root, "fallbacks");
+    if (!seq || !yt_expect(ctx, seq, YT_SEQUENCE, "fallbacks"))
+        return;
+    if (!c->negotiable && seq->count) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "fallback-not-negotiable", c->file, seq->line,
+                seq->column,
+                "fallbacks: the clause says negotiable: false, so it can have no approved "
+                "fallback; remove one or the other");
+    }
+    if (seq->count == 0)
+        diag_at(L->diags, CLASM_SEV_ERROR, "empty-list", c->file, seq->line, seq->column,
+                "fallbacks is empty; list the approved alternatives or leave the key out");
+    c->fallbacks = calloc(seq->count + 1, sizeof *c->fallbacks);
+    if (!c->fallbacks) {
+        L->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < seq->count; i++) {
+        char p[40];
+        snprintf(p, sizeof p, "fallbacks[%zu]", i);
+        const yt_node *item = seq->items[i];
+        if (!yt_expect(ctx, item, YT_MAPPING, p))
+            continue;
+        static const char *const keys[] = {"version", "approver", "max_tier", "note", "text", NULL};
+        static const char *const req[] = {"version", "approver", "note", "text", NULL};
+        yt_check_keys(ctx, item, p, keys, req);
+        lib_fallback *f = &c->fallbacks[c->nfallbacks];
+        f->node = item;
+        f->line = item->line;
+        f->column = item->column;
+        f->max_tier = -1;
+        f->approver_rank = -1;
+        long version = 0;
+        if (yt_get_int(ctx, item, "version", p, 0, 1, 1000000, &version))
+            f->version = (int)version;
+        f->approver = yt_get_str(ctx, item, "approver", p, 0);
+        f->approver_node = yt_get(item, "approver");
+        f->note = yt_get_str(ctx, item, "note", p, 0);
+        f->text = yt_get_str(ctx, item, "text", p, 0);
+        f->max_tier_id = yt_get_str(ctx, item, "max_tier", p, 0);
+        f->max_tier_node = yt_get(item, "max_tier");
+        if (f->approver) {
+            f->approver_rank = library_role_rank(lib, f->approver);
+            f->approver_title =
+                f->approver_rank >= 0 ? lib->roles[f->approver_rank].title : f->approver;
+            if (f->approver_rank < 0) {
+                const char **ids = calloc(lib->nroles + 1, sizeof *ids);
+                for (size_t r = 0; ids && r < lib->nroles; r++)
+                    ids[r] = lib->roles[r].id;
+                const char *s = ids ? yt_suggest(f->approver, ids, lib->nroles) : NULL;
+                diag_at(L->diags, CLASM_SEV_ERROR, "unknown-role", c->file, f->approver_node->line,
+                        f->approver_node->column,
+                        "%s.approver: '%s' is not a role of library.yaml's negotiation.roles%s%s%s",
+                        p, f->approver, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+                free(ids);
+            }
+        }
+        if (f->max_tier_id) {
+            f->max_tier = library_tier_rank(lib, f->max_tier_id);
+            if (f->max_tier < 0 && L->catalogue_ok) {
+                const char *s = yt_suggest(f->max_tier_id, lib->tier_ids, lib->ntiers);
+                diag_at(L->diags, CLASM_SEV_ERROR, "unknown-tier", c->file, f->max_tier_node->line,
+                        f->max_tier_node->column, "%s.max_tier: unknown tier '%s'%s%s%s", p,
+                        f->max_tier_id, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            }
+        }
+        if (f->text && !*f->text) {
+            const yt_node *n = yt_get(item, "text");
+            diag_at(L->diags, CLASM_SEV_ERROR, "empty-text", c->file, n->line, n->column,
+                    "%s.text is empty", p);
+        }
+        if (!f->text || !f->approver || !f->version)
+            continue;
+        f->tree = parse_markup(L, doc, yt_get(item, "text"), f->text);
+        if (!f->tree)
+            return;
+        c->nfallbacks++;
+    }
+}
+
 static void load_clause(loader *L, const char *category, size_t cat_index, const char *file,
                         const char *stem)
 {
@@ -750,9 +902,9 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     const char *name = yt_name(lib->docs[lib->ndocs - 1]);
     yt_ctx ctx = {name, L->diags};
     static const char *const keys[] = {
-        "id",    "version",  "title",    "category", "documents", "addresses",
-        "when",  "min_tier", "requires", "excludes", "replaces",  "flows_down",
-        "order", "guidance", "text",     "defines",  "because",   NULL};
+        "id",       "version",  "title",    "category",   "documents",  "addresses", "when",
+        "min_tier", "requires", "excludes", "replaces",   "flows_down", "order",     "guidance",
+        "text",     "defines",  "because",  "negotiable", "fallbacks",  NULL};
     static const char *const req[] = {"id",        "version", "title", "category",
                                       "documents", "text",    NULL};
     yt_check_keys(&ctx, root, "", keys, req);
@@ -816,6 +968,7 @@ static void load_clause(loader *L, const char *category, size_t cat_index, const
     const yt_doc *ydoc = lib->docs[lib->ndocs - 1];
     c.tree = parse_markup(L, ydoc, c.text ? yt_get(root, "text") : NULL, c.text ? c.text : "");
     load_defines(L, &c, ydoc, root);
+    load_fallbacks(L, &ctx, &c, ydoc, root);
     /* A list key written with nothing after it is a list left unfinished
      * (the JSON Schema refuses it too), not an empty one. */
     static const char *const lists[] = {"addresses", "requires", "excludes", "replaces",
@@ -1098,6 +1251,12 @@ static int hash_library(clasm_library *lib)
         }
         if (!sha256_end(h, c->text_hash))
             return 0;
+        for (size_t f = 0; f < c->nfallbacks; f++) {
+            sha256 *fh = sha256_begin();
+            sha256_add(fh, c->fallbacks[f].text, strlen(c->fallbacks[f].text));
+            if (!sha256_end(fh, c->fallbacks[f].text_hash))
+                return 0;
+        }
     }
     sha256 *h = sha256_begin();
     for (size_t i = 0; i < lib->nclauses; i++) {
@@ -1108,6 +1267,19 @@ static int hash_library(clasm_library *lib)
         sha256_add(h, version, (size_t)vn + 1);
         sha256_add(h, c->text_hash, 64);
         sha256_add(h, "\n", 1);
+        /* The playbook is part of what a draft was made with: inspect
+         * classifies against it. Only a clause that has one adds to it. */
+        for (size_t f = 0; f < c->nfallbacks; f++) {
+            const lib_fallback *fb = &c->fallbacks[f];
+            char line[64];
+            int ln = snprintf(line, sizeof line, "#%zu\t%d\t%d\t", f + 1, fb->version,
+                              fb->approver_rank);
+            sha256_add(h, line, (size_t)ln);
+            sha256_add(h, fb->text_hash, 64);
+            sha256_add(h, "\n", 1);
+        }
+        if (!c->negotiable)
+            sha256_add(h, "!\n", 2);
     }
     return sha256_end(h, lib->fingerprint);
 }
@@ -1265,6 +1437,7 @@ void clasm_library_free(clasm_library *lib)
         free_clause(&lib->clauses[i]);
     free(lib->clauses);
     free(lib->risks);
+    free(lib->roles);
     free(lib->tiers);
     free(lib->areas);
     free(lib->terms);
@@ -1305,6 +1478,14 @@ const lib_risk *library_risk(const clasm_library *lib, const char *id)
         if (strcmp(lib->risks[i].id, id) == 0)
             return &lib->risks[i];
     return NULL;
+}
+
+int library_role_rank(const clasm_library *lib, const char *id)
+{
+    for (size_t i = 0; id && i < lib->nroles; i++)
+        if (strcmp(lib->roles[i].id, id) == 0)
+            return (int)i;
+    return -1;
 }
 
 int library_tier_rank(const clasm_library *lib, const char *id)

@@ -118,6 +118,31 @@ typedef struct {
     int line, column; /* of the term in the clause file */
 } lib_definition;
 
+/* A role that may approve a change in negotiation (library.yaml's
+ * negotiation.roles), lowest authority first: a role may approve what any
+ * role before it may. */
+typedef struct {
+    const char *id, *title; /* title: as a sentence names it ("the compliance office") */
+    int line, column;
+} lib_role;
+
+/* An approved alternative text of a clause, offered in negotiation: fallback
+ * n (1-based, the file's order) of its clause. */
+typedef struct {
+    int version;
+    const char *approver;       /* a role id */
+    int approver_rank;          /* its index in lib->roles, -1 when unknown */
+    const char *approver_title; /* the role's title, or the id when unknown */
+    int max_tier;               /* tier rank above which it may not be agreed, or -1 */
+    const char *max_tier_id;
+    const char *note; /* for the negotiator: when to offer it, what it gives up */
+    const char *text;
+    ct_tree *tree;    /* text, parsed (never NULL once loaded) */
+    int line, column; /* of the list item */
+    const yt_node *node, *approver_node, *max_tier_node;
+    char text_hash[65]; /* SHA-256 (hex) of the text */
+} lib_fallback;
+
 typedef struct lib_clause {
     const char *file; /* the clause's YAML file */
     int line, column; /* of its id */
@@ -154,6 +179,12 @@ typedef struct lib_clause {
     size_t nguidance;
     const char *text;
     ct_tree *tree; /* text, parsed when the library loads (never NULL once loaded) */
+    /* The playbook: 0 when the library says negotiable: false; the approved
+     * fallbacks, in order. */
+    int negotiable;
+    const yt_node *negotiable_node; /* NULL when absent */
+    lib_fallback *fallbacks;
+    size_t nfallbacks;
     lib_definition *defines;
     size_t ndefines;
     /* The YAML nodes of the lists, for diagnostics (may be NULL). */
@@ -183,6 +214,12 @@ struct clasm_library {
     lib_tier *tiers; /* ascending */
     size_t ntiers;
     lib_risk *risks; /* catalogue order */
+    /* library.yaml's negotiation: the roles, lowest authority first, and
+     * the role that approves any text that is neither the standard nor an
+     * approved fallback (-1 when the library declares no roles). */
+    lib_role *roles;
+    size_t nroles;
+    int deviation_rank;
     size_t nrisks;
     lib_clause *clauses; /* sorted by id */
     size_t nclauses;
@@ -216,6 +253,7 @@ clasm_status library_load_all(const char *dir, clasm_library **out, clasm_diags 
 /* Lookups; NULL / -1 when absent. */
 const lib_clause *library_clause(const clasm_library *lib, const char *id);
 const lib_risk *library_risk(const clasm_library *lib, const char *id);
+int library_role_rank(const clasm_library *lib, const char *id);
 int library_tier_rank(const clasm_library *lib, const char *id);
 
 /* The names expressions may use with this library (facts of facts.c). */

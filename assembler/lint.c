@@ -527,12 +527,14 @@ char *lint_lock_text(const clasm_library *lib)
 {
     static const char header[] =
         "# clasm library lock: one line per clause, \"ID VERSION SHA256\", where SHA256 is\n"
-        "# the SHA-256 of the clause's title, one NUL byte, then its text. Written by\n"
+        "# the SHA-256 of the clause's title, one NUL byte, then its text; and one line per\n"
+        "# approved fallback, \"ID/fallback-N VERSION SHA256\" over the fallback's text. Written "
+        "by\n"
         "# `clasm lint --update-lock`; `clasm lint` fails when a clause's text changes\n"
         "# without a version bump. Do not edit by hand.\n";
     size_t cap = sizeof header + 1;
     for (size_t i = 0; i < lib->nclauses; i++)
-        cap += strlen(lib->clauses[i].id) + 12 + 65 + 2;
+        cap += (strlen(lib->clauses[i].id) + 12 + 65 + 2 + 24) * (lib->clauses[i].nfallbacks + 1);
     char *s = malloc(cap);
     if (!s)
         return NULL;
@@ -542,6 +544,9 @@ char *lint_lock_text(const clasm_library *lib)
         if (i > 0 && strcmp(lib->clauses[i - 1].id, c->id) == 0)
             continue;
         len += (size_t)snprintf(s + len, cap - len, "%s %d %s\n", c->id, c->version, c->text_hash);
+        for (size_t f = 0; f < c->nfallbacks; f++)
+            len += (size_t)snprintf(s + len, cap - len, "%s/fallback-%zu %d %s\n", c->id, f + 1,
+                                    c->fallbacks[f].version, c->fallbacks[f].text_hash);
     }
     return s;
 }
@@ -683,6 +688,94 @@ int lint_when_uses_term(const clasm_library *lib, size_t k)
     return uses;
 }
 
+/* 1 when tree t has a span of kind whose text is text (a term: the same
+ * term, singular or plural). */
+static int tree_uses(const ct_tree *t, ct_kind kind, const char *text)
+{
+    for (size_t b = 0; t && b < t->nblocks; b++)
+        for (size_t k = 0; k < t->blocks[b].nspans; k++) {
+            const ct_span *g = &t->blocks[b].spans[k];
+            if (g->kind != kind)
+                continue;
+            if (kind == CT_TERM ? ct_term_matches(g->text, text) || ct_term_matches(text, g->text)
+                                : strcmp(g->text, text) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+static const lib_term *find_term(const clasm_library *lib, const char *key)
+{
+    for (size_t i = 0; i < lib->nterms; i++)
+        if (strcmp(lib->terms[i].key, key) == 0)
+            return &lib->terms[i];
+    return NULL;
+}
+
+/* A clause's fallbacks: their markup as any text's, and what a fallback
+ * may use: a draft that draws one has only what the clause's standard text
+ * brings along (the definitions of its terms, the values the plan asked
+ * for), so a fallback uses those terms and values, or values with a
+ * default; it defines nothing. */
+static void check_fallbacks(linter *L, const lib_clause *c, unsigned char *used)
+{
+    const clasm_library *lib = L->lib;
+    for (size_t f = 0; f < c->nfallbacks && !L->oom; f++) {
+        const lib_fallback *fb = &c->fallbacks[f];
+        char key[48];
+        snprintf(key, sizeof key, "fallbacks[%zu].text", f);
+        const yt_node *tn = yt_get(fb->node, "text");
+        lint_issue *is = NULL;
+        size_t n = 0;
+        if (lint_tree_check(lib, fb->tree, used, &is, &n) != 0)
+            L->oom = 1;
+        report_issues(L, c, key, tn, is, n);
+        lint_issues_free(is, n);
+        const ct_tree *t = fb->tree;
+        for (size_t b = 0; t && b < t->nblocks; b++) {
+            const ct_block *blk = &t->blocks[b];
+            int line = blk->line ? blk->line : fb->line, col = blk->line ? blk->column : fb->column;
+            if (blk->definitions)
+                diag_at(L->diags, CLASM_SEV_ERROR, "misplaced-definitions", c->file, line, col,
+                        "%s: a fallback cannot hold the list of definitions ({{ definitions }})",
+                        key);
+            for (size_t k = 0; k < blk->nspans; k++) {
+                const ct_span *g = &blk->spans[k];
+                int gl = g->line ? g->line : line, gc = g->line ? g->column : col;
+                if (g->kind == CT_TERM_DEF)
+                    diag_at(L->diags, CLASM_SEV_ERROR, "fallback-defines", c->file, gl, gc,
+                            "%s: a fallback cannot define **%s**: a draft that draws it would "
+                            "define the term in one text and not the other; define it in the "
+                            "clause's text or in defines:",
+                            key, g->text);
+                else if (g->kind == CT_TERM && !template_term_of(lib, g->text) &&
+                         !tree_uses(c->tree, CT_TERM, g->text))
+                    diag_at(L->diags, CLASM_SEV_ERROR, "fallback-new-term", c->file, gl, gc,
+                            "%s: **%s** is not used by the clause's standard text, so a draft "
+                            "that draws this fallback may lack its definition; use the terms "
+                            "of the standard text",
+                            key, g->text);
+                else if (g->kind == CT_VALUE && strncmp(g->text, "terms.", 6) == 0 &&
+                         !tree_uses(c->tree, CT_VALUE, g->text)) {
+                    const lib_term *term = find_term(lib, g->text + 6);
+                    if (term && !term->default_value)
+                        diag_at(L->diags, CLASM_SEV_ERROR, "fallback-new-value", c->file, gl, gc,
+                                "%s: {{ %s }} has no default and the clause's standard text "
+                                "does not use it, so a deal would not know it needs it; use a "
+                                "value of the standard text, or give the term a default",
+                                key, g->text);
+                }
+            }
+        }
+        if (fb->max_tier >= 0 && c->min_tier >= 0 && fb->max_tier < c->min_tier)
+            diag_at(L->diags, CLASM_SEV_ERROR, "fallback-never-allowed", c->file,
+                    fb->max_tier_node->line, fb->max_tier_node->column,
+                    "fallbacks[%zu].max_tier: %s is below the clause's min_tier, so no deal "
+                    "that has the clause may agree to this fallback",
+                    f, fb->max_tier_id);
+    }
+}
+
 static void check_texts(linter *L)
 {
     const clasm_library *lib = L->lib;
@@ -720,6 +813,7 @@ static void check_texts(linter *L)
             report_issues(L, c, key, defs ? yt_get(defs, c->defines[d].term) : NULL, is, n);
             lint_issues_free(is, n);
         }
+        check_fallbacks(L, c, used);
         check_title(L, c, root);
         check_guidance(L, c, root);
         check_wording(L, c, root);
@@ -1233,6 +1327,12 @@ static void check_drafts(linter *L, const reach_info *ri)
         const lib_clause *c = &lib->clauses[i];
         int glossary_reported = 0;
         check_text_in_drafts(L, &D, c, c->tree, c->file, "", &glossary_reported);
+        for (size_t f = 0; f < c->nfallbacks && !L->oom; f++) {
+            char where[48];
+            snprintf(where, sizeof where, "fallbacks[%zu].text: ", f);
+            check_text_in_drafts(L, &D, c, c->fallbacks[f].tree, c->file, where,
+                                 &glossary_reported);
+        }
         /* The definitions its terms bring along are drawn with it. */
         size_t n = 0;
         glossary_use *g = glossary_for(lib, &c, 1, &n, NULL, NULL);
@@ -1376,6 +1476,56 @@ static void change(linter *L, char *text)
     g[L->r->nchanges++] = text;
 }
 
+/* One locked text (a clause, or a clause's fallback: "ID/fallback-N")
+ * against the lock's entries e[0..n). */
+typedef struct {
+    const char *id, *file, *hash;
+    int version, line, col;
+} lock_item;
+
+static void check_lock_item(linter *L, const lock_item *it, lint_lock_entry *e, size_t n,
+                            unsigned char *seen, int rc, int update, const char *lock_path)
+{
+    const lint_lock_entry *le = NULL;
+    for (size_t k = 0; k < n && !le; k++)
+        if (strcmp(e[k].id, it->id) == 0) {
+            le = &e[k];
+            seen[k] = 1;
+        }
+    if (!le) {
+        /* With no lock at all, missing-lock above says it once. */
+        if (rc != 1 && !update)
+            diag_at(L->diags, CLASM_SEV_ERROR, "lock-missing-clause", it->file, it->line, it->col,
+                    "%s (version %d) is not in %s; run `clasm lint --update-lock` to "
+                    "record it",
+                    it->id, it->version, lock_path);
+        if (update)
+            change(L, str_printf("added %s@%d", it->id, it->version));
+        return;
+    }
+    if (it->version < le->version) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "version-lowered", it->file, it->line, it->col,
+                "version: %s is at version %d here but %s:%d records version %d; versions "
+                "only go up (set it above %d), then run `clasm lint --update-lock`",
+                it->id, it->version, lock_path, le->line, le->version, le->version);
+    } else if (it->version == le->version && strcmp(it->hash, le->hash) != 0) {
+        diag_at(L->diags, CLASM_SEV_ERROR, "changed-without-version-bump", it->file, it->line,
+                it->col,
+                "version: the title or text of %s changed but its version is still %d "
+                "(%s:%d records version %d with a different text hash); bump version to %d, "
+                "then run `clasm lint --update-lock`",
+                it->id, it->version, lock_path, le->line, le->version, le->version + 1);
+    } else if (it->version > le->version) {
+        if (update)
+            change(L, str_printf("%s: version %d -> %d", it->id, le->version, it->version));
+        else
+            diag_at(L->diags, CLASM_SEV_WARNING, "lock-outdated", it->file, it->line, it->col,
+                    "version: %s is at version %d but %s:%d records version %d; run `clasm "
+                    "lint --update-lock` to record the new version",
+                    it->id, it->version, lock_path, le->line, le->version);
+    }
+}
+
 /* Compares the library with the lock. Returns -1 on I/O failure. */
 static int check_lock(linter *L, const char *lock_path, int update)
 {
@@ -1395,49 +1545,29 @@ static int check_lock(linter *L, const char *lock_path, int update)
         L->oom = 1;
         return 0;
     }
-    for (size_t i = 0; i < lib->nclauses; i++) {
+    for (size_t i = 0; i < lib->nclauses && !L->oom; i++) {
         const lib_clause *c = unique_clause(lib, i);
         if (!c || !c->version)
             continue;
-        const lint_lock_entry *le = NULL;
-        for (size_t k = 0; k < n && !le; k++)
-            if (strcmp(e[k].id, c->id) == 0) {
-                le = &e[k];
-                seen[k] = 1;
+        lock_item it = {c->id, c->file, c->text_hash, c->version, 0, 0};
+        version_where(lib, c, &it.line, &it.col);
+        check_lock_item(L, &it, e, n, seen, rc, update, lock_path);
+        for (size_t f = 0; f < c->nfallbacks; f++) {
+            const lib_fallback *fb = &c->fallbacks[f];
+            char *id = str_printf("%s/fallback-%zu", c->id, f + 1);
+            if (!id) {
+                L->oom = 1;
+                break;
             }
-        int line, col;
-        version_where(lib, c, &line, &col);
-        if (!le) {
-            /* With no lock at all, missing-lock above says it once. */
-            if (rc != 1 && !update)
-                diag_at(L->diags, CLASM_SEV_ERROR, "lock-missing-clause", c->file, c->line,
-                        c->column,
-                        "clause %s (version %d) is not in %s; run `clasm lint --update-lock` to "
-                        "record it",
-                        c->id, c->version, lock_path);
-            if (update)
-                change(L, str_printf("added %s@%d", c->id, c->version));
-            continue;
-        }
-        if (c->version < le->version) {
-            diag_at(L->diags, CLASM_SEV_ERROR, "version-lowered", c->file, line, col,
-                    "version: %s is at version %d here but %s:%d records version %d; versions "
-                    "only go up (set it above %d), then run `clasm lint --update-lock`",
-                    c->id, c->version, lock_path, le->line, le->version, le->version);
-        } else if (c->version == le->version && strcmp(c->text_hash, le->hash) != 0) {
-            diag_at(L->diags, CLASM_SEV_ERROR, "changed-without-version-bump", c->file, line, col,
-                    "version: the title or text of %s changed but its version is still %d "
-                    "(%s:%d records version %d with a different text hash); bump version to %d, "
-                    "then run `clasm lint --update-lock`",
-                    c->id, c->version, lock_path, le->line, le->version, le->version + 1);
-        } else if (c->version > le->version) {
-            if (update)
-                change(L, str_printf("%s: version %d -> %d", c->id, le->version, c->version));
-            else
-                diag_at(L->diags, CLASM_SEV_WARNING, "lock-outdated", c->file, line, col,
-                        "version: %s is at version %d but %s:%d records version %d; run `clasm "
-                        "lint --update-lock` to record the new version",
-                        c->id, c->version, lock_path, le->line, le->version);
+            const yt_node *v = yt_get(fb->node, "version");
+            lock_item fi = {id,
+                            c->file,
+                            fb->text_hash,
+                            fb->version,
+                            v ? v->line : fb->line,
+                            v ? v->column : fb->column};
+            check_lock_item(L, &fi, e, n, seen, rc, update, lock_path);
+            free(id);
         }
     }
     for (size_t k = 0; k < n; k++) {
@@ -1448,9 +1578,12 @@ static int check_lock(linter *L, const char *lock_path, int update)
         char *file = NULL;
         const char *dot = strchr(e[k].id, '.');
         const char *slash = strrchr(lock_path, '/');
+        /* A fallback's entry is ID/fallback-N: its clause's file. */
+        const char *part = strchr(e[k].id, '/');
+        int stem = part && dot ? (int)(part - dot - 1) : dot ? (int)strlen(dot + 1) : 0;
         if (dot)
-            file = str_printf("%.*s%.*s/%s.yaml", slash ? (int)(slash - lock_path + 1) : 0,
-                              lock_path, (int)(dot - e[k].id), e[k].id, dot + 1);
+            file = str_printf("%.*s%.*s/%.*s.yaml", slash ? (int)(slash - lock_path + 1) : 0,
+                              lock_path, (int)(dot - e[k].id), e[k].id, stem, dot + 1);
         struct stat st;
         int present = file && stat(file, &st) == 0;
         if (update)

@@ -4,6 +4,7 @@
 #define CLASM_PLAN_H
 
 #include "clasm.h"
+#include "clause_tree.h"
 
 struct lib_clause;
 
@@ -31,6 +32,9 @@ typedef struct {
     /* Borrowed: the library's clause (its parsed text, its file); NULL in a
      * plan made by hand (tests), whose text is then parsed when drawn. */
     const struct lib_clause *clause;
+    /* The text drawn: 0 the standard, N the clause's approved fallback N
+     * (the deal's positions). */
+    int position;
 } plan_item;
 
 /* A term the deal leaves out, whose value is the library's default
@@ -68,6 +72,10 @@ struct clasm_plan {
  * D and E", at most max_supports supporting titles (0: all; the rest
  * counted, "and 20 more"). Malloc'd; NULL when out of memory. */
 char *plan_item_why(const plan_item *it, size_t max_supports);
+
+/* The parsed text the item draws: its fallback's when the deal chose one,
+ * else the clause's; NULL for a plan made by hand. */
+const ct_tree *plan_item_tree(const plan_item *it);
 
 /* Marks the plan's default for the value path (terms.KEY) printed, and the
  * default currency of an amount; any other path is ignored. */

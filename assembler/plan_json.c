@@ -1,4 +1,5 @@
 /* The plan as JSON (select --format json, assemble --report) and as text. */
+#include "library.h"
 #include "plan.h"
 
 #include "json_text.h"
@@ -75,6 +76,17 @@ static int put(json_t *obj, const char *key, json_t *value)
     return value && json_object_set_new(obj, key, value) == 0;
 }
 
+/* The fallback a deal chose for the item, if any: its number and who must
+ * approve it. 1, or 0 when out of memory. */
+static int put_position(json_t *c, const plan_item *it)
+{
+    if (!it->position || !it->clause)
+        return 1;
+    const lib_fallback *f = &it->clause->fallbacks[it->position - 1];
+    return put(c, "position", json_integer(it->position)) &&
+           put(c, "approver", json_text(f->approver));
+}
+
 char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const char *sha256)
 {
     json_t *root = json_object();
@@ -90,7 +102,8 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
              put(c, "reasons", string_array(it->reasons, it->nreasons)) &&
              put(c, "because", string_array(it->because, it->nbecause)) &&
              put(c, "supports", string_array((char *const *)it->supports, it->nsupports)) &&
-             put(c, "why", json_text(why)) && json_array_append_new(clauses, c) == 0;
+             put(c, "why", json_text(why)) && put_position(c, it) &&
+             json_array_append_new(clauses, c) == 0;
         free(why);
         if (!ok)
             json_decref(c);
@@ -148,6 +161,11 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
          * (definitions support most clauses: three titles and a count). */
         for (size_t r = 0; r < it->nbecause; r++)
             fprintf(out, "        %s %s\n", r ? "        " : "because:", it->because[r]);
+        if (it->position && it->clause) {
+            const lib_fallback *f = &it->clause->fallbacks[it->position - 1];
+            fprintf(out, "        position: fallback %d, chosen by the deal (%s approves it)\n",
+                    it->position, f->approver_title);
+        }
         if (it->nsupports == 0)
             continue;
         fputs("        supports: ", out);

@@ -458,7 +458,8 @@ static int collect_missing_values(const clasm_library *lib, const clasm_deal *de
         char first[160];
         snprintf(first, sizeof first, "the clause %.120s, chosen for the", plan->items[k].id);
         if (c)
-            missing_in(&M, c->tree, plan->items[k].id, first, c->file, c->line);
+            missing_in(&M, plan_item_tree(&plan->items[k]), plan->items[k].id, first, c->file,
+                       c->line);
     }
     size_t n = 0;
     glossary_use *g = glossary_for(lib, chosen, plan->nitems, &n, NULL, NULL);
@@ -472,6 +473,63 @@ static int collect_missing_values(const clasm_library *lib, const clasm_deal *de
     free(g);
     free(chosen);
     return oom ? -1 : 0;
+}
+
+const ct_tree *plan_item_tree(const plan_item *it)
+{
+    const lib_clause *c = it->clause;
+    if (!c)
+        return NULL;
+    if (it->position > 0 && (size_t)it->position <= c->nfallbacks)
+        return c->fallbacks[it->position - 1].tree;
+    return c->tree;
+}
+
+/* The deal's positions: each names a negotiable clause, one of its
+ * fallbacks, allowed at the deal's tier; the plan's item draws it. */
+static void apply_positions(const clasm_library *lib, const clasm_deal *deal, clasm_plan *plan,
+                            clasm_diags *diags)
+{
+    for (size_t i = 0; i < deal->npositions; i++) {
+        const deal_position *p = &deal->positions[i];
+        const lib_clause *c = library_clause(lib, p->clause);
+        if (!c) {
+            const char **ids = calloc(lib->nclauses + 1, sizeof *ids);
+            for (size_t k = 0; ids && k < lib->nclauses; k++)
+                ids[k] = lib->clauses[k].id;
+            const char *s = ids ? yt_suggest(p->clause, ids, lib->nclauses) : NULL;
+            diag_at(diags, CLASM_SEV_ERROR, "unknown-clause", deal->file, p->line, p->column,
+                    "positions: the library has no clause '%s'%s%s%s", p->clause,
+                    s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            free(ids);
+            continue;
+        }
+        if (!c->negotiable || c->nfallbacks == 0) {
+            diag_at(diags, CLASM_SEV_ERROR, "not-negotiable", deal->file, p->line, p->column,
+                    "positions: the clause %s (%s) %s, so the deal can only take its standard "
+                    "text",
+                    c->id, c->title,
+                    !c->negotiable ? "is not negotiable" : "has no approved fallback");
+            continue;
+        }
+        if ((size_t)p->fallback > c->nfallbacks) {
+            diag_at(diags, CLASM_SEV_ERROR, "unknown-fallback", deal->file, p->line, p->column,
+                    "positions: the clause %s has %zu approved fallback%s, not %d", c->id,
+                    c->nfallbacks, c->nfallbacks == 1 ? "" : "s", p->fallback);
+            continue;
+        }
+        const lib_fallback *f = &c->fallbacks[p->fallback - 1];
+        if (f->max_tier >= 0 && plan->tier_rank > f->max_tier) {
+            diag_at(diags, CLASM_SEV_ERROR, "position-not-allowed", deal->file, p->line, p->column,
+                    "positions: fallback %d of %s may not be agreed above the %s tier, and this "
+                    "deal is at the %s tier; draw the standard text or a fallback allowed there",
+                    p->fallback, c->id, f->max_tier_id, plan->tier);
+            continue;
+        }
+        for (size_t k = 0; k < plan->nitems; k++)
+            if (plan->items[k].clause == c)
+                plan->items[k].position = p->fallback;
+    }
 }
 
 clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
@@ -572,6 +630,8 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     }
     free(order);
     facts_env_free(&fe);
+    if (plan->tier)
+        apply_positions(lib, deal, plan, diags);
 
     /* Coverage: every deal risk that matters for this document. */
     for (size_t r = 0; r < deal->nrisks; r++) {

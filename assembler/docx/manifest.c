@@ -95,6 +95,14 @@ int manifest_sdt_hash(xmlNodePtr sdt, char out[65])
 void manifest_init(manifest *m)
 {
     memset(m, 0, sizeof *m);
+    m->deviation_rank = -1;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        free(v[j]);
+    free(v);
 }
 
 void manifest_free(manifest *m)
@@ -102,15 +110,34 @@ void manifest_free(manifest *m)
     free(m->deal);
     free(m->library);
     free(m->document);
+    free(m->part);
+    for (size_t i = 0; i < m->nroles; i++) {
+        free(m->roles[i].id);
+        free(m->roles[i].title);
+    }
+    free(m->roles);
     for (size_t i = 0; i < m->count; i++) {
-        free(m->clauses[i].id);
-        free(m->clauses[i].title);
-        for (size_t j = 0; j < m->clauses[i].nparagraphs; j++)
-            free(m->clauses[i].paragraphs[j]);
-        free(m->clauses[i].paragraphs);
+        manifest_clause *c = &m->clauses[i];
+        free(c->id);
+        free(c->title);
+        free_strings(c->paragraphs, c->nparagraphs);
+        for (size_t t = 0; t < c->ntexts; t++) {
+            free(c->texts[t].approver);
+            free(c->texts[t].note);
+            free_strings(c->texts[t].paragraphs, c->texts[t].nparagraphs);
+        }
+        free(c->texts);
+        for (size_t a = 0; a < c->napprovals; a++) {
+            free(c->approvals[a].role);
+            free(c->approvals[a].by);
+            free(c->approvals[a].at);
+            free(c->approvals[a].note);
+        }
+        free(c->approvals);
     }
     free(m->clauses);
     memset(m, 0, sizeof *m);
+    m->deviation_rank = -1;
 }
 
 static int dup_into(char **dst, const char *s)
@@ -146,9 +173,108 @@ int manifest_add(manifest *m, const char *id, int version, const char hash[65])
     if (!(c->id = strdup(id)))
         return -1;
     c->version = version;
+    c->negotiable = 1;
     memcpy(c->hash, hash, 64);
     c->hash[64] = '\0';
     m->count++;
+    return 0;
+}
+
+int manifest_set_playbook(manifest *m, int position, int negotiable)
+{
+    if (!m->count)
+        return -1;
+    m->clauses[m->count - 1].position = position;
+    m->clauses[m->count - 1].negotiable = negotiable;
+    return 0;
+}
+
+static char **copy_strings(const char *const *v, size_t n)
+{
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++)
+        if (!(out[i] = strdup(v[i]))) {
+            free_strings(out, i);
+            return NULL;
+        }
+    return out;
+}
+
+int manifest_add_text(manifest *m, int position, int version, const char *approver,
+                      const char *note, const char *const *paragraphs, size_t n)
+{
+    if (!m->count)
+        return -1;
+    manifest_clause *c = &m->clauses[m->count - 1];
+    manifest_text *g = realloc(c->texts, (c->ntexts + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    c->texts = g;
+    manifest_text *t = &c->texts[c->ntexts];
+    memset(t, 0, sizeof *t);
+    t->position = position;
+    t->version = version;
+    t->paragraphs = copy_strings(paragraphs, n);
+    t->nparagraphs = n;
+    if (!t->paragraphs || dup_into(&t->approver, approver) || dup_into(&t->note, note)) {
+        free(t->approver);
+        free(t->note);
+        free_strings(t->paragraphs, t->paragraphs ? n : 0);
+        return -1;
+    }
+    c->ntexts++;
+    return 0;
+}
+
+int manifest_add_role(manifest *m, const char *id, const char *title)
+{
+    manifest_role *g = realloc(m->roles, (m->nroles + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    m->roles = g;
+    manifest_role *r = &m->roles[m->nroles];
+    r->id = strdup(id);
+    r->title = strdup(title);
+    if (!r->id || !r->title) {
+        free(r->id);
+        free(r->title);
+        return -1;
+    }
+    m->nroles++;
+    return 0;
+}
+
+int manifest_role_rank(const manifest *m, const char *id)
+{
+    for (size_t i = 0; id && i < m->nroles; i++)
+        if (strcmp(m->roles[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+int manifest_add_approval(manifest *m, size_t k, const char *role, const char *by, const char *at,
+                          const char *note, const char hash[65])
+{
+    if (k >= m->count)
+        return -1;
+    manifest_clause *c = &m->clauses[k];
+    manifest_approval *g = realloc(c->approvals, (c->napprovals + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    c->approvals = g;
+    manifest_approval *a = &c->approvals[c->napprovals];
+    memset(a, 0, sizeof *a);
+    if (dup_into(&a->role, role) || dup_into(&a->by, by) || dup_into(&a->at, at) ||
+        dup_into(&a->note, note)) {
+        free(a->role);
+        free(a->by);
+        free(a->at);
+        free(a->note);
+        return -1;
+    }
+    memcpy(a->hash, hash, 64);
+    a->hash[64] = '\0';
+    c->napprovals++;
     return 0;
 }
 
@@ -209,6 +335,45 @@ static xmlDocPtr new_doc(void)
     return doc;
 }
 
+/* A clause's position, negotiability, approved texts and approvals:
+ * attributes and children of its entry. 1, or 0 when out of memory. */
+static int write_playbook(xmlNodePtr c, xmlNsPtr ns, const manifest_clause *mc)
+{
+    char v[32];
+    int ok = 1;
+    if (mc->position) {
+        snprintf(v, sizeof v, "%d", mc->position);
+        ok = xmlNewProp(c, BAD_CAST "position", BAD_CAST v) != NULL;
+    }
+    if (ok && !mc->negotiable)
+        ok = xmlNewProp(c, BAD_CAST "negotiable", BAD_CAST "false") != NULL;
+    for (size_t t = 0; ok && t < mc->ntexts; t++) {
+        const manifest_text *x = &mc->texts[t];
+        xmlNodePtr el = xmlNewChild(c, ns, BAD_CAST "text", NULL);
+        snprintf(v, sizeof v, "%d", x->position);
+        ok = el && xmlNewProp(el, BAD_CAST "position", BAD_CAST v);
+        snprintf(v, sizeof v, "%d", x->version);
+        ok = ok && xmlNewProp(el, BAD_CAST "version", BAD_CAST v);
+        if (ok && x->approver)
+            ok = xmlNewProp(el, BAD_CAST "approver", BAD_CAST x->approver) != NULL;
+        if (ok && x->note)
+            ok = xmlNewTextChild(el, ns, BAD_CAST "note", BAD_CAST x->note) != NULL;
+        for (size_t j = 0; ok && j < x->nparagraphs; j++)
+            ok = xmlNewTextChild(el, ns, BAD_CAST "p", BAD_CAST x->paragraphs[j]) != NULL;
+    }
+    for (size_t a = 0; ok && a < mc->napprovals; a++) {
+        const manifest_approval *x = &mc->approvals[a];
+        xmlNodePtr el = xmlNewChild(c, ns, BAD_CAST "approval", NULL);
+        ok = el && xmlNewProp(el, BAD_CAST "role", BAD_CAST x->role) &&
+             xmlNewProp(el, BAD_CAST "by", BAD_CAST x->by) &&
+             xmlNewProp(el, BAD_CAST "at", BAD_CAST x->at) &&
+             xmlNewProp(el, BAD_CAST "hash", BAD_CAST x->hash);
+        if (ok && x->note)
+            ok = xmlNewTextChild(el, ns, BAD_CAST "note", BAD_CAST x->note) != NULL;
+    }
+    return ok;
+}
+
 static xmlDocPtr manifest_doc(const manifest *m)
 {
     xmlDocPtr doc = new_doc();
@@ -224,6 +389,18 @@ static xmlDocPtr manifest_doc(const manifest *m)
              xmlNewProp(root, BAD_CAST "library", BAD_CAST(m->library ? m->library : ""));
     if (ok && m->document)
         ok = xmlNewProp(root, BAD_CAST "document", BAD_CAST m->document) != NULL;
+    if (ok && m->nroles) {
+        xmlNodePtr roles = xmlNewChild(root, ns, BAD_CAST "roles", NULL);
+        ok = roles != NULL;
+        if (ok && m->deviation_rank >= 0 && (size_t)m->deviation_rank < m->nroles)
+            ok = xmlNewProp(roles, BAD_CAST "deviations",
+                            BAD_CAST m->roles[m->deviation_rank].id) != NULL;
+        for (size_t i = 0; ok && i < m->nroles; i++) {
+            xmlNodePtr r = xmlNewChild(roles, ns, BAD_CAST "role", NULL);
+            ok = r && xmlNewProp(r, BAD_CAST "id", BAD_CAST m->roles[i].id) &&
+                 xmlNewProp(r, BAD_CAST "title", BAD_CAST m->roles[i].title);
+        }
+    }
     for (size_t i = 0; ok && i < m->count; i++) {
         char v[32];
         snprintf(v, sizeof v, "%d", m->clauses[i].version);
@@ -236,6 +413,8 @@ static xmlDocPtr manifest_doc(const manifest *m)
             ok = xmlNewTextChild(c, ns, BAD_CAST "title", BAD_CAST m->clauses[i].title) != NULL;
         for (size_t j = 0; ok && j < m->clauses[i].nparagraphs; j++)
             ok = xmlNewTextChild(c, ns, BAD_CAST "p", BAD_CAST m->clauses[i].paragraphs[j]) != NULL;
+        if (ok)
+            ok = write_playbook(c, ns, &m->clauses[i]);
     }
     if (!ok) {
         xmlFreeDoc(doc);
@@ -351,6 +530,13 @@ clasm_status manifest_write(pkg_edit *e, const manifest *m, clasm_diags *diags)
     return CLASM_OK;
 }
 
+clasm_status manifest_rewrite(pkg_edit *e, const manifest *m, clasm_diags *diags)
+{
+    if (!m->part)
+        return CLASM_E_USAGE;
+    return store_doc(e, m->part, manifest_doc(m), diags) == 0 ? CLASM_OK : CLASM_E_IO;
+}
+
 /* ------------------------------------------------------------ reading */
 
 static int is_item_name(const char *name)
@@ -411,6 +597,122 @@ static int read_text(xmlNodePtr el, manifest_clause *c)
     return 0;
 }
 
+static char *content(xmlNodePtr n, int *oom)
+{
+    xmlChar *t = xmlNodeGetContent(n);
+    char *s = strdup(t ? (const char *)t : "");
+    xmlFree(t);
+    if (!s)
+        *oom = 1;
+    return s;
+}
+
+/* The number in attribute name, or dflt when absent or not a number in
+ * [0, 1000000]; *bad set when present and wrong. */
+static int int_attr(xmlNodePtr n, const char *name, int dflt, int *bad, int *oom)
+{
+    char *v = attr(n, name, oom);
+    if (!v)
+        return dflt;
+    char *end = NULL;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || x < 0 || x > 1000000)
+        *bad = 1;
+    free(v);
+    return (int)x;
+}
+
+/* A clause entry's playbook: position, negotiable, texts, approvals. */
+static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
+{
+    c->position = int_attr(el, "position", 0, bad, oom);
+    char *neg = attr(el, "negotiable", oom);
+    c->negotiable = !(neg && strcmp(neg, "false") == 0);
+    free(neg);
+    for (xmlNodePtr k = el->children; k && !*bad && !*oom; k = k->next) {
+        if (is_manifest_el(k, "text")) {
+            manifest_text *g = realloc(c->texts, (c->ntexts + 1) * sizeof *g);
+            if (!g) {
+                *oom = 1;
+                return;
+            }
+            c->texts = g;
+            manifest_text *t = &c->texts[c->ntexts++];
+            memset(t, 0, sizeof *t);
+            t->position = int_attr(k, "position", -1, bad, oom);
+            t->version = int_attr(k, "version", 0, bad, oom);
+            t->approver = attr(k, "approver", oom);
+            *bad |= t->position < 0;
+            size_t n = 0;
+            for (xmlNodePtr q = k->children; q; q = q->next)
+                n += is_manifest_el(q, "p");
+            t->paragraphs = calloc(n + 1, sizeof *t->paragraphs);
+            if (!t->paragraphs) {
+                *oom = 1;
+                return;
+            }
+            for (xmlNodePtr q = k->children; q && !*oom; q = q->next) {
+                if (is_manifest_el(q, "p")) {
+                    char *s = content(q, oom);
+                    if (s)
+                        t->paragraphs[t->nparagraphs++] = s;
+                } else if (is_manifest_el(q, "note")) {
+                    free(t->note);
+                    t->note = content(q, oom);
+                }
+            }
+        } else if (is_manifest_el(k, "approval")) {
+            char *role = attr(k, "role", oom), *by = attr(k, "by", oom), *at = attr(k, "at", oom),
+                 *hash = attr(k, "hash", oom), *note = NULL;
+            for (xmlNodePtr q = k->children; q && !*oom; q = q->next)
+                if (is_manifest_el(q, "note")) {
+                    free(note);
+                    note = content(q, oom);
+                }
+            if (!*oom && (!role || !by || !at || !hash || strlen(hash) != 64))
+                *bad = 1;
+            manifest_approval *g =
+                *bad || *oom ? NULL : realloc(c->approvals, (c->napprovals + 1) * sizeof *g);
+            if (g) {
+                c->approvals = g;
+                manifest_approval *a = &c->approvals[c->napprovals++];
+                a->role = role;
+                a->by = by;
+                a->at = at;
+                a->note = note;
+                memcpy(a->hash, hash, 65);
+                role = by = at = note = NULL;
+            } else if (!*bad) {
+                *oom = 1;
+            }
+            free(role);
+            free(by);
+            free(at);
+            free(hash);
+            free(note);
+        }
+    }
+}
+
+/* The roles element of a manifest. */
+static void read_roles(xmlNodePtr el, manifest *m, int *bad, int *oom)
+{
+    char *dev = attr(el, "deviations", oom);
+    for (xmlNodePtr k = el->children; k && !*oom; k = k->next) {
+        if (!is_manifest_el(k, "role"))
+            continue;
+        char *id = attr(k, "id", oom), *title = attr(k, "title", oom);
+        if (id && title)
+            *oom |= manifest_add_role(m, id, title) != 0;
+        else
+            *bad |= !*oom;
+        free(id);
+        free(title);
+    }
+    m->deviation_rank = manifest_role_rank(m, dev);
+    free(dev);
+}
+
 clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
 {
     const char *file = pkg_name(p);
@@ -442,8 +744,12 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
         m->deal = attr(root, "deal", &oom);
         m->library = attr(root, "library", &oom);
         m->document = attr(root, "document", &oom);
+        m->part = strdup(name);
+        oom |= !m->part;
         int bad = !m->deal || !m->library;
         for (xmlNodePtr c = root->children; c && !bad && !oom; c = c->next) {
+            if (is_manifest_el(c, "roles"))
+                read_roles(c, m, &bad, &oom);
             if (!is_manifest_el(c, "clause"))
                 continue;
             char *id = attr(c, "id", &oom), *ver = attr(c, "version", &oom),
@@ -454,6 +760,8 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
             if (!bad && !oom)
                 oom = manifest_add(m, id, (int)v, hash) != 0 ||
                       read_text(c, &m->clauses[m->count - 1]) != 0;
+            if (!bad && !oom)
+                read_playbook(c, &m->clauses[m->count - 1], &bad, &oom);
             free(id);
             free(ver);
             free(hash);

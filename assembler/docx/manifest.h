@@ -38,10 +38,41 @@ void manifest_clause_hash(const char *title, const char *const *paragraphs, size
  * memory or the control holds no paragraph. */
 int manifest_sdt_hash(xmlNodePtr sdt, char out[65]);
 
+/* An approved text of a clause that has a playbook: the standard
+ * (position 0) or fallback N, as this draft would print it. */
+typedef struct {
+    int position;   /* 0 the standard, else the fallback's number */
+    int version;    /* the fallback's own version; the clause's for the standard */
+    char *approver; /* role id; NULL for the standard */
+    char *note;     /* the playbook's note for the negotiator; may be NULL */
+    char **paragraphs;
+    size_t nparagraphs;
+} manifest_text;
+
+/* An approval on record (clasm approve). */
+typedef struct {
+    char *role, *by, *at, *note; /* note may be NULL */
+    char hash[65];               /* of the clause's text that was approved */
+} manifest_approval;
+
+typedef struct {
+    char *id, *title;
+} manifest_role;
+
 typedef struct {
     char *id;
     int version;
     char hash[65];
+    /* The playbook as the draft was made: the position drawn (0 the
+     * standard, N fallback N), whether the clause may be negotiated, and
+     * its approved texts (none for a clause without fallbacks drawn in its
+     * standard text); the approvals given since. */
+    int position;
+    int negotiable;
+    manifest_text *texts;
+    size_t ntexts;
+    manifest_approval *approvals;
+    size_t napprovals;
     /* The clause as rendered, so inspect can find it by its title when a
      * round trip lost the content control, and show what changed. */
     char *title;
@@ -53,6 +84,12 @@ typedef struct {
     char *deal;
     char *library;
     char *document; /* may be NULL */
+    /* Who may approve, lowest authority first, and the rank of the role
+     * that approves a deviation (-1: none declared). */
+    manifest_role *roles;
+    size_t nroles;
+    int deviation_rank;
+    char *part; /* manifest_read: the part it was read from */
     manifest_clause *clauses;
     size_t count;
     size_t cap;
@@ -71,9 +108,27 @@ int manifest_add_sdt(manifest *m, const char *id, int version, xmlNodePtr sdt);
 int manifest_add_texts(manifest *m, const char *id, int version, const char *title,
                        const char *const *paragraphs, size_t n);
 
+/* Sets the playbook of the clause last added: its position, whether it is
+ * negotiable; manifest_add_text then records each approved text. 0 or -1. */
+int manifest_set_playbook(manifest *m, int position, int negotiable);
+/* Records an approved text of the clause last added; copies everything. */
+int manifest_add_text(manifest *m, int position, int version, const char *approver,
+                      const char *note, const char *const *paragraphs, size_t n);
+/* Records the roles (copied) and the deviation approver's rank. */
+int manifest_add_role(manifest *m, const char *id, const char *title);
+/* Records an approval of clause k; copies the strings. */
+int manifest_add_approval(manifest *m, size_t k, const char *role, const char *by, const char *at,
+                          const char *note, const char hash[65]);
+/* The rank of role id among m's roles, or -1. */
+int manifest_role_rank(const manifest *m, const char *id);
+
 /* Adds the manifest parts to the draft and registers them. CLASM_E_IO and a
  * diagnostic when a part cannot be stored. */
 clasm_status manifest_write(pkg_edit *e, const manifest *m, clasm_diags *diags);
+
+/* Replaces the manifest part a draft's manifest was read from (m->part)
+ * with m, for clasm approve. */
+clasm_status manifest_rewrite(pkg_edit *e, const manifest *m, clasm_diags *diags);
 
 /* Finds and reads the manifest of a package (a custom XML part whose root is
  * MANIFEST_NS manifest). CLASM_OK and *m filled; CLASM_E_INPUT with
