@@ -966,6 +966,7 @@ typedef struct {
      * prints them, for the manifest (none for a clause without one). */
     struct draft_alts *alts;
     size_t nalts;
+    char (*bookmarks)[40]; /* per plan item: its heading's bookmark, "" when none */
 } draft;
 
 /* One approved text of a clause, rendered: 0 the standard, N fallback N. */
@@ -974,6 +975,8 @@ typedef struct {
     const char *approver, *note; /* borrowed from the library */
     char **texts;                /* the body paragraphs' stable texts */
     size_t n;
+    char **refs; /* the bookmark of each "#" of texts, in order */
+    size_t nrefs;
 } draft_alt;
 
 struct draft_alts {
@@ -988,6 +991,7 @@ static void draft_alts_free(struct draft_alts *a, size_t n)
             for (size_t j = 0; j < a[i].items[k].n; j++)
                 free(a[i].items[k].texts[j]);
             free(a[i].items[k].texts);
+            docx_ref_bookmarks_free(a[i].items[k].refs, a[i].items[k].nrefs);
         }
         free(a[i].items);
     }
@@ -1034,7 +1038,53 @@ static void draft_free(draft *d)
     free(d->fills);
     docx_statics_free(&d->own);
     draft_alts_free(d->alts, d->nalts);
+    free(d->bookmarks);
     pkg_edit_free(d->e);
+}
+
+/* The list levels of n paragraphs rendered from tree t, for the clause
+ * the manifest recorded last (text 0) or its approved text last added
+ * (text 1): the tree's blocks when each is one paragraph. 0, or -1. */
+static int record_tree_levels(manifest *man, int text, const ct_tree *t, size_t n)
+{
+    if (!t || t->nblocks != n)
+        return 0;
+    signed char *v = malloc(n + 1);
+    if (!v)
+        return -1;
+    for (size_t j = 0; j < n; j++) {
+        if (t->blocks[j].definitions) {
+            free(v);
+            return 0; /* its paragraphs are the list's: not one a block */
+        }
+        v[j] = (signed char)(t->blocks[j].level < 0 ? -1 : t->blocks[j].level);
+    }
+    int rc = manifest_set_levels(man, text, v, n);
+    free(v);
+    return rc;
+}
+
+/* The list levels of a clause drawn into the tree, from its paragraphs'
+ * numbering (w:numPr/w:ilvl), for one whose tree does not map block by
+ * block (a list of definitions). 0, or -1. */
+static int record_sdt_levels(manifest *man, xmlNodePtr sdt)
+{
+    xmlNodePtr *ps = NULL;
+    size_t n = docx_paragraphs_below(sdt, &ps);
+    if (n && !ps)
+        return -1;
+    signed char *v = n > 1 ? malloc(n) : NULL;
+    int rc = n > 1 && !v ? -1 : 0;
+    for (size_t j = 1; v && j < n; j++) {
+        xmlNodePtr numpr = docx_w_child(docx_w_child(ps[j], "pPr"), "numPr");
+        long lvl = numpr ? docx_w_attr_long(docx_w_child(numpr, "ilvl"), "val", 0) : -1;
+        v[j - 1] = (signed char)(lvl < 0 || lvl > 8 ? -1 : lvl);
+    }
+    if (v)
+        rc = manifest_set_levels(man, 0, v, n - 1);
+    free(v);
+    free(ps);
+    return rc;
 }
 
 /* The playbook of the clause the manifest recorded last. 0, or -1. */
@@ -1048,10 +1098,91 @@ static int record_playbook(manifest *man, const plan_item *it, const struct draf
     for (size_t k = 0; a && k < a->n; k++) {
         const draft_alt *x = &a->items[k];
         if (manifest_add_text(man, x->position, x->version, x->approver, x->note,
-                              (const char *const *)x->texts, x->n) != 0)
+                              (const char *const *)x->texts, x->n, (const char *const *)x->refs,
+                              x->nrefs) != 0)
+            return -1;
+        const ct_tree *t = x->position ? c->fallbacks[x->position - 1].tree : c->tree;
+        if (record_tree_levels(man, 1, t, x->n) != 0)
             return -1;
     }
     return 0;
+}
+
+/* Where the references of plan item i point, and its heading's bookmark,
+ * for the clause the manifest recorded last. 0, or -1. */
+static int record_refs(draft *d, size_t i)
+{
+    const char *bookmark = d->bookmarks && d->bookmarks[i][0] ? d->bookmarks[i] : NULL;
+    for (size_t k = 0; k < d->nfills; k++) {
+        const draft_fill *f = &d->fills[k];
+        if (f->item != i)
+            continue;
+        /* A compiled body: its fields, in text order. */
+        const char **refs = calloc(f->nfields + 1, sizeof *refs);
+        if (!refs)
+            return -1;
+        for (size_t j = 0; j < f->nfields; j++)
+            refs[j] = d->fields.items[f->fields[j]].bookmark;
+        int rc = manifest_set_refs(&d->man, bookmark, refs, f->nfields);
+        free(refs);
+        return rc;
+    }
+    char **refs = NULL;
+    size_t n = 0;
+    if (docx_ref_bookmarks(d->sdts[i], &refs, &n) != 0)
+        return -1;
+    int rc = manifest_set_refs(&d->man, bookmark, (const char *const *)refs, n);
+    docx_ref_bookmarks_free(refs, n);
+    return rc;
+}
+
+/* 1 when n is the content control of one of the draft's clauses. */
+static int is_clause_sdt(const draft *d, size_t nitems, xmlNodePtr n)
+{
+    for (size_t i = 0; i < nitems; i++)
+        if (d->sdts[i] == n)
+            return 1;
+    return 0;
+}
+
+static int outside_below(draft *d, size_t nitems, xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_PI_NODE && xmlStrEqual(n->name, BAD_CAST "clasm-static")) {
+            /* A static run of the template: its keys, worked out once. */
+            long k = strtol(n->content ? (const char *)n->content : "", NULL, 10);
+            if (k >= 0 && (size_t)k < d->tpl->statics.count) {
+                const docx_static_run *r = &d->tpl->statics.runs[k];
+                for (size_t j = 0; j < r->nkeys; j++)
+                    if (manifest_add_outside(&d->man, r->keys[j]) != 0)
+                        return -1;
+            }
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (docx_is_w(n, "sdt") && is_clause_sdt(d, nitems, n))
+            continue;
+        if (docx_is_w(n, "p")) {
+            char key[17];
+            int k = manifest_paragraph_key(n, key);
+            if (k < 0 || (k > 0 && manifest_add_outside(&d->man, key) != 0))
+                return -1;
+            continue; /* its runs hold no paragraph inspect reads apart */
+        }
+        if (outside_below(d, nitems, n->children) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The paragraphs of the main part outside the clauses, for the manifest:
+ * inspect tells text the other side added or changed there. 0, or -1. */
+static int record_outside(draft *d, size_t nitems)
+{
+    d->man.has_outside = 1;
+    xmlNodePtr root = d->docs[0] ? xmlDocGetRootElement(d->docs[0]) : NULL;
+    return outside_below(d, nitems, root ? root->children : NULL);
 }
 
 /* The library's roles, for the manifest. 0, or -1. */
@@ -1394,7 +1525,7 @@ static int write_fills(draft *d)
         strbuf_free(&xml);
         if (!bytes)
             return -1;
-        d->own.runs[k] = (docx_static_run){(unsigned char *)bytes, len};
+        d->own.runs[k] = (docx_static_run){(unsigned char *)bytes, len, NULL, 0};
         d->own.count++;
         d->own.bytes += len;
     }
@@ -1431,10 +1562,83 @@ static const char *quiet_reference(void *ctx, const ct_span *s)
 
 /* Renders one text of item i's playbook apart from the draft and keeps its
  * paragraphs' stable texts. 0, or -1 when out of memory. */
+/* An approved text from its compiled pieces (docx_fragment_write into a
+ * scratch buffer, for the texts alone): its stable texts and where its
+ * references point. 1 when done, 0 when a value or reference does not
+ * fit the pieces (the text is then rendered), -1 when out of memory. */
+static int alt_from_fragment(clause_ctx *C, const docx_fragment *frag, const ct_tree *tree,
+                             draft_alt *alt)
+{
+    size_t nv, nr;
+    const docx_fragment_span *vs = docx_fragment_values(frag, &nv);
+    const docx_fragment_span *rs = docx_fragment_refs(frag, &nr);
+    const char **values = calloc(nv + 1, sizeof *values);
+    const char **marks = calloc(nr + 1, sizeof *marks);
+    const docx_field **fp = calloc(nr + 1, sizeof *fp);
+    docx_fields fields = {0};
+    int rc = values && marks && fp ? 1 : -1;
+    for (size_t k = 0; rc == 1 && k < nv; k++) {
+        values[k] = quiet_value(C, fragment_span(tree, vs[k]));
+        if (!docx_fragment_value_fits(values[k]))
+            rc = 0;
+    }
+    for (size_t k = 0; rc == 1 && k < nr; k++) {
+        marks[k] = quiet_reference(C, fragment_span(tree, rs[k]));
+        if (!marks[k])
+            rc = 0;
+        else if (docx_fields_add_texts(&fields, marks[k], docx_fragment_ref_capital(frag, k)) < 0)
+            rc = -1;
+    }
+    for (size_t k = 0; rc == 1 && k < nr; k++)
+        fp[k] = &fields.items[k];
+    strbuf scratch = {0};
+    if (rc == 1 && docx_fragment_write(frag, values, fp, 1, &scratch, &alt->texts, &alt->n) != 0)
+        rc = -1;
+    if (rc == 1 && nr) {
+        alt->refs = calloc(nr, sizeof *alt->refs);
+        for (size_t k = 0; alt->refs && k < nr; k++)
+            if ((alt->refs[alt->nrefs] = strdup(marks[k])))
+                alt->nrefs++;
+        if (!alt->refs || alt->nrefs != nr)
+            rc = -1;
+    }
+    strbuf_free(&scratch);
+    docx_fields_free(&fields);
+    free(values);
+    free(marks);
+    free(fp);
+    return rc;
+}
+
 static int render_alt(draft *d, clause_ctx *C, size_t i, const ct_tree *tree, int position,
                       int version, const char *approver, const char *note,
                       const docx_render_style *style, const docx_render_ctx *rc)
 {
+    /* Compiled for the template: filled, not rendered. */
+    const docx_fragment *frag =
+        C->it->clause ? clause_text_fragment(d->tpl->fragments, C->v->lib, C->it->clause,
+                                             position, style)
+                      : NULL;
+    if (frag) {
+        struct draft_alts *a = &d->alts[i];
+        draft_alt *g = realloc(a->items, (a->n + 1) * sizeof *g);
+        if (!g)
+            return -1;
+        a->items = g;
+        draft_alt *alt = &g[a->n];
+        *alt = (draft_alt){position, version, approver, note, NULL, 0, NULL, 0};
+        int r = alt_from_fragment(C, frag, tree, alt);
+        if (r == 1) {
+            a->n++;
+            return 0;
+        }
+        for (size_t k = 0; k < alt->n; k++)
+            free(alt->texts[k]);
+        free(alt->texts);
+        docx_ref_bookmarks_free(alt->refs, alt->nrefs);
+        if (r < 0)
+            return -1;
+    }
     xmlDocPtr doc = d->docs[0];
     xmlNsPtr w = xmlSearchNsByHref(doc, xmlDocGetRootElement(doc), BAD_CAST W_NS);
     xmlNodePtr scratch = w ? xmlNewDocNode(doc, w, BAD_CAST "sdtContent", NULL) : NULL;
@@ -1448,7 +1652,7 @@ static int render_alt(draft *d, clause_ctx *C, size_t i, const ct_tree *tree, in
     if (g) {
         a->items = g;
         draft_alt *alt = &g[a->n];
-        *alt = (draft_alt){position, version, approver, note, NULL, 0};
+        *alt = (draft_alt){position, version, approver, note, NULL, 0, NULL, 0};
         size_t np = 0;
         for (xmlNodePtr p = scratch->children; p; p = p->next)
             np += docx_is_w(p, "p");
@@ -1459,7 +1663,7 @@ static int render_alt(draft *d, clause_ctx *C, size_t i, const ct_tree *tree, in
                 g = NULL;
                 break;
             }
-        if (!alt->texts)
+        if (!alt->texts || docx_ref_bookmarks(scratch, &alt->refs, &alt->nrefs) != 0)
             g = NULL;
         a->n++; /* owned by the draft from here on, even when incomplete */
     }
@@ -1480,6 +1684,10 @@ static int render_playbook(draft *d, clause_ctx *C, size_t i, const docx_render_
         return -1;
     for (size_t f = 0; f < c->nfallbacks; f++) {
         const lib_fallback *fb = &c->fallbacks[f];
+        /* Not in this draft's playbook above its tier: the other side's
+         * pasting it in is a deviation, and a redline never offers it. */
+        if (fb->max_tier >= 0 && C->plan->tier_rank > fb->max_tier)
+            continue;
         if (render_alt(d, C, i, fb->tree, (int)f + 1, fb->version, fb->approver, fb->note, style,
                        rc) != 0)
             return -1;
@@ -1570,7 +1778,7 @@ static int insert_clauses(draft *d, const clasm_plan *plan, draft_values *v, cla
     }
     free(defs);
     free(marked);
-    free(bookmarks);
+    d->bookmarks = bookmarks; /* the manifest records them */
     return errors;
 }
 
@@ -1751,12 +1959,26 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
                                              it->title ? it->title : "", body, nbody)
                             : manifest_add_sdt(&d.man, it->id, it->version, d.sdts[i]);
         if (rc == 0 && d.sdts[i])
+            rc = record_refs(&d, i);
+        if (rc == 0 && d.sdts[i]) {
+            size_t np = d.man.clauses[d.man.count - 1].nparagraphs;
+            const ct_tree *t = plan_item_tree(it);
+            rc = record_tree_levels(&d.man, 0, t, np);
+            if (rc == 0 && !d.man.clauses[d.man.count - 1].levels && !body)
+                rc = record_sdt_levels(&d.man, d.sdts[i]);
+        }
+        if (rc == 0 && d.sdts[i])
             rc = record_playbook(&d.man, it, i < d.nalts ? &d.alts[i] : NULL);
         if (rc != 0) {
             diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
                       "out of memory while recording clause %s", plan->items[i].id);
             io = CLASM_E_IO;
         }
+    }
+    if (io == CLASM_OK && record_outside(&d, plan->nitems) != 0) {
+        diag_part(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, tpl->parts[0], 0,
+                  "out of memory while recording the text outside the clauses");
+        io = CLASM_E_IO;
     }
     /* 6. Store the parts, styles and numbering, the manifest. */
     for (size_t i = 0; i < tpl->nparts && io == CLASM_OK; i++) {

@@ -459,6 +459,54 @@ void clasm_inspection_free(clasm_inspection *inspection);
  * status unchanged | modified | removed | outdated | unknown. Malloc'd, NULL on OOM. */
 char *clasm_inspection_json(const clasm_inspection *inspection);
 void clasm_inspection_print_text(FILE *out, const clasm_inspection *inspection);
+/* Counts the summary's changes against the authority of role (an id of the
+ * draft's roles): "within your authority" are those it may approve. The
+ * default is the first role. 0, or -1 when the draft has no such role. */
+int clasm_inspection_set_authority(clasm_inspection *inspection, const char *role);
+/* The id of role i of the draft's playbook (lowest authority first), or
+ * NULL past the last. */
+const char *clasm_inspection_role(const clasm_inspection *inspection, size_t i);
+
+/* ---- negotiation (redline.c, approve.c) ---- */
+typedef struct {
+    const char *author; /* w:author of the changes and comments; NULL: "clasm" */
+    const char *date;   /* w:date, ISO 8601 UTC ("2026-12-07T09:00:00Z"); NULL: now */
+    /* 0: restore the text the draft was made with (the standard, or the
+     * fallback the deal chose); N: fallback N, for the clauses that have it. */
+    int to_fallback;
+} clasm_redline_options;
+
+/* The target a user names for a redline: "standard" (or NULL) gives 0,
+ * "fallback:N" gives N (1 to 999); -1 for anything else. */
+int clasm_redline_target(const char *to);
+
+/* A copy of a returned draft in which every clause that deviates from its
+ * approved texts, or was removed, is restored as Word tracked changes, with
+ * a comment on each saying what the playbook says and who must approve;
+ * everything else is left as it is. *out (malloc'd; free it) holds the
+ * DOCX. */
+clasm_status clasm_redline_buffer(const void *data, size_t len, const char *name,
+                                  const clasm_library *lib, const clasm_redline_options *opt,
+                                  unsigned char **out, size_t *out_len, clasm_diags *diags);
+/* The same from a file to a file, written whole or not at all. */
+clasm_status clasm_redline(const char *path, const clasm_library *lib,
+                           const clasm_redline_options *opt, const char *out_path,
+                           clasm_diags *diags);
+
+typedef struct {
+    const char *clause; /* the clause id */
+    const char *role;   /* a role of the draft's manifest */
+    const char *by;     /* who approves */
+    const char *note;   /* may be NULL */
+    const char *at;     /* ISO 8601 UTC; NULL: now */
+} clasm_approval;
+
+/* Records an approval of the clause's current text in the draft's manifest
+ * and writes the draft to out_path (the draft itself when NULL), whole or
+ * not at all. Refused (CLASM_E_INPUT, nothing written) when the clause is
+ * not in the draft, needs no approval, or role may not approve it. */
+clasm_status clasm_approve(const char *path, const clasm_approval *approval, const char *out_path,
+                           clasm_diags *diags);
 
 /* ---- lint (lint.c): checking a clause library for counsel ---- */
 typedef struct clasm_lint_report clasm_lint_report;

@@ -11,6 +11,8 @@ struct clause_fragments {
     char fingerprint[65];
     char *body_style, *list_style; /* NULL: none */
     docx_fragment **frags;         /* per clause of the library, in its order */
+    docx_fragment ***fallbacks;    /* per clause, per fallback (NULL when it has none) */
+    size_t *nfallbacks;            /* per clause: how many */
     size_t nclauses, compiled;
 };
 
@@ -28,9 +30,12 @@ clause_fragments *clause_fragments_new(const clasm_library *lib, const docx_rend
         memcpy(cf->fingerprint, lib->fingerprint, sizeof cf->fingerprint);
         cf->nclauses = lib->nclauses;
         cf->frags = calloc(lib->nclauses + 1, sizeof *cf->frags);
+        cf->fallbacks = calloc(lib->nclauses + 1, sizeof *cf->fallbacks);
+        cf->nfallbacks = calloc(lib->nclauses + 1, sizeof *cf->nfallbacks);
         cf->body_style = style->body_style ? strdup(style->body_style) : NULL;
         cf->list_style = style->list_style ? strdup(style->list_style) : NULL;
-        ok = cf->frags && (cf->body_style || !style->body_style) &&
+        ok = cf->frags && cf->fallbacks && cf->nfallbacks &&
+             (cf->body_style || !style->body_style) &&
              (cf->list_style || !style->list_style);
     }
     for (size_t i = 0; ok && i < lib->nclauses; i++) {
@@ -40,6 +45,19 @@ clause_fragments *clause_fragments_new(const clasm_library *lib, const docx_rend
         if (cf->frags[i])
             cf->compiled++;
         ok = !oom;
+        /* Its fallbacks too: a draft records each as it would print it. */
+        const lib_clause *c = &lib->clauses[i];
+        if (ok && c->nfallbacks) {
+            cf->fallbacks[i] = calloc(c->nfallbacks, sizeof *cf->fallbacks[i]);
+            ok = cf->fallbacks[i] != NULL;
+            cf->nfallbacks[i] = ok ? c->nfallbacks : 0;
+        }
+        for (size_t f = 0; ok && f < c->nfallbacks; f++) {
+            cf->fallbacks[i][f] =
+                c->fallbacks[f].tree ? docx_fragment_compile(c->fallbacks[f].tree, style, &oom)
+                                     : NULL;
+            ok = !oom;
+        }
     }
     if (!ok) {
         clause_fragments_free(cf);
@@ -57,6 +75,13 @@ void clause_fragments_free(clause_fragments *cf)
     for (size_t i = 0; cf->frags && i < cf->nclauses; i++)
         docx_fragment_free(cf->frags[i]);
     free(cf->frags);
+    for (size_t i = 0; cf->fallbacks && i < cf->nclauses; i++) {
+        for (size_t f = 0; cf->fallbacks[i] && f < cf->nfallbacks[i]; f++)
+            docx_fragment_free(cf->fallbacks[i][f]);
+        free(cf->fallbacks[i]);
+    }
+    free(cf->fallbacks);
+    free(cf->nfallbacks);
     free(cf->body_style);
     free(cf->list_style);
     free(cf);
@@ -64,6 +89,13 @@ void clause_fragments_free(clause_fragments *cf)
 
 const docx_fragment *clause_fragment(const clause_fragments *cf, const clasm_library *lib,
                                      const lib_clause *c, const docx_render_style *style)
+{
+    return clause_text_fragment(cf, lib, c, 0, style);
+}
+
+const docx_fragment *clause_text_fragment(const clause_fragments *cf, const clasm_library *lib,
+                                          const lib_clause *c, int position,
+                                          const docx_render_style *style)
 {
     if (!cf || !lib || !c || lib->nclauses != cf->nclauses ||
         memcmp(lib->fingerprint, cf->fingerprint, sizeof cf->fingerprint) != 0 ||
@@ -75,7 +107,11 @@ const docx_fragment *clause_fragment(const clause_fragments *cf, const clasm_lib
     if (at < first || at >= first + lib->nclauses * sizeof *lib->clauses)
         return NULL;
     size_t i = (at - first) / sizeof *lib->clauses;
-    return cf->frags[i];
+    if (position == 0)
+        return cf->frags[i];
+    if (position < 0 || (size_t)position > cf->nfallbacks[i] || !cf->fallbacks[i])
+        return NULL;
+    return cf->fallbacks[i][position - 1];
 }
 
 size_t clause_fragments_count(const clause_fragments *cf)

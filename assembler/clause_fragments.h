@@ -24,6 +24,12 @@ void clause_fragments_free(clause_fragments *cf);
 const docx_fragment *clause_fragment(const clause_fragments *cf, const clasm_library *lib,
                                      const lib_clause *c, const docx_render_style *style);
 
+/* The compiled body of one text of clause c: its standard (position 0)
+ * or fallback position; NULL as clause_fragment. */
+const docx_fragment *clause_text_fragment(const clause_fragments *cf, const clasm_library *lib,
+                                          const lib_clause *c, int position,
+                                          const docx_render_style *style);
+
 /* How many clauses were compiled (for tests and reports). */
 size_t clause_fragments_count(const clause_fragments *cf);
 

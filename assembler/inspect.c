@@ -13,10 +13,14 @@
 
 #include "diag.h"
 #include "docx_text.h"
+#include "edit_distance.h"
+#include "inspect_core.h"
 #include "json_text.h"
 #include "library.h"
 #include "manifest.h"
 #include "package.h"
+#include "sha256.h"
+#include "strbuf.h"
 #include "word_diff.h"
 
 #include <jansson.h>
@@ -24,36 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { ST_UNCHANGED, ST_MODIFIED, ST_REMOVED, ST_OUTDATED } clause_state;
-
 static const char *const state_names[] = {"unchanged", "modified", "removed", "outdated"};
-
-typedef struct {
-    char *id;
-    int version;
-    char *title;
-    clause_state state;
-    int latest_version;   /* the library's version; 0 when not in the library or no library */
-    int in_library;       /* -1 no library given, 0 no, 1 yes */
-    char *diff;           /* modified: the word-level change */
-    const char *found_by; /* "content-control", "heading", "body" or NULL */
-} insp_clause;
-
-typedef struct {
-    char *tag;   /* may be NULL */
-    char *alias; /* may be NULL */
-    char *text;  /* the control's text, shortened */
-} insp_unknown;
-
-struct clasm_inspection {
-    char *file;
-    char *deal, *document, *library;
-    int library_matches; /* -1 no library given */
-    insp_clause *clauses;
-    size_t nclauses;
-    insp_unknown *unknown;
-    size_t nunknown;
-};
 
 /* ---- the draft's paragraphs ---- */
 
@@ -213,6 +188,7 @@ static int same_text(const char *a, const char *b)
 typedef struct {
     const char **texts;
     size_t n;
+    size_t first; /* the index of its first paragraph */
 } found_text;
 
 /* The paragraphs of the content control tagged clasm:ID@VERSION. */
@@ -230,6 +206,8 @@ static int find_by_tag(para *P, size_t np, const manifest_clause *mc, found_text
         return -1;
     for (size_t i = 0; i < np; i++)
         if (P[i].tag && strcmp(P[i].tag, want) == 0) {
+            if (!out->n)
+                out->first = i;
             out->texts[out->n++] = P[i].text;
             P[i].used = 1;
         }
@@ -270,6 +248,7 @@ static int find_by_heading(para *P, size_t np, const manifest *m, const manifest
     out->texts = calloc(end - start, sizeof *out->texts);
     if (!out->texts)
         return -1;
+    out->first = start;
     for (size_t i = start; i < end; i++) {
         out->texts[out->n++] = P[i].text;
         P[i].used = 1;
@@ -328,6 +307,7 @@ static int find_by_body(para *P, size_t np, const manifest *m, const manifest_cl
     out->texts = calloc(end - best, sizeof *out->texts);
     if (!out->texts)
         return -1;
+    out->first = best;
     for (size_t i = best; i < end; i++) {
         out->texts[out->n++] = P[i].text;
         P[i].used = 1;
@@ -435,6 +415,10 @@ void clasm_inspection_free(clasm_inspection *I)
         free(I->unknown[i].text);
     }
     free(I->unknown);
+    for (size_t i = 0; i < I->noutside; i++)
+        free(I->outside[i]);
+    free(I->outside);
+    manifest_free(&I->m);
     free(I->file);
     free(I->deal);
     free(I->document);
@@ -447,15 +431,341 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clasm_inspection **out,
-                                    clasm_diags *diags)
+/* 1 when n holds tracked changes (w:ins, w:del) below it. */
+static int has_tracked(xmlNodePtr n)
 {
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (docx_is_w(c, "ins") || docx_is_w(c, "del") || docx_is_w(c, "moveFrom") ||
+            docx_is_w(c, "moveTo") || has_tracked(c))
+            return 1;
+    return 0;
+}
+
+/* ---- the playbook ---- */
+
+/* Texts as the playbook compares them: typographic quotes, dashes and
+ * spaces as their plain forms, white space squeezed, paragraphs joined by
+ * one space. NULL when out of memory. */
+static char *normal_text(const char *const *paras, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(paras[i] ? paras[i] : "") + 1;
+    char *raw = malloc(len);
+    if (!raw)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (const unsigned char *q = (const unsigned char *)(paras[i] ? paras[i] : ""); *q; q++) {
+            unsigned cp = 0;
+            if (q[0] == 0xe2 && q[1] == 0x80 && q[2]) {
+                cp = 0x2000u + (unsigned)(q[2] & 0x3f);
+            } else if (q[0] == 0xe2 && q[1] == 0x88 && q[2] == 0x92) {
+                cp = 0x2212;
+            }
+            char plain = 0;
+            if (cp == 0x2018 || cp == 0x2019 || cp == 0x201a || cp == 0x201b || cp == 0x2032)
+                plain = '\'';
+            else if (cp == 0x201c || cp == 0x201d || cp == 0x201e || cp == 0x2033)
+                plain = '"';
+            else if (cp == 0x2010 || cp == 0x2011 || cp == 0x2012 || cp == 0x2013 || cp == 0x2014 ||
+                     cp == 0x2212)
+                plain = '-';
+            else if (cp == 0x2009 || cp == 0x200a || cp == 0x202f || cp == 0x2002 || cp == 0x2003)
+                plain = ' ';
+            if (plain) {
+                raw[k++] = plain;
+                q += 2;
+            } else {
+                raw[k++] = (char)*q;
+            }
+        }
+        raw[k++] = ' ';
+    }
+    raw[k] = '\0';
+    char *out = squeeze(raw);
+    free(raw);
+    return out;
+}
+
+/* The approved texts of manifest clause mc: the one drafted (its
+ * paragraphs), then every other one the manifest records. */
+typedef struct {
+    int position;
+    const char *const *paras;
+    size_t n;
+    int approver; /* rank, -1 nobody */
+    const char *note;
+} approved_text;
+
+static size_t approved_texts(const manifest *m, const manifest_clause *mc, approved_text *out,
+                             size_t cap)
+{
+    size_t n = 0;
+    int drafted_rank = -1;
+    const char *drafted_note = NULL;
+    for (size_t t = 0; t < mc->ntexts; t++)
+        if (mc->texts[t].position == mc->position && mc->position) {
+            drafted_rank = manifest_role_rank(m, mc->texts[t].approver);
+            drafted_note = mc->texts[t].note;
+        }
+    out[n++] = (approved_text){mc->position, (const char *const *)mc->paragraphs, mc->nparagraphs,
+                               drafted_rank, drafted_note};
+    for (size_t t = 0; t < mc->ntexts && n < cap; t++) {
+        const manifest_text *x = &mc->texts[t];
+        if (x->position == mc->position)
+            continue;
+        out[n++] = (approved_text){x->position, (const char *const *)x->paragraphs, x->nparagraphs,
+                                   x->position ? manifest_role_rank(m, x->approver) : -1, x->note};
+    }
+    return n;
+}
+
+/* Classifies clause c (manifest entry mc) from the body it has now
+ * (body[0..n), or none when removed): its position, who must approve, the
+ * approval that covers it, and for a deviation the diff against the
+ * nearest approved text. 0, or -1 when out of memory. */
+static int classify(const manifest *m, const manifest_clause *mc, insp_clause *c,
+                    const char *const *found, size_t nfound, int removed)
+{
+    c->drafted = mc->position;
+    c->negotiable = mc->negotiable;
+    c->approval = -1;
+    c->approver = -1;
+    c->nearest = mc->position;
+    if (removed)
+        manifest_clause_hash("", NULL, 0, c->hash);
+    else
+        manifest_clause_hash(found[0], found + 1, nfound - 1, c->hash);
+    approved_text texts[64];
+    size_t nt = approved_texts(m, mc, texts, 64);
+    if (!removed && strcmp(c->hash, mc->hash) == 0) {
+        c->position = mc->position;
+    } else {
+        c->position = INSP_DEVIATION;
+        char *now = removed ? NULL : normal_text(found + 1, nfound - 1);
+        if (!removed && !now)
+            return -1;
+        size_t best = (size_t)-1;
+        for (size_t t = 0; !removed && t < nt; t++) {
+            char *x = normal_text(texts[t].paras, texts[t].n);
+            if (!x) {
+                free(now);
+                return -1;
+            }
+            if (strcmp(x, now) == 0 && c->position == INSP_DEVIATION) {
+                c->position = texts[t].position;
+                c->note = texts[t].note;
+            }
+            size_t d = nt > 1 ? edit_distance(x, now) : 0;
+            if (d == SIZE_MAX) {
+                free(x);
+                free(now);
+                return -1;
+            }
+            if (best == (size_t)-1 || d < best) {
+                best = d;
+                c->nearest = texts[t].position;
+            }
+            free(x);
+        }
+        free(now);
+    }
+    if (c->position == INSP_DEVIATION) {
+        c->approver = m->deviation_rank >= 0 ? m->deviation_rank : (int)m->nroles - 1;
+    } else if (c->position != 0 && c->position != mc->position) {
+        for (size_t t = 0; t < nt; t++)
+            if (texts[t].position == c->position)
+                c->approver = texts[t].approver;
+    }
+    for (size_t a = 0; a < mc->napprovals && c->approver >= 0; a++) {
+        const manifest_approval *x = &mc->approvals[a];
+        if (strcmp(x->hash, c->hash) == 0 && manifest_role_rank(m, x->role) >= c->approver)
+            c->approval = (int)a;
+    }
+    /* A deviation's diff is against the approved text nearest to it. */
+    if (c->position == INSP_DEVIATION && !removed && c->nearest != mc->position) {
+        for (size_t t = 0; t < nt; t++)
+            if (texts[t].position == c->nearest) {
+                char *before = join_lines(mc->title, texts[t].paras, texts[t].n);
+                char *after = join_lines(found[0], found + 1, nfound - 1);
+                free(c->diff);
+                c->diff = before && after ? word_diff(before, after, 4) : NULL;
+                free(before);
+                free(after);
+                if (!c->diff)
+                    return -1;
+            }
+    }
+    return 0;
+}
+
+const char *inspect_role_title(const clasm_inspection *I, int rank)
+{
+    if (rank >= 0 && (size_t)rank < I->m.nroles)
+        return I->m.roles[rank].title;
+    return "counsel";
+}
+
+const char *clasm_inspection_role(const clasm_inspection *I, size_t i)
+{
+    return i < I->m.nroles ? I->m.roles[i].id : NULL;
+}
+
+int clasm_inspection_set_authority(clasm_inspection *I, const char *role)
+{
+    int r = manifest_role_rank(&I->m, role);
+    if (r < 0)
+        return -1;
+    I->as_rank = r;
+    return 0;
+}
+
+/* Every bookmark name of the draft, sorted (for broken references). */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} names;
+
+static int collect_bookmarks(xmlNodePtr n, names *out)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (docx_is_w(n, "bookmarkStart")) {
+            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
+            if (v) {
+                char **g =
+                    out->n == out->cap
+                        ? realloc(out->v, (out->cap = out->cap ? out->cap * 2 : 32) * sizeof *g)
+                        : out->v;
+                char *s = g ? strdup((const char *)v) : NULL;
+                xmlFree(v);
+                if (g)
+                    out->v = g;
+                if (!s)
+                    return -1;
+                out->v[out->n++] = s;
+            }
+        }
+        if (collect_bookmarks(n->children, out) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* How many references of paragraphs P[first..first+n) name a bookmark
+ * the draft no longer has (Word and LibreOffice then show an error). */
+static long broken_refs(const para *P, size_t first, size_t n, const names *bm)
+{
+    long broken = 0;
+    for (size_t i = first; i < first + n; i++) {
+        char **refs = NULL;
+        size_t nr = 0;
+        if (docx_ref_bookmarks(P[i].node, &refs, &nr) != 0)
+            return -1;
+        for (size_t k = 0; k < nr; k++)
+            if (!bm->n || !bsearch(&refs[k], bm->v, bm->n, sizeof *bm->v, cmp_name))
+                broken++;
+        docx_ref_bookmarks_free(refs, nr);
+    }
+    return broken;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+/* The paragraphs no clause holds, against the draft's record of the text
+ * outside its clauses: those it did not have are listed (added or
+ * changed), and those of the record not found counted. 0, or -1. */
+static int find_outside(clasm_inspection *I, const para *P, size_t np)
+{
+    const manifest *m = &I->m;
+    I->outside_removed = -1;
+    if (!m->has_outside)
+        return 0;
+    char(*rec)[17] = malloc((m->noutside + 1) * sizeof *rec);
+    unsigned char *taken = calloc(m->noutside + 1, 1);
+    int rc = rec && taken ? 0 : -1;
+    if (rc == 0 && m->noutside) {
+        memcpy(rec, m->outside, m->noutside * sizeof *rec);
+        qsort(rec, m->noutside, sizeof *rec, cmp_key);
+    }
+    size_t matched = 0;
+    for (size_t i = 0; rc == 0 && i < np; i++) {
+        if (P[i].used || P[i].tag)
+            continue;
+        char key[17];
+        int k = manifest_paragraph_key(P[i].node, key);
+        if (k <= 0) {
+            rc = k;
+            continue;
+        }
+        char(*hit)[17] = m->noutside ? bsearch(key, rec, m->noutside, sizeof *rec, cmp_key) : NULL;
+        if (hit) {
+            /* The first of its equals not yet taken. */
+            size_t at = (size_t)(hit - rec);
+            while (at > 0 && memcmp(rec[at - 1], key, 16) == 0)
+                at--;
+            while (at < m->noutside && memcmp(rec[at], key, 16) == 0 && taken[at])
+                at++;
+            if (at < m->noutside && memcmp(rec[at], key, 16) == 0) {
+                taken[at] = 1;
+                matched++;
+                continue;
+            }
+        }
+        char **g = realloc(I->outside, (I->noutside + 1) * sizeof *g);
+        if (!g || !(g[I->noutside] = squeeze(P[i].text))) {
+            if (g)
+                I->outside = g;
+            rc = -1;
+            break;
+        }
+        I->outside = g;
+        I->noutside++;
+    }
+    I->outside_removed = (long)(m->noutside - matched);
+    free(rec);
+    free(taken);
+    return rc;
+}
+
+void inspect_located_free(inspect_located *L)
+{
+    clasm_inspection_free(L->I);
+    xmlFreeDoc(L->doc);
+    free(L->nodes);
+    free(L->first);
+    free(L->count);
+    memset(L, 0, sizeof *L);
+}
+
+clasm_status inspect_locate(const pkg *p, const clasm_library *lib, inspect_located *out,
+                            clasm_diags *diags)
+{
+    memset(out, 0, sizeof *out);
     const char *file = pkg_name(p);
-    size_t first = diags ? diags->count : 0;
-    manifest m;
-    clasm_status s = manifest_read(p, &m, diags);
-    if (s != CLASM_OK)
+    size_t first_diag = diags ? diags->count : 0;
+    clasm_inspection *I = calloc(1, sizeof *I);
+    if (!I) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", file, 0, 0,
+                "out of memory while inspecting the draft");
+        return CLASM_E_IO;
+    }
+    clasm_status s = manifest_read(p, &I->m, diags);
+    if (s != CLASM_OK) {
+        free(I);
         return s;
+    }
+    manifest *m = &I->m;
     const char *main_part = pkg_main_part(p);
     size_t len = 0;
     const unsigned char *bytes = main_part ? pkg_bytes(p, main_part, &len) : NULL;
@@ -463,55 +773,55 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
     if (!doc) {
         /* Out of memory, no report: an empty one would say every clause
          * was removed. */
-        manifest_free(&m);
-        return pkg_failure_status(diags, first);
+        clasm_inspection_free(I);
+        return pkg_failure_status(diags, first_diag);
     }
-    clasm_inspection *I = calloc(1, sizeof *I);
     xmlNodePtr *nodes = NULL;
     size_t np = docx_paragraphs(doc, &nodes);
     para *P = calloc(np ? np : 1, sizeof *P);
-    int oom = !I || !P || (np && !nodes);
+    int oom = !P || (np && !nodes);
     for (size_t i = 0; !oom && i < np; i++)
         oom = fill_para(&P[i], nodes[i]) != 0;
-    free(nodes);
     if (!oom) {
         I->file = strdup(file);
-        I->deal = dup_or_null(m.deal);
-        I->document = dup_or_null(m.document);
-        I->library = dup_or_null(m.library);
-        I->library_matches = lib ? strcmp(lib->fingerprint, m.library ? m.library : "") == 0 : -1;
-        I->clauses = calloc(m.count ? m.count : 1, sizeof *I->clauses);
+        I->deal = dup_or_null(m->deal);
+        I->document = dup_or_null(m->document);
+        I->library = dup_or_null(m->library);
+        I->library_matches = lib ? strcmp(lib->fingerprint, m->library ? m->library : "") == 0 : -1;
+        I->clauses = calloc(m->count ? m->count : 1, sizeof *I->clauses);
         oom = !I->file || !I->clauses;
     }
     /* Tagged controls first, so titles are only searched where no tag is. */
-    found_text *found = calloc(m.count ? m.count : 1, sizeof *found);
-    const char **how = calloc(m.count ? m.count : 1, sizeof *how);
-    oom |= !found || !how;
-    for (size_t k = 0; !oom && k < m.count; k++) {
-        int r = find_by_tag(P, np, &m.clauses[k], &found[k]);
+    found_text *found = calloc(m->count ? m->count : 1, sizeof *found);
+    const char **how = calloc(m->count ? m->count : 1, sizeof *how);
+    out->first = calloc(m->count + 1, sizeof *out->first);
+    out->count = calloc(m->count + 1, sizeof *out->count);
+    oom |= !found || !how || !out->first || !out->count;
+    for (size_t k = 0; !oom && k < m->count; k++) {
+        int r = find_by_tag(P, np, &m->clauses[k], &found[k]);
         oom = r < 0;
         if (r > 0)
             how[k] = "content-control";
     }
-    for (size_t k = 0; !oom && k < m.count; k++) {
+    for (size_t k = 0; !oom && k < m->count; k++) {
         if (how[k])
             continue;
-        int r = find_by_heading(P, np, &m, &m.clauses[k], &found[k]);
+        int r = find_by_heading(P, np, m, &m->clauses[k], &found[k]);
         oom = r < 0;
         if (r > 0)
             how[k] = "heading";
     }
     /* Only then the clauses whose title changed, by their body. */
-    for (size_t k = 0; !oom && k < m.count; k++) {
+    for (size_t k = 0; !oom && k < m->count; k++) {
         if (how[k])
             continue;
-        int r = find_by_body(P, np, &m, &m.clauses[k], &found[k]);
+        int r = find_by_body(P, np, m, &m->clauses[k], &found[k]);
         oom = r < 0;
         if (r > 0)
             how[k] = "body";
     }
-    for (size_t k = 0; !oom && k < m.count; k++) {
-        const manifest_clause *mc = &m.clauses[k];
+    for (size_t k = 0; !oom && k < m->count; k++) {
+        const manifest_clause *mc = &m->clauses[k];
         insp_clause *c = &I->clauses[I->nclauses++];
         c->id = strdup(mc->id);
         c->version = mc->version;
@@ -526,6 +836,10 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
         if (!how[k]) {
             c->state = ST_REMOVED;
         } else {
+            out->first[k] = found[k].first;
+            out->count[k] = found[k].n;
+            for (size_t j = 0; j < found[k].n && !c->pending; j++)
+                c->pending = has_tracked(P[found[k].first + j].node);
             char hash[65];
             manifest_clause_hash(found[k].texts[0], found[k].texts + 1, found[k].n - 1, hash);
             if (strcmp(hash, mc->hash) == 0) {
@@ -541,26 +855,58 @@ static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clas
                 oom |= !c->diff;
             }
         }
+        if (!oom)
+            oom = classify(m, mc, c, found[k].texts, found[k].n, !how[k]) != 0;
         if (c->state == ST_UNCHANGED && c->latest_version > c->version)
             c->state = ST_OUTDATED;
         oom |= !c->id;
     }
-    for (size_t k = 0; found && k < m.count; k++)
+    names bm = {0};
+    if (!oom) {
+        oom = collect_bookmarks(xmlDocGetRootElement(doc), &bm) != 0;
+        if (bm.n)
+            qsort(bm.v, bm.n, sizeof *bm.v, cmp_name);
+    }
+    for (size_t k = 0; !oom && k < m->count && k < I->nclauses; k++) {
+        long b = how[k] ? broken_refs(P, found[k].first, found[k].n, &bm) : 0;
+        oom = b < 0;
+        I->clauses[k].broken_refs = b > 0 ? (size_t)b : 0;
+    }
+    for (size_t i = 0; i < bm.n; i++)
+        free(bm.v[i]);
+    free(bm.v);
+    for (size_t k = 0; found && k < m->count; k++)
         free(found[k].texts);
     free(found);
     free(how);
     if (!oom)
-        oom = collect_unknown(xmlDocGetRootElement(doc), &m, I) != 0;
+        oom = find_outside(I, P, np) != 0;
+    if (!oom)
+        oom = collect_unknown(xmlDocGetRootElement(doc), m, I) != 0;
     free_paras(P, np);
-    xmlFreeDoc(doc);
-    manifest_free(&m);
+    out->I = I;
+    out->doc = doc;
+    out->nodes = nodes;
+    out->np = np;
     if (oom) {
-        clasm_inspection_free(I);
+        inspect_located_free(out);
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", file, 0, 0,
                 "out of memory while inspecting the draft");
         return CLASM_E_IO;
     }
-    *out = I;
+    return CLASM_OK;
+}
+
+static clasm_status inspect_package(const pkg *p, const clasm_library *lib, clasm_inspection **out,
+                                    clasm_diags *diags)
+{
+    inspect_located L;
+    clasm_status s = inspect_locate(p, lib, &L, diags);
+    if (s != CLASM_OK)
+        return s;
+    *out = L.I;
+    L.I = NULL;
+    inspect_located_free(&L);
     return CLASM_OK;
 }
 
@@ -592,6 +938,141 @@ clasm_status clasm_inspect_buffer(const void *data, size_t len, const char *name
 }
 
 /* ---- output ---- */
+
+/* The position's words: "standard", "fallback N", "deviation". */
+static void position_words(const insp_clause *c, char out[32])
+{
+    if (c->position == INSP_DEVIATION)
+        snprintf(out, 32, "deviation");
+    else if (c->position == 0)
+        snprintf(out, 32, "standard");
+    else
+        snprintf(out, 32, "fallback %d", c->position);
+}
+
+static void put_playbook(json_t *o, const clasm_inspection *I, const insp_clause *c)
+{
+    char pos[32];
+    position_words(c, pos);
+    json_object_set_new(o, "position", json_string(pos));
+    if (c->drafted)
+        json_object_set_new(o, "drafted_position", json_integer(c->drafted));
+    if (c->approver >= 0) {
+        json_object_set_new(
+            o, "approver",
+            json_text((size_t)c->approver < I->m.nroles ? I->m.roles[c->approver].id : ""));
+        json_object_set_new(o, "approver_title", json_text(inspect_role_title(I, c->approver)));
+    }
+    if (!c->negotiable)
+        json_object_set_new(o, "negotiable", json_false());
+    if (c->position == INSP_DEVIATION && !c->negotiable)
+        json_object_set_new(o, "not_negotiable", json_true());
+    if (c->position == INSP_DEVIATION && c->nearest != c->position) {
+        char near[32];
+        insp_clause tmp = *c;
+        tmp.position = c->nearest;
+        position_words(&tmp, near);
+        json_object_set_new(o, "compared_with", json_string(near));
+    }
+    if (c->note)
+        json_object_set_new(o, "note", json_text(c->note));
+    /* The playbook's fallbacks for this draft (its tier), for the negotiator. */
+    const manifest_clause *mc = &I->m.clauses[c - I->clauses];
+    json_t *fbs = NULL;
+    for (size_t t = 0; t < mc->ntexts; t++) {
+        const manifest_text *x = &mc->texts[t];
+        if (!x->position)
+            continue;
+        if (!fbs)
+            fbs = json_array();
+        json_t *f = json_object();
+        int rank = manifest_role_rank(&I->m, x->approver);
+        json_object_set_new(f, "position", json_integer(x->position));
+        json_object_set_new(f, "approver", json_text(x->approver ? x->approver : ""));
+        json_object_set_new(f, "approver_title", json_text(inspect_role_title(I, rank)));
+        if (x->note)
+            json_object_set_new(f, "note", json_text(x->note));
+        json_array_append_new(fbs, f);
+    }
+    if (fbs)
+        json_object_set_new(o, "fallbacks", fbs);
+    if (c->pending)
+        json_object_set_new(o, "pending_changes", json_true());
+    if (c->broken_refs)
+        json_object_set_new(o, "broken_references", json_integer((json_int_t)c->broken_refs));
+    if (c->approval >= 0) {
+        const manifest_approval *a = &I->m.clauses[c - I->clauses].approvals[c->approval];
+        json_t *ap = json_object();
+        json_object_set_new(ap, "role", json_text(a->role));
+        json_object_set_new(ap, "by", json_text(a->by));
+        json_object_set_new(ap, "at", json_text(a->at));
+        if (a->note)
+            json_object_set_new(ap, "note", json_text(a->note));
+        json_object_set_new(o, "approved", ap);
+    }
+}
+
+/* "3 changes: 1 within your authority, 1 needs the compliance office, 1
+ * needs counsel (not negotiable)", counted against I->as_rank. Malloc'd. */
+static char *summary_text(const clasm_inspection *I)
+{
+    size_t changes = 0, within = 0, approved = 0;
+    size_t nr = I->m.nroles ? I->m.nroles : 1;
+    size_t *need = calloc(nr, sizeof *need), *fixed = calloc(nr, sizeof *fixed);
+    if (!need || !fixed) {
+        free(need);
+        free(fixed);
+        return NULL;
+    }
+    for (size_t i = 0; i < I->nclauses; i++) {
+        const insp_clause *c = &I->clauses[i];
+        if (c->approver < 0)
+            continue;
+        changes++;
+        if (c->approval >= 0)
+            approved++;
+        else if (c->approver <= I->as_rank)
+            within++;
+        else {
+            size_t r = (size_t)c->approver < nr ? (size_t)c->approver : nr - 1;
+            need[r]++;
+            fixed[r] += c->position == INSP_DEVIATION && !c->negotiable;
+        }
+    }
+    strbuf b = {0};
+    if (!changes)
+        strbuf_addf(&b, "no changes that need an approval");
+    else
+        strbuf_addf(&b, "%zu change%s: ", changes, changes == 1 ? "" : "s");
+    const char *sep = "";
+    if (approved) {
+        strbuf_addf(&b, "%zu approved", approved);
+        sep = ", ";
+    }
+    if (within) {
+        strbuf_addf(&b, "%s%zu within your authority", sep, within);
+        sep = ", ";
+    }
+    for (size_t r = 0; r < nr; r++) {
+        if (!need[r])
+            continue;
+        strbuf_addf(&b, "%s%zu need%s %s", sep, need[r], need[r] == 1 ? "s" : "",
+                    inspect_role_title(I, (int)r));
+        if (fixed[r] == need[r])
+            strbuf_addf(&b, " (not negotiable)");
+        else if (fixed[r])
+            strbuf_addf(&b, " (%zu not negotiable)", fixed[r]);
+        sep = ", ";
+    }
+    if (I->noutside)
+        strbuf_addf(&b, "; %zu paragraph%s outside the clauses added or changed", I->noutside,
+                    I->noutside == 1 ? "" : "s");
+    free(need);
+    free(fixed);
+    char *s = strbuf_take(&b);
+    strbuf_free(&b);
+    return s;
+}
 
 char *clasm_inspection_json(const clasm_inspection *I)
 {
@@ -626,6 +1107,7 @@ char *clasm_inspection_json(const clasm_inspection *I)
             json_object_set_new(o, "library_version", json_null());
         if (c->diff)
             json_object_set_new(o, "diff", json_text(c->diff));
+        put_playbook(o, I, c);
         json_array_append_new(arr, o);
     }
     for (size_t i = 0; i < I->nunknown; i++) {
@@ -640,6 +1122,16 @@ char *clasm_inspection_json(const clasm_inspection *I)
         json_array_append_new(arr, o);
     }
     json_object_set_new(root, "clauses", arr);
+    if (I->outside_removed >= 0) {
+        json_t *outside = json_array();
+        for (size_t i = 0; outside && i < I->noutside; i++)
+            json_array_append_new(outside, json_text(I->outside[i]));
+        json_object_set_new(root, "outside_clauses", outside);
+        json_object_set_new(root, "outside_removed", json_integer(I->outside_removed));
+    }
+    char *summary = summary_text(I);
+    json_object_set_new(root, "summary_text", json_text(summary ? summary : ""));
+    free(summary);
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     return s;
@@ -662,8 +1154,48 @@ void clasm_inspection_print_text(FILE *out, const clasm_inspection *I)
         else if (c->latest_version > c->version)
             fprintf(out, "  (the library has version %d)", c->latest_version);
         fputc('\n', out);
-        if (c->diff)
-            fprintf(out, "             %s\n", c->diff);
+        /* A clause in an approved fallback is that text: no diff. */
+        int in_fallback = c->position > 0 && c->position != c->drafted;
+        if (c->diff && !in_fallback)
+            fprintf(out, "             %s%s\n",
+                    c->position == INSP_DEVIATION && c->nearest != c->drafted
+                        ? "against the nearest approved text: "
+                        : "",
+                    c->diff);
+        if (c->approver >= 0 || c->drafted) {
+            char pos[32];
+            position_words(c, pos);
+            fprintf(out, "             position: %s", pos);
+            if (c->position == INSP_DEVIATION && !c->negotiable)
+                fputs(" (not negotiable)", out);
+            if (c->approval >= 0) {
+                const manifest_approval *a = &I->m.clauses[i].approvals[c->approval];
+                fprintf(out, "; approved by %s (%s) on %s", a->by, a->role, a->at);
+            } else if (c->approver >= 0) {
+                fprintf(out, "; needs %s", inspect_role_title(I, c->approver));
+            }
+            fputc('\n', out);
+            if (c->note)
+                fprintf(out, "             playbook: %s\n", c->note);
+            /* A deviation: what the negotiator may offer instead. */
+            const manifest_clause *mc = &I->m.clauses[i];
+            for (size_t t = 0; c->position == INSP_DEVIATION && t < mc->ntexts; t++) {
+                const manifest_text *x = &mc->texts[t];
+                if (x->position)
+                    fprintf(out, "             fallback %d (%s may agree): %s\n", x->position,
+                            inspect_role_title(I, manifest_role_rank(&I->m, x->approver)),
+                            x->note ? x->note : "");
+            }
+        }
+        if (c->pending)
+            fputs("             holds tracked changes not yet accepted: read as the other "
+                  "side's proposal\n",
+                  out);
+        if (c->broken_refs)
+            fprintf(out,
+                    "             %zu reference%s to a clause no longer in the draft (Word and "
+                    "LibreOffice show an error there)\n",
+                    c->broken_refs, c->broken_refs == 1 ? "" : "s");
     }
     if (I->nunknown) {
         fputs("content controls clasm does not know:\n", out);
@@ -676,6 +1208,19 @@ void clasm_inspection_print_text(FILE *out, const clasm_inspection *I)
     fprintf(out, "%zu unchanged, %zu modified, %zu removed, %zu outdated, %zu unknown\n",
             count[ST_UNCHANGED], count[ST_MODIFIED], count[ST_REMOVED], count[ST_OUTDATED],
             I->nunknown);
+    if (I->noutside) {
+        fputs("text outside the clauses that the draft did not have (added or changed):\n", out);
+        for (size_t i = 0; i < I->noutside; i++)
+            fprintf(out, "  %s\n", I->outside[i]);
+    }
+    if (I->outside_removed > 0)
+        fprintf(out, "%ld paragraph%s outside the clauses %s deleted or changed\n",
+                I->outside_removed, I->outside_removed == 1 ? "" : "s",
+                I->outside_removed == 1 ? "was" : "were");
+    char *summary = summary_text(I);
+    if (summary)
+        fprintf(out, "negotiation: %s\n", summary);
+    free(summary);
     if (I->library_matches == 0)
         fputs("note: the clause library has changed since this draft was assembled\n", out);
 }

@@ -1272,10 +1272,11 @@ static int hash_library(clasm_library *lib)
         for (size_t f = 0; f < c->nfallbacks; f++) {
             const lib_fallback *fb = &c->fallbacks[f];
             char line[64];
-            int ln = snprintf(line, sizeof line, "#%zu\t%d\t%d\t", f + 1, fb->version,
-                              fb->approver_rank);
+            int ln = snprintf(line, sizeof line, "#%zu\t%d\t%d\t%d\t", f + 1, fb->version,
+                              fb->approver_rank, fb->max_tier);
             sha256_add(h, line, (size_t)ln);
             sha256_add(h, fb->text_hash, 64);
+            sha256_add(h, fb->note ? fb->note : "", fb->note ? strlen(fb->note) + 1 : 1);
             sha256_add(h, "\n", 1);
         }
         if (!c->negotiable)

@@ -526,12 +526,12 @@ oom:
 char *lint_lock_text(const clasm_library *lib)
 {
     static const char header[] =
-        "# clasm library lock: one line per clause, \"ID VERSION SHA256\", where SHA256 is\n"
-        "# the SHA-256 of the clause's title, one NUL byte, then its text; and one line per\n"
-        "# approved fallback, \"ID/fallback-N VERSION SHA256\" over the fallback's text. Written "
-        "by\n"
-        "# `clasm lint --update-lock`; `clasm lint` fails when a clause's text changes\n"
-        "# without a version bump. Do not edit by hand.\n";
+        "# clasm library lock: one line per clause, \"ID VERSION SHA256\" (the SHA-256 of its "
+        "title,\n"
+        "# a NUL byte, then its text), and one per approved fallback, \"ID/fallback-N VERSION "
+        "SHA256\"\n"
+        "# (of its text). Written by `clasm lint --update-lock`; `clasm lint` fails when a text\n"
+        "# changes without a version bump. Do not edit by hand.\n";
     size_t cap = sizeof header + 1;
     for (size_t i = 0; i < lib->nclauses; i++)
         cap += (strlen(lib->clauses[i].id) + 12 + 65 + 2 + 24) * (lib->clauses[i].nfallbacks + 1);
@@ -1479,8 +1479,10 @@ static void change(linter *L, char *text)
 /* One locked text (a clause, or a clause's fallback: "ID/fallback-N")
  * against the lock's entries e[0..n). */
 typedef struct {
+    const char *kind; /* "clause", "fallback" */
     const char *id, *file, *hash;
-    int version, line, col;
+    int version, line, col; /* of its version */
+    int at_line, at_col;    /* of the clause's id, or the fallback */
 } lock_item;
 
 static void check_lock_item(linter *L, const lock_item *it, lint_lock_entry *e, size_t n,
@@ -1495,10 +1497,11 @@ static void check_lock_item(linter *L, const lock_item *it, lint_lock_entry *e, 
     if (!le) {
         /* With no lock at all, missing-lock above says it once. */
         if (rc != 1 && !update)
-            diag_at(L->diags, CLASM_SEV_ERROR, "lock-missing-clause", it->file, it->line, it->col,
-                    "%s (version %d) is not in %s; run `clasm lint --update-lock` to "
+            diag_at(L->diags, CLASM_SEV_ERROR, "lock-missing-clause", it->file, it->at_line,
+                    it->at_col,
+                    "%s %s (version %d) is not in %s; run `clasm lint --update-lock` to "
                     "record it",
-                    it->id, it->version, lock_path);
+                    it->kind, it->id, it->version, lock_path);
         if (update)
             change(L, str_printf("added %s@%d", it->id, it->version));
         return;
@@ -1549,7 +1552,8 @@ static int check_lock(linter *L, const char *lock_path, int update)
         const lib_clause *c = unique_clause(lib, i);
         if (!c || !c->version)
             continue;
-        lock_item it = {c->id, c->file, c->text_hash, c->version, 0, 0};
+        lock_item it = {"clause", c->id, c->file, c->text_hash, c->version,
+                        0,        0,     c->line, c->column};
         version_where(lib, c, &it.line, &it.col);
         check_lock_item(L, &it, e, n, seen, rc, update, lock_path);
         for (size_t f = 0; f < c->nfallbacks; f++) {
@@ -1560,12 +1564,15 @@ static int check_lock(linter *L, const char *lock_path, int update)
                 break;
             }
             const yt_node *v = yt_get(fb->node, "version");
-            lock_item fi = {id,
+            lock_item fi = {"fallback",
+                            id,
                             c->file,
                             fb->text_hash,
                             fb->version,
                             v ? v->line : fb->line,
-                            v ? v->column : fb->column};
+                            v ? v->column : fb->column,
+                            fb->line,
+                            fb->column};
             check_lock_item(L, &fi, e, n, seen, rc, update, lock_path);
             free(id);
         }
@@ -1586,6 +1593,15 @@ static int check_lock(linter *L, const char *lock_path, int update)
                               lock_path, (int)(dot - e[k].id), e[k].id, stem, dot + 1);
         struct stat st;
         int present = file && stat(file, &st) == 0;
+        /* A fallback's entry whose clause loaded: the fallback is gone. */
+        if (part) {
+            char *clause = strndup(e[k].id, (size_t)(part - e[k].id));
+            if (!clause)
+                L->oom = 1;
+            else if (library_clause(lib, clause))
+                present = 0;
+            free(clause);
+        }
         if (update)
             change(L, str_printf("removed %s", e[k].id));
         else if (present)
@@ -1595,9 +1611,9 @@ static int check_lock(linter *L, const char *lock_path, int update)
                     e[k].id, file);
         else
             diag_at(L->diags, CLASM_SEV_ERROR, "lock-stale-entry", lock_path, e[k].line, 1,
-                    "the lock lists clause %s, which the library no longer has; run `clasm lint "
+                    "the lock lists %s %s, which the library no longer has; run `clasm lint "
                     "--update-lock`",
-                    e[k].id);
+                    part ? "fallback" : "clause", e[k].id);
         free(file);
     }
     free(seen);

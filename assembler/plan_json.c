@@ -161,11 +161,7 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
          * (definitions support most clauses: three titles and a count). */
         for (size_t r = 0; r < it->nbecause; r++)
             fprintf(out, "        %s %s\n", r ? "        " : "because:", it->because[r]);
-        if (it->position && it->clause) {
-            const lib_fallback *f = &it->clause->fallbacks[it->position - 1];
-            fprintf(out, "        position: fallback %d, chosen by the deal (%s approves it)\n",
-                    it->position, f->approver_title);
-        }
+
         if (it->nsupports == 0)
             continue;
         fputs("        supports: ", out);

@@ -487,8 +487,8 @@ const ct_tree *plan_item_tree(const plan_item *it)
 
 /* The deal's positions: each names a negotiable clause, one of its
  * fallbacks, allowed at the deal's tier; the plan's item draws it. */
-static void apply_positions(const clasm_library *lib, const clasm_deal *deal, clasm_plan *plan,
-                            clasm_diags *diags)
+static int apply_positions(const clasm_library *lib, const clasm_deal *deal, clasm_plan *plan,
+                           clasm_diags *diags)
 {
     for (size_t i = 0; i < deal->npositions; i++) {
         const deal_position *p = &deal->positions[i];
@@ -526,10 +526,25 @@ static void apply_positions(const clasm_library *lib, const clasm_deal *deal, cl
                     p->fallback, c->id, f->max_tier_id, plan->tier);
             continue;
         }
-        for (size_t k = 0; k < plan->nitems; k++)
-            if (plan->items[k].clause == c)
-                plan->items[k].position = p->fallback;
+        for (size_t k = 0; k < plan->nitems; k++) {
+            plan_item *it = &plan->items[k];
+            if (it->clause != c)
+                continue;
+            it->position = p->fallback;
+            /* Said with its reasons, in the plan and the memo. */
+            char **g = realloc(it->because, (it->nbecause + 1) * sizeof *g);
+            char *words = g ? str_printf("drafted in its approved fallback %d, which the deal "
+                                         "chose (%s approves it)",
+                                         p->fallback, f->approver_title)
+                            : NULL;
+            if (g)
+                it->because = g;
+            if (!words)
+                return -1;
+            it->because[it->nbecause++] = words;
+        }
     }
+    return 0;
 }
 
 clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clasm_document doc,
@@ -630,8 +645,8 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
     }
     free(order);
     facts_env_free(&fe);
-    if (plan->tier)
-        apply_positions(lib, deal, plan, diags);
+    if (plan->tier && apply_positions(lib, deal, plan, diags) != 0)
+        S.oom = 1;
 
     /* Coverage: every deal risk that matters for this document. */
     for (size_t r = 0; r < deal->nrisks; r++) {

@@ -1,9 +1,12 @@
-/* libFuzzer harness: inspect (reading a draft back) on fuzzed parts of a
- * real draft. At start the harness assembles the contract template with an
- * example deal into a draft; each input then replaces one part of it: the
- * manifest (customXml/item1.xml) when the input's first byte is odd, else
+/* libFuzzer harness: inspect (reading a draft back) and redline (its
+ * deviations undone as tracked changes) on fuzzed parts of a real draft. At start the harness
+ * assembles the contract template with an example deal into a draft; each input then replaces one
+ * part of it: the manifest (customXml/item1.xml) when the input's first byte is odd, else
  * word/document.xml (where the clauses' content controls are). The draft
  * is inspected against the library; the result prints as JSON and text.
+ * Then its redline is made (to the standard, or to fallback 1 when the
+ * first byte has bit 1): a draft inspect reads must give a redline (or
+ * run out of memory), and that redline must read back with inspect.
  *
  * With FUZZ_WRITE_SEEDS=DIR set, the first run writes the draft's two parts
  * to DIR as seeds (a first byte prepended to select the part) and exits:
@@ -121,6 +124,40 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The redline of the work draft, which inspect read with status st. */
+static void redline(fixture *f, uint8_t selector, clasm_status st)
+{
+    size_t len = 0;
+    unsigned char *in = fuzz_read_file(f->work, &len);
+    if (!in)
+        return;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_redline_options o = {"Fuzz Counsel", "2026-01-01T00:00:00Z", (selector & 2) ? 1 : 0};
+    unsigned char *out = NULL;
+    size_t olen = 0;
+    clasm_status rs = clasm_redline_buffer(in, len, "work.docx", f->lib, &o, &out, &olen, &d);
+    fuzz_check_status(rs, out, &d);
+    if (st == CLASM_OK && rs != CLASM_OK && rs != CLASM_E_IO) {
+        clasm_diags_print(stderr, &d);
+        abort(); /* inspect read it, so it can be redlined */
+    }
+    clasm_diags_free(&d);
+    if (rs == CLASM_OK) {
+        clasm_diags_init(&d);
+        clasm_inspection *again = NULL;
+        clasm_status is = clasm_inspect_buffer(out, olen, "redline.docx", f->lib, &again, &d);
+        if (is != CLASM_OK && is != CLASM_E_IO) {
+            clasm_diags_print(stderr, &d);
+            abort(); /* a redline inspect cannot read back */
+        }
+        clasm_inspection_free(again);
+        clasm_diags_free(&d);
+    }
+    free(out);
+    free(in);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fixture *f = fixture_get();
@@ -160,5 +197,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         clasm_inspection_free(ins);
     }
     clasm_diags_free(&d);
+    redline(f, data[0], st);
     return 0;
 }

@@ -43,6 +43,9 @@ int usage_error(const char *fmt, const char *arg);
 int no_data_error(const char *what, const char *option);
 /* Parses argv (after the command name) into o, accepting the allowed options. */
 int parse_options(int argc, char **argv, unsigned allowed, cli_options *o);
+/* Takes "name VALUE" out of argv (a command's own option), into *value.
+ * CLASM_OK, or a usage error when it has no value or comes twice. */
+int take_option(int *argc, char **argv, const char *name, const char **value);
 /* Prints the diagnostics, frees them, and gives the exit status. */
 int finish(clasm_diags *diags, int status);
 /* Loads the library (--library or the default one) and the deal. */
@@ -87,6 +90,8 @@ int cmd_batch(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_redline(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
 
 /* Stop signals for long commands (cmd_interrupt.c). */
 typedef struct {

@@ -94,6 +94,24 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
     return CLASM_OK;
 }
 
+int take_option(int *argc, char **argv, const char *name, const char **value)
+{
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], name) != 0)
+            continue;
+        if (i + 1 >= *argc || argv[i + 1][0] == '\0')
+            return usage_error("option %s needs a value", name);
+        if (*value)
+            return usage_error("option %s is given twice", name);
+        *value = argv[i + 1];
+        for (int k = i; k + 2 < *argc; k++)
+            argv[k] = argv[k + 2];
+        *argc -= 2;
+        i--;
+    }
+    return CLASM_OK;
+}
+
 /* Prints the diagnostics and maps them to an exit status: errors are 1
  * (the input is wrong) unless the operation itself failed harder. */
 int finish(clasm_diags *diags, int status)

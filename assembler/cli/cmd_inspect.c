@@ -7,8 +7,12 @@
 
 int cmd_inspect(int argc, char **argv)
 {
+    const char *as = NULL;
+    int rc = take_option(&argc, argv, "--as", &as);
+    if (rc != CLASM_OK)
+        return rc;
     cli_options o;
-    int rc = parse_options(argc, argv, OPT_LIBRARY | OPT_FORMAT | OPT_DRAFT, &o);
+    rc = parse_options(argc, argv, OPT_LIBRARY | OPT_FORMAT | OPT_DRAFT, &o);
     if (rc != CLASM_OK)
         return rc;
     clasm_diags diags;
@@ -22,6 +26,13 @@ int cmd_inspect(int argc, char **argv)
     clasm_inspection *I = NULL;
     if (rc == CLASM_OK)
         rc = clasm_inspect(o.deal, lib, &I, &diags);
+    if (rc == CLASM_OK && as && clasm_inspection_set_authority(I, as) != 0) {
+        fprintf(stderr, "clasm: --as %s: not a role of this draft's playbook", as);
+        for (size_t i = 0; clasm_inspection_role(I, i); i++)
+            fprintf(stderr, "%s%s", i ? ", " : " (its roles: ", clasm_inspection_role(I, i));
+        fputs(clasm_inspection_role(I, 0) ? ")\n" : "; it records none)\n", stderr);
+        rc = CLASM_E_USAGE;
+    }
     /* Said only for a draft that was read: before a missing or broken
      * draft's own error it would only mislead. */
     if (rc == CLASM_OK && !dir)

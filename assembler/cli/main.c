@@ -97,18 +97,54 @@ static const command commands[] = {
      "  clasm batch deals/ --document eula -o drafts/      # the EULA of every channel deal\n"
      "  clasm batch deals/ -o drafts/ --report drafts/results.csv    # every deal's pack\n"
      "  clasm batch --deals q1.csv --base base.yaml -o drafts/ --report drafts/results.json\n"},
-    {"inspect", cmd_inspect, "inspect DRAFT [--library DIR] [--format text|json]",
-     "which clauses a draft holds: unchanged, modified, removed or outdated",
+    {"inspect", cmd_inspect, "inspect DRAFT [--library DIR] [--format text|json] [--as ROLE]",
+     "which clauses a draft holds, and which changes need whose approval",
      "Reads a draft clasm assembled, also after it was edited and saved in Word or\n"
      "LibreOffice, and reports for each clause of its manifest whether it is unchanged,\n"
      "modified (with the words that changed), removed, or outdated (the library has a newer\n"
-     "version), and any content controls clasm does not know. Writes nothing.\n"
+     "version), and any content controls clasm does not know. Each clause also gets its\n"
+     "position against the playbook the draft records: standard, fallback N (an approved\n"
+     "fallback, also after quotes, dashes and spacing changed) or deviation (with the diff\n"
+     "against the nearest approved text), who must approve it, and any approval on record;\n"
+     "text added between clauses is listed; a summary counts what is within your authority.\n"
+     "Writes nothing.\n"
      "\n"
      "  --library DIR   the clause library to compare versions with\n"
      "  --format F      text (the default) or json\n"
+     "  --as ROLE       whose authority the summary counts (default: the first role)\n"
      "\n"
      "Example (counsel, a draft back from negotiation):\n"
      "  clasm inspect Q-2026-0117-contract-redline.docx\n"},
+    {"redline", cmd_redline,
+     "redline DRAFT [-o OUT.docx] [--to standard|fallback:N] [--author NAME] [--date ISO]",
+     "the draft with every deviation undone as Word tracked changes",
+     "Writes a copy of a returned draft in which every clause that deviates from its approved\n"
+     "texts, or was deleted, is restored as Word tracked changes (insertions and deletions\n"
+     "with author and date), with a comment on each saying what the playbook says and who\n"
+     "must approve. Clauses in an approved text, and everything outside the clauses, are\n"
+     "left as the other side wrote them. Open it in Word or LibreOffice to accept or reject.\n"
+     "\n"
+     "  -o OUT.docx     where to write (default: DRAFT-redline.docx beside the draft)\n"
+     "  --to T          restore to: standard (default: the text the draft was made with) or\n"
+     "                  fallback:N, for the clauses that have an approved fallback N\n"
+     "  --author NAME   who the changes are by (default: clasm)\n"
+     "  --date ISO      when (default: now), e.g. 2026-12-07T09:00:00Z\n"
+     "  --library DIR   the clause library\n"
+     "\n"
+     "Example (counsel):\n"
+     "  clasm redline returned.docx -o returned-redline.docx --author \"Northwind Legal\"\n"},
+    {"approve", cmd_approve,
+     "approve DRAFT --clause ID --as ROLE --by NAME [--note TEXT] [-o OUT.docx]",
+     "record an approval of a negotiated clause in the draft",
+     "Records in the draft's manifest that NAME, in ROLE, approved the clause's text as it\n"
+     "now stands (who, role, when, the text's hash). Refused when the clause needs no\n"
+     "approval or ROLE may not give it (a deviation needs the library's deviation approver,\n"
+     "a fallback its own approver or above). inspect then shows the clause as approved, until\n"
+     "its text changes again. The draft is rewritten in place unless -o is given.\n"
+     "\n"
+     "Example (compliance office):\n"
+     "  clasm approve returned.docx --clause audit.on-site-audit --as compliance-office \\\n"
+     "      --by \"A. Rivera\" --note \"remote audits acceptable for this customer\"\n"},
     {"lint", cmd_lint, "lint [DIR] [--format text|json] [--update-lock] [--strict]",
      "check a clause library for counsel (in CI too)",
      "Checks a clause library (default: $CLASM_LIBRARY, then the bundled one) and lists every\n"

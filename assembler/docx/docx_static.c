@@ -4,6 +4,7 @@
 #include "docx_clauses.h"
 #include "docx_numbers.h"
 #include "docx_text.h"
+#include "manifest.h"
 #include "package.h"
 
 #include <libxml/encoding.h>
@@ -185,8 +186,10 @@ static void undo_runs(pending_run *runs, size_t n)
 
 void docx_statics_free(docx_statics *s)
 {
-    for (size_t i = 0; s && i < s->count; i++)
+    for (size_t i = 0; s && i < s->count; i++) {
         free(s->runs[i].text);
+        free(s->runs[i].keys);
+    }
     if (s) {
         free(s->runs);
         memset(s, 0, sizeof *s);
@@ -253,6 +256,26 @@ unsigned char *docx_statics_splice(const docx_statics *s, const docx_statics *mo
     }
     *out_len = o;
     return out;
+}
+
+/* The keys of the paragraphs of a run's blocks (in holder). 0, or -1. */
+static int run_keys(xmlNodePtr holder, docx_static_run *r)
+{
+    xmlNodePtr *ps = NULL;
+    size_t n = docx_paragraphs_below(holder, &ps);
+    if (n && !ps)
+        return -1;
+    r->keys = calloc(n + 1, sizeof *r->keys);
+    int rc = r->keys ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int k = manifest_paragraph_key(ps[i], r->keys[r->nkeys]);
+        if (k < 0)
+            rc = -1;
+        else
+            r->nkeys += (size_t)k;
+    }
+    free(ps);
+    return rc;
 }
 
 int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDocPtr styles,
@@ -357,6 +380,9 @@ int docx_statics_make(xmlDocPtr doc, xmlNodePtr const *keep, size_t nkeep, xmlDo
         rc = 1;
         goto done;
     }
+    for (size_t i = 0; i < nruns; i++)
+        if (run_keys(runs[i].holder, &out->runs[i]) != 0)
+            goto done;
     for (size_t i = 0; i < nruns; i++) {
         xmlFreeNode(runs[i].holder); /* the blocks with it */
         runs[i].holder = runs[i].pi = NULL;

@@ -16,6 +16,11 @@
 typedef struct {
     unsigned char *text; /* the run's blocks, serialized (UTF-8) */
     size_t len;
+    /* The keys of its paragraphs that have text (manifest_paragraph_key),
+     * in document order: a draft's record of the text outside its
+     * clauses. */
+    char (*keys)[17];
+    size_t nkeys;
 } docx_static_run;
 
 typedef struct {

@@ -265,6 +265,140 @@ static void find_ref_results(xmlNodePtr p, ref_results *r)
     strbuf_free(&instr);
 }
 
+void docx_ref_bookmarks_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The bookmark of a REF instruction ("REF name \\h"), malloc'd; NULL with
+ * *oom 0 when it is no REF. */
+static char *ref_name(const char *instr, int *oom)
+{
+    while (*instr == ' ')
+        instr++;
+    if (strncmp(instr, "REF ", 4) != 0)
+        return NULL;
+    instr += 4;
+    while (*instr == ' ')
+        instr++;
+    size_t n = strcspn(instr, " \\");
+    if (!n)
+        return NULL;
+    char *s = strndup(instr, n);
+    *oom = !s;
+    return s;
+}
+
+/* The node after n's subtree, below root (NULL at the end). */
+static xmlNodePtr after_subtree(xmlNodePtr n, xmlNodePtr root)
+{
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
+int docx_ref_bookmarks(xmlNodePtr node, char ***out, size_t *count)
+{
+    return docx_ref_fields(node, out, NULL, count);
+}
+
+int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *count)
+{
+    *out = NULL;
+    if (results)
+        *results = NULL;
+    *count = 0;
+    char **v = NULL, **res = NULL, *pending = NULL;
+    size_t n = 0, cap = 0, rcap = 0;
+    int open = 0; /* the last pushed field's result is still being read */
+    strbuf instr = {0};
+    int state = 0, oom = 0;
+    xmlNodePtr c = node->children;
+    while (c && !oom) {
+        if (c->type == XML_ELEMENT_NODE && (docx_is_w(c, "del") || docx_is_w(c, "moveFrom"))) {
+            c = after_subtree(c, node); /* deleted text shows no "#" */
+            continue;
+        }
+        if (docx_is_w(c, "fldChar")) {
+            xmlChar *t = xmlGetNsProp(c, BAD_CAST "fldCharType", BAD_CAST W_NS);
+            const char *type = t ? (const char *)t : "";
+            if (strcmp(type, "begin") == 0) {
+                state = 1;
+                instr.len = 0;
+                if (instr.s)
+                    instr.s[0] = '\0';
+                free(pending);
+                pending = NULL;
+            } else if (strcmp(type, "separate") == 0 && state == 1) {
+                pending = ref_name(strbuf_str(&instr), &oom);
+                state = 2;
+            } else if (strcmp(type, "end") == 0) {
+                state = 0;
+                open = 0;
+                free(pending);
+                pending = NULL;
+            }
+            xmlFree(t);
+        } else if (docx_is_w(c, "instrText") && state == 1) {
+            xmlChar *t = xmlNodeGetContent(c);
+            if (t)
+                strbuf_adds(&instr, (const char *)t);
+            xmlFree(t);
+        } else if (docx_is_w(c, "t") && state == 2 && pending) {
+            /* The first text of a REF's result is where "#" shows. */
+            char **g = array_grow(v, &cap, n + 1, sizeof *g);
+            char **gr = g && results ? array_grow(res, &rcap, n + 1, sizeof *gr) : NULL;
+            if (!g || (results && !gr)) {
+                oom = 1;
+                break;
+            }
+            v = g;
+            if (results) {
+                res = gr;
+                res[n] = NULL;
+            }
+            v[n++] = pending;
+            pending = NULL;
+            open = 1;
+        }
+        if (results && open && docx_is_w(c, "t") && state == 2) {
+            xmlChar *t = xmlNodeGetContent(c);
+            const char *add = t ? (const char *)t : "";
+            char *old = res[n - 1];
+            size_t ol = old ? strlen(old) : 0;
+            char *joined = malloc(ol + strlen(add) + 1);
+            if (joined) {
+                memcpy(joined, old ? old : "", ol);
+                strcpy(joined + ol, add);
+                free(old);
+                res[n - 1] = joined;
+            } else {
+                oom = 1;
+            }
+            xmlFree(t);
+        }
+        c = next_below(c, node);
+    }
+    free(pending);
+    oom |= instr.failed;
+    strbuf_free(&instr);
+    if (oom) {
+        docx_ref_bookmarks_free(v, n);
+        docx_ref_bookmarks_free(res, n);
+        return -1;
+    }
+    *out = v;
+    if (results)
+        *results = res;
+    *count = n;
+    return 0;
+}
+
 char *docx_paragraph_text_stable(xmlNodePtr p)
 {
     ref_results r = {0};

@@ -59,6 +59,16 @@ char *docx_paragraph_text(xmlNodePtr p);
  * count as a change of its clause. malloc'd; NULL when out of memory. */
 char *docx_paragraph_text_stable(xmlNodePtr p);
 
+/* The bookmarks the REF fields below node name, in document order (not
+ * those of deleted text): the places where docx_paragraph_text_stable
+ * shows "#". *out (malloc'd strings in a malloc'd array) and *n; 0, or -1
+ * when out of memory (nothing returned). */
+int docx_ref_bookmarks(xmlNodePtr node, char ***out, size_t *n);
+/* The same with each field's result as shown (its texts joined) in
+ * *results, one per bookmark. */
+int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *n);
+void docx_ref_bookmarks_free(char **v, size_t n);
+
 /* The 1-based index of p among all w:p elements of its document, in document
  * order (the paragraph number diagnostics give); 0 when p is not a w:p. */
 int docx_paragraph_number(xmlNodePtr p);

@@ -7,6 +7,8 @@
 #include "sha256.h"
 #include "strbuf.h"
 
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +113,7 @@ void manifest_free(manifest *m)
     free(m->library);
     free(m->document);
     free(m->part);
+    free(m->outside);
     for (size_t i = 0; i < m->nroles; i++) {
         free(m->roles[i].id);
         free(m->roles[i].title);
@@ -125,7 +128,12 @@ void manifest_free(manifest *m)
             free(c->texts[t].approver);
             free(c->texts[t].note);
             free_strings(c->texts[t].paragraphs, c->texts[t].nparagraphs);
+            free_strings(c->texts[t].refs, c->texts[t].nrefs);
+            free(c->texts[t].levels);
         }
+        free(c->levels);
+        free(c->bookmark);
+        free_strings(c->refs, c->nrefs);
         free(c->texts);
         for (size_t a = 0; a < c->napprovals; a++) {
             free(c->approvals[a].role);
@@ -200,8 +208,42 @@ static char **copy_strings(const char *const *v, size_t n)
     return out;
 }
 
+int manifest_set_levels(manifest *m, int text, const signed char *levels, size_t n)
+{
+    if (!m->count)
+        return -1;
+    manifest_clause *c = &m->clauses[m->count - 1];
+    if (text && !c->ntexts)
+        return -1;
+    size_t want = text ? c->texts[c->ntexts - 1].nparagraphs : c->nparagraphs;
+    if (n != want)
+        return 0; /* not this text's paragraphs: no levels */
+    signed char *v = malloc(n + 1);
+    if (!v)
+        return -1;
+    memcpy(v, levels, n);
+    signed char **slot = text ? &c->texts[c->ntexts - 1].levels : &c->levels;
+    free(*slot);
+    *slot = v;
+    return 0;
+}
+
+int manifest_set_refs(manifest *m, const char *bookmark, const char *const *refs, size_t n)
+{
+    if (!m->count)
+        return -1;
+    manifest_clause *c = &m->clauses[m->count - 1];
+    if (dup_into(&c->bookmark, bookmark))
+        return -1;
+    free_strings(c->refs, c->nrefs);
+    c->refs = copy_strings(refs, n);
+    c->nrefs = c->refs ? n : 0;
+    return c->refs ? 0 : -1;
+}
+
 int manifest_add_text(manifest *m, int position, int version, const char *approver,
-                      const char *note, const char *const *paragraphs, size_t n)
+                      const char *note, const char *const *paragraphs, size_t n,
+                      const char *const *refs, size_t nrefs)
 {
     if (!m->count)
         return -1;
@@ -216,10 +258,14 @@ int manifest_add_text(manifest *m, int position, int version, const char *approv
     t->version = version;
     t->paragraphs = copy_strings(paragraphs, n);
     t->nparagraphs = n;
-    if (!t->paragraphs || dup_into(&t->approver, approver) || dup_into(&t->note, note)) {
+    t->refs = copy_strings(refs, nrefs);
+    t->nrefs = nrefs;
+    if (!t->paragraphs || !t->refs || dup_into(&t->approver, approver) ||
+        dup_into(&t->note, note)) {
         free(t->approver);
         free(t->note);
         free_strings(t->paragraphs, t->paragraphs ? n : 0);
+        free_strings(t->refs, t->refs ? nrefs : 0);
         return -1;
     }
     c->ntexts++;
@@ -325,6 +371,57 @@ int manifest_add_texts(manifest *m, const char *id, int version, const char *tit
     return add_text_list(m, id, version, l);
 }
 
+int manifest_paragraph_key(xmlNodePtr p, char out[17])
+{
+    char *t = docx_paragraph_text_stable(p);
+    if (!t)
+        return -1;
+    /* White space squeezed: editors re-space; no text, no key. */
+    size_t n = 0;
+    int space = 0;
+    for (const char *q = t; *q; q++) {
+        int ws = *q == ' ' || *q == '\t' || *q == '\n' || *q == '\r';
+        if (ws) {
+            space = n > 0;
+            continue;
+        }
+        if (space)
+            t[n++] = ' ';
+        space = 0;
+        t[n++] = *q;
+    }
+    t[n] = '\0';
+    if (!n) {
+        free(t);
+        return 0;
+    }
+    /* FNV-1a, 64 bits: a paragraph's identity among a few hundred, not a
+     * seal (the clauses' hashes are SHA-256). */
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *q = (const unsigned char *)t; *q; q++) {
+        h ^= *q;
+        h *= 0x100000001b3u;
+    }
+    free(t);
+    snprintf(out, 17, "%016" PRIx64, h);
+    return 1;
+}
+
+int manifest_add_outside(manifest *m, const char key[17])
+{
+    if (m->noutside == m->capoutside) {
+        size_t cap = m->capoutside ? m->capoutside * 2 : 64;
+        char(*g)[17] = realloc(m->outside, cap * sizeof *g);
+        if (!g)
+            return -1;
+        m->outside = g;
+        m->capoutside = cap;
+    }
+    memcpy(m->outside[m->noutside++], key, 17);
+    m->has_outside = 1;
+    return 0;
+}
+
 /* ------------------------------------------------------------ writing */
 
 static xmlDocPtr new_doc(void)
@@ -333,6 +430,42 @@ static xmlDocPtr new_doc(void)
     if (doc)
         doc->standalone = 1;
     return doc;
+}
+
+/* <clasm:p list="N">text</clasm:p>: a body paragraph, with its list
+ * level when it is a list item. 1, or 0 when out of memory. */
+static int add_p(xmlNodePtr parent, xmlNsPtr ns, const char *text, const signed char *levels,
+                 size_t j)
+{
+    xmlNodePtr p = xmlNewTextChild(parent, ns, BAD_CAST "p", BAD_CAST text);
+    if (!p)
+        return 0;
+    if (levels && levels[j] >= 0) {
+        char v[8];
+        snprintf(v, sizeof v, "%d", levels[j]);
+        return xmlNewProp(p, BAD_CAST "list", BAD_CAST v) != NULL;
+    }
+    return 1;
+}
+
+/* refs="a b c": bookmark names, which hold no space. 1, or 0. */
+static int set_refs_attr(xmlNodePtr el, const char *const *refs, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(refs[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return 0;
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, refs[i]);
+    }
+    int ok = xmlNewProp(el, BAD_CAST "refs", BAD_CAST s) != NULL;
+    free(s);
+    return ok;
 }
 
 /* A clause's position, negotiability, approved texts and approvals:
@@ -347,6 +480,10 @@ static int write_playbook(xmlNodePtr c, xmlNsPtr ns, const manifest_clause *mc)
     }
     if (ok && !mc->negotiable)
         ok = xmlNewProp(c, BAD_CAST "negotiable", BAD_CAST "false") != NULL;
+    if (ok && mc->bookmark)
+        ok = xmlNewProp(c, BAD_CAST "bookmark", BAD_CAST mc->bookmark) != NULL;
+    if (ok && mc->nrefs)
+        ok = set_refs_attr(c, (const char *const *)mc->refs, mc->nrefs);
     for (size_t t = 0; ok && t < mc->ntexts; t++) {
         const manifest_text *x = &mc->texts[t];
         xmlNodePtr el = xmlNewChild(c, ns, BAD_CAST "text", NULL);
@@ -356,10 +493,12 @@ static int write_playbook(xmlNodePtr c, xmlNsPtr ns, const manifest_clause *mc)
         ok = ok && xmlNewProp(el, BAD_CAST "version", BAD_CAST v);
         if (ok && x->approver)
             ok = xmlNewProp(el, BAD_CAST "approver", BAD_CAST x->approver) != NULL;
+        if (ok && x->nrefs)
+            ok = set_refs_attr(el, (const char *const *)x->refs, x->nrefs);
         if (ok && x->note)
             ok = xmlNewTextChild(el, ns, BAD_CAST "note", BAD_CAST x->note) != NULL;
         for (size_t j = 0; ok && j < x->nparagraphs; j++)
-            ok = xmlNewTextChild(el, ns, BAD_CAST "p", BAD_CAST x->paragraphs[j]) != NULL;
+            ok = add_p(el, ns, x->paragraphs[j], x->levels, j);
     }
     for (size_t a = 0; ok && a < mc->napprovals; a++) {
         const manifest_approval *x = &mc->approvals[a];
@@ -401,6 +540,20 @@ static xmlDocPtr manifest_doc(const manifest *m)
                  xmlNewProp(r, BAD_CAST "title", BAD_CAST m->roles[i].title);
         }
     }
+    if (ok && m->has_outside) {
+        char *keys = malloc(m->noutside * 17 + 1);
+        ok = keys != NULL;
+        if (ok) {
+            keys[0] = '\0';
+            for (size_t i = 0; i < m->noutside; i++) {
+                if (i)
+                    strcat(keys, " ");
+                strcat(keys, m->outside[i]);
+            }
+            ok = xmlNewTextChild(root, ns, BAD_CAST "outside", BAD_CAST keys) != NULL;
+        }
+        free(keys);
+    }
     for (size_t i = 0; ok && i < m->count; i++) {
         char v[32];
         snprintf(v, sizeof v, "%d", m->clauses[i].version);
@@ -412,7 +565,7 @@ static xmlDocPtr manifest_doc(const manifest *m)
         if (ok && m->clauses[i].title)
             ok = xmlNewTextChild(c, ns, BAD_CAST "title", BAD_CAST m->clauses[i].title) != NULL;
         for (size_t j = 0; ok && j < m->clauses[i].nparagraphs; j++)
-            ok = xmlNewTextChild(c, ns, BAD_CAST "p", BAD_CAST m->clauses[i].paragraphs[j]) != NULL;
+            ok = add_p(c, ns, m->clauses[i].paragraphs[j], m->clauses[i].levels, j);
         if (ok)
             ok = write_playbook(c, ns, &m->clauses[i]);
     }
@@ -570,6 +723,26 @@ static int is_manifest_el(xmlNodePtr n, const char *local)
            xmlStrcmp(n->name, BAD_CAST local) == 0;
 }
 
+/* Records in *levels (allocated for n paragraphs on first need) the list
+ * level of paragraph j, read from its list attribute (absent: -1). */
+static int level_of(xmlNodePtr p, signed char **levels, size_t j, size_t n)
+{
+    xmlChar *v = xmlGetProp(p, BAD_CAST "list");
+    if (!v)
+        return xmlHasProp(p, BAD_CAST "list") ? -1 : 0;
+    if (!*levels) {
+        *levels = malloc(n + 1);
+        if (!*levels) {
+            xmlFree(v);
+            return -1;
+        }
+        memset(*levels, -1, n + 1);
+    }
+    (*levels)[j] = (signed char)(v[0] >= '0' && v[0] <= '8' && !v[1] ? v[0] - '0' : -1);
+    xmlFree(v);
+    return 0;
+}
+
 /* The title and body paragraphs of a clause entry (absent in older drafts). */
 static int read_text(xmlNodePtr el, manifest_clause *c)
 {
@@ -591,6 +764,10 @@ static int read_text(xmlNodePtr el, manifest_clause *c)
             free(c->title);
             c->title = s;
         } else {
+            if (level_of(k, &c->levels, c->nparagraphs, n) != 0) {
+                free(s);
+                return -1;
+            }
             c->paragraphs[c->nparagraphs++] = s;
         }
     }
@@ -622,10 +799,41 @@ static int int_attr(xmlNodePtr n, const char *name, int dflt, int *bad, int *oom
     return (int)x;
 }
 
+/* The names of a refs attribute (absent: none). */
+static void read_refs(xmlNodePtr el, char ***out, size_t *n, int *oom)
+{
+    char *v = attr(el, "refs", oom);
+    *out = NULL;
+    *n = 0;
+    if (!v)
+        return;
+    size_t cap = 1;
+    for (const char *q = v; *q; q++)
+        cap += *q == ' ';
+    char **r = calloc(cap + 1, sizeof *r);
+    if (!r) {
+        free(v);
+        *oom = 1;
+        return;
+    }
+    size_t k = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(v, " ", &save); tok && k < cap; tok = strtok_r(NULL, " ", &save))
+        if (!(r[k++] = strdup(tok))) {
+            *oom = 1;
+            break;
+        }
+    free(v);
+    *out = r;
+    *n = k;
+}
+
 /* A clause entry's playbook: position, negotiable, texts, approvals. */
 static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
 {
     c->position = int_attr(el, "position", 0, bad, oom);
+    c->bookmark = attr(el, "bookmark", oom);
+    read_refs(el, &c->refs, &c->nrefs, oom);
     char *neg = attr(el, "negotiable", oom);
     c->negotiable = !(neg && strcmp(neg, "false") == 0);
     free(neg);
@@ -642,6 +850,7 @@ static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
             t->position = int_attr(k, "position", -1, bad, oom);
             t->version = int_attr(k, "version", 0, bad, oom);
             t->approver = attr(k, "approver", oom);
+            read_refs(k, &t->refs, &t->nrefs, oom);
             *bad |= t->position < 0;
             size_t n = 0;
             for (xmlNodePtr q = k->children; q; q = q->next)
@@ -654,6 +863,8 @@ static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
             for (xmlNodePtr q = k->children; q && !*oom; q = q->next) {
                 if (is_manifest_el(q, "p")) {
                     char *s = content(q, oom);
+                    if (s && level_of(q, &t->levels, t->nparagraphs, n) != 0)
+                        *oom = 1;
                     if (s)
                         t->paragraphs[t->nparagraphs++] = s;
                 } else if (is_manifest_el(q, "note")) {
@@ -692,6 +903,33 @@ static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
             free(note);
         }
     }
+}
+
+/* The outside element: keys of 16 hex digits, one space apart. */
+static void read_outside(xmlNodePtr el, manifest *m, int *bad, int *oom)
+{
+    char *v = content(el, oom);
+    if (!v)
+        return;
+    m->has_outside = 1;
+    const char *q = v;
+    while (*q && !*oom && !*bad) {
+        while (*q == ' ')
+            q++;
+        if (!*q)
+            break;
+        size_t n = strspn(q, "0123456789abcdef");
+        if (n != 16 || (q[n] && q[n] != ' ')) {
+            *bad = 1;
+            break;
+        }
+        char key[17];
+        memcpy(key, q, 16);
+        key[16] = '\0';
+        *oom |= manifest_add_outside(m, key) != 0;
+        q += n;
+    }
+    free(v);
 }
 
 /* The roles element of a manifest. */
@@ -750,6 +988,8 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
         for (xmlNodePtr c = root->children; c && !bad && !oom; c = c->next) {
             if (is_manifest_el(c, "roles"))
                 read_roles(c, m, &bad, &oom);
+            if (is_manifest_el(c, "outside"))
+                read_outside(c, m, &bad, &oom);
             if (!is_manifest_el(c, "clause"))
                 continue;
             char *id = attr(c, "id", &oom), *ver = attr(c, "version", &oom),

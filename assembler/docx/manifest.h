@@ -47,6 +47,9 @@ typedef struct {
     char *note;     /* the playbook's note for the negotiator; may be NULL */
     char **paragraphs;
     size_t nparagraphs;
+    char **refs; /* the bookmark each "#" of its paragraphs refers to, in order */
+    size_t nrefs;
+    signed char *levels; /* per paragraph: its list level, -1 not a list item; may be NULL */
 } manifest_text;
 
 /* An approval on record (clasm approve). */
@@ -73,6 +76,15 @@ typedef struct {
     size_t ntexts;
     manifest_approval *approvals;
     size_t napprovals;
+    /* Where references point: the bookmark on its heading (NULL when no
+     * reference points at it) and the bookmark each "#" of its text refers
+     * to, in order, so that a redline restores references as references. */
+    char *bookmark;
+    char **refs;
+    size_t nrefs;
+    /* Per body paragraph: its list level ((a) 0, (i) 1), -1 for a body
+     * paragraph; NULL when not recorded. */
+    signed char *levels;
     /* The clause as rendered, so inspect can find it by its title when a
      * round trip lost the content control, and show what changed. */
     char *title;
@@ -90,6 +102,13 @@ typedef struct {
     size_t nroles;
     int deviation_rank;
     char *part; /* manifest_read: the part it was read from */
+    /* The paragraphs of the main part outside every clause, as keys
+     * (manifest_paragraph_key), in document order, so that inspect can
+     * tell text added or changed outside the clauses; has_outside is 0 for
+     * a draft made before this was recorded. */
+    char (*outside)[17];
+    size_t noutside, capoutside;
+    int has_outside;
     manifest_clause *clauses;
     size_t count;
     size_t cap;
@@ -113,7 +132,14 @@ int manifest_add_texts(manifest *m, const char *id, int version, const char *tit
 int manifest_set_playbook(manifest *m, int position, int negotiable);
 /* Records an approved text of the clause last added; copies everything. */
 int manifest_add_text(manifest *m, int position, int version, const char *approver,
-                      const char *note, const char *const *paragraphs, size_t n);
+                      const char *note, const char *const *paragraphs, size_t n,
+                      const char *const *refs, size_t nrefs);
+/* Sets the list levels of the body paragraphs of the clause last added
+ * (n of them), or of its approved text last added (text 1). 0 or -1. */
+int manifest_set_levels(manifest *m, int text, const signed char *levels, size_t n);
+/* Sets the heading bookmark (may be NULL) and the references of the clause
+ * last added; copies them. 0 or -1. */
+int manifest_set_refs(manifest *m, const char *bookmark, const char *const *refs, size_t n);
 /* Records the roles (copied) and the deviation approver's rank. */
 int manifest_add_role(manifest *m, const char *id, const char *title);
 /* Records an approval of clause k; copies the strings. */
@@ -121,6 +147,14 @@ int manifest_add_approval(manifest *m, size_t k, const char *role, const char *b
                           const char *note, const char hash[65]);
 /* The rank of role id among m's roles, or -1. */
 int manifest_role_rank(const manifest *m, const char *id);
+
+/* The key of a paragraph outside the clauses: the 64-bit FNV-1a hash of
+ * its stable text with white space squeezed, as 16 hex digits. 1 and out
+ * set; 0 for a paragraph with no text (not recorded: editors add and drop
+ * empty paragraphs); -1 when out of memory. */
+int manifest_paragraph_key(xmlNodePtr p, char out[17]);
+/* Records key as the next paragraph outside the clauses. 0 or -1. */
+int manifest_add_outside(manifest *m, const char key[17]);
 
 /* Adds the manifest parts to the draft and registers them. CLASM_E_IO and a
  * diagnostic when a part cannot be stored. */

@@ -840,6 +840,80 @@ static void test_fields_table(void **state)
     clasm_diags_free(&d);
 }
 
+/* positions: {CLAUSE: N}: each a clause id and a fallback's number, kept
+ * with the key's place; whether the clause has it is for selection. */
+static void test_positions(void **state)
+{
+    (void)state;
+    const char *text = L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+        "positions:\n"               /* 10 */
+        "  audit.on-site-audit: 1\n" /* 11 */
+        "  termination.exit: 12\n";  /* 12 */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *deal = NULL;
+    assert_int_equal(clasm_deal_load_string(text, strlen(text), "ok.yaml", &deal, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_int_equal(deal->npositions, 2);
+    assert_string_equal(deal->positions[0].clause, "audit.on-site-audit");
+    assert_int_equal(deal->positions[0].fallback, 1);
+    assert_int_equal(deal->positions[0].line, 11);
+    assert_int_equal(deal->positions[0].column, 3);
+    assert_string_equal(deal->positions[1].clause, "termination.exit");
+    assert_int_equal(deal->positions[1].fallback, 12);
+    assert_int_equal(deal->positions[1].line, 12);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+
+    /* Empty or null: no positions. */
+    static const char *const none[] = {"positions: {}\n", "positions:\n"};
+    for (size_t i = 0; i < 2; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s%s",
+                 L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE,
+                 none[i]);
+        clasm_diags_init(&d);
+        assert_int_equal(clasm_deal_load_string(buf, strlen(buf), "ok.yaml", &deal, &d), CLASM_OK);
+        assert_int_equal(deal->npositions, 0);
+        clasm_deal_free(deal);
+        clasm_diags_free(&d);
+    }
+
+    /* Each value that is not a fallback's number, at the value. */
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "positions:\n"     /* 10 */
+               "  a.zero: 0\n"    /* 11 */
+               "  a.minus: -1\n"  /* 12 */
+               "  a.word: x\n"    /* 13 */
+               "  a.list: [1]\n"  /* 14 */
+               "  a.half: 1.5\n"  /* 15 */
+               "  a.null:\n"      /* 16 */
+               "  a.huge: 1001\n" /* 17 */
+               "  a.ok: 2\n",     /* 18 */
+               7);
+    static const char *const keys[] = {"a.zero", "a.minus", "a.word", "a.list",
+                                       "a.half", "a.null",  "a.huge"};
+    static const int cols[] = {11, 12, 11, 11, 11, 10, 11};
+    for (size_t i = 0; i < 7; i++) {
+        char want[200];
+        snprintf(want, sizeof want,
+                 "positions.%s must be the number of an approved fallback of the clause (1 for "
+                 "the first)",
+                 keys[i]);
+        expect_item(&d, i, "invalid-position", 11 + (int)i, cols[i], want);
+        char path[64];
+        snprintf(path, sizeof path, "positions.%s", keys[i]);
+        assert_string_equal(d.items[i].path, path);
+    }
+    clasm_diags_free(&d);
+
+    d = refuse(L_ID L_DOCS L_DATE L_SELLER L_CUSTOMER L_PRODUCT L_DEPLOY L_LICENSE L_END_USE
+               "positions: [audit.on-site-audit]\n",
+               1);
+    expect_item(&d, 0, "wrong-type", 10, 12, "positions must be a mapping of keys, not a list");
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -856,6 +930,7 @@ int main(void)
         cmocka_unit_test(test_country_kept_with_its_place),
         cmocka_unit_test(test_duplicates_and_empty_lists),
         cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_positions),
         cmocka_unit_test(test_yaml_errors_are_input_errors),
         cmocka_unit_test(test_list_limits),
         cmocka_unit_test(test_unreadable_path),

@@ -206,12 +206,12 @@ static plan_item ITEMS[] = {
     {"definitions.core", 2, "definitions", "Core Terms",
      "The **Customer** is {{ customer.name }}.\n\nTerms:\n(a) one;\n(b) a **bold** item\n"
      "(i) deeper; and\n(c) three.\n",
-     NULL, 0, NULL, 0, NULL, 0, NULL},
+     NULL, 0, NULL, 0, NULL, 0, NULL, 0},
     {"export-control.compliance", 3, "export-control", "Export Compliance",
-     "Each party shall comply.\n(a) first;\n(b) second.\n", NULL, 0, NULL, 0, NULL, 0, NULL},
+     "Each party shall comply.\n(a) first;\n(b) second.\n", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
     {"audit.rights", 1, "audit", "Audit Rights",
      "The _Supplier_ may audit within {{ terms.cure_period_days }} days.", NULL, 0, NULL, 0, NULL,
-     0, NULL},
+     0, NULL, 0},
 };
 
 static clasm_plan make_plan(plan_item *items, size_t n)
@@ -965,8 +965,8 @@ static void test_errors_write_nothing(void **state)
      * the deal lacks. A template value is unknown. */
     plan_item items[] = {
         {"definitions.core", 2, "definitions", "Core", "Hello {{ terms.nope }}.", NULL, 0, NULL, 0,
-         NULL, 0, NULL},
-        {"audit.rights", 1, "audit", "Audit", "Audit.", NULL, 0, NULL, 0, NULL, 0, NULL},
+         NULL, 0, NULL, 0},
+        {"audit.rights", 1, "audit", "Audit", "Audit.", NULL, 0, NULL, 0, NULL, 0, NULL, 0},
     };
     fx_opts o = {P("{{ clauses: definitions }}") P("{{ terms.nickname }}") SECT,
                  NULL,

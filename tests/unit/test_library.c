@@ -509,6 +509,398 @@ static void test_missing_files(void **state)
     rm_tree(dir);
 }
 
+/* Appends text to dir/name; returns how many lines the file had before, so
+ * the appended text starts at that line + 1. */
+static int append_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int lines = 0, ch, last = '\n';
+    while ((ch = fgetc(f)) != EOF) {
+        lines += ch == '\n';
+        last = ch;
+    }
+    fclose(f);
+    assert_int_equal(last, '\n');
+    f = fopen(path, "a");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return lines;
+}
+
+/* SHA-256 of len bytes as lowercase hex. */
+static void sha_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[32];
+    unsigned n = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    assert_non_null(ctx);
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, data, len);
+    EVP_DigestFinal_ex(ctx, md, &n);
+    EVP_MD_CTX_free(ctx);
+    for (unsigned i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static const char *const roles_yaml = "negotiation:\n"
+                                      "  roles:\n"
+                                      "    - id: contract-manager\n"
+                                      "      title: the contract manager\n"
+                                      "    - id: compliance-office\n"
+                                      "      title: the compliance office\n"
+                                      "    - id: counsel\n"
+                                      "      title: counsel\n"
+                                      "  deviations: counsel\n";
+
+#define PURPOSE_HEAD                                                                               \
+    "id: end-use.basic-purpose\n"                                                       /* 1 */    \
+    "version: 1\n"                                                                      /* 2 */    \
+    "title: Authorized Purpose\n"                                                       /* 3 */    \
+    "category: end-use\n"                                                               /* 4 */    \
+    "documents: [contract, eula, reseller-agreement]\n"                                 /* 5 */    \
+    "addresses: [product.*]\n"                                                          /* 6 */    \
+    "requires: [definitions.core]\n"                                                    /* 7 */    \
+    "order: 10\n"                                                                       /* 8 */    \
+    "text: |\n"                                                                         /* 9 */    \
+    "  The **Customer** shall use the **Product** solely for the authorized purpose.\n" /* 10 */
+
+#define PURPOSE_FB1_TEXT                                                                           \
+    "The **Customer** shall use the **Product** mainly for the agreed purpose.\n"
+
+/* end-use.basic-purpose with two fallbacks (the second counsel's, up to
+ * max_tier), its first fallback's text fb1. */
+static void write_playbook(const char *dir, const char *fb1, const char *approver2)
+{
+    char body[2048];
+    snprintf(body, sizeof body,
+             PURPOSE_HEAD "fallbacks:\n"     /* 11 */
+                          "  - version: 1\n" /* 12 */
+                          "    approver: contract-manager\n"
+                          "    note: Offer when the customer wants room.\n"
+                          "    text: |\n"      /* 15 */
+                          "      %s"           /* 16 */
+                          "  - version: 2\n"   /* 17 */
+                          "    approver: %s\n" /* 18 */
+                          "    max_tier: baseline\n"
+                          "    note: Only for the smallest deals.\n"
+                          "    text: The **Customer** may use the **Product** as it sees fit.\n",
+             fb1, approver2);
+    write_file(dir, "end-use/basic-purpose.yaml", body);
+}
+
+/* library.yaml's negotiation and a clause's fallbacks and negotiable:
+ * every field as written, the roles ranked lowest first. */
+static void test_negotiation_playbook(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clasm-lib-XXXXXX";
+    copy_basic(dir);
+    int at = append_file(dir, "library.yaml", roles_yaml);
+    write_playbook(dir, PURPOSE_FB1_TEXT, "counsel");
+    append_file(dir, "end-use/security-limits.yaml", "negotiable: false\n");
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = NULL;
+    clasm_status st = clasm_library_load(dir, &lib, &d);
+    if (st != CLASM_OK)
+        dump(&d);
+    assert_int_equal(st, CLASM_OK);
+    assert_int_equal(d.count, 0);
+
+    assert_int_equal(lib->nroles, 3);
+    assert_string_equal(lib->roles[0].id, "contract-manager");
+    assert_string_equal(lib->roles[0].title, "the contract manager");
+    assert_string_equal(lib->roles[1].id, "compliance-office");
+    assert_string_equal(lib->roles[2].title, "counsel");
+    assert_int_equal(lib->roles[0].line, at + 3);
+    assert_int_equal(lib->roles[0].column, 11);
+    assert_int_equal(library_role_rank(lib, "contract-manager"), 0);
+    assert_int_equal(library_role_rank(lib, "counsel"), 2);
+    assert_int_equal(library_role_rank(lib, "Counsel"), -1);
+    assert_int_equal(library_role_rank(lib, "nobody"), -1);
+    assert_int_equal(lib->deviation_rank, 2);
+
+    const lib_clause *c = library_clause(lib, "end-use.basic-purpose");
+    assert_non_null(c);
+    assert_true(c->negotiable);
+    assert_null(c->negotiable_node);
+    assert_int_equal(c->nfallbacks, 2);
+    const lib_fallback *f = &c->fallbacks[0];
+    assert_int_equal(f->version, 1);
+    assert_string_equal(f->approver, "contract-manager");
+    assert_int_equal(f->approver_rank, 0);
+    assert_string_equal(f->approver_title, "the contract manager");
+    assert_int_equal(f->max_tier, -1);
+    assert_null(f->max_tier_id);
+    assert_string_equal(f->note, "Offer when the customer wants room.");
+    assert_string_equal(f->text, PURPOSE_FB1_TEXT);
+    assert_non_null(f->tree);
+    assert_int_equal(f->line, 12);
+    assert_int_equal(f->column, 5);
+    /* A fallback's lock hash is of its text alone. */
+    char hex[65];
+    sha_hex(f->text, strlen(f->text), hex);
+    assert_string_equal(f->text_hash, hex);
+    f = &c->fallbacks[1];
+    assert_int_equal(f->version, 2);
+    assert_int_equal(f->approver_rank, 2);
+    assert_string_equal(f->approver_title, "counsel");
+    assert_int_equal(f->max_tier, library_tier_rank(lib, "baseline"));
+    assert_string_equal(f->max_tier_id, "baseline");
+    assert_string_equal(f->text, "The **Customer** may use the **Product** as it sees fit.");
+    assert_int_equal(f->line, 17);
+
+    c = library_clause(lib, "end-use.security-limits");
+    assert_false(c->negotiable);
+    assert_non_null(c->negotiable_node);
+    assert_int_equal(c->nfallbacks, 0);
+    c = library_clause(lib, "data.localization"); /* no playbook: negotiable, no fallback */
+    assert_true(c->negotiable);
+    assert_int_equal(c->nfallbacks, 0);
+    clasm_library_free(lib);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+
+    /* Without negotiation: no roles, no deviation approver. */
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_library_load(FIXTURES "/basic", &lib, &d), CLASM_OK);
+    assert_int_equal(lib->nroles, 0);
+    assert_int_equal(lib->deviation_rank, -1);
+    clasm_library_free(lib);
+    clasm_diags_free(&d);
+}
+
+/* Every mistake in the roles and the fallbacks at once, each at its place. */
+static void test_negotiation_errors(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clasm-lib-XXXXXX";
+    copy_basic(dir);
+    int at = append_file(dir, "library.yaml",
+                         "negotiation:\n"               /* +1 */
+                         "  roles:\n"                   /* +2 */
+                         "    - id: contract-manager\n" /* +3 */
+                         "      title: the contract manager\n"
+                         "    - id: counsel\n" /* +5 */
+                         "      title: counsel\n"
+                         "    - id: counsel\n" /* +7: twice */
+                         "      title: counsel again\n"
+                         "    - title: no id\n" /* +9: no id */
+                         "    - id: Big Boss\n" /* +10: not an id */
+                         "      title: the boss\n"
+                         "  deviations: lawyers\n" /* +12: not a role */
+                         "  chair: someone\n");    /* +13: not a key */
+    write_file(dir, "end-use/basic-purpose.yaml",
+               PURPOSE_HEAD "fallbacks:\n"                    /* 11 */
+                            "  - version: 1\n"                /* 12 */
+                            "    approver: contract-manger\n" /* 13 */
+                            "    max_tier: hihg\n"            /* 14 */
+                            "    note: n\n"                   /* 15 */
+                            "    text: \"\"\n"                /* 16 */
+                            "  - approver: counsel\n"         /* 17: no version, note, text */
+                            "  - just words\n"                /* 18 */
+                            "  - version: 0\n"                /* 19 */
+                            "    approver: counsel\n"
+                            "    note: n\n"
+                            "    text: t\n"
+                            "    colour: red\n"); /* 23 */
+    append_file(dir, "end-use/security-limits.yaml",
+                "negotiable: false\n" /* 10 */
+                "fallbacks:\n"        /* 11 */
+                "  - version: 1\n"
+                "    approver: counsel\n"
+                "    note: n\n"
+                "    text: Something else.\n");
+    append_file(dir, "data/localization.yaml", "fallbacks: []\n");         /* 11 */
+    append_file(dir, "data/offshore-hosting.yaml", "negotiable: maybe\n"); /* 11 */
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *lib = (clasm_library *)1;
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_E_INPUT);
+    assert_null(lib);
+
+    const clasm_diag *x =
+        expect_diag(&d, "duplicate-id", "library.yaml", at + 7, "role 'counsel' is declared twice");
+    assert_int_equal(x->column, 11);
+    x = expect_diag(&d, "missing-key", "library.yaml", at + 9,
+                    "missing required key 'negotiation.roles[3].id'");
+    assert_int_equal(x->column, 7);
+    expect_diag(&d, "invalid-id", "library.yaml", at + 10,
+                "negotiation.roles[4].id: 'Big Boss' is not a valid role id");
+    x = expect_diag(&d, "unknown-role", "library.yaml", at + 12,
+                    "negotiation.deviations: 'lawyers' is not one of negotiation.roles");
+    assert_int_equal(x->column, 15);
+    expect_diag(&d, "unknown-key", "library.yaml", at + 13, "negotiation.chair");
+
+    x = expect_diag(&d, "unknown-role", "end-use/basic-purpose.yaml", 13,
+                    "fallbacks[0].approver: 'contract-manger' is not a role of library.yaml's "
+                    "negotiation.roles (did you mean 'contract-manager'?)");
+    assert_int_equal(x->column, 15);
+    x = expect_diag(&d, "unknown-tier", "end-use/basic-purpose.yaml", 14,
+                    "fallbacks[0].max_tier: unknown tier 'hihg' (did you mean 'high'?)");
+    assert_int_equal(x->column, 15);
+    x = expect_diag(&d, "empty-text", "end-use/basic-purpose.yaml", 16,
+                    "fallbacks[0].text is empty");
+    assert_int_equal(x->column, 11);
+    static const char *const missing[] = {"'fallbacks[1].version'", "'fallbacks[1].note'",
+                                          "'fallbacks[1].text'"};
+    for (size_t i = 0; i < 3; i++) {
+        x = expect_diag(&d, "missing-key", "end-use/basic-purpose.yaml", 17, missing[i]);
+        assert_int_equal(x->column, 5);
+    }
+    assert_null(find_diag_msg(&d, "missing-key", "end-use/basic-purpose.yaml", 17, "approver"));
+    expect_diag(&d, "wrong-type", "end-use/basic-purpose.yaml", 18, "fallbacks[2]");
+    expect_diag(&d, "out-of-range", "end-use/basic-purpose.yaml", 19, "fallbacks[3].version");
+    expect_diag(&d, "unknown-key", "end-use/basic-purpose.yaml", 23, "fallbacks[3].colour");
+
+    x = expect_diag(&d, "fallback-not-negotiable", "end-use/security-limits.yaml", 12,
+                    "the clause says negotiable: false, so it can have no approved fallback");
+    x = expect_diag(&d, "empty-list", "data/localization.yaml", 11,
+                    "fallbacks is empty; list the approved alternatives or leave the key out");
+    assert_int_equal(x->column, 12);
+    expect_diag(&d, "wrong-type", "data/offshore-hosting.yaml", 11, "negotiable");
+    clasm_diags_free(&d);
+
+    /* No roles at all: said once, and the deviation approver is unknown. */
+    write_file(dir, "library.yaml",
+               "categories:\n"
+               "  - id: definitions\n    title: D\n  - id: end-use\n    title: E\n"
+               "  - id: data\n    title: D\n  - id: reseller\n    title: R\n" /* 1-9 */
+               "template_terms: [Supplier, Customer, Reseller]\n"             /* 10 */
+               "terms:\n  cure_period_days:\n    description: d\n    example: 1\n"
+               "  notice_days:\n    description: d\n    example: 1\n" /* 11-17 */
+               "negotiation:\n"                                       /* 18 */
+               "  roles: []\n"                                        /* 19 */
+               "  deviations: counsel\n");                            /* 20 */
+    write_playbook(dir, PURPOSE_FB1_TEXT, "counsel");
+    write_file(dir, "end-use/security-limits.yaml",
+               "id: end-use.security-limits\nversion: 1\ntitle: S\ncategory: end-use\n"
+               "documents: [contract]\ntext: t\n");
+    write_file(dir, "data/localization.yaml",
+               "id: data.localization\nversion: 1\ntitle: L\ncategory: data\n"
+               "documents: [contract]\ntext: t\n");
+    write_file(dir, "data/offshore-hosting.yaml",
+               "id: data.offshore-hosting\nversion: 1\ntitle: O\ncategory: data\n"
+               "documents: [contract]\ntext: t\n");
+    clasm_diags_init(&d);
+    lib = (clasm_library *)1;
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_E_INPUT);
+    assert_null(lib);
+    x = expect_diag(&d, "empty-list", "library.yaml", 19,
+                    "negotiation.roles is empty; list who may approve changes, lowest authority "
+                    "first");
+    assert_int_equal(x->column, 10);
+    expect_diag(&d, "unknown-role", "library.yaml", 20,
+                "'counsel' is not one of negotiation.roles");
+    /* Each fallback's approver is then unknown too, with nothing to suggest. */
+    x = expect_diag(&d, "unknown-role", "end-use/basic-purpose.yaml", 13, "'contract-manager'");
+    assert_null(strstr(x->message, "did you mean"));
+    expect_diag(&d, "unknown-role", "end-use/basic-purpose.yaml", 18, "'counsel'");
+    clasm_diags_free(&d);
+
+    /* negotiation must be a mapping. */
+    write_file(dir, "library.yaml",
+               "categories:\n"
+               "  - id: definitions\n    title: D\n  - id: end-use\n    title: E\n"
+               "  - id: data\n    title: D\n  - id: reseller\n    title: R\n"
+               "template_terms: [Supplier, Customer, Reseller]\n"
+               "terms:\n  cure_period_days:\n    description: d\n    example: 1\n"
+               "  notice_days:\n    description: d\n    example: 1\n"
+               "negotiation: [counsel]\n"); /* 18 */
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_library_load(dir, &lib, &d), CLASM_E_INPUT);
+    expect_diag(&d, "wrong-type", "library.yaml", 18, "negotiation");
+    clasm_diags_free(&d);
+    rm_tree(dir);
+}
+
+/* The fingerprint over each clause's id, version and text hash, as before
+ * the playbook: a library without fallbacks or negotiable: false keeps it
+ * (roles alone do not change it); a fallback's text, approver or the clause's
+ * negotiable change it; the same files give the same one. */
+static void test_fingerprint_and_playbook(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_library *plain = NULL;
+    assert_int_equal(clasm_library_load(FIXTURES "/basic", &plain, &d), CLASM_OK);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    assert_non_null(ctx);
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (size_t i = 0; i < plain->nclauses; i++) {
+        const lib_clause *c = &plain->clauses[i];
+        char version[24];
+        int vn = snprintf(version, sizeof version, "%d", c->version);
+        EVP_DigestUpdate(ctx, c->id, strlen(c->id) + 1);
+        EVP_DigestUpdate(ctx, version, (size_t)vn + 1);
+        EVP_DigestUpdate(ctx, c->text_hash, 64);
+        EVP_DigestUpdate(ctx, "\n", 1);
+    }
+    unsigned char md[32];
+    unsigned n = 0;
+    EVP_DigestFinal_ex(ctx, md, &n);
+    EVP_MD_CTX_free(ctx);
+    char want[65];
+    for (unsigned i = 0; i < n; i++)
+        snprintf(want + 2 * i, 3, "%02x", md[i]);
+    assert_string_equal(plain->fingerprint, want);
+
+    char dir[] = "/tmp/clasm-lib-XXXXXX";
+    copy_basic(dir);
+    append_file(dir, "library.yaml", roles_yaml);
+    clasm_library *a = NULL, *b = NULL;
+    assert_int_equal(clasm_library_load(dir, &a, &d), CLASM_OK);
+    assert_string_equal(a->fingerprint, plain->fingerprint);
+    clasm_library_free(a);
+
+    write_playbook(dir, PURPOSE_FB1_TEXT, "counsel");
+    assert_int_equal(clasm_library_load(dir, &a, &d), CLASM_OK);
+    assert_int_equal(clasm_library_load(dir, &b, &d), CLASM_OK);
+    assert_string_equal(a->fingerprint, b->fingerprint);
+    assert_string_not_equal(a->fingerprint, plain->fingerprint);
+    /* The standard text's own hash is not the playbook's. */
+    assert_string_equal(library_clause(a, "end-use.basic-purpose")->text_hash,
+                        library_clause(plain, "end-use.basic-purpose")->text_hash);
+    clasm_library_free(b);
+
+    /* A fallback's text changed: its hash and the fingerprint follow. */
+    write_playbook(dir,
+                   "The **Customer** shall use the **Product** mostly for the agreed purpose.\n",
+                   "counsel");
+    assert_int_equal(clasm_library_load(dir, &b, &d), CLASM_OK);
+    assert_string_not_equal(a->fingerprint, b->fingerprint);
+    const lib_clause *ca = library_clause(a, "end-use.basic-purpose"),
+                     *cb = library_clause(b, "end-use.basic-purpose");
+    assert_string_not_equal(ca->fallbacks[0].text_hash, cb->fallbacks[0].text_hash);
+    assert_string_equal(ca->fallbacks[1].text_hash, cb->fallbacks[1].text_hash);
+    assert_string_equal(ca->text_hash, cb->text_hash);
+    clasm_library_free(b);
+
+    /* Another approver, the same texts. */
+    write_playbook(dir, PURPOSE_FB1_TEXT, "compliance-office");
+    assert_int_equal(clasm_library_load(dir, &b, &d), CLASM_OK);
+    assert_string_not_equal(a->fingerprint, b->fingerprint);
+    clasm_library_free(b);
+
+    /* negotiable: false on a clause without fallbacks. */
+    write_playbook(dir, PURPOSE_FB1_TEXT, "counsel");
+    append_file(dir, "end-use/security-limits.yaml", "negotiable: false\n");
+    assert_int_equal(clasm_library_load(dir, &b, &d), CLASM_OK);
+    assert_string_not_equal(a->fingerprint, b->fingerprint);
+    clasm_library_free(b);
+    assert_int_equal(d.count, 0);
+
+    clasm_library_free(a);
+    clasm_library_free(plain);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -519,6 +911,9 @@ int main(void)
         cmocka_unit_test(test_addresses_and_version),
         cmocka_unit_test(test_bad_characters_in_clause_files),
         cmocka_unit_test(test_missing_files),
+        cmocka_unit_test(test_negotiation_playbook),
+        cmocka_unit_test(test_negotiation_errors),
+        cmocka_unit_test(test_fingerprint_and_playbook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

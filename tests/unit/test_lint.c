@@ -18,6 +18,7 @@
 #include "deal.h"
 #include "deal_fields.h"
 #include "lint.h"
+#include "sha256.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -836,6 +837,297 @@ static void test_known_paths_match_deals(void **state)
     assert_false(lint_known_path("terms.fees")); /* checked against library.yaml */
 }
 
+/* ------------------------------------------------------------ playbook */
+
+/* settings with a term that has a default, the template's Supplier and the
+ * roles of negotiation. */
+static const char neg_settings[] =
+    "categories:\n"
+    "  - id: core\n"
+    "    title: Core\n"
+    "template_terms: [Supplier]\n"
+    "terms:\n"
+    "  cure_days:\n"
+    "    label: Cure period\n"
+    "    description: Days to cure.\n"
+    "    example: 30\n"
+    "  notice_days:\n"
+    "    label: Notice period\n"
+    "    description: Days of notice.\n"
+    "    example: 10\n"
+    "  grace_days:\n"
+    "    label: Grace period\n"
+    "    description: Days of grace.\n"
+    "    example: 5\n"
+    "    kind: days\n"
+    "    default: 5\n"
+    "values:\n"
+    "  words:\n"
+    "    document: {contract: C, eula: E, reseller-agreement: R, addendum: A}\n"
+    "    customer.kind: {government-agency: g, security-service: s, "
+    "state-linked: l, private: p}\n"
+    "    deployment: {cloud: c, on-premises: o, hybrid: h}\n"
+    "    license: {perpetual: p, subscription: s}\n"
+    "    end_use: {known: k, unknown: u}\n"
+    "    capabilities: {}\n"
+    "negotiation:\n"
+    "  roles:\n"
+    "    - id: contract-manager\n"
+    "      title: the contract manager\n"
+    "    - id: counsel\n"
+    "      title: counsel\n"
+    "  deviations: counsel\n";
+
+/* What a fallback may hold: its markup checked as any text's, at the
+ * fallback's own file:line:col; only the standard text's terms and values
+ * (or values with a default), no definition, no list of definitions, and
+ * a max_tier some deal with the clause can reach. */
+static void test_fallback_checks(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    write_file(dir, "library.yaml", neg_settings);
+    write_file(dir, "core/glossary.yaml",
+               "id: core.glossary\nversion: 1\ntitle: Definitions\ncategory: core\n"
+               "documents: [contract, eula]\norder: 1\ntext: |\n  Meanings:\n\n"
+               "  {{ definitions }}\nguidance: [g]\ndefines:\n"
+               "  Widget: means the thing.\n"
+               "  Gadget: means the other thing.\n");
+    clause(
+        dir, "haggle",
+        "documents: [contract]\n"                                                         /* 5 */
+        "addresses: [product.alpha]\n"                                                    /* 6 */
+        "requires: [core.glossary]\n"                                                     /* 7 */
+        "min_tier: high\n"                                                                /* 8 */
+        "fallbacks:\n"                                                                    /* 9 */
+        "  - version: 1\n"                                                                /* 10 */
+        "    approver: contract-manager\n"                                                /* 11 */
+        "    note: Within the rules.\n"                                                   /* 12 */
+        "    text: |\n"                                                                   /* 13 */
+        "      The **Supplier** delivers the **Widget** within {{ terms.grace_days }}.\n" /* 14 */
+        "  - version: 1\n"                                                                /* 15 */
+        "    approver: counsel\n"                                                         /* 16 */
+        "    note: Breaks them.\n"                                                        /* 17 */
+        "    text: |\n"                                                                   /* 18 */
+        "      The **Supplier** delivers the **Gadget** within {{ terms.notice_days }} "
+        "days.\n"                                                        /* 19 */
+        "\n"                                                             /* 20 */
+        "      A **\"Thing\"** is new, and {{ custmer.name }} is not.\n" /* 21 */
+        "  - version: 1\n"                                               /* 22 */
+        "    approver: counsel\n"                                        /* 23 */
+        "    note: Holds the list.\n"                                    /* 24 */
+        "    text: |\n"                                                  /* 25 */
+        "      Meanings here:\n"                                         /* 26 */
+        "\n"                                                             /* 27 */
+        "      {{ definitions }}\n"                                      /* 28 */
+        "  - version: 1\n"                                               /* 29 */
+        "    approver: contract-manager\n"                               /* 30 */
+        "    max_tier: baseline\n"                                       /* 31 */
+        "    note: Never allowed.\n"                                     /* 32 */
+        "    text: |\n"                                                  /* 33 */
+        "      The **Supplier** delivers the **Widget** within {{ terms.cure_days }} "
+        "days.\n", /* 34 */
+        "  The **Supplier** delivers the **Widget** within {{ terms.cure_days }} days.\n");
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "fallback-new-term", "core/haggle.yaml", 19, 37,
+           "fallbacks[1].text: **Gadget** is not used by the clause's standard text, so a draft "
+           "that draws this fallback may lack its definition; use the terms of the standard "
+           "text");
+    expect(&d, CLASM_SEV_ERROR, "fallback-new-value", "core/haggle.yaml", 19, 55,
+           "fallbacks[1].text: {{ terms.notice_days }} has no default and the clause's standard "
+           "text does not use it");
+    expect(&d, CLASM_SEV_ERROR, "fallback-defines", "core/haggle.yaml", 21, 9,
+           "fallbacks[1].text: a fallback cannot define **Thing**");
+    /* A mistake of markup in a fallback, at its place in the file. */
+    expect(&d, CLASM_SEV_ERROR, "unknown-placeholder", "core/haggle.yaml", 21, 33,
+           "fallbacks[1].text: {{ custmer.name }} is not a value any deal can supply (did you "
+           "mean 'customer.name'?)");
+    expect(&d, CLASM_SEV_ERROR, "misplaced-definitions", "core/haggle.yaml", 28, 7,
+           "fallbacks[2].text: a fallback cannot hold the list of definitions ({{ definitions "
+           "}})");
+    expect(&d, CLASM_SEV_ERROR, "fallback-never-allowed", "core/haggle.yaml", 31, 15,
+           "fallbacks[3].max_tier: baseline is below the clause's min_tier, so no deal that has "
+           "the clause may agree to this fallback");
+    /* The template's term, the standard text's term and values, a value
+     * with a default: all fine. */
+    assert_int_equal(count_id(&d, "fallback-new-term"), 1);
+    assert_int_equal(count_id(&d, "fallback-new-value"), 1);
+    assert_int_equal(count_id(&d, "fallback-defines"), 1);
+    assert_int_equal(count_id(&d, "misplaced-definitions"), 1);
+    assert_int_equal(count_id(&d, "fallback-never-allowed"), 1);
+    assert_int_equal(count_id(&d, "unknown-placeholder"), 1);
+    assert_int_equal(count_id(&d, "undefined-term"), 0);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* An unbalanced ** in a fallback: at its place too. */
+    clause(dir, "haggle",
+           "documents: [contract]\naddresses: [product.alpha]\nrequires: [core.glossary]\n"
+           "fallbacks:\n"                        /* 8 */
+           "  - version: 1\n"                    /* 9 */
+           "    approver: contract-manager\n"    /* 10 */
+           "    note: n\n"                       /* 11 */
+           "    text: |\n"                       /* 12 */
+           "      The **Widget shall arrive.\n", /* 13 */
+           "  The **Widget** arrives.\n");
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "unbalanced-bold", "core/haggle.yaml", 13, 11,
+           "fallbacks[0].text: '**' has no closing '**' in its paragraph");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
+/* A core.alpha with fallbacks: the texts (each a block scalar line) given. */
+static void alpha_with_fallbacks(const char *dir, int version1, const char *text1,
+                                 const char *text2)
+{
+    char body[2048];
+    int n = snprintf(body, sizeof body,
+                     "id: core.alpha\nversion: 1\ntitle: alpha\ncategory: core\n" /* 1-4 */
+                     "documents: [contract, eula]\naddresses: [product.alpha]\n"  /* 5-6 */
+                     "fallbacks:\n"                                               /* 7 */
+                     "  - version: %d\n"                                          /* 8 */
+                     "    approver: contract-manager\n"
+                     "    note: Longer.\n"
+                     "    text: |\n"
+                     "      %s\n", /* 12 */
+                     version1, text1);
+    if (text2)
+        n += snprintf(body + n, sizeof body - (size_t)n,
+                      "  - version: 1\n" /* 13 */
+                      "    approver: counsel\n"
+                      "    note: Longest.\n"
+                      "    text: |\n"
+                      "      %s\n", /* 17 */
+                      text2);
+    snprintf(body + n, sizeof body - (size_t)n,
+             "text: |\n  Cure within {{ terms.cure_days }} days.\nguidance: [g]\n");
+    write_file(dir, "core/alpha.yaml", body);
+}
+
+/* Each fallback is locked as its clause is: "ID/fallback-N VERSION HASH". */
+static void test_fallback_lock(void **state)
+{
+    (void)state;
+    char *dir = make_library();
+    write_file(dir, "library.yaml", neg_settings);
+    /* Coverage for every document, so that the library lints clean. */
+    write_file(dir, "risks.yaml",
+               "areas:\n  - id: product\n    title: Product\n"
+               "tiers:\n  - id: baseline\n    min_score: 0\n  - id: high\n    min_score: 4\n"
+               "risks:\n  - id: product.alpha\n    area: product\n    title: Alpha\n"
+               "    description: A.\n    weight: 3\n    guidance: g\n"
+               "    documents: [contract, eula]\n"
+               "  - id: product.beta\n    area: product\n    title: Beta\n"
+               "    description: B.\n    weight: 2\n    guidance: g\n    documents: [eula]\n");
+    const char *weeks = "Cure within {{ terms.cure_days }} weeks.";
+    alpha_with_fallbacks(dir, 1, weeks, NULL);
+    clasm_diags d;
+    clasm_lint_report *r = NULL;
+    clasm_status st = run(dir, 1, 0, &r, &d);
+    if (st != CLASM_OK)
+        dump(&d);
+    assert_int_equal(st, CLASM_OK);
+    assert_true(r->lock_written);
+    assert_int_equal(r->nchanges, 3);
+    assert_string_equal(r->changes[0], "added core.alpha@1");
+    assert_string_equal(r->changes[1], "added core.alpha/fallback-1@1");
+    assert_string_equal(r->changes[2], "added core.beta@1");
+    /* The line's hash is the SHA-256 of the fallback's text (its newline
+     * included, as the block scalar reads). */
+    char want[200], hex[65];
+    char text[128];
+    snprintf(text, sizeof text, "%s\n", weeks);
+    sha256 *h = sha256_begin();
+    sha256_add(h, text, strlen(text));
+    assert_true(sha256_end(h, hex));
+    snprintf(want, sizeof want, "\ncore.alpha/fallback-1 1 %s\ncore.beta 1 ", hex);
+    char *lock = read_text(dir, "library.lock");
+    assert_non_null(lock);
+    assert_non_null(strstr(lock, want));
+    assert_non_null(strstr(lock, "\"ID/fallback-N VERSION SHA256\""));
+    free(lock);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_OK);
+    assert_int_equal(clasm_diags_errors(&d), 0);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* The fallback's text changed at the same version: at its version. */
+    alpha_with_fallbacks(dir, 1, "Cure within {{ terms.cure_days }} long weeks.", NULL);
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    expect(&d, CLASM_SEV_ERROR, "changed-without-version-bump", "core/alpha.yaml", 8, 14,
+           "version: the title or text of core.alpha/fallback-1 changed but its version is "
+           "still 1 (");
+    expect(&d, CLASM_SEV_ERROR, "changed-without-version-bump", "core/alpha.yaml", 8, 14,
+           "library.lock:6 records version 1 with a different text hash); bump version to 2");
+    assert_int_equal(count_id(&d, "changed-without-version-bump"), 1); /* not the clause */
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    /* --update-lock does not bless it. */
+    char *before = read_text(dir, "library.lock");
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_E_INPUT);
+    assert_true(r->lock_refused);
+    char *after = read_text(dir, "library.lock");
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* Bumped: behind the lock (a warning), then recorded. */
+    alpha_with_fallbacks(dir, 2, "Cure within {{ terms.cure_days }} long weeks.", NULL);
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_OK);
+    expect(&d, CLASM_SEV_WARNING, "lock-outdated", "core/alpha.yaml", 8, 14,
+           "core.alpha/fallback-1 is at version 2 but");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_int_equal(r->nchanges, 1);
+    assert_string_equal(r->changes[0], "core.alpha/fallback-1: version 1 -> 2");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* A new fallback: not in the lock, said at the fallback. */
+    alpha_with_fallbacks(dir, 2, "Cure within {{ terms.cure_days }} long weeks.",
+                         "Cure within {{ terms.cure_days }} months.");
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    const clasm_diag *x = expect(&d, CLASM_SEV_ERROR, "lock-missing-clause", "core/alpha.yaml", 13,
+                                 5, "library.lock; run `clasm lint --update-lock` to record it");
+    const char *says = "fallback core.alpha/fallback-2 (version 1) is not in ";
+    assert_true(strncmp(x->message, says, strlen(says)) == 0);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_int_equal(r->nchanges, 1);
+    assert_string_equal(r->changes[0], "added core.alpha/fallback-2@1");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+
+    /* The fallback dropped: its lock entry is stale. */
+    alpha_with_fallbacks(dir, 2, "Cure within {{ terms.cure_days }} long weeks.", NULL);
+    assert_int_equal(run(dir, 0, 0, &r, &d), CLASM_E_INPUT);
+    x = expect(&d, CLASM_SEV_ERROR, "lock-stale-entry", "/library.lock", 7, 1,
+               "the lock lists fallback core.alpha/fallback-2, which the library no longer has");
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    assert_int_equal(run(dir, 1, 0, &r, &d), CLASM_OK);
+    assert_int_equal(r->nchanges, 1);
+    assert_string_equal(r->changes[0], "removed core.alpha/fallback-2");
+    lock = read_text(dir, "library.lock");
+    assert_null(strstr(lock, "fallback-2"));
+    free(lock);
+    clasm_lint_report_free(r);
+    clasm_diags_free(&d);
+    rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -851,6 +1143,8 @@ int main(void)
         cmocka_unit_test(test_term_without_label),
         cmocka_unit_test(test_broken_catalogue),
         cmocka_unit_test(test_known_paths_match_deals),
+        cmocka_unit_test(test_fallback_checks),
+        cmocka_unit_test(test_fallback_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

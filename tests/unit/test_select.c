@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include "deal.h"
+#include "docx_fixture.h"
 #include "facts.h"
 #include "library.h"
+#include "package.h"
 #include "plan.h"
 
 #ifndef FIXTURES
@@ -841,6 +843,289 @@ static void test_facts_eval(void **state)
     clasm_diags_free(&d);
 }
 
+/* A copy of the basic library with a playbook: roles; end-use.basic-purpose
+ * with two fallbacks (the second counsel's, only up to the baseline tier);
+ * end-use.enhanced-purpose with one; end-use.security-limits not
+ * negotiable. */
+static clasm_library *library_with_playbook(char *dir)
+{
+    copy_basic(dir);
+    char path[256];
+    snprintf(path, sizeof path, "%s/library.yaml", dir);
+    FILE *fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputs("negotiation:\n  roles:\n"
+          "    - id: contract-manager\n      title: the contract manager\n"
+          "    - id: counsel\n      title: counsel\n"
+          "  deviations: counsel\n",
+          fp);
+    fclose(fp);
+    snprintf(path, sizeof path, "%s/end-use/basic-purpose.yaml", dir);
+    fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputs("fallbacks:\n"
+          "  - version: 1\n    approver: contract-manager\n    note: Room to move.\n"
+          "    text: The **Customer** shall use the **Product** mainly for the agreed purpose.\n"
+          "  - version: 1\n    approver: counsel\n    max_tier: baseline\n    note: Small deals.\n"
+          "    text: The **Customer** may use the **Product** as it sees fit.\n",
+          fp);
+    fclose(fp);
+    snprintf(path, sizeof path, "%s/end-use/enhanced-purpose.yaml", dir);
+    fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputs("fallbacks:\n"
+          "  - version: 1\n    approver: counsel\n    note: Without the log.\n"
+          "    text: The **Customer** shall use the **Product** solely for the authorized "
+          "purpose.\n",
+          fp);
+    fclose(fp);
+    snprintf(path, sizeof path, "%s/end-use/security-limits.yaml", dir);
+    fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputs("negotiable: false\n", fp);
+    fclose(fp);
+    return load_copy(dir);
+}
+
+static void rm_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The diagnostic with id at line:col of deal.yaml whose message holds part. */
+static void expect_at(const clasm_diags *d, const char *id, int line, int col, const char *part)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const clasm_diag *x = &d->items[i];
+        if (strcmp(x->id, id) == 0 && x->line == line && x->column == col &&
+            strcmp(x->file, "deal.yaml") == 0 && strstr(x->message, part)) {
+            assert_int_equal(x->severity, CLASM_SEV_ERROR);
+            return;
+        }
+    }
+    clasm_diags_print(stderr, d);
+    fail_msg("no '%s' at deal.yaml:%d:%d saying \"%s\"", id, line, col, part);
+}
+
+/* A deal's positions that the library refuses: each at the deal's line and
+ * column of the clause id, and no plan. */
+static void test_positions_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clasm-positions-XXXXXX";
+    clasm_library *lib = library_with_playbook(dir);
+    static const char *const risks[] = {"product.biometric"}; /* elevated */
+    clasm_deal *dl = deal("contract",
+                          KNOWN "positions:\n"                     /* 11 */
+                                "  end-use.basic-purpse: 1\n"      /* 12 */
+                                "  end-use.security-limits: 1\n"   /* 13 */
+                                "  data.localization: 1\n"         /* 14 */
+                                "  end-use.basic-purpose: 3\n"     /* 15 */
+                                "  end-use.enhanced-purpose: 2\n", /* 16 */
+                          risks, 1);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = (clasm_plan *)1;
+    assert_int_equal(clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    expect_at(&d, "unknown-clause", 12, 3,
+              "positions: the library has no clause 'end-use.basic-purpse' (did you mean "
+              "'end-use.basic-purpose'?)");
+    expect_at(&d, "not-negotiable", 13, 3,
+              "positions: the clause end-use.security-limits (Security Service Limits) is not "
+              "negotiable, so the deal can only take its standard text");
+    expect_at(&d, "not-negotiable", 14, 3,
+              "positions: the clause data.localization (Local Data Storage) has no approved "
+              "fallback, so the deal can only take its standard text");
+    expect_at(&d, "unknown-fallback", 15, 3,
+              "positions: the clause end-use.basic-purpose has 2 approved fallbacks, not 3");
+    expect_at(&d, "unknown-fallback", 16, 3,
+              "positions: the clause end-use.enhanced-purpose has 1 approved fallback, not 2");
+    assert_int_equal(clasm_diags_errors(&d), 5);
+    clasm_diags_free(&d);
+    clasm_deal_free(dl);
+
+    /* Above the fallback's max_tier. */
+    dl = deal("contract", KNOWN "positions: {end-use.basic-purpose: 2}\n", risks, 1);
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    expect_at(&d, "position-not-allowed", 11, 13,
+              "positions: fallback 2 of end-use.basic-purpose may not be agreed above the "
+              "baseline tier, and this deal is at the elevated tier; draw the standard text or a "
+              "fallback allowed there");
+    assert_int_equal(clasm_diags_errors(&d), 1);
+    clasm_diags_free(&d);
+    clasm_deal_free(dl);
+
+    /* At the baseline tier the same fallback is allowed. */
+    static const char *const small[] = {"product.analytics"};
+    dl = deal("contract", KNOWN "positions: {end-use.basic-purpose: 2}\n", small, 1);
+    clasm_diags_init(&d);
+    assert_int_equal(clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_string_equal(p->tier, "baseline");
+    assert_int_equal(item(p, "end-use.basic-purpose")->position, 2);
+    clasm_plan_free(p);
+    clasm_diags_free(&d);
+    clasm_deal_free(dl);
+    clasm_library_free(lib);
+    rm_dir(dir);
+}
+
+/* The part of a package holding the clasm manifest. */
+static const char *manifest_xml(const pkg *p, size_t *len)
+{
+    for (size_t i = 0; i < pkg_entry_count(p); i++) {
+        const char *name = pkg_entry_name(p, i);
+        if (strncmp(name, "customXml/item", 14) != 0)
+            continue;
+        const char *b = (const char *)pkg_bytes(p, name, len);
+        if (b && strstr(b, "urn:clasm:manifest:1"))
+            return b;
+    }
+    fail_msg("the draft has no manifest");
+    return NULL;
+}
+
+/* The start tag of the manifest's entry for clause id, as a string. */
+static char *manifest_clause_tag(const char *xml, const char *id)
+{
+    char open[128];
+    snprintf(open, sizeof open, "<clasm:clause id=\"%s\"", id);
+    const char *at = strstr(xml, open);
+    assert_non_null(at);
+    const char *end = strchr(at, '>');
+    assert_non_null(end);
+    return strndup(at, (size_t)(end - at + 1));
+}
+
+/* A valid position: the plan's item has it, the plan shows it, and the
+ * draft prints the fallback (compiled or not) and records it. */
+static void test_position_drawn(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clasm-positions-XXXXXX";
+    clasm_library *lib = library_with_playbook(dir);
+    static const char *const risks[] = {"product.biometric"};
+    clasm_deal *dl = deal("contract", KNOWN "positions: {end-use.basic-purpose: 1}\n", risks, 1);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(clasm_diags_errors(&d), 0);
+    assert_int_equal(item(p, "end-use.basic-purpose")->position, 1);
+    assert_int_equal(item(p, "definitions.core")->position, 0);
+
+    char *js = clasm_plan_json(p, NULL);
+    json_t *j = json_loads(js, 0, NULL);
+    assert_non_null(j);
+    free(js);
+    json_t *cs = json_object_get(j, "clauses");
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(cs); i++) {
+        json_t *c = json_array_get(cs, i);
+        const char *id = json_string_value(json_object_get(c, "id"));
+        if (strcmp(id, "end-use.basic-purpose") == 0) {
+            assert_int_equal(json_integer_value(json_object_get(c, "position")), 1);
+            assert_string_equal(json_string_value(json_object_get(c, "approver")),
+                                "contract-manager");
+            seen = 1;
+        } else {
+            assert_null(json_object_get(c, "position"));
+            assert_null(json_object_get(c, "approver"));
+        }
+    }
+    assert_true(seen);
+    json_decref(j);
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *out = open_memstream(&buf, &blen);
+    clasm_plan_print_text(out, p);
+    fclose(out);
+    /* Said under the clause: the fallback and who approves it. */
+    const char *at = strstr(buf, "[end-use.basic-purpose@1]\n");
+    assert_non_null(at);
+    const char *next = strstr(at, "uncovered:"); /* after the last clause */
+    const char *fb = strstr(at, "fallback 1");
+    const char *who = strstr(at, "(the contract manager approves it)");
+    assert_true(fb && who && (!next || (fb < next && who < next)));
+    free(buf);
+
+    /* The draft: the fallback's words, not the standard's, and the manifest
+     * records the position and the playbook. */
+    char tpl_path[128];
+    snprintf(tpl_path, sizeof tpl_path, "%s/contract.docx", dir);
+    size_t zlen = 0;
+    unsigned char *z =
+        fx_docx("<w:p><w:r><w:t>Agreement with {{ customer.name }}.</w:t></w:r></w:p>"
+                "<w:p><w:r><w:t>{{ clauses }}</w:t></w:r></w:p>",
+                &zlen);
+    assert_non_null(z);
+    assert_int_equal(fx_write_file(tpl_path, z, zlen), 0);
+    free(z);
+    clasm_template *tpl = NULL;
+    assert_int_equal(clasm_template_open(tpl_path, &tpl, &d), CLASM_OK);
+    unsigned char *bytes = NULL, *again = NULL;
+    size_t n = 0, n2 = 0;
+    clasm_status st = clasm_assemble_buffer(tpl, lib, dl, p, 0, &bytes, &n, &d);
+    if (st != CLASM_OK)
+        clasm_diags_print(stderr, &d);
+    assert_int_equal(st, CLASM_OK);
+    pkg *pk = NULL;
+    assert_int_equal(pkg_open_buffer(bytes, n, "draft.docx", &pk, &d), CLASM_OK);
+    size_t len = 0;
+    const unsigned char *doc = pkg_bytes(pk, "word/document.xml", &len);
+    assert_non_null(doc);
+    char *text = strndup((const char *)doc, len);
+    assert_non_null(strstr(text, "mainly for the agreed purpose"));
+    assert_null(strstr(text, "solely for the authorized purpose"));
+    free(text);
+    const char *man = manifest_xml(pk, &len);
+    char *mtext = strndup(man, len);
+    char *tag = manifest_clause_tag(mtext, "end-use.basic-purpose");
+    assert_non_null(strstr(tag, " position=\"1\""));
+    free(tag);
+    tag = manifest_clause_tag(mtext, "definitions.core");
+    assert_null(strstr(tag, "position="));
+    free(tag);
+    assert_non_null(strstr(mtext, "<clasm:roles deviations=\"counsel\">"));
+    free(mtext);
+    pkg_free(pk);
+
+    /* Compiled clauses draw it alike, byte for byte. */
+    assert_int_equal(clasm_template_compile(tpl, lib, &d), CLASM_OK);
+    assert_int_equal(clasm_assemble_buffer(tpl, lib, dl, p, 0, &again, &n2, &d), CLASM_OK);
+    assert_int_equal(n, n2);
+    assert_memory_equal(bytes, again, n);
+    free(bytes);
+    free(again);
+
+    /* Without the position the same deal prints the standard text. */
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    dl = deal("contract", KNOWN, risks, 1);
+    assert_int_equal(clasm_select(lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(clasm_assemble_buffer(tpl, lib, dl, p, 0, &bytes, &n, &d), CLASM_OK);
+    assert_int_equal(pkg_open_buffer(bytes, n, "draft.docx", &pk, &d), CLASM_OK);
+    doc = pkg_bytes(pk, "word/document.xml", &len);
+    text = strndup((const char *)doc, len);
+    assert_null(strstr(text, "mainly for the agreed purpose"));
+    assert_non_null(strstr(text, "solely for the authorized purpose"));
+    free(text);
+    pkg_free(pk);
+    free(bytes);
+    assert_int_equal(clasm_diags_errors(&d), 0);
+
+    clasm_template_free(tpl);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+    clasm_library_free(lib);
+    rm_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -858,6 +1143,8 @@ int main(void)
         cmocka_unit_test(test_missing_list),
         cmocka_unit_test(test_because_cases),
         cmocka_unit_test(test_facts_eval),
+        cmocka_unit_test(test_positions_refused),
+        cmocka_unit_test(test_position_drawn),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,6 +3,7 @@
  * the check that the spliced tree is the part as it was, and the splice. */
 #include "docx_fixture.h"
 #include "docx_static.h"
+#include "manifest.h"
 #include "package.h"
 
 #include <setjmp.h>
@@ -128,6 +129,21 @@ static void test_which_blocks_stay(void **state)
     assert_non_null(strstr(after, "<?clasm-static 0?>"));
     assert_null(strstr(after, "Plain text."));
     assert_non_null(strstr((const char *)s.runs[0].text, "Plain text."));
+    /* Each run keeps the keys of its paragraphs with text, for a draft's
+     * record of the text outside its clauses. */
+    size_t keys = 0;
+    for (size_t i = 0; i < s.count; i++)
+        keys += s.runs[i].nkeys;
+    assert_true(keys >= s.count);
+    char plain[17];
+    xmlDocPtr probe = body_doc(P("Plain text."));
+    assert_int_equal(manifest_paragraph_key(xmlDocGetRootElement(probe)->children->children, plain),
+                     1);
+    int found = 0;
+    for (size_t k = 0; k < s.runs[0].nkeys; k++)
+        found |= memcmp(s.runs[0].keys[k], plain, 17) == 0;
+    assert_true(found);
+    xmlFreeDoc(probe);
     free(spliced);
     free(after);
     free(before);
@@ -216,7 +232,8 @@ static void test_headings_on_a_missing_instance(void **state)
 static void test_splice(void **state)
 {
     (void)state;
-    docx_static_run runs[2] = {{(unsigned char *)"<a/>", 4}, {(unsigned char *)"<b>x</b>", 8}};
+    docx_static_run runs[2] = {{(unsigned char *)"<a/>", 4, NULL, 0},
+                               {(unsigned char *)"<b>x</b>", 8, NULL, 0}};
     docx_statics s = {runs, 2, 12, 1};
     const char *in = "X<?clasm-static 1?>Y<?clasm-static 0?><?clasm-static 1?>";
     size_t n = 0;
@@ -239,7 +256,7 @@ static void test_splice(void **state)
         assert_null(
             docx_statics_splice(&s, NULL, (const unsigned char *)bad[i], strlen(bad[i]), &n));
     /* A draft's own runs follow the template's: 2 is the first of more. */
-    docx_static_run own[1] = {{(unsigned char *)"<c/>", 4}};
+    docx_static_run own[1] = {{(unsigned char *)"<c/>", 4, NULL, 0}};
     docx_statics more = {own, 1, 4, 0};
     in = "<?clasm-static 2?>-<?clasm-static 0?>";
     out = docx_statics_splice(&s, &more, (const unsigned char *)in, strlen(in), &n);
