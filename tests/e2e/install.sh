@@ -10,7 +10,7 @@ check "make install puts the clauses in PREFIX/share/clasm" [ -f "$W/prefix/shar
 check "make install puts the templates in PREFIX/share/clasm" [ -f "$W/prefix/share/clasm/templates/contract.docx" ]
 check "make install puts the man page in PREFIX/share/man/man1" [ -f "$W/prefix/share/man/man1/clasm.1" ]
 check "the man page renders and documents every command" sh -c \
-    'out=$(man -l "$1" 2>/dev/null) && for c in assemble select batch inspect lint serve; do echo "$out" | grep -Eq "clasm +$c" || exit 1; done' _ "$W/prefix/share/man/man1/clasm.1"
+    'out=$(man -l "$1" 2>/dev/null) && for c in assemble select batch inspect redline approve lint serve; do echo "$out" | grep -Eq "clasm +$c" || exit 1; done' _ "$W/prefix/share/man/man1/clasm.1"
 mkdir -p "$W/elsewhere"
 cd "$W/elsewhere" || exit 1
 cp "$ROOT/examples/deals/private-baseline.yaml" deal.yaml
