@@ -26,6 +26,7 @@
     'reseller-agreement': 'reseller agreement', addendum: 'safeguards addendum',
   };
   // Errors that say a value is not there yet (not that it is wrong).
+  const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
   const MISSING_IDS = new Set(['missing-key', 'missing-value', 'empty-value', 'empty-list', 'unknown-value']);
 
   const state = {
@@ -42,6 +43,7 @@
     riskOrder: [], // risk ids in the order they were ticked
     seq: 0,
     timer: 0,
+    inspected: null, // the draft the inspect page shows (a File), for its redline
   };
 
   // ---- the fields: each deal path, its input and its message ----
@@ -870,15 +872,48 @@
     box.hidden = errors.length === 0;
   }
 
+  // "2026-12-07T09:00:00Z" -> "2026-12-07"; anything else as it is.
+  function dayOf(at) {
+    const m = /^(\d{4}-\d{2}-\d{2})T/.exec(at || '');
+    return m ? m[1] : String(at || '');
+  }
+
+  // A clause's place in the negotiation playbook: standard, fallback N (with
+  // the playbook's note), or deviation (flagged when the clause is not
+  // negotiable). Empty for a clause the draft no longer holds as text.
+  function positionCell(c) {
+    const td = el('td', { class: 'pos' });
+    if (!c.position) return td;
+    const kind = c.position === 'standard' ? 'standard' : c.position === 'deviation' ? 'deviation' : 'fallback';
+    td.append(el('span', { class: 'st pos-' + kind, text: c.position }));
+    if (c.not_negotiable) td.append(' ', el('span', { class: 'flag', text: 'not negotiable' }));
+    if (c.note) td.append(el('span', { class: 'note', text: c.note }));
+    return td;
+  }
+
+  // Who must approve the clause's text, or the approval on record for it.
+  function approvalCell(c) {
+    const a = c.approved;
+    if (a) {
+      return el('td', { class: 'approval approved',
+        text: 'approved by ' + a.by + ' (' + a.role + ') on ' + dayOf(a.at) + (a.note ? ': ' + a.note : '') });
+    }
+    if (c.approver_title) return el('td', { class: 'approval needs', text: 'needs ' + c.approver_title });
+    return el('td', { class: 'approval' });
+  }
+
   async function inspect(file) {
     const status = $('#inspect-status');
     const box = $('#inspect-errors');
     const out = $('#inspect-result');
     box.hidden = true;
     out.replaceChildren();
+    $('#redline-actions').hidden = true;
+    $('#negotiation-summary').hidden = true;
+    state.inspected = null;
     status.textContent = 'Reading ' + file.name + '…';
     const res = await fetch('/api/inspect', { method: 'POST', body: await file.arrayBuffer(),
-      headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' } });
+      headers: { 'Content-Type': DOCX_TYPE } });
     if (!res.ok) {
       errorList(box, await errorsOf(res), file.name + ' could not be inspected:');
       status.textContent = '';
@@ -889,8 +924,12 @@
     for (const c of j.clauses) counts[c.status] = (counts[c.status] || 0) + 1;
     status.textContent = file.name + ': deal ' + (j.deal || '?') + ', ' + (j.document || '?') + '; ' +
       Object.entries(counts).map(([k, n]) => n + ' ' + k).join(', ') + '.';
+    $('#negotiation-summary').textContent = j.summary_text || '';
+    $('#negotiation-summary').hidden = !j.summary_text;
     const table = el('table', { class: 'inspect' },
-      el('thead', {}, el('tr', {}, ...['Clause', 'Version', 'Status', 'Changes'].map((h) => el('th', { scope: 'col', text: h })))));
+      el('caption', { class: 'visually-hidden', id: 'inspect-caption', text: 'The clauses of ' + file.name }),
+      el('thead', {}, el('tr', {}, ...['Clause', 'Version', 'Status', 'Position', 'Approval', 'Changes']
+        .map((h) => el('th', { scope: 'col', text: h })))));
     const tb = el('tbody');
     for (const c of j.clauses) {
       let note = c.diff || c.text || '';
@@ -899,10 +938,54 @@
         el('td', {}, (c.title ? c.title + ' ' : ''), el('span', { class: 'cid', text: c.id || '(no tag)' })),
         el('td', { text: c.version === null || c.version === undefined ? '' : String(c.version) }),
         el('td', { class: 'st st-' + c.status, text: c.status }),
+        positionCell(c),
+        approvalCell(c),
         el('td', { class: 'diff', text: note })));
     }
     table.append(tb);
-    out.append(table);
+    // On a narrow screen the table scrolls sideways in its box, not the page.
+    out.append(el('div', { class: 'table-scroll', role: 'region', tabindex: '0',
+      'aria-labelledby': 'inspect-caption' }, table));
+    const outside = j.outside_clauses || [];
+    if (outside.length) {
+      out.append(el('section', { class: 'outside', 'aria-labelledby': 'outside-title' },
+        el('h3', { id: 'outside-title', text: 'Text added outside any clause' }),
+        el('p', { class: 'hint', text: 'No clause covers these paragraphs, so no approval says anything about them: read each yourself.' }),
+        el('ul', {}, ...outside.map((t) => el('li', { text: t })))));
+    }
+    state.inspected = file;
+    $('#redline-actions').hidden = false;
+  }
+
+  // The inspected draft back from /api/redline: every change to a clause
+  // undone as tracked changes, signed with the name given (if any).
+  async function downloadRedline() {
+    const file = state.inspected;
+    if (!file) return;
+    const status = $('#inspect-status');
+    const box = $('#inspect-errors');
+    const button = $('#download-redline');
+    box.hidden = true;
+    button.disabled = true;
+    status.textContent = 'Making the redline of ' + file.name + '…';
+    try {
+      const q = new URLSearchParams();
+      const author = $('#redline-author').value.trim();
+      if (author) q.set('author', author);
+      const query = q.toString();
+      const res = await fetch('/api/redline' + (query ? '?' + query : ''), { method: 'POST',
+        body: await file.arrayBuffer(), headers: { 'Content-Type': DOCX_TYPE } });
+      if (!res.ok) {
+        errorList(box, await errorsOf(res), 'The redline of ' + file.name + ' could not be made:');
+        status.textContent = '';
+        return;
+      }
+      const name = file.name.replace(/\.docx$/i, '') + '-redline.docx';
+      saveBlob(await res.blob(), name);
+      status.textContent = 'Downloaded ' + name + ': open it in Word or LibreOffice to review the tracked changes.';
+    } finally {
+      button.disabled = false;
+    }
   }
 
   // ---- pages and events ----
@@ -1006,6 +1089,9 @@
       const f = ev.target.files[0];
       if (f) inspect(f).catch((e) => { $('#inspect-status').textContent = 'Failed: ' + e.message; });
     });
+    $('#download-redline').addEventListener('click', () => downloadRedline().catch((e) => {
+      $('#inspect-status').textContent = 'The redline failed: ' + e.message;
+    }));
     refresh();
   }
 

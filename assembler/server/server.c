@@ -89,7 +89,8 @@ typedef enum {
     ROUTE_SELECT,
     ROUTE_ASSEMBLE,
     ROUTE_INSPECT,
-    ROUTE_MEMO
+    ROUTE_MEMO,
+    ROUTE_REDLINE
 } route;
 
 /* One request's body, collected over the handler's calls. */
@@ -483,6 +484,44 @@ static enum MHD_Result do_inspect(const clasm_server *srv, struct MHD_Connection
     return sent;
 }
 
+/* POST /api/redline: the body is a negotiated draft's DOCX, read as
+ * /api/inspect reads it; the answer is the same draft with every change to
+ * a clause undone as tracked changes (to the standard, or to fallback N
+ * with ?to=fallback:N), signed by ?author= (else "clasm"). */
+static enum MHD_Result do_redline(const clasm_server *srv, struct MHD_Connection *c,
+                                  const request *rq)
+{
+    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    const char *author = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "author");
+    int target = clasm_redline_target(to);
+    if (target < 0)
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid-position",
+                          "?to= is standard or fallback:N (N a whole number from 1 to 999), not "
+                          "'%.100s'",
+                          to);
+    if (rq->len == 0)
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "empty-body",
+                          "the request body is empty; send the draft's DOCX bytes");
+    clasm_redline_options opt = {author, NULL, target};
+    clasm_diags d;
+    clasm_diags_init(&d);
+    unsigned char *docx = NULL;
+    size_t len = 0;
+    clasm_status s =
+        clasm_redline_buffer(rq->body, rq->len, "upload.docx", srv->opt.lib, &opt, &docx, &len, &d);
+    enum MHD_Result sent;
+    if (s != CLASM_OK || !docx) {
+        sent = status_diags(srv, c, s, &d); /* OK without a DOCX: internal-error */
+    } else {
+        extra_headers x = {"attachment; filename=\"redline.docx\"", NULL, NULL};
+        sent = send_buffer(c, MHD_HTTP_OK, DOCX_TYPE, docx, len, MHD_RESPMEM_MUST_FREE, &x);
+        docx = NULL; /* the response owns it */
+    }
+    free(docx);
+    clasm_diags_free(&d);
+    return sent;
+}
+
 /* ---- routing ---- */
 
 static route api_route(const char *url)
@@ -497,6 +536,8 @@ static route api_route(const char *url)
         return ROUTE_INSPECT;
     if (strcmp(url, "/api/memo") == 0)
         return ROUTE_MEMO;
+    if (strcmp(url, "/api/redline") == 0)
+        return ROUTE_REDLINE;
     return ROUTE_NONE;
 }
 
@@ -653,7 +694,8 @@ static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connect
         }
         if (!post)
             return method_not_allowed(c, method, url, "POST");
-        size_t limit = r == ROUTE_INSPECT ? srv->opt.upload_limit : srv->opt.deal_limit;
+        size_t limit =
+            r == ROUTE_INSPECT || r == ROUTE_REDLINE ? srv->opt.upload_limit : srv->opt.deal_limit;
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -715,6 +757,8 @@ static enum MHD_Result serve_request(const clasm_server *srv, struct MHD_Connect
         return do_inspect(srv, c, rq);
     case ROUTE_MEMO:
         return do_memo(srv, c, rq);
+    case ROUTE_REDLINE:
+        return do_redline(srv, c, rq);
     default:
         return MHD_NO;
     }

@@ -4,6 +4,7 @@
  *   POST /api/select    a deal as JSON -> the plan JSON of `clasm select`
  *   POST /api/assemble  a deal as JSON -> the DOCX (?document= for a pack)
  *   POST /api/inspect   a DOCX -> the inspect JSON
+ *   POST /api/redline   a DOCX (?to=standard|fallback:N, ?author=NAME) -> the redline DOCX
  *   POST /api/memo      a deal as JSON -> the rationale memo DOCX (?document=)
  *   GET  /, /<asset>    the embedded page and its assets
  * Errors are {"errors":[{id, message, line, column, severity}]} with 400

@@ -5,7 +5,9 @@
 // people; the sections; the summary bar; counsel's standard values as real
 // values; a plan that survives an unfinished deal with its "still to fill in"
 // list; reasons in plain English with the ids behind a toggle; the example
-// deal; the draft, the memo, the report, the deal file; the inspect page.
+// deal; the draft, the memo, the report, the deal file; the inspect page; a
+// negotiated draft inspected (positions, approvers, the summary, text outside
+// any clause) and its redline downloaded.
 // Screenshots go to SHOTS (default WORKDIR/../screenshots). Prints PASS/FAIL
 // lines; exits 1 when any check failed.
 'use strict';
@@ -446,6 +448,172 @@ async function desktop(browser, cat) {
   await context.close();
 }
 
+// A draft the other side returned, as Word would keep it: the example
+// assembled by the CLI, in which the other side rewrote the data
+// minimization clause to the playbook's first fallback (its text taken from
+// a draft of the same deal that chose that fallback), changed one word of a
+// clause that is not negotiable (the survival of the safeguards: "rights"
+// became "claims"), and added a paragraph outside any clause. Returns the
+// file and the ids of the two clauses.
+const OUTSIDE_TEXT = 'Side note: the Customer may also resell the Product.';
+function negotiatedDraft() {
+  const base = path.join(work, 'negotiate-base.docx');
+  const withFallback = path.join(work, 'negotiate-fallback.docx');
+  const fallbackDeal = path.join(work, 'negotiate-fallback.yaml');
+  const out = path.join(work, 'negotiated.docx');
+  execFileSync(clasm, ['assemble', EXAMPLE, '-o', base], { stdio: ['ignore', 'ignore', 'pipe'] });
+  fs.writeFileSync(fallbackDeal, fs.readFileSync(EXAMPLE, 'utf8') + '\npositions:\n  data-handling.minimization: 1\n');
+  execFileSync(clasm, ['assemble', fallbackDeal, '-o', withFallback], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const py = [
+    'import json, re, sys, zipfile',
+    'def clause(s, title):',
+    '    m = re.search(r\'<w:sdt><w:sdtPr><w:alias w:val="\' + title + r\'"/>.*?</w:sdtContent></w:sdt>\', s, re.S)',
+    '    assert m, "no clause " + title',
+    '    return m',
+    'def tag(m):',
+    '    return re.search(r\'<w:tag w:val="clasm:([^@"]+)@\', m.group(0)).group(1)',
+    'fb = zipfile.ZipFile(sys.argv[2]).read("word/document.xml").decode()',
+    'src = zipfile.ZipFile(sys.argv[1])',
+    'out = zipfile.ZipFile(sys.argv[3], "w", zipfile.ZIP_DEFLATED)',
+    'ids = {}',
+    'for item in src.infolist():',
+    '    data = src.read(item.filename)',
+    '    if item.filename == "word/document.xml":',
+    '        s = data.decode()',
+    '        m = clause(s, "Data Minimization and Retention")',
+    '        ids["fallback"] = tag(m)',
+    '        s = s[:m.start()] + clause(fb, "Data Minimization and Retention").group(0) + s[m.end():]',
+    '        m = clause(s, "Survival of Safeguards")',
+    '        ids["deviation"] = tag(m)',
+    '        edited = m.group(0).replace("does not affect rights and remedies", "does not affect claims and remedies", 1)',
+    '        assert edited != m.group(0), "the word to change is not there"',
+    '        s = s[:m.start()] + edited + s[m.end():]',
+    '        s = s.replace("<w:sectPr", "<w:p><w:r><w:t>" + sys.argv[4] + "</w:t></w:r></w:p><w:sectPr", 1)',
+    '        data = s.encode()',
+    '    out.writestr(item, data)',
+    'out.close()',
+    'print(json.dumps(ids))',
+  ].join('\n');
+  const ids = JSON.parse(execFileSync('python3', ['-c', py, base, withFallback, out, OUTSIDE_TEXT]).toString());
+  return Object.assign({ draft: out }, ids);
+}
+
+// The rows of the inspect table, by clause id.
+async function inspectRows(page) {
+  const rows = await page.$$eval('table.inspect tbody tr', (trs) => trs.map((tr) => ({
+    id: tr.dataset.clause,
+    status: tr.querySelector('td.st').textContent,
+    position: tr.querySelector('td.pos').textContent,
+    flag: tr.querySelector('td.pos .flag') ? tr.querySelector('td.pos .flag').textContent : null,
+    note: tr.querySelector('td.pos .note') ? tr.querySelector('td.pos .note').textContent : null,
+    approval: tr.querySelector('td.approval').textContent })));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function negotiation(browser) {
+  if (!clasm) {
+    console.log('# no CLASM: the negotiated draft cannot be made, the negotiation checks are skipped');
+    return;
+  }
+  const { draft, fallback, deviation } = negotiatedDraft();
+  console.log('# the negotiated draft: ' + fallback + ' rewritten to its fallback 1, one word of ' + deviation + ' changed');
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  watch(page, problems);
+  await page.goto(url + '#inspect');
+  await page.waitForSelector('#inspect-file', { state: 'visible', timeout: 15000 });
+  check('before a draft is read there is no redline button to press', !(await page.isVisible('#download-redline')));
+  await page.setInputFiles('#inspect-file', draft);
+  const shown = await waitFor(page, (id) => document.querySelector('table.inspect tbody tr[data-clause="' + id + '"]'),
+    'the inspect table', deviation);
+  check('the negotiated draft is inspected: a table of its clauses', shown);
+  const api = await (await page.request.post(url + 'api/inspect', { data: fs.readFileSync(draft) })).json();
+  const byId = byIdOf(api);
+  let rows = await inspectRows(page);
+  const dev = rows.get(deviation) || {};
+  check('the clause changed against the playbook shows as a deviation, flagged not negotiable',
+    dev.status === 'modified' && /^deviation/.test(dev.position) && dev.flag === 'not negotiable', dev);
+  check('the deviation says who must approve it: the approver the API names',
+    !!(byId.get(deviation) || {}).approver_title && dev.approval === 'needs ' + byId.get(deviation).approver_title,
+    { page: dev.approval, api: (byId.get(deviation) || {}).approver_title });
+  const fb = rows.get(fallback) || {};
+  const fbApi = byId.get(fallback) || {};
+  check('the clause rewritten to an approved fallback shows "fallback 1", the playbook\'s note and its approver',
+    /^fallback 1/.test(fb.position) && !!fbApi.note && fb.note === fbApi.note && !fb.flag &&
+    fb.approval === 'needs ' + fbApi.approver_title, { page: fb, api: { note: fbApi.note, approver: fbApi.approver_title } });
+  const others = Array.from(rows.values()).filter((r) => r.id !== deviation && r.id !== fallback);
+  check('the clauses left alone are standard, with nobody to approve them',
+    others.length > 20 && others.every((r) => r.position === 'standard' && r.approval === ''),
+    others.filter((r) => r.position !== 'standard' || r.approval !== '').slice(0, 3));
+  const summary = await page.$eval('#negotiation-summary', (n) => (n.hidden ? null : n.textContent));
+  check('above the table, the summary of the changes, as the API gives it',
+    !!api.summary_text && summary === api.summary_text && /^2 changes/.test(summary), { page: summary, api: api.summary_text });
+  const above = await page.evaluate(() => {
+    const s = document.querySelector('#negotiation-summary');
+    const t = document.querySelector('table.inspect');
+    return !!(s && t && (s.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING));
+  });
+  check('the summary comes before the table', above);
+  const heads = await page.$$eval('table.inspect thead th', (ths) => ths.map((th) => th.getAttribute('scope') + ':' + th.textContent));
+  check('the table\'s headers are th scope=col, with the position and the approval',
+    heads.join() === 'col:Clause,col:Version,col:Status,col:Position,col:Approval,col:Changes', heads);
+  const outside = await page.evaluate(() => {
+    const h = document.querySelector('#outside-title');
+    return h ? { title: h.textContent, items: Array.from(h.closest('section').querySelectorAll('li')).map((li) => li.textContent) } : null;
+  });
+  check('below the table, the text added outside any clause',
+    outside && outside.title === 'Text added outside any clause' && outside.items.some((t) => t.includes(OUTSIDE_TEXT)),
+    { page: outside, api: api.outside_clauses });
+  await page.screenshot({ path: path.join(shots, 'desktop-negotiation.png'), fullPage: true });
+
+  // ---- the redline ----
+  const button = await page.$eval('#download-redline', (b) => ({ tag: b.tagName, type: b.type, text: b.textContent,
+    visible: b.checkVisibility() }));
+  check('"Download redline" is a button, shown once the draft is read',
+    button.tag === 'BUTTON' && button.type === 'button' && button.text === 'Download redline' && button.visible, button);
+  await page.fill('#redline-author', 'Test Counsel');
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.click('#download-redline')]);
+  const file = path.join(work, dl.suggestedFilename());
+  await dl.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  check('"Download redline" downloads a .docx, a zip package',
+    /\.docx$/.test(dl.suggestedFilename()) && bytes.length > 100 && bytes.slice(0, 2).toString() === 'PK',
+    { name: dl.suggestedFilename(), size: bytes.length });
+  const xml = execFileSync('unzip', ['-p', file, 'word/document.xml'], { maxBuffer: 64 << 20 }).toString();
+  check('the redline undoes the change as tracked changes signed with the name given',
+    /<w:del\b/.test(xml) && /<w:ins\b/.test(xml) && xml.includes('w:author="Test Counsel"'),
+    { del: /<w:del\b/.test(xml), ins: /<w:ins\b/.test(xml), author: (xml.match(/w:author="[^"]*"/) || [])[0] });
+  check('the page says the redline was downloaded',
+    await waitFor(page, () => /^Downloaded .*-redline\.docx/.test(document.querySelector('#inspect-status').textContent), 'redline status'));
+
+  // ---- an approval on record ----
+  const approved = path.join(work, 'negotiated-approved.docx');
+  execFileSync(clasm, ['approve', draft, '--clause', deviation, '--as', 'counsel', '--by', 'Jane Roe',
+    '--note', 'agreed on the call', '-o', approved], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await page.setInputFiles('#inspect-file', approved);
+  await waitFor(page, () => /^negotiated-approved\.docx/.test(document.querySelector('#inspect-status').textContent), 'the approved draft');
+  const at = ((byIdOf(await (await page.request.post(url + 'api/inspect', { data: fs.readFileSync(approved) })).json())
+    .get(deviation) || {}).approved || {}).at || '';
+  rows = await inspectRows(page);
+  check('an approval on record shows who approved, in which role, on which day',
+    /^\d{4}-\d{2}-\d{2}T/.test(at) && (rows.get(deviation) || {}).approval ===
+      'approved by Jane Roe (counsel) on ' + at.slice(0, 10) + ': agreed on the call', { row: rows.get(deviation), at });
+  check('the fallback still waits for its approver', (rows.get(fallback) || {}).approval === fb.approval, rows.get(fallback));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(200);
+  const narrow = await page.evaluate(() => ({ page: document.documentElement.scrollWidth,
+    box: document.querySelector('.table-scroll').scrollWidth > document.querySelector('.table-scroll').clientWidth }));
+  check('at 390 px the table scrolls in its own box, the page does not scroll sideways', narrow.page <= 390, narrow);
+  await page.screenshot({ path: path.join(shots, 'phone-negotiation.png') });
+  check('no script errors or CSP violations in the console (negotiation)', problems.length === 0, problems);
+  await context.close();
+}
+
+function byIdOf(inspection) {
+  return new Map(inspection.clauses.map((c) => [c.id, c]));
+}
+
 async function phone(browser) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 390, height: 844 },
     isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
@@ -514,10 +682,12 @@ async function phone(browser) {
   try {
     const cat = await (await fetch(url + 'api/risks')).json();
     await desktop(browser, cat);
+    await negotiation(browser);
     await phone(browser);
     const files = fs.readdirSync(shots).filter((f) => f.endsWith('.png')).sort();
     check('screenshots at desktop and phone width are kept', ['desktop-fresh.png', 'desktop-messages.png',
       'desktop-plan.png', 'phone-example.png', 'phone-fresh.png', 'phone-message.png', 'phone-plan.png']
+      .concat(clasm ? ['desktop-negotiation.png', 'phone-negotiation.png'] : [])
       .every((f) => files.includes(f) && fs.statSync(path.join(shots, f)).size > 1000), files);
     console.log('# screenshots: ' + shots);
   } catch (e) {

@@ -3,7 +3,8 @@
 # npm (tests/browser), at desktop and phone width: a quiet first page, messages
 # beside their fields, sections, the summary bar, standard values, a plan that
 # survives an unfinished deal, reasons in words; download the draft and check
-# its clauses, inspect it. Skips visibly when chromium, node or the npm
+# its clauses, inspect it; inspect a negotiated draft (positions, approvers,
+# the summary, an approval on record) and download its redline. Skips visibly when chromium, node or the npm
 # packages are missing (make deps installs them).
 . "$(dirname "$0")/lib.sh"
 W=$(workdir serve-browser)

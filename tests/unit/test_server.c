@@ -30,6 +30,7 @@
 #define FIXTURES "tests/fixtures/libraries"
 #endif
 
+#define DOCX_TYPE_TEXT "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #define P(text) "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
 
 static const unsigned char page[] = "<!doctype html><title>t</title>";
@@ -994,6 +995,181 @@ static void test_assemble_errors(void **state)
     free(pack);
 }
 
+/* bytes (a zip) with its entry name's text replaced by text: the
+ * package rebuilt in memory, every other entry as it was. malloc'd. */
+static unsigned char *with_entry(const void *bytes, size_t len, const char *name, const char *text,
+                                 size_t *out_len)
+{
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
+    assert_non_null(src);
+    zip_source_keep(src);
+    /* libzip edits a source in place: start from a copy of the bytes. */
+    assert_int_equal(zip_source_begin_write(src), 0);
+    assert_int_equal(zip_source_write(src, bytes, len), (zip_int64_t)len);
+    assert_int_equal(zip_source_commit_write(src), 0);
+    zip_t *za = zip_open_from_source(src, 0, &err);
+    assert_non_null(za);
+    zip_source_t *part = zip_source_buffer(za, text, strlen(text), 0);
+    assert_non_null(part);
+    zip_int64_t idx = zip_name_locate(za, name, 0);
+    assert_true(idx >= 0);
+    assert_int_equal(zip_file_replace(za, (zip_uint64_t)idx, part, 0), 0);
+    assert_int_equal(zip_close(za), 0);
+    zip_stat_t st;
+    zip_stat_init(&st);
+    assert_int_equal(zip_source_stat(src, &st), 0);
+    assert_int_equal(zip_source_open(src), 0);
+    unsigned char *out = malloc(st.size);
+    assert_non_null(out);
+    assert_int_equal(zip_source_read(src, out, st.size), (zip_int64_t)st.size);
+    zip_source_close(src);
+    zip_source_free(src);
+    zip_error_fini(&err);
+    *out_len = st.size;
+    return out;
+}
+
+/* A draft of the tests' deal whose purpose clause the other side edited
+ * ("solely" became "mainly"): a deviation. malloc'd, in *len. */
+static unsigned char *negotiated_draft(const fixture *f, size_t *len)
+{
+    response r = post(f, "/api/assemble", deal_ok);
+    assert_int_equal(r.status, 200);
+    char *xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/document.xml", NULL);
+    assert_non_null(xml);
+    char *at = strstr(xml, "solely for the authorized purpose");
+    assert_non_null(at);
+    memcpy(at, "mainly", 6); /* as long as "solely" */
+    unsigned char *docx = with_entry(r.body, r.len, "word/document.xml", xml, len);
+    free(xml);
+    response_free(&r);
+    return docx;
+}
+
+/* POST /api/redline: the negotiated draft back with the edit undone as
+ * tracked changes signed by ?author=; ?to= and ?author= checked first;
+ * the body read and refused like /api/inspect's. */
+static void test_redline(void **state)
+{
+    fixture *f = *state;
+    size_t len;
+    unsigned char *draft = negotiated_draft(f, &len);
+
+    /* What the page shows first: the clause deviates. */
+    response r = http(f, "POST", "/api/inspect", NULL, draft, len);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    json_t *c, *edited = NULL;
+    size_t k;
+    json_array_foreach(json_object_get(j, "clauses"), k, c)
+    {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        if (id && strcmp(id, "end-use.basic-purpose") == 0)
+            edited = c;
+    }
+    assert_non_null(edited);
+    const char *status = json_string_value(json_object_get(edited, "status"));
+    const char *position = json_string_value(json_object_get(edited, "position"));
+    assert_non_null(status);
+    assert_string_equal(status, "modified");
+    assert_non_null(position);
+    assert_string_equal(position, "deviation");
+    assert_true(json_is_string(json_object_get(j, "summary_text")));
+    json_decref(j);
+    response_free(&r);
+
+    r = http(f, "POST", "/api/redline?author=Counsel+Bot", NULL, draft, len);
+    assert_int_equal(r.status, 200);
+    assert_security_headers(&r);
+    assert_non_null(strstr(r.head, "\r\nContent-Type: " DOCX_TYPE_TEXT "\r\n"));
+    assert_non_null(
+        strstr(r.head, "\r\nContent-Disposition: attachment; filename=\"redline.docx\"\r\n"));
+    assert_non_null(strstr(r.head, "\r\nCache-Control: no-store\r\n"));
+    assert_true(r.len > 100 && memcmp(r.body, "PK", 2) == 0);
+    char *xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/document.xml", NULL);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "<w:del "));
+    assert_non_null(strstr(xml, "<w:ins "));
+    assert_non_null(strstr(xml, "w:author=\"Counsel Bot\""));
+    free(xml);
+    assert_int_equal(temp_files(f), 0);
+    response_free(&r);
+    r = http(f, "POST", "/api/redline?to=standard", NULL, draft, len);
+    assert_int_equal(r.status, 200);
+    xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/document.xml", NULL);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "w:author=\"clasm\""));
+    free(xml);
+    response_free(&r);
+    r = http(f, "POST", "/api/redline?to=fallback:1", NULL, draft, len);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+
+    /* A position that is not one, a name the draft cannot carry: 400, named. */
+    /* Each as sent, then as the message quotes it (decoded: '+' is a space). */
+    static const char *const bad_to[][2] = {{"counsel", "counsel"},
+                                            {"fallback", "fallback"},
+                                            {"fallback:", "fallback:"},
+                                            {"fallback:0", "fallback:0"},
+                                            {"fallback:01", "fallback:01"},
+                                            {"fallback:-1", "fallback:-1"},
+                                            {"fallback:%2B1", "fallback:+1"},
+                                            {"fallback:+1", "fallback: 1"},
+                                            {"fallback:1000", "fallback:1000"},
+                                            {"fallback:1x", "fallback:1x"},
+                                            {"Fallback:1", "Fallback:1"},
+                                            {"", ""}};
+    for (size_t i = 0; i < sizeof bad_to / sizeof bad_to[0]; i++) {
+        char path[128], want[64];
+        snprintf(path, sizeof path, "/api/redline?to=%s", bad_to[i][0]);
+        snprintf(want, sizeof want, "not '%s'", bad_to[i][1]);
+        r = http(f, "POST", path, NULL, draft, len);
+        assert_error(&r, 400, "invalid-position", want);
+        assert_error(&r, 400, "invalid-position", "?to= is standard or fallback:N");
+        response_free(&r);
+    }
+    static const char *const bad_author[] = {"", "a%01b", "%FF", "a%0Ab", "%C0%AF"};
+    for (size_t i = 0; i < sizeof bad_author / sizeof bad_author[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/redline?author=%s", bad_author[i]);
+        r = http(f, "POST", path, NULL, draft, len);
+        assert_error(&r, 400, "invalid-author", "the author of the changes must be 1 to 200 bytes");
+        response_free(&r);
+    }
+    char longname[300] = "/api/redline?author=";
+    memset(longname + strlen(longname), 'a', 201);
+    r = http(f, "POST", longname, NULL, draft, len);
+    assert_error(&r, 400, "invalid-author", "1 to 200 bytes");
+    response_free(&r);
+    free(draft);
+
+    /* The body as /api/inspect takes it. */
+    r = post(f, "/api/redline", "not a zip");
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.head, "Content-Type: application/json"));
+    response_free(&r);
+    r = post(f, "/api/redline", "");
+    assert_error(&r, 400, "empty-body", "DOCX");
+    response_free(&r);
+    r = http(f, "GET", "/api/redline", NULL, NULL, 0);
+    assert_error(&r, 405, "method-not-allowed", "use POST");
+    response_free(&r);
+    /* Drafts may be larger than deals: the upload limit (1 MiB here). */
+    size_t big = (1u << 20) + 1;
+    char *huge = calloc(1, big);
+    assert_non_null(huge);
+    r = http(f, "POST", "/api/redline", NULL, huge, big);
+    assert_error(&r, 413, "body-too-large", "1048576 bytes");
+    response_free(&r);
+    r = http(f, "POST", "/api/redline", NULL, huge, 8192); /* over a deal's, within a draft's */
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    free(huge);
+}
+
 static void test_start_failures(void **state)
 {
     fixture *f = *state;
@@ -1056,6 +1232,7 @@ int main(void)
         cmocka_unit_test(test_foreign_origin),
         cmocka_unit_test(test_assemble_and_inspect),
         cmocka_unit_test(test_assemble_errors),
+        cmocka_unit_test(test_redline),
         cmocka_unit_test(test_start_failures),
     };
     /* clang-format on */
