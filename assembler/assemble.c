@@ -1615,10 +1615,9 @@ static int render_alt(draft *d, clause_ctx *C, size_t i, const ct_tree *tree, in
                       const docx_render_style *style, const docx_render_ctx *rc)
 {
     /* Compiled for the template: filled, not rendered. */
-    const docx_fragment *frag =
-        C->it->clause ? clause_text_fragment(d->tpl->fragments, C->v->lib, C->it->clause,
-                                             position, style)
-                      : NULL;
+    const docx_fragment *frag = C->it->clause ? clause_text_fragment(d->tpl->fragments, C->v->lib,
+                                                                     C->it->clause, position, style)
+                                              : NULL;
     if (frag) {
         struct draft_alts *a = &d->alts[i];
         draft_alt *g = realloc(a->items, (a->n + 1) * sizeof *g);

@@ -474,6 +474,11 @@ typedef struct {
     /* 0: restore the text the draft was made with (the standard, or the
      * fallback the deal chose); N: fallback N, for the clauses that have it. */
     int to_fallback;
+    /* 0: comments for our own counsel, saying what the playbook says and
+     * who must approve (the default: counsel accept or reject the changes,
+     * delete the comments and send); 1: comments for the other side, why
+     * each clause is back, never the playbook. */
+    int outgoing;
 } clasm_redline_options;
 
 /* The target a user names for a redline: "standard" (or NULL) gives 0,

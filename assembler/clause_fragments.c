@@ -35,8 +35,7 @@ clause_fragments *clause_fragments_new(const clasm_library *lib, const docx_rend
         cf->body_style = style->body_style ? strdup(style->body_style) : NULL;
         cf->list_style = style->list_style ? strdup(style->list_style) : NULL;
         ok = cf->frags && cf->fallbacks && cf->nfallbacks &&
-             (cf->body_style || !style->body_style) &&
-             (cf->list_style || !style->list_style);
+             (cf->body_style || !style->body_style) && (cf->list_style || !style->list_style);
     }
     for (size_t i = 0; ok && i < lib->nclauses; i++) {
         const ct_tree *tree = lib->clauses[i].tree;
@@ -53,9 +52,9 @@ clause_fragments *clause_fragments_new(const clasm_library *lib, const docx_rend
             cf->nfallbacks[i] = ok ? c->nfallbacks : 0;
         }
         for (size_t f = 0; ok && f < c->nfallbacks; f++) {
-            cf->fallbacks[i][f] =
-                c->fallbacks[f].tree ? docx_fragment_compile(c->fallbacks[f].tree, style, &oom)
-                                     : NULL;
+            cf->fallbacks[i][f] = c->fallbacks[f].tree
+                                      ? docx_fragment_compile(c->fallbacks[f].tree, style, &oom)
+                                      : NULL;
             ok = !oom;
         }
     }

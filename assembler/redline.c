@@ -413,11 +413,54 @@ static int has_changes(xmlNodePtr n)
     return 0;
 }
 
-/* What the comment on a restored clause says to the other side's counsel,
- * who receive the redline: why the clause is back, never the playbook
- * (which fallbacks exist, who approves what) -- that is for inspect. The
- * target is the text restored. Malloc'd. */
-static char *comment_text(const insp_clause *c, int target, int pending)
+/* What the comment says to our own counsel and negotiator (the default:
+ * counsel open the redline, accept or reject, and send it on without the
+ * comments): what the playbook says and who must approve. Malloc'd. */
+static char *internal_comment(const clasm_inspection *I, const insp_clause *c,
+                              const manifest_clause *mc, int target, int pending)
+{
+    int removed = c->state == ST_REMOVED;
+    const char *who = inspect_role_title(I, c->approver);
+    strbuf b = {0};
+    strbuf_addf(&b, "Playbook note for our side; delete before sending.\n");
+    if (!c->negotiable)
+        strbuf_addf(&b,
+                    "Not negotiable. %s. Only %s may approve %s, and only for a compelling "
+                    "reason recorded with the approval.",
+                    removed ? "Reinstated in full" : "Restored to the standard text", who,
+                    removed ? "deleting it" : "any change");
+    else if (removed)
+        strbuf_addf(&b, "Deleted. Reinstated%s; only %s may approve the deletion.",
+                    target != c->drafted ? " as the fallback shown" : "", who);
+    else if (target != c->drafted)
+        strbuf_addf(&b,
+                    "Deviation. The other side's text needs approval by %s. Restored to "
+                    "approved fallback %d.",
+                    who, target);
+    else
+        strbuf_addf(&b,
+                    "Deviation. The other side's text needs approval by %s. Restored to the "
+                    "text the draft was made with.",
+                    who);
+    for (size_t t = 0; c->negotiable && t < mc->ntexts; t++) {
+        const manifest_text *x = &mc->texts[t];
+        if (!x->position || x->position == target)
+            continue;
+        strbuf_addf(&b, "\nFallback %d (%s may agree)%s%s", x->position,
+                    inspect_role_title(I, manifest_role_rank(&I->m, x->approver)),
+                    x->note ? ": " : ".", x->note ? x->note : "");
+    }
+    if (pending)
+        strbuf_addf(&b, "\nThe other side's own tracked changes were left in and read as their "
+                        "proposal: accept or reject them before sending.");
+    char *s = strbuf_take(&b);
+    strbuf_free(&b);
+    return s;
+}
+
+/* What the comment says to the other side's counsel (--outgoing): why the
+ * clause is back, never the playbook. Malloc'd. */
+static char *outgoing_comment(const insp_clause *c, int target, int pending)
 {
     int removed = c->state == ST_REMOVED;
     strbuf b = {0};
@@ -447,11 +490,20 @@ static char *comment_text(const insp_clause *c, int target, int pending)
     return s;
 }
 
+#define ALIGN_MAX_CELLS 4000000u
+
 /* Longest common subsequence of a[0..na) and b[0..nb) by equal text:
  * match[i] is the index in b paired with a[i], or -1. 0, or -1 when out of
  * memory. */
 static int align(char **a, size_t na, const char *const *b, size_t nb, long *match)
 {
+    if ((na + 1) > ALIGN_MAX_CELLS / (nb + 1)) {
+        /* Too many paragraphs to align (a clause runs on for thousands):
+         * paired in order, the rest deleted or inserted. */
+        for (size_t i = 0; i < na; i++)
+            match[i] = -1;
+        return 0;
+    }
     size_t *L = calloc((na + 1) * (nb + 1), sizeof *L);
     if (!L)
         return -1;
@@ -725,7 +777,8 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
         free(want);
         free(results);
         if (!oom && first && last) {
-            char *text = comment_text(c, target, pending);
+            char *text = opt && opt->outgoing ? outgoing_comment(c, target, pending)
+                                              : internal_comment(I, c, mc, target, pending);
             oom = !text;
             if (text && docx_track_comment(e, main_part, first, last, text, &t, diags) != 0)
                 failed = 1;

@@ -133,7 +133,8 @@ static void redline(fixture *f, uint8_t selector, clasm_status st)
         return;
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_redline_options o = {"Fuzz Counsel", "2026-01-01T00:00:00Z", (selector & 2) ? 1 : 0};
+    clasm_redline_options o = {"Fuzz Counsel", "2026-01-01T00:00:00Z", (selector & 2) ? 1 : 0,
+                               (selector & 4) ? 1 : 0};
     unsigned char *out = NULL;
     size_t olen = 0;
     clasm_status rs = clasm_redline_buffer(in, len, "work.docx", f->lib, &o, &out, &olen, &d);

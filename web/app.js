@@ -888,7 +888,51 @@
     td.append(el('span', { class: 'st pos-' + kind, text: c.position }));
     if (c.not_negotiable) td.append(' ', el('span', { class: 'flag', text: 'not negotiable' }));
     if (c.note) td.append(el('span', { class: 'note', text: c.note }));
+    const open = openFallbacks(c);
+    if (open.length) {
+      td.classList.add('has-fallbacks');
+      td.append(el('span', { class: 'fb-head', text: 'Fallbacks still open:' }),
+        el('ul', { class: 'fallbacks' }, ...open.map((f) => el('li', {},
+          el('strong', { text: 'fallback ' + f.position }),
+          ' — ' + (f.approver_title || f.approver || 'someone') + ' may agree' + (f.note ? ': ' : '.'),
+          f.note ? el('span', { class: 'fb-note', text: f.note }) : null))));
+    }
     return td;
+  }
+
+  // The playbook's fallbacks a deviating clause can still be offered at the
+  // draft's tier: those the server lists but the one the draft was made
+  // with (restoring that one is restoring the draft's text).
+  function openFallbacks(c) {
+    if (c.position !== 'deviation' || c.negotiable === false || !Array.isArray(c.fallbacks)) return [];
+    return c.fallbacks.filter((f) => Number.isInteger(f.position) && f.position > 0 &&
+      f.position !== c.drafted_position);
+  }
+
+  // The redline's choice of what to restore the deviating clauses to: the
+  // draft's own text, or fallback N for each N some deviating clause can
+  // still be offered (clauses without one go back to the draft's text).
+  function redlineTargets(clauses) {
+    const deviating = clauses.filter((c) => c.position === 'deviation');
+    const counts = new Map();
+    for (const c of deviating) {
+      for (const f of openFallbacks(c)) counts.set(f.position, (counts.get(f.position) || 0) + 1);
+    }
+    const box = $('#redline-to-choices');
+    box.replaceChildren(box.querySelector('label[for="redline-to-standard"]'));
+    $('#redline-to-standard').checked = true;
+    for (const n of Array.from(counts.keys()).sort((a, b) => a - b)) {
+      const id = 'redline-to-fallback-' + n;
+      const have = counts.get(n);
+      const which = have === deviating.length
+        ? (have === 1 ? 'the deviating clause has one' : 'each of the ' + have + ' deviating clauses has one')
+        : have + ' of the ' + deviating.length + ' deviating clauses ' + (have === 1 ? 'has' : 'have') + ' one; ' +
+          (deviating.length - have === 1 ? 'the other goes' : 'the others go') + ' back to the draft’s text';
+      box.append(el('label', { for: id },
+        el('input', { type: 'radio', name: 'redline-to', id, value: 'fallback:' + n }),
+        el('span', {}, 'fallback ' + n + ' ', el('span', { class: 'std', text: '(' + which + ')' }))));
+    }
+    $('#redline-to').hidden = counts.size === 0;
   }
 
   // Who must approve the clause's text, or the approval on record for it.
@@ -953,6 +997,7 @@
         el('p', { class: 'hint', text: 'No clause covers these paragraphs, so no approval says anything about them: read each yourself.' }),
         el('ul', {}, ...outside.map((t) => el('li', { text: t })))));
     }
+    redlineTargets(j.clauses);
     state.inspected = file;
     $('#redline-actions').hidden = false;
   }
@@ -972,6 +1017,10 @@
       const q = new URLSearchParams();
       const author = $('#redline-author').value.trim();
       if (author) q.set('author', author);
+      const outgoing = $('#redline-comments-outgoing').checked;
+      if (outgoing) q.set('comments', 'outgoing');
+      const to = $('#redline-to').hidden ? null : $('#redline-to input:checked');
+      if (to && to.value !== 'standard') q.set('to', to.value);
       const query = q.toString();
       const res = await fetch('/api/redline' + (query ? '?' + query : ''), { method: 'POST',
         body: await file.arrayBuffer(), headers: { 'Content-Type': DOCX_TYPE } });
@@ -980,9 +1029,12 @@
         status.textContent = '';
         return;
       }
-      const name = file.name.replace(/\.docx$/i, '') + '-redline.docx';
+      // The copy for the other side is named so, apart from counsel's.
+      const name = file.name.replace(/\.docx$/i, '') + (outgoing ? '-redline-outgoing.docx' : '-redline.docx');
       saveBlob(await res.blob(), name);
-      status.textContent = 'Downloaded ' + name + ': open it in Word or LibreOffice to review the tracked changes.';
+      status.textContent = 'Downloaded ' + name + ': open it in Word or LibreOffice to review the tracked changes. ' +
+        (outgoing ? 'Its comments are written for the other side.'
+          : 'Its comments are for our side: delete them before sending it.');
     } finally {
       button.disabled = false;
     }

@@ -30,7 +30,16 @@ int cmd_redline(int argc, char **argv)
         rc = take_option(&argc, argv, "--date", &date);
     if (rc != CLASM_OK)
         return rc;
-    clasm_redline_options ro = {author, date, 0};
+    clasm_redline_options ro = {author, date, 0, 0};
+    /* --outgoing: comments for the other side, not our playbook. */
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--outgoing") == 0) {
+            ro.outgoing = 1;
+            for (int k = i; k + 1 < argc; k++)
+                argv[k] = argv[k + 1];
+            argc--;
+            i--;
+        }
     ro.to_fallback = clasm_redline_target(to);
     if (ro.to_fallback < 0)
         return usage_error("--to is standard or fallback:N (N a fallback's number, 1 to 999), "

@@ -116,19 +116,24 @@ static const command commands[] = {
      "Example (counsel, a draft back from negotiation):\n"
      "  clasm inspect Q-2026-0117-contract-redline.docx\n"},
     {"redline", cmd_redline,
-     "redline DRAFT [-o OUT.docx] [--to standard|fallback:N] [--author NAME] [--date ISO]",
+     "redline DRAFT [-o OUT.docx] [--to standard|fallback:N] [--author NAME] [--date ISO] "
+     "[--outgoing]",
      "the draft with every deviation undone as Word tracked changes",
      "Writes a copy of a returned draft in which every clause that deviates from its approved\n"
      "texts, or was deleted, is restored as Word tracked changes (insertions and deletions\n"
      "with author and date), with a comment on each saying what the playbook says and who\n"
-     "must approve. Clauses in an approved text, and everything outside the clauses, are\n"
-     "left as the other side wrote them. Open it in Word or LibreOffice to accept or reject.\n"
+     "must approve (with --outgoing: why, for the other side). Clauses in an approved text,\n"
+     "and everything outside the clauses, are left as the other side wrote them. Open it in\n"
+     "Word or LibreOffice to accept or reject.\n"
      "\n"
      "  -o OUT.docx     where to write (default: DRAFT-redline.docx beside the draft)\n"
      "  --to T          restore to: standard (default: the text the draft was made with) or\n"
      "                  fallback:N, for the clauses that have an approved fallback N\n"
      "  --author NAME   who the changes are by (default: clasm)\n"
      "  --date ISO      when (default: now), e.g. 2026-12-07T09:00:00Z\n"
+     "  --outgoing      comments for the other side (why each clause is back), not for our\n"
+     "                  counsel (by default: what the playbook says and who must approve,\n"
+     "                  to delete before sending)\n"
      "  --library DIR   the clause library\n"
      "\n"
      "Example (counsel):\n"

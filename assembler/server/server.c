@@ -502,7 +502,14 @@ static enum MHD_Result do_redline(const clasm_server *srv, struct MHD_Connection
     if (rq->len == 0)
         return send_error(c, MHD_HTTP_BAD_REQUEST, "empty-body",
                           "the request body is empty; send the draft's DOCX bytes");
-    clasm_redline_options opt = {author, NULL, target};
+    const char *comments = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "comments");
+    if (comments && strcmp(comments, "internal") != 0 && strcmp(comments, "outgoing") != 0)
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "invalid-comments",
+                          "?comments= is internal (for our counsel: the playbook, who must "
+                          "approve) or outgoing (for the other side: why), not '%.100s'",
+                          comments);
+    clasm_redline_options opt = {author, NULL, target,
+                                 comments && strcmp(comments, "outgoing") == 0};
     clasm_diags d;
     clasm_diags_init(&d);
     unsigned char *docx = NULL;

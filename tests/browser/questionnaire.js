@@ -6,8 +6,10 @@
 // values; a plan that survives an unfinished deal with its "still to fill in"
 // list; reasons in plain English with the ids behind a toggle; the example
 // deal; the draft, the memo, the report, the deal file; the inspect page; a
-// negotiated draft inspected (positions, approvers, the summary, text outside
-// any clause) and its redline downloaded.
+// negotiated draft inspected (positions, approvers, the fallbacks still open,
+// the summary, text outside any clause) and its redline downloaded, with
+// comments for our counsel or for the other side, restored to the draft's
+// text or to a fallback.
 // Screenshots go to SHOTS (default WORKDIR/../screenshots). Prints PASS/FAIL
 // lines; exits 1 when any check failed.
 'use strict';
@@ -453,8 +455,9 @@ async function desktop(browser, cat) {
 // minimization clause to the playbook's first fallback (its text taken from
 // a draft of the same deal that chose that fallback), changed one word of a
 // clause that is not negotiable (the survival of the safeguards: "rights"
-// became "claims"), and added a paragraph outside any clause. Returns the
-// file and the ids of the two clauses.
+// became "claims") and one of a clause that has a fallback (the renewal of
+// license keys: "shall renew" became "may renew"), and added a paragraph
+// outside any clause. Returns the file and the ids of the three clauses.
 const OUTSIDE_TEXT = 'Side note: the Customer may also resell the Product.';
 function negotiatedDraft() {
   const base = path.join(work, 'negotiate-base.docx');
@@ -488,6 +491,11 @@ function negotiatedDraft() {
     '        edited = m.group(0).replace("does not affect rights and remedies", "does not affect claims and remedies", 1)',
     '        assert edited != m.group(0), "the word to change is not there"',
     '        s = s[:m.start()] + edited + s[m.end():]',
+    '        m = clause(s, "Periodically Renewed License Keys")',
+    '        ids["negotiable"] = tag(m)',
+    '        edited = m.group(0).replace("The Supplier shall renew each key", "The Supplier may renew each key", 1)',
+    '        assert edited != m.group(0), "the words to change are not there"',
+    '        s = s[:m.start()] + edited + s[m.end():]',
     '        s = s.replace("<w:sectPr", "<w:p><w:r><w:t>" + sys.argv[4] + "</w:t></w:r></w:p><w:sectPr", 1)',
     '        data = s.encode()',
     '    out.writestr(item, data)',
@@ -506,6 +514,7 @@ async function inspectRows(page) {
     position: tr.querySelector('td.pos').textContent,
     flag: tr.querySelector('td.pos .flag') ? tr.querySelector('td.pos .flag').textContent : null,
     note: tr.querySelector('td.pos .note') ? tr.querySelector('td.pos .note').textContent : null,
+    fallbacks: Array.from(tr.querySelectorAll('td.pos ul.fallbacks li')).map((li) => li.textContent),
     approval: tr.querySelector('td.approval').textContent })));
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -515,8 +524,9 @@ async function negotiation(browser) {
     console.log('# no CLASM: the negotiated draft cannot be made, the negotiation checks are skipped');
     return;
   }
-  const { draft, fallback, deviation } = negotiatedDraft();
-  console.log('# the negotiated draft: ' + fallback + ' rewritten to its fallback 1, one word of ' + deviation + ' changed');
+  const { draft, fallback, deviation, negotiable } = negotiatedDraft();
+  console.log('# the negotiated draft: ' + fallback + ' rewritten to its fallback 1, one word of ' + deviation +
+    ' and of ' + negotiable + ' changed');
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = [];
@@ -542,13 +552,21 @@ async function negotiation(browser) {
   check('the clause rewritten to an approved fallback shows "fallback 1", the playbook\'s note and its approver',
     /^fallback 1/.test(fb.position) && !!fbApi.note && fb.note === fbApi.note && !fb.flag &&
     fb.approval === 'needs ' + fbApi.approver_title, { page: fb, api: { note: fbApi.note, approver: fbApi.approver_title } });
-  const others = Array.from(rows.values()).filter((r) => r.id !== deviation && r.id !== fallback);
+  check('a deviation that is not negotiable lists no fallback', dev.fallbacks.length === 0, dev.fallbacks);
+  const neg = rows.get(negotiable) || {};
+  const negApi = byId.get(negotiable) || {};
+  const openFbs = (negApi.fallbacks || []).filter((f) => f.position !== negApi.drafted_position);
+  check('a deviating clause that has fallbacks lists those still open: N, who may agree, the playbook\'s note',
+    /^deviation/.test(neg.position) && !neg.flag && openFbs.length > 0 && neg.fallbacks.length === openFbs.length &&
+    openFbs.every((f, i) => neg.fallbacks[i] === 'fallback ' + f.position + ' — ' + f.approver_title + ' may agree' +
+      (f.note ? ': ' + f.note : '.')), { page: neg.fallbacks, api: openFbs });
+  const others = Array.from(rows.values()).filter((r) => r.id !== deviation && r.id !== fallback && r.id !== negotiable);
   check('the clauses left alone are standard, with nobody to approve them',
-    others.length > 20 && others.every((r) => r.position === 'standard' && r.approval === ''),
+    others.length > 20 && others.every((r) => r.position === 'standard' && r.approval === '' && !r.fallbacks.length),
     others.filter((r) => r.position !== 'standard' || r.approval !== '').slice(0, 3));
   const summary = await page.$eval('#negotiation-summary', (n) => (n.hidden ? null : n.textContent));
   check('above the table, the summary of the changes, as the API gives it',
-    !!api.summary_text && summary === api.summary_text && /^2 changes/.test(summary), { page: summary, api: api.summary_text });
+    !!api.summary_text && summary === api.summary_text && /^3 changes/.test(summary), { page: summary, api: api.summary_text });
   const above = await page.evaluate(() => {
     const s = document.querySelector('#negotiation-summary');
     const t = document.querySelector('table.inspect');
@@ -586,6 +604,63 @@ async function negotiation(browser) {
     { del: /<w:del\b/.test(xml), ins: /<w:ins\b/.test(xml), author: (xml.match(/w:author="[^"]*"/) || [])[0] });
   check('the page says the redline was downloaded',
     await waitFor(page, () => /^Downloaded .*-redline\.docx/.test(document.querySelector('#inspect-status').textContent), 'redline status'));
+  const comments = (f) => execFileSync('unzip', ['-p', f, 'word/comments.xml'], { maxBuffer: 64 << 20 }).toString();
+  let notes = comments(file);
+  check('by default the redline\'s comments are for our counsel: "Playbook note for our side", no words for the other side',
+    notes.includes('Playbook note for our side') && !notes.includes('We cannot accept this change'),
+    notes.replace(/<[^>]*>/g, ' ').slice(0, 300));
+
+  // ---- the redline's choices: whom the comments are for, what to restore ----
+  const form = await page.evaluate(() => Array.from(document.querySelectorAll('#redline-actions fieldset')).map((fs) => ({
+    id: fs.id, legend: fs.querySelector('legend') ? fs.querySelector('legend').textContent : null, hidden: fs.hidden,
+    radios: Array.from(fs.querySelectorAll('input')).map((i) => ({ type: i.type, value: i.value, checked: i.checked,
+      label: i.labels.length === 1 ? i.labels[0].textContent.replace(/\s+/g, ' ').trim() : null })) })));
+  const who = form.find((f) => f.id === 'redline-comments') || { radios: [] };
+  check('whom the comments are for is a fieldset with a legend and two labelled radio buttons, our counsel chosen',
+    !!who.legend && who.radios.length === 2 && who.radios.every((r) => r.type === 'radio' && r.label) &&
+    who.radios[0].checked && /^our counsel/.test(who.radios[0].label) && /^the other side/.test(who.radios[1].label), who);
+  const to = form.find((f) => f.id === 'redline-to') || { radios: [] };
+  const offered = openFbs.map((f) => 'fallback:' + f.position);
+  check('what to restore the deviating clauses to is a fieldset with a legend: the draft\'s text, or each fallback still open',
+    !to.hidden && !!to.legend && to.radios.every((r) => r.type === 'radio' && r.label) &&
+    to.radios[0].value === 'standard' && to.radios[0].checked && /^the text the draft was made with/.test(to.radios[0].label) &&
+    to.radios.slice(1).map((r) => r.value).join() === offered.join() &&
+    to.radios.slice(1).every((r) => r.label.startsWith(r.value.replace(':', ' '))), to);
+  await page.screenshot({ path: path.join(shots, 'desktop-redline.png') });
+
+  // For the other side: why each clause is back, never the playbook.
+  await page.check('#redline-comments-outgoing');
+  const [outReq, outDl] = await Promise.all([page.waitForRequest((r) => r.url().includes('/api/redline')),
+    page.waitForEvent('download', { timeout: 20000 }), page.click('#download-redline')]);
+  const outFile = path.join(work, outDl.suggestedFilename());
+  await outDl.saveAs(outFile);
+  notes = comments(outFile);
+  check('"the other side" asks for ?comments=outgoing and keeps the restore target the draft\'s text',
+    new URL(outReq.url()).searchParams.get('comments') === 'outgoing' && !new URL(outReq.url()).searchParams.has('to'),
+    outReq.url());
+  check('the redline for the other side says why each clause is back, without the playbook',
+    fs.readFileSync(outFile).slice(0, 2).toString() === 'PK' && notes.includes('We cannot accept this change') &&
+    !notes.includes('Playbook note') && outFile !== file, { name: outDl.suggestedFilename(),
+      comments: notes.replace(/<[^>]*>/g, ' ').slice(0, 300) });
+
+  // Restored to fallback 1 instead: the concession offered in the same reply.
+  if (offered.length) {
+    const choice = '#redline-to input[value="' + offered[0] + '"]';
+    await page.check(choice);
+    const [fbRes, fbDl] = await Promise.all([page.waitForResponse((r) => r.url().includes('/api/redline')),
+      page.waitForEvent('download', { timeout: 20000 }), page.click('#download-redline')]);
+    const fbFile = path.join(work, 'fallback-' + fbDl.suggestedFilename());
+    await fbDl.saveAs(fbFile);
+    const fbBytes = fs.readFileSync(fbFile);
+    const q = new URL(fbRes.url()).searchParams;
+    notes = comments(fbFile);
+    check('choosing ' + offered[0].replace(':', ' ') + ' gives a redline: ?to=' + offered[0] + ', 200, a zip',
+      q.get('to') === offered[0] && q.get('comments') === 'outgoing' && fbRes.status() === 200 &&
+      fbBytes.slice(0, 2).toString() === 'PK', { url: fbRes.url(), status: fbRes.status() });
+    check('the redline restored to a fallback proposes it to the other side',
+      notes.includes('we propose the wording shown instead') && !notes.includes('Playbook note'),
+      notes.replace(/<[^>]*>/g, ' ').slice(0, 400));
+  }
 
   // ---- an approval on record ----
   const approved = path.join(work, 'negotiated-approved.docx');

@@ -384,7 +384,7 @@ check "negotiate: text inspect prints the same summary" sh -c '[ -n "$1" ] && gr
 
 # ---- 4. the redline, read by LibreOffice
 before=$(sha edited.docx)
-run_clasm redline edited.docx -o redline.docx --author "$AUTHOR" --date "$DATE"
+run_clasm redline edited.docx -o redline.docx --author "$AUTHOR" --date "$DATE" --outgoing
 check "negotiate: redline exits 0" [ "$RC" -eq 0 ]
 check "negotiate: redline writes its output and leaves the draft as it was" \
     sh -c '[ -s redline.docx ] && [ "$1" = "$2" ]' _ "$before" "$(sha edited.docx)"
@@ -399,6 +399,13 @@ check "negotiate: redline: two Word comments, by $AUTHOR at $DATE" py comments r
 mkdir -p odt
 HOME="$W/home" soffice --headless --norestore --convert-to odt --outdir odt redline.docx >odt.log 2>&1
 check "negotiate: LibreOffice converts the redline to ODT" [ -s odt/redline.odt ]
+# Without --outgoing the comments are our own counsel's: the playbook and
+# who must approve, marked to delete before sending.
+run_clasm redline edited.docx -o internal.docx --author "$AUTHOR" --date "$DATE"
+check "negotiate: redline for our counsel exits 0" [ "$RC" -eq 0 ]
+internal=$(/usr/bin/python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("word/comments.xml").decode())' internal.docx 2>/dev/null)
+check "negotiate: our counsel's comments say what the playbook says and who must approve" \
+    sh -c 'echo "$1" | grep -q "delete before sending" && echo "$1" | grep -q "Not negotiable" && echo "$1" | grep -q "only for a compelling reason"' _ "$internal"
 changes=$(py odt-changes odt/redline.odt draft.docx "$FIXED" shall may "$STRUCK" "$AUTHOR" "$DATE")
 check "negotiate: LibreOffice reads exactly the changes restoring the standard: may -> shall, $STRUCK_TITLE inserted, nothing in $FALLBACK ($changes)" \
     [ -n "$changes" ]

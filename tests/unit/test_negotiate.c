@@ -194,7 +194,7 @@ static void test_redline(void **state)
     unsigned char *zip = returned(&len);
     clasm_diags d;
     clasm_diags_init(&d);
-    clasm_redline_options o = {"Northwind Legal", "2026-12-07T09:00:00Z", 0};
+    clasm_redline_options o = {"Northwind Legal", "2026-12-07T09:00:00Z", 0, 1};
     unsigned char *out = NULL;
     size_t olen = 0;
     clasm_status rs = clasm_redline_buffer(zip, len, "draft.docx", NULL, &o, &out, &olen, &d);
@@ -236,6 +236,20 @@ static void test_redline(void **state)
     assert_non_null(strstr(rels, "relationships/comments"));
     assert_null(strstr(doc, "remotely on thirty (30) days</w:delText>"));
     /* Read back: the changes as proposed restore the standard. */
+    /* For our own counsel (the default): the playbook and who approves. */
+    clasm_redline_options mine = {"Northwind Legal", "2026-12-07T09:00:00Z", 0, 0};
+    unsigned char *out2 = NULL;
+    size_t olen2 = 0;
+    assert_int_equal(clasm_redline_buffer(zip, len, "draft.docx", NULL, &mine, &out2, &olen2, &d),
+                     CLASM_OK);
+    char *notes = fx_zip_entry(out2, olen2, "word/comments.xml", NULL);
+    assert_non_null(notes);
+    assert_non_null(strstr(notes, "delete before sending"));
+    assert_non_null(strstr(notes, "Not negotiable. Restored to the standard text. Only counsel may "
+                                  "approve any change"));
+    assert_non_null(strstr(notes, "Deleted. Reinstated; only counsel may approve the deletion."));
+    free(notes);
+    free(out2);
     json_t *j = inspect_bytes(out, olen, NULL);
     assert_string_equal(field(j, "export.compliance", "position"), "standard");
     assert_string_equal(field(j, "termination.breach", "position"), "standard");

@@ -1049,8 +1049,9 @@ static unsigned char *negotiated_draft(const fixture *f, size_t *len)
 }
 
 /* POST /api/redline: the negotiated draft back with the edit undone as
- * tracked changes signed by ?author=; ?to= and ?author= checked first;
- * the body read and refused like /api/inspect's. */
+ * tracked changes signed by ?author=, commented for our counsel or, with
+ * ?comments=outgoing, for the other side; ?to=, ?author= and ?comments=
+ * checked first; the body read and refused like /api/inspect's. */
 static void test_redline(void **state)
 {
     fixture *f = *state;
@@ -1107,6 +1108,46 @@ static void test_redline(void **state)
     r = http(f, "POST", "/api/redline?to=fallback:1", NULL, draft, len);
     assert_int_equal(r.status, 200);
     response_free(&r);
+
+    /* ?comments=: for our counsel by default (the playbook), for the other
+     * side with outgoing (why the clause is back, never the playbook). */
+    static const char *const internal[] = {"/api/redline", "/api/redline?comments=internal"};
+    for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++) {
+        r = http(f, "POST", internal[i], NULL, draft, len);
+        assert_int_equal(r.status, 200);
+        xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/comments.xml", NULL);
+        assert_non_null(xml);
+        assert_non_null(strstr(xml, "Playbook note for our side; delete before sending."));
+        assert_null(strstr(xml, "We cannot accept this change"));
+        free(xml);
+        response_free(&r);
+    }
+    r = http(f, "POST", "/api/redline?comments=outgoing&author=Counsel+Bot", NULL, draft, len);
+    assert_int_equal(r.status, 200);
+    assert_true(r.len > 100 && memcmp(r.body, "PK", 2) == 0);
+    xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/comments.xml", NULL);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "We cannot accept this change"));
+    assert_null(strstr(xml, "Playbook note"));
+    assert_null(strstr(xml, "may agree"));
+    free(xml);
+    xml = fx_zip_entry((unsigned char *)r.body, r.len, "word/document.xml", NULL);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "w:author=\"Counsel Bot\""));
+    free(xml);
+    assert_int_equal(temp_files(f), 0);
+    response_free(&r);
+    static const char *const bad_comments[][2] = {
+        {"bogus", "bogus"}, {"", ""}, {"Outgoing", "Outgoing"}, {"outgoing+", "outgoing "}};
+    for (size_t i = 0; i < sizeof bad_comments / sizeof bad_comments[0]; i++) {
+        char path[128], want[64];
+        snprintf(path, sizeof path, "/api/redline?comments=%s", bad_comments[i][0]);
+        snprintf(want, sizeof want, "not '%s'", bad_comments[i][1]);
+        r = http(f, "POST", path, NULL, draft, len);
+        assert_error(&r, 400, "invalid-comments", want);
+        assert_error(&r, 400, "invalid-comments", "?comments= is internal");
+        response_free(&r);
+    }
 
     /* A position that is not one, a name the draft cannot carry: 400, named. */
     /* Each as sent, then as the message quotes it (decoded: '+' is a space). */
