@@ -5,47 +5,60 @@
 
 #include "diag.h"
 #include "inspect_core.h"
+#include "iso_time.h"
 #include "manifest.h"
 #include "package.h"
+#include "strbuf.h"
 #include "yaml_tree.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* Now, in UTC, as ISO 8601 to the second. */
-void approve_now(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
 
 /* The roles of the draft as "a, b or c", for messages. Malloc'd. */
 static char *role_list(const manifest *m)
 {
-    size_t len = 1;
-    for (size_t i = 0; i < m->nroles; i++)
-        len += strlen(m->roles[i].id) + 6;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    s[0] = '\0';
+    strbuf b = {0};
     for (size_t i = 0; i < m->nroles; i++) {
         if (i)
-            strcat(s, i + 1 == m->nroles ? " or " : ", ");
-        strcat(s, m->roles[i].id);
+            strbuf_adds(&b, i + 1 == m->nroles ? " or " : ", ");
+        strbuf_adds(&b, m->roles[i].id);
     }
+    char *s = strbuf_take(&b);
+    strbuf_free(&b);
     return s;
 }
+
+#define APPROVE_TEXT_MAX 200
+#define APPROVE_NOTE_MAX 2000
 
 clasm_status clasm_approve(const char *path, const clasm_approval *a, const char *out_path,
                            clasm_diags *diags)
 {
     if (!a || !a->clause || !a->role || !a->by || !*a->by)
         return CLASM_E_USAGE;
+    /* What goes into the draft: text XML can hold, a real time. */
+    int bad = 0;
+    if (!iso_text_ok(a->by, APPROVE_TEXT_MAX, 0)) {
+        diag_at(diags, CLASM_SEV_ERROR, "invalid-approver-name", path, 0, 0,
+                "--by must be 1 to %d bytes of UTF-8 text without control characters",
+                APPROVE_TEXT_MAX);
+        bad = 1;
+    }
+    if (a->note && !iso_text_ok(a->note, APPROVE_NOTE_MAX, 1)) {
+        diag_at(diags, CLASM_SEV_ERROR, "invalid-note", path, 0, 0,
+                "--note must be 1 to %d bytes of UTF-8 text without control characters",
+                APPROVE_NOTE_MAX);
+        bad = 1;
+    }
+    if (a->at && !iso_time_ok(a->at)) {
+        diag_at(diags, CLASM_SEV_ERROR, "invalid-date", path, 0, 0,
+                "the time of the approval, %s, is not a UTC time such as 2026-12-07T09:00:00Z",
+                a->at);
+        bad = 1;
+    }
+    if (bad)
+        return CLASM_E_INPUT;
     pkg *p = NULL;
     clasm_status s = pkg_open(path, &p, diags);
     if (s != CLASM_OK)
@@ -103,7 +116,7 @@ clasm_status clasm_approve(const char *path, const clasm_approval *a, const char
     }
     if (s == CLASM_OK) {
         char now[32];
-        approve_now(now);
+        iso_time_now(now);
         if (manifest_add_approval(m, k, a->role, a->by, a->at ? a->at : now, a->note,
                                   I->clauses[k].hash) != 0) {
             diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,

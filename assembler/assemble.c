@@ -1091,11 +1091,11 @@ static int record_sdt_levels(manifest *man, xmlNodePtr sdt)
 static int record_playbook(manifest *man, const plan_item *it, const struct draft_alts *a)
 {
     const lib_clause *c = it->clause;
-    if (!c || (c->negotiable && !a->n))
+    if (!c || !a || (c->negotiable && !a->n))
         return 0;
     if (manifest_set_playbook(man, it->position, c->negotiable) != 0)
         return -1;
-    for (size_t k = 0; a && k < a->n; k++) {
+    for (size_t k = 0; k < a->n; k++) {
         const draft_alt *x = &a->items[k];
         if (manifest_add_text(man, x->position, x->version, x->approver, x->note,
                               (const char *const *)x->texts, x->n, (const char *const *)x->refs,
@@ -1168,7 +1168,7 @@ static int outside_below(draft *d, size_t nitems, xmlNodePtr n)
             int k = manifest_paragraph_key(n, key);
             if (k < 0 || (k > 0 && manifest_add_outside(&d->man, key) != 0))
                 return -1;
-            continue; /* its runs hold no paragraph inspect reads apart */
+            continue; /* a text box's paragraphs in it are not recorded */
         }
         if (outside_below(d, nitems, n->children) != 0)
             return -1;

@@ -191,26 +191,31 @@ typedef struct {
     size_t first; /* the index of its first paragraph */
 } found_text;
 
-/* The paragraphs of the content control tagged clasm:ID@VERSION. */
+/* The paragraphs of the content control tagged clasm:ID@VERSION: the
+ * first run of them in document order (a copy of the control elsewhere,
+ * as Word's copy and paste makes, is not the clause: its paragraphs are
+ * left to the text outside the clauses). */
 static int find_by_tag(para *P, size_t np, const manifest_clause *mc, found_text *out)
 {
     char want[512];
     snprintf(want, sizeof want, "clasm:%s@%d", mc->id, mc->version);
-    size_t count = 0;
-    for (size_t i = 0; i < np; i++)
-        count += P[i].tag && strcmp(P[i].tag, want) == 0;
-    if (count == 0)
+    size_t first = np;
+    for (size_t i = 0; i < np && first == np; i++)
+        if (P[i].tag && strcmp(P[i].tag, want) == 0)
+            first = i;
+    if (first == np)
         return 0;
-    out->texts = calloc(count, sizeof *out->texts);
+    size_t end = first;
+    while (end < np && P[end].tag && strcmp(P[end].tag, want) == 0 && !P[end].used)
+        end++;
+    out->texts = calloc(end - first, sizeof *out->texts);
     if (!out->texts)
         return -1;
-    for (size_t i = 0; i < np; i++)
-        if (P[i].tag && strcmp(P[i].tag, want) == 0) {
-            if (!out->n)
-                out->first = i;
-            out->texts[out->n++] = P[i].text;
-            P[i].used = 1;
-        }
+    out->first = first;
+    for (size_t i = first; i < end; i++) {
+        out->texts[out->n++] = P[i].text;
+        P[i].used = 1;
+    }
     return 1;
 }
 
@@ -323,11 +328,17 @@ static char *join_lines(const char *first, const char *const *rest, size_t n)
     char *s = malloc(len);
     if (!s)
         return NULL;
-    strcpy(s, first ? first : "");
+    char *at = s;
+    size_t k = strlen(first ? first : "");
+    memcpy(at, first ? first : "", k);
+    at += k;
     for (size_t i = 0; i < n; i++) {
-        strcat(s, "\n");
-        strcat(s, rest[i] ? rest[i] : "");
+        *at++ = '\n';
+        k = strlen(rest[i] ? rest[i] : "");
+        memcpy(at, rest[i] ? rest[i] : "", k);
+        at += k;
     }
+    *at = '\0';
     return s;
 }
 
@@ -488,6 +499,20 @@ static char *normal_text(const char *const *paras, size_t n)
     return out;
 }
 
+/* normal_text of title followed by paras. NULL when out of memory. */
+static char *normal_titled(const char *title, const char *const *paras, size_t n)
+{
+    const char **all = malloc((n + 1) * sizeof *all);
+    if (!all)
+        return NULL;
+    all[0] = title ? title : "";
+    for (size_t i = 0; i < n; i++)
+        all[i + 1] = paras[i];
+    char *s = normal_text(all, n + 1);
+    free(all);
+    return s;
+}
+
 /* The approved texts of manifest clause mc: the one drafted (its
  * paragraphs), then every other one the manifest records. */
 typedef struct {
@@ -521,6 +546,8 @@ static size_t approved_texts(const manifest *m, const manifest_clause *mc, appro
     return n;
 }
 
+#define CLASSIFY_MAX_CELLS 4000000u
+
 /* Classifies clause c (manifest entry mc) from the body it has now
  * (body[0..n), or none when removed): its position, who must approve, the
  * approval that covers it, and for a deviation the diff against the
@@ -543,12 +570,13 @@ static int classify(const manifest *m, const manifest_clause *mc, insp_clause *c
         c->position = mc->position;
     } else {
         c->position = INSP_DEVIATION;
-        char *now = removed ? NULL : normal_text(found + 1, nfound - 1);
+        /* The title counts: a clause retitled is not the approved text. */
+        char *now = removed ? NULL : normal_text(found, nfound);
         if (!removed && !now)
             return -1;
         size_t best = (size_t)-1;
         for (size_t t = 0; !removed && t < nt; t++) {
-            char *x = normal_text(texts[t].paras, texts[t].n);
+            char *x = normal_titled(mc->title, texts[t].paras, texts[t].n);
             if (!x) {
                 free(now);
                 return -1;
@@ -557,7 +585,12 @@ static int classify(const manifest *m, const manifest_clause *mc, insp_clause *c
                 c->position = texts[t].position;
                 c->note = texts[t].note;
             }
-            size_t d = nt > 1 ? edit_distance(x, now) : 0;
+            /* Levenshtein on texts of a few thousand bytes; past that (a
+             * crafted draft), the difference of lengths. */
+            size_t lx = strlen(x), ln = strlen(now);
+            size_t d = nt < 2                                     ? 0
+                       : (lx + 1) > CLASSIFY_MAX_CELLS / (ln + 1) ? (lx > ln ? lx - ln : ln - lx)
+                                                                  : edit_distance(x, now);
             if (d == SIZE_MAX) {
                 free(x);
                 free(now);
@@ -572,7 +605,11 @@ static int classify(const manifest *m, const manifest_clause *mc, insp_clause *c
         free(now);
     }
     if (c->position == INSP_DEVIATION) {
-        c->approver = m->deviation_rank >= 0 ? m->deviation_rank : (int)m->nroles - 1;
+        /* Counsel by default: a draft whose library declares no roles
+         * still needs someone to approve a deviation. */
+        c->approver = m->deviation_rank >= 0 ? m->deviation_rank
+                      : m->nroles            ? (int)m->nroles - 1
+                                             : 0;
     } else if (c->position != 0 && c->position != mc->position) {
         for (size_t t = 0; t < nt; t++)
             if (texts[t].position == c->position)
@@ -621,47 +658,9 @@ int clasm_inspection_set_authority(clasm_inspection *I, const char *role)
     return 0;
 }
 
-/* Every bookmark name of the draft, sorted (for broken references). */
-typedef struct {
-    char **v;
-    size_t n, cap;
-} names;
-
-static int collect_bookmarks(xmlNodePtr n, names *out)
-{
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (docx_is_w(n, "bookmarkStart")) {
-            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
-            if (v) {
-                char **g =
-                    out->n == out->cap
-                        ? realloc(out->v, (out->cap = out->cap ? out->cap * 2 : 32) * sizeof *g)
-                        : out->v;
-                char *s = g ? strdup((const char *)v) : NULL;
-                xmlFree(v);
-                if (g)
-                    out->v = g;
-                if (!s)
-                    return -1;
-                out->v[out->n++] = s;
-            }
-        }
-        if (collect_bookmarks(n->children, out) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* How many references of paragraphs P[first..first+n) name a bookmark
  * the draft no longer has (Word and LibreOffice then show an error). */
-static long broken_refs(const para *P, size_t first, size_t n, const names *bm)
+static long broken_refs(const para *P, size_t first, size_t n, const docx_bookmark *bm, size_t nbm)
 {
     long broken = 0;
     for (size_t i = first; i < first + n; i++) {
@@ -670,7 +669,7 @@ static long broken_refs(const para *P, size_t first, size_t n, const names *bm)
         if (docx_ref_bookmarks(P[i].node, &refs, &nr) != 0)
             return -1;
         for (size_t k = 0; k < nr; k++)
-            if (!bm->n || !bsearch(&refs[k], bm->v, bm->n, sizeof *bm->v, cmp_name))
+            if (!docx_bookmark_find(bm, nbm, refs[k]))
                 broken++;
         docx_ref_bookmarks_free(refs, nr);
     }
@@ -691,16 +690,23 @@ static int find_outside(clasm_inspection *I, const para *P, size_t np)
     I->outside_removed = -1;
     if (!m->has_outside)
         return 0;
-    char(*rec)[17] = malloc((m->noutside + 1) * sizeof *rec);
-    unsigned char *taken = calloc(m->noutside + 1, 1);
-    int rc = rec && taken ? 0 : -1;
-    if (rc == 0 && m->noutside) {
-        memcpy(rec, m->outside, m->noutside * sizeof *rec);
-        qsort(rec, m->noutside, sizeof *rec, cmp_key);
+    size_t nr = m->noutside;
+    char(*rec)[17] = malloc((nr + 1) * sizeof *rec);
+    /* For each run of equal keys, the next one not yet matched (at the
+     * run's first index): each lookup is a search, never a scan. */
+    size_t *start = malloc((nr + 1) * sizeof *start), *next = malloc((nr + 1) * sizeof *next);
+    int rc = rec && start && next ? 0 : -1;
+    if (rc == 0 && nr) {
+        memcpy(rec, m->outside, nr * sizeof *rec);
+        qsort(rec, nr, sizeof *rec, cmp_key);
+        for (size_t i = 0; i < nr; i++) {
+            start[i] = i > 0 && memcmp(rec[i - 1], rec[i], 16) == 0 ? start[i - 1] : i;
+            next[i] = i;
+        }
     }
     size_t matched = 0;
     for (size_t i = 0; rc == 0 && i < np; i++) {
-        if (P[i].used || P[i].tag)
+        if (P[i].used || docx_paragraph_nested(P[i].node))
             continue;
         char key[17];
         int k = manifest_paragraph_key(P[i].node, key);
@@ -708,16 +714,11 @@ static int find_outside(clasm_inspection *I, const para *P, size_t np)
             rc = k;
             continue;
         }
-        char(*hit)[17] = m->noutside ? bsearch(key, rec, m->noutside, sizeof *rec, cmp_key) : NULL;
+        char(*hit)[17] = nr ? bsearch(key, rec, nr, sizeof *rec, cmp_key) : NULL;
         if (hit) {
-            /* The first of its equals not yet taken. */
-            size_t at = (size_t)(hit - rec);
-            while (at > 0 && memcmp(rec[at - 1], key, 16) == 0)
-                at--;
-            while (at < m->noutside && memcmp(rec[at], key, 16) == 0 && taken[at])
-                at++;
-            if (at < m->noutside && memcmp(rec[at], key, 16) == 0) {
-                taken[at] = 1;
+            size_t s0 = start[hit - rec];
+            if (next[s0] < nr && memcmp(rec[next[s0]], key, 16) == 0) {
+                next[s0]++;
                 matched++;
                 continue;
             }
@@ -732,9 +733,10 @@ static int find_outside(clasm_inspection *I, const para *P, size_t np)
         I->outside = g;
         I->noutside++;
     }
-    I->outside_removed = (long)(m->noutside - matched);
+    I->outside_removed = (long)(nr - matched);
     free(rec);
-    free(taken);
+    free(start);
+    free(next);
     return rc;
 }
 
@@ -821,7 +823,14 @@ clasm_status inspect_locate(const pkg *p, const clasm_library *lib, inspect_loca
             how[k] = "body";
     }
     for (size_t k = 0; !oom && k < m->count; k++) {
-        const manifest_clause *mc = &m->clauses[k];
+        manifest_clause *mc = &m->clauses[k];
+        /* The manifest is the other side's to edit: with the library it
+         * was made with, a clause the library does not let be negotiated
+         * is not negotiable, whatever the manifest says. */
+        const lib_clause *known =
+            lib && I->library_matches == 1 ? library_clause(lib, mc->id) : NULL;
+        if (known && !known->negotiable)
+            mc->negotiable = 0;
         insp_clause *c = &I->clauses[I->nclauses++];
         c->id = strdup(mc->id);
         c->version = mc->version;
@@ -861,20 +870,16 @@ clasm_status inspect_locate(const pkg *p, const clasm_library *lib, inspect_loca
             c->state = ST_OUTDATED;
         oom |= !c->id;
     }
-    names bm = {0};
-    if (!oom) {
-        oom = collect_bookmarks(xmlDocGetRootElement(doc), &bm) != 0;
-        if (bm.n)
-            qsort(bm.v, bm.n, sizeof *bm.v, cmp_name);
-    }
+    docx_bookmark *bm = NULL;
+    size_t nbm = 0;
+    if (!oom)
+        oom = docx_bookmarks(xmlDocGetRootElement(doc), &bm, &nbm) != 0;
     for (size_t k = 0; !oom && k < m->count && k < I->nclauses; k++) {
-        long b = how[k] ? broken_refs(P, found[k].first, found[k].n, &bm) : 0;
+        long b = how[k] ? broken_refs(P, found[k].first, found[k].n, bm, nbm) : 0;
         oom = b < 0;
         I->clauses[k].broken_refs = b > 0 ? (size_t)b : 0;
     }
-    for (size_t i = 0; i < bm.n; i++)
-        free(bm.v[i]);
-    free(bm.v);
+    docx_bookmarks_free(bm, nbm);
     for (size_t k = 0; found && k < m->count; k++)
         free(found[k].texts);
     free(found);

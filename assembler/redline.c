@@ -9,17 +9,16 @@
 #include "docx_text.h"
 #include "docx_track.h"
 #include "inspect_core.h"
+#include "iso_time.h"
 #include "manifest.h"
 #include "package.h"
 #include "strbuf.h"
 #include "strfmt.h"
-#include "utf8.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void approve_now(char out[32]);
 
 /* The approved text of mc at position (the drafted one when it is the
  * drafted position): its paragraphs, or NULL when it has none. */
@@ -85,25 +84,6 @@ static const char *shown_result(const draft_refs *r, const char *bookmark)
     return NULL;
 }
 
-/* 1 when doc has a bookmark named name. */
-static int has_bookmark(xmlNodePtr n, const char *name)
-{
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (docx_is_w(n, "bookmarkStart")) {
-            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
-            int same = v && strcmp((const char *)v, name) == 0;
-            xmlFree(v);
-            if (same)
-                return 1;
-        }
-        if (has_bookmark(n->children, name))
-            return 1;
-    }
-    return 0;
-}
-
 /* Puts bookmark name around the content of paragraph p (a heading clasm
  * restored), so that references to it resolve again. 0, or -1. */
 static int add_bookmark(xmlNodePtr p, const char *name, docx_track *t)
@@ -163,28 +143,10 @@ static int note_made(void *ctx, xmlNodePtr result, const char *bookmark)
     return 0;
 }
 
-/* The paragraph holding bookmark name's start, or NULL. */
-static xmlNodePtr bookmark_paragraph(xmlNodePtr n, const char *name)
+static int cmp_label(const void *a, const void *b)
 {
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (docx_is_w(n, "bookmarkStart")) {
-            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
-            int same = v && strcmp((const char *)v, name) == 0;
-            xmlFree(v);
-            if (same) {
-                xmlNodePtr p = n->parent;
-                while (p && !docx_is_w(p, "p"))
-                    p = p->parent;
-                return p;
-            }
-        }
-        xmlNodePtr p = bookmark_paragraph(n->children, name);
-        if (p)
-            return p;
-    }
-    return NULL;
+    uintptr_t x = (uintptr_t)((const docx_label *)a)->p, y = (uintptr_t)((const docx_label *)b)->p;
+    return x < y ? -1 : x > y;
 }
 
 /* A part related to the main part (styles, numbering), parsed; NULL when
@@ -215,18 +177,25 @@ static int number_made(const pkg *p, const char *main_part, xmlDocPtr doc, const
     xmlDocPtr numbering = related_doc(p, main_part, "numbering");
     docx_label *labels = NULL;
     size_t nl = docx_number_labels(doc, styles, numbering, &labels);
-    int rc = nl == (size_t)-1 ? -1 : 0;
+    docx_bookmark *bm = NULL;
+    size_t nbm = 0;
+    int rc = nl == (size_t)-1 ? -1 : docx_bookmarks(xmlDocGetRootElement(doc), &bm, &nbm);
+    /* Both looked up by search: a draft may hold thousands of each. */
+    if (rc == 0 && nl)
+        qsort(labels, nl, sizeof *labels, cmp_label);
     for (size_t i = 0; rc == 0 && i < m->n; i++) {
-        xmlNodePtr hp = bookmark_paragraph(xmlDocGetRootElement(doc), m->bookmarks[i]);
-        for (size_t k = 0; hp && k < nl; k++)
-            if (labels[k].p == hp) {
-                char num[64];
-                docx_label_for_reference(labels[k].label, num, sizeof num);
-                xmlNodeSetContent(m->results[i], NULL);
-                xmlNodeAddContent(m->results[i], BAD_CAST num);
-                break;
-            }
+        const docx_bookmark *b = docx_bookmark_find(bm, nbm, m->bookmarks[i]);
+        docx_label lk = {b ? b->p : NULL, NULL};
+        const docx_label *l =
+            b && b->p && nl ? bsearch(&lk, labels, nl, sizeof *labels, cmp_label) : NULL;
+        if (l) {
+            char num[64];
+            docx_label_for_reference(l->label, num, sizeof num);
+            xmlNodeSetContent(m->results[i], NULL);
+            xmlNodeAddContent(m->results[i], BAD_CAST num);
+        }
     }
+    docx_bookmarks_free(bm, nbm);
     if (nl != (size_t)-1)
         docx_labels_free(labels, nl);
     xmlFreeDoc(styles);
@@ -338,32 +307,55 @@ typedef struct {
     made_refs *made;
     xmlNodePtr list_like, body_like; /* a clause list item and body paragraph of the draft */
     numbering_edit *numbering;
-    long restart; /* the restored list's numbering: 0 until made */
+    long restart;               /* the restored list's numbering: 0 until made */
+    size_t *refs_before;        /* per target paragraph: the references before it (prepare_refs) */
+    const char **results;       /* per reference: the result the draft shows, or NULL */
+    xmlNodePtr head_like;       /* a clause heading of the draft */
+    xmlNodePtr own_list;        /* a list item of this clause as returned, or NULL */
+    const char *bookmark;       /* its heading's bookmark, to restore when the draft lost it */
+    const docx_bookmark *marks; /* the draft's bookmarks as returned (docx_bookmarks) */
+    size_t nmarks;
+    size_t unrestored; /* paragraphs that could not be changed (a field across paragraphs) */
 } target_text;
 
-/* The references of target paragraph j on: a docx_track_refs whose
- * results are what the draft shows. results (room for refs) is filled. */
-static docx_track_refs refs_from(const target_text *tt, size_t j, const char **results)
+/* The references of target paragraph j on, showing what the draft shows
+ * (prepare_refs). */
+static docx_track_refs refs_from(const target_text *tt, size_t j)
 {
-    size_t before = 0;
-    for (size_t k = 0; k < j && k < tt->n; k++)
-        for (const char *q = tt->want[k]; (q = strchr(q, '#')) != NULL; q++)
-            before++;
-    for (size_t k = 0; k < tt->nrefs; k++)
-        results[k] = shown_result(tt->shown, tt->refs[k]);
-    docx_track_refs r = {tt->refs,  results, tt->nrefs, before, tt->shown->numbered,
+    docx_track_refs r = {tt->refs,  tt->results, tt->nrefs, tt->refs_before[j], tt->shown->numbered,
                          note_made, tt->made};
     return r;
 }
 
+/* A clause's references before each of its target paragraphs, and the
+ * result each shows in the draft: worked out once per clause. 0, or -1. */
+static int prepare_refs(target_text *tt)
+{
+    tt->refs_before = calloc(tt->n + 1, sizeof *tt->refs_before);
+    tt->results = calloc(tt->nrefs + 1, sizeof *tt->results);
+    if (!tt->refs_before || !tt->results)
+        return -1;
+    for (size_t k = 0; k < tt->n; k++) {
+        size_t here = 0;
+        for (const char *q = tt->want[k]; (q = docx_track_next_ref(tt->want[k], q)) != NULL; q++)
+            here++;
+        tt->refs_before[k + 1] = tt->refs_before[k] + here;
+    }
+    for (size_t k = 0; k < tt->nrefs; k++)
+        tt->results[k] = shown_result(tt->shown, tt->refs[k]);
+    return 0;
+}
+
 /* Makes restored paragraph np (a copy of a list item's properties) item
  * of level of the clause's own list. 0, or -1 when out of memory. */
-static int make_item(target_text *tt, xmlNodePtr np, int level)
+static int make_item(target_text *tt, xmlNodePtr np, int level, int own)
 {
     xmlNodePtr numpr = docx_w_child(docx_w_child(np, "pPr"), "numPr");
     xmlNodePtr ilvl = docx_w_child(numpr, "ilvl"), numid = docx_w_child(numpr, "numId");
     if (!ilvl || !numid)
         return 0;
+    if (own)
+        tt->restart = -2; /* the clause's own list: its numbering as it is */
     if (!tt->restart) {
         long r = restart_num(tt->numbering, docx_w_attr_long(numid, "val", -1));
         if (r < 0)
@@ -387,30 +379,30 @@ static int make_item(target_text *tt, xmlNodePtr np, int level)
  * a tracked insertion: a list item of its level in the clause's own list,
  * a body paragraph, or the heading (like). NULL when out of memory. */
 static xmlNodePtr put_target(target_text *tt, xmlNodePtr at, int before, size_t j, xmlNodePtr like,
-                             const char **results, docx_track *t)
+                             docx_track *t)
 {
     int level = j > 0 && tt->levels ? tt->levels[j - 1] : -1;
     xmlNodePtr use = like;
-    if (j > 0 && level >= 0 && tt->list_like)
+    if (j == 0 && tt->head_like)
+        use = tt->head_like;
+    else if (j > 0 && level >= 0 && tt->own_list)
+        use = tt->own_list; /* an item of the clause's own list, counted with it */
+    else if (j > 0 && level >= 0 && tt->list_like)
         use = tt->list_like;
     else if (j > 0 && level < 0 && tt->body_like)
         use = tt->body_like;
-    docx_track_refs r = refs_from(tt, j, results);
-    xmlNodePtr np = before ? docx_track_insert_paragraph_before(at, use, tt->want[j], t)
+    docx_track_refs r = refs_from(tt, j);
+    xmlNodePtr np = before ? docx_track_insert_paragraph_before_refs(at, use, tt->want[j], &r, t)
                            : docx_track_insert_paragraph_refs(at, use, tt->want[j], &r, t);
-    if (np && use == tt->list_like && level >= 0 && make_item(tt, np, level) != 0)
+    if (np && level >= 0 && (use == tt->list_like || use == tt->own_list) &&
+        make_item(tt, np, level, use == tt->own_list) != 0)
+        return NULL;
+    /* The heading back: with its bookmark when the draft lost it, so that
+     * the references to it resolve again. */
+    if (np && j == 0 && tt->bookmark && !docx_bookmark_find(tt->marks, tt->nmarks, tt->bookmark) &&
+        add_bookmark(np, tt->bookmark, t) != 0)
         return NULL;
     return np;
-}
-
-/* 1 when paragraph p holds tracked changes of its own. */
-static int has_changes(xmlNodePtr n)
-{
-    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
-        if (docx_is_w(c, "ins") || docx_is_w(c, "del") || has_changes(c))
-            return 1;
-    }
-    return 0;
 }
 
 /* What the comment says to our own counsel and negotiator (the default:
@@ -538,9 +530,6 @@ static int restore(xmlNodePtr *nodes, size_t n, target_text *tt, docx_track *t, 
 {
     const char *const *target = tt->want;
     size_t nt = tt->n;
-    const char **results = calloc(tt->nrefs + 1, sizeof *results);
-    if (!results)
-        return -1;
     char **now = calloc(n + 1, sizeof *now);
     long *match = calloc(n + 1, sizeof *match);
     int rc = now && match ? 0 : -1;
@@ -550,6 +539,9 @@ static int restore(xmlNodePtr *nodes, size_t n, target_text *tt, docx_track *t, 
     if (rc == 0)
         rc = align(now, n, target, nt, match);
     xmlNodePtr like = n > 1 ? nodes[1] : n ? nodes[0] : NULL;
+    for (size_t k = 1; k < n && !tt->own_list; k++)
+        if (docx_w_child(docx_w_child(nodes[k], "pPr"), "numPr"))
+            tt->own_list = nodes[k];
     size_t i = 0, j = 0;
     xmlNodePtr prev = NULL;
     while (rc == 0 && (i < n || j < nt)) {
@@ -565,12 +557,14 @@ static int restore(xmlNodePtr *nodes, size_t n, target_text *tt, docx_track *t, 
             if (k == -2) {
                 /* A paragraph that cannot be edited word by word (a field
                  * that runs on into another paragraph): struck out whole,
-                 * the approved text inserted after it. */
-                xmlNodePtr np = docx_track_delete_paragraph(nodes[i], t) != -1
-                                    ? put_target(tt, nodes[i], 0, j, nodes[i], results, t)
-                                    : NULL;
+                 * the approved text inserted after it; when even that is
+                 * refused, left for counsel (said in a warning). */
+                int del = docx_track_delete_paragraph(nodes[i], t);
+                xmlNodePtr np = del == 0 ? put_target(tt, nodes[i], 0, j, nodes[i], t) : NULL;
                 if (np)
                     prev = np;
+                else if (del == -2)
+                    tt->unrestored++;
                 else
                     rc = -1;
             } else if (k < 0) {
@@ -580,13 +574,17 @@ static int restore(xmlNodePtr *nodes, size_t n, target_text *tt, docx_track *t, 
             j++;
         }
         while (rc == 0 && i < ie) {
-            if (docx_track_delete_paragraph(nodes[i], t) == -1)
+            int del = docx_track_delete_paragraph(nodes[i], t);
+            if (del == -1)
                 rc = -1;
+            else if (del == -2)
+                tt->unrestored++;
             prev = nodes[i++];
         }
         while (rc == 0 && j < je) {
-            xmlNodePtr after = prev ? prev : nodes[0];
-            xmlNodePtr p = put_target(tt, after, 0, j, j == 0 ? nodes[0] : like, results, t);
+            /* Nothing of the clause placed yet: before its first paragraph. */
+            xmlNodePtr p = prev ? put_target(tt, prev, 0, j, j == 0 ? nodes[0] : like, t)
+                                : put_target(tt, nodes[0], 1, j, j == 0 ? nodes[0] : like, t);
             if (!p)
                 rc = -1;
             prev = p;
@@ -599,7 +597,6 @@ static int restore(xmlNodePtr *nodes, size_t n, target_text *tt, docx_track *t, 
         }
     }
     *last = prev ? prev : n ? nodes[n - 1] : NULL;
-    free(results);
     for (size_t k = 0; now && k < n; k++)
         free(now[k]);
     free(now);
@@ -607,41 +604,8 @@ static int restore(xmlNodePtr *nodes, size_t n, target_text *tt, docx_track *t, 
     return rc;
 }
 
-/* 1 when s is an ISO 8601 UTC time as w:date takes it:
- * YYYY-MM-DDTHH:MM:SSZ. */
-static int redline_date_ok(const char *s)
-{
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    if (!s || strlen(s) != sizeof shape - 1)
-        return 0;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
-            return 0;
-    int mon = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-    int hour = (s[11] - '0') * 10 + (s[12] - '0'), min = (s[14] - '0') * 10 + (s[15] - '0');
-    int sec = (s[17] - '0') * 10 + (s[18] - '0');
-    return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && hour <= 23 && min <= 59 && sec <= 59;
-}
-
 /* The most bytes of an author's name, written into every change. */
 #define REDLINE_AUTHOR_MAX 200
-
-/* 1 when s can sign the changes: 1 to REDLINE_AUTHOR_MAX bytes of UTF-8
- * without control characters (which XML cannot hold). */
-static int author_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > REDLINE_AUTHOR_MAX)
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned long cp = 0;
-        size_t k = utf8_char(p, &cp);
-        if (!k || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-            return 0;
-        p += k;
-    }
-    return 1;
-}
 
 /* The draft itself as the output: refused, it is only read. */
 static int redline_output_is_input(const pkg *p, const char *out_path, clasm_diags *diags)
@@ -658,13 +622,13 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
                                     size_t *out_len, clasm_diags *diags)
 {
     const char *file = pkg_name(p);
-    if (opt && opt->date && !redline_date_ok(opt->date)) {
+    if (opt && opt->date && !iso_time_ok(opt->date)) {
         diag_at(diags, CLASM_SEV_ERROR, "invalid-date", file, 0, 0,
                 "the date of the changes, %s, is not a UTC time such as 2026-12-07T09:00:00Z",
                 opt->date);
         return CLASM_E_INPUT;
     }
-    if (opt && opt->author && !author_ok(opt->author)) {
+    if (opt && opt->author && !iso_text_ok(opt->author, REDLINE_AUTHOR_MAX, 0)) {
         diag_at(diags, CLASM_SEV_ERROR, "invalid-author", file, 0, 0,
                 "the author of the changes must be 1 to %d bytes of UTF-8 text without control "
                 "characters",
@@ -680,20 +644,34 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
     clasm_inspection *I = L.I;
     const manifest *m = &I->m;
     char now[32];
-    approve_now(now);
+    iso_time_now(now);
     docx_track t = {opt && opt->author ? opt->author : "clasm", opt && opt->date ? opt->date : now,
                     docx_track_max_id(L.doc) + 1};
     const char *main_part = pkg_main_part(p);
     pkg_edit *e = pkg_edit_new(p);
-    draft_refs shown;
+    draft_refs shown = {0};
     made_refs made = {0};
-    int oom = !e || read_draft_refs(L.doc, &shown) != 0;
+    /* The draft's bookmarks as returned: a heading restored gets its own
+     * back only when the draft lost it. */
+    docx_bookmark *marks = NULL;
+    size_t nmarks = 0;
+    int oom = !e || read_draft_refs(L.doc, &shown) != 0 ||
+              docx_bookmarks(xmlDocGetRootElement(L.doc), &marks, &nmarks) != 0;
     size_t first_diag = diags ? diags->count : 0;
     numbering_edit numbering = {e, main_part, 0, NULL, NULL, 0};
     size_t offered = 0, without = 0; /* deviating clauses with, without fallback N */
     /* What restored paragraphs look like: a list item and a body paragraph
      * of the draft's clauses. */
-    xmlNodePtr list_like = NULL, body_like = NULL;
+    xmlNodePtr list_like = NULL, body_like = NULL, head_like = NULL;
+    /* Where each clause ends in the redline (restored ones included): a
+     * clause restored after it goes after that. */
+    xmlNodePtr *ends = calloc(I->nclauses + 1, sizeof *ends);
+    oom |= !ends;
+    for (size_t k = 0; ends && k < I->nclauses; k++)
+        ends[k] = L.count[k] ? L.nodes[L.first[k] + L.count[k] - 1] : NULL;
+    for (size_t k = 0; k < I->nclauses; k++)
+        if (L.count[k] && !head_like)
+            head_like = L.nodes[L.first[k]];
     for (size_t k = 0; k < I->nclauses && (!list_like || !body_like); k++)
         for (size_t j = 1; j < L.count[k]; j++) {
             xmlNodePtr q = L.nodes[L.first[k] + j];
@@ -720,24 +698,28 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
         approved_body(mc, target, &a);
         size_t nb = a.n;
         const char **want = calloc(nb + 2, sizeof *want);
-        const char **results = calloc(a.nrefs + 1, sizeof *results);
-        if (!want || !results) {
-            free(want);
-            free(results);
+        if (!want) {
             oom = 1;
             break;
         }
         want[0] = mc->title ? mc->title : "";
         for (size_t j = 0; j < nb; j++)
             want[j + 1] = a.paras[j];
-        target_text tt = {want,  nb + 1,    a.refs,    a.nrefs,    a.levels, &shown,
-                          &made, list_like, body_like, &numbering, 0};
+        target_text tt = {want,      nb + 1,       a.refs,     a.nrefs, a.levels, &shown, &made,
+                          list_like, body_like,    &numbering, 0,       NULL,     NULL,   head_like,
+                          NULL,      mc->bookmark, marks,      nmarks,  0};
+        if (prepare_refs(&tt) != 0) {
+            free(tt.refs_before);
+            free(tt.results);
+            free(want);
+            oom = 1;
+            break;
+        }
         xmlNodePtr first = NULL, last = NULL;
         int pending = 0;
         if (L.count[k]) {
             xmlNodePtr *nodes = &L.nodes[L.first[k]];
-            for (size_t j = 0; j < L.count[k]; j++)
-                pending |= has_changes(nodes[j]);
+            pending = c->pending; /* inspect read the clause's own changes */
             first = nodes[0];
             oom = restore(nodes, L.count[k], &tt, &t, &last) != 0;
         } else {
@@ -746,8 +728,8 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
             xmlNodePtr at = NULL, like_head = NULL, like_body = NULL;
             int before = 0;
             for (size_t b = k; b-- > 0 && !at;)
-                if (L.count[b]) {
-                    at = L.nodes[L.first[b] + L.count[b] - 1];
+                if (ends[b]) {
+                    at = ends[b];
                     like_head = L.nodes[L.first[b]];
                     like_body = L.count[b] > 1 ? L.nodes[L.first[b] + 1] : like_head;
                 }
@@ -763,19 +745,25 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
                    (docx_is_w(at->parent, "sdtContent") || docx_is_w(at->parent, "sdt")))
                 at = at->parent;
             for (size_t j = 0; at && !oom && j < nb + 1; j++) {
-                xmlNodePtr np = put_target(&tt, at, j == 0 && before, j, j ? like_body : like_head,
-                                           results, &t);
+                xmlNodePtr np =
+                    put_target(&tt, at, j == 0 && before, j, j ? like_body : like_head, &t);
                 oom = !np;
-                if (np && j == 0 && mc->bookmark &&
-                    !has_bookmark(xmlDocGetRootElement(L.doc), mc->bookmark))
-                    oom = add_bookmark(np, mc->bookmark, &t) != 0;
                 if (!first)
                     first = np;
                 at = last = np;
             }
         }
         free(want);
-        free(results);
+        free(tt.refs_before);
+        free(tt.results);
+        if (last)
+            ends[k] = last;
+        if (tt.unrestored)
+            diag_at(diags, CLASM_SEV_WARNING, "clause-not-restorable", file, 0, 0,
+                    "the clause %s: %zu paragraph%s hold%s a field that runs into another "
+                    "paragraph and could not be changed; restore %s by hand",
+                    c->id, tt.unrestored, tt.unrestored == 1 ? "" : "s",
+                    tt.unrestored == 1 ? "s" : "", tt.unrestored == 1 ? "it" : "them");
         if (!oom && first && last) {
             char *text = opt && opt->outgoing ? outgoing_comment(c, target, pending)
                                               : internal_comment(I, c, mc, target, pending);
@@ -786,6 +774,8 @@ static clasm_status redline_package(const pkg *p, const clasm_library *lib,
         }
     }
     draft_refs_free(&shown);
+    docx_bookmarks_free(marks, nmarks);
+    free(ends);
     free(numbering.part);
     if (without && !oom && !failed)
         diag_at(diags, CLASM_SEV_WARNING, "fallback-not-offered", file, 0, 0,

@@ -94,9 +94,25 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
     return CLASM_OK;
 }
 
+/* 1 when arg is an option that takes the next argument as its value. */
+static int takes_value(const char *arg)
+{
+    static const char *const with_value[] = {"-t",        "--template", "-o",         "--output",
+                                             "--library", "--report",   "--document", "--format",
+                                             "--as",      "--by",       "--note",     "--clause",
+                                             "--to",      "--author",   "--date",     NULL};
+    for (size_t i = 0; with_value[i]; i++)
+        if (strcmp(arg, with_value[i]) == 0)
+            return 1;
+    return 0;
+}
+
 int take_option(int *argc, char **argv, const char *name, const char **value)
 {
     for (int i = 0; i < *argc; i++) {
+        /* Another option's value ("--note --as") is not an option. */
+        if (i > 0 && takes_value(argv[i - 1]) && (i < 2 || !takes_value(argv[i - 2])))
+            continue;
         if (strcmp(argv[i], name) != 0)
             continue;
         if (i + 1 >= *argc || argv[i + 1][0] == '\0')

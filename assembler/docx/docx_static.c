@@ -268,6 +268,8 @@ static int run_keys(xmlNodePtr holder, docx_static_run *r)
     r->keys = calloc(n + 1, sizeof *r->keys);
     int rc = r->keys ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (docx_paragraph_nested(ps[i]))
+            continue; /* a text box's: not recorded (manifest.h) */
         int k = manifest_paragraph_key(ps[i], r->keys[r->nkeys]);
         if (k < 0)
             rc = -1;

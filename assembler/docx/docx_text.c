@@ -316,11 +316,12 @@ int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *count
     char **v = NULL, **res = NULL, *pending = NULL;
     size_t n = 0, cap = 0, rcap = 0;
     int open = 0; /* the last pushed field's result is still being read */
-    strbuf instr = {0};
+    strbuf instr = {0}, shown = {0};
     int state = 0, oom = 0;
     xmlNodePtr c = node->children;
     while (c && !oom) {
-        if (c->type == XML_ELEMENT_NODE && (docx_is_w(c, "del") || docx_is_w(c, "moveFrom"))) {
+        if (c->type == XML_ELEMENT_NODE &&
+            (docx_is_w(c, "del") || docx_is_w(c, "moveFrom") || docx_is_w(c, "txbxContent"))) {
             c = after_subtree(c, node); /* deleted text shows no "#" */
             continue;
         }
@@ -338,6 +339,8 @@ int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *count
                 pending = ref_name(strbuf_str(&instr), &oom);
                 state = 2;
             } else if (strcmp(type, "end") == 0) {
+                if (results && open && !(res[n - 1] = strdup(strbuf_str(&shown))))
+                    oom = 1;
                 state = 0;
                 open = 0;
                 free(pending);
@@ -365,28 +368,24 @@ int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *count
             v[n++] = pending;
             pending = NULL;
             open = 1;
+            shown.len = 0;
+            if (shown.s)
+                shown.s[0] = '\0';
         }
         if (results && open && docx_is_w(c, "t") && state == 2) {
             xmlChar *t = xmlNodeGetContent(c);
-            const char *add = t ? (const char *)t : "";
-            char *old = res[n - 1];
-            size_t ol = old ? strlen(old) : 0;
-            char *joined = malloc(ol + strlen(add) + 1);
-            if (joined) {
-                memcpy(joined, old ? old : "", ol);
-                strcpy(joined + ol, add);
-                free(old);
-                res[n - 1] = joined;
-            } else {
-                oom = 1;
-            }
+            strbuf_adds(&shown, t ? (const char *)t : "");
             xmlFree(t);
         }
         c = next_below(c, node);
     }
+    /* A result still open at the end (no end mark): what it showed. */
+    if (results && open && !oom && !(res[n - 1] = strdup(strbuf_str(&shown))))
+        oom = 1;
     free(pending);
-    oom |= instr.failed;
+    oom |= instr.failed | shown.failed;
     strbuf_free(&instr);
+    strbuf_free(&shown);
     if (oom) {
         docx_ref_bookmarks_free(v, n);
         docx_ref_bookmarks_free(res, n);
@@ -437,6 +436,83 @@ static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr root)
             return NULL;
     }
     return NULL;
+}
+
+typedef struct {
+    docx_bookmark *v;
+    size_t n, cap;
+} bookmark_list;
+
+static int bookmarks_below(xmlNodePtr n, bookmark_list *l)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (docx_is_w(n, "bookmarkStart")) {
+            xmlChar *v = xmlGetNsProp(n, BAD_CAST "name", BAD_CAST W_NS);
+            if (!v && xmlHasNsProp(n, BAD_CAST "name", BAD_CAST W_NS))
+                return -1; /* memory ran out reading it */
+            if (v) {
+                char *name = strdup((const char *)v);
+                xmlFree(v);
+                docx_bookmark *g = name ? array_grow(l->v, &l->cap, l->n + 1, sizeof *g) : NULL;
+                if (!g) {
+                    free(name);
+                    return -1;
+                }
+                l->v = g;
+                xmlNodePtr p = n->parent;
+                while (p && !docx_is_w(p, "p"))
+                    p = p->parent;
+                l->v[l->n++] = (docx_bookmark){name, p};
+            }
+        }
+        if (bookmarks_below(n->children, l) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int cmp_bookmark(const void *a, const void *b)
+{
+    return strcmp(((const docx_bookmark *)a)->name, ((const docx_bookmark *)b)->name);
+}
+
+int docx_bookmarks(xmlNodePtr root, docx_bookmark **out, size_t *n)
+{
+    bookmark_list l = {0};
+    *out = NULL;
+    *n = 0;
+    if (root && bookmarks_below(root->children, &l) != 0) {
+        docx_bookmarks_free(l.v, l.n);
+        return -1;
+    }
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_bookmark);
+    *out = l.v;
+    *n = l.n;
+    return 0;
+}
+
+void docx_bookmarks_free(docx_bookmark *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i].name);
+    free(v);
+}
+
+const docx_bookmark *docx_bookmark_find(const docx_bookmark *v, size_t n, const char *name)
+{
+    docx_bookmark key = {(char *)name, NULL};
+    return v && n && name ? bsearch(&key, v, n, sizeof *v, cmp_bookmark) : NULL;
+}
+
+int docx_paragraph_nested(xmlNodePtr p)
+{
+    for (xmlNodePtr a = p ? p->parent : NULL; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+        if (docx_is_w(a, "p"))
+            return 1;
+    return 0;
 }
 
 int docx_paragraph_number(xmlNodePtr p)

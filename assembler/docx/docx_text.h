@@ -69,6 +69,24 @@ int docx_ref_bookmarks(xmlNodePtr node, char ***out, size_t *n);
 int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *n);
 void docx_ref_bookmarks_free(char **v, size_t n);
 
+/* A bookmark of a part: its name and the paragraph its start is in (NULL
+ * when it is in none). */
+typedef struct {
+    char *name;
+    xmlNodePtr p;
+} docx_bookmark;
+
+/* Every w:bookmarkStart below root, sorted by name (for
+ * docx_bookmark_find). *out (free with docx_bookmarks_free) and *n; 0, or
+ * -1 when out of memory (nothing returned). */
+int docx_bookmarks(xmlNodePtr root, docx_bookmark **out, size_t *n);
+void docx_bookmarks_free(docx_bookmark *v, size_t n);
+/* The bookmark named name in v (sorted), or NULL. */
+const docx_bookmark *docx_bookmark_find(const docx_bookmark *v, size_t n, const char *name);
+
+/* 1 when paragraph p is inside another paragraph (a text box's). */
+int docx_paragraph_nested(xmlNodePtr p);
+
 /* The 1-based index of p among all w:p elements of its document, in document
  * order (the paragraph number diagnostics give); 0 when p is not a w:p. */
 int docx_paragraph_number(xmlNodePtr p);

@@ -1541,6 +1541,15 @@ static int add_ref_field(ctx *c, xmlNodePtr ins, xmlNodePtr rpr, const char *boo
 }
 
 /* <w:ins> holding text, its "#" made REF fields by refs. */
+const char *docx_track_next_ref(const char *text, const char *from)
+{
+    for (const char *h = strchr(from, '#'); h; h = strchr(h + 1, '#'))
+        if ((size_t)(h - text) >= 7 &&
+            (strncmp(h - 7, "clause ", 7) == 0 || strncmp(h - 7, "Clause ", 7) == 0))
+            return h;
+    return NULL;
+}
+
 static xmlNodePtr new_ins_refs(ctx *c, xmlNodePtr rpr, const char *text, docx_track_refs *refs)
 {
     xmlNodePtr ins = change(c, "ins");
@@ -1548,7 +1557,7 @@ static xmlNodePtr new_ins_refs(ctx *c, xmlNodePtr rpr, const char *text, docx_tr
         return NULL;
     const char *q = text;
     while (*q) {
-        const char *h = strchr(q, '#');
+        const char *h = docx_track_next_ref(text, q);
         if (h && refs->next >= refs->n)
             h = NULL; /* no reference left: the rest is text */
         size_t n = h ? (size_t)(h - q) : strlen(q);
@@ -1652,6 +1661,13 @@ xmlNodePtr docx_track_insert_paragraph_refs(xmlNodePtr after, xmlNodePtr like, c
                                             docx_track_refs *refs, docx_track *t)
 {
     return insert_paragraph(after, 1, like, text, refs, t);
+}
+
+xmlNodePtr docx_track_insert_paragraph_before_refs(xmlNodePtr before, xmlNodePtr like,
+                                                   const char *text, docx_track_refs *refs,
+                                                   docx_track *t)
+{
+    return insert_paragraph(before, 0, like, text, refs, t);
 }
 
 xmlNodePtr docx_track_insert_paragraph_before(xmlNodePtr before, xmlNodePtr like, const char *text,

@@ -114,10 +114,21 @@ typedef struct {
     void *ctx;
 } docx_track_refs;
 
+/* The first "#" of text at or after from that stands for a reference, as
+ * clasm's texts show one: right after the word "clause " or "Clause " (a
+ * "#" of a deal's value, as in "NOC #1", is text). NULL when none is. */
+const char *docx_track_next_ref(const char *text, const char *from);
+
 /* docx_track_insert_paragraph, the text's "#" made references by refs
  * (NULL: none). */
 xmlNodePtr docx_track_insert_paragraph_refs(xmlNodePtr after, xmlNodePtr like, const char *text,
                                             docx_track_refs *refs, docx_track *t);
+
+/* docx_track_insert_paragraph_refs, the new paragraph going right before
+ * `before`. */
+xmlNodePtr docx_track_insert_paragraph_before_refs(xmlNodePtr before, xmlNodePtr like,
+                                                   const char *text, docx_track_refs *refs,
+                                                   docx_track *t);
 
 /* The same, the new paragraph going right before `before`. */
 xmlNodePtr docx_track_insert_paragraph_before(xmlNodePtr before, xmlNodePtr like, const char *text,

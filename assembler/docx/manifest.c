@@ -451,20 +451,14 @@ static int add_p(xmlNodePtr parent, xmlNsPtr ns, const char *text, const signed 
 /* refs="a b c": bookmark names, which hold no space. 1, or 0. */
 static int set_refs_attr(xmlNodePtr el, const char *const *refs, size_t n)
 {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(refs[i]) + 1;
-    char *s = malloc(len);
-    if (!s)
-        return 0;
-    s[0] = '\0';
+    strbuf b = {0};
     for (size_t i = 0; i < n; i++) {
         if (i)
-            strcat(s, " ");
-        strcat(s, refs[i]);
+            strbuf_addc(&b, ' ');
+        strbuf_adds(&b, refs[i]);
     }
-    int ok = xmlNewProp(el, BAD_CAST "refs", BAD_CAST s) != NULL;
-    free(s);
+    int ok = !b.failed && xmlNewProp(el, BAD_CAST "refs", BAD_CAST strbuf_str(&b)) != NULL;
+    strbuf_free(&b);
     return ok;
 }
 
@@ -544,12 +538,15 @@ static xmlDocPtr manifest_doc(const manifest *m)
         char *keys = malloc(m->noutside * 17 + 1);
         ok = keys != NULL;
         if (ok) {
-            keys[0] = '\0';
+            char *at = keys;
+            *at = '\0';
             for (size_t i = 0; i < m->noutside; i++) {
                 if (i)
-                    strcat(keys, " ");
-                strcat(keys, m->outside[i]);
+                    *at++ = ' ';
+                memcpy(at, m->outside[i], 16);
+                at += 16;
             }
+            *at = '\0';
             ok = xmlNewTextChild(root, ns, BAD_CAST "outside", BAD_CAST keys) != NULL;
         }
         free(keys);
@@ -692,6 +689,15 @@ clasm_status manifest_rewrite(pkg_edit *e, const manifest *m, clasm_diags *diags
 
 /* ------------------------------------------------------------ reading */
 
+/* What a manifest may hold (a draft's holds a few of each; more is a
+ * crafted part, refused as damaged rather than worked through). */
+#define MANIFEST_MAX_ROLES 64u
+#define MANIFEST_MAX_TEXTS 64u
+#define MANIFEST_MAX_APPROVALS 1024u
+#define MANIFEST_MAX_REFS 10000u
+#define MANIFEST_MAX_OUTSIDE 500000u
+#define MANIFEST_MAX_CLAUSES 5000u
+
 static int is_item_name(const char *name)
 {
     if (strncmp(name, "customXml/item", 14) != 0)
@@ -800,7 +806,7 @@ static int int_attr(xmlNodePtr n, const char *name, int dflt, int *bad, int *oom
 }
 
 /* The names of a refs attribute (absent: none). */
-static void read_refs(xmlNodePtr el, char ***out, size_t *n, int *oom)
+static void read_refs(xmlNodePtr el, char ***out, size_t *n, int *bad, int *oom)
 {
     char *v = attr(el, "refs", oom);
     *out = NULL;
@@ -810,6 +816,11 @@ static void read_refs(xmlNodePtr el, char ***out, size_t *n, int *oom)
     size_t cap = 1;
     for (const char *q = v; *q; q++)
         cap += *q == ' ';
+    if (cap > MANIFEST_MAX_REFS) {
+        free(v);
+        *bad = 1;
+        return;
+    }
     char **r = calloc(cap + 1, sizeof *r);
     if (!r) {
         free(v);
@@ -828,17 +839,22 @@ static void read_refs(xmlNodePtr el, char ***out, size_t *n, int *oom)
     *n = k;
 }
 
+
 /* A clause entry's playbook: position, negotiable, texts, approvals. */
 static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
 {
     c->position = int_attr(el, "position", 0, bad, oom);
     c->bookmark = attr(el, "bookmark", oom);
-    read_refs(el, &c->refs, &c->nrefs, oom);
+    read_refs(el, &c->refs, &c->nrefs, bad, oom);
     char *neg = attr(el, "negotiable", oom);
     c->negotiable = !(neg && strcmp(neg, "false") == 0);
     free(neg);
     for (xmlNodePtr k = el->children; k && !*bad && !*oom; k = k->next) {
         if (is_manifest_el(k, "text")) {
+            if (c->ntexts >= MANIFEST_MAX_TEXTS) {
+                *bad = 1;
+                return;
+            }
             manifest_text *g = realloc(c->texts, (c->ntexts + 1) * sizeof *g);
             if (!g) {
                 *oom = 1;
@@ -850,7 +866,7 @@ static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
             t->position = int_attr(k, "position", -1, bad, oom);
             t->version = int_attr(k, "version", 0, bad, oom);
             t->approver = attr(k, "approver", oom);
-            read_refs(k, &t->refs, &t->nrefs, oom);
+            read_refs(k, &t->refs, &t->nrefs, bad, oom);
             *bad |= t->position < 0;
             size_t n = 0;
             for (xmlNodePtr q = k->children; q; q = q->next)
@@ -873,6 +889,10 @@ static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
                 }
             }
         } else if (is_manifest_el(k, "approval")) {
+            if (c->napprovals >= MANIFEST_MAX_APPROVALS) {
+                *bad = 1;
+                return;
+            }
             char *role = attr(k, "role", oom), *by = attr(k, "by", oom), *at = attr(k, "at", oom),
                  *hash = attr(k, "hash", oom), *note = NULL;
             for (xmlNodePtr q = k->children; q && !*oom; q = q->next)
@@ -923,6 +943,10 @@ static void read_outside(xmlNodePtr el, manifest *m, int *bad, int *oom)
             *bad = 1;
             break;
         }
+        if (m->noutside >= MANIFEST_MAX_OUTSIDE) {
+            *bad = 1;
+            break;
+        }
         char key[17];
         memcpy(key, q, 16);
         key[16] = '\0';
@@ -939,6 +963,10 @@ static void read_roles(xmlNodePtr el, manifest *m, int *bad, int *oom)
     for (xmlNodePtr k = el->children; k && !*oom; k = k->next) {
         if (!is_manifest_el(k, "role"))
             continue;
+        if (m->nroles >= MANIFEST_MAX_ROLES) {
+            *bad = 1;
+            break;
+        }
         char *id = attr(k, "id", oom), *title = attr(k, "title", oom);
         if (id && title)
             *oom |= manifest_add_role(m, id, title) != 0;
@@ -992,6 +1020,10 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
                 read_outside(c, m, &bad, &oom);
             if (!is_manifest_el(c, "clause"))
                 continue;
+            if (m->count >= MANIFEST_MAX_CLAUSES) {
+                bad = 1;
+                break;
+            }
             char *id = attr(c, "id", &oom), *ver = attr(c, "version", &oom),
                  *hash = attr(c, "hash", &oom);
             char *end = NULL;

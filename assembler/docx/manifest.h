@@ -102,8 +102,9 @@ typedef struct {
     size_t nroles;
     int deviation_rank;
     char *part; /* manifest_read: the part it was read from */
-    /* The paragraphs of the main part outside every clause, as keys
-     * (manifest_paragraph_key), in document order, so that inspect can
+    /* The paragraphs of the main part outside every clause (not those of
+     * text boxes inside them), as keys (manifest_paragraph_key), in
+     * document order, so that inspect can
      * tell text added or changed outside the clauses; has_outside is 0 for
      * a draft made before this was recorded. */
     char (*outside)[17];
