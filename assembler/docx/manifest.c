@@ -839,7 +839,6 @@ static void read_refs(xmlNodePtr el, char ***out, size_t *n, int *bad, int *oom)
     *n = k;
 }
 
-
 /* A clause entry's playbook: position, negotiable, texts, approvals. */
 static void read_playbook(xmlNodePtr el, manifest_clause *c, int *bad, int *oom)
 {
