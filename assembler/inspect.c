@@ -200,8 +200,10 @@ static int find_by_tag(para *P, size_t np, const manifest_clause *mc, found_text
     char want[512];
     snprintf(want, sizeof want, "clasm:%s@%d", mc->id, mc->version);
     size_t first = np;
+    /* Not a paragraph another entry already took (a manifest may list a
+     * clause twice). */
     for (size_t i = 0; i < np && first == np; i++)
-        if (P[i].tag && strcmp(P[i].tag, want) == 0)
+        if (P[i].tag && !P[i].used && strcmp(P[i].tag, want) == 0)
             first = i;
     if (first == np)
         return 0;

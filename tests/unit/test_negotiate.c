@@ -65,10 +65,23 @@ static char *tagged(const char *id, const char *title, const char *body)
 /* The draft as returned: the audit clause in its fallback with typographic
  * quotes, "shall" made "may" in the export clause, the termination clause
  * deleted. */
+static unsigned char *returned_twice(size_t *len, int twice);
+
 static unsigned char *returned(size_t *len)
+{
+    return returned_twice(len, 0);
+}
+
+/* With twice, the manifest lists the export clause a second time (a
+ * crafted manifest: fuzz_inspect found it read past a paragraph array). */
+static unsigned char *returned_twice(size_t *len, int twice)
 {
     char *ha = hash_of("Audit", AUDIT_STD), *he = hash_of("Export", EXPORT_STD),
          *ht = hash_of("Termination", TERM_STD);
+    char dup[256] = "";
+    if (twice)
+        snprintf(dup, sizeof dup,
+                 "<clasm:clause id=\"export.compliance\" version=\"1\" hash=\"%s\"/>", he);
     char manifest_xml[8192];
     snprintf(manifest_xml, sizeof manifest_xml,
              "<?xml version=\"1.0\" encoding=\"UTF-8\"?><clasm:manifest "
@@ -87,8 +100,8 @@ static unsigned char *returned(size_t *len)
              "</clasm:p></clasm:clause>"
              "<clasm:clause id=\"termination.breach\" version=\"1\" hash=\"%s\">"
              "<clasm:title>Termination</clasm:title><clasm:p>" TERM_STD "</clasm:p>"
-             "</clasm:clause></clasm:manifest>",
-             ha, he, ht);
+             "</clasm:clause>%s</clasm:manifest>",
+             ha, he, ht, dup);
     free(ha);
     free(he);
     free(ht);
@@ -366,9 +379,46 @@ static void test_track_paragraph(void **state)
     }
 }
 
+static void test_clause_listed_twice(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    unsigned char *zip = returned_twice(&len, 1);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_inspection *I = NULL;
+    assert_int_equal(clasm_inspect_buffer(zip, len, "draft.docx", NULL, &I, &d), CLASM_OK);
+    /* The second entry finds nothing left: removed, not a read past the end. */
+    char *js = clasm_inspection_json(I);
+    json_t *j = json_loads(js, 0, NULL);
+    free(js);
+    json_t *arr = json_object_get(j, "clauses");
+    size_t removed = 0, seen = 0;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *c = json_array_get(arr, i);
+        if (strcmp(json_string_value(json_object_get(c, "id")), "export.compliance") != 0)
+            continue;
+        seen++;
+        removed += strcmp(json_string_value(json_object_get(c, "status")), "removed") == 0;
+    }
+    assert_int_equal(seen, 2);
+    assert_int_equal(removed, 1);
+    json_decref(j);
+    unsigned char *out = NULL;
+    size_t olen = 0;
+    clasm_redline_options o = {NULL, "2026-12-07T09:00:00Z", 0, 0};
+    assert_int_equal(clasm_redline_buffer(zip, len, "draft.docx", NULL, &o, &out, &olen, &d),
+                     CLASM_OK);
+    free(out);
+    clasm_inspection_free(I);
+    clasm_diags_free(&d);
+    free(zip);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clause_listed_twice),
         cmocka_unit_test(test_positions_and_summary),
         cmocka_unit_test(test_redline),
         cmocka_unit_test(test_approve),
