@@ -198,8 +198,25 @@ typedef struct {
     size_t n, cap;
     xmlNodePtr *firsts; /* the first result node of each such field */
     size_t nf, capf;
+    /* With names: each field's instruction (per first) and, per node, the
+     * field it shows (its index in firsts). */
+    int want_names;
+    char **instrs;
+    size_t ni, capi;
+    size_t *field_of;
+    size_t nfo, capfo;
     int failed;
 } ref_results;
+
+static void ref_results_free(ref_results *r)
+{
+    free(r->nodes);
+    free(r->firsts);
+    for (size_t i = 0; i < r->ni; i++)
+        free(r->instrs[i]);
+    free(r->instrs);
+    free(r->field_of);
+}
 
 static void push_node(xmlNodePtr **v, size_t *n, size_t *cap, xmlNodePtr x, int *failed)
 {
@@ -257,6 +274,27 @@ static void find_ref_results(xmlNodePtr p, ref_results *r)
             push_node(&r->nodes, &r->n, &r->cap, c, &r->failed);
             if (first)
                 push_node(&r->firsts, &r->nf, &r->capf, c, &r->failed);
+            if (r->want_names && !r->failed) {
+                if (first) {
+                    char *copy = strdup(strbuf_str(&instr));
+                    char **g = copy ? array_grow(r->instrs, &r->capi, r->ni + 1, sizeof *g) : NULL;
+                    if (!g) {
+                        free(copy);
+                        r->failed = 1;
+                    } else {
+                        r->instrs = g;
+                        r->instrs[r->ni++] = copy;
+                    }
+                }
+                size_t *h =
+                    r->failed ? NULL : array_grow(r->field_of, &r->capfo, r->nfo + 1, sizeof *h);
+                if (!h)
+                    r->failed = 1;
+                else {
+                    r->field_of = h;
+                    r->field_of[r->nfo++] = r->nf - 1;
+                }
+            }
             first = 0;
         }
     }
@@ -291,17 +329,6 @@ static char *ref_name(const char *instr, int *oom)
     return s;
 }
 
-/* The node after n's subtree, below root (NULL at the end). */
-static xmlNodePtr after_subtree(xmlNodePtr n, xmlNodePtr root)
-{
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
 int docx_ref_bookmarks(xmlNodePtr node, char ***out, size_t *count)
 {
     return docx_ref_fields(node, out, NULL, count);
@@ -313,79 +340,32 @@ int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *count
     if (results)
         *results = NULL;
     *count = 0;
-    char **v = NULL, **res = NULL, *pending = NULL;
-    size_t n = 0, cap = 0, rcap = 0;
-    int open = 0; /* the last pushed field's result is still being read */
-    strbuf instr = {0}, shown = {0};
-    int state = 0, oom = 0;
-    xmlNodePtr c = node->children;
-    while (c && !oom) {
-        if (c->type == XML_ELEMENT_NODE &&
-            (docx_is_w(c, "del") || docx_is_w(c, "moveFrom") || docx_is_w(c, "txbxContent"))) {
-            c = after_subtree(c, node); /* deleted text shows no "#" */
-            continue;
-        }
-        if (docx_is_w(c, "fldChar")) {
-            xmlChar *t = xmlGetNsProp(c, BAD_CAST "fldCharType", BAD_CAST W_NS);
-            const char *type = t ? (const char *)t : "";
-            if (strcmp(type, "begin") == 0) {
-                state = 1;
-                instr.len = 0;
-                if (instr.s)
-                    instr.s[0] = '\0';
-                free(pending);
-                pending = NULL;
-            } else if (strcmp(type, "separate") == 0 && state == 1) {
-                pending = ref_name(strbuf_str(&instr), &oom);
-                state = 2;
-            } else if (strcmp(type, "end") == 0) {
-                if (results && open && !(res[n - 1] = strdup(strbuf_str(&shown))))
-                    oom = 1;
-                state = 0;
-                open = 0;
-                free(pending);
-                pending = NULL;
-            }
-            xmlFree(t);
-        } else if (docx_is_w(c, "instrText") && state == 1) {
-            xmlChar *t = xmlNodeGetContent(c);
-            if (t)
-                strbuf_adds(&instr, (const char *)t);
-            xmlFree(t);
-        } else if (docx_is_w(c, "t") && state == 2 && pending) {
-            /* The first text of a REF's result is where "#" shows. */
-            char **g = array_grow(v, &cap, n + 1, sizeof *g);
-            char **gr = g && results ? array_grow(res, &rcap, n + 1, sizeof *gr) : NULL;
-            if (!g || (results && !gr)) {
-                oom = 1;
-                break;
-            }
-            v = g;
-            if (results) {
-                res = gr;
-                res[n] = NULL;
-            }
-            v[n++] = pending;
-            pending = NULL;
-            open = 1;
-            shown.len = 0;
-            if (shown.s)
-                shown.s[0] = '\0';
-        }
-        if (results && open && docx_is_w(c, "t") && state == 2) {
-            xmlChar *t = xmlNodeGetContent(c);
+    ref_results r = {0};
+    r.want_names = 1;
+    find_ref_results(node, &r);
+    char **v = r.failed ? NULL : calloc(r.nf + 1, sizeof *v);
+    char **res = !v || !results ? NULL : calloc(r.nf + 1, sizeof *res);
+    int oom = !v || (results && !res);
+    size_t n = 0, i = 0; /* the nodes come field after field */
+    for (size_t k = 0; !oom && k < r.nf; k++) {
+        strbuf shown = {0};
+        for (; i < r.nfo && r.field_of[i] == k; i++) {
+            if (!results)
+                continue;
+            xmlChar *t = xmlNodeGetContent(r.nodes[i]);
             strbuf_adds(&shown, t ? (const char *)t : "");
             xmlFree(t);
         }
-        c = next_below(c, node);
+        char *name = ref_name(r.instrs[k], &oom);
+        if (name && results) {
+            res[n] = shown.failed ? NULL : strdup(strbuf_str(&shown));
+            oom |= !res[n];
+        }
+        strbuf_free(&shown);
+        if (name) /* "REF" with no name is no reference */
+            v[n++] = name;
     }
-    /* A result still open at the end (no end mark): what it showed. */
-    if (results && open && !oom && !(res[n - 1] = strdup(strbuf_str(&shown))))
-        oom = 1;
-    free(pending);
-    oom |= instr.failed | shown.failed;
-    strbuf_free(&instr);
-    strbuf_free(&shown);
+    ref_results_free(&r);
     if (oom) {
         docx_ref_bookmarks_free(v, n);
         docx_ref_bookmarks_free(res, n);
@@ -395,6 +375,25 @@ int docx_ref_fields(xmlNodePtr node, char ***out, char ***results, size_t *count
     if (results)
         *results = res;
     *count = n;
+    return 0;
+}
+
+int docx_ref_result_texts(xmlNodePtr p, xmlNodePtr **texts, size_t *n, xmlNodePtr **firsts,
+                          size_t *nfirsts)
+{
+    ref_results r = {0};
+    find_ref_results(p, &r);
+    if (r.failed) {
+        free(r.nodes);
+        free(r.firsts);
+        *texts = *firsts = NULL;
+        *n = *nfirsts = 0;
+        return -1;
+    }
+    *texts = r.nodes;
+    *n = r.n;
+    *firsts = r.firsts;
+    *nfirsts = r.nf;
     return 0;
 }
 

@@ -53,6 +53,13 @@ void docx_ptext_free(docx_ptext *t);
 
 /* The visible text of p (malloc'd UTF-8), or NULL when out of memory. */
 char *docx_paragraph_text(xmlNodePtr p);
+/* The w:t elements below p that show REF fields' results, in document
+ * order (*texts), and the first of each field's (*firsts: where
+ * docx_paragraph_text_stable shows "#"). Malloc'd arrays the caller
+ * frees; 0, or -1 when out of memory (both NULL). */
+int docx_ref_result_texts(xmlNodePtr p, xmlNodePtr **texts, size_t *n, xmlNodePtr **firsts,
+                          size_t *nfirsts);
+
 /* The text of p as clauses are compared (manifest, inspect): the shown
  * number of a REF field is "#", so a reference whose number changed because
  * clauses were moved or deleted (Word and LibreOffice renumber it) does not

@@ -449,49 +449,15 @@ typedef struct {
     int failed;
 } model;
 
-/* The REF results, found the way docx_paragraph_text_stable finds them:
- * every fldChar and instrText below p in document order. */
+/* The REF results, found as docx_paragraph_text_stable finds them. */
 static void find_refs(model *m, xmlNodePtr p)
 {
-    strbuf instr = {0};
-    int state = 0; /* 0 outside, 1 instruction, 2 a REF's result, 3 another's */
-    int first = 0;
-    for (xmlNodePtr c = p->children; c && !m->failed; c = preorder_next(c, p)) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (docx_is_w(c, "fldChar")) {
-            xmlChar *v = xmlGetNsProp(c, BAD_CAST "fldCharType", BAD_CAST W_NS);
-            const char *type = v ? (const char *)v : "";
-            if (strcmp(type, "begin") == 0) {
-                state = 1;
-                instr.len = 0;
-                if (instr.s)
-                    instr.s[0] = '\0';
-            } else if (strcmp(type, "separate") == 0 && state == 1) {
-                const char *i = strbuf_str(&instr);
-                while (*i == ' ')
-                    i++;
-                state = strncmp(i, "REF ", 4) == 0 ? 2 : 3;
-                first = 1;
-            } else if (strcmp(type, "end") == 0) {
-                state = 0;
-            }
-            xmlFree(v);
-        } else if (docx_is_w(c, "instrText") && state == 1) {
-            xmlChar *v = xmlNodeGetContent(c);
-            if (v)
-                strbuf_adds(&instr, (const char *)v);
-            xmlFree(v);
-        } else if (docx_is_w(c, "t") && state == 2) {
-            push(&m->refs, c);
-            if (first)
-                push(&m->firsts, c);
-            first = 0;
-        }
-    }
-    if (instr.failed || m->refs.failed || m->firsts.failed)
+    if (docx_ref_result_texts(p, &m->refs.v, &m->refs.n, &m->firsts.v, &m->firsts.n) != 0) {
         m->failed = 1;
-    strbuf_free(&instr);
+        return;
+    }
+    m->refs.cap = m->refs.n;
+    m->firsts.cap = m->firsts.n;
 }
 
 static long new_unit(model *m, ukind k)
