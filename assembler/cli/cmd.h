@@ -48,6 +48,9 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o);
 int take_option(int *argc, char **argv, const char *name, const char **value);
 /* Prints the diagnostics, frees them, and gives the exit status. */
 int finish(clasm_diags *diags, int status);
+/* The library a draft is read against: --library, else the one clasm
+ * finds, else none (*found 0: a draft can be read without it). */
+int load_draft_library(const cli_options *o, clasm_library **lib, int *found, clasm_diags *diags);
 /* Loads the library (--library or the default one) and the deal. */
 int load_inputs(const cli_options *o, clasm_library **lib, clasm_deal **deal, clasm_diags *diags);
 /* The documents to draw: the --document one, or every one the deal names. */

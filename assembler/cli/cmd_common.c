@@ -140,6 +140,17 @@ int finish(clasm_diags *diags, int status)
     return status;
 }
 
+int load_draft_library(const cli_options *o, clasm_library **lib, int *found, clasm_diags *diags)
+{
+    *lib = NULL;
+    char *own = NULL;
+    const char *dir = o->library ? o->library : (own = clasm_find_data("clauses"));
+    *found = dir != NULL;
+    int rc = dir ? clasm_library_load(dir, lib, diags) : CLASM_OK;
+    free(own);
+    return rc;
+}
+
 /* Loads the library and the deal, reporting the problems of both. */
 int load_inputs(const cli_options *o, clasm_library **lib, clasm_deal **deal, clasm_diags *diags)
 {

@@ -18,11 +18,8 @@ int cmd_inspect(int argc, char **argv)
     clasm_diags diags;
     clasm_diags_init(&diags);
     clasm_library *lib = NULL;
-    char *found = NULL;
-    const char *dir = o.library ? o.library : (found = clasm_find_data("clauses"));
-    if (dir)
-        rc = clasm_library_load(dir, &lib, &diags);
-    free(found);
+    int has_library = 0;
+    rc = load_draft_library(&o, &lib, &has_library, &diags);
     clasm_inspection *I = NULL;
     if (rc == CLASM_OK)
         rc = clasm_inspect(o.deal, lib, &I, &diags);
@@ -35,7 +32,7 @@ int cmd_inspect(int argc, char **argv)
     }
     /* Said only for a draft that was read: before a missing or broken
      * draft's own error it would only mislead. */
-    if (rc == CLASM_OK && !dir)
+    if (rc == CLASM_OK && !has_library)
         fprintf(stderr, "clasm: no clause library found (pass --library DIR): outdated clauses "
                         "cannot be told\n");
     if (rc == CLASM_OK) {

@@ -56,11 +56,8 @@ int cmd_redline(int argc, char **argv)
     clasm_diags diags;
     clasm_diags_init(&diags);
     clasm_library *lib = NULL;
-    char *found = NULL;
-    const char *dir = o.library ? o.library : (found = clasm_find_data("clauses"));
-    if (dir)
-        rc = clasm_library_load(dir, &lib, &diags);
-    free(found);
+    int has_library = 0;
+    rc = load_draft_library(&o, &lib, &has_library, &diags);
     if (rc == CLASM_OK)
         rc = clasm_redline(o.deal, lib, &ro, dest, &diags);
     if (rc == CLASM_OK)

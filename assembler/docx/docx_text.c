@@ -125,8 +125,7 @@ static void walk_run(builder *b, xmlNodePtr r)
     }
 }
 
-/* Elements below a paragraph whose content is not the paragraph's text. */
-static int skipped(xmlNodePtr n)
+int docx_not_paragraph_text(xmlNodePtr n)
 {
     static const char *const names[] = {"p",       "del",         "moveFrom",   "pPr",
                                         "rPr",     "sdtPr",       "sdtEndPr",   "instrText",
@@ -141,7 +140,7 @@ static int skipped(xmlNodePtr n)
 static void walk(builder *b, xmlNodePtr parent)
 {
     for (xmlNodePtr c = parent->children; c && !b->failed; c = c->next) {
-        if (!is_w_any(c) || skipped(c))
+        if (!is_w_any(c) || docx_not_paragraph_text(c))
             continue;
         if (docx_is_w(c, "r"))
             walk_run(b, c);

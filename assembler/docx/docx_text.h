@@ -42,6 +42,11 @@ long docx_w_attr_long(xmlNodePtr n, const char *name, long dflt);
  * without it (a tenth of a draft's document.xml was that attribute). */
 void docx_preserve_spaces(xmlNodePtr t, const char *s, size_t n);
 
+/* 1 when n, an element below a paragraph, holds nothing of the
+ * paragraph's text (deleted text, properties, instructions, nested
+ * paragraphs, drawings...): the elements the readings below skip. */
+int docx_not_paragraph_text(xmlNodePtr n);
+
 /* Fills out with the visible text of paragraph p: runs directly in it and in
  * w:hyperlink, w:smartTag, w:ins, w:moveTo, w:sdt/w:sdtContent, w:fldSimple,
  * w:customXml and other run wrappers; never w:del / w:moveFrom (deleted),

@@ -312,14 +312,7 @@ static xmlNodePtr new_ins(ctx *c, xmlNodePtr rpr, const char *s, size_t n)
  * docx_text.c's reading skips. */
 static int skipped(xmlNodePtr n)
 {
-    static const char *const names[] = {"p",       "del",         "moveFrom",   "pPr",
-                                        "rPr",     "sdtPr",       "sdtEndPr",   "instrText",
-                                        "delText", "txbxContent", "drawing",    "pict",
-                                        "object",  "customXmlPr", "smartTagPr", "fldData"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (docx_is_w(n, names[i]))
-            return 1;
-    return 0;
+    return docx_not_paragraph_text(n);
 }
 
 static int w_element(xmlNodePtr n)
