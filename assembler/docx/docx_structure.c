@@ -250,6 +250,17 @@ static void scan_paragraph(scanner *s, xmlNodePtr p)
         return; /* a paragraph that is one value placeholder */
     }
     int parno = s->parno;
+    if (count_paragraphs(p) > 1) {
+        /* A marker paragraph is removed or replaced, and what it holds with
+         * it: markers in its text box would be left pointing at freed nodes
+         * and the user's text would vanish. */
+        err(s, "marker-holds-content", parno,
+            "the marker {{ %s }} holds a text box or other nested paragraphs, which would be "
+            "removed with it; move that content out of the marker's paragraph",
+            inner);
+        free(inner);
+        return;
+    }
     if (!is_block_parent(p->parent)) {
         err(s, "marker-not-block-level", parno,
             "the marker {{ %s }} is inside a text box or other nested content; insertion points "

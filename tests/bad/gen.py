@@ -601,6 +601,16 @@ def cases():
         expect=["unbalanced-condition", "paragraph 1"]))
     add(Case("stray-endif", "{{/if}} without {{#if}}", with_doc(
         para("Text.") + para("{{/if}}")), expect=["unbalanced-condition", "paragraph 2"]))
+    add(Case("marker-holding-markers", "a {{#if}} paragraph holding a text box with a "
+             "condition of its own (applying the outer one freed the inner markers' "
+             "paragraphs: found by fuzz_placeholder)", with_doc(
+        para("a").replace(">a</w:t></w:r>",
+                          ">{{#if reseller}}</w:t></w:r><w:r><w:txbxContent><w:sdt>"
+                          "<w:sdtContent>" + para("{{#if reseller}}") + para("In the box.")
+                          + para("{{/if}}") + "</w:sdtContent></w:sdt></w:txbxContent></w:r>")
+        + para("Channel text.") + para("{{/if}}")),
+        expect=["marker-holds-content", "paragraph 1", "holds a text box or other nested "
+                "paragraphs", "unbalanced-condition"]))
     add(Case("bad-condition", "an expression syntax error in {{#if}}", with_doc(
         para("{{#if reseller and}}") + para("x") + para("{{/if}}")),
         expect=["malformed-condition", "column"]))

@@ -400,6 +400,41 @@ static void test_text_box_marker(void **state)
     xmlFreeDoc(doc);
 }
 
+/* A marker paragraph holding a text box with markers of its own: applying the
+ * outer condition would free the inner markers' paragraphs (found by
+ * fuzz_placeholder). It is refused; the inner markers still pair. */
+static void test_marker_holding_markers(void **state)
+{
+    (void)state;
+    xmlDocPtr doc = parse_body(
+        P("a") "<w:p><w:r><w:t>{{#if reseller}}</w:t></w:r><w:r>"
+               "<w:txbxContent><w:sdt><w:sdtContent>" P("{{#if reseller}}") P("in the box")
+                   P("{{/if}}") "</w:sdtContent></w:sdt>"
+                                "</w:txbxContent></w:r></w:p>" P("b") P("{{/if}}") P("c"));
+    structure_markers m;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(structure_scan(doc, "t.docx", "word/document.xml", 1, &m, &d), 2);
+    const clasm_diag *held = find_diag(&d, "marker-holds-content", 2);
+    assert_non_null(held);
+    assert_non_null(strstr(held->message, "{{ #if reseller }} holds a text box"));
+    assert_non_null(find_diag(&d, "unbalanced-condition", 7));
+    /* Applying what was found touches only live nodes (ASan checks). */
+    clasm_deal *deal = load_deal(1);
+    clasm_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.tier_rank = -1;
+    eval_ctx ctx = {deal, &plan};
+    structure_apply_conditionals(&m, "t.docx", "word/document.xml", eval, &ctx, &d);
+    char *t = all_text(doc);
+    assert_non_null(strstr(t, "in the box"));
+    free(t);
+    structure_markers_free(&m);
+    clasm_deal_free(deal);
+    clasm_diags_free(&d);
+    xmlFreeDoc(doc);
+}
+
 static void test_section_break_kept(void **state)
 {
     (void)state;
@@ -458,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_condition_eval_error),
         cmocka_unit_test(test_anchors),
         cmocka_unit_test(test_text_box_marker),
+        cmocka_unit_test(test_marker_holding_markers),
         cmocka_unit_test(test_section_break_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
