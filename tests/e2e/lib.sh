@@ -30,3 +30,47 @@ to_text() {
     HOME="$2/home" soffice --headless --norestore --convert-to txt:Text --outdir "$2" "$1" >/dev/null 2>&1
     echo "$2/$(basename "${1%.docx}").txt"
 }
+# state: every file and folder of the work folder, with checksums.
+state() { (find . -type d | sort && find . -type f -exec md5sum {} + | sort -k2); }
+
+# refused NAME RC NEEDLE... -- ARGS...: clasm ARGS, run in the work folder,
+# exits RC, stderr holds every NEEDLE, and the folder has not changed;
+# the checks are named "$REFUSED_PREFIX: NAME".
+refused() {
+    _name="$REFUSED_PREFIX: $1" _rc=$2
+    shift 2
+    _needles=""
+    while [ "$1" != -- ]; do
+        _needles="$_needles$1
+"
+        shift
+    done
+    shift
+    _before=$(state)
+    run_clasm "$@"
+    check "$_name: exits $_rc" [ "$RC" -eq "$_rc" ]
+    _missing=""
+    _old_ifs=$IFS
+    IFS='
+'
+    set -f
+    for _n in $_needles; do
+        has "$ERR" "$_n" || _missing="$_missing '$_n'"
+    done
+    set +f
+    IFS=$_old_ifs
+    if [ -z "$_missing" ]; then
+        pass "$_name: stderr says what and why"
+    else
+        fail "$_name: stderr says what and why" "it lacks$_missing; stderr: $ERR"
+    fi
+    _after=$(state)
+    if [ "$_after" = "$_before" ]; then
+        pass "$_name: nothing written, the draft unchanged"
+    else
+        printf '%s\n' "$_before" >"$E2E_OUT/$REFUSED_PREFIX.before"
+        printf '%s\n' "$_after" >"$E2E_OUT/$REFUSED_PREFIX.after"
+        fail "$_name: nothing written, the draft unchanged" \
+            "$(diff "$E2E_OUT/$REFUSED_PREFIX.before" "$E2E_OUT/$REFUSED_PREFIX.after" | grep '^[<>]' | head -5 | tr '\n' ' ')"
+    fi
+}

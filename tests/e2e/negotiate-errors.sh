@@ -9,49 +9,8 @@ W=$(workdir negotiate-errors)
 cd "$W" || exit 1
 DEAL="$ROOT/examples/deals/cloud-analytics-state-telecom.yaml"
 
-# state: every file and folder of the work folder, with checksums.
-state() { (find . -type d | sort && find . -type f -exec md5sum {} + | sort -k2); }
-
-# refused NAME RC NEEDLE... -- ARGS...: clasm ARGS exits RC, stderr holds
-# every NEEDLE, and the work folder has not changed.
-refused() {
-    _name="negotiate-errors: $1" _rc=$2
-    shift 2
-    _needles=""
-    while [ "$1" != -- ]; do
-        _needles="$_needles$1
-"
-        shift
-    done
-    shift
-    _before=$(state)
-    run_clasm "$@"
-    check "$_name: exits $_rc" [ "$RC" -eq "$_rc" ]
-    _missing=""
-    _old_ifs=$IFS
-    IFS='
-'
-    set -f
-    for _n in $_needles; do
-        has "$ERR" "$_n" || _missing="$_missing '$_n'"
-    done
-    set +f
-    IFS=$_old_ifs
-    if [ -z "$_missing" ]; then
-        pass "$_name: stderr says what and why"
-    else
-        fail "$_name: stderr says what and why" "it lacks$_missing; stderr: $ERR"
-    fi
-    _after=$(state)
-    if [ "$_after" = "$_before" ]; then
-        pass "$_name: nothing written, the draft unchanged"
-    else
-        printf '%s\n' "$_before" >"$E2E_OUT/negotiate-errors.before"
-        printf '%s\n' "$_after" >"$E2E_OUT/negotiate-errors.after"
-        fail "$_name: nothing written, the draft unchanged" \
-            "$(diff "$E2E_OUT/negotiate-errors.before" "$E2E_OUT/negotiate-errors.after" | grep '^[<>]' | head -5 | tr '\n' ' ')"
-    fi
-}
+# refused NAME RC NEEDLE... -- ARGS... (lib.sh), its checks named so:
+REFUSED_PREFIX=negotiate-errors
 
 # ---- drafts: as assembled, with one word of a clause that is not
 # negotiable changed, without a manifest, without roles in its manifest.
