@@ -1195,6 +1195,20 @@ static int record_roles(manifest *man, const clasm_library *lib)
     return 0;
 }
 
+/* The review behind the plan: each suggested risk and the decision on it.
+ * 0, or -1. */
+static int record_review(manifest *man, const clasm_plan *plan)
+{
+    man->has_review = 1;
+    for (size_t i = 0; i < plan->nsuggestions; i++) {
+        const plan_suggestion *g = &plan->suggestions[i];
+        if (manifest_add_suggestion(man, g->risk, plan_decisions[g->decision], g->suggested,
+                                    g->suggested ? g->reason : NULL, g->dismissal, g->by) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Decides which insertion point takes each clause of the plan. */
 static int place_clauses(draft *d, const clasm_plan *plan, const clasm_library *lib,
                          clasm_diags *diags)
@@ -1841,7 +1855,7 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     if (!d.e || !d.place || !d.sdts ||
         manifest_set(&d.man, plan->deal_id ? plan->deal_id : clasm_deal_id(deal),
                      plan->library_fingerprint, clasm_document_name(plan->document)) != 0 ||
-        record_roles(&d.man, lib) != 0) {
+        record_roles(&d.man, lib) != 0 || record_review(&d.man, plan) != 0) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, 0, 0,
                 "out of memory while assembling");
         draft_free(&d);

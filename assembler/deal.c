@@ -17,9 +17,9 @@ const char *const deal_deployments[] = {"cloud", "on-premises", "hybrid", NULL};
 const char *const deal_licenses[] = {"perpetual", "subscription", NULL};
 const char *const deal_end_uses[] = {"known", "unknown", NULL};
 
-static const char *const top_keys[] = {"id",       "documents", "date",       "seller",  "customer",
-                                       "reseller", "product",   "deployment", "license", "end_use",
-                                       "risks",    "terms",     "positions",  NULL};
+static const char *const top_keys[] = {
+    "id",      "documents", "date",  "seller", "customer",  "reseller",  "product", "deployment",
+    "license", "end_use",   "risks", "terms",  "positions", "dismissed", NULL};
 static const char *const top_required[] = {"id",       "documents", "date",       "seller",
                                            "customer", "product",   "deployment", "license",
                                            "end_use",  NULL};
@@ -373,6 +373,66 @@ static void load_positions(loader *L, const yt_node *root, clasm_deal *deal)
     }
 }
 
+/* dismissed: [{risk: ID, reason: TEXT, by: NAME}]: a suggested risk the
+ * reviewer decided the deal does not carry, with why and who decided. */
+static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *seq = yt_get(root, "dismissed");
+    if (!seq || yt_is_null(seq))
+        return;
+    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, "dismissed")) {
+        L->ok = 0;
+        return;
+    }
+    if (!list_within_limit(L, seq, "dismissed"))
+        return;
+    deal->dismissed = calloc(seq->count + 1, sizeof *deal->dismissed);
+    if (!deal->dismissed) {
+        L->oom = 1;
+        return;
+    }
+    static const char *const keys[] = {"risk", "reason", "by", NULL};
+    for (size_t i = 0; i < seq->count; i++) {
+        const yt_node *it = seq->items[i];
+        char path[32];
+        snprintf(path, sizeof path, "dismissed[%zu]", i);
+        if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
+            L->ok = 0;
+            continue;
+        }
+        if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
+            L->ok = 0;
+        const char *risk = yt_get_str(&L->ctx, it, "risk", path, 1);
+        const char *reason = yt_get_str(&L->ctx, it, "reason", path, 1);
+        const char *by = yt_get_str(&L->ctx, it, "by", path, 1);
+        const yt_node *rn = yt_get(it, "risk");
+        if (!risk || !reason || !by || !rn) {
+            L->ok = 0;
+            continue;
+        }
+        const char *blank = !*risk ? "risk" : !*reason ? "reason" : !*by ? "by" : NULL;
+        if (blank) {
+            fail(L, yt_get(it, blank), path, "missing-value",
+                 "%s.%s is empty: a dismissal records which risk, why it does not apply and who "
+                 "decided",
+                 path, blank);
+            continue;
+        }
+        const deal_dismissal *first = NULL;
+        for (size_t j = 0; j < deal->ndismissed && !first; j++)
+            if (strcmp(deal->dismissed[j].risk, risk) == 0)
+                first = &deal->dismissed[j];
+        if (first) {
+            fail(L, rn, path, "duplicate-dismissal",
+                 "dismissed: '%s' is dismissed twice (first at line %d); keep one reason", risk,
+                 first->line);
+            continue;
+        }
+        deal->dismissed[deal->ndismissed++] =
+            (deal_dismissal){risk, reason, by, rn->line, rn->column};
+    }
+}
+
 static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
 {
     *out = NULL;
@@ -474,6 +534,7 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     load_risks(&L, root, deal);
     load_terms(&L, root, deal);
     load_positions(&L, root, deal);
+    load_dismissed(&L, root, deal);
 
     if (L.oom) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", deal->file, 0, 0,
@@ -543,6 +604,7 @@ void clasm_deal_free(clasm_deal *deal)
     free(deal->risks);
     free(deal->terms);
     free(deal->positions);
+    free(deal->dismissed);
     yt_free(deal->doc);
     free(deal);
 }

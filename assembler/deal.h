@@ -45,6 +45,14 @@ typedef struct {
     int line, column; /* of the clause id */
 } deal_position;
 
+/* A suggested risk the deal's reviewer dismissed: dismissed: [{risk,
+ * reason, by}]. Whether the risk exists, and is suggested, is for the
+ * library (select.c). */
+typedef struct {
+    const char *risk, *reason, *by;
+    int line, column; /* of the risk id */
+} deal_dismissal;
+
 /* All strings point into the YAML tree the deal owns. */
 struct clasm_deal {
     yt_doc *doc;
@@ -72,6 +80,8 @@ struct clasm_deal {
     size_t nterms;
     deal_position *positions;
     size_t npositions;
+    deal_dismissal *dismissed;
+    size_t ndismissed;
 };
 
 /* Checks a document built in memory as a deal file and makes the deal of

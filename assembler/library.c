@@ -509,8 +509,9 @@ static void load_risks(loader *L, yt_ctx *ctx, const yt_node *risks)
         const yt_node *r = risks->items[i];
         if (!yt_expect(ctx, r, YT_MAPPING, p))
             continue;
-        static const char *const keys[] = {"id",     "area",     "title",     "description",
-                                           "weight", "guidance", "documents", NULL};
+        static const char *const keys[] = {
+            "id",       "area",      "title",        "description",    "weight",
+            "guidance", "documents", "suggest_when", "suggest_reason", NULL};
         static const char *const req[] = {"id",     "area",     "title", "description",
                                           "weight", "guidance", NULL};
         yt_check_keys(ctx, r, p, keys, req);
@@ -566,6 +567,22 @@ static void load_risks(loader *L, yt_ctx *ctx, const yt_node *risks)
         risk->file = ctx->file;
         risk->line = idn->line;
         risk->column = idn->column;
+        risk->suggest_src = yt_get_str(ctx, r, "suggest_when", p, 0);
+        risk->suggest_reason = yt_get_str(ctx, r, "suggest_reason", p, 0);
+        const yt_node *when = yt_get(r, "suggest_when"), *why = yt_get(r, "suggest_reason");
+        risk->suggest_node = when;
+        if (when && !why)
+            diag_at(L->diags, CLASM_SEV_ERROR, "suggest-without-reason", ctx->file, when->line,
+                    when->column,
+                    "%s.suggest_when: give the sentence of reasoning the user will read as "
+                    "suggest_reason",
+                    p);
+        else if (why && !when)
+            diag_at(L->diags, CLASM_SEV_ERROR, "reason-without-suggest", ctx->file, why->line,
+                    why->column,
+                    "%s.suggest_reason: there is no suggest_when saying which deal facts suggest "
+                    "the risk",
+                    p);
     }
 }
 
@@ -647,6 +664,54 @@ static void check_expr_location(const yt_node *n, int col, int *line, int *colum
     /* A plain or quoted scalar on one line: point at the offending column. */
     if (!strchr(n->scalar, '\n') && col > 0)
         *column = n->column + (n->plain ? 0 : 1) + col - 1;
+}
+
+/* The suggest_when of every risk, parsed once the catalogue's names are
+ * known. A suggestion reads the deal's own facts and the risks it lists:
+ * not the tier, score or document, which follow from the risks chosen. */
+static void compile_suggestions(loader *L)
+{
+    clasm_library *lib = L->lib;
+    expr_fact_def defs[DEAL_NFIELDS];
+    size_t ndefs = 0;
+    for (size_t i = 0; i < lib->nfact_defs; i++) {
+        const char *n = lib->fact_defs[i].name;
+        if (strcmp(n, "tier") != 0 && strcmp(n, "score") != 0 && strcmp(n, "document") != 0)
+            defs[ndefs++] = lib->fact_defs[i];
+    }
+    for (size_t i = 0; i < lib->nrisks; i++) {
+        lib_risk *r = &lib->risks[i];
+        const yt_node *n = r->suggest_src ? r->suggest_node : NULL;
+        if (!n)
+            continue;
+        char what[160];
+        snprintf(what, sizeof what, "%.120s.suggest_when", r->id);
+        expr *e = NULL;
+        char *err = NULL;
+        int col = 0, line, column;
+        if (expr_parse(r->suggest_src, &e, &err, &col) != 0) {
+            check_expr_location(n, col, &line, &column);
+            diag_at(L->diags, CLASM_SEV_ERROR, "bad-expression", r->file, line, column, "%s: %s",
+                    what, err ? err : "out of memory");
+            free(err);
+            continue;
+        }
+        expr_names names;
+        library_expr_names(lib, &names, 0);
+        names.facts = defs;
+        names.nfacts = ndefs;
+        if (expr_check(e, &names, &err, &col) != 0) {
+            check_expr_location(n, col, &line, &column);
+            diag_at(L->diags, CLASM_SEV_ERROR, "unknown-name", r->file, line, column, "%s: %s%s",
+                    what, err ? err : "out of memory",
+                    "; a suggestion reads the deal's facts and listed risks, not its tier, "
+                    "score or document");
+            free(err);
+            expr_free(e);
+            continue;
+        }
+        r->suggest = e;
+    }
 }
 
 /* An expression of a clause (when:, a because case's if:), parsed and
@@ -1370,6 +1435,8 @@ static clasm_status load_library(const char *dir, int keep, clasm_library **out,
     load_settings(&L, dir);
     load_catalogue(&L, dir);
     make_name_lists(&L);
+    if (!L.oom && L.catalogue_ok)
+        compile_suggestions(&L);
     if (!L.oom)
         values_check_library(lib, diags);
     check_layout(&L, dir);
@@ -1437,6 +1504,8 @@ void clasm_library_free(clasm_library *lib)
     for (size_t i = 0; i < lib->nclauses; i++)
         free_clause(&lib->clauses[i]);
     free(lib->clauses);
+    for (size_t i = 0; i < lib->nrisks; i++)
+        expr_free(lib->risks[i].suggest);
     free(lib->risks);
     free(lib->roles);
     free(lib->tiers);

@@ -107,6 +107,11 @@ typedef struct {
     lib_docmask documents;
     const char *file;
     int line, column;
+    /* suggest_when: the deal facts that suggest this risk (NULL: none), its
+     * source and counsel's sentence of reasoning (suggest_reason). */
+    expr *suggest;
+    const char *suggest_src, *suggest_reason;
+    const yt_node *suggest_node;
 } lib_risk;
 
 /* A term a clause defines for the draft's list of definitions

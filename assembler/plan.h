@@ -48,6 +48,20 @@ typedef struct {
     int printed;
 } plan_default;
 
+/* A risk the deal's facts suggest (the catalogue's suggest_when), or one
+ * the deal dismissed, and what the deal decided. risk, title and reason
+ * are borrowed from the library; dismissal and by are owned copies of the
+ * deal's dismissal. */
+typedef enum { SUGGEST_UNDECIDED, SUGGEST_ACCEPTED, SUGGEST_DISMISSED } plan_decision;
+typedef struct {
+    const char *risk, *title, *reason;
+    int suggested; /* 0: dismissed though the facts do not suggest it */
+    plan_decision decision;
+    char *dismissal, *by;
+} plan_suggestion;
+
+extern const char *const plan_decisions[]; /* "undecided", "accepted", "dismissed" */
+
 struct clasm_plan {
     char *deal_id;
     clasm_document document;
@@ -66,6 +80,8 @@ struct clasm_plan {
     size_t ndefaults;
     clasm_missing *missing; /* values still to fill in */
     size_t nmissing;
+    plan_suggestion *suggestions; /* catalogue order, then dismissals not suggested */
+    size_t nsuggestions;
 };
 
 /* The item's reasons as one line for people: "because: A; B; supports: C,

@@ -76,6 +76,31 @@ static int put(json_t *obj, const char *key, json_t *value)
     return value && json_object_set_new(obj, key, value) == 0;
 }
 
+/* [{"risk", "title", "reason", "suggested", "decision", "dismissal", "by"}]:
+ * the risks the deal's facts suggest and what the deal decided on each
+ * (dismissal and by only when dismissed). */
+static json_t *suggestions_array(const clasm_plan *plan)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < plan->nsuggestions; i++) {
+        const plan_suggestion *g = &plan->suggestions[i];
+        json_t *d = json_object();
+        int ok = d && put(d, "risk", json_text(g->risk)) && put(d, "title", json_text(g->title)) &&
+                 put(d, "reason", g->reason ? json_text(g->reason) : json_null()) &&
+                 put(d, "suggested", json_boolean(g->suggested)) &&
+                 put(d, "decision", json_string(plan_decisions[g->decision]));
+        if (ok && g->decision == SUGGEST_DISMISSED)
+            ok = put(d, "dismissal", json_text(g->dismissal)) && put(d, "by", json_text(g->by));
+        if (!ok)
+            json_decref(d);
+        if (!ok || json_array_append_new(a, d) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 /* The fallback a deal chose for the item, if any: its number and who must
  * approve it. 1, or 0 when out of memory. */
 static int put_position(json_t *c, const plan_item *it)
@@ -122,6 +147,7 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
              put(root, "notes", string_array(plan->notes, plan->nnotes)) &&
              put(root, "defaults", defaults_array(plan)) &&
              put(root, "missing", missing_array(plan)) &&
+             put(root, "suggestions", suggestions_array(plan)) &&
              put(root, "library", json_text(plan->library_fingerprint));
         if (ok && output)
             ok = put(root, "output", json_text(output));
@@ -185,6 +211,23 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
     }
     for (size_t i = 0; i < plan->nnotes; i++)
         fprintf(out, "note: %s\n", plan->notes[i]);
+    /* What the deal's facts suggest, and what the deal decided. */
+    for (size_t i = 0; i < plan->nsuggestions; i++) {
+        const plan_suggestion *g = &plan->suggestions[i];
+        if (i == 0)
+            fputs("suggested risks:\n", out);
+        fprintf(out, "  %s  [%s]: %s\n", g->title, g->risk,
+                g->decision == SUGGEST_ACCEPTED ? "accepted (listed under risks)"
+                : g->decision == SUGGEST_DISMISSED
+                    ? "dismissed"
+                    : "UNDECIDED: list it under risks or dismiss it");
+        if (g->suggested)
+            fprintf(out, "      suggested because: %s\n", g->reason);
+        else
+            fputs("      not suggested by this deal's facts\n", out);
+        if (g->decision == SUGGEST_DISMISSED)
+            fprintf(out, "      dismissed by %s: %s\n", g->by, g->dismissal);
+    }
     /* The defaults the draft prints, by their labels; the others only
      * counted (a plan lists every library default the deal leaves out). */
     size_t unprinted = 0;

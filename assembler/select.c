@@ -282,10 +282,111 @@ static size_t check_deal_risks(const clasm_library *lib, const clasm_deal *deal,
     return bad;
 }
 
+const char *const plan_decisions[] = {"undecided", "accepted", "dismissed", NULL};
+
+/* Dismissals must name catalogue risks the deal does not also list.
+ * Returns the number of problems. */
+static size_t check_dismissals(const clasm_library *lib, const clasm_deal *deal, clasm_diags *diags)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < deal->ndismissed; i++) {
+        const deal_dismissal *d = &deal->dismissed[i];
+        if (!library_risk(lib, d->risk)) {
+            bad++;
+            const char *s = yt_suggest(d->risk, lib->risk_ids, lib->nrisks);
+            diag_at(diags, CLASM_SEV_ERROR, "unknown-risk", deal->file, d->line, d->column,
+                    "dismissed[%zu]: '%s' is not a risk in the catalogue (%s/risks.yaml)%s%s%s", i,
+                    d->risk, lib->dir, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+            continue;
+        }
+        for (size_t r = 0; r < deal->nrisks; r++)
+            if (strcmp(deal->risks[r].id, d->risk) == 0) {
+                bad++;
+                diag_at(diags, CLASM_SEV_ERROR, "dismissed-and-listed", deal->file, d->line,
+                        d->column,
+                        "dismissed[%zu]: '%s' is also listed under risks (line %d); a risk is "
+                        "either carried or dismissed, not both",
+                        i, d->risk, deal->risks[r].line);
+                break;
+            }
+    }
+    return bad;
+}
+
+static const deal_dismissal *dismissal_of(const clasm_deal *deal, const char *risk)
+{
+    for (size_t i = 0; i < deal->ndismissed; i++)
+        if (strcmp(deal->dismissed[i].risk, risk) == 0)
+            return &deal->dismissed[i];
+    return NULL;
+}
+
+static int push_suggestion(clasm_plan *plan, const lib_risk *r, int suggested,
+                           const clasm_deal *deal)
+{
+    plan_suggestion *g = &plan->suggestions[plan->nsuggestions];
+    const deal_dismissal *d = dismissal_of(deal, r->id);
+    int listed = 0;
+    for (size_t i = 0; i < deal->nrisks && !listed; i++)
+        listed = strcmp(deal->risks[i].id, r->id) == 0;
+    *g = (plan_suggestion){r->id,
+                           r->title,
+                           r->suggest_reason,
+                           suggested,
+                           listed ? SUGGEST_ACCEPTED
+                           : d    ? SUGGEST_DISMISSED
+                                  : SUGGEST_UNDECIDED,
+                           NULL,
+                           NULL};
+    if (d && (!(g->dismissal = strdup(d->reason)) || !(g->by = strdup(d->by)))) {
+        free(g->dismissal);
+        return -1;
+    }
+    plan->nsuggestions++;
+    return 0;
+}
+
+/* The risks the deal's facts suggest, each with what the deal decided, and
+ * the dismissals of risks they do not suggest (kept in the record). An
+ * undecided suggestion is a warning. 0, or -1 when out of memory. */
+static int suggest_risks(const clasm_library *lib, const clasm_deal *deal, const expr_env *env,
+                         clasm_plan *plan, clasm_diags *diags)
+{
+    plan->suggestions = calloc(lib->nrisks + deal->ndismissed + 1, sizeof *plan->suggestions);
+    if (!plan->suggestions)
+        return -1;
+    for (size_t i = 0; i < lib->nrisks; i++) {
+        const lib_risk *r = &lib->risks[i];
+        if (!r->suggest || !expr_eval(r->suggest, env))
+            continue;
+        if (push_suggestion(plan, r, 1, deal) != 0)
+            return -1;
+        if (plan->suggestions[plan->nsuggestions - 1].decision == SUGGEST_UNDECIDED)
+            diag_at(diags, CLASM_SEV_WARNING, "risk-suggested", deal->file, 0, 0,
+                    "the deal's facts suggest the risk '%s' (%s): %s; list it under risks, or "
+                    "dismiss it under dismissed with a reason and who decided",
+                    r->id, r->title, r->suggest_reason);
+    }
+    for (size_t i = 0; i < deal->ndismissed; i++) {
+        const lib_risk *r = library_risk(lib, deal->dismissed[i].risk);
+        int found = 0;
+        for (size_t k = 0; k < plan->nsuggestions && !found; k++)
+            found = plan->suggestions[k].risk == r->id;
+        if (!found && push_suggestion(plan, r, 0, deal) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 void clasm_plan_free(clasm_plan *plan)
 {
     if (!plan)
         return;
+    for (size_t i = 0; i < plan->nsuggestions; i++) {
+        free(plan->suggestions[i].dismissal);
+        free(plan->suggestions[i].by);
+    }
+    free(plan->suggestions);
     for (size_t i = 0; i < plan->nitems; i++) {
         for (size_t r = 0; r < plan->items[i].nreasons; r++)
             free(plan->items[i].reasons[r]);
@@ -555,6 +656,7 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
         return CLASM_E_USAGE;
     /* Risk ids, countries, capabilities and term values: all reported. */
     size_t bad = check_deal_risks(lib, deal, diags);
+    bad += check_dismissals(lib, deal, diags);
     bad += values_check_deal(lib, deal, diags);
     if (bad)
         return CLASM_E_INPUT;
@@ -644,6 +746,8 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
             S.oom = 1;
     }
     free(order);
+    if (suggest_risks(lib, deal, &fe.env, plan, diags) != 0)
+        S.oom = 1;
     facts_env_free(&fe);
     if (plan->tier && apply_positions(lib, deal, plan, diags) != 0)
         S.oom = 1;

@@ -144,6 +144,15 @@ void manifest_free(manifest *m)
         free(c->approvals);
     }
     free(m->clauses);
+    for (size_t i = 0; i < m->nsuggestions; i++) {
+        manifest_suggestion *g = &m->suggestions[i];
+        free(g->risk);
+        free(g->decision);
+        free(g->reason);
+        free(g->dismissal);
+        free(g->by);
+    }
+    free(m->suggestions);
     memset(m, 0, sizeof *m);
     m->deviation_rank = -1;
 }
@@ -287,6 +296,31 @@ int manifest_add_role(manifest *m, const char *id, const char *title)
         return -1;
     }
     m->nroles++;
+    return 0;
+}
+
+int manifest_add_suggestion(manifest *m, const char *risk, const char *decision, int suggested,
+                            const char *reason, const char *dismissal, const char *by)
+{
+    manifest_suggestion *g = realloc(m->suggestions, (m->nsuggestions + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    m->suggestions = g;
+    manifest_suggestion *x = &m->suggestions[m->nsuggestions];
+    memset(x, 0, sizeof *x);
+    x->suggested = suggested;
+    if (dup_into(&x->risk, risk) || dup_into(&x->decision, decision) ||
+        dup_into(&x->reason, reason) || dup_into(&x->dismissal, dismissal) ||
+        dup_into(&x->by, by) || !x->risk || !x->decision) {
+        free(x->risk);
+        free(x->decision);
+        free(x->reason);
+        free(x->dismissal);
+        free(x->by);
+        return -1;
+    }
+    m->nsuggestions++;
+    m->has_review = 1;
     return 0;
 }
 
@@ -550,6 +584,24 @@ static xmlDocPtr manifest_doc(const manifest *m)
             ok = xmlNewTextChild(root, ns, BAD_CAST "outside", BAD_CAST keys) != NULL;
         }
         free(keys);
+    }
+    if (ok && m->has_review) {
+        /* The review: each suggestion and the decision on it. */
+        xmlNodePtr review = xmlNewChild(root, ns, BAD_CAST "review", NULL);
+        ok = review != NULL;
+        for (size_t i = 0; ok && i < m->nsuggestions; i++) {
+            const manifest_suggestion *g = &m->suggestions[i];
+            xmlNodePtr el = xmlNewChild(review, ns, BAD_CAST "suggestion", NULL);
+            ok = el && xmlNewProp(el, BAD_CAST "risk", BAD_CAST g->risk) &&
+                 xmlNewProp(el, BAD_CAST "decision", BAD_CAST g->decision) &&
+                 xmlNewProp(el, BAD_CAST "suggested", BAD_CAST(g->suggested ? "yes" : "no"));
+            if (ok && g->by)
+                ok = xmlNewProp(el, BAD_CAST "by", BAD_CAST g->by) != NULL;
+            if (ok && g->reason)
+                ok = xmlNewTextChild(el, ns, BAD_CAST "reason", BAD_CAST g->reason) != NULL;
+            if (ok && g->dismissal)
+                ok = xmlNewTextChild(el, ns, BAD_CAST "dismissal", BAD_CAST g->dismissal) != NULL;
+        }
     }
     for (size_t i = 0; ok && i < m->count; i++) {
         char v[32];
@@ -955,6 +1007,42 @@ static void read_outside(xmlNodePtr el, manifest *m, int *bad, int *oom)
     free(v);
 }
 
+#define MANIFEST_MAX_SUGGESTIONS 4096u
+
+/* The review element of a manifest. */
+static void read_review(xmlNodePtr el, manifest *m, int *bad, int *oom)
+{
+    m->has_review = 1;
+    for (xmlNodePtr k = el->children; k && !*oom && !*bad; k = k->next) {
+        if (!is_manifest_el(k, "suggestion"))
+            continue;
+        if (m->nsuggestions >= MANIFEST_MAX_SUGGESTIONS) {
+            *bad = 1;
+            break;
+        }
+        char *risk = attr(k, "risk", oom), *decision = attr(k, "decision", oom),
+             *suggested = attr(k, "suggested", oom), *by = attr(k, "by", oom);
+        char *reason = NULL, *dismissal = NULL;
+        for (xmlNodePtr t = k->children; t && !*oom; t = t->next) {
+            if (is_manifest_el(t, "reason") && !reason)
+                reason = content(t, oom);
+            else if (is_manifest_el(t, "dismissal") && !dismissal)
+                dismissal = content(t, oom);
+        }
+        if (risk && decision && suggested)
+            *oom |= manifest_add_suggestion(m, risk, decision, strcmp(suggested, "yes") == 0,
+                                            reason, dismissal, by) != 0;
+        else
+            *bad |= !*oom;
+        free(risk);
+        free(decision);
+        free(suggested);
+        free(by);
+        free(reason);
+        free(dismissal);
+    }
+}
+
 /* The roles element of a manifest. */
 static void read_roles(xmlNodePtr el, manifest *m, int *bad, int *oom)
 {
@@ -1017,6 +1105,8 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
                 read_roles(c, m, &bad, &oom);
             if (is_manifest_el(c, "outside"))
                 read_outside(c, m, &bad, &oom);
+            if (is_manifest_el(c, "review"))
+                read_review(c, m, &bad, &oom);
             if (!is_manifest_el(c, "clause"))
                 continue;
             if (m->count >= MANIFEST_MAX_CLAUSES) {

@@ -62,6 +62,17 @@ typedef struct {
     char *id, *title;
 } manifest_role;
 
+/* A risk the deal's facts suggested (or one the deal dismissed), and the
+ * decision recorded: the due-diligence record of the review. */
+typedef struct {
+    char *risk;
+    char *decision;  /* "accepted", "dismissed", "undecided" */
+    int suggested;   /* 0: dismissed though not suggested */
+    char *reason;    /* why the facts suggest it; NULL when not suggested */
+    char *dismissal; /* why it was dismissed, and by whom; NULL otherwise */
+    char *by;
+} manifest_suggestion;
+
 typedef struct {
     char *id;
     int version;
@@ -113,6 +124,11 @@ typedef struct {
     manifest_clause *clauses;
     size_t count;
     size_t cap;
+    /* The review behind the draft: has_review is 0 for a draft made before
+     * it was recorded. */
+    int has_review;
+    manifest_suggestion *suggestions;
+    size_t nsuggestions;
 } manifest;
 
 void manifest_init(manifest *m);
@@ -146,6 +162,10 @@ int manifest_add_role(manifest *m, const char *id, const char *title);
 /* Records an approval of clause k; copies the strings. */
 int manifest_add_approval(manifest *m, size_t k, const char *role, const char *by, const char *at,
                           const char *note, const char hash[65]);
+/* Records a suggestion and its decision (copies the strings; reason,
+ * dismissal and by may be NULL) and sets has_review. 0 or -1. */
+int manifest_add_suggestion(manifest *m, const char *risk, const char *decision, int suggested,
+                            const char *reason, const char *dismissal, const char *by);
 /* The rank of role id among m's roles, or -1. */
 int manifest_role_rank(const manifest *m, const char *id);
 

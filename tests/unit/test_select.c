@@ -534,6 +534,7 @@ static void test_json_shape(void **state)
              "    }\n"
              "  ],\n"
              "  \"missing\": [],\n"
+             "  \"suggestions\": [],\n"
              "  \"library\": \"%s\",\n"
              "  \"output\": \"out/T-1-contract.docx\"\n"
              "}",

@@ -1,0 +1,357 @@
+/* Suggested risks: the catalogue's suggest_when read and checked when the
+ * library loads (every mistake at its place), a deal's dismissals read, and
+ * selection telling each suggestion's decision: listed (accepted),
+ * dismissed with its reason and who decided, or undecided (a warning). */
+#define _XOPEN_SOURCE 700
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deal.h"
+#include "library.h"
+#include "plan.h"
+
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures/libraries"
+#endif
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* The basic fixture library, in a folder of its own, with these lines
+ * added after the risk product.biometric and end-user.security-service. */
+typedef struct {
+    char dir[64];
+    clasm_library *lib;
+} fixture;
+
+static clasm_status make_library(fixture *f, const char *biometric, const char *security,
+                                 clasm_diags *d)
+{
+    strcpy(f->dir, "/tmp/clasm-suggest-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp -R %s/basic/. %s/", FIXTURES, f->dir);
+    assert_int_equal(system(cmd), 0);
+    char path[128];
+    snprintf(path, sizeof path, "%s/risks.yaml", f->dir);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = '\0';
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    /* Each insertion goes after its risk's guidance line. */
+    const char *b = strstr(text, "    guidance: \"Product capabilities\"\n");
+    const char *s = strstr(text, "    guidance: \"End-user record\"\n");
+    assert_non_null(b);
+    assert_non_null(s);
+    const char *b_end = strchr(b, '\n') + 1, *s_end = strchr(s, '\n') + 1;
+    fwrite(text, 1, (size_t)(b_end - text), out);
+    fputs(biometric, out);
+    fwrite(b_end, 1, (size_t)(s_end - b_end), out);
+    fputs(security, out);
+    fputs(s_end, out);
+    fclose(out);
+    return clasm_library_load(f->dir, &f->lib, d);
+}
+
+static void drop_library(fixture *f)
+{
+    clasm_library_free(f->lib);
+    f->lib = NULL;
+    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *const good_biometric =
+    "    suggest_when: 'capabilities contains biometric-identification'\n"
+    "    suggest_reason: the product identifies people from their faces\n";
+static const char *const good_security = "    suggest_when: customer.kind == security-service\n"
+                                         "    suggest_reason: the customer is a security service\n";
+
+static const clasm_diag *find(const clasm_diags *d, const char *id)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strcmp(d->items[i].id, id) == 0)
+            return &d->items[i];
+    return NULL;
+}
+
+static void test_library_reads_suggestions(void **state)
+{
+    (void)state;
+    fixture f;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(make_library(&f, good_biometric, good_security, &d), CLASM_OK);
+    const lib_risk *r = library_risk(f.lib, "product.biometric");
+    assert_non_null(r->suggest);
+    assert_string_equal(r->suggest_reason, "the product identifies people from their faces");
+    assert_null(library_risk(f.lib, "product.analytics")->suggest);
+    drop_library(&f);
+    clasm_diags_free(&d);
+}
+
+static void test_library_refuses_bad_suggestions(void **state)
+{
+    (void)state;
+    fixture f;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    /* A tier (which follows from the risks chosen), a reason alone, a
+     * condition without its reason, and one that does not parse. */
+    assert_int_equal(make_library(&f,
+                                  "    suggest_when: tier >= high\n"
+                                  "    suggest_reason: high\n",
+                                  "    suggest_reason: no condition\n", &d),
+                     CLASM_E_INPUT);
+    const clasm_diag *x = find(&d, "unknown-name");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "product.biometric.suggest_when: "));
+    assert_non_null(strstr(x->message, "not its tier, score or document"));
+    assert_int_equal(x->line, 27);
+    x = find(&d, "reason-without-suggest");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "there is no suggest_when"));
+    drop_library(&f);
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    assert_int_equal(make_library(&f, "    suggest_when: 'reseller and'\n",
+                                  "    suggest_when: customer.kind == spy\n"
+                                  "    suggest_reason: x\n",
+                                  &d),
+                     CLASM_E_INPUT);
+    x = find(&d, "suggest-without-reason");
+    assert_non_null(x);
+    assert_int_equal(x->line, 27);
+    x = find(&d, "bad-expression");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "at column"));
+    x = find(&d, "unknown-name");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "end-user.security-service.suggest_when"));
+    drop_library(&f);
+    clasm_diags_free(&d);
+}
+
+/* A deal whose customer is a security service buying face recognition;
+ * extra goes at the end (risks, dismissed). */
+static clasm_deal *deal_with(const char *extra, clasm_diags *d)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "id: T-1\n"
+             "documents: [contract]\n"
+             "date: 2026-11-27\n"
+             "seller: { name: Seller Inc }\n"
+             "customer: { name: Agency, country: AE, kind: security-service }\n"
+             "product: { name: Eye, capabilities: [biometric-identification] }\n"
+             "deployment: on-premises\n"
+             "license: perpetual\n"
+             "end_use: known\n"
+             "terms: { cure_period_days: 30 }\n"
+             "%s",
+             extra);
+    clasm_deal *out = NULL;
+    clasm_deal_load_string(text, strlen(text), "deal.yaml", &out, d);
+    return out;
+}
+
+static void test_select_decisions(void **state)
+{
+    (void)state;
+    fixture f;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(make_library(&f, good_biometric, good_security, &d), CLASM_OK);
+
+    /* Neither listed nor dismissed: both undecided, warned. */
+    clasm_deal *dl = deal_with("risks: []\n", &d);
+    assert_non_null(dl);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(p->nsuggestions, 2);
+    assert_string_equal(p->suggestions[0].risk, "product.biometric");
+    assert_int_equal(p->suggestions[0].decision, SUGGEST_UNDECIDED);
+    assert_int_equal(p->suggestions[1].decision, SUGGEST_UNDECIDED);
+    assert_int_equal(clasm_diags_warnings(&d), 2);
+    const clasm_diag *w = find(&d, "risk-suggested");
+    assert_non_null(w);
+    assert_string_equal(w->message,
+                        "the deal's facts suggest the risk 'product.biometric' (Biometric "
+                        "identification): the product identifies people from their faces; list it "
+                        "under risks, or dismiss it under dismissed with a reason and who decided");
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+
+    /* One listed, one dismissed, and a dismissal the facts do not suggest:
+     * no warning, every decision on record. */
+    clasm_diags_init(&d);
+    dl = deal_with("risks: [product.biometric]\n"
+                   "dismissed:\n"
+                   "  - risk: end-user.security-service\n"
+                   "    reason: a customs unit, not an intelligence service\n"
+                   "    by: Ana Reyes, compliance office\n"
+                   "  - risk: regime.weak-oversight\n"
+                   "    reason: courts review each warrant\n"
+                   "    by: Ana Reyes\n",
+                   &d);
+    assert_non_null(dl);
+    assert_int_equal(dl->ndismissed, 2);
+    assert_int_equal(dl->dismissed[0].line, 13);
+    assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_int_equal(p->nsuggestions, 3);
+    assert_int_equal(p->suggestions[0].decision, SUGGEST_ACCEPTED);
+    assert_null(p->suggestions[0].by);
+    assert_int_equal(p->suggestions[1].decision, SUGGEST_DISMISSED);
+    assert_string_equal(p->suggestions[1].dismissal, "a customs unit, not an intelligence service");
+    assert_string_equal(p->suggestions[1].by, "Ana Reyes, compliance office");
+    assert_int_equal(p->suggestions[1].suggested, 1);
+    assert_string_equal(p->suggestions[2].risk, "regime.weak-oversight");
+    assert_int_equal(p->suggestions[2].suggested, 0);
+    assert_int_equal(p->suggestions[2].decision, SUGGEST_DISMISSED);
+    char *json = clasm_plan_json(p, NULL);
+    assert_non_null(strstr(json, "\"suggestions\": [\n    {\n      \"risk\": "
+                                 "\"product.biometric\",\n"));
+    assert_non_null(strstr(json, "\"decision\": \"dismissed\",\n      \"dismissal\": \"a customs "
+                                 "unit, not an intelligence service\",\n      \"by\": \"Ana "
+                                 "Reyes, compliance office\"\n"));
+    free(json);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    clasm_plan_print_text(out, p);
+    fclose(out);
+    assert_non_null(strstr(buf, "suggested risks:\n  Biometric identification  "
+                                "[product.biometric]: accepted (listed under risks)\n"
+                                "      suggested because: the product identifies people from "
+                                "their faces\n"));
+    assert_non_null(strstr(buf, "      not suggested by this deal's facts\n"
+                                "      dismissed by Ana Reyes: courts review each warrant\n"));
+    free(buf);
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+    drop_library(&f);
+}
+
+static void test_select_refuses_bad_dismissals(void **state)
+{
+    (void)state;
+    fixture f;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(make_library(&f, good_biometric, good_security, &d), CLASM_OK);
+    clasm_deal *dl = deal_with("risks: [product.biometric]\n"
+                               "dismissed:\n"
+                               "  - risk: product.biometric\n"
+                               "    reason: r\n"
+                               "    by: b\n"
+                               "  - risk: end-user.security-servce\n"
+                               "    reason: r\n"
+                               "    by: b\n",
+                               &d);
+    assert_non_null(dl);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_E_INPUT);
+    assert_null(p);
+    const clasm_diag *x = find(&d, "dismissed-and-listed");
+    assert_non_null(x);
+    assert_string_equal(x->message, "dismissed[0]: 'product.biometric' is also listed under risks "
+                                    "(line 11); a risk is either carried or dismissed, not both");
+    assert_int_equal(x->line, 13);
+    x = find(&d, "unknown-risk");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "dismissed[1]: 'end-user.security-servce' is not a risk"));
+    assert_non_null(strstr(x->message, "did you mean 'end-user.security-service'?"));
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+    drop_library(&f);
+}
+
+static void test_deal_refuses_bad_dismissals(void **state)
+{
+    (void)state;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_deal *dl = deal_with("dismissed:\n"
+                               "  - risk: product.biometric\n"
+                               "    reason: ''\n"
+                               "    by: b\n"
+                               "  - risk: product.analytics\n"
+                               "    by: b\n"
+                               "  - risk: product.biometric\n"
+                               "    reason: again\n"
+                               "    by: b\n"
+                               "  - risk: regime.weak-oversight\n"
+                               "    reason: r\n"
+                               "    by: b\n"
+                               "    date: 2026-12-01\n",
+                               &d);
+    assert_null(dl);
+    const clasm_diag *x = find(&d, "missing-value");
+    assert_non_null(x);
+    assert_string_equal(x->message, "dismissed[0].reason is empty: a dismissal records which risk, "
+                                    "why it does not apply and who decided");
+    x = find(&d, "missing-key");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "dismissed[1].reason"));
+    assert_non_null(find(&d, "unknown-key"));
+    /* The first dismissal was refused, so the third is no duplicate; two
+     * kept entries for one risk would be. */
+    assert_null(find(&d, "duplicate-dismissal"));
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    dl = deal_with("dismissed:\n"
+                   "  - risk: product.biometric\n"
+                   "    reason: r\n"
+                   "    by: b\n"
+                   "  - risk: product.biometric\n"
+                   "    reason: again\n"
+                   "    by: c\n",
+                   &d);
+    assert_null(dl);
+    x = find(&d, "duplicate-dismissal");
+    assert_non_null(x);
+    assert_string_equal(x->message, "dismissed: 'product.biometric' is dismissed twice (first at "
+                                    "line 12); keep one reason");
+    assert_int_equal(x->line, 15);
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    dl = deal_with("dismissed: product.biometric\n", &d);
+    assert_null(dl);
+    assert_non_null(find(&d, "wrong-type"));
+    clasm_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_library_reads_suggestions),
+        cmocka_unit_test(test_library_refuses_bad_suggestions),
+        cmocka_unit_test(test_select_decisions),
+        cmocka_unit_test(test_select_refuses_bad_dismissals),
+        cmocka_unit_test(test_deal_refuses_bad_dismissals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
