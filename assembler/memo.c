@@ -43,7 +43,16 @@ struct clasm_memo_template {
 
 /* ------------------------------------------------------------ the lists */
 
-enum { L_RISKS, L_CLAUSES, L_DEFAULTS, L_MISSING, L_UNCOVERED, L_ESCALATION, NLISTS };
+enum {
+    L_RISKS,
+    L_CLAUSES,
+    L_DEFAULTS,
+    L_MISSING,
+    L_UNCOVERED,
+    L_ESCALATION,
+    L_SUGGESTIONS,
+    NLISTS
+};
 #define MAX_FIELDS 7
 
 typedef struct {
@@ -62,6 +71,7 @@ static const list_def list_defs[NLISTS] = {
     {"missing", "missing", 0, {"description", "used_by", "key", NULL}},
     {"uncovered", "uncovered", 0, {"title", "documents", "area", "id", NULL}},
     {"escalation", "escalation", 0, {"tier", "score", "description", NULL}},
+    {"suggestions", "suggestion", 0, {"title", "reason", "decision", "id", NULL}},
 };
 static const char *const group_fields[MAX_FIELDS] = {"title", "description", NULL};
 
@@ -556,6 +566,34 @@ static void gather_missing(gatherer *G, char *const *tmpl_words)
     free(keys.v);
 }
 
+/* The risks the deal's facts suggest and the deal does not carry, each
+ * with why and the decision on it (those it accepts are among its risks):
+ * the due-diligence record. The plans share them (one deal). */
+static void gather_suggestions(gatherer *G)
+{
+    const clasm_plan *plan = G->plans[0];
+    for (size_t i = 0; i < plan->nsuggestions; i++) {
+        const plan_suggestion *g = &plan->suggestions[i];
+        if (g->decision == SUGGEST_ACCEPTED)
+            continue;
+        strbuf why = {0}, decision = {0};
+        if (g->suggested)
+            strbuf_addf(&why, "Suggested because %s.", g->reason);
+        else
+            strbuf_adds(&why, "Not suggested by the deal's facts; considered all the same.");
+        if (g->decision == SUGGEST_DISMISSED)
+            strbuf_addf(&decision, "Dismissed by %s: %s", g->by, g->dismissal);
+        else
+            strbuf_adds(&decision, "Not decided: list it among the risks or dismiss it with a "
+                                   "reason before the drafts go out.");
+        char *v[] = {dup_or_null(G->D, g->title), strbuf_take(&why), strbuf_take(&decision),
+                     dup_or_null(G->D, g->risk)};
+        if (!v[1] || !v[2])
+            G->D->oom = 1;
+        add_row(G->D, L_SUGGESTIONS, 0, v, 4);
+    }
+}
+
 /* One row when the tier escalates to counsel, none otherwise. */
 static void gather_escalation(gatherer *G)
 {
@@ -597,6 +635,7 @@ static void gather(gatherer *G)
         gather_defaults(G);
         gather_missing(G, tmpl_words);
         gather_escalation(G);
+        gather_suggestions(G);
         const clasm_plan *plan = G->plans[0];
         D->globals[G_DOCUMENTS] = documents_text(G, (1u << G->nplans) - 1u, "");
         D->globals[G_TIER_DESCRIPTION] =

@@ -2007,6 +2007,16 @@ def risks_list():
                                               "flag.")])
 
 
+def suggestions_list():
+    # The risk and the decision: why the catalogue suggested it is in the plan and the manifest.
+    widths = [3000, MEMO_W - 3000]
+    t = mtable([head_row(["Suggested, not carried", "Decision"], widths),
+                mrow([mcell(tt("{{ suggestion.title }}"), widths[0]),
+                      mcell(tt("{{ suggestion.decision }}"), widths[1])])], widths)
+    # printed only when the deal does not carry a risk its facts suggest: nothing otherwise
+    return memo_list("suggestions", "Suggested risks", t, [])
+
+
 def uncovered_list():
     widths = [MEMO_W - 3600, 3600]
     t = mtable([head_row(["Risk no chosen clause addresses", "In"], widths),
@@ -2089,6 +2099,7 @@ def memo():
         risks_list(),
         uncovered_list(),
         endif(),
+        suggestions_list(),
         if_("score == 0"),
         mp("The deal lists no risk: the compliance review found no red flag."),
         endif(),
@@ -2103,7 +2114,6 @@ def memo():
         defaults_list(),
         mh("Values still to fill in before the drafts can be assembled"),
         missing_list(),
-        mp(["Drawn from the clause library whose fingerprint begins ", "{{ memo.library }}", "."], "MemoNote"),
     ]
 
 
@@ -2155,7 +2165,8 @@ def memo_header_xml():
     return (DECL + '<w:hdr xmlns:w="%s" xmlns:r="%s"><w:p><w:pPr><w:pStyle w:val="Header"/>'
             '<w:tabs><w:tab w:val="clear" w:pos="%d"/><w:tab w:val="right" w:pos="%d"/></w:tabs></w:pPr>'
             '%s<w:r><w:tab/></w:r>%s</w:p></w:hdr>'
-            % (W_NS, R_NS, TEXT_W, MEMO_W, run("{{ id }}"),
+            % (W_NS, R_NS, TEXT_W, MEMO_W,
+               run("{{ id }}") + run(" \u00b7 clause library {{ memo.library }}"),
                run("Rationale memo \u2014 for the approval file", italic=True)))
 
 

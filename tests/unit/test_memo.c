@@ -141,16 +141,17 @@ static size_t plans_of(const fixture *fx, const clasm_deal *deal, clasm_plan **p
 }
 
 /* Every paragraph of the memo's document.xml, one a line. */
-static char *memo_text(const unsigned char *docx, size_t len)
+/* The text of one part of a memo, a paragraph a line. */
+static char *memo_part_text(const unsigned char *docx, size_t len, const char *part)
 {
     clasm_diags d;
     clasm_diags_init(&d);
     pkg *p = NULL;
     assert_int_equal(pkg_open_buffer(docx, len, "memo.docx", &p, &d), CLASM_OK);
     size_t xl = 0;
-    const unsigned char *xml = pkg_bytes(p, "word/document.xml", &xl);
+    const unsigned char *xml = pkg_bytes(p, part, &xl);
     assert_non_null(xml);
-    xmlDocPtr doc = pkg_parse_xml_bytes(xml, xl, "memo.docx", "word/document.xml", &d);
+    xmlDocPtr doc = pkg_parse_xml_bytes(xml, xl, "memo.docx", part, &d);
     assert_non_null(doc);
     xmlNodePtr *ps = NULL;
     size_t np = docx_paragraphs(doc, &ps);
@@ -173,6 +174,11 @@ static char *memo_text(const unsigned char *docx, size_t len)
     pkg_free(p);
     clasm_diags_free(&d);
     return out;
+}
+
+static char *memo_text(const unsigned char *docx, size_t len)
+{
+    return memo_part_text(docx, len, "word/document.xml");
 }
 
 /* The memo of a deal as text; *bytes (may be NULL) gets the DOCX. */
@@ -225,7 +231,9 @@ static void test_severe_deal(void **state)
 {
     fixture *fx = *state;
     clasm_deal *deal = example("direct-biometric-security-service.yaml", NULL);
-    char *text = memo_of(fx, deal, NULL, NULL);
+    unsigned char *docx = NULL;
+    size_t docx_len = 0;
+    char *text = memo_of(fx, deal, &docx, &docx_len);
     assert_lacks(text, "{{");
     for (size_t r = 0; r < deal->nrisks; r++) {
         const lib_risk *risk = library_risk(fx->lib, deal->risks[r].id);
@@ -280,7 +288,13 @@ static void test_severe_deal(void **state)
      * fingerprint is a closing note, not the author */
     assert_has(text, "Authorized sites: ");
     assert_has(text, "From\nContract management\n");
-    assert_has(text, "Drawn from the clause library whose fingerprint begins ");
+    char *header = memo_part_text(docx, docx_len, "word/header1.xml");
+    char want[64];
+    snprintf(want, sizeof want, "Q-2026-0117 \xc2\xb7 clause library %.12s\t",
+             fx->lib->fingerprint);
+    assert_has(header, want);
+    free(header);
+    free(docx);
     assert_has(text, "None: the deal gives every value its drafts need.");
     clasm_plan_free(plan);
     clasm_diags_free(&d);
