@@ -518,13 +518,16 @@ typedef struct clasm_lint_report clasm_lint_report;
 typedef struct {
     int update_lock; /* rewrite DIR/library.lock when the library has no other error */
     int strict;      /* warnings count as errors (also for --update-lock) */
+    /* The day the country profiles' dates are measured from (YYYY-MM-DD;
+     * NULL: today in UTC). */
+    const char *today;
 } clasm_lint_options;
 /* Loads the library in dir and checks it: everything loading checks, plus
- * placeholders, markup, coverage per document, unreachable clauses and the
- * lock file. Every problem goes to diags. Returns CLASM_OK when no error
- * (warnings allowed unless opt->strict), CLASM_E_INPUT when there are
- * errors, CLASM_E_IO when the library or lock could not be read or
- * written. *out holds the summary in every case but usage errors. */
+ * placeholders, markup, coverage per document, unreachable clauses, the
+ * country profiles' age (country-fact-stale) and the lock file. Every problem goes to diags.
+ * Returns CLASM_OK when no error (warnings allowed unless opt->strict), CLASM_E_INPUT when there
+ * are errors, CLASM_E_IO when the library or lock could not be read or written. *out holds the
+ * summary in every case but usage errors. */
 clasm_status clasm_lint(const char *dir, const clasm_lint_options *opt, clasm_lint_report **out,
                         clasm_diags *diags);
 void clasm_lint_report_free(clasm_lint_report *report);

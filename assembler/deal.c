@@ -2,6 +2,7 @@
  * pass that reports every problem of the file, and the values templates and clauses use. */
 #include "deal.h"
 #include "deal_fields.h"
+#include "iso_time.h"
 
 #include "diag.h"
 #include "strfmt.h"
@@ -85,22 +86,6 @@ static int valid_deal_id(const char *s)
             return 0;
     }
     return 1;
-}
-
-static int valid_date(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    int max = days[m - 1] + (m == 2 && leap);
-    return d <= max;
 }
 
 /* A party mapping: checks its keys and reads its fields. */
@@ -479,7 +464,7 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     const yt_node *daten = yt_get(root, "date");
     if (daten) {
         deal->date = yt_get_str(&L.ctx, root, "date", "", 1);
-        if (deal->date && !valid_date(deal->date)) {
+        if (deal->date && !iso_date_ok(deal->date)) {
             fail(&L, daten, "date", "invalid-date",
                  "date: '%s' is not a calendar date in the form %s", deal->date, "YYYY-MM-DD");
             deal->date = NULL;

@@ -788,6 +788,18 @@ static const expr_fact *env_fact(const expr_env *env, const char *name)
     return NULL;
 }
 
+/* The items of the list fact name. */
+static const char *const *env_list(const expr_env *env, const char *name, size_t *n)
+{
+    for (size_t i = 0; i < env->nlists; i++)
+        if (strcmp(env->lists[i].name, name) == 0) {
+            *n = env->lists[i].nitems;
+            return env->lists[i].items;
+        }
+    *n = env->ncapabilities;
+    return env->capabilities;
+}
+
 static int parse_number(const char *s, double *out)
 {
     char *end;
@@ -870,16 +882,21 @@ int expr_eval(const expr *e, const expr_env *env)
         const expr_fact *f = env_fact(env, e->name);
         if (!f)
             return 0;
-        if (!f->value) /* a list */
-            return env->ncapabilities > 0;
+        if (!f->value) { /* a list */
+            size_t n = 0;
+            env_list(env, f->name, &n);
+            return n > 0;
+        }
         return f->value[0] != '\0' && strcmp(f->value, "false") != 0;
     }
     case EX_CONTAINS: {
         const expr_fact *f = env_fact(env, e->name);
         if (!f || f->value)
             return 0;
-        for (size_t i = 0; i < env->ncapabilities; i++)
-            if (strcmp(env->capabilities[i], e->values[0].text) == 0)
+        size_t n = 0;
+        const char *const *items = env_list(env, f->name, &n);
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(items[i], e->values[0].text) == 0)
                 return 1;
         return 0;
     }

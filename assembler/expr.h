@@ -68,6 +68,14 @@ typedef struct {
     const char *value; /* list facts: NULL (the list is in expr_env) */
 } expr_fact;
 
+/* A list fact other than the capabilities, with its items (the country
+ * profiles' lists). */
+typedef struct {
+    const char *name;
+    const char *const *items;
+    size_t nitems;
+} expr_list;
+
 typedef struct {
     const expr_fact *facts; /* present facts only; an absent fact is false */
     size_t nfacts;
@@ -79,6 +87,10 @@ typedef struct {
     size_t ntiers;
     int tier_rank; /* the deal's tier: index into tiers, or -1 */
     long score;
+    /* The other lists: a list fact named here is read here; any other, as
+     * the capabilities. */
+    const expr_list *lists;
+    size_t nlists;
 } expr_env;
 
 /* 1 true, 0 false. Run expr_check first: unknown names evaluate false. */

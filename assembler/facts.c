@@ -24,11 +24,13 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
 {
     memset(fe, 0, sizeof *fe);
     size_t nlib = lib ? lib->nterms : 0;
-    size_t max = DEAL_NFIELDS + deal->nterms + nlib;
+    size_t ncountry = lib ? 2 * lib->countries.ndefs : 0;
+    size_t max = DEAL_NFIELDS + deal->nterms + nlib + ncountry;
     fe->facts = calloc(max, sizeof *fe->facts);
+    fe->lists = calloc(ncountry + 1, sizeof *fe->lists);
     fe->risks = calloc(deal->nrisks + 1, sizeof *fe->risks);
     fe->term_names = calloc(deal->nterms + nlib + 1, sizeof *fe->term_names);
-    if (!fe->facts || !fe->risks || !fe->term_names) {
+    if (!fe->facts || !fe->risks || !fe->term_names || !fe->lists) {
         facts_env_free(fe);
         return -1;
     }
@@ -73,6 +75,25 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
         fe->term_names[fe->nterm_names++] = name;
         put(fe, name, value);
     }
+    /* The country profiles of the customer's and the reseller's countries:
+     * a flag is present when true, a list is there with its items. */
+    const deal_party *parties[] = {&deal->customer, deal->has_reseller ? &deal->reseller : NULL};
+    for (size_t p = 0; p < 2 && lib; p++) {
+        const country_profile *cp =
+            parties[p] ? countries_find(&lib->countries, parties[p]->country) : NULL;
+        for (size_t j = 0; cp && j < cp->nfacts; j++) {
+            const country_fact *f = &cp->facts[j];
+            const char *name = lib->country_fact_names[2 * f->def + p];
+            if (lib->countries.defs[f->def].kind == COUNTRY_FLAG) {
+                if (f->flag)
+                    put(fe, name, "yes");
+                continue;
+            }
+            fe->facts[fe->env.nfacts++] = (expr_fact){name, NULL};
+            fe->lists[fe->env.nlists++] = (expr_list){name, f->items, f->nitems};
+        }
+    }
+    fe->env.lists = fe->lists;
     for (size_t i = 0; i < deal->nrisks; i++)
         fe->risks[i] = deal->risks[i].id;
     fe->env.facts = fe->facts;
@@ -90,6 +111,7 @@ int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *de
 void facts_env_free(facts_env *fe)
 {
     free(fe->facts);
+    free(fe->lists);
     free(fe->risks);
     for (size_t i = 0; i < fe->nterm_names; i++)
         free(fe->term_names[i]);

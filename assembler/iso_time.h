@@ -13,6 +13,10 @@ void iso_time_now(char out[32]);
  * minute and second). */
 int iso_time_ok(const char *s);
 
+/* 1 when s is a calendar date YYYY-MM-DD (from 1900, a real day of its
+ * month, leap years counted). */
+int iso_date_ok(const char *s);
+
 /* 1 when s is 1 to max bytes of UTF-8 text without control characters
  * (line feeds and tabs allowed when multiline): what a name or a note in a
  * draft may hold. */

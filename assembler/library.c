@@ -5,6 +5,7 @@
 #include "sha256.h"
 #include "diag.h"
 #include "glossary.h"
+#include "strfmt.h"
 #include "values.h"
 
 #include <dirent.h>
@@ -608,6 +609,30 @@ static void load_catalogue(loader *L, const char *dir)
     load_risks(L, &ctx, yt_get(root, "risks"));
 }
 
+/* ---- countries.yaml (optional) ---- */
+
+static int country_known(void *ctx, const char *code, char **why)
+{
+    return values_country_name(ctx, code, why) != NULL;
+}
+
+static void load_countries(loader *L, const char *dir)
+{
+    char *path = path_join(dir, "countries.yaml");
+    if (!path) {
+        L->oom = 1;
+        return;
+    }
+    int present = is_file(path);
+    const yt_node *root = present ? load_yaml(L, path) : NULL;
+    free(path);
+    if (!root)
+        return;
+    const char *file = yt_name(L->lib->docs[L->lib->ndocs - 1]);
+    if (countries_read(&L->lib->countries, root, file, country_known, L->lib, L->diags) != 0)
+        L->oom = 1;
+}
+
 /* ---- clauses ---- */
 
 static int cmp_str(const void *a, const void *b)
@@ -672,8 +697,12 @@ static void check_expr_location(const yt_node *n, int col, int *line, int *colum
 static void compile_suggestions(loader *L)
 {
     clasm_library *lib = L->lib;
-    expr_fact_def defs[DEAL_NFIELDS];
+    expr_fact_def *defs = calloc(lib->nfact_defs + 1, sizeof *defs);
     size_t ndefs = 0;
+    if (!defs) {
+        L->oom = 1;
+        return;
+    }
     for (size_t i = 0; i < lib->nfact_defs; i++) {
         const char *n = lib->fact_defs[i].name;
         if (strcmp(n, "tier") != 0 && strcmp(n, "score") != 0 && strcmp(n, "document") != 0)
@@ -712,6 +741,7 @@ static void compile_suggestions(loader *L)
         }
         r->suggest = e;
     }
+    free(defs);
 }
 
 /* An expression of a clause (when:, a because case's if:), parsed and
@@ -1152,7 +1182,8 @@ static void check_layout(loader *L, const char *dir)
             break;
         }
         if (is_file(p) && has_suffix(e->d_name, ".yaml") &&
-            strcmp(e->d_name, "library.yaml") != 0 && strcmp(e->d_name, "risks.yaml") != 0) {
+            strcmp(e->d_name, "library.yaml") != 0 && strcmp(e->d_name, "risks.yaml") != 0 &&
+            strcmp(e->d_name, "countries.yaml") != 0) {
             diag_at(L->diags, CLASM_SEV_ERROR, "unexpected-file", p, 0, 0,
                     "a clause file must be in a category folder (%s/CATEGORY/NAME.yaml)", dir);
         } else if (is_dir(p) && !is_category(L->lib, e->d_name)) {
@@ -1370,8 +1401,29 @@ static void make_name_lists(loader *L)
     for (size_t i = 0; i < lib->nterms; i++)
         lib->term_keys[i] = lib->terms[i].key;
     /* The capability facts take the library's capabilities as their values,
-     * so that `capabilities contains X` names one the library has words for. */
+     * so that `capabilities contains X` names one the library has words for;
+     * then the country profiles' facts of the customer and the reseller. */
+    const country_profiles *cp = &lib->countries;
+    lib->fact_defs = calloc(DEAL_NFIELDS + 2 * cp->ndefs + 1, sizeof *lib->fact_defs);
+    lib->country_fact_names = calloc(2 * cp->ndefs + 1, sizeof *lib->country_fact_names);
+    if (!lib->fact_defs || !lib->country_fact_names) {
+        L->oom = 1;
+        return;
+    }
     lib->nfact_defs = deal_fact_defs(lib->fact_defs, lib->values.capability_ids);
+    static const char *const parties[] = {"customer", "reseller"};
+    for (size_t i = 0; i < 2 * cp->ndefs; i++) {
+        const country_fact_def *d = &cp->defs[i / 2];
+        char *name = str_printf("%s.country.%s", parties[i % 2], d->id);
+        if (!name) {
+            L->oom = 1;
+            return;
+        }
+        lib->country_fact_names[i] = name;
+        lib->fact_defs[lib->nfact_defs++] =
+            (expr_fact_def){name, d->kind == COUNTRY_LIST ? EXPR_T_LIST : EXPR_T_PRESENCE,
+                            d->kind == COUNTRY_LIST ? d->values : NULL};
+    }
 }
 
 static clasm_status load_library(const char *dir, int keep, clasm_library **out,
@@ -1434,6 +1486,7 @@ static clasm_status load_library(const char *dir, int keep, clasm_library **out,
     }
     load_settings(&L, dir);
     load_catalogue(&L, dir);
+    load_countries(&L, dir);
     make_name_lists(&L);
     if (!L.oom && L.catalogue_ok)
         compile_suggestions(&L);
@@ -1507,6 +1560,11 @@ void clasm_library_free(clasm_library *lib)
     for (size_t i = 0; i < lib->nrisks; i++)
         expr_free(lib->risks[i].suggest);
     free(lib->risks);
+    for (size_t i = 0; lib->country_fact_names && i < 2 * lib->countries.ndefs; i++)
+        free(lib->country_fact_names[i]);
+    free(lib->country_fact_names);
+    countries_free(&lib->countries);
+    free(lib->fact_defs);
     free(lib->roles);
     free(lib->tiers);
     free(lib->areas);

@@ -6,6 +6,7 @@
 #define CLASM_LIBRARY_H
 
 #include "clasm.h"
+#include "countries.h"
 #include "clause_tree.h"
 #include "deal_fields.h"
 #include "expr.h"
@@ -242,8 +243,13 @@ struct clasm_library {
     /* The facts expressions may name (deal_fact_defs), the capability
      * facts' values set to the library's capabilities (when
      * values.words.capabilities is given). */
-    expr_fact_def fact_defs[DEAL_NFIELDS];
+    expr_fact_def *fact_defs;
     size_t nfact_defs;
+    /* countries.yaml (countries.h): file NULL when the library has none.
+     * Expressions read its facts as customer.country.FACT and
+     * reseller.country.FACT: their names (owned), two per declared fact. */
+    country_profiles countries;
+    char **country_fact_names;
     /* The definitions each term use names (glossary.h); NULL until the
      * library has loaded. */
     glossary_index *glossary;
@@ -281,6 +287,7 @@ typedef struct {
     const char **risks;
     char **term_names; /* "terms.KEY" for each deal term */
     size_t nterm_names;
+    expr_list *lists; /* the country profiles' list facts */
 } facts_env;
 
 int facts_env_init(facts_env *fe, const clasm_library *lib, const clasm_deal *deal,

@@ -8,6 +8,7 @@
 #include "json_text.h"
 #include "clause_tree.h"
 #include "glossary.h"
+#include "iso_time.h"
 #include "strbuf.h"
 #include "strfmt.h"
 #include "tags.h"
@@ -1734,7 +1735,7 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
     *out = NULL;
     if (!dir)
         return CLASM_E_USAGE;
-    clasm_lint_options none = {0, 0};
+    clasm_lint_options none = {0, 0, NULL};
     if (!opt)
         opt = &none;
     clasm_lint_report *r = calloc(1, sizeof *r);
@@ -1760,6 +1761,11 @@ static clasm_status lint_run(const char *dir, const clasm_lint_options *opt,
     check_texts(&L);
     check_definitions(&L);
     values_lint(lib, diags); /* words for every value a deal may give */
+    /* Country facts last checked too long ago. */
+    char now[32];
+    iso_time_now(now);
+    now[10] = '\0';
+    countries_lint(&lib->countries, opt && opt->today ? opt->today : now, diags);
     /* Coverage and reachability need the catalogue: without risks or tiers
      * (risks.yaml did not load, already an error) they would only add noise. */
     int judge = lib->nrisks > 0 && lib->ntiers > 0;

@@ -415,7 +415,7 @@ static const char *named_country(const clasm_library *lib, const char *code)
 
 /* What a country code is: its name, or NULL with *why (malloc'd) saying
  * why not. */
-static const char *country_name(const clasm_library *lib, const char *code, char **why)
+const char *values_country_name(const clasm_library *lib, const char *code, char **why)
 {
     *why = NULL;
     const char *named = iso_user_assigned(code) ? named_country(lib, code) : NULL;
@@ -537,7 +537,7 @@ static char *check_kind(const clasm_library *lib, lib_term_kind kind, const char
         return NULL;
     case TERM_COUNTRY: {
         char *why = NULL;
-        if (!country_name(lib, value, &why))
+        if (!values_country_name(lib, value, &why))
             return why ? why : strdup("out of memory");
         return NULL;
     }
@@ -573,7 +573,7 @@ static size_t check_country(const clasm_library *lib, const clasm_deal *deal, co
     if (!p->country)
         return 0;
     char *why = NULL;
-    if (country_name(lib, p->country, &why))
+    if (values_country_name(lib, p->country, &why))
         return 0;
     char path[32];
     snprintf(path, sizeof path, "%s.country", who);
@@ -782,7 +782,7 @@ static value_status country_text(const clasm_library *lib, const clasm_deal *dea
                                  const char *code, int from_default, char **text, clasm_diags *why)
 {
     char *reason = NULL;
-    const char *name = country_name(lib, code, &reason);
+    const char *name = values_country_name(lib, code, &reason);
     if (!name)
         return invalid(lib, deal, path, from_default, reason, why);
     *text = strdup(name);

@@ -61,6 +61,11 @@ const char *values_raw(const clasm_library *lib, const clasm_deal *deal, const c
  * each term the library declares holds what its kind asks (invalid-term),
  * and an amount's currency term has a value (missing-value). Every problem
  * at its line and column. Returns the number of errors added. */
+/* The name of a country code: an ISO 3166-1 alpha-2 code, or a
+ * user-assigned one the library names under values: countries. NULL when
+ * it is none: *why (malloc'd, may stay NULL) then says why. */
+const char *values_country_name(const clasm_library *lib, const char *code, char **why);
+
 size_t values_check_deal(const clasm_library *lib, const clasm_deal *deal, clasm_diags *diags);
 
 /* Every key under the deal's terms is declared by lib or is one of extra

@@ -6,9 +6,9 @@
  * library made once per process from the project's clauses/library.yaml and
  * clauses/risks.yaml. The input is one or more files separated by a line
  * "#~" (a YAML comment, so seeds stay valid YAML). A first file whose first
- * line names the risks or library schema replaces risks.yaml or
- * library.yaml; every other file is a clause, put in the category folder
- * its "category:" line names (or definitions/). */
+ * line names the countries, risks or library schema replaces countries.yaml,
+ * risks.yaml or library.yaml; every other file is a clause, put in the
+ * category folder its "category:" line names (or definitions/). */
 #include "clasm.h"
 #include "fuzz_util.h"
 
@@ -22,9 +22,9 @@
 
 typedef struct {
     char dir[256];
-    unsigned char *library, *risks;
-    size_t library_len, risks_len;
-    char *written[MAX_FILES + 2];
+    unsigned char *library, *risks, *countries;
+    size_t library_len, risks_len, countries_len;
+    char *written[MAX_FILES + 3];
     size_t nwritten;
 } scratch;
 
@@ -49,7 +49,8 @@ static scratch *scratch_get(void)
         abort();
     s.library = fuzz_read_project("clauses/library.yaml", &s.library_len);
     s.risks = fuzz_read_project("clauses/risks.yaml", &s.risks_len);
-    if (!s.library || !s.risks)
+    s.countries = fuzz_read_project("clauses/countries.yaml", &s.countries_len);
+    if (!s.library || !s.risks || !s.countries)
         abort();
     DIR *d = opendir(FUZZ_ROOT "/clauses");
     struct dirent *e;
@@ -101,14 +102,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scratch *s = scratch_get();
     const char *text = (const char *)data;
     const char *end = text + size;
-    int have_lib = 0, have_risks = 0;
+    int have_lib = 0, have_risks = 0, have_countries = 0;
     size_t nclauses = 0;
     for (size_t i = 0; i < MAX_FILES && text <= end; i++) {
         const char *sep = find(text, (size_t)(end - text), SEP, 4);
         size_t len = sep ? (size_t)(sep - text) : (size_t)(end - text);
         const char *nl = memchr(text, '\n', len);
         size_t first = nl ? (size_t)(nl - text) : len;
-        if (i == 0 && find(text, first, "risks", 5)) {
+        if (i == 0 && find(text, first, "countries", 9)) {
+            put(s, "countries.yaml", text, len);
+            have_countries = 1;
+        } else if (i == 0 && find(text, first, "risks", 5)) {
             put(s, "risks.yaml", text, len);
             have_risks = 1;
         } else if (i == 0 && find(text, first, "library", 7)) {
@@ -128,6 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         put(s, "library.yaml", s->library, s->library_len);
     if (!have_risks)
         put(s, "risks.yaml", s->risks, s->risks_len);
+    if (!have_countries)
+        put(s, "countries.yaml", s->countries, s->countries_len);
 
     clasm_diags d;
     clasm_diags_init(&d);
@@ -140,7 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* lint: everything loading checks and more, on the same folder. */
     clasm_diags ld;
     clasm_diags_init(&ld);
-    clasm_lint_options opt = {0, 0};
+    clasm_lint_options opt = {0, 0, NULL};
     clasm_lint_report *report = NULL;
     st = clasm_lint(s->dir, &opt, &report, &ld);
     fuzz_check_diags(&ld);

@@ -42,7 +42,7 @@ static int eval(void *ctx, const char *src, char **err, int *column)
         return -1;
     }
     expr_fact facts[] = {{"document", "eula"}, {"reseller", "R"}, {"end_use", "unknown"}};
-    expr_env env = {facts, 3, NULL, 0, NULL, 0, NULL, 0, -1, 3};
+    expr_env env = {facts, 3, NULL, 0, NULL, 0, NULL, 0, -1, 3, NULL, 0};
     int v = expr_eval(e, &env);
     expr_free(e);
     return v;

@@ -71,7 +71,8 @@ def main():
     out = sys.argv[1]
     deals = files("examples/deals/*.yaml") + files("tests/fixtures/**/*deal*.yaml")
     clause_files = files("clauses/*/*.yaml") + files("tests/fixtures/libraries/*/*/*.yaml")
-    catalogues = files("clauses/risks.yaml") + files("tests/fixtures/libraries/*/risks.yaml")
+    catalogues = (files("clauses/risks.yaml") + files("tests/fixtures/libraries/*/risks.yaml")
+                  + files("clauses/countries.yaml"))
     settings = files("clauses/library.yaml") + files("tests/fixtures/libraries/*/library.yaml")
     docx = files("templates/*.docx") + files("tests/fixtures/**/*.docx")
     bad = os.environ.get("BAD_BUILD")  # generated hostile packages, when built

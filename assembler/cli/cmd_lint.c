@@ -9,7 +9,7 @@
 int cmd_lint(int argc, char **argv)
 {
     const char *dir_arg = NULL, *format = "text";
-    clasm_lint_options opt = {0, 0};
+    clasm_lint_options opt = {0, 0, NULL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--update-lock") == 0) {

@@ -39,10 +39,13 @@ check "ajv accepts every example deal" ajv_check "$S/deal.schema.json" "$ROOT"/e
 check "ajv accepts every library clause" ajv_check "$S/clause.schema.json" $CLAUSES
 check "ajv accepts the risk catalogue" ajv_check "$S/risks.schema.json" "$ROOT/clauses/risks.yaml"
 check "ajv accepts library.yaml" ajv_check "$S/library.schema.json" "$ROOT/clauses/library.yaml"
+check "ajv accepts the country profiles" ajv_check "$S/countries.schema.json" \
+    "$ROOT/clauses/countries.yaml"
 
 # Editors: each YAML file's first line names its schema, by a path that resolves.
 missing=""
-for f in "$ROOT"/examples/deals/*.yaml "$ROOT/clauses/risks.yaml" "$ROOT/clauses/library.yaml" $CLAUSES; do
+for f in "$ROOT"/examples/deals/*.yaml "$ROOT/clauses/risks.yaml" "$ROOT/clauses/library.yaml" \
+    "$ROOT/clauses/countries.yaml" $CLAUSES; do
     line=$(head -n 1 "$f")
     ref=${line#"# yaml-language-server: \$schema="}
     if [ "$ref" = "$line" ] || [ ! -f "$(dirname "$f")/$ref" ]; then
@@ -77,6 +80,11 @@ for f in "$T"/invalid/*/*.yaml; do
             ajv_rejects "$name" "$S/library.schema.json" "$f"
             lib="$W/lib-$n"; rm -rf "$lib"; cp -R "$ROOT/clauses" "$lib"
             cp "$f" "$lib/library.yaml"
+            run_clasm select "$DEAL_OK" --library "$lib" ;;
+        countries)
+            ajv_rejects "$name" "$S/countries.schema.json" "$f"
+            lib="$W/lib-$n"; rm -rf "$lib"; cp -R "$ROOT/clauses" "$lib"
+            cp "$f" "$lib/countries.yaml"
             run_clasm select "$DEAL_OK" --library "$lib" ;;
     esac
     check "clasm rejects $name (exit 1)" [ "$RC" -eq 1 ]

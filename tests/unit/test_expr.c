@@ -20,6 +20,8 @@ static const expr_fact_def facts[] = {
     {"reseller", EXPR_T_PRESENCE, NULL},
     {"end_use", EXPR_T_TEXT, NULL},
     {"capabilities", EXPR_T_LIST, NULL},
+    {"customer.country.country_groups", EXPR_T_LIST, NULL},
+    {"reseller.country.country_groups", EXPR_T_LIST, NULL},
     {"tier", EXPR_T_TIER, NULL},
     {"score", EXPR_T_NUMBER, NULL},
 };
@@ -39,12 +41,22 @@ static const expr_fact env_facts[] = {
     {"reseller", "yes"},
     {"end_use", "unknown"},
     {"capabilities", NULL},
+    {"customer.country.country_groups", NULL},
+    {"reseller.country.country_groups", NULL},
     {"terms.cure_period_days", "30"},
 };
+/* A list of its own (a country profile's groups); the reseller's is empty. */
+static const char *const groups[] = {"D:5", "E:1"};
+static const expr_list env_lists[] = {{"customer.country.country_groups", groups, 2},
+                                      {"reseller.country.country_groups", NULL, 0}};
 static const char *const caps[] = {"biometric-identification", "data-analytics"};
 static const char *const deal_risks[] = {"regime.data-localization"};
-static const expr_env env = {
-    env_facts, sizeof env_facts / sizeof env_facts[0], caps, 2, deal_risks, 1, tiers, 4, 2, 11};
+static const expr_env env = {env_facts,  sizeof env_facts / sizeof env_facts[0],
+                             caps,       2,
+                             deal_risks, 1,
+                             tiers,      4,
+                             2,          11,
+                             env_lists,  2};
 
 static int eval(const char *src)
 {
@@ -135,6 +147,12 @@ static void test_lists_and_risks(void **state)
     assert_true(eval("capabilities contains biometric-identification"));
     assert_true(eval("capabilities contains \"data-analytics\""));
     assert_false(eval("capabilities contains \"weapons\""));
+    /* Lists of their own are read from env.lists, not the capabilities. */
+    assert_true(eval("customer.country.country_groups contains D:5"));
+    assert_true(eval("customer.country.country_groups"));
+    assert_false(eval("customer.country.country_groups contains biometric-identification"));
+    assert_false(eval("reseller.country.country_groups"));
+    assert_false(eval("reseller.country.country_groups contains D:5"));
     assert_true(eval("capabilities"));
     assert_true(eval("risk regime.*"));
     assert_true(eval("risk regime.data-localization"));

@@ -298,7 +298,7 @@ static char *make_library(void)
 static clasm_status run(const char *dir, int update, int strict, clasm_lint_report **r,
                         clasm_diags *d)
 {
-    clasm_lint_options opt = {update, strict};
+    clasm_lint_options opt = {update, strict, NULL};
     clasm_diags_init(d);
     return clasm_lint(dir, &opt, r, d);
 }

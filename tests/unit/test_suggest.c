@@ -38,8 +38,18 @@ typedef struct {
     clasm_library *lib;
 } fixture;
 
+/* The same with a countries.yaml of this text (NULL: none). */
+static clasm_status make_library_with(fixture *f, const char *biometric, const char *security,
+                                      const char *countries, clasm_diags *d);
+
 static clasm_status make_library(fixture *f, const char *biometric, const char *security,
                                  clasm_diags *d)
+{
+    return make_library_with(f, biometric, security, NULL, d);
+}
+
+static clasm_status make_library_with(fixture *f, const char *biometric, const char *security,
+                                      const char *countries, clasm_diags *d)
 {
     strcpy(f->dir, "/tmp/clasm-suggest-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
@@ -68,6 +78,13 @@ static clasm_status make_library(fixture *f, const char *biometric, const char *
     fputs(security, out);
     fputs(s_end, out);
     fclose(out);
+    if (countries) {
+        snprintf(path, sizeof path, "%s/countries.yaml", f->dir);
+        out = fopen(path, "w");
+        assert_non_null(out);
+        fputs(countries, out);
+        fclose(out);
+    }
     return clasm_library_load(f->dir, &f->lib, d);
 }
 
@@ -344,6 +361,150 @@ static void test_deal_refuses_bad_dismissals(void **state)
     clasm_diags_free(&d);
 }
 
+/* Country profiles: AE with a data-localization law and two export
+ * groups, DE without. */
+static const char *const good_countries =
+    "max_age_months: 5\n"
+    "facts:\n"
+    "  data_localization_law:\n"
+    "    kind: flag\n"
+    "    description: Data must stay in the country.\n"
+    "  country_groups:\n"
+    "    kind: list\n"
+    "    description: Export groups.\n"
+    "    values: [B, D:1, D:5, E:1]\n"
+    "countries:\n"
+    "  AE:\n"
+    "    data_localization_law: {value: true, source: Counsel's note 12, as_of: 2026-10-01}\n"
+    "    country_groups: {value: [B, D:5], source: EAR Supp. 1 to part 740, as_of: "
+    "2026-03-01}\n"
+    "  DE:\n"
+    "    data_localization_law: {value: false, source: Counsel's note 7, as_of: 2026-10-01}\n";
+
+static void test_country_profiles_suggest(void **state)
+{
+    (void)state;
+    fixture f;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(make_library_with(&f,
+                                       "    suggest_when: customer.country.data_localization_law\n"
+                                       "    suggest_reason: the law keeps data in the country\n",
+                                       "    suggest_when: 'customer.country.country_groups "
+                                       "contains D:5 or reseller.country.country_groups "
+                                       "contains E:1'\n"
+                                       "    suggest_reason: an arms-embargoed destination\n",
+                                       good_countries, &d),
+                     CLASM_OK);
+    assert_int_equal(d.count, 0);
+    assert_int_equal(f.lib->countries.nprofiles, 2);
+    /* AE: both suggested (a flag that is true, a list that holds D:5). */
+    clasm_deal *dl = deal_with("risks: []\n", &d);
+    clasm_plan *p = NULL;
+    assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+    assert_int_equal(p->nsuggestions, 2);
+    assert_string_equal(p->suggestions[0].reason, "the law keeps data in the country");
+    clasm_plan_free(p);
+    clasm_deal_free(dl);
+    clasm_diags_free(&d);
+    /* DE: a flag that is false, no groups; a country without a profile
+     * suggests nothing either. */
+    static const char *const others[] = {"DE", "FR"};
+    for (int i = 0; i < 2; i++) {
+        char extra[128];
+        snprintf(extra, sizeof extra, "risks: []\n");
+        clasm_diags_init(&d);
+        dl = deal_with(extra, &d);
+        dl->customer.country = others[i];
+        assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+        assert_int_equal(p->nsuggestions, 0);
+        clasm_plan_free(p);
+        clasm_deal_free(dl);
+        clasm_diags_free(&d);
+    }
+
+    /* lint: a fact older than max_age_months, and one after today. */
+    clasm_diags_init(&d);
+    clasm_lint_options opt = {0, 0, "2026-09-15"};
+    clasm_lint_report *report = NULL;
+    clasm_lint(f.dir, &opt, &report, &d);
+    const clasm_diag *x = find(&d, "country-fact-stale");
+    assert_non_null(x);
+    assert_string_equal(x->message,
+                        "countries.AE.country_groups was last checked on 2026-03-01, "
+                        "6 months ago (more than the 5 of max_age_months): check it "
+                        "against its source (EAR Supp. 1 to part 740) and update as_of");
+    x = find(&d, "country-fact-future");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "countries.AE.data_localization_law: as_of 2026-10-01 is "
+                                       "after today (2026-09-15)"));
+    clasm_lint_report_free(report);
+    clasm_diags_free(&d);
+    clasm_diags_init(&d);
+    opt.today = "2026-08-01"; /* exactly five months: not yet stale */
+    clasm_lint(f.dir, &opt, &report, &d);
+    assert_null(find(&d, "country-fact-stale"));
+    clasm_lint_report_free(report);
+    clasm_diags_free(&d);
+    drop_library(&f);
+}
+
+static void test_country_profiles_refused(void **state)
+{
+    (void)state;
+    fixture f;
+    clasm_diags d;
+    clasm_diags_init(&d);
+    assert_int_equal(
+        make_library_with(&f,
+                          "    suggest_when: customer.country.country_group contains B\n"
+                          "    suggest_reason: r\n",
+                          "",
+                          "facts:\n"
+                          "  data_localization_law: {kind: flag, description: d, values: [a]}\n"
+                          "  country_groups: {kind: list, description: g, values: [B, D:5]}\n"
+                          "  Bad-Name: {kind: flag, description: x}\n"
+                          "  odd: {kind: switch, description: x}\n"
+                          "countries:\n"
+                          "  AE:\n"                                                         /* 6 */
+                          "    country_group: {value: [B], source: s, as_of: 2026-01-01}\n" /* 8 */
+                          "    country_groups: {value: [B, D5], source: s, as_of: 2026-02-30}\n"
+                          "  QQ:\n" /* 10 */
+                          "    country_groups: {value: [B], source: '', as_of: 2026-01-01}\n"
+                          "  DE:\n"
+                          "    country_groups: {value: [B], as_of: 2026-01-01}\n",
+                          &d),
+        CLASM_E_INPUT);
+    const clasm_diag *x = find(&d, "values-not-list");
+    assert_non_null(x);
+    assert_int_equal(x->line, 2);
+    assert_non_null(find(&d, "invalid-id"));
+    assert_non_null(strstr(find(&d, "invalid-value")->message, "kind"));
+    x = find(&d, "unknown-fact");
+    assert_non_null(x);
+    assert_string_equal(x->message, "countries.AE.country_group: no such fact is declared under "
+                                    "facts; did you mean country_groups");
+    assert_int_equal(x->line, 8);
+    int saw_item = 0, saw_date = 0;
+    for (size_t i = 0; i < d.count; i++) {
+        saw_item |= strstr(d.items[i].message, "'D5' is not one of the values facts.country_groups "
+                                               "declares; did you mean 'D:5'?") != NULL;
+        saw_date |= strcmp(d.items[i].id, "invalid-date") == 0 && d.items[i].line == 9;
+    }
+    assert_true(saw_item);
+    assert_true(saw_date);
+    x = find(&d, "unknown-country");
+    assert_non_null(x);
+    assert_int_equal(x->line, 10);
+    assert_non_null(strstr(find(&d, "missing-key")->message, "countries.DE.country_groups.source"));
+    /* The suggestion's misspelt fact, with the name it meant. */
+    x = find(&d, "unknown-name");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "customer.country.country_groups"));
+    drop_library(&f);
+    clasm_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_select_decisions),
         cmocka_unit_test(test_select_refuses_bad_dismissals),
         cmocka_unit_test(test_deal_refuses_bad_dismissals),
+        cmocka_unit_test(test_country_profiles_suggest),
+        cmocka_unit_test(test_country_profiles_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
