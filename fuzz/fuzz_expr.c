@@ -93,7 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                          {"customer.country", "AE"},      {"deployment", "cloud"},
                          {"end_use", "unknown"},          {"reseller", "Acme"},
                          {"terms.cure_period_days", "30"}};
-    expr_env env = {facts, sizeof facts / sizeof *facts, caps, 2, risks, 3, tiers, 4, 2, 17, NULL, 0};
+    expr_env env = {facts, sizeof facts / sizeof *facts, caps, 2, risks, 3, tiers, 4, 2, 17, NULL,
+                    0};
     int v = expr_eval(e, &env);
     if (v != 0 && v != 1)
         abort();
