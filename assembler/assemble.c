@@ -1203,7 +1203,8 @@ static int record_review(manifest *man, const clasm_plan *plan)
     for (size_t i = 0; i < plan->nsuggestions; i++) {
         const plan_suggestion *g = &plan->suggestions[i];
         if (manifest_add_suggestion(man, g->risk, plan_decisions[g->decision], g->suggested,
-                                    g->suggested ? g->reason : NULL, g->dismissal, g->by) != 0)
+                                    g->suggested ? g->reason : NULL, g->dismissal, g->by, g->date,
+                                    g->confirmed_by) != 0)
             return -1;
     }
     return 0;

@@ -358,8 +358,10 @@ static void load_positions(loader *L, const yt_node *root, clasm_deal *deal)
     }
 }
 
-/* dismissed: [{risk: ID, reason: TEXT, by: NAME}]: a suggested risk the
- * reviewer decided the deal does not carry, with why and who decided. */
+/* dismissed: [{risk: ID, reason: TEXT, by: NAME, date: YYYY-MM-DD,
+ * confirmed_by: NAME}]: a suggested risk the reviewer decided the deal
+ * does not carry, with why, who decided and when, and the counsel who
+ * confirmed it (needed when it keeps the deal from escalating). */
 static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
 {
     const yt_node *seq = yt_get(root, "dismissed");
@@ -376,7 +378,7 @@ static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
         L->oom = 1;
         return;
     }
-    static const char *const keys[] = {"risk", "reason", "by", NULL};
+    static const char *const keys[] = {"risk", "reason", "by", "date", "confirmed_by", NULL};
     for (size_t i = 0; i < seq->count; i++) {
         const yt_node *it = seq->items[i];
         char path[32];
@@ -390,12 +392,24 @@ static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
         const char *risk = yt_get_str(&L->ctx, it, "risk", path, 1);
         const char *reason = yt_get_str(&L->ctx, it, "reason", path, 1);
         const char *by = yt_get_str(&L->ctx, it, "by", path, 1);
+        const char *date = yt_get_str(&L->ctx, it, "date", path, 1);
+        const char *confirmed = yt_get_str(&L->ctx, it, "confirmed_by", path, 0);
         const yt_node *rn = yt_get(it, "risk");
-        if (!risk || !reason || !by || !rn) {
+        if (!risk || !reason || !by || !date || !rn) {
             L->ok = 0;
             continue;
         }
-        const char *blank = !*risk ? "risk" : !*reason ? "reason" : !*by ? "by" : NULL;
+        if (!iso_date_ok(date)) {
+            fail(L, yt_get(it, "date"), path, "invalid-date",
+                 "%s.date: '%s' is not a date; write the day of the decision as YYYY-MM-DD", path,
+                 date);
+            continue;
+        }
+        const char *blank = !*risk                     ? "risk"
+                            : !*reason                 ? "reason"
+                            : !*by                     ? "by"
+                            : confirmed && !*confirmed ? "confirmed_by"
+                                                       : NULL;
         if (blank) {
             fail(L, yt_get(it, blank), path, "missing-value",
                  "%s.%s is empty: a dismissal records which risk, why it does not apply and who "
@@ -414,7 +428,7 @@ static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
             continue;
         }
         deal->dismissed[deal->ndismissed++] =
-            (deal_dismissal){risk, reason, by, rn->line, rn->column};
+            (deal_dismissal){risk, reason, by, date, confirmed, rn->line, rn->column};
     }
 }
 

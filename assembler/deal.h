@@ -46,11 +46,13 @@ typedef struct {
 } deal_position;
 
 /* A suggested risk the deal's reviewer dismissed: dismissed: [{risk,
- * reason, by}]. Whether the risk exists, and is suggested, is for the
+ * reason, by, date, confirmed_by}]. Whether the risk exists, and is suggested, is for the
  * library (select.c). */
 typedef struct {
     const char *risk, *reason, *by;
-    int line, column; /* of the risk id */
+    const char *date;         /* YYYY-MM-DD: when it was decided */
+    const char *confirmed_by; /* counsel who confirmed it; NULL when not given */
+    int line, column;         /* of the risk id */
 } deal_dismissal;
 
 /* All strings point into the YAML tree the deal owns. */

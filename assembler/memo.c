@@ -71,7 +71,7 @@ static const list_def list_defs[NLISTS] = {
     {"missing", "missing", 0, {"description", "used_by", "key", NULL}},
     {"uncovered", "uncovered", 0, {"title", "documents", "area", "id", NULL}},
     {"escalation", "escalation", 0, {"tier", "score", "description", NULL}},
-    {"suggestions", "suggestion", 0, {"title", "reason", "decision", "id", NULL}},
+    {"suggestions", "suggestion", 1, {"title", "reason", "decision", "id", "weight", NULL}},
 };
 static const char *const group_fields[MAX_FIELDS] = {"title", "description", NULL};
 
@@ -572,6 +572,24 @@ static void gather_missing(gatherer *G, char *const *tmpl_words)
 static void gather_suggestions(gatherer *G)
 {
     const clasm_plan *plan = G->plans[0];
+    /* One group when the dismissals change the tier: what the deal would
+     * score had it carried them. */
+    if (plan->tier_with_dismissed != plan->tier_rank) {
+        const lib_tier *t =
+            plan->tier_with_dismissed >= 0 && (size_t)plan->tier_with_dismissed < G->lib->ntiers
+                ? &G->lib->tiers[plan->tier_with_dismissed]
+                : NULL;
+        strbuf title = {0};
+        strbuf_addf(&title,
+                    "Dismissed after review. Had the deal carried these risks it would score %ld, "
+                    "in the %s tier%s.",
+                    plan->score_with_dismissed, t ? t->id : "",
+                    t && t->escalate && !plan->escalate ? ", which escalates to counsel" : "");
+        char *g[] = {strbuf_take(&title), dup_or_null(G->D, "")};
+        if (!g[0])
+            G->D->oom = 1;
+        add_row(G->D, L_SUGGESTIONS, 1, g, 2);
+    }
     for (size_t i = 0; i < plan->nsuggestions; i++) {
         const plan_suggestion *g = &plan->suggestions[i];
         if (g->decision == SUGGEST_ACCEPTED)
@@ -582,15 +600,17 @@ static void gather_suggestions(gatherer *G)
         else
             strbuf_adds(&why, "Not suggested by the deal's facts; considered all the same.");
         if (g->decision == SUGGEST_DISMISSED)
-            strbuf_addf(&decision, "Dismissed by %s: %s", g->by, g->dismissal);
+            strbuf_addf(&decision, "Dismissed by %s on %s%s%s: %s", g->by, g->date,
+                        g->confirmed_by ? ", confirmed by " : "",
+                        g->confirmed_by ? g->confirmed_by : "", g->dismissal);
         else
             strbuf_adds(&decision, "Not decided: list it among the risks or dismiss it with a "
                                    "reason before the drafts go out.");
         char *v[] = {dup_or_null(G->D, g->title), strbuf_take(&why), strbuf_take(&decision),
-                     dup_or_null(G->D, g->risk)};
+                     dup_or_null(G->D, g->risk), number_text(G->D, g->weight)};
         if (!v[1] || !v[2])
             G->D->oom = 1;
-        add_row(G->D, L_SUGGESTIONS, 0, v, 4);
+        add_row(G->D, L_SUGGESTIONS, 0, v, 5);
     }
 }
 

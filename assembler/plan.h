@@ -56,8 +56,9 @@ typedef enum { SUGGEST_UNDECIDED, SUGGEST_ACCEPTED, SUGGEST_DISMISSED } plan_dec
 typedef struct {
     const char *risk, *title, *reason;
     int suggested; /* 0: dismissed though the facts do not suggest it */
+    int weight;    /* the risk's weight */
     plan_decision decision;
-    char *dismissal, *by;
+    char *dismissal, *by, *date, *confirmed_by; /* confirmed_by may be NULL */
 } plan_suggestion;
 
 extern const char *const plan_decisions[]; /* "undecided", "accepted", "dismissed" */
@@ -82,6 +83,11 @@ struct clasm_plan {
     size_t nmissing;
     plan_suggestion *suggestions; /* catalogue order, then dismissals not suggested */
     size_t nsuggestions;
+    /* What the deal would score, and its tier, had it carried the risks it
+     * dismissed (score and tier_rank when it dismisses none). */
+    long score_with_dismissed;
+    int tier_with_dismissed;
+    const char *tier_with_dismissed_id; /* borrowed from the library */
 };
 
 /* The item's reasons as one line for people: "because: A; B; supports: C,

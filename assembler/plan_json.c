@@ -90,7 +90,9 @@ static json_t *suggestions_array(const clasm_plan *plan)
                  put(d, "suggested", json_boolean(g->suggested)) &&
                  put(d, "decision", json_string(plan_decisions[g->decision]));
         if (ok && g->decision == SUGGEST_DISMISSED)
-            ok = put(d, "dismissal", json_text(g->dismissal)) && put(d, "by", json_text(g->by));
+            ok = put(d, "dismissal", json_text(g->dismissal)) && put(d, "by", json_text(g->by)) &&
+                 put(d, "date", json_text(g->date)) &&
+                 put(d, "confirmed_by", g->confirmed_by ? json_text(g->confirmed_by) : json_null());
         if (!ok)
             json_decref(d);
         if (!ok || json_array_append_new(a, d) != 0) {
@@ -149,6 +151,10 @@ char *clasm_plan_report_json(const clasm_plan *plan, const char *output, const c
              put(root, "missing", missing_array(plan)) &&
              put(root, "suggestions", suggestions_array(plan)) &&
              put(root, "library", json_text(plan->library_fingerprint));
+        /* What the dismissals take away: the score and tier with them. */
+        if (ok && plan->score_with_dismissed != plan->score)
+            ok = put(root, "score_with_dismissed", json_integer(plan->score_with_dismissed)) &&
+                 put(root, "tier_with_dismissed", json_text(plan->tier_with_dismissed_id));
         if (ok && output)
             ok = put(root, "output", json_text(output));
         if (ok && sha256)
@@ -226,8 +232,13 @@ void clasm_plan_print_text(FILE *out, const clasm_plan *plan)
         else
             fputs("      not suggested by this deal's facts\n", out);
         if (g->decision == SUGGEST_DISMISSED)
-            fprintf(out, "      dismissed by %s: %s\n", g->by, g->dismissal);
+            fprintf(out, "      dismissed by %s on %s%s%s: %s\n", g->by, g->date,
+                    g->confirmed_by ? ", confirmed by " : "",
+                    g->confirmed_by ? g->confirmed_by : "", g->dismissal);
     }
+    if (plan->score_with_dismissed != plan->score)
+        fprintf(out, "with the dismissed risks: score %ld, tier %s\n", plan->score_with_dismissed,
+                plan->tier_with_dismissed_id);
     /* The defaults the draft prints, by their labels; the others only
      * counted (a plan lists every library default the deal leaves out). */
     size_t unprinted = 0;

@@ -329,20 +329,18 @@ static int push_suggestion(clasm_plan *plan, const lib_risk *r, int suggested,
     int listed = 0;
     for (size_t i = 0; i < deal->nrisks && !listed; i++)
         listed = strcmp(deal->risks[i].id, r->id) == 0;
-    *g = (plan_suggestion){r->id,
-                           r->title,
-                           r->suggest_reason,
-                           suggested,
-                           listed ? SUGGEST_ACCEPTED
-                           : d    ? SUGGEST_DISMISSED
-                                  : SUGGEST_UNDECIDED,
-                           NULL,
-                           NULL};
-    if (d && (!(g->dismissal = strdup(d->reason)) || !(g->by = strdup(d->by)))) {
-        free(g->dismissal);
+    memset(g, 0, sizeof *g);
+    g->risk = r->id;
+    g->title = r->title;
+    g->reason = r->suggest_reason;
+    g->suggested = suggested;
+    g->weight = r->weight;
+    g->decision = listed ? SUGGEST_ACCEPTED : d ? SUGGEST_DISMISSED : SUGGEST_UNDECIDED;
+    plan->nsuggestions++; /* freed with the plan from here on */
+    if (d && (!(g->dismissal = strdup(d->reason)) || !(g->by = strdup(d->by)) ||
+              !(g->date = strdup(d->date)) ||
+              (d->confirmed_by && !(g->confirmed_by = strdup(d->confirmed_by)))))
         return -1;
-    }
-    plan->nsuggestions++;
     return 0;
 }
 
@@ -375,6 +373,30 @@ static int suggest_risks(const clasm_library *lib, const clasm_deal *deal, const
         if (!found && push_suggestion(plan, r, 0, deal) != 0)
             return -1;
     }
+    /* The score and tier the deal would have with the risks it dismissed:
+     * a dismissal that keeps a deal from escalating needs counsel's
+     * confirmation on record. */
+    plan->score_with_dismissed = plan->score;
+    for (size_t i = 0; i < deal->ndismissed; i++)
+        plan->score_with_dismissed += library_risk(lib, deal->dismissed[i].risk)->weight;
+    plan->tier_with_dismissed = plan->tier_rank;
+    for (size_t t = 0; t < lib->ntiers; t++)
+        if (lib->tiers[t].min_score <= plan->score_with_dismissed)
+            plan->tier_with_dismissed = (int)t;
+    plan->tier_with_dismissed_id = lib->ntiers ? lib->tiers[plan->tier_with_dismissed].id : "";
+    int avoids = lib->ntiers && plan->tier_with_dismissed > plan->tier_rank &&
+                 lib->tiers[plan->tier_with_dismissed].escalate && !plan->escalate;
+    size_t unconfirmed = 0;
+    for (size_t i = 0; i < deal->ndismissed; i++)
+        unconfirmed += !deal->dismissed[i].confirmed_by;
+    if (avoids && unconfirmed)
+        diag_at(diags, CLASM_SEV_WARNING, "dismissal-avoids-escalation", deal->file,
+                deal->dismissed[0].line, deal->dismissed[0].column,
+                "with the risks it dismisses the deal would score %ld, tier '%s', which escalates "
+                "to counsel; the dismissals keep it at '%s': counsel must confirm each one "
+                "(confirmed_by), and %zu of %zu are not confirmed",
+                plan->score_with_dismissed, lib->tiers[plan->tier_with_dismissed].id,
+                lib->tiers[plan->tier_rank].id, unconfirmed, deal->ndismissed);
     return 0;
 }
 
@@ -385,6 +407,8 @@ void clasm_plan_free(clasm_plan *plan)
     for (size_t i = 0; i < plan->nsuggestions; i++) {
         free(plan->suggestions[i].dismissal);
         free(plan->suggestions[i].by);
+        free(plan->suggestions[i].date);
+        free(plan->suggestions[i].confirmed_by);
     }
     free(plan->suggestions);
     for (size_t i = 0; i < plan->nitems; i++) {

@@ -83,6 +83,13 @@ def to_yaml(value, indent=0):
             if isinstance(v, dict):
                 lines.append("%s%s:" % (pad, k))
                 lines.extend(to_yaml(v, indent + 1))
+            elif isinstance(v, list) and any(isinstance(x, dict) for x in v):
+                # a list of records: one "- key: value" block each
+                lines.append("%s%s:" % (pad, k))
+                for x in v:
+                    block = to_yaml(x, indent + 2)
+                    lines.append("%s  - %s" % (pad, block[0].lstrip()))
+                    lines.extend(block[1:])
             elif isinstance(v, list):
                 lines.append("%s%s: [%s]" % (pad, k, ", ".join(scalar(x) for x in v)))
             else:
@@ -141,6 +148,10 @@ def type_words(node):
         item = node.get("items", {})
         if "enum" in item:
             return "list of the values below"
+        if item.get("type") == "object":
+            return "list of mappings (%s)" % ", ".join(
+                "`%s`%s" % (k, "" if k in item.get("required", []) else ", optional")
+                for k in item.get("properties", {}))
         return "list of %s" % ("ids" if "pattern" in item else "text")
     if t == "object":
         return "mapping"

@@ -151,6 +151,8 @@ void manifest_free(manifest *m)
         free(g->reason);
         free(g->dismissal);
         free(g->by);
+        free(g->date);
+        free(g->confirmed_by);
     }
     free(m->suggestions);
     memset(m, 0, sizeof *m);
@@ -300,7 +302,8 @@ int manifest_add_role(manifest *m, const char *id, const char *title)
 }
 
 int manifest_add_suggestion(manifest *m, const char *risk, const char *decision, int suggested,
-                            const char *reason, const char *dismissal, const char *by)
+                            const char *reason, const char *dismissal, const char *by,
+                            const char *date, const char *confirmed_by)
 {
     manifest_suggestion *g = realloc(m->suggestions, (m->nsuggestions + 1) * sizeof *g);
     if (!g)
@@ -311,12 +314,15 @@ int manifest_add_suggestion(manifest *m, const char *risk, const char *decision,
     x->suggested = suggested;
     if (dup_into(&x->risk, risk) || dup_into(&x->decision, decision) ||
         dup_into(&x->reason, reason) || dup_into(&x->dismissal, dismissal) ||
-        dup_into(&x->by, by) || !x->risk || !x->decision) {
+        dup_into(&x->by, by) || dup_into(&x->date, date) ||
+        dup_into(&x->confirmed_by, confirmed_by) || !x->risk || !x->decision) {
         free(x->risk);
         free(x->decision);
         free(x->reason);
         free(x->dismissal);
         free(x->by);
+        free(x->date);
+        free(x->confirmed_by);
         return -1;
     }
     m->nsuggestions++;
@@ -597,6 +603,10 @@ static xmlDocPtr manifest_doc(const manifest *m)
                  xmlNewProp(el, BAD_CAST "suggested", BAD_CAST(g->suggested ? "yes" : "no"));
             if (ok && g->by)
                 ok = xmlNewProp(el, BAD_CAST "by", BAD_CAST g->by) != NULL;
+            if (ok && g->date)
+                ok = xmlNewProp(el, BAD_CAST "date", BAD_CAST g->date) != NULL;
+            if (ok && g->confirmed_by)
+                ok = xmlNewProp(el, BAD_CAST "confirmed-by", BAD_CAST g->confirmed_by) != NULL;
             if (ok && g->reason)
                 ok = xmlNewTextChild(el, ns, BAD_CAST "reason", BAD_CAST g->reason) != NULL;
             if (ok && g->dismissal)
@@ -1021,7 +1031,8 @@ static void read_review(xmlNodePtr el, manifest *m, int *bad, int *oom)
             break;
         }
         char *risk = attr(k, "risk", oom), *decision = attr(k, "decision", oom),
-             *suggested = attr(k, "suggested", oom), *by = attr(k, "by", oom);
+             *suggested = attr(k, "suggested", oom), *by = attr(k, "by", oom),
+             *date = attr(k, "date", oom), *confirmed = attr(k, "confirmed-by", oom);
         char *reason = NULL, *dismissal = NULL;
         for (xmlNodePtr t = k->children; t && !*oom; t = t->next) {
             if (is_manifest_el(t, "reason") && !reason)
@@ -1031,13 +1042,15 @@ static void read_review(xmlNodePtr el, manifest *m, int *bad, int *oom)
         }
         if (risk && decision && suggested)
             *oom |= manifest_add_suggestion(m, risk, decision, strcmp(suggested, "yes") == 0,
-                                            reason, dismissal, by) != 0;
+                                            reason, dismissal, by, date, confirmed) != 0;
         else
             *bad |= !*oom;
         free(risk);
         free(decision);
         free(suggested);
         free(by);
+        free(date);
+        free(confirmed);
         free(reason);
         free(dismissal);
     }

@@ -66,11 +66,11 @@ typedef struct {
  * decision recorded: the due-diligence record of the review. */
 typedef struct {
     char *risk;
-    char *decision;  /* "accepted", "dismissed", "undecided" */
-    int suggested;   /* 0: dismissed though not suggested */
-    char *reason;    /* why the facts suggest it; NULL when not suggested */
-    char *dismissal; /* why it was dismissed, and by whom; NULL otherwise */
-    char *by;
+    char *decision;                 /* "accepted", "dismissed", "undecided" */
+    int suggested;                  /* 0: dismissed though not suggested */
+    char *reason;                   /* why the facts suggest it; NULL when not suggested */
+    char *dismissal;                /* why it was dismissed; NULL otherwise */
+    char *by, *date, *confirmed_by; /* who dismissed it, when, which counsel confirmed */
 } manifest_suggestion;
 
 typedef struct {
@@ -163,9 +163,10 @@ int manifest_add_role(manifest *m, const char *id, const char *title);
 int manifest_add_approval(manifest *m, size_t k, const char *role, const char *by, const char *at,
                           const char *note, const char hash[65]);
 /* Records a suggestion and its decision (copies the strings; reason,
- * dismissal and by may be NULL) and sets has_review. 0 or -1. */
+ * dismissal, by, date and confirmed_by may be NULL) and sets has_review. 0 or -1. */
 int manifest_add_suggestion(manifest *m, const char *risk, const char *decision, int suggested,
-                            const char *reason, const char *dismissal, const char *by);
+                            const char *reason, const char *dismissal, const char *by,
+                            const char *date, const char *confirmed_by);
 /* The rank of role id among m's roles, or -1. */
 int manifest_role_rank(const manifest *m, const char *id);
 

@@ -2008,11 +2008,13 @@ def risks_list():
 
 
 def suggestions_list():
-    # The risk and the decision: why the catalogue suggested it is in the plan and the manifest.
-    widths = [3000, MEMO_W - 3000]
-    t = mtable([head_row(["Suggested, not carried", "Decision"], widths),
-                mrow([mcell(tt("{{ suggestion.title }}"), widths[0]),
-                      mcell(tt("{{ suggestion.decision }}"), widths[1])])], widths)
+    # One full-width cell a risk: its title and weight, then the decision (who, when, why). Why
+    # the catalogue suggested it is in the plan and the manifest.
+    widths = [MEMO_W]
+    t = mtable([head_row(["Risks the deal's facts suggested and the review dismissed"], widths),
+                group_row(widths),
+                mrow([mcell(tt([("b", "{{ suggestion.title }}"), " (weight ", "{{ suggestion.weight }}",
+                                "). ", "{{ suggestion.decision }}"]), widths[0])])], widths)
     # printed only when the deal does not carry a risk its facts suggest: nothing otherwise
     return memo_list("suggestions", "Suggested risks", t, [])
 

@@ -75,7 +75,7 @@ if command -v script >/dev/null 2>&1; then
         sh -c 'printf "%s\n" "$1" | grep -qE "^\[#+\] 3/3  [0-9.]+ deals/s  [0-9]+:[0-9]{2} left"' _ "$TTY"
     check "no per-deal lines on a terminal" lacks "$TTY" "ok      deals/"
     check "a terminal's summary lists the written deals' warnings" \
-        sh -c 'printf "%s\n" "$1" | grep -A2 "^warnings:" | grep -q "deals/deal-000000.yaml: warning: ESCALATE"' _ "$TTY"
+        sh -c 'printf "%s\n" "$1" | sed -n "/^warnings:/,/^errors/p" | grep -q "deals/deal-000000.yaml: warning: ESCALATE"' _ "$TTY"
     check "a terminal's summary lists the failed deals' errors" \
         sh -c 'printf "%s\n" "$1" | grep -A2 "^errors (1 failed deal):" | grep -q "deals/zz-broken.yaml:$2:13: error:"' _ "$TTY" "$BL"
     check "a terminal's summary line" has "$TTY" "written 2, failed 1, with warnings 1, in "

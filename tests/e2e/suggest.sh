@@ -69,7 +69,8 @@ root = ET.parse("dismissed-manifest.xml").getroot()
 got = {s.get("risk"): s for s in root.findall("c:review/c:suggestion", ns)}
 d = got["stakeholder.diversion"]
 assert d.get("decision") == "dismissed" and d.get("by") == "Maris Ilves, compliance office", d.attrib
-assert d.find("c:dismissal", ns).text.startswith("The reseller may sell only to facility-services")
+assert d.get("date") == "2026-11-27" and d.get("confirmed-by") == "Dana Whitfield, counsel", d.attrib
+assert d.find("c:dismissal", ns).text.startswith("The suite runs only with licence keys bound")
 assert d.find("c:reason", ns).text.startswith("the product goes through a reseller")
 a = got["stakeholder.unknown-end-use"]
 assert a.get("decision") == "accepted" and a.find("c:dismissal", ns) is None
@@ -99,10 +100,22 @@ if [ -n "$CLAUSE" ]; then
     run_clasm approve edited.docx --clause "$CLAUSE" --as counsel --by "R. Osei" -o approved.docx
     check "suggest: approve succeeds on the edited draft" [ "$RC" -eq 0 ]
     check "suggest: the review is kept after approve" has "$(part approved.docx customXml/item1.xml)" \
-        '<clasm:suggestion risk="stakeholder.diversion" decision="dismissed" suggested="yes" by="Maris Ilves, compliance office">'
+        '<clasm:suggestion risk="stakeholder.diversion" decision="dismissed" suggested="yes" by="Maris Ilves, compliance office" date="2026-11-27" confirmed-by="Dana Whitfield, counsel">'
 else
     fail "suggest: the review is kept after approve" "no modified clause to approve in edited.docx"
 fi
+
+# Dismissals that keep a deal from escalating need counsel's confirmation:
+# without it, a warning that says what the deal would score (an error under
+# --strict, and nothing written).
+grep -v '^    confirmed_by:' "$ROOT/examples/deals/reseller-unknown-end-use.yaml" >unconfirmed.yaml
+run_clasm select unconfirmed.yaml
+check "suggest: unconfirmed dismissals that avoid an escalation are warned about" has "$ERR" \
+    "unconfirmed.yaml:34:11: warning: with the risks it dismisses the deal would score 14, tier 'severe', which escalates to counsel; the dismissals keep it at 'elevated': counsel must confirm each one (confirmed_by), and 2 of 2 are not confirmed [dismissal-avoids-escalation]"
+check "suggest: the plan says what the dismissals take away" has "$OUT" \
+    "with the dismissed risks: score 14, tier severe"
+refused "unconfirmed dismissals under --strict" 1 "[dismissal-avoids-escalation]" -- \
+    assemble --strict unconfirmed.yaml --document eula -o unconfirmed.docx
 
 # Mistakes in dismissals: refused with their place, nothing written.
 sed 's/^  - risk: stakeholder.diversion/  - risk: stakeholder.diversoin/' \
@@ -121,3 +134,8 @@ sed '/^  - risk: stakeholder.diversion/,/^    by:/{/^    by:/d}' \
     "$ROOT/examples/deals/reseller-unknown-end-use.yaml" >noby.yaml
 refused "a dismissal without who decided" 1 "missing required key 'dismissed[1].by'" \
     "[missing-key]" -- assemble noby.yaml --document eula -o noby.docx
+sed 's/^    date: 2026-11-27/    date: 27.11.2026/' \
+    "$ROOT/examples/deals/reseller-unknown-end-use.yaml" >baddate.yaml
+refused "a dismissal's date that is no date" 1 \
+    "dismissed[0].date: '27.11.2026' is not a date; write the day of the decision as YYYY-MM-DD" \
+    "[invalid-date]" -- assemble baddate.yaml --document eula -o baddate.docx

@@ -131,7 +131,7 @@ terms:
   initial_term_months: 12
 YAML
 sed -e 's/^id: V-EMPTY/id: V-EMPTY-RA/' -e 's/^documents: .*/documents: [reseller-agreement]/' \
-    -e 's/^end_use: known/end_use: known\nreseller: {name: Lowlands Retail Systems B.V., country: NL}/' \
+    -e 's/^end_use: known/end_use: known\nreseller: {name: Lowlands Retail Systems B.V., country: NL}\ndismissed: [{risk: stakeholder.unverified-intermediary, reason: "The reseller is the bakery chain'"'"'s own procurement arm, which buys for its shops only.", by: Maris Ilves, date: 2026-12-01}]/' \
     empty.yaml >empty-ra.yaml
 mkdir -p lo
 for d in empty.yaml empty-ra.yaml; do

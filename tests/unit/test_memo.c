@@ -320,6 +320,18 @@ static void test_pack_groups(void **state)
                      "counsel's decision");
     assert_lacks(text, "ESCALATION TO COUNSEL");
     assert_has(text, "Brightwater Distribution GmbH, Kingdom of Daressa");
+    /* The suggested risks it dismissed: what they would have made of the
+     * tier, then each with who, when, counsel's confirmation and why; the
+     * suggestions it accepted are among its risks, not here. */
+    assert_has(text, "\nDismissed after review. Had the deal carried these risks it would score "
+                     "14, in the severe tier, which escalates to counsel.\n"
+                     "Analyzes datasets to derive sensitive insights about identifiable people "
+                     "(weight 4). Dismissed by Maris Ilves, compliance office on 2026-11-27, "
+                     "confirmed by Dana Whitfield, counsel: The suite counts people");
+    assert_has(text, "\nRisk of diversion to an unauthorized end-user (weight 4). Dismissed by "
+                     "Maris Ilves, compliance office on 2026-11-27, confirmed by Dana Whitfield, "
+                     "counsel: The suite runs only with licence keys");
+    assert_lacks(text, "(weight 3). Dismissed"); /* the accepted ones */
     free(text);
     clasm_deal_free(deal);
 

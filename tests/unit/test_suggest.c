@@ -226,21 +226,35 @@ static void test_select_decisions(void **state)
                    "  - risk: end-user.security-service\n"
                    "    reason: a customs unit, not an intelligence service\n"
                    "    by: Ana Reyes, compliance office\n"
+                   "    date: 2026-11-20\n"
                    "  - risk: regime.weak-oversight\n"
                    "    reason: courts review each warrant\n"
-                   "    by: Ana Reyes\n",
+                   "    by: Ana Reyes\n"
+                   "    date: 2026-11-20\n",
                    &d);
     assert_non_null(dl);
     assert_int_equal(dl->ndismissed, 2);
     assert_int_equal(dl->dismissed[0].line, 13);
     assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
-    assert_int_equal(d.count, 0);
+    /* The dismissals keep a deal of score 4 from 11, the severe tier that
+     * escalates: counsel must confirm them. */
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.items[0].id, "dismissal-avoids-escalation");
+    assert_string_equal(d.items[0].message,
+                        "with the risks it dismisses the deal would score 11, tier 'severe', which "
+                        "escalates to counsel; the dismissals keep it at 'elevated': counsel must "
+                        "confirm each one (confirmed_by), and 2 of 2 are not confirmed");
+    assert_int_equal(d.items[0].line, 13);
+    assert_int_equal(p->score_with_dismissed, 11);
+    assert_string_equal(p->tier_with_dismissed_id, "severe");
     assert_int_equal(p->nsuggestions, 3);
     assert_int_equal(p->suggestions[0].decision, SUGGEST_ACCEPTED);
     assert_null(p->suggestions[0].by);
     assert_int_equal(p->suggestions[1].decision, SUGGEST_DISMISSED);
     assert_string_equal(p->suggestions[1].dismissal, "a customs unit, not an intelligence service");
     assert_string_equal(p->suggestions[1].by, "Ana Reyes, compliance office");
+    assert_string_equal(p->suggestions[1].date, "2026-11-20");
+    assert_null(p->suggestions[1].confirmed_by);
     assert_int_equal(p->suggestions[1].suggested, 1);
     assert_string_equal(p->suggestions[2].risk, "regime.weak-oversight");
     assert_int_equal(p->suggestions[2].suggested, 0);
@@ -250,7 +264,10 @@ static void test_select_decisions(void **state)
                                  "\"product.biometric\",\n"));
     assert_non_null(strstr(json, "\"decision\": \"dismissed\",\n      \"dismissal\": \"a customs "
                                  "unit, not an intelligence service\",\n      \"by\": \"Ana "
-                                 "Reyes, compliance office\"\n"));
+                                 "Reyes, compliance office\",\n      \"date\": \"2026-11-20\",\n"
+                                 "      \"confirmed_by\": null\n"));
+    assert_non_null(strstr(json, "  \"score_with_dismissed\": 11,\n  \"tier_with_dismissed\": "
+                                 "\"severe\""));
     free(json);
     char *buf = NULL;
     size_t len = 0;
@@ -262,11 +279,47 @@ static void test_select_decisions(void **state)
                                 "      suggested because: the product identifies people from "
                                 "their faces\n"));
     assert_non_null(strstr(buf, "      not suggested by this deal's facts\n"
-                                "      dismissed by Ana Reyes: courts review each warrant\n"));
+                                "      dismissed by Ana Reyes on 2026-11-20: courts review each "
+                                "warrant\n"));
+    assert_non_null(strstr(buf, "with the dismissed risks: score 11, tier severe\n"));
     free(buf);
     clasm_plan_free(p);
     clasm_deal_free(dl);
     clasm_diags_free(&d);
+
+    /* Confirmed by counsel, each: no warning; one unconfirmed is enough
+     * for it. */
+    static const char *const confirmations[2][2] = {{"Dee Okafor, counsel", "Dee Okafor, counsel"},
+                                                    {"Dee Okafor, counsel", NULL}};
+    for (int k = 0; k < 2; k++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "risks: [product.biometric]\n"
+                 "dismissed:\n"
+                 "  - risk: end-user.security-service\n"
+                 "    reason: a customs unit\n"
+                 "    by: Ana Reyes\n"
+                 "    date: 2026-11-20\n"
+                 "    confirmed_by: %s\n"
+                 "  - risk: regime.weak-oversight\n"
+                 "    reason: courts review each warrant\n"
+                 "    by: Ana Reyes\n"
+                 "    date: 2026-11-21\n"
+                 "%s%s%s",
+                 confirmations[k][0], confirmations[k][1] ? "    confirmed_by: " : "",
+                 confirmations[k][1] ? confirmations[k][1] : "", confirmations[k][1] ? "\n" : "");
+        clasm_diags_init(&d);
+        dl = deal_with(text, &d);
+        assert_non_null(dl);
+        assert_int_equal(clasm_select(f.lib, dl, CLASM_DOC_CONTRACT, &p, &d), CLASM_OK);
+        assert_int_equal(d.count, (size_t)k);
+        if (k == 1)
+            assert_non_null(strstr(d.items[0].message, "and 1 of 2 are not confirmed"));
+        assert_string_equal(p->suggestions[1].confirmed_by, "Dee Okafor, counsel");
+        clasm_plan_free(p);
+        clasm_deal_free(dl);
+        clasm_diags_free(&d);
+    }
     drop_library(&f);
 }
 
@@ -282,9 +335,11 @@ static void test_select_refuses_bad_dismissals(void **state)
                                "  - risk: product.biometric\n"
                                "    reason: r\n"
                                "    by: b\n"
+                               "    date: 2026-11-20\n"
                                "  - risk: end-user.security-servce\n"
                                "    reason: r\n"
-                               "    by: b\n",
+                               "    by: b\n"
+                               "    date: 2026-11-20\n",
                                &d);
     assert_non_null(dl);
     clasm_plan *p = NULL;
@@ -313,15 +368,19 @@ static void test_deal_refuses_bad_dismissals(void **state)
                                "  - risk: product.biometric\n"
                                "    reason: ''\n"
                                "    by: b\n"
+                               "    date: 2026-11-20\n"
                                "  - risk: product.analytics\n"
                                "    by: b\n"
+                               "    date: 2026-11-20\n"
                                "  - risk: product.biometric\n"
                                "    reason: again\n"
                                "    by: b\n"
+                               "    date: 2026-11-20\n"
                                "  - risk: regime.weak-oversight\n"
                                "    reason: r\n"
                                "    by: b\n"
-                               "    date: 2026-12-01\n",
+                               "    date: 2026-11-20\n"
+                               "    when: 2026-12-01\n",
                                &d);
     assert_null(dl);
     const clasm_diag *x = find(&d, "missing-value");
@@ -342,16 +401,32 @@ static void test_deal_refuses_bad_dismissals(void **state)
                    "  - risk: product.biometric\n"
                    "    reason: r\n"
                    "    by: b\n"
+                   "    date: 2026-11-20\n"
                    "  - risk: product.biometric\n"
                    "    reason: again\n"
-                   "    by: c\n",
+                   "    by: c\n"
+                   "    date: 2026-11-20\n",
                    &d);
     assert_null(dl);
     x = find(&d, "duplicate-dismissal");
     assert_non_null(x);
     assert_string_equal(x->message, "dismissed: 'product.biometric' is dismissed twice (first at "
                                     "line 12); keep one reason");
-    assert_int_equal(x->line, 15);
+    assert_int_equal(x->line, 16);
+    clasm_diags_free(&d);
+
+    clasm_diags_init(&d);
+    dl = deal_with("dismissed:\n"
+                   "  - risk: product.biometric\n"
+                   "    reason: r\n"
+                   "    by: b\n"
+                   "    date: 2026-02-30\n",
+                   &d);
+    assert_null(dl);
+    x = find(&d, "invalid-date");
+    assert_non_null(x);
+    assert_string_equal(x->message, "dismissed[0].date: '2026-02-30' is not a date; write the day "
+                                    "of the decision as YYYY-MM-DD");
     clasm_diags_free(&d);
 
     clasm_diags_init(&d);
