@@ -41,7 +41,16 @@
     dealId: '',
     section: 'deal',
     riskOrder: [], // risk ids in the order they were ticked
-    seq: 0,
+    // The risks the review dismissed, in the order it did: risk id ->
+    // {reason, by}. A ticked risk is never dismissed.
+    dismissed: new Map(),
+    // The engine's suggestions of the last plan made (kept while the deal is
+    // unfinished): [{risk, title, reason, suggested, decision, ...}].
+    suggestions: [],
+    dismissing: null, // the risk whose dismissal form is open
+    lastBy: '', // who decided the last dismissal: the next form starts with it
+    inflight: null, // the plan request on its way (one at a time)
+    again: false, // the deal changed while it was on its way: ask again
     timer: 0,
     inspected: null, // the draft the inspect page shows (a File), for its redline
   };
@@ -146,10 +155,19 @@
     putIf(deal, 'license', val('f-license'));
     putIf(deal, 'end_use', val('f-end-use'));
     // The red flags in the order they were ticked (a deal file's order).
-    const ticked = new Set($$('#risk-areas input:checked').map((c) => c.value));
+    const ticked = new Set($$('#risk-areas input[type=checkbox]:checked').map((c) => c.value));
     const risks = state.riskOrder.filter((r) => ticked.has(r));
     for (const r of ticked) if (!risks.includes(r)) risks.push(r);
     if (risks.length) deal.risks = risks;
+    // The suggested red flags the review dismissed, each with why and who.
+    const dismissed = [];
+    for (const [risk, d] of state.dismissed) {
+      if (ticked.has(risk)) continue;
+      const x = { risk, reason: d.reason, by: d.by, date: d.date };
+      if (d.confirmedBy) x.confirmed_by = d.confirmedBy;
+      dismissed.push(x);
+    }
+    if (dismissed.length) deal.dismissed = dismissed;
     const terms = {};
     for (const t of (state.catalogue ? state.catalogue.terms : [])) putIf(terms, t.key, termValue(t));
     if (Object.keys(terms).length) deal.terms = terms;
@@ -164,7 +182,13 @@
     function block(obj, indent) {
       const pad = '  '.repeat(indent);
       for (const [k, v] of Object.entries(obj)) {
-        if (Array.isArray(v)) {
+        if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object')) {
+          // A list of records (dismissed): one "- key: value" block each.
+          out.push(pad + k + ':');
+          for (const x of v) {
+            Object.entries(x).forEach(([xk, xv], i) => out.push(pad + (i ? '    ' : '  - ') + xk + ': ' + q(xv)));
+          }
+        } else if (Array.isArray(v)) {
           if (k === 'risks') {
             out.push(pad + k + ':');
             for (const x of v) out.push(pad + '  - ' + q(x));
@@ -470,6 +494,9 @@
       body.append(el('div', { class: 'banner warn stale-note', text: 'This plan is for the deal as it was ' +
         'before your last change: the plan needs the values listed under “Still to fill in for the plan”.' }));
     }
+    // The suggestions are the deal's: one account for all its documents.
+    const suggestions = plans.length ? plans[0].suggestions || [] : [];
+    if (suggestions.length) body.append(suggestionsSection(suggestions));
     for (const p of plans) {
       const sec = el('section', { class: 'doc-plan', 'data-document': p.document });
       sec.append(el('h3', { text: DOCUMENT_NAMES[p.document] || p.document }));
@@ -515,11 +542,265 @@
     $('#download-report').disabled = !plans.length || state.stale;
   }
 
+  // ---- suggested red flags: what the deal's facts point to, the decision on each ----
+
+  // The engine decides what the facts suggest (the catalogue's suggest_when);
+  // the page shows it and records the review's decision: ticked (the risk
+  // goes under risks) or dismissed with why and who decided (under
+  // dismissed). Undecided suggestions are counted in the summary bar.
+
+  // "the deal states ..." -> "the deal states ...." (a sentence's end).
+  function sentence(s) {
+    const t = String(s || '').trim();
+    return !t || /[.?!]$/.test(t) ? t : t + '.';
+  }
+
+  // One line of what a person typed: no line breaks, no runs of spaces.
+  function oneLine(s) {
+    return String(s || '').replace(/\s+/g, ' ').trim();
+  }
+
+  function isTicked(id) {
+    const box = document.getElementById('r-' + id);
+    return !!(box && box.checked);
+  }
+
+  // The risks the last plan's facts suggest: id -> suggestion.
+  function suggestedRisks() {
+    const m = new Map();
+    for (const s of state.suggestions) if (s.suggested) m.set(s.risk, s);
+    return m;
+  }
+
+  // The suggested risks neither ticked nor dismissed, in the catalogue's order.
+  function undecided() {
+    const sug = suggestedRisks();
+    return $$('#risk-areas input[type=checkbox]').map((c) => c.value)
+      .filter((id) => sug.has(id) && !isTicked(id) && !state.dismissed.has(id));
+  }
+
+  // Where a risk stands: 'form' (its dismissal being written), 'dismissed',
+  // 'accepted' (suggested and ticked), 'undecided' (suggested), or 'none'.
+  function riskMode(id, sug) {
+    if (state.dismissing === id) return 'form';
+    if (state.dismissed.has(id)) return 'dismissed';
+    if (!sug.has(id)) return 'none';
+    return isTicked(id) ? 'accepted' : 'undecided';
+  }
+
+  function hiddenTitle(text) {
+    return el('span', { class: 'visually-hidden', text });
+  }
+
+  // The line under a risk of the checklist that says why it is suggested and
+  // what was decided, with the actions its state allows.
+  function suggestionBox(id, mode, s) {
+    const title = riskTitle(id);
+    const why = s ? el('span', { class: 'because', text: 'Suggested because: ' + sentence(s.reason) }) : null;
+    const box = [];
+    if (mode === 'undecided') {
+      box.push(el('p', { class: 'sugg-line', id: 'r-' + id + '-why' },
+        el('span', { class: 'badge badge-suggested', text: 'To decide' }), ' ', why));
+      box.push(el('div', { class: 'sugg-actions' },
+        el('button', { type: 'button', class: 'confirm', 'data-confirm': id }, 'Confirm',
+          hiddenTitle(': ' + title)),
+        el('button', { type: 'button', class: 'dismiss', 'data-dismiss': id }, 'Dismiss…',
+          hiddenTitle(': ' + title))));
+    } else if (mode === 'accepted') {
+      box.push(el('p', { class: 'sugg-line', id: 'r-' + id + '-why' },
+        el('span', { class: 'badge badge-confirmed', text: 'Confirmed' }), ' ', why));
+    } else if (mode === 'dismissed') {
+      const d = state.dismissed.get(id);
+      box.push(el('p', { class: 'sugg-line', id: 'r-' + id + '-why' },
+        el('span', { class: 'badge badge-dismissed', text: 'Dismissed' }), ' ',
+        el('span', { class: 'dismissal', text: 'Dismissed by ' + d.by + ' on ' + d.date +
+          (d.confirmedBy ? ', confirmed by ' + d.confirmedBy : '') + ': ' + sentence(d.reason) })));
+      if (why) box.push(el('p', { class: 'sugg-was' }, why));
+      box.push(el('div', { class: 'sugg-actions' },
+        el('button', { type: 'button', class: 'undo', 'data-undo': id }, 'Undo',
+          hiddenTitle(' the dismissal of ' + title))));
+    } else if (mode === 'form') {
+      const f = 'r-' + id;
+      box.push(el('div', { class: 'dismiss-form', role: 'group', 'aria-labelledby': f + '-dl' },
+        el('p', { class: 'dismiss-title', id: f + '-dl', text: 'Dismiss “' + title + '”' }),
+        why ? el('p', { class: 'sugg-was' }, why) : null,
+        el('div', { class: 'field' },
+          el('label', { for: f + '-reason', text: 'Why it does not apply' }),
+          el('textarea', { id: f + '-reason', rows: '3', required: true, 'aria-required': 'true',
+            'aria-describedby': f + '-reason-h ' + f + '-reason-m' }),
+          el('span', { class: 'hint', id: f + '-reason-h',
+            text: 'What the review found, in a sentence or two: the deal file and the draft’s record keep it.' }),
+          el('span', { class: 'msg', id: f + '-reason-m' })),
+        el('div', { class: 'field' },
+          el('label', { for: f + '-by', text: 'Decided by' }),
+          el('input', { id: f + '-by', required: true, 'aria-required': 'true', autocomplete: 'name',
+            'aria-describedby': f + '-by-h ' + f + '-by-m' }),
+          el('span', { class: 'hint', id: f + '-by-h', text: 'Name and role, such as “Maris Ilves, compliance office”.' }),
+          el('span', { class: 'msg', id: f + '-by-m' })),
+        el('div', { class: 'sugg-actions' },
+          el('button', { type: 'button', class: 'primary', 'data-dismiss-save': id }, 'Dismiss the red flag'),
+          el('button', { type: 'button', 'data-dismiss-cancel': id }, 'Cancel'))));
+    }
+    return box;
+  }
+
+  // Each risk of the checklist shows where it stands; a row is rebuilt only
+  // when that changes (an open dismissal form keeps what is typed in it).
+  function renderFlags() {
+    const sug = suggestedRisks();
+    for (const row of $$('#risk-areas .risk')) {
+      const id = row.dataset.risk;
+      const mode = riskMode(id, sug);
+      const s = sug.get(id) || null;
+      const d = state.dismissed.get(id);
+      const key = [mode, s ? s.reason : '', d ? d.by + '\n' + d.reason : ''].join('\n');
+      if (row.dataset.key === key) continue;
+      row.dataset.key = key;
+      const box = row.querySelector('.sugg');
+      const hadFocus = box.contains(document.activeElement);
+      box.replaceChildren(...suggestionBox(id, mode, s));
+      box.hidden = mode === 'none';
+      if (mode === 'none') row.removeAttribute('data-suggestion');
+      else row.dataset.suggestion = mode;
+      if (hadFocus) row.querySelector('input[type=checkbox]').focus();
+    }
+    const n = undecided().length;
+    const sum = $('#sum-decide');
+    sum.hidden = n === 0;
+    $('#sum-decide-count').textContent = String(n);
+    // "2 suggested red flags to decide"; on a phone "2 flags to decide".
+    $('#sum-decide-words').textContent = n === 1 ? ' flag to decide' : ' flags to decide';
+    $('#decide-flags').textContent = n ? ' · ' + n + ' to decide' : '';
+  }
+
+  // Tells a screen reader what an action did.
+  function announce(text) {
+    const live = $('#flags-live');
+    live.textContent = '';
+    setTimeout(() => { live.textContent = text; }, 50);
+  }
+
+  function confirmRisk(id) {
+    const box = document.getElementById('r-' + id);
+    box.checked = true;
+    state.dismissed.delete(id);
+    state.riskOrder = state.riskOrder.filter((x) => x !== id).concat([id]);
+    renderFlags();
+    box.focus();
+    announce('Confirmed: ' + riskTitle(id) + ' is ticked among the red flags.');
+    schedule();
+  }
+
+  function openDismissal(id) {
+    if (state.dismissing && state.dismissing !== id) closeDismissal(state.dismissing, false);
+    state.dismissing = id;
+    renderFlags();
+    const by = document.getElementById('r-' + id + '-by');
+    by.value = state.lastBy;
+    document.getElementById('r-' + id + '-reason').focus();
+  }
+
+  function closeDismissal(id, focus) {
+    state.dismissing = null;
+    renderFlags();
+    if (focus) {
+      const b = document.querySelector('[data-dismiss="' + id + '"]') || document.getElementById('r-' + id);
+      b.focus();
+    }
+  }
+
+  // The form's two values are both needed: each missing one says so beside it.
+  function saveDismissal(id) {
+    const f = 'r-' + id;
+    const reason = oneLine(document.getElementById(f + '-reason').value);
+    const by = oneLine(document.getElementById(f + '-by').value);
+    let first = null;
+    for (const [key, v, text] of [['reason', reason, 'Say why this red flag does not apply to the deal.'],
+      ['by', by, 'Say who decided: a name, and a role if it helps.']]) {
+      const input = document.getElementById(f + '-' + key);
+      document.getElementById(f + '-' + key + '-m').textContent = v ? '' : text;
+      if (v) input.removeAttribute('aria-invalid');
+      else input.setAttribute('aria-invalid', 'true');
+      if (!v && !first) first = input;
+    }
+    if (first) {
+      first.focus();
+      return;
+    }
+    document.getElementById(f).checked = false;
+    state.riskOrder = state.riskOrder.filter((x) => x !== id);
+    state.dismissed.set(id, { reason, by, date: today(), confirmedBy: '' });
+    state.lastBy = by;
+    state.dismissing = null;
+    renderFlags();
+    document.querySelector('[data-undo="' + id + '"]').focus();
+    announce('Dismissed: ' + riskTitle(id) + '.');
+    schedule();
+  }
+
+  function undoDismissal(id) {
+    state.dismissed.delete(id);
+    renderFlags();
+    (document.querySelector('[data-dismiss="' + id + '"]') || document.getElementById('r-' + id)).focus();
+    announce('The dismissal of ' + riskTitle(id) + ' is undone.');
+    schedule();
+  }
+
+  // Opens the red flags and puts the cursor on a suggestion to decide (the
+  // first one, or the risk given).
+  function goToSuggestion(id) {
+    showSection('flags');
+    const target = id || undecided()[0];
+    const n = target && (document.querySelector('[data-confirm="' + target + '"]') ||
+      document.getElementById('r-' + target));
+    const to = n || $('#sec-flags .panel-title');
+    to.focus();
+    to.scrollIntoView({ block: 'center' });
+  }
+
+  const DECISION_WORDS = { accepted: 'confirmed', dismissed: 'dismissed', undecided: 'not decided yet' };
+  const DECISION_BADGES = { accepted: 'confirmed', dismissed: 'dismissed', undecided: 'suggested' };
+
+  // The plan's account of the suggestions, with the engine's decision on each.
+  function suggestionsSection(list) {
+    const counts = {};
+    for (const s of list) counts[s.decision] = (counts[s.decision] || 0) + 1;
+    const sum = ['accepted', 'dismissed', 'undecided'].filter((k) => counts[k])
+      .map((k) => counts[k] + ' ' + (k === 'undecided' ? 'to decide' : DECISION_WORDS[k])).join(', ');
+    const ul = el('ul', { class: 'suggestions' });
+    for (const s of list) {
+      const item = el('li', { 'data-risk': s.risk, 'data-decision': s.decision, class: 'dec-' + s.decision },
+        el('span', { class: 'title', text: s.title || riskTitle(s.risk) }), ' ',
+        el('span', { class: 'badge decision badge-' + (DECISION_BADGES[s.decision] || 'dismissed'),
+          text: DECISION_WORDS[s.decision] || s.decision }));
+      if (s.suggested) item.append(el('span', { class: 'why', text: 'Suggested because: ' + sentence(s.reason) }));
+      else item.append(el('span', { class: 'why', text: 'The deal’s facts do not suggest it.' }));
+      if (s.decision === 'dismissed') {
+        item.append(el('span', { class: 'dismissal',
+          text: 'Dismissed by ' + (s.by || 'someone unnamed') + (s.date ? ' on ' + s.date : '') +
+            (s.confirmed_by ? ', confirmed by ' + s.confirmed_by : '') + ': ' + sentence(s.dismissal) }));
+      } else if (s.decision === 'undecided') {
+        item.append(el('span', { class: 'todo' }, 'Confirm or dismiss it under ',
+          el('button', { type: 'button', class: 'link', 'data-go-flag': s.risk }, 'Red flags',
+            hiddenTitle(': ' + (s.title || riskTitle(s.risk)))), '.'));
+      }
+      item.append(el('details', { class: 'ids' }, el('summary', { text: 'Details' }),
+        el('p', {}, 'Risk ', el('code', { class: 'rid', text: s.risk })),
+        el('p', {}, 'Decision ', el('code', { class: 'rdecision', text: s.decision }),
+          s.suggested ? null : el('code', { text: ' suggested: false' }))));
+      ul.append(item);
+    }
+    return el('section', { class: 'plan-suggestions', 'aria-labelledby': 'sugg-title' },
+      el('h3', { id: 'sugg-title', text: 'Red flags the deal’s facts suggest' }),
+      el('p', { class: 'hint sugg-count' + (counts.undecided ? ' to-decide' : ''), text: sum + '.' }), ul);
+  }
+
   function render() {
     showMessages();
     renderSummary();
     renderMissing();
     renderPlans();
+    renderFlags();
   }
 
   function withoutTerms(deal, keys) {
@@ -531,14 +812,39 @@
     return d;
   }
 
-  async function refresh() {
-    const seq = ++state.seq;
+  // The answer on its way is out of date: the deal changed since it was
+  // asked (a newer request follows, or a change waits for its debounce).
+  function outdated() {
+    return state.again || state.timer !== 0;
+  }
+
+  // One plan request at a time: a change while one is on its way asks
+  // again once it is back, for the deal as it is then; the answer to a deal
+  // that has changed since is dropped.
+  function refresh() {
+    state.again = true;
+    if (!state.inflight) {
+      state.inflight = (async () => {
+        try {
+          while (state.again) {
+            state.again = false;
+            await refreshOnce();
+          }
+        } finally {
+          state.inflight = null;
+        }
+      })();
+    }
+    return state.inflight;
+  }
+
+  async function refreshOnce() {
     const deal = collectDeal();
     let plans = null;
     let errors = [];
     try {
       let res = await postDeal('/api/select', deal);
-      if (seq !== state.seq) return; // a newer change is on its way
+      if (outdated()) return;
       if (!res.ok) {
         errors = await errorsOf(res);
         // The clauses depend on the deal's facts only: when its terms alone
@@ -553,14 +859,16 @@
         plans = Array.isArray(j) ? j : [j];
       }
     } catch (e) {
-      if (seq === state.seq) $('#plan-status').textContent = 'The server cannot be reached: ' + e.message;
+      if (!outdated()) $('#plan-status').textContent = 'The server cannot be reached: ' + e.message;
       return;
     }
-    if (seq !== state.seq) return;
+    if (outdated()) return;
     state.errors = errors;
     state.draftErrors = [];
     if (plans) {
       state.plans = plans;
+      // The suggestions are the deal's, the same in each document's plan.
+      state.suggestions = plans[0].suggestions || [];
       state.stale = false;
       state.dealId = deal.id;
       $('#plan-status').textContent = 'Plan for deal ' + deal.id + ' (updated ' +
@@ -574,18 +882,23 @@
     render();
   }
 
+  // The plan follows the deal 400 ms after the last change: typing asks
+  // the server once, not at every key.
   function schedule() {
     clearTimeout(state.timer);
-    state.timer = setTimeout(() => { state.timer = 0; refresh(); }, 200);
+    state.timer = setTimeout(() => { state.timer = 0; refresh(); }, 400);
   }
 
   // A change still waiting for its plan is checked first, so that a draft's
   // answer is read against the deal as it is now.
   async function settle() {
-    if (!state.timer) return;
-    clearTimeout(state.timer);
-    state.timer = 0;
-    await refresh();
+    if (state.timer) {
+      clearTimeout(state.timer);
+      state.timer = 0;
+      await refresh();
+    } else if (state.inflight) {
+      await state.inflight;
+    }
   }
 
   // The first field with a message: its section opens and it takes the focus.
@@ -784,18 +1097,19 @@
         el('p', { class: 'area-desc', text: a.description }));
       for (const r of cat.risks.filter((x) => x.area === a.id)) {
         const id = 'r-' + r.id;
-        fs.append(el('div', { class: 'risk' },
-          el('input', { type: 'checkbox', id, value: r.id, 'aria-describedby': id + '-d m-risks' }),
+        // Its description, then (once the facts suggest it) why and the decision.
+        fs.append(el('div', { class: 'risk', 'data-risk': r.id },
+          el('input', { type: 'checkbox', id, value: r.id, 'aria-describedby': id + '-d ' + id + '-why m-risks' }),
           el('label', { for: id }, r.title, el('span', { class: 'weight', text: 'weight ' + r.weight })),
-          el('span', { class: 'desc', id: id + '-d', text: r.description })));
+          el('span', { class: 'desc', id: id + '-d', text: r.description }),
+          el('div', { class: 'sugg', id: id + '-s', hidden: true })));
       }
       return fs;
     }));
     $('#term-fields').replaceChildren(...cat.terms.map(termField));
     for (const t of cat.terms) markTerm(t);
-    const today = new Date().toISOString().slice(0, 10);
-    $('#f-date').value = today;
-    $('#f-id').value = 'Q-' + today.replace(/-/g, '');
+    $('#f-date').value = today();
+    $('#f-id').value = 'Q-' + today().replace(/-/g, '');
     registerFields();
   }
 
@@ -847,17 +1161,369 @@
     set('f-product-name', p.name);
     for (const x of $$('#f-capabilities input')) x.checked = (p.capabilities || []).includes(x.value);
     set('f-deployment', d.deployment); set('f-license', d.license); set('f-end-use', d.end_use);
-    for (const x of $$('#risk-areas input')) x.checked = (d.risks || []).includes(x.value);
+    for (const x of $$('#risk-areas input[type=checkbox]')) x.checked = (d.risks || []).includes(x.value);
     state.riskOrder = (d.risks || []).slice();
+    // The dismissals of risks the catalogue has and the deal does not list.
+    state.dismissing = null;
+    state.dismissed = new Map();
+    for (const x of Array.isArray(d.dismissed) ? d.dismissed : []) {
+      if (!x || typeof x.risk !== 'string' || !document.getElementById('r-' + x.risk) ||
+        (d.risks || []).includes(x.risk)) continue;
+      const reason = oneLine(x.reason);
+      const by = oneLine(x.by);
+      const date = /^\d{4}-\d{2}-\d{2}$/.test(String(x.date || '')) ? String(x.date) : today();
+      const confirmedBy = oneLine(x.confirmed_by);
+      if (reason && by) state.dismissed.set(x.risk, { reason, by, date, confirmedBy });
+    }
     for (const t of state.catalogue.terms) {
       const given = d.terms && d.terms[t.key];
       set('t-' + t.key, given !== undefined ? given : (t.default !== null && t.default !== undefined ? t.default : ''));
       markTerm(t);
     }
+    // The last deal's suggestions are not this one's: its plan brings them.
+    state.suggestions = [];
+    renderFlags();
+  }
+
+  // ---- reading a deal file ----
+
+  // The YAML deal files are written in: block mappings and sequences,
+  // sequences and mappings in brackets on one line, quoted and plain
+  // scalars (over several lines too), folded (>) and literal (|) blocks,
+  // comments. Every scalar is read as a string (the form's values are), ~
+  // and null as null. What else YAML has (anchors, aliases, tags, several
+  // documents) is refused with its line: the CLI reads those files.
+  function readYaml(text) {
+    const lines = String(text).replace(/^\uFEFF/, '').split(/\r?\n/);
+    let i = 0;
+    const fail = (n, what) => {
+      throw new Error('line ' + (n + 1) + ': ' + what);
+    };
+    const indentOf = (l) => /^ */.exec(l)[0].length;
+    // The line without its comment (a # after a space, outside quotes).
+    function uncomment(l) {
+      let q = '';
+      for (let k = 0; k < l.length; k++) {
+        const c = l[k];
+        if (q) {
+          if (c === '\\' && q === '"') k++;
+          else if (c === q) q = '';
+        } else if (c === '"' || c === '\'') {
+          q = c;
+        } else if (c === '#' && (k === 0 || /\s/.test(l[k - 1]))) {
+          return l.slice(0, k).trimEnd();
+        }
+      }
+      return l.trimEnd();
+    }
+    const blank = (l) => uncomment(l).trim() === '';
+    // The next line that holds something, skipping blank and comment lines.
+    function next() {
+      while (i < lines.length && blank(lines[i])) {
+        if (/^(---|\.\.\.)\s*$/.test(lines[i])) break;
+        i++;
+      }
+      if (i < lines.length && /^(---|\.\.\.)(\s|$)/.test(lines[i])) {
+        if (i === 0 || lines.slice(0, i).every(blank)) {
+          if (/^---\s*(#.*)?$/.test(lines[i])) {
+            i++;
+            return next();
+          }
+        }
+        fail(i, 'a file of several YAML documents');
+      }
+      return i < lines.length ? i : -1;
+    }
+    // A scalar or a bracketed list or mapping, starting at s[0]; with what
+    // follows it on the line.
+    function flow(s, n) {
+      s = s.trimStart();
+      const c = s[0];
+      if (c === '[' || c === '{') {
+        const close = c === '[' ? ']' : '}';
+        const out = c === '[' ? [] : {};
+        let rest = s.slice(1).trimStart();
+        while (rest[0] !== close) {
+          if (!rest) fail(n, 'a “' + c + '” not closed on its line');
+          let key = null;
+          if (c === '{') {
+            const k = scalar(rest, n, true);
+            rest = k.rest.trimStart();
+            key = k.value;
+            if (rest[0] === ',' || rest[0] === close) {
+              out[key] = null; // a key alone: its value is null
+              if (rest[0] === ',') rest = rest.slice(1).trimStart();
+              continue;
+            }
+            if (rest[0] !== ':') fail(n, 'a “:” is missing after ' + JSON.stringify(k.value));
+            rest = rest.slice(1);
+          }
+          const v = rest.trimStart()[0] === '[' || rest.trimStart()[0] === '{' ? flow(rest, n) : scalar(rest, n, true);
+          if (c === '[') out.push(v.value);
+          else out[key] = v.value;
+          rest = v.rest.trimStart();
+          if (rest[0] === ',') rest = rest.slice(1).trimStart();
+          else if (rest[0] !== close) fail(n, 'a “,” or “' + close + '” is expected');
+        }
+        return { value: out, rest: rest.slice(1) };
+      }
+      return scalar(s, n, false);
+    }
+    // A quoted or plain scalar; inFlow: it ends at , ] } too.
+    function scalar(s, n, inFlow) {
+      s = s.trimStart();
+      const c = s[0];
+      if (c === '"') {
+        let k = 1;
+        while (k < s.length && s[k] !== '"') k += s[k] === '\\' ? 2 : 1;
+        if (k >= s.length) fail(n, 'a quote not closed');
+        let value;
+        try {
+          value = JSON.parse(s.slice(0, k + 1).replace(/\\([0abtnvfre \/N_LP]|x[0-9A-Fa-f]{2}|U[0-9A-Fa-f]{8})/g, (m, e) => {
+            const map = { 0: '\\u0000', a: '\\u0007', v: '\\u000b', e: '\\u001b', ' ': ' ', '/': '/', N: '\\u0085',
+              _: '\\u00a0', L: '\\u2028', P: '\\u2029', b: '\\b', t: '\\t', n: '\\n', f: '\\f', r: '\\r' };
+            if (e[0] === 'x') return '\\u00' + e.slice(1);
+            if (e[0] === 'U') return JSON.stringify(String.fromCodePoint(parseInt(e.slice(1), 16))).slice(1, -1);
+            return map[e];
+          }));
+        } catch (err) {
+          fail(n, 'a quoted value YAML does not allow');
+        }
+        return { value, rest: s.slice(k + 1) };
+      }
+      if (c === '\'') {
+        let k = 1;
+        let v = '';
+        for (;;) {
+          if (k >= s.length) fail(n, 'a quote not closed');
+          if (s[k] === '\'') {
+            if (s[k + 1] === '\'') {
+              v += '\'';
+              k += 2;
+              continue;
+            }
+            break;
+          }
+          v += s[k++];
+        }
+        return { value: v, rest: s.slice(k + 1) };
+      }
+      if (c === '&' || c === '*' || c === '!') fail(n, 'anchors, aliases and tags (' + c + ') are not read here');
+      const m = (inFlow ? /^[^,\]}]*?(?=\s*(?:[,\]}]|:\s|:$|$))/ : /^.*$/).exec(s);
+      const raw = m[0].trim();
+      return { value: raw === '~' || raw === 'null' || raw === 'Null' || raw === 'NULL' ? null : raw, rest: s.slice(m[0].length) };
+    }
+    // A value that goes on over the next lines (more indented than ind):
+    // its lines folded into one, as YAML does.
+    function continued(first, ind) {
+      const parts = [first];
+      while (i < lines.length && (blank(lines[i]) || indentOf(lines[i]) > ind) && !/^\s*#/.test(lines[i])) {
+        const l = lines[i];
+        if (blank(l)) {
+          let j = i;
+          while (j < lines.length && blank(lines[j])) j++;
+          if (j >= lines.length || indentOf(lines[j]) <= ind) break;
+          parts.push('\n');
+        } else {
+          parts.push(uncomment(l).trim());
+        }
+        i++;
+      }
+      return parts.join(' ').replace(/ ?\n ?/g, '\n');
+    }
+    // A value after "key:" or "- " on line n (its parent at indent ind).
+    function value(rest, n, ind) {
+      const t = rest.trim();
+      const block = /^([|>])([+-]?)(\d?)([+-]?)$/.exec(t);
+      if (block) return blockScalar(block[1], block[2] || block[4], block[3], ind);
+      if (t === '') {
+        const j = next();
+        if (j >= 0 && (indentOf(lines[j]) > ind || (indentOf(lines[j]) === ind && /^ *-( |$)/.test(lines[j])))) {
+          return node(indentOf(lines[j]));
+        }
+        return null;
+      }
+      if (t[0] === '"' || t[0] === '\'') {
+        // A quoted value may go on over the next lines.
+        let text = t;
+        const q = t[0];
+        const closed = (x) => {
+          try {
+            scalar(x, n, false);
+            return true;
+          } catch (e) {
+            return false;
+          }
+        };
+        while (!closed(text) && i < lines.length) {
+          text += (blank(lines[i]) ? '\n' : ' ') + lines[i].trim();
+          i++;
+        }
+        const v = scalar(text.replace(/ ?\n ?/g, q === '"' ? '\\n' : '\n'), n, false);
+        if (uncomment(v.rest).trim()) fail(n, 'something after the closing quote');
+        return v.value;
+      }
+      if (t[0] === '[' || t[0] === '{') {
+        const v = flow(t, n);
+        if (v.rest.trim()) fail(n, 'something after the closing bracket');
+        return v.value;
+      }
+      const v = scalar(t, n, false).value;
+      return v === null ? null : continued(v, ind);
+    }
+    function blockScalar(kind, chomp, width, ind) {
+      const body = [];
+      let at = width ? ind + Number(width) : -1;
+      while (i < lines.length) {
+        const l = lines[i];
+        if (l.trim() === '') {
+          body.push('');
+          i++;
+          continue;
+        }
+        if (at < 0) at = indentOf(l);
+        if (indentOf(l) < at || at <= ind) break;
+        body.push(l.slice(at));
+        i++;
+      }
+      let end = body.length;
+      while (end > 0 && body[end - 1] === '') end--;
+      const trail = body.slice(end).length;
+      const kept = body.slice(0, end);
+      let text;
+      if (kind === '|') {
+        text = kept.join('\n');
+      } else {
+        text = '';
+        kept.forEach((l, k) => {
+          if (k === 0) text = l;
+          else if (l === '' || /^\s/.test(l) || kept[k - 1] === '' || /^\s/.test(kept[k - 1])) text += '\n' + l;
+          else text += ' ' + l;
+        });
+        text = text.replace(/\n(?=[^\n\s])/g, (m, off) => (text[off - 1] === '\n' ? '' : m));
+      }
+      if (chomp === '-') return text;
+      if (chomp === '+') return text + '\n'.repeat(trail + 1);
+      return kept.length ? text + '\n' : '';
+    }
+    // A block mapping or sequence whose lines start at column ind.
+    function node(ind) {
+      const first = next();
+      if (/^ *-( |$)/.test(lines[first])) {
+        const out = [];
+        let j;
+        while ((j = next()) >= 0 && indentOf(lines[j]) === ind && /^ *-( |$)/.test(lines[j])) {
+          const after = lines[j].slice(ind + 1);
+          const col = ind + 1 + /^ */.exec(after)[0].length;
+          const content = uncomment(after).trim();
+          if (content && /^[^'"[{#][^#]*?:(\s|$)|^("[^"]*"|'[^']*'):(\s|$)/.test(content)) {
+            // "- key: value": a mapping whose keys start at col.
+            lines[j] = ' '.repeat(col) + lines[j].slice(col);
+            out.push(node(col));
+          } else {
+            i = j + 1;
+            out.push(value(after, j, ind));
+          }
+        }
+        if (j >= 0 && indentOf(lines[j]) > ind) fail(j, 'this line is indented more than its list');
+        return out;
+      }
+      const out = {};
+      let j;
+      while ((j = next()) >= 0 && indentOf(lines[j]) === ind) {
+        const l = lines[j].slice(ind);
+        if (/^-( |$)/.test(l)) fail(j, 'a list item where a key is expected');
+        let key;
+        let rest;
+        if (l[0] === '"' || l[0] === '\'') {
+          const k = scalar(l, j, false);
+          key = k.value;
+          rest = k.rest.trimStart();
+          if (rest[0] !== ':') fail(j, 'a “:” is missing after the key');
+          rest = rest.slice(1);
+        } else {
+          const m = /^([^#]*?):(?:\s+|$)(.*)$/.exec(uncomment(l));
+          if (!m) fail(j, 'a “key: value” line is expected');
+          key = m[1];
+          rest = m[2];
+          if (/^[&*!]/.test(key)) fail(j, 'anchors, aliases and tags are not read here');
+        }
+        if (key === '<<') fail(j, 'merge keys (<<) are not read here');
+        if (Object.prototype.hasOwnProperty.call(out, key)) fail(j, '“' + key + '” is given twice');
+        i = j + 1;
+        out[key] = value(rest, j, ind);
+      }
+      if (j >= 0 && indentOf(lines[j]) > ind) fail(j, 'this line is indented more than the keys above it');
+      return out;
+    }
+    const start = next();
+    if (start < 0) return null;
+    if (indentOf(lines[start]) !== 0) fail(start, 'the file’s first key is indented');
+    const doc = node(0);
+    const rest = next();
+    if (rest >= 0) fail(rest, 'this line is indented less than the keys above it');
+    return doc;
+  }
+
+  // Every value a deal gives, by key path ("reseller.address", "positions";
+  // a list's items each, as "risks: product.x").
+  function dealLeaves(obj, prefix, out) {
+    for (const [k, v] of Object.entries(obj || {})) {
+      const p = prefix ? prefix + '.' + k : k;
+      if (Array.isArray(v)) {
+        for (const x of v) out.push({ path: p, item: x && typeof x === 'object' ? x.risk || JSON.stringify(x) : String(x) });
+      } else if (v && typeof v === 'object') {
+        dealLeaves(v, p, out);
+      } else if (v !== null && v !== undefined && v !== '') {
+        out.push({ path: p });
+      }
+    }
+    return out;
+  }
+
+  // What a deal file gives that the form has no place for: left out.
+  function leftOut(given, kept) {
+    const have = new Set(dealLeaves(kept, '', []).map((l) => l.path + (l.item !== undefined ? ': ' + l.item : '')));
+    const terms = new Set((state.catalogue ? state.catalogue.terms : []).map((t) => 'terms.' + t.key));
+    const out = [];
+    for (const l of dealLeaves(given, '', [])) {
+      const name = l.path + (l.item !== undefined ? ': ' + l.item : '');
+      if (have.has(name) || terms.has(l.path)) continue;
+      if (!out.includes(name)) out.push(name);
+    }
+    return out;
+  }
+
+  // A deal file (YAML or JSON) into the form; what it gives that the form
+  // cannot hold is named, not dropped unsaid.
+  async function openDealFile(file) {
+    const status = $('#open-status');
+    status.classList.remove('bad');
+    let deal;
+    try {
+      const text = await file.text();
+      deal = /\.json$/i.test(file.name) || /^\s*\{/.test(text) ? JSON.parse(text) : readYaml(text);
+      if (!deal || typeof deal !== 'object' || Array.isArray(deal)) throw new Error('it holds no deal (a mapping of keys)');
+    } catch (e) {
+      status.textContent = file.name + ' could not be read: ' + e.message + '.';
+      status.classList.add('bad');
+      return;
+    }
+    fillDeal(deal);
+    state.touched.clear();
+    state.showAll = false;
+    const lost = leftOut(deal, collectDeal());
+    const nDismissed = state.dismissed.size;
+    status.textContent = 'Opened ' + file.name + (nDismissed
+      ? ', with ' + nDismissed + (nDismissed === 1 ? ' dismissed red flag' : ' dismissed red flags') : '') + '.' +
+      (lost.length ? ' The form has no place for: ' + lost.join(', ') +
+        '; the deal file you download leaves them out.' : '');
+    schedule();
   }
 
   function loadExample() {
     fillDeal(EXAMPLE);
+    $('#open-status').textContent = '';
     state.touched.clear();
     state.showAll = false;
     schedule();
@@ -870,6 +1536,11 @@
       el('ul', {}, ...errors.map((e) => el('li', {}, tidy(e.message) +
         (e.part ? ' (in ' + e.part + (e.paragraph ? ', paragraph ' + e.paragraph : '') + ')' : '')))));
     box.hidden = errors.length === 0;
+  }
+
+  // Today as YYYY-MM-DD (UTC): the date a dismissal is decided on.
+  function today() {
+    return new Date().toISOString().slice(0, 10);
   }
 
   // "2026-12-07T09:00:00Z" -> "2026-12-07"; anything else as it is.
@@ -1078,12 +1749,26 @@
     // Typing changes the plan; a field's message shows once the user has
     // left it (or changed a choice), never while the page opens.
     form.addEventListener('input', (ev) => {
+      if (ev.target.closest('.dismiss-form')) return; // not the deal until saved
       const t = ev.target.id && ev.target.id.startsWith('t-') &&
         state.catalogue.terms.find((x) => 't-' + x.key === ev.target.id);
       if (t) markTerm(t);
+      changed(ev);
       schedule();
     });
+    // A changed value's messages were about the value before: they go until
+    // the server's answer on the new one (so that nothing shows up, and moves
+    // the page, as the user leaves a field just corrected).
+    const changed = (ev) => {
+      const p = pathOfEvent(ev);
+      const f = p && fieldFor(p);
+      if (!f) return;
+      const keep = (e) => !e.path || fieldFor(e.path) !== f;
+      state.errors = state.errors.filter(keep);
+      state.draftErrors = state.draftErrors.filter(keep);
+    };
     const touch = (ev) => {
+      if (ev.target.closest && ev.target.closest('.dismiss-form')) return;
       const p = pathOfEvent(ev);
       if (!p || state.touched.has(p)) return;
       // Leaving a box of choices counts only once focus leaves the box.
@@ -1094,13 +1779,52 @@
     };
     form.addEventListener('focusout', touch);
     form.addEventListener('change', (ev) => {
-      const r = ev.target.closest('#risk-areas') && ev.target.value;
+      if (ev.target.closest('.dismiss-form')) return;
+      const r = ev.target.closest('#risk-areas') && ev.target.type === 'checkbox' && ev.target.value;
       if (r) {
         state.riskOrder = state.riskOrder.filter((x) => x !== r);
         if (ev.target.checked) state.riskOrder.push(r);
+        // Ticking a dismissed red flag undoes its dismissal: a risk is
+        // carried or dismissed, never both.
+        if (ev.target.checked && state.dismissed.has(r)) {
+          state.dismissed.delete(r);
+          announce('The dismissal of ' + riskTitle(r) + ' is undone: it is ticked.');
+        }
+        if (ev.target.checked && state.dismissing === r) state.dismissing = null; // ticked: not dismissed
+        renderFlags();
       }
+      changed(ev);
       touch(ev);
       schedule();
+    });
+    // The suggestions' actions: confirm, dismiss (with why and who), undo.
+    $('#risk-areas').addEventListener('click', (ev) => {
+      const b = ev.target.closest('button');
+      if (!b) return;
+      if (b.dataset.confirm) confirmRisk(b.dataset.confirm);
+      else if (b.dataset.dismiss) openDismissal(b.dataset.dismiss);
+      else if (b.dataset.dismissSave) saveDismissal(b.dataset.dismissSave);
+      else if (b.dataset.dismissCancel) closeDismissal(b.dataset.dismissCancel, true);
+      else if (b.dataset.undo) undoDismissal(b.dataset.undo);
+    });
+    $('#risk-areas').addEventListener('keydown', (ev) => {
+      const box = ev.target.closest('.dismiss-form');
+      if (!box || !state.dismissing) return;
+      if (ev.key === 'Escape') {
+        ev.preventDefault();
+        closeDismissal(state.dismissing, true);
+      } else if (ev.key === 'Enter' && (ev.target.tagName === 'INPUT' || ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        saveDismissal(state.dismissing);
+      }
+    });
+    $('#sum-decide').addEventListener('click', (ev) => {
+      ev.preventDefault();
+      goToSuggestion(null);
+    });
+    $('#plan-body').addEventListener('click', (ev) => {
+      const b = ev.target.closest('[data-go-flag]');
+      if (b) goToSuggestion(b.getAttribute('data-go-flag'));
     });
     form.addEventListener('submit', (ev) => ev.preventDefault());
     form.addEventListener('click', (ev) => {
@@ -1132,6 +1856,12 @@
       if (b) goToField(b.getAttribute('data-go'));
     });
     $('#load-example').addEventListener('click', loadExample);
+    $('#open-deal').addEventListener('click', () => $('#open-deal-file').click());
+    $('#open-deal-file').addEventListener('change', (ev) => {
+      const f = ev.target.files[0];
+      ev.target.value = ''; // the same file again is a new choice
+      if (f) openDealFile(f);
+    });
     $('#download-rationale').addEventListener('click', () => downloadMemo().catch((e) => {
       $('#plan-status').textContent = 'The memo failed: ' + e.message;
     }));

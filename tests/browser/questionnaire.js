@@ -9,7 +9,9 @@
 // negotiated draft inspected (positions, approvers, the fallbacks still open,
 // the summary, text outside any clause) and its redline downloaded, with
 // comments for our counsel or for the other side, restored to the draft's
-// text or to a fallback.
+// text or to a fallback; the red flags the deal's facts suggest, each
+// confirmed or dismissed with why and who decided, in the deal file and in
+// the server's plan of it; a deal file opened again.
 // Screenshots go to SHOTS (default WORKDIR/../screenshots). Prints PASS/FAIL
 // lines; exits 1 when any check failed.
 'use strict';
@@ -92,7 +94,7 @@ async function summaryInView(page) {
   await page.waitForTimeout(100);
   return page.$eval('#summary', (s) => {
     const r = s.getBoundingClientRect();
-    const items = Array.from(s.querySelectorAll('.sum-item')).map((i) => i.getBoundingClientRect());
+    const items = Array.from(s.querySelectorAll('.sum-item')).filter((i) => !i.hidden).map((i) => i.getBoundingClientRect());
     return { top: r.top, bottom: r.bottom, scrolled: window.scrollY, vh: window.innerHeight,
       inView: r.top >= 0 && r.bottom <= window.innerHeight && window.scrollY > 0 &&
         items.every((i) => i.left >= 0 && i.right <= window.innerWidth && i.width > 0) };
@@ -209,6 +211,19 @@ async function desktop(browser, cat) {
     const b = cliSelect(EXAMPLE);
     check('the example is examples/deals/direct-biometric-security-service.yaml: clasm select gives the same plan',
       JSON.stringify(a) === JSON.stringify(b) && a.clauses.length > 20, { page: a.tier, file: b.tier });
+    // Its suggestions are all listed under risks: confirmed, none to decide.
+    const sug = b.suggestions || [];
+    const shownEx = await flagRows(page);
+    const planEx = await planSuggestions(page);
+    check('the example deal\'s suggested red flags show as confirmed, each with the engine\'s reason',
+      sug.length >= 3 && sug.every((x) => x.decision === 'accepted') &&
+      shownEx.map((r) => r.risk).join() === catalogueOrder(cat, sug.map((x) => x.risk)).join() &&
+      shownEx.every((r) => r.mode === 'accepted' && r.ticked && r.badge === 'Confirmed' &&
+        r.text.includes('Suggested because: ' + sug.find((x) => x.risk === r.risk).reason) && r.buttons.length === 0),
+      { cli: sug.map((x) => x.risk + ':' + x.decision), page: shownEx });
+    check('the example\'s plan lists its suggestions as confirmed; the summary bar has none to decide',
+      planEx.map((x) => x.risk + ':' + x.decision).join() === sug.map((x) => x.risk + ':accepted').join() &&
+      planEx.every((x) => x.words === 'confirmed') && await page.isHidden('#sum-decide'), planEx);
   }
 
   // ---- messages from the API, by the field's path ----
@@ -685,6 +700,312 @@ async function negotiation(browser) {
   await context.close();
 }
 
+// ---- suggested red flags ----
+
+// The risk ids in the order the checklist shows them (area by area).
+function catalogueOrder(cat, ids) {
+  return cat.areas.flatMap((a) => cat.risks.filter((r) => r.area === a.id).map((r) => r.id)).filter((id) => ids.includes(id));
+}
+
+// The checklist's risks that carry a suggestion or a dismissal, as shown.
+async function flagRows(page) {
+  return page.$$eval('#risk-areas .risk[data-suggestion]', (rows) => rows.map((r) => {
+    const box = r.querySelector('input[type=checkbox]');
+    const line = r.querySelector('.sugg-line');
+    return { risk: r.dataset.risk, mode: r.dataset.suggestion, ticked: box.checked,
+      badge: line && line.querySelector('.badge') ? line.querySelector('.badge').textContent : null,
+      text: line ? line.textContent.replace(/\s+/g, ' ').trim() : '',
+      buttons: Array.from(r.querySelectorAll('.sugg button')).map((b) => b.firstChild.textContent),
+      described: line ? (box.getAttribute('aria-describedby') || '').split(' ').includes(line.id) : false };
+  }));
+}
+
+// The plan's account of the suggestions.
+async function planSuggestions(page) {
+  return page.$$eval('#plan-body ul.suggestions li', (lis) => lis.map((li) => ({
+    risk: li.dataset.risk, decision: li.dataset.decision,
+    words: li.querySelector('.decision').textContent,
+    why: li.querySelector('.why') ? li.querySelector('.why').textContent : '',
+    dismissal: li.querySelector('.dismissal') ? li.querySelector('.dismissal').textContent : null,
+    idShown: li.querySelector('code.rid').checkVisibility() })));
+}
+
+const idSel = (id) => '[id="' + id + '"]';
+const activeId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+const activeData = (page, key) => page.evaluate((k) => document.activeElement && document.activeElement.dataset[k], key);
+
+// A contract manager fills a channel deal whose facts suggest red flags: a
+// reseller, the end use unknown, video analytics. The page marks each one
+// with the engine's reason; the manager confirms one, dismisses one with why
+// and who decided, ticks the last; the deal file holds the dismissal and the
+// server's plan of it has every suggestion decided. The file opens again
+// with its decisions, and so does the reseller example with its own.
+async function suggestions(browser, cat) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  watch(page, problems);
+  page.on('dialog', (d) => {
+    problems.push('a ' + d.type() + ' dialog: ' + d.message());
+    d.dismiss().catch(() => {});
+  });
+  let posts = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/select')) posts++;
+  });
+  await page.goto(url);
+  await page.waitForSelector('#risk-areas input[type=checkbox]', { state: 'attached' });
+  await waitFor(page, () => /facts are filled in/.test(document.querySelector('#plan-status').textContent), 'the first answer');
+  check('a fresh page marks no red flag as suggested and counts none to decide',
+    (await flagRows(page)).length === 0 && await page.isHidden('#sum-decide'));
+
+  // The deal's facts, typed as a person types them.
+  const before = posts;
+  await fillIn(page, '#f-id', 'Q-SUGGEST-1');
+  await page.click('#tab-parties');
+  await page.type('#f-seller-name', 'Northwind Sensing Systems, Inc.', { delay: 15 });
+  await page.type('#f-customer-name', 'Kestrel Facility Services Ltd.', { delay: 15 });
+  await page.fill('#f-customer-country', 'XD');
+  await page.selectOption('#f-customer-kind', 'private');
+  await page.check('#f-has-reseller');
+  await page.fill('#f-reseller-name', 'Brightwater Distribution GmbH');
+  await page.fill('#f-reseller-country', 'XD');
+  await page.click('#tab-product');
+  await page.type('#f-product-name', 'Northwind VisionGrid', { delay: 15 });
+  await page.check('#cap-video-analytics');
+  await page.selectOption('#f-deployment', 'on-premises');
+  await page.selectOption('#f-license', 'subscription');
+  await page.selectOption('#f-end-use', 'unknown');
+  check('the page suggests red flags once the deal\'s facts are complete',
+    await waitFor(page, () => !document.querySelector('#sum-decide').hidden && document.querySelector('.tier-name') !== null,
+      'suggestions'));
+  await page.waitForTimeout(600);
+  const typed = posts - before;
+  console.log('# typing the deal\'s facts (about 100 keys and choices) asked the server for the plan ' + typed + ' times');
+  check('typing does not flood the server: far fewer plan requests than keys typed', typed > 0 && typed < 40, typed);
+
+  // What the engine suggests for this deal, from the deal file and the CLI.
+  const undecidedFile = await download(page, () => page.click('#download-deal'));
+  const cli0 = clasm ? cliSelect(undecidedFile).suggestions || [] : [];
+  const want = ['stakeholder.diversion', 'stakeholder.unverified-intermediary', 'stakeholder.unknown-end-use'];
+  check('clasm select on the deal file: its facts suggest diversion, an unverified intermediary and an unknown end use, all undecided',
+    !clasm || (cli0.map((x) => x.risk).sort().join() === want.slice().sort().join() &&
+      cli0.every((x) => x.suggested && x.decision === 'undecided' && x.reason)), cli0);
+  await page.click('#tab-flags');
+  let rows = await flagRows(page);
+  check('each suggested red flag is marked in the checklist, none other',
+    rows.map((r) => r.risk).join() === catalogueOrder(cat, want).join(), rows.map((r) => r.risk));
+  check('each shows "Suggested because:" with the engine\'s reason, and Confirm and Dismiss',
+    rows.every((r) => {
+      const c = cli0.find((x) => x.risk === r.risk);
+      return r.mode === 'undecided' && !r.ticked && r.badge === 'To decide' && r.described &&
+        (!clasm || (c && r.text === 'To decide Suggested because: ' + c.reason + '.')) &&
+        r.buttons.join() === 'Confirm,Dismiss…';
+    }), rows);
+  const bar0 = await page.evaluate(() => ({ sum: document.querySelector('#sum-decide').textContent,
+    tab: document.querySelector('#decide-flags').textContent }));
+  check('the summary bar and the tab count the suggestions to decide',
+    bar0.sum === '3 suggested red flags to decide' && bar0.tab === ' · 3 to decide', bar0);
+  const plan0 = await planSuggestions(page);
+  check('the plan lists the suggestions as not decided yet, with their reasons, the ids hidden',
+    plan0.length === 3 && plan0.every((x) => x.decision === 'undecided' && x.words === 'not decided yet' &&
+      /^Suggested because: /.test(x.why) && !x.idShown && !/stakeholder\./.test(x.why)), plan0);
+
+  // Confirm: the red flag is ticked.
+  const unknown = 'stakeholder.unknown-end-use';
+  const diversion = 'stakeholder.diversion';
+  const intermediary = 'stakeholder.unverified-intermediary';
+  await page.click('[data-confirm="' + unknown + '"]');
+  rows = await flagRows(page);
+  let row = rows.find((r) => r.risk === unknown) || {};
+  check('Confirm ticks the red flag: it shows as confirmed, the cursor on its checkbox',
+    row.ticked && row.mode === 'accepted' && row.badge === 'Confirmed' && row.buttons.length === 0 &&
+    (await activeId(page)) === 'r-' + unknown, row);
+  check('the count drops to 2', (await page.textContent('#sum-decide')) === '2 suggested red flags to decide');
+
+  // Dismiss: why and who, in the page, both required.
+  await page.click('[data-dismiss="' + diversion + '"]');
+  const form = await page.evaluate((id) => {
+    const r = document.getElementById('r-' + id + '-reason');
+    const b = document.getElementById('r-' + id + '-by');
+    const group = r && r.closest('[role=group]');
+    return r && b ? { active: document.activeElement === r, reasonLabel: r.labels.length === 1 ? r.labels[0].textContent : null,
+      byLabel: b.labels.length === 1 ? b.labels[0].textContent : null, by: b.value,
+      group: group ? document.getElementById(group.getAttribute('aria-labelledby')).textContent : null,
+      described: r.getAttribute('aria-describedby').split(' ').every((x) => document.getElementById(x)) } : null;
+  }, diversion);
+  check('Dismiss opens a form in the page: why and who decided, labelled, the cursor in the first',
+    form && form.active && form.reasonLabel === 'Why it does not apply' && form.byLabel === 'Decided by' &&
+    form.by === '' && /^Dismiss “Risk of diversion/.test(form.group) && form.described, form);
+  await page.click('[data-dismiss-save="' + diversion + '"]');
+  const empty = await page.evaluate((id) => ['reason', 'by'].map((k) => ({
+    msg: document.getElementById('r-' + id + '-' + k + '-m').textContent,
+    invalid: document.getElementById('r-' + id + '-' + k).getAttribute('aria-invalid'),
+    described: document.getElementById('r-' + id + '-' + k).getAttribute('aria-describedby').includes('r-' + id + '-' + k + '-m') })), diversion);
+  check('both are required: each empty one says so beside it, and the cursor goes to the first',
+    empty.every((e) => e.msg && e.invalid === 'true' && e.described) && (await activeId(page)) === 'r-' + diversion + '-reason' &&
+    (await flagRows(page)).find((r) => r.risk === diversion).mode === 'form', empty);
+  const REASON = 'The reseller may sell only to facility-services customers in the territory and collects an end-user declaration before each delivery.';
+  const NAME = 'Maris Ilves, compliance office';
+  const TODAY = new Date().toISOString().slice(0, 10); // a dismissal's date
+  await page.fill(idSel('r-' + diversion + '-reason'), REASON);
+  await page.click('[data-dismiss-save="' + diversion + '"]');
+  check('with the reason given, the name is still asked for',
+    (await activeId(page)) === 'r-' + diversion + '-by' &&
+    (await page.textContent(idSel('r-' + diversion + '-reason-m'))) === '' &&
+    (await page.textContent(idSel('r-' + diversion + '-by-m'))) !== '');
+  await page.fill(idSel('r-' + diversion + '-by'), NAME);
+  await page.press(idSel('r-' + diversion + '-by'), 'Enter');
+  rows = await flagRows(page);
+  row = rows.find((r) => r.risk === diversion) || {};
+  check('the dismissed red flag shows "Dismissed by NAME: REASON" with an Undo, the cursor on Undo',
+    row.mode === 'dismissed' && !row.ticked && row.text === 'Dismissed Dismissed by ' + NAME + ' on ' + TODAY + ': ' + REASON &&
+    row.buttons.join() === 'Undo' && (await activeData(page, 'undo')) === diversion, row);
+  check('one left to decide, said in the singular',
+    (await page.textContent('#sum-decide')) === '1 suggested red flag to decide' &&
+    (await page.textContent('#decide-flags')) === ' · 1 to decide');
+
+  // Escape closes a dismissal form; the next one starts with the last name.
+  await page.click('[data-dismiss="' + intermediary + '"]');
+  const prefilled = await page.inputValue(idSel('r-' + intermediary + '-by'));
+  await page.keyboard.press('Escape');
+  rows = await flagRows(page);
+  check('a new dismissal starts with the last name; Escape cancels it, the cursor back on its Dismiss',
+    prefilled === NAME && rows.find((r) => r.risk === intermediary).mode === 'undecided' &&
+    (await activeData(page, 'dismiss')) === intermediary, { prefilled, active: await activeId(page) });
+
+  // The plan follows: one confirmed, one dismissed with why and who, one to decide.
+  check('the plan shows each decision in plain words',
+    await waitFor(page, () => {
+      const d = Array.from(document.querySelectorAll('#plan-body ul.suggestions li')).map((li) => li.dataset.decision);
+      return d.includes('dismissed') && d.includes('accepted');
+    }, 'plan decisions'));
+  const plan1 = await planSuggestions(page);
+  const pd = plan1.find((x) => x.risk === diversion) || {};
+  check('the plan: confirmed, "Dismissed by NAME: REASON", not decided yet',
+    (plan1.find((x) => x.risk === unknown) || {}).words === 'confirmed' && pd.words === 'dismissed' &&
+    pd.dismissal === 'Dismissed by ' + NAME + ' on ' + TODAY + ': ' + REASON &&
+    (plan1.find((x) => x.risk === intermediary) || {}).words === 'not decided yet', plan1);
+  // From the plan and from the summary bar to the suggestion to decide.
+  await page.click('#tab-deal');
+  await page.click('#plan-body [data-go-flag="' + intermediary + '"]');
+  const fromPlan = { shown: await page.isVisible('#sec-flags'), confirm: await activeData(page, 'confirm') };
+  await page.click('#tab-product');
+  await page.click('#sum-decide');
+  const fromBar = { shown: await page.isVisible('#sec-flags'), confirm: await activeData(page, 'confirm') };
+  check('the plan\'s "Red flags" link and the summary bar\'s count open the red flags, the cursor on the Confirm to decide',
+    fromPlan.shown && fromPlan.confirm === intermediary && fromBar.shown && fromBar.confirm === intermediary, { fromPlan, fromBar });
+  await page.click('#plan-body ul.suggestions li[data-risk="' + diversion + '"] details.ids summary');
+  const ids = await page.$eval('#plan-body ul.suggestions li[data-risk="' + diversion + '"] details.ids',
+    (d) => ({ open: d.open, rid: d.querySelector('code.rid').textContent, shown: d.querySelector('code.rid').checkVisibility(),
+      decision: d.querySelector('code.rdecision').textContent }));
+  check('the toggle shows the risk id and the decision as the engine gives them',
+    ids.open && ids.shown && ids.rid === diversion && ids.decision === 'dismissed', ids);
+  // The red flags' last area whole beside the plan (a taller window, the same width).
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await page.$eval('#area-stakeholder', (n) => n.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -70));
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: path.join(shots, 'desktop-suggestions.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Undo; and ticking a dismissed red flag undoes its dismissal.
+  await page.click('[data-undo="' + diversion + '"]');
+  row = (await flagRows(page)).find((r) => r.risk === diversion) || {};
+  check('Undo puts the suggestion back to decide, the cursor on its Dismiss',
+    row.mode === 'undecided' && (await activeData(page, 'dismiss')) === diversion, row);
+  await page.click('[data-dismiss="' + diversion + '"]');
+  await page.fill(idSel('r-' + diversion + '-reason'), REASON);
+  await page.click('[data-dismiss-save="' + diversion + '"]');
+  await page.check(idSel('r-' + diversion));
+  row = (await flagRows(page)).find((r) => r.risk === diversion) || {};
+  const both = await page.evaluate(() => document.querySelectorAll('#risk-areas .risk[data-suggestion="dismissed"] input:checked').length);
+  check('ticking a dismissed red flag undoes the dismissal: never ticked and dismissed at once',
+    row.mode === 'accepted' && row.ticked && !/Dismissed by/.test(row.text) && both === 0, row);
+  await page.uncheck(idSel('r-' + diversion));
+  await page.click('[data-dismiss="' + diversion + '"]');
+  await page.fill(idSel('r-' + diversion + '-reason'), REASON);
+  await page.click('[data-dismiss-save="' + diversion + '"]');
+  // The last one ticked in the checklist itself.
+  await page.check(idSel('r-' + intermediary));
+  rows = await flagRows(page);
+  check('every suggestion decided: nothing to decide in the summary bar or the tab',
+    rows.map((r) => r.risk + ':' + r.mode).sort().join() ===
+      [diversion + ':dismissed', intermediary + ':accepted', unknown + ':accepted'].sort().join() &&
+    await page.isHidden('#sum-decide') && (await page.textContent('#decide-flags')) === '', rows);
+  check('the plan follows: no suggestion left undecided',
+    await waitFor(page, () => {
+      const d = Array.from(document.querySelectorAll('#plan-body ul.suggestions li')).map((li) => li.dataset.decision);
+      return d.length === 3 && !d.includes('undecided');
+    }, 'plan decided'));
+
+  // The deal file holds the dismissal; the server's plan of it agrees.
+  const dealFile = await download(page, () => page.click('#download-deal'));
+  const yaml = fs.readFileSync(dealFile, 'utf8');
+  check('the deal file lists the confirmed red flags under risks and the dismissed one under dismissed, with why and who',
+    yaml.includes('dismissed:\n  - risk: "' + diversion + '"\n    reason: ' + JSON.stringify(REASON) + '\n    by: ' + JSON.stringify(NAME) +
+      '\n    date: "' + TODAY + '"\n') &&
+    yaml.includes('risks:\n  - "' + unknown + '"\n  - "' + intermediary + '"\n'), yaml);
+  if (clasm) {
+    const sug = cliSelect(dealFile).suggestions || [];
+    const dec = (d) => sug.filter((x) => x.decision === d);
+    check('clasm select on the deal file: the confirmed ones accepted, the dismissed one with its reason and who, none undecided',
+      dec('accepted').map((x) => x.risk).sort().join() === [intermediary, unknown].sort().join() &&
+      dec('dismissed').length === 1 && dec('dismissed')[0].risk === diversion && dec('dismissed')[0].dismissal === REASON &&
+      dec('dismissed')[0].by === NAME && dec('undecided').length === 0, sug);
+  }
+
+  // The deal file opened again: the same decisions, the same file.
+  await page.goto(url);
+  await page.waitForSelector('#risk-areas input[type=checkbox]', { state: 'attached' });
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#open-deal')]);
+  await chooser.setFiles(dealFile);
+  check('opening the deal file says so, with its dismissed red flag',
+    await waitFor(page, () => /^Opened Q-SUGGEST-1\.yaml, with 1 dismissed red flag\.$/.test(document.querySelector('#open-status').textContent),
+      'opened'), await page.textContent('#open-status'));
+  check('its plan comes back with every suggestion decided',
+    await waitFor(page, () => document.querySelectorAll('#risk-areas .risk[data-suggestion]').length === 3 &&
+      document.querySelector('#sum-decide').hidden && document.querySelectorAll('#plan-body ul.suggestions li').length === 3, 'reopened'));
+  row = (await flagRows(page)).find((r) => r.risk === diversion) || {};
+  check('the dismissal is back: "Dismissed by NAME: REASON"', row.mode === 'dismissed' &&
+    row.text === 'Dismissed Dismissed by ' + NAME + ' on ' + TODAY + ': ' + REASON, row);
+  const again = await download(page, () => page.click('#download-deal'));
+  check('the deal file downloaded again is the same file', fs.readFileSync(again, 'utf8') === yaml,
+    fs.readFileSync(again, 'utf8'));
+
+  // The reseller example: two dismissals restored, what the form cannot hold named.
+  const resellerExample = path.join(root, 'examples', 'deals', 'reseller-unknown-end-use.yaml');
+  const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), page.click('#open-deal')]);
+  await chooser2.setFiles(resellerExample);
+  await waitFor(page, () => /^Opened reseller-unknown-end-use\.yaml/.test(document.querySelector('#open-status').textContent), 'example opened');
+  const opened = await page.textContent('#open-status');
+  check('the reseller example opens with its two dismissals and names what the form has no place for',
+    /with 2 dismissed red flags\. The form has no place for: reseller\.address, reseller\.jurisdiction;/.test(opened), opened);
+  if (clasm) {
+    const plans = cliSelect(resellerExample); // a pack: a plan per document, the same suggestions
+    const cli = (Array.isArray(plans) ? plans[0] : plans).suggestions || [];
+    check('its plan shows the decisions clasm select gives the file, the dismissals\' reasons and who word for word',
+      await waitFor(page, (n) => document.querySelectorAll('#plan-body ul.suggestions li').length === n &&
+        /^Plan for deal Q-2026-0142/.test(document.querySelector('#plan-status').textContent), 'example plan', cli.length));
+    const shownPlan = await planSuggestions(page);
+    check('the page\'s decisions are the CLI\'s',
+      shownPlan.map((x) => x.risk + ':' + x.decision).join() === cli.map((x) => x.risk + ':' + x.decision).join() &&
+      cli.filter((x) => x.decision === 'dismissed').every((x) => (shownPlan.find((y) => y.risk === x.risk) || {}).dismissal ===
+        'Dismissed by ' + x.by + ' on ' + x.date + (x.confirmed_by ? ', confirmed by ' + x.confirmed_by : '') + ': ' +
+        x.dismissal), { page: shownPlan, cli });
+  }
+  // A file the page cannot read says why, and changes nothing.
+  const bad = path.join(work, 'broken-deal.yaml');
+  fs.writeFileSync(bad, 'id: Q-BROKEN\ndocuments: [contract\n');
+  const [chooser3] = await Promise.all([page.waitForEvent('filechooser'), page.click('#open-deal')]);
+  await chooser3.setFiles(bad);
+  check('a file the page cannot read says why, with the line, and the deal stays as it was',
+    await waitFor(page, () => /^broken-deal\.yaml could not be read: line 2: /.test(document.querySelector('#open-status').textContent), 'broken') &&
+    (await page.inputValue('#f-id')) === 'Q-2026-0142', await page.textContent('#open-status'));
+  check('no dialogs, script errors or CSP violations (suggestions)', problems.length === 0, problems);
+  await context.close();
+}
+
 function byIdOf(inspection) {
   return new Map(inspection.clauses.map((c) => [c.id, c]));
 }
@@ -748,6 +1069,38 @@ async function phone(browser) {
   check('the message is just below the field and within the screen', placed.gap >= 0 && placed.gap < 80 && placed.inside, placed);
   await page.$eval('#f-customer-country', (n) => n.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: path.join(shots, 'phone-message.png') });
+
+  // Suggested red flags on the phone: the reseller example, one red flag
+  // unticked to decide again, its dismissal form open.
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#open-deal')]);
+  await chooser.setFiles(path.join(root, 'examples', 'deals', 'reseller-unknown-end-use.yaml'));
+  await waitFor(page, () => /^Plan for deal Q-2026-0142/.test(document.querySelector('#plan-status').textContent) &&
+    document.querySelectorAll('#risk-areas .risk[data-suggestion]').length === 4, 'the reseller example');
+  await page.click('#tab-flags');
+  await page.uncheck(idSel('r-stakeholder.unknown-end-use'));
+  const decide = await page.evaluate(() => ({ text: document.querySelector('#sum-decide').innerText,
+    shown: document.querySelector('#sum-decide').checkVisibility(),
+    rows: new Set(Array.from(document.querySelectorAll('#summary .sum-item')).filter((i) => !i.hidden)
+      .map((i) => Math.round(i.getBoundingClientRect().top / 10))).size }));
+  check('at 390 px the summary bar counts the red flag to decide, in short, and keeps to two lines',
+    decide.shown && decide.text === '1 flag to decide' && decide.rows === 2, decide);
+  await page.click('[data-dismiss="stakeholder.unknown-end-use"]');
+  await page.$eval('[id="r-stakeholder.unknown-end-use"]', (n) => n.closest('.risk').scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -120));
+  const fit = await page.evaluate(() => {
+    const parts = Array.from(document.querySelectorAll('#risk-areas .risk[data-suggestion] .sugg, #risk-areas .risk[data-suggestion] .sugg button, ' +
+      '#risk-areas .dismiss-form textarea, #risk-areas .dismiss-form input')).map((n) => n.getBoundingClientRect());
+    return { page: document.documentElement.scrollWidth, inside: parts.length > 0 && parts.every((r) => r.left >= 0 && r.right <= window.innerWidth),
+      bar: Math.round(document.querySelector('#summary').getBoundingClientRect().height) };
+  });
+  check('at 390 px the suggestions, their buttons and the dismissal form fit the screen', fit.page <= 390 && fit.inside, fit);
+  await page.screenshot({ path: path.join(shots, 'phone-suggestions.png') });
+  await page.click('[data-dismiss-cancel="stakeholder.unknown-end-use"]');
+  await page.click('#sum-plan');
+  await page.$eval('#sugg-title', (n) => n.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -90));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(shots, 'phone-plan-suggestions.png') });
   check('no script errors or CSP violations in the console (phone)', problems.length === 0, problems);
   await context.close();
 }
@@ -757,11 +1110,13 @@ async function phone(browser) {
   try {
     const cat = await (await fetch(url + 'api/risks')).json();
     await desktop(browser, cat);
+    await suggestions(browser, cat);
     await negotiation(browser);
     await phone(browser);
     const files = fs.readdirSync(shots).filter((f) => f.endsWith('.png')).sort();
     check('screenshots at desktop and phone width are kept', ['desktop-fresh.png', 'desktop-messages.png',
-      'desktop-plan.png', 'phone-example.png', 'phone-fresh.png', 'phone-message.png', 'phone-plan.png']
+      'desktop-plan.png', 'desktop-suggestions.png', 'phone-example.png', 'phone-fresh.png', 'phone-message.png',
+      'phone-plan.png', 'phone-suggestions.png', 'phone-plan-suggestions.png']
       .concat(clasm ? ['desktop-negotiation.png', 'phone-negotiation.png'] : [])
       .every((f) => files.includes(f) && fs.statSync(path.join(shots, f)).size > 1000), files);
     console.log('# screenshots: ' + shots);
