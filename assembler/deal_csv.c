@@ -5,10 +5,10 @@
  * (deal_load_doc): no YAML text is written and parsed again. */
 #include "clasm.h"
 
+#include "csv.h"
 #include "deal.h"
 #include "deal_fields.h"
 #include "diag.h"
-#include "utf8.h"
 #include "yaml_tree.h"
 
 #include <errno.h>
@@ -25,17 +25,6 @@
 #define CSV_MAX_COLUMNS 256u
 
 typedef struct {
-    char *text;
-    int line, column; /* where the cell starts, 1-based */
-} csv_cell;
-
-typedef struct {
-    csv_cell *cells;
-    size_t n, cap;
-    int line;
-} csv_row;
-
-typedef struct {
     char *path; /* the header's deal path, trimmed */
     int list;
 } csv_column;
@@ -50,19 +39,12 @@ struct clasm_deal_table {
     char **names; /* "deals.csv row 3" */
 };
 
-static void free_row(csv_row *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        free(r->cells[i].text);
-    free(r->cells);
-}
-
 void clasm_deal_table_free(clasm_deal_table *t)
 {
     if (!t)
         return;
     for (size_t i = 0; i < t->nrows; i++) {
-        free_row(&t->rows[i]);
+        csv_row_free(&t->rows[i]);
         if (t->names)
             free(t->names[i]);
     }
@@ -86,219 +68,18 @@ const char *clasm_deal_table_row_name(const clasm_deal_table *t, size_t i)
     return t && i < t->nrows ? t->names[i] : NULL;
 }
 
-/* ---- the CSV reader ---- */
-
-typedef struct {
-    const char *s;
-    size_t len, pos;
-    int line, column; /* of pos; column counts characters */
-    const char *name;
-    clasm_diags *diags;
-    int oom;
-} reader;
-
-static void advance(reader *R)
-{
-    unsigned char c = (unsigned char)R->s[R->pos++];
-    if (c == '\n') {
-        R->line++;
-        R->column = 1;
-    } else if ((c & 0xC0) != 0x80) {
-        R->column++;
-    }
-}
-
-static int push_cell(csv_row *row, char *text, int line, int column)
-{
-    if (row->n == row->cap) {
-        size_t cap = row->cap ? row->cap * 2 : 8;
-        csv_cell *v = realloc(row->cells, cap * sizeof *v);
-        if (!v)
-            return 0;
-        row->cells = v;
-        row->cap = cap;
-    }
-    row->cells[row->n++] = (csv_cell){text, line, column};
-    return 1;
-}
-
-/* One cell at R->pos; the bytes are checked (UTF-8, no control character
- * but tab and line breaks). Returns the malloc'd text, or NULL on a syntax
- * error (reported) or out of memory (R->oom). */
-static char *read_cell(reader *R)
-{
-    int line = R->line, column = R->column;
-    size_t cap = 16, n = 0;
-    char *out = malloc(cap);
-    if (!out) {
-        R->oom = 1;
-        return NULL;
-    }
-    int quoted = R->pos < R->len && R->s[R->pos] == '"';
-    if (quoted)
-        advance(R);
-    for (;;) {
-        if (R->pos >= R->len) {
-            if (quoted) {
-                diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, line, column,
-                        "this quoted cell has no closing quote (\"); a quote inside a cell is "
-                        "written twice (\"\")");
-                free(out);
-                return NULL;
-            }
-            break;
-        }
-        char c = R->s[R->pos];
-        if (quoted && c == '"') {
-            if (R->pos + 1 < R->len && R->s[R->pos + 1] == '"') {
-                advance(R);
-            } else {
-                advance(R);
-                if (R->pos < R->len && R->s[R->pos] != ',' && R->s[R->pos] != '\n' &&
-                    R->s[R->pos] != '\r') {
-                    diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, R->line, R->column,
-                            "text after the closing quote of a cell; put the whole cell in "
-                            "quotes and write a quote inside it twice (\"\")");
-                    free(out);
-                    return NULL;
-                }
-                break;
-            }
-        } else if (!quoted && (c == ',' || c == '\n' || c == '\r')) {
-            break;
-        } else if (!quoted && c == '"') {
-            diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, R->line, R->column,
-                    "a quote (\") inside a cell that does not start with one; put the whole "
-                    "cell in quotes and write the quote twice (\"\")");
-            free(out);
-            return NULL;
-        }
-        unsigned char u = (unsigned char)R->s[R->pos];
-        size_t clen = 1;
-        if (u >= 0x80) {
-            /* utf8_char reads a NUL-terminated string; the input is not
-             * one: at most 4 bytes, copied. */
-            unsigned char seq[5] = {0};
-            size_t avail = R->len - R->pos < 4 ? R->len - R->pos : 4;
-            memcpy(seq, R->s + R->pos, avail);
-            unsigned long cp;
-            clen = utf8_char(seq, &cp);
-            if (clen == 0 || clen > avail) {
-                diag_at(R->diags, CLASM_SEV_ERROR, "csv-encoding", R->name, R->line, R->column,
-                        "the file is not UTF-8 here; save the spreadsheet as CSV UTF-8");
-                free(out);
-                return NULL;
-            }
-        } else if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7F) {
-            diag_at(R->diags, CLASM_SEV_ERROR, "csv-syntax", R->name, R->line, R->column,
-                    "a control character (byte 0x%02X) in a cell; a deal value holds text", u);
-            free(out);
-            return NULL;
-        }
-        if (n + clen + 1 > cap) {
-            while (n + clen + 1 > cap)
-                cap *= 2;
-            char *g = realloc(out, cap);
-            if (!g) {
-                free(out);
-                R->oom = 1;
-                return NULL;
-            }
-            out = g;
-        }
-        for (size_t k = 0; k < clen; k++) {
-            out[n++] = R->s[R->pos];
-            advance(R);
-        }
-    }
-    out[n] = '\0';
-    return out;
-}
-
-/* Reads every record. Returns 1, or 0 on a syntax error or a limit
- * (reported) or out of memory (R->oom). */
-static int read_records(reader *R, csv_row **rows_out, size_t *nrows_out)
-{
-    csv_row *rows = NULL;
-    size_t nrows = 0, cap = 0;
-    int ok = 1;
-    /* A byte-order mark, as spreadsheets write one. */
-    if (R->len >= 3 && memcmp(R->s, "\xEF\xBB\xBF", 3) == 0)
-        R->pos = 3;
-    while (ok && R->pos < R->len) {
-        csv_row row = {NULL, 0, 0, R->line};
-        for (;;) {
-            int line = R->line, column = R->column;
-            char *text = read_cell(R);
-            if (!text || !push_cell(&row, text, line, column)) {
-                if (text)
-                    R->oom = 1;
-                free(text);
-                ok = 0;
-                break;
-            }
-            if (row.n > CSV_MAX_COLUMNS) {
-                diag_at(R->diags, CLASM_SEV_ERROR, "csv-too-many-columns", R->name, line, column,
-                        "a row has more than the limit of %u cells", CSV_MAX_COLUMNS);
-                ok = 0;
-                break;
-            }
-            if (R->pos < R->len && R->s[R->pos] == ',') {
-                advance(R);
-                continue;
-            }
-            /* The end of the record: CRLF, LF, a lone CR, or the end. */
-            if (R->pos < R->len && R->s[R->pos] == '\r') {
-                R->pos++;
-                if (R->pos < R->len && R->s[R->pos] == '\n')
-                    R->pos++;
-                R->line++;
-                R->column = 1;
-            } else if (R->pos < R->len) {
-                advance(R); /* '\n' */
-            }
-            break;
-        }
-        if (!ok) {
-            free_row(&row);
-            break;
-        }
-        /* A blank line is not a row. */
-        if (row.n == 1 && row.cells[0].text[0] == '\0') {
-            free_row(&row);
-            continue;
-        }
-        if (nrows >= CSV_MAX_ROWS + 1) {
-            diag_at(R->diags, CLASM_SEV_ERROR, "csv-too-many-rows", R->name, row.line, 1,
-                    "the file has more than the limit of %u rows of deals; split it", CSV_MAX_ROWS);
-            free_row(&row);
-            ok = 0;
-            break;
-        }
-        if (nrows == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            csv_row *g = realloc(rows, ncap * sizeof *g);
-            if (!g) {
-                free_row(&row);
-                R->oom = 1;
-                ok = 0;
-                break;
-            }
-            rows = g;
-            cap = ncap;
-        }
-        rows[nrows++] = row;
-    }
-    if (!ok) {
-        for (size_t i = 0; i < nrows; i++)
-            free_row(&rows[i]);
-        free(rows);
-        return 0;
-    }
-    *rows_out = rows;
-    *nrows_out = nrows;
-    return 1;
-}
+/* The reader's limits, ids and words for a spreadsheet of deals. */
+static const csv_options deal_csv_options = {
+    .max_rows = CSV_MAX_ROWS,
+    .max_columns = CSV_MAX_COLUMNS,
+    .syntax_id = "csv-syntax",
+    .encoding_id = "csv-encoding",
+    .columns_id = "csv-too-many-columns",
+    .rows_id = "csv-too-many-rows",
+    .encoding_advice = "save the spreadsheet as CSV UTF-8",
+    .control_advice = "a deal value holds text",
+    .rows_what = "rows of deals; split it",
+};
 
 /* ---- the header ---- */
 
@@ -392,15 +173,15 @@ clasm_status clasm_deal_table_load_string(const char *csv, size_t csv_len, const
         clasm_deal_table_free(t);
         return CLASM_E_INPUT;
     }
-    reader R = {csv, csv_len, 0, 1, 1, t->csv_name, diags, 0};
     csv_row *rows = NULL;
     size_t nrows = 0;
-    if (!read_records(&R, &rows, &nrows)) {
+    clasm_status cs = csv_parse(t->csv_name, csv, csv_len, &deal_csv_options, &rows, &nrows, diags);
+    if (cs != CLASM_OK) {
         clasm_deal_table_free(t);
-        if (R.oom)
+        if (cs == CLASM_E_IO)
             diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", csv_name, 0, 0,
                     "out of memory while reading the deals");
-        return R.oom ? CLASM_E_IO : CLASM_E_INPUT;
+        return cs;
     }
     if (nrows == 0) {
         diag_at(diags, CLASM_SEV_ERROR, "csv-empty", t->csv_name, 1, 1,
@@ -413,7 +194,7 @@ clasm_status clasm_deal_table_load_string(const char *csv, size_t csv_len, const
     int oom = 0;
     if (!check_header(t, &rows[0], diags, &oom))
         st = oom ? CLASM_E_IO : st == CLASM_OK ? CLASM_E_INPUT : st;
-    free_row(&rows[0]);
+    csv_row_free(&rows[0]);
     t->nrows = nrows - 1;
     t->rows = rows;
     memmove(t->rows, rows + 1, t->nrows * sizeof *rows);
