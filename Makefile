@@ -6,8 +6,10 @@ PREFIX ?= /usr/local
 LIB_PKGS = libxml-2.0 libzip libdeflate yaml-0.1 jansson libcrypto
 PKGS = $(LIB_PKGS) libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) -lpthread
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+# screen.c: libunistring (Unicode normalisation and case folding; no
+# pkg-config file on Debian) and libm (its token weights).
+LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) -lunistring -lm -lpthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lm -lpthread
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror
@@ -50,7 +52,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) $(CXX_SRC:tests/unit/%.cp
 # a plain driver (fuzz/replay.c), replays its saved crash inputs in make test.
 REPLAY_BIN = $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps demo test unit e2e asan valgrind install uninstall clean format format-check bench fuzz fuzz-build
+.PHONY: all deps demo test unit e2e asan valgrind install uninstall clean format format-check bench bench-screen fuzz fuzz-build
 
 all: $(BUILD)/clasm
 
@@ -184,6 +186,17 @@ format-check:
 
 bench: $(BUILD)/clasm
 	sh bench/run.sh
+
+# Screening (bench/RESULTS.md, "Screening"): a program over the library, not
+# part of it, on a generated 20 000-entry list and its labelled queries.
+$(BUILD)/bench/screen_bench: bench/screen_bench.c assembler/screen.h $(BUILD)/libclasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libclasm.a $(LIB_LIBS)
+
+bench-screen: $(BUILD)/bench/screen_bench
+	python3 tests/screen/gen_list.py $(BUILD)/bench/screen
+	/usr/bin/time -v $(BUILD)/bench/screen_bench $(BUILD)/bench/screen/list.csv \
+		$(BUILD)/bench/screen/queries.tsv
 
 clean:
 	rm -rf build build-*

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the seed corpora of the fuzz harnesses from the project's own
 fixtures: fuzz/seeds.py OUTDIR writes OUTDIR/<target>/<name> for every target
-(deal, library, expr, placeholder, markup, package, assemble, template, memo, csv). Standard
+(deal, library, expr, placeholder, markup, package, assemble, template, memo, csv, screen). Standard
 library only; clause texts and `when` expressions are read with a small line
 reader rather than a YAML parser so that it runs anywhere."""
 import glob
@@ -122,6 +122,38 @@ def main():
     for p in files("examples/deals/*.yaml")[:3]:
         save(out, "csv", b"id,customer.name\nB-1,Base Row\n\n#~base\n" +
              b"\n".join(l for l in read(p).splitlines() if not l.startswith(b"id:")))
+    # Screening lists in the Consolidated Screening List's CSV layout: a
+    # small list from tests/screen/gen_list.py (its header, quoting and
+    # invented names), the required columns alone in another order, and
+    # lists the reader refuses.
+    import importlib.util
+    import io
+    import random
+    spec = importlib.util.spec_from_file_location("gen_list", rel("tests/screen/gen_list.py"))
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    import csv as csvmod
+    for seed, n in ((1, 12), (2, 40)):
+        r = random.Random(seed)
+        f = io.StringIO()
+        w = csvmod.writer(f, quoting=csvmod.QUOTE_ALL, lineterminator="\n")
+        w.writerow(gen.HEADER)
+        for e in gen.build_entries(r, n):
+            w.writerow(gen.row(e, r))
+        save(out, "screen", f.getvalue().encode())
+    screens = [
+        b"type,name,alt_names,addresses,programs,source\r\n"
+        b"Individual,\"VELTRASKI, Mohammed Karim\",Muhammad VELTRASKI; and M. VELTRASKY,"
+        b"\"12 Orlin Street, Norvask, AE; Tehran, IR\",SDGT,SDN\r\n"
+        b"Entity,Tervalon Trading LLC,OOO Tervalon,CY,,EL\r\n"
+        b"Entity,\xc3\x9cmit \xc3\x87elik GmbH & Co. KG,,\"Berlin, DE\",,EL\r\n",
+        b"source,name,alt_names,addresses,programs\nEL,A,,,\nEL,B,,\n",
+        b"source,name,alt_names,addresses,programs,type\n",
+        b"source,name,alt_names,addresses,programs,type\nEL,\"open\n",
+        b"source,name,alt_names,addresses,programs,type\nEL,Caf\xe9,,,,\n",
+    ]
+    for c in screens:
+        save(out, "screen", c)
     # Inputs that once crashed a harness stay seeds: fuzz/regressions/<target>/.
     for p in files("fuzz/regressions/*/*"):
         save(out, os.path.basename(os.path.dirname(p)), read(p))

@@ -3,7 +3,7 @@
 # already there. Runs apt-get as root, or through sudo.
 set -eu
 PKGS="gcc g++ clang clang-format make pkg-config libxml2-dev libxml2-utils libzip-dev libdeflate-dev libyaml-dev libjansson-dev
-libssl-dev libcmocka-dev libmicrohttpd-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
+libssl-dev libcmocka-dev libmicrohttpd-dev libunistring-dev libreoffice-writer-nogui poppler-utils python3 python3-yaml
 python3-jsonschema python3-uno unzip man-db time bsdutils valgrind chromium iso-codes"
 # Node.js runs the schema tests (ajv-cli) and the browser tests (playwright-core
 # driving Debian's chromium); a machine may already have its own.
