@@ -20,6 +20,7 @@
 #include "package.h"
 #include "placeholder.h"
 #include "plan.h"
+#include "screening.h"
 #include "tags.h"
 #include "template.h"
 #include "values.h"
@@ -1210,6 +1211,36 @@ static int record_review(manifest *man, const clasm_plan *plan)
     return 0;
 }
 
+/* The plan's screening: each list and each hit with its decision. 0, or
+ * -1. */
+static int record_screening(manifest *man, const clasm_plan *plan)
+{
+    const clasm_screening *s = plan->screening;
+    if (!s)
+        return 0;
+    man->has_screening = 1;
+    for (size_t i = 0; i < screening_list_count(s); i++) {
+        const char *v[4];
+        size_t entries = 0;
+        char n[32];
+        screening_list_info(s, i, &v[0], &v[1], &v[2], &entries);
+        snprintf(n, sizeof n, "%zu", entries);
+        v[3] = n;
+        if (manifest_add_screen_list(man, v) != 0)
+            return -1;
+    }
+    screening_hit_record h;
+    for (size_t i = 0; screening_hit_info(s, i, &h); i++) {
+        char score[16];
+        snprintf(score, sizeof score, "%.3f", h.score);
+        const char *v[10] = {h.party, h.name,     h.list,   h.entry, h.id,
+                             score,   h.decision, h.reason, h.by,    h.date};
+        if (manifest_add_screen_hit(man, v) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Decides which insertion point takes each clause of the plan. */
 static int place_clauses(draft *d, const clasm_plan *plan, const clasm_library *lib,
                          clasm_diags *diags)
@@ -1856,7 +1887,8 @@ clasm_status clasm_assemble_buffer(const clasm_template *tpl, const clasm_librar
     if (!d.e || !d.place || !d.sdts ||
         manifest_set(&d.man, plan->deal_id ? plan->deal_id : clasm_deal_id(deal),
                      plan->library_fingerprint, clasm_document_name(plan->document)) != 0 ||
-        record_roles(&d.man, lib) != 0 || record_review(&d.man, plan) != 0) {
+        record_roles(&d.man, lib) != 0 || record_review(&d.man, plan) != 0 ||
+        record_screening(&d.man, plan) != 0) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", d.file, 0, 0,
                 "out of memory while assembling");
         draft_free(&d);

@@ -104,6 +104,8 @@ clasm_status clasm_deal_load_string(const char *text, size_t len, const char *na
                                     clasm_deal **out, clasm_diags *diags);
 void clasm_deal_free(clasm_deal *deal);
 const char *clasm_deal_id(const clasm_deal *deal);
+/* The name of the file the deal was read from (its diagnostics name it). */
+const char *clasm_deal_file(const clasm_deal *deal);
 /* The documents the deal names, in the order it names them. */
 size_t clasm_deal_documents(const clasm_deal *deal, clasm_document *out, size_t max);
 /* The value a placeholder path names ("customer.name", "terms.governing_law",
@@ -147,6 +149,9 @@ clasm_status clasm_library_load(const char *dir, clasm_library **out, clasm_diag
 void clasm_library_free(clasm_library *lib);
 /* The folder the library was loaded from, as given to clasm_library_load. */
 const char *clasm_library_dir(const clasm_library *lib);
+/* The restricted-party list the library names as the default
+ * (library.yaml screening.list, resolved against its folder), or NULL. */
+const char *clasm_library_screen_list(const clasm_library *lib);
 
 /* The library's catalogue as JSON, for a form that writes deals (clasm
  * serve's GET /api/risks): {library (its fingerprint), documents, areas,
@@ -158,6 +163,46 @@ const char *clasm_library_dir(const clasm_library *lib);
  * (clasm_document), CLASM_DOC_COUNT entries, any of them NULL; tpls may be
  * NULL. A malloc'd string, or NULL when out of memory. */
 char *clasm_catalogue_json(const clasm_library *lib, const clasm_template *const *tpls);
+
+/* ---- restricted-party screening (screening.c, screen.c) ----
+ * A deal's parties (customer, reseller, its end_users) against lists in
+ * the layout of the U.S. Consolidated Screening List's CSV download, which
+ * the user fetches (clasm fetches nothing). Names are matched as screening
+ * tools do (assembler/screen.h): normalised, legal forms set aside, tokens
+ * compared by Jaro-Winkler and weighed by their rarity in the list; a hit
+ * reaches the library's threshold (library.yaml screening.threshold). */
+typedef struct screen_list clasm_screen_list;
+/* Reads a list file with the library's legal forms (lib may be NULL: the
+ * built-in ones). Every problem of the file is reported (list-missing-
+ * column, list-bad-encoding, list-empty, list-bad-row, ...). */
+clasm_status clasm_screen_list_load(const clasm_library *lib, const char *path,
+                                    clasm_screen_list **out, clasm_diags *diags);
+void clasm_screen_list_free(clasm_screen_list *list);
+
+/* The hits of one deal's parties on the lists, each with the deal's
+ * decision on it (screening: [{party, entry, decision, reason, by,
+ * date}]). Owns copies of what it reports. A decision naming no party of
+ * the deal is an error (unknown-party); one that matches no hit, a
+ * warning (screening-decision-unused). */
+typedef struct clasm_screening clasm_screening;
+clasm_status clasm_screen(const clasm_library *lib, const clasm_deal *deal,
+                          const clasm_screen_list *const *lists, size_t nlists,
+                          clasm_screening **out, clasm_diags *diags);
+void clasm_screening_free(clasm_screening *s);
+size_t clasm_screening_hits(const clasm_screening *s);
+/* Hits the deal has not decided on. */
+size_t clasm_screening_undisposed(const clasm_screening *s);
+/* Each undecided hit as a diagnostic of severity sev (unscreened-hit):
+ * the party, the entry, the list, the score and the tokens that matched. */
+void clasm_screening_report(const clasm_screening *s, const clasm_deal *deal, clasm_severity sev,
+                            clasm_diags *diags);
+/* {threshold, parties, lists: [{name, sha256, date, entries}], hits:
+ * [{party, role, name, list, entry, matched_name, id, source,
+ * entity_number, programs, type, countries, score, string_score,
+ * matched_tokens, country, decision, reason, by, date}], undecided}.
+ * Malloc'd; NULL when out of memory. */
+char *clasm_screening_json(const clasm_screening *s);
+void clasm_screening_print_text(FILE *out, const clasm_screening *s);
 
 /* ---- selection ---- */
 /* Checks the deal's risk ids against the catalogue (unknown ids are errors
@@ -194,6 +239,15 @@ typedef struct {
 /* The plan's missing values, in the order the plan's texts need them; *out
  * may be NULL. */
 size_t clasm_plan_missing(const clasm_plan *plan, const clasm_missing **out);
+/* Gives the plan the deal's screening (borrowed: it must outlive the
+ * plan's use): a hit not cleared suggests stakeholder.restricted-party
+ * (warned like any suggestion the deal has not decided on), and a draft
+ * assembled from the plan records the lists (name, date, SHA-256) and
+ * every hit with its decision in its manifest. CLASM_E_IO when out of
+ * memory. */
+clasm_status clasm_plan_add_screening(clasm_plan *plan, const clasm_library *lib,
+                                      const clasm_deal *deal, const clasm_screening *s,
+                                      clasm_diags *diags);
 /* Adds to the plan's missing values those the template's placeholders
  * need ({{ terms.KEY }} the deal does not give and the library has no
  * default for), and marks the defaults it prints. CLASM_E_IO when out of
@@ -425,6 +479,13 @@ typedef struct {
      * put in place with its drafts (all or none); it is one of the deal's
      * outputs (results, clashes, skip_existing) like a draft. */
     const clasm_memo_template *memo;
+    /* When nlists > 0, each deal's parties are screened against lists (read
+     * only, shared by the workers): a hit the deal has not decided on fails
+     * the deal (unscreened-hit) unless allow_unscreened (then a warning),
+     * and every draft records the screening. */
+    const clasm_screen_list *const *lists;
+    size_t nlists;
+    int allow_unscreened;
 } clasm_batch_options;
 
 typedef struct {

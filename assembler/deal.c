@@ -19,8 +19,9 @@ const char *const deal_licenses[] = {"perpetual", "subscription", NULL};
 const char *const deal_end_uses[] = {"known", "unknown", NULL};
 
 static const char *const top_keys[] = {
-    "id",      "documents", "date",  "seller", "customer",  "reseller",  "product", "deployment",
-    "license", "end_use",   "risks", "terms",  "positions", "dismissed", NULL};
+    "id",        "documents",  "date",      "seller",    "customer", "reseller",
+    "product",   "deployment", "license",   "end_use",   "risks",    "terms",
+    "positions", "dismissed",  "end_users", "screening", NULL};
 static const char *const top_required[] = {"id",       "documents", "date",       "seller",
                                            "customer", "product",   "deployment", "license",
                                            "end_use",  NULL};
@@ -432,6 +433,114 @@ static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
     }
 }
 
+/* end_users: [{name, country}]: the end users the deal names, screened
+ * with the customer and the reseller. */
+static void load_end_users(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *seq = yt_get(root, "end_users");
+    if (!seq || yt_is_null(seq))
+        return;
+    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, "end_users")) {
+        L->ok = 0;
+        return;
+    }
+    if (!list_within_limit(L, seq, "end_users"))
+        return;
+    deal->end_users = calloc(seq->count + 1, sizeof *deal->end_users);
+    if (!deal->end_users) {
+        L->oom = 1;
+        return;
+    }
+    static const char *const keys[] = {"name", "country", NULL};
+    for (size_t i = 0; i < seq->count; i++) {
+        const yt_node *it = seq->items[i];
+        char path[32];
+        snprintf(path, sizeof path, "end_users[%zu]", i);
+        if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
+            L->ok = 0;
+            continue;
+        }
+        if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
+            L->ok = 0;
+        const char *name = yt_get_str(&L->ctx, it, "name", path, 1);
+        const char *country = yt_get_str(&L->ctx, it, "country", path, 0);
+        const yt_node *nn = yt_get(it, "name");
+        if (!name || !nn || (yt_get(it, "country") && !country)) {
+            L->ok = 0;
+            continue;
+        }
+        if (!*name) {
+            fail(L, nn, path, "empty-value", "%s.name is empty", path);
+            continue;
+        }
+        deal->end_users[deal->nend_users++] = (deal_end_user){name, country, nn->line, nn->column};
+    }
+}
+
+/* screening: [{party, entry, decision: cleared|confirmed, reason, by,
+ * date}]: what the review decided about each restricted-party hit. */
+static void load_dispositions(loader *L, const yt_node *root, clasm_deal *deal)
+{
+    const yt_node *seq = yt_get(root, "screening");
+    if (!seq || yt_is_null(seq))
+        return;
+    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, "screening")) {
+        L->ok = 0;
+        return;
+    }
+    if (!list_within_limit(L, seq, "screening"))
+        return;
+    deal->dispositions = calloc(seq->count + 1, sizeof *deal->dispositions);
+    if (!deal->dispositions) {
+        L->oom = 1;
+        return;
+    }
+    static const char *const keys[] = {"party", "entry", "decision", "reason", "by", "date", NULL};
+    static const char *const decisions[] = {"cleared", "confirmed", NULL};
+    for (size_t i = 0; i < seq->count; i++) {
+        const yt_node *it = seq->items[i];
+        char path[32];
+        snprintf(path, sizeof path, "screening[%zu]", i);
+        if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
+            L->ok = 0;
+            continue;
+        }
+        if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
+            L->ok = 0;
+        const char *party = yt_get_str(&L->ctx, it, "party", path, 1);
+        const char *entry = yt_get_str(&L->ctx, it, "entry", path, 1);
+        int decision = yt_get_enum(&L->ctx, it, "decision", path, 1, decisions);
+        const char *reason = yt_get_str(&L->ctx, it, "reason", path, 1);
+        const char *by = yt_get_str(&L->ctx, it, "by", path, 1);
+        const char *date = yt_get_str(&L->ctx, it, "date", path, 1);
+        const yt_node *pn = yt_get(it, "party");
+        if (!party || !entry || decision < 0 || !reason || !by || !date || !pn) {
+            L->ok = 0;
+            continue;
+        }
+        if (!iso_date_ok(date)) {
+            fail(L, yt_get(it, "date"), path, "invalid-date",
+                 "%s.date: '%s' is not a date; write the day of the decision as YYYY-MM-DD", path,
+                 date);
+            continue;
+        }
+        const char *blank = !*party    ? "party"
+                            : !*entry  ? "entry"
+                            : !*reason ? "reason"
+                            : !*by     ? "by"
+                                       : NULL;
+        if (blank) {
+            fail(L, yt_get(it, blank), path, "missing-value",
+                 "%s.%s is empty: a screening decision records the party, the list entry, the "
+                 "decision, why, who decided and when",
+                 path, blank);
+            continue;
+        }
+        deal->dispositions[deal->ndispositions++] =
+            (deal_disposition){party, entry, reason, by, date, decision == 1, pn->line, pn->column};
+    }
+}
+
 static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
 {
     *out = NULL;
@@ -534,6 +643,8 @@ static clasm_status load(yt_doc *doc, clasm_deal **out, clasm_diags *diags)
     load_terms(&L, root, deal);
     load_positions(&L, root, deal);
     load_dismissed(&L, root, deal);
+    load_end_users(&L, root, deal);
+    load_dispositions(&L, root, deal);
 
     if (L.oom) {
         diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", deal->file, 0, 0,
@@ -604,6 +715,8 @@ void clasm_deal_free(clasm_deal *deal)
     free(deal->terms);
     free(deal->positions);
     free(deal->dismissed);
+    free(deal->end_users);
+    free(deal->dispositions);
     yt_free(deal->doc);
     free(deal);
 }
@@ -611,6 +724,11 @@ void clasm_deal_free(clasm_deal *deal)
 const char *clasm_deal_id(const clasm_deal *deal)
 {
     return deal ? deal->id : NULL;
+}
+
+const char *clasm_deal_file(const clasm_deal *deal)
+{
+    return deal ? deal->file : NULL;
 }
 
 size_t clasm_deal_documents(const clasm_deal *deal, clasm_document *out, size_t max)

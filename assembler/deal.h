@@ -55,6 +55,22 @@ typedef struct {
     int line, column;         /* of the risk id */
 } deal_dismissal;
 
+/* An end user the deal names (end_users: [{name, country}]): screened
+ * with the customer and the reseller. */
+typedef struct {
+    const char *name, *country; /* country may be NULL */
+    int line, column;           /* of the name */
+} deal_end_user;
+
+/* The disposition of a restricted-party screening hit: screening: [{party,
+ * entry, decision, reason, by, date}]. party is customer, reseller or an
+ * end user's name; entry the list entry's _id or its name. */
+typedef struct {
+    const char *party, *entry, *reason, *by, *date;
+    int confirmed;    /* decision: confirmed (1) or cleared (0) */
+    int line, column; /* of the party */
+} deal_disposition;
+
 /* All strings point into the YAML tree the deal owns. */
 struct clasm_deal {
     yt_doc *doc;
@@ -84,6 +100,10 @@ struct clasm_deal {
     size_t npositions;
     deal_dismissal *dismissed;
     size_t ndismissed;
+    deal_end_user *end_users;
+    size_t nend_users;
+    deal_disposition *dispositions;
+    size_t ndispositions;
 };
 
 /* Checks a document built in memory as a deal file and makes the deal of

@@ -5,6 +5,7 @@
 #include "sha256.h"
 #include "diag.h"
 #include "glossary.h"
+#include "screen.h"
 #include "strfmt.h"
 #include "values.h"
 
@@ -217,6 +218,47 @@ static void load_template_terms(loader *L, yt_ctx *ctx, const yt_node *root)
         }
 }
 
+/* screening: {threshold, legal_forms, list}: how restricted-party
+ * screening matches names, and the list it uses by default. */
+static void load_screening(loader *L, yt_ctx *ctx, const yt_node *root, const char *dir)
+{
+    clasm_library *lib = L->lib;
+    lib->screen_threshold = SCREEN_DEFAULT_THRESHOLD;
+    const yt_node *n = yt_get(root, "screening");
+    if (!n || !yt_expect(ctx, n, YT_MAPPING, "screening"))
+        return;
+    static const char *const keys[] = {"threshold", "legal_forms", "list", NULL};
+    yt_check_keys(ctx, n, "screening", keys, NULL);
+    const yt_node *t = yt_get(n, "threshold");
+    if (t && t->kind == YT_SCALAR) {
+        char *end = NULL;
+        double v = strtod(t->scalar, &end);
+        if (!*t->scalar || *end || !(v >= 0.5 && v <= 1.0))
+            diag_at(L->diags, CLASM_SEV_ERROR, "out-of-range", ctx->file, t->line, t->column,
+                    "screening.threshold: '%s' must be a number from 0.5 to 1 (the default, %.2f, "
+                    "is measured in bench/RESULTS.md)",
+                    t->scalar, SCREEN_DEFAULT_THRESHOLD);
+        else
+            lib->screen_threshold = v;
+    } else if (t) {
+        yt_expect(ctx, t, YT_SCALAR, "screening.threshold");
+    }
+    const yt_node *forms = yt_get_str_list(ctx, n, "legal_forms", "screening", 0);
+    if (forms) {
+        lib->legal_forms = calloc(forms->count + 1, sizeof *lib->legal_forms);
+        if (!lib->legal_forms)
+            L->oom = 1;
+        for (size_t i = 0; lib->legal_forms && i < forms->count; i++)
+            lib->legal_forms[i] = forms->items[i]->scalar;
+    }
+    const char *list = yt_get_str(ctx, n, "list", "screening", 0);
+    if (list && *list) {
+        lib->screen_list = list[0] == '/' ? strdup(list) : path_join(dir, list);
+        if (!lib->screen_list)
+            L->oom = 1;
+    }
+}
+
 /* negotiation: {roles: [{id, title}...], deviations: ROLE}: who may approve
  * a change in negotiation, lowest authority first. */
 static void load_negotiation(loader *L, yt_ctx *ctx, const yt_node *root)
@@ -289,12 +331,13 @@ static void load_settings(loader *L, const char *dir)
     clasm_library *lib = L->lib;
     const char *file = lib->docs[lib->ndocs - 1] ? yt_name(lib->docs[lib->ndocs - 1]) : "";
     yt_ctx ctx = {file, L->diags};
-    static const char *const keys[] = {"categories",     "terms",       "values",
-                                       "template_terms", "negotiation", NULL};
+    static const char *const keys[] = {"categories",  "terms",     "values", "template_terms",
+                                       "negotiation", "screening", NULL};
     static const char *const required[] = {"categories", NULL};
     yt_check_keys(&ctx, root, "", keys, required);
     load_template_terms(L, &ctx, root);
     load_negotiation(L, &ctx, root);
+    load_screening(L, &ctx, root, dir);
     lib->settings_file = file;
     if (values_parse_settings(yt_get(root, "values"), file, &lib->values, L->diags) < 0) {
         L->oom = 1;
@@ -511,8 +554,8 @@ static void load_risks(loader *L, yt_ctx *ctx, const yt_node *risks)
         if (!yt_expect(ctx, r, YT_MAPPING, p))
             continue;
         static const char *const keys[] = {
-            "id",       "area",      "title",        "description",    "weight",
-            "guidance", "documents", "suggest_when", "suggest_reason", NULL};
+            "id",        "area",         "title",          "description", "weight", "guidance",
+            "documents", "suggest_when", "suggest_reason", "escalate",    NULL};
         static const char *const req[] = {"id",     "area",     "title", "description",
                                           "weight", "guidance", NULL};
         yt_check_keys(ctx, r, p, keys, req);
@@ -564,6 +607,7 @@ static void load_risks(loader *L, yt_ctx *ctx, const yt_node *risks)
         risk->description = yt_get_str(ctx, r, "description", p, 0);
         risk->guidance = yt_get_str(ctx, r, "guidance", p, 0);
         risk->weight = have_weight ? (int)weight : 0;
+        yt_get_bool(ctx, r, "escalate", p, 0, &risk->escalate);
         risk->documents = mask;
         risk->file = ctx->file;
         risk->line = idn->line;
@@ -1550,6 +1594,11 @@ const char *clasm_library_dir(const clasm_library *lib)
     return lib ? lib->dir : NULL;
 }
 
+const char *clasm_library_screen_list(const clasm_library *lib)
+{
+    return lib ? lib->screen_list : NULL;
+}
+
 void clasm_library_free(clasm_library *lib)
 {
     if (!lib)
@@ -1565,6 +1614,8 @@ void clasm_library_free(clasm_library *lib)
     free(lib->country_fact_names);
     countries_free(&lib->countries);
     free(lib->fact_defs);
+    free(lib->legal_forms);
+    free(lib->screen_list);
     free(lib->roles);
     free(lib->tiers);
     free(lib->areas);

@@ -104,7 +104,8 @@ typedef struct {
 
 typedef struct {
     const char *id, *area, *title, *description, *guidance;
-    int weight; /* 1-5 */
+    int weight;   /* 1-5 */
+    int escalate; /* a deal carrying it escalates to counsel whatever its tier */
     lib_docmask documents;
     const char *file;
     int line, column;
@@ -245,6 +246,14 @@ struct clasm_library {
      * values.words.capabilities is given). */
     expr_fact_def *fact_defs;
     size_t nfact_defs;
+    /* screening: in library.yaml: the threshold a restricted-party hit
+     * must reach, the legal forms names are compared without
+     * (NULL-terminated, borrowed; NULL: the built-in list) and the list
+     * file select, assemble and batch screen against by default (owned,
+     * resolved against the library's folder; NULL: none). */
+    double screen_threshold;
+    const char **legal_forms;
+    char *screen_list;
     /* countries.yaml (countries.h): file NULL when the library has none.
      * Expressions read its facts as customer.country.FACT and
      * reseller.country.FACT: their names (owned), two per declared fact. */

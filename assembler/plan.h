@@ -59,6 +59,7 @@ typedef struct {
     int weight;    /* the risk's weight */
     plan_decision decision;
     char *dismissal, *by, *date, *confirmed_by; /* confirmed_by may be NULL */
+    char *owned_reason; /* reason, when the plan made it (a screening hit) */
 } plan_suggestion;
 
 extern const char *const plan_decisions[]; /* "undecided", "accepted", "dismissed" */
@@ -88,6 +89,9 @@ struct clasm_plan {
     long score_with_dismissed;
     int tier_with_dismissed;
     const char *tier_with_dismissed_id; /* borrowed from the library */
+    /* The deal's restricted-party screening (clasm_plan_add_screening),
+     * borrowed; NULL when none was made. */
+    const clasm_screening *screening;
 };
 
 /* The item's reasons as one line for people: "because: A; B; supports: C,

@@ -409,6 +409,7 @@ void clasm_plan_free(clasm_plan *plan)
         free(plan->suggestions[i].by);
         free(plan->suggestions[i].date);
         free(plan->suggestions[i].confirmed_by);
+        free(plan->suggestions[i].owned_reason);
     }
     free(plan->suggestions);
     for (size_t i = 0; i < plan->nitems; i++) {
@@ -819,6 +820,20 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
                 "conditions the deal may proceed",
                 plan->deal_id ? plan->deal_id : "?", plan->score, plan->tier,
                 clasm_document_name(doc));
+    /* A risk that escalates whatever the score (a restricted party). */
+    for (size_t r = 0; r < deal->nrisks && !plan->escalate; r++) {
+        const lib_risk *risk = library_risk(lib, deal->risks[r].id);
+        if (!risk->escalate)
+            continue;
+        plan->escalate = 1;
+        diag_at(diags, CLASM_SEV_WARNING, "escalate", deal->file, deal->risks[r].line,
+                deal->risks[r].column,
+                "ESCALATE TO COUNSEL BEFORE SIGNING: deal %s carries the risk '%s' (%s), which "
+                "escalates to counsel whatever the deal's tier; the %s draft alone is not enough, "
+                "counsel must decide whether and on what conditions the deal may proceed",
+                plan->deal_id ? plan->deal_id : "?", risk->id, risk->title,
+                clasm_document_name(doc));
+    }
 
     free_sel(s, lib->nclauses);
     if (S.oom) {

@@ -35,7 +35,7 @@ export CLASM="$wrap" ROOT="$root" E2E_OUT="$out/e2e-valgrind" CLASM_UNDER_VALGRI
 rm -rf "$E2E_OUT"; mkdir -p "$E2E_OUT"
 export E2E_RESULTS="$E2E_OUT/results.txt"
 : > "$E2E_RESULTS"
-for s in cli select assemble inspect lint schemas batch negotiate negotiate-errors redline-cases suggest; do
+for s in cli select assemble inspect lint schemas batch negotiate negotiate-errors redline-cases suggest screen; do
     echo "== $s.sh under valgrind"
     sh "$here/e2e/$s.sh" >/dev/null 2>&1 || echo "FAIL $s.sh: script exited $?" >> "$E2E_RESULTS"
 done

@@ -10,6 +10,9 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+/* Most --list options one command takes. */
+#define CLI_MAX_LISTS 16
+
 /* Options shared by the commands; each command accepts a subset. */
 typedef struct {
     const char *deal;
@@ -21,6 +24,11 @@ typedef struct {
     const char *format;
     const char *memo; /* --memo FILE.docx: the rationale memo */
     int strict;
+    /* --list FILE (repeated): restricted-party lists to screen against;
+     * --allow-unscreened: draft although a hit is undecided. */
+    const char *lists[CLI_MAX_LISTS];
+    size_t nlists;
+    int allow_unscreened;
 } cli_options;
 
 enum {
@@ -32,7 +40,9 @@ enum {
     OPT_FORMAT = 32,
     OPT_STRICT = 64,
     OPT_DRAFT = 128, /* the file argument is a draft, not a deal */
-    OPT_MEMO = 256
+    OPT_MEMO = 256,
+    OPT_LIST = 512,
+    OPT_ALLOW_UNSCREENED = 1024
 };
 
 /* Prints "clasm: MESSAGE" and a hint to stderr; returns CLASM_E_USAGE. */
@@ -86,6 +96,20 @@ int stage_memo(clasm_outputs *set, const char *path, const clasm_memo_template *
  * hashes (each draft's SHA-256, for a report) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);
 
+/* The restricted-party lists of o (each --list) or, with none given, the
+ * library's default list (screening.list); *n 0 when there is none. Every
+ * problem of every list is reported. CLASM_OK or the failure's status. */
+int load_lists(const cli_options *o, const clasm_library *lib, clasm_screen_list **lists, size_t *n,
+               clasm_diags *diags);
+void free_lists(clasm_screen_list **lists, size_t n);
+/* Screens the deal against the lists (none: nothing done, *out NULL) and
+ * gives each plan the screening; undecided hits are reported with
+ * severity sev. The first plan's suggestion warning is kept, the others'
+ * (the same) are not repeated. */
+int screen_plans(const clasm_library *lib, const clasm_deal *deal, clasm_screen_list **lists,
+                 size_t nlists, clasm_plan **plans, size_t nplans, clasm_severity sev,
+                 clasm_screening **out, clasm_diags *diags);
+
 /* The commands: argc/argv after the command name; each returns the exit code. */
 int cmd_assemble(int argc, char **argv);
 int cmd_select(int argc, char **argv);
@@ -95,6 +119,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_redline(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 
 /* Stop signals for long commands (cmd_interrupt.c). */
 typedef struct {

@@ -89,9 +89,10 @@ static void sweep_folder_of(const char *path)
 int cmd_assemble(int argc, char **argv)
 {
     cli_options o;
-    int rc = parse_options(
-        argc, argv, OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_DOCUMENT | OPT_STRICT | OPT_MEMO,
-        &o);
+    int rc = parse_options(argc, argv,
+                           OPT_T | OPT_O | OPT_LIBRARY | OPT_REPORT | OPT_DOCUMENT | OPT_STRICT |
+                               OPT_MEMO | OPT_LIST | OPT_ALLOW_UNSCREENED,
+                           &o);
     if (rc != CLASM_OK)
         return rc;
     clasm_diags diags;
@@ -110,6 +111,9 @@ int cmd_assemble(int argc, char **argv)
     char *tpaths[CLASM_DOC_COUNT] = {0};
     clasm_memo_template *memo = NULL;
     char *memo_path = NULL;
+    clasm_screen_list *lists[CLI_MAX_LISTS] = {0};
+    size_t nlists = 0;
+    clasm_screening *screening = NULL;
     if (rc == CLASM_OK) {
         ndocs = documents_to_draw(&o, deal, docs);
         if (ndocs > 1 && (o.template_path || o.output)) {
@@ -139,8 +143,20 @@ int cmd_assemble(int argc, char **argv)
         int s1 = o.memo ? open_memo_template(&memo, &memo_path, &diags) : CLASM_OK;
         if (s1 != CLASM_OK && (st == CLASM_OK || s1 == CLASM_E_IO))
             st = s1;
+        int s1b = load_lists(&o, lib, lists, &nlists, &diags);
+        if (s1b != CLASM_OK && (st == CLASM_OK || s1b == CLASM_E_IO))
+            st = s1b;
         int s2 = clasm_check_terms(lib, deal, (const clasm_template *const *)tpls, ndocs, &diags);
         int s3 = make_plans(lib, deal, docs, ndocs, plans, o.strict, &diags);
+        /* Screening: an undecided hit stops the drafts unless
+         * --allow-unscreened (then a warning, an error under --strict). */
+        if (s3 == CLASM_OK && st == CLASM_OK) {
+            s3 = screen_plans(lib, deal, lists, nlists, plans, ndocs,
+                              o.allow_unscreened ? CLASM_SEV_WARNING : CLASM_SEV_ERROR, &screening,
+                              &diags);
+            if (o.strict)
+                clasm_diags_promote_warnings(&diags);
+        }
         /* Values still to fill in, of the clauses and the templates: each
          * is an error here, and nothing is drafted. */
         int s4 = s3 == CLASM_OK ? plans_missing(plans, ndocs, (const clasm_template *const *)tpls,
@@ -227,6 +243,8 @@ int cmd_assemble(int argc, char **argv)
     clasm_memo_template_free(memo);
     free(memo_path);
     free_plans(plans, ndocs);
+    clasm_screening_free(screening);
+    free_lists(lists, nlists);
     clasm_deal_free(deal);
     clasm_library_free(lib);
     return finish(&diags, rc);

@@ -513,6 +513,7 @@ int cmd_batch(int argc, char **argv)
     const char *report = NULL, *csv = NULL, *base = NULL;
     unsigned jobs = 0;
     int strict = 0, skip_existing = 0, want_memo = 0;
+    cli_options lo = {0}; /* its --list options (load_lists) */
     path_list deals = {0}, empty = {0};
     int rc = CLASM_OK;
     for (int i = 0; rc == CLASM_OK && i < argc; i++) {
@@ -546,6 +547,19 @@ int cmd_batch(int argc, char **argv)
             continue;
         } else if (strcmp(a, "--memo") == 0) {
             want_memo = 1;
+            continue;
+        } else if (strcmp(a, "--allow-unscreened") == 0) {
+            lo.allow_unscreened = 1;
+            continue;
+        } else if (strcmp(a, "--list") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0')
+                rc = usage_error("option %s needs a value (a list file, as the Consolidated "
+                                 "Screening List's CSV download)",
+                                 a);
+            else if (lo.nlists == CLI_MAX_LISTS)
+                rc = usage_error("at most 16 lists (--list %s)", argv[i + 1]);
+            else
+                lo.lists[lo.nlists++] = argv[++i];
             continue;
         } else if (a[0] == '-' && a[1]) {
             rc = usage_error("unknown option %s", a);
@@ -737,10 +751,16 @@ int cmd_batch(int argc, char **argv)
     /* --memo: the memo template, templates/memo.docx, checked with the rest. */
     if (rc == CLASM_OK && want_memo)
         rc = open_memo_template(&memo, NULL, &diags);
+    /* The restricted-party lists, read once for every deal. */
+    clasm_screen_list *lists[CLI_MAX_LISTS] = {0};
+    size_t nlists = 0;
+    if (rc == CLASM_OK)
+        rc = load_lists(&lo, lib, lists, &nlists, &diags);
     free(found);
     free(owned_tpath);
     free(tdir);
     if (rc != CLASM_OK) {
+        free_lists(lists, nlists);
         clasm_memo_template_free(memo);
         for (int d = 0; d < CLASM_DOC_COUNT; d++)
             clasm_template_free(tpls[d]);
@@ -782,7 +802,10 @@ int cmd_batch(int argc, char **argv)
                                .skip_existing = skip_existing,
                                .load = table ? table_loader : NULL,
                                .load_ctx = table,
-                               .memo = memo};
+                               .memo = memo,
+                               .lists = (const clasm_screen_list *const *)lists,
+                               .nlists = nlists,
+                               .allow_unscreened = lo.allow_unscreened};
     for (int d = 0; d < CLASM_DOC_COUNT; d++)
         opt.tpls[d] = tpls[d];
     clasm_batch_summary sum;
@@ -847,6 +870,7 @@ int cmd_batch(int argc, char **argv)
     clasm_template_free(tpl);
     for (int d = 0; d < CLASM_DOC_COUNT; d++)
         clasm_template_free(tpls[d]);
+    free_lists(lists, nlists);
     clasm_library_free(lib);
     clasm_deal_table_free(table);
     free_paths(&deals);

@@ -63,6 +63,22 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
                 return usage_error("this command has no option %s", a);
             o->strict = 1;
             continue;
+        } else if (strcmp(a, "--allow-unscreened") == 0) {
+            if (!(allowed & OPT_ALLOW_UNSCREENED))
+                return usage_error("this command has no option %s", a);
+            o->allow_unscreened = 1;
+            continue;
+        } else if (strcmp(a, "--list") == 0) {
+            if (!(allowed & OPT_LIST))
+                return usage_error("this command has no option %s", a);
+            if (i + 1 >= argc || argv[i + 1][0] == '\0')
+                return usage_error("option %s needs a value (a list file, as the Consolidated "
+                                   "Screening List's CSV download)",
+                                   a);
+            if (o->nlists == CLI_MAX_LISTS)
+                return usage_error("at most 16 lists (--list %s)", argv[i + 1]);
+            o->lists[o->nlists++] = argv[++i];
+            continue;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option %s", a);
         } else {
@@ -97,10 +113,10 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
 /* 1 when arg is an option that takes the next argument as its value. */
 static int takes_value(const char *arg)
 {
-    static const char *const with_value[] = {"-t",        "--template", "-o",         "--output",
-                                             "--library", "--report",   "--document", "--format",
-                                             "--as",      "--by",       "--note",     "--clause",
-                                             "--to",      "--author",   "--date",     NULL};
+    static const char *const with_value[] = {
+        "-t",         "--template", "-o",     "--output", "--library", "--report",
+        "--document", "--format",   "--as",   "--by",     "--note",    "--clause",
+        "--to",       "--author",   "--date", "--list",   NULL};
     for (size_t i = 0; with_value[i]; i++)
         if (strcmp(arg, with_value[i]) == 0)
             return 1;
@@ -196,6 +212,50 @@ int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_doc
     if (status == CLASM_OK && clasm_diags_errors(diags) > 0)
         status = CLASM_E_INPUT;
     return status;
+}
+
+int load_lists(const cli_options *o, const clasm_library *lib, clasm_screen_list **lists, size_t *n,
+               clasm_diags *diags)
+{
+    *n = 0;
+    const char *fallback = clasm_library_screen_list(lib);
+    size_t want = o->nlists ? o->nlists : fallback ? 1 : 0;
+    int rc = CLASM_OK;
+    for (size_t i = 0; i < want; i++) {
+        const char *path = o->nlists ? o->lists[i] : fallback;
+        clasm_screen_list *l = NULL;
+        int s = clasm_screen_list_load(lib, path, &l, diags);
+        if (s == CLASM_OK)
+            lists[(*n)++] = l;
+        else if (rc == CLASM_OK || s == CLASM_E_IO)
+            rc = s;
+    }
+    return rc;
+}
+
+void free_lists(clasm_screen_list **lists, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        clasm_screen_list_free(lists[i]);
+}
+
+int screen_plans(const clasm_library *lib, const clasm_deal *deal, clasm_screen_list **lists,
+                 size_t nlists, clasm_plan **plans, size_t nplans, clasm_severity sev,
+                 clasm_screening **out, clasm_diags *diags)
+{
+    *out = NULL;
+    if (!nlists)
+        return CLASM_OK;
+    int rc = clasm_screen(lib, deal, (const clasm_screen_list *const *)lists, nlists, out, diags);
+    for (size_t i = 0; rc == CLASM_OK && i < nplans; i++) {
+        clasm_diags quiet;
+        clasm_diags_init(&quiet);
+        rc = clasm_plan_add_screening(plans[i], lib, deal, *out, i == 0 ? diags : &quiet);
+        clasm_diags_free(&quiet);
+    }
+    if (rc == CLASM_OK)
+        clasm_screening_report(*out, deal, sev, diags);
+    return rc;
 }
 
 void free_plans(clasm_plan **plans, size_t n)

@@ -17,8 +17,8 @@ static int same_file(const char *a, const char *b)
 int cmd_select(int argc, char **argv)
 {
     cli_options o;
-    int rc = parse_options(argc, argv,
-                           OPT_LIBRARY | OPT_DOCUMENT | OPT_FORMAT | OPT_STRICT | OPT_MEMO, &o);
+    int rc = parse_options(
+        argc, argv, OPT_LIBRARY | OPT_DOCUMENT | OPT_FORMAT | OPT_STRICT | OPT_MEMO | OPT_LIST, &o);
     if (rc != CLASM_OK)
         return rc;
     clasm_diags diags;
@@ -33,6 +33,11 @@ int cmd_select(int argc, char **argv)
     const clasm_template *by_plan[CLASM_DOC_COUNT] = {0};
     clasm_memo_template *memo = NULL;
     char *memo_path = NULL;
+    clasm_screen_list *lists[CLI_MAX_LISTS] = {0};
+    size_t nlists = 0;
+    clasm_screening *screening = NULL;
+    if (rc == CLASM_OK)
+        rc = load_lists(&o, lib, lists, &nlists, &diags);
     if (rc == CLASM_OK && o.memo) {
         /* The memo's destination and template are checked with the deal. */
         rc = open_memo_template(&memo, &memo_path, &diags);
@@ -72,6 +77,10 @@ int cmd_select(int argc, char **argv)
                     by_plan[i] = tpls[k];
         if (rc == CLASM_OK)
             rc = plans_missing(plans, ndocs, by_plan, lib, deal, CLASM_SEV_WARNING, &diags);
+        /* Screening: undecided hits are warned about (errors under --strict). */
+        if (rc == CLASM_OK)
+            rc = screen_plans(lib, deal, lists, nlists, plans, ndocs, CLASM_SEV_WARNING, &screening,
+                              &diags);
         if (o.strict)
             clasm_diags_promote_warnings(&diags);
         if (rc == CLASM_OK && clasm_diags_errors(&diags) > 0)
@@ -105,6 +114,8 @@ int cmd_select(int argc, char **argv)
     clasm_memo_template_free(memo);
     free(memo_path);
     free_plans(plans, ndocs);
+    clasm_screening_free(screening);
+    free_lists(lists, nlists);
     for (size_t i = 0; i < ntpls; i++)
         clasm_template_free(tpls[i]);
     clasm_deal_free(deal);

@@ -43,13 +43,14 @@ static char *template_path(const char *dir, clasm_document doc)
 int cmd_serve(int argc, char **argv)
 {
     const char *bind = "127.0.0.1", *library = NULL, *templates = NULL;
+    cli_options lo = {0}; /* its --list options (load_lists) */
     unsigned long port = 8080, max_mib = 32, request_timeout = 30, per_address = 64;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int known = strcmp(a, "--port") == 0 || strcmp(a, "--bind") == 0 ||
                     strcmp(a, "--library") == 0 || strcmp(a, "--templates") == 0 ||
                     strcmp(a, "--max-upload-mib") == 0 || strcmp(a, "--request-timeout") == 0 ||
-                    strcmp(a, "--max-per-address") == 0;
+                    strcmp(a, "--max-per-address") == 0 || strcmp(a, "--list") == 0;
         if (!known)
             return usage_error(a[0] == '-' ? "serve has no option %s" : "serve takes no file (%s)",
                                a);
@@ -69,7 +70,11 @@ int cmd_serve(int argc, char **argv)
             bind = v;
         else if (strcmp(a, "--library") == 0)
             library = v;
-        else
+        else if (strcmp(a, "--list") == 0) {
+            if (lo.nlists == CLI_MAX_LISTS)
+                return usage_error("at most 16 lists (--list %s)", v);
+            lo.lists[lo.nlists++] = v;
+        } else
             templates = v;
         if (rc != CLASM_OK)
             return rc;
@@ -122,6 +127,12 @@ int cmd_serve(int argc, char **argv)
     }
     free(libdir);
     free(tpldir);
+    /* The restricted-party lists (--list, else the library's default):
+     * read once, every deal screened against them. */
+    clasm_screen_list *lists[CLI_MAX_LISTS] = {0};
+    size_t nlists = 0;
+    if (rc == CLASM_OK)
+        rc = load_lists(&lo, lib, lists, &nlists, &diags);
 
     /* Block the stop signals before the server's threads start, so they
      * inherit the mask and only sigwait below sees them. */
@@ -146,6 +157,8 @@ int cmd_serve(int argc, char **argv)
         opt.request_seconds = (unsigned)request_timeout;
         opt.max_per_address = (unsigned)per_address;
         opt.memo = memo;
+        opt.lists = (const clasm_screen_list *const *)lists;
+        opt.nlists = nlists;
         rc = server_start(&opt, &srv, &diags);
     }
     if (rc == CLASM_OK) {
@@ -171,6 +184,7 @@ int cmd_serve(int argc, char **argv)
         free(tpaths[d]);
     }
     clasm_memo_template_free(memo);
+    free_lists(lists, nlists);
     clasm_library_free(lib);
     return finish(&diags, rc);
 }

@@ -20,7 +20,7 @@ typedef struct {
 static const command commands[] = {
     {"assemble", cmd_assemble,
      "assemble DEAL [-t TEMPLATE] [-o OUT] [--document D] [--library DIR] [--report FILE] "
-     "[--memo MEMO.docx] [--strict]",
+     "[--memo MEMO.docx] [--list FILE] [--allow-unscreened] [--strict]",
      "write one draft per document the deal names",
      "Selects the safeguard clauses the deal's risks call for, fills in the deal's values and\n"
      "writes them into the template: one draft per document the deal names (a deal pack), all\n"
@@ -37,6 +37,9 @@ static const command commands[] = {
      "  --report FILE   also write the plan, the output names and their SHA-256 as JSON\n"
      "  --memo FILE     also write the rationale memo for the approval file (a .docx: the\n"
      "                  deal, tier, escalation, risks, each clause and why, defaults)\n"
+     "  --list FILE     screen the parties against a restricted-party list (repeatable;\n"
+     "                  default: the library's screening.list); see clasm screen\n"
+     "  --allow-unscreened  draft although a screening hit is undecided (a warning then)\n"
      "  --strict        treat warnings (uncovered risks, escalation, suggested risks the\n"
      "                  deal has not decided on) as errors\n"
      "\n"
@@ -47,7 +50,7 @@ static const command commands[] = {
      "  clasm assemble deals/Q-2026-0117.yaml --memo Q-2026-0117-memo.docx\n"},
     {"select", cmd_select,
      "select DEAL [--library DIR] [--document D] [--format text|json] [--memo MEMO.docx] "
-     "[--strict]",
+     "[--list FILE] [--strict]",
      "show the plan: which clauses, why, what is uncovered, the tier",
      "Shows which clauses the deal gets and why, the risk tier and score, risks no clause\n"
      "covers, and whether the deal must go to counsel. Writes nothing. The plan is shown\n"
@@ -60,6 +63,8 @@ static const command commands[] = {
      "  --format F      text (for people, the default) or json (for tools)\n"
      "  --library DIR   the clause library\n"
      "  --memo FILE     write the plan's rationale memo (a .docx), values still missing listed\n"
+     "  --list FILE     screen the parties against a restricted-party list (repeatable;\n"
+     "                  default: the library's screening.list); see clasm screen\n"
      "  --strict        treat warnings as errors (exit 1)\n"
      "\n"
      "Examples:\n"
@@ -67,7 +72,7 @@ static const command commands[] = {
      "  clasm select deals/Q-2026-0142.yaml --document eula --format json\n"},
     {"batch", cmd_batch,
      "batch DEAL... -o DIR [-t TEMPLATE] [--document D] [--report FILE] [--skip-existing] "
-     "[--memo] [--jobs N] [--library DIR] [--strict]\n"
+     "[--memo] [--jobs N] [--library DIR] [--list FILE] [--allow-unscreened] [--strict]\n"
      "       clasm batch --deals DEALS.csv --base BASE.yaml -o DIR [options as above]",
      "many deals (files, folders of .yaml files, or a spreadsheet), every core",
      "Assembles many deals on every core. Without -t or --document, each deal's whole pack\n"
@@ -92,6 +97,9 @@ static const command commands[] = {
      "  --base DEAL     the deal file each row of --deals changes (empty cells keep its values)\n"
      "  --jobs N        worker threads (default: one per core)\n"
      "  --library DIR   the clause library\n"
+     "  --list FILE     screen the parties against a restricted-party list (repeatable;\n"
+     "                  default: the library's screening.list); see clasm screen\n"
+     "  --allow-unscreened  draft a deal although a screening hit is undecided\n"
      "  --strict        a deal with warnings fails\n"
      "\n"
      "Examples (sales ops):\n"
@@ -151,6 +159,25 @@ static const command commands[] = {
      "Example (compliance office):\n"
      "  clasm approve returned.docx --clause audit.on-site-audit --as compliance-office \\\n"
      "      --by \"A. Rivera\" --note \"remote audits acceptable for this customer\"\n"},
+    {"screen", cmd_screen,
+     "screen DEAL --list FILE [--list FILE...] [--library DIR] [--format text|json]",
+     "screen the deal's parties against restricted-party lists",
+     "Screens the deal's customer, reseller and end users against lists in the layout of the\n"
+     "U.S. Consolidated Screening List's CSV download (download it yourself: clasm fetches\n"
+     "nothing). Names are compared as screening tools do: case, accents and punctuation\n"
+     "folded, legal forms such as Ltd or GmbH set aside, tokens matched in any order by\n"
+     "Jaro-Winkler, rare words weighing more than common ones; a hit reaches the library's\n"
+     "threshold (screening.threshold). Each hit shows the listed entry, its list and program,\n"
+     "the score, the tokens that matched, and the deal's decision on it (screening: in the\n"
+     "deal: cleared or confirmed, with a reason, who and when). Exit 1 while a hit is\n"
+     "undecided. select and assemble take the same --list.\n"
+     "\n"
+     "  --list FILE     a list (repeat for several; default: the library's screening.list)\n"
+     "  --format F      text (the default) or json\n"
+     "  --library DIR   the clause library (its screening settings)\n"
+     "\n"
+     "Example (compliance office):\n"
+     "  clasm screen deals/Q-2026-0142.yaml --list consolidated.csv\n"},
     {"lint", cmd_lint, "lint [DIR] [--format text|json] [--update-lock] [--strict]",
      "check a clause library for counsel (in CI too)",
      "Checks a clause library (default: $CLASM_LIBRARY, then the bundled one) and lists every\n"
@@ -174,7 +201,7 @@ static const command commands[] = {
      "  clasm lint clauses/ --format json --strict > lint.json   # in CI\n"},
     {"serve", cmd_serve,
      "serve [--port N] [--bind ADDR] [--library DIR] [--templates DIR] [--max-upload-mib N] "
-     "[--request-timeout S] [--max-per-address N]",
+     "[--request-timeout S] [--max-per-address N] [--list FILE]",
      "the questionnaire in a browser, on 127.0.0.1",
      "Serves the questionnaire: a page that builds the deal from the risk catalogue, shows\n"
      "the plan as risks are ticked and hands back the draft, its rationale and the deal file;\n"
@@ -194,6 +221,9 @@ static const command commands[] = {
      "  --max-per-address N\n"
      "                      connections from one client address; more are closed at once\n"
      "                      (default 64; 128, the server's limit, behind a reverse proxy)\n"
+     "  --list FILE     screen every deal against a restricted-party list (repeatable;\n"
+     "                  default: the library's screening.list): a draft with an undecided\n"
+     "                  hit is refused unless ?allow_unscreened=1\n"
      "\n"
      "At most 128 connections are served at once. When all are taken, a new one replaces\n"
      "the oldest that has been sending its request for over 2 s, or else is answered 503\n"

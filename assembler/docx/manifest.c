@@ -155,6 +155,19 @@ void manifest_free(manifest *m)
         free(g->confirmed_by);
     }
     free(m->suggestions);
+    for (size_t i = 0; i < m->nscreen_lists; i++) {
+        free(m->screen_lists[i].name);
+        free(m->screen_lists[i].sha256);
+        free(m->screen_lists[i].date);
+        free(m->screen_lists[i].entries);
+    }
+    free(m->screen_lists);
+    for (size_t i = 0; i < m->nscreen_hits; i++) {
+        char **f = (char **)&m->screen_hits[i];
+        for (size_t k = 0; k < sizeof m->screen_hits[i] / sizeof *f; k++)
+            free(f[k]);
+    }
+    free(m->screen_hits);
     memset(m, 0, sizeof *m);
     m->deviation_rank = -1;
 }
@@ -327,6 +340,47 @@ int manifest_add_suggestion(manifest *m, const char *risk, const char *decision,
     }
     m->nsuggestions++;
     m->has_review = 1;
+    return 0;
+}
+
+/* Copies n strings (NULL ones stay NULL) into dst; 0, or -1 with
+ * nothing kept. */
+static int copy_fields(char **dst, const char *const *src, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        dst[k] = src[k] ? strdup(src[k]) : NULL;
+        if (src[k] && !dst[k]) {
+            for (size_t j = 0; j < k; j++)
+                free(dst[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int manifest_add_screen_list(manifest *m, const char *const v[4])
+{
+    manifest_screen_list *g = realloc(m->screen_lists, (m->nscreen_lists + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    m->screen_lists = g;
+    if (copy_fields((char **)&g[m->nscreen_lists], v, 4) != 0)
+        return -1;
+    m->nscreen_lists++;
+    m->has_screening = 1;
+    return 0;
+}
+
+int manifest_add_screen_hit(manifest *m, const char *const v[10])
+{
+    manifest_screen_hit *g = realloc(m->screen_hits, (m->nscreen_hits + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    m->screen_hits = g;
+    if (copy_fields((char **)&g[m->nscreen_hits], v, 10) != 0)
+        return -1;
+    m->nscreen_hits++;
+    m->has_screening = 1;
     return 0;
 }
 
@@ -611,6 +665,33 @@ static xmlDocPtr manifest_doc(const manifest *m)
                 ok = xmlNewTextChild(el, ns, BAD_CAST "reason", BAD_CAST g->reason) != NULL;
             if (ok && g->dismissal)
                 ok = xmlNewTextChild(el, ns, BAD_CAST "dismissal", BAD_CAST g->dismissal) != NULL;
+        }
+    }
+    if (ok && m->has_screening) {
+        /* The screening: the lists and each hit with its decision. */
+        static const char *const list_attrs[] = {"name", "sha256", "date", "entries"};
+        static const char *const hit_attrs[] = {"party", "name",     "list", "entry", "id",
+                                                "score", "decision", NULL,   "by",    "date"};
+        xmlNodePtr sc = xmlNewChild(root, ns, BAD_CAST "screening", NULL);
+        ok = sc != NULL;
+        for (size_t i = 0; ok && i < m->nscreen_lists; i++) {
+            const char *const *f = (const char *const *)&m->screen_lists[i];
+            xmlNodePtr el = xmlNewChild(sc, ns, BAD_CAST "list", NULL);
+            ok = el != NULL;
+            for (size_t k = 0; ok && k < 4; k++)
+                if (f[k])
+                    ok = xmlNewProp(el, BAD_CAST list_attrs[k], BAD_CAST f[k]) != NULL;
+        }
+        for (size_t i = 0; ok && i < m->nscreen_hits; i++) {
+            const char *const *f = (const char *const *)&m->screen_hits[i];
+            xmlNodePtr el = xmlNewChild(sc, ns, BAD_CAST "hit", NULL);
+            ok = el != NULL;
+            for (size_t k = 0; ok && k < 10; k++)
+                if (f[k] && hit_attrs[k])
+                    ok = xmlNewProp(el, BAD_CAST hit_attrs[k], BAD_CAST f[k]) != NULL;
+            if (ok && m->screen_hits[i].reason)
+                ok = xmlNewTextChild(el, ns, BAD_CAST "reason",
+                                     BAD_CAST m->screen_hits[i].reason) != NULL;
         }
     }
     for (size_t i = 0; ok && i < m->count; i++) {
@@ -1056,6 +1137,44 @@ static void read_review(xmlNodePtr el, manifest *m, int *bad, int *oom)
     }
 }
 
+#define MANIFEST_MAX_SCREEN 4096u
+
+/* The screening element of a manifest. */
+static void read_screening(xmlNodePtr el, manifest *m, int *bad, int *oom)
+{
+    static const char *const list_attrs[] = {"name", "sha256", "date", "entries"};
+    static const char *const hit_attrs[] = {"party", "name",     "list", "entry", "id",
+                                            "score", "decision", NULL,   "by",    "date"};
+    m->has_screening = 1;
+    for (xmlNodePtr k = el->children; k && !*oom && !*bad; k = k->next) {
+        int is_list = is_manifest_el(k, "list"), is_hit = is_manifest_el(k, "hit");
+        if (!is_list && !is_hit)
+            continue;
+        if (m->nscreen_lists + m->nscreen_hits >= MANIFEST_MAX_SCREEN) {
+            *bad = 1;
+            break;
+        }
+        char *v[10] = {0};
+        size_t n = is_list ? 4 : 10;
+        for (size_t i = 0; i < n; i++) {
+            const char *name = is_list ? list_attrs[i] : hit_attrs[i];
+            if (name)
+                v[i] = attr(k, name, oom);
+        }
+        if (is_hit)
+            for (xmlNodePtr t = k->children; t && !*oom && !v[7]; t = t->next)
+                if (is_manifest_el(t, "reason"))
+                    v[7] = content(t, oom);
+        if (!*oom && !v[0])
+            *bad = 1;
+        else if (!*oom)
+            *oom |= (is_list ? manifest_add_screen_list(m, (const char *const *)v)
+                             : manifest_add_screen_hit(m, (const char *const *)v)) != 0;
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+    }
+}
+
 /* The roles element of a manifest. */
 static void read_roles(xmlNodePtr el, manifest *m, int *bad, int *oom)
 {
@@ -1120,6 +1239,8 @@ clasm_status manifest_read(const pkg *p, manifest *m, clasm_diags *diags)
                 read_outside(c, m, &bad, &oom);
             if (is_manifest_el(c, "review"))
                 read_review(c, m, &bad, &oom);
+            if (is_manifest_el(c, "screening"))
+                read_screening(c, m, &bad, &oom);
             if (!is_manifest_el(c, "clause"))
                 continue;
             if (m->count >= MANIFEST_MAX_CLAUSES) {

@@ -62,6 +62,16 @@ typedef struct {
     char *id, *title;
 } manifest_role;
 
+/* A restricted-party list a draft's deal was screened against, and one hit
+ * with its decision (all strings owned; date, id, reason, by and when may
+ * be NULL). */
+typedef struct {
+    char *name, *sha256, *date, *entries;
+} manifest_screen_list;
+typedef struct {
+    char *party, *name, *list, *entry, *id, *score, *decision, *reason, *by, *date;
+} manifest_screen_hit;
+
 /* A risk the deal's facts suggested (or one the deal dismissed), and the
  * decision recorded: the due-diligence record of the review. */
 typedef struct {
@@ -129,6 +139,13 @@ typedef struct {
     int has_review;
     manifest_suggestion *suggestions;
     size_t nsuggestions;
+    /* The restricted-party screening behind the draft (has_screening 0:
+     * none was made). */
+    int has_screening;
+    manifest_screen_list *screen_lists;
+    size_t nscreen_lists;
+    manifest_screen_hit *screen_hits;
+    size_t nscreen_hits;
 } manifest;
 
 void manifest_init(manifest *m);
@@ -167,6 +184,10 @@ int manifest_add_approval(manifest *m, size_t k, const char *role, const char *b
 int manifest_add_suggestion(manifest *m, const char *risk, const char *decision, int suggested,
                             const char *reason, const char *dismissal, const char *by,
                             const char *date, const char *confirmed_by);
+/* Record a screened list, a screening hit (copies; NULL strings stay
+ * NULL) and set has_screening. 0 or -1. */
+int manifest_add_screen_list(manifest *m, const char *const v[4]);
+int manifest_add_screen_hit(manifest *m, const char *const v[10]);
 /* The rank of role id among m's roles, or -1. */
 int manifest_role_rank(const manifest *m, const char *id);
 

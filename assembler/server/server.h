@@ -53,6 +53,12 @@ typedef struct {
     /* The rationale memo's template (POST /api/memo); NULL: that route
      * answers 500 no-template. Shared, read-only. */
     const clasm_memo_template *memo;
+    /* Restricted-party lists every deal is screened against (shared,
+     * read-only; nlists 0: none): /api/assemble refuses a deal with an
+     * undecided hit (unscreened-hit) unless ?allow_unscreened=1; every plan
+     * and draft records the screening. */
+    const clasm_screen_list *const *lists;
+    size_t nlists;
 } server_options;
 
 typedef struct clasm_server clasm_server;

@@ -961,6 +961,65 @@ static void test_assemble_and_inspect(void **state)
     response_free(&i);
 }
 
+/* A server with a restricted-party list on which the deal's customer
+ * ("Agency") is listed: a draft is refused until the hit is decided, or
+ * with ?allow_unscreened=1, and then records the screening; a plan
+ * suggests the restricted-party risk... when the library has it (the
+ * fixture's has not: the plan is as before). */
+static void test_screening(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/csl.csv", f->dir);
+    const char *csv = "_id,source,entity_number,type,programs,name,title,addresses,alt_names\n"
+                      "77,Entity List (EL) - Bureau of Industry and Security,,Entity,EAR,"
+                      "Agency LLC,,\"1 Road, Town, AE\",\n"
+                      "78,Entity List (EL) - Bureau of Industry and Security,,Entity,EAR,"
+                      "Harbor Freight Unrelated,,,\n";
+    assert_int_equal(fx_write_file(path, (const unsigned char *)csv, strlen(csv)), 0);
+    clasm_diags d;
+    clasm_diags_init(&d);
+    clasm_screen_list *list = NULL;
+    assert_int_equal(clasm_screen_list_load(f->lib, path, &list, &d), CLASM_OK);
+    server_options o;
+    memset(&o, 0, sizeof o);
+    const clasm_screen_list *lists[] = {list};
+    o.lists = lists;
+    o.nlists = 1;
+    fixture g = *f;
+    clasm_server *srv = start_with(f, &o);
+    g.port = server_port(srv);
+
+    response r = post(&g, "/api/assemble", deal_ok);
+    assert_error(&r, 400, "unscreened-hit",
+                 "the customer, Agency, matches 'Agency LLC' on csl.csv");
+    response_free(&r);
+    r = post(&g, "/api/assemble?allow_unscreened=1", deal_ok);
+    assert_int_equal(r.status, 200);
+    char *man = fx_zip_entry((unsigned char *)r.body, r.len, "customXml/item1.xml", NULL);
+    assert_non_null(man);
+    assert_non_null(strstr(man, "<clasm:list name=\"csl.csv\""));
+    assert_non_null(strstr(man, "entry=\"Agency LLC\" id=\"77\" score=\"1.000\" "
+                                "decision=\"undecided\"/>"));
+    free(man);
+    response_free(&r);
+    /* Decided: drafted without asking. */
+    char decided[2048];
+    snprintf(decided, sizeof decided,
+             "%.*s,\n  \"screening\": [{\"party\": \"customer\", "
+             "\"entry\": \"77\", \"decision\": \"cleared\", "
+             "\"reason\": \"another company\", \"by\": \"M. Ilves\", "
+             "\"date\": \"2026-12-01\"}]\n}\n",
+             (int)(strrchr(deal_ok, '}') - deal_ok - 1), deal_ok);
+    r = post(&g, "/api/assemble", decided);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    server_stop(srv);
+    clasm_screen_list_free(list);
+    clasm_diags_free(&d);
+    unlink(path);
+}
+
 static void test_assemble_errors(void **state)
 {
     fixture *f = *state;
@@ -1272,6 +1331,7 @@ int main(void)
         cmocka_unit_test(test_failure_status),
         cmocka_unit_test(test_foreign_origin),
         cmocka_unit_test(test_assemble_and_inspect),
+        cmocka_unit_test(test_screening),
         cmocka_unit_test(test_assemble_errors),
         cmocka_unit_test(test_redline),
         cmocka_unit_test(test_start_failures),

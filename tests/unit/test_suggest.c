@@ -429,6 +429,47 @@ static void test_deal_refuses_bad_dismissals(void **state)
                                     "of the decision as YYYY-MM-DD");
     clasm_diags_free(&d);
 
+    /* Screening decisions and end users: each mistake named. */
+    clasm_diags_init(&d);
+    dl = deal_with("end_users:\n"
+                   "  - name: ''\n"
+                   "  - name: Harbor Ltd\n"
+                   "    country: XD\n"
+                   "screening:\n"
+                   "  - party: customer\n"
+                   "    entry: '77'\n"
+                   "    decision: maybe\n"
+                   "    reason: r\n"
+                   "    by: b\n"
+                   "    date: 2026-12-01\n"
+                   "  - party: customer\n"
+                   "    entry: '78'\n"
+                   "    decision: cleared\n"
+                   "    reason: r\n"
+                   "    by: b\n"
+                   "    date: 1.12.2026\n"
+                   "  - party: customer\n"
+                   "    decision: cleared\n"
+                   "    reason: r\n"
+                   "    by: b\n"
+                   "    date: 2026-12-01\n",
+                   &d);
+    assert_null(dl);
+    x = find(&d, "empty-value");
+    assert_non_null(x);
+    assert_string_equal(x->message, "end_users[0].name is empty");
+    x = find(&d, "invalid-value");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "screening[0].decision"));
+    x = find(&d, "invalid-date");
+    assert_non_null(x);
+    assert_string_equal(x->message, "screening[1].date: '1.12.2026' is not a date; write the day "
+                                    "of the decision as YYYY-MM-DD");
+    x = find(&d, "missing-key");
+    assert_non_null(x);
+    assert_non_null(strstr(x->message, "screening[2].entry"));
+    clasm_diags_free(&d);
+
     clasm_diags_init(&d);
     dl = deal_with("dismissed: product.biometric\n", &d);
     assert_null(dl);
