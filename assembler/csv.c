@@ -4,8 +4,12 @@
 #include "diag.h"
 #include "utf8.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
     const char *s;
@@ -263,4 +267,75 @@ clasm_status csv_parse(const char *name, const char *data, size_t len, const csv
     *rows_out = c.rows;
     *nrows_out = c.n;
     return CLASM_OK;
+}
+
+char *csv_read_file(const char *path, size_t max, const char *too_large_id,
+                    const char *too_large_message, size_t *len, time_t *mtime, clasm_status *st,
+                    clasm_diags *diags)
+{
+    *st = CLASM_E_IO;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
+                strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: not a regular file",
+                path);
+        close(fd);
+        return NULL;
+    }
+    if ((unsigned long long)sb.st_size > max) {
+        diag_at(diags, CLASM_SEV_ERROR, too_large_id, path, 0, 0, too_large_message, max >> 20);
+        close(fd);
+        *st = CLASM_E_INPUT;
+        return NULL;
+    }
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            if (cap > max + 1) {
+                diag_at(diags, CLASM_SEV_ERROR, too_large_id, path, 0, 0, too_large_message,
+                        max >> 20);
+                free(buf);
+                close(fd);
+                *st = CLASM_E_INPUT;
+                return NULL;
+            }
+            char *g = realloc(buf, cap * 2);
+            if (!g) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = g;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
+                    strerror(errno));
+            free(buf);
+            close(fd);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!buf) {
+        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
+                "out of memory while reading %s", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    if (mtime)
+        *mtime = sb.st_mtime;
+    *st = CLASM_OK;
+    return buf;
 }

@@ -17,6 +17,8 @@
 
 #include "clasm.h"
 
+#include <time.h>
+
 #include <stddef.h>
 
 typedef struct {
@@ -76,5 +78,14 @@ clasm_status csv_each(const char *name, const char *data, size_t len, const csv_
 void csv_row_free(csv_row *r);
 /* Frees n rows and the array. */
 void csv_rows_free(csv_row *rows, size_t n);
+
+/* A whole regular file of at most max bytes, NUL-terminated (malloc'd; *len
+ * its bytes, *mtime its modification time, when not NULL). NULL when it
+ * cannot be read (io, *st CLASM_E_IO), memory runs out (out-of-memory,
+ * CLASM_E_IO) or it is larger (too_large_id with too_large_message, which
+ * takes the limit in MiB as its %zu; CLASM_E_INPUT). */
+char *csv_read_file(const char *path, size_t max, const char *too_large_id,
+                    const char *too_large_message, size_t *len, time_t *mtime, clasm_status *st,
+                    clasm_diags *diags);
 
 #endif

@@ -359,37 +359,70 @@ static void load_positions(loader *L, const yt_node *root, clasm_deal *deal)
     }
 }
 
+/* The list of records under key (dismissed, end_users, screening): its
+ * node, with *out calloc'd for its items (size bytes each); NULL when the
+ * key is absent or empty, or wrong (reported). */
+static const yt_node *record_list(loader *L, const yt_node *root, const char *key, size_t size,
+                                  void **out)
+{
+    const yt_node *seq = yt_get(root, key);
+    if (!seq || yt_is_null(seq))
+        return NULL;
+    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, key)) {
+        L->ok = 0;
+        return NULL;
+    }
+    if (!list_within_limit(L, seq, key))
+        return NULL;
+    *out = calloc(seq->count + 1, size);
+    if (!*out) {
+        L->oom = 1;
+        return NULL;
+    }
+    return seq;
+}
+
+/* One record of such a list: a mapping of the keys allowed (others
+ * reported). 1 when it is a mapping. */
+static int record_item(loader *L, const yt_node *it, const char *path, const char *const *keys)
+{
+    if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
+        L->ok = 0;
+        return 0;
+    }
+    if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
+        L->ok = 0;
+    return 1;
+}
+
+/* A record's date, the day of a decision: 1 when it is one, else reported. */
+static int record_date(loader *L, const yt_node *it, const char *path, const char *date)
+{
+    if (iso_date_ok(date))
+        return 1;
+    fail(L, yt_get(it, "date"), path, "invalid-date",
+         "%s.date: '%s' is not a date; write the day of the decision as YYYY-MM-DD", path, date);
+    return 0;
+}
+
 /* dismissed: [{risk: ID, reason: TEXT, by: NAME, date: YYYY-MM-DD,
  * confirmed_by: NAME}]: a suggested risk the reviewer decided the deal
  * does not carry, with why, who decided and when, and the counsel who
  * confirmed it (needed when it keeps the deal from escalating). */
 static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
 {
-    const yt_node *seq = yt_get(root, "dismissed");
-    if (!seq || yt_is_null(seq))
+    void *v = NULL;
+    const yt_node *seq = record_list(L, root, "dismissed", sizeof(deal_dismissal), &v);
+    if (!seq)
         return;
-    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, "dismissed")) {
-        L->ok = 0;
-        return;
-    }
-    if (!list_within_limit(L, seq, "dismissed"))
-        return;
-    deal->dismissed = calloc(seq->count + 1, sizeof *deal->dismissed);
-    if (!deal->dismissed) {
-        L->oom = 1;
-        return;
-    }
+    deal->dismissed = v;
     static const char *const keys[] = {"risk", "reason", "by", "date", "confirmed_by", NULL};
     for (size_t i = 0; i < seq->count; i++) {
         const yt_node *it = seq->items[i];
         char path[32];
         snprintf(path, sizeof path, "dismissed[%zu]", i);
-        if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
-            L->ok = 0;
+        if (!record_item(L, it, path, keys))
             continue;
-        }
-        if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
-            L->ok = 0;
         const char *risk = yt_get_str(&L->ctx, it, "risk", path, 1);
         const char *reason = yt_get_str(&L->ctx, it, "reason", path, 1);
         const char *by = yt_get_str(&L->ctx, it, "by", path, 1);
@@ -400,12 +433,8 @@ static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
             L->ok = 0;
             continue;
         }
-        if (!iso_date_ok(date)) {
-            fail(L, yt_get(it, "date"), path, "invalid-date",
-                 "%s.date: '%s' is not a date; write the day of the decision as YYYY-MM-DD", path,
-                 date);
+        if (!record_date(L, it, path, date))
             continue;
-        }
         const char *blank = !*risk                     ? "risk"
                             : !*reason                 ? "reason"
                             : !*by                     ? "by"
@@ -437,31 +466,18 @@ static void load_dismissed(loader *L, const yt_node *root, clasm_deal *deal)
  * with the customer and the reseller. */
 static void load_end_users(loader *L, const yt_node *root, clasm_deal *deal)
 {
-    const yt_node *seq = yt_get(root, "end_users");
-    if (!seq || yt_is_null(seq))
+    void *v = NULL;
+    const yt_node *seq = record_list(L, root, "end_users", sizeof(deal_end_user), &v);
+    if (!seq)
         return;
-    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, "end_users")) {
-        L->ok = 0;
-        return;
-    }
-    if (!list_within_limit(L, seq, "end_users"))
-        return;
-    deal->end_users = calloc(seq->count + 1, sizeof *deal->end_users);
-    if (!deal->end_users) {
-        L->oom = 1;
-        return;
-    }
+    deal->end_users = v;
     static const char *const keys[] = {"name", "country", NULL};
     for (size_t i = 0; i < seq->count; i++) {
         const yt_node *it = seq->items[i];
         char path[32];
         snprintf(path, sizeof path, "end_users[%zu]", i);
-        if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
-            L->ok = 0;
+        if (!record_item(L, it, path, keys))
             continue;
-        }
-        if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
-            L->ok = 0;
         const char *name = yt_get_str(&L->ctx, it, "name", path, 1);
         const char *country = yt_get_str(&L->ctx, it, "country", path, 0);
         const yt_node *nn = yt_get(it, "name");
@@ -481,32 +497,19 @@ static void load_end_users(loader *L, const yt_node *root, clasm_deal *deal)
  * date}]: what the review decided about each restricted-party hit. */
 static void load_dispositions(loader *L, const yt_node *root, clasm_deal *deal)
 {
-    const yt_node *seq = yt_get(root, "screening");
-    if (!seq || yt_is_null(seq))
+    void *v = NULL;
+    const yt_node *seq = record_list(L, root, "screening", sizeof(deal_disposition), &v);
+    if (!seq)
         return;
-    if (!yt_expect(&L->ctx, seq, YT_SEQUENCE, "screening")) {
-        L->ok = 0;
-        return;
-    }
-    if (!list_within_limit(L, seq, "screening"))
-        return;
-    deal->dispositions = calloc(seq->count + 1, sizeof *deal->dispositions);
-    if (!deal->dispositions) {
-        L->oom = 1;
-        return;
-    }
+    deal->dispositions = v;
     static const char *const keys[] = {"party", "entry", "decision", "reason", "by", "date", NULL};
     static const char *const decisions[] = {"cleared", "confirmed", NULL};
     for (size_t i = 0; i < seq->count; i++) {
         const yt_node *it = seq->items[i];
         char path[32];
         snprintf(path, sizeof path, "screening[%zu]", i);
-        if (!yt_expect(&L->ctx, it, YT_MAPPING, path)) {
-            L->ok = 0;
+        if (!record_item(L, it, path, keys))
             continue;
-        }
-        if (!yt_check_keys(&L->ctx, it, path, keys, NULL))
-            L->ok = 0;
         const char *party = yt_get_str(&L->ctx, it, "party", path, 1);
         const char *entry = yt_get_str(&L->ctx, it, "entry", path, 1);
         int decision = yt_get_enum(&L->ctx, it, "decision", path, 1, decisions);
@@ -518,12 +521,8 @@ static void load_dispositions(loader *L, const yt_node *root, clasm_deal *deal)
             L->ok = 0;
             continue;
         }
-        if (!iso_date_ok(date)) {
-            fail(L, yt_get(it, "date"), path, "invalid-date",
-                 "%s.date: '%s' is not a date; write the day of the decision as YYYY-MM-DD", path,
-                 date);
+        if (!record_date(L, it, path, date))
             continue;
-        }
         const char *blank = !*party    ? "party"
                             : !*entry  ? "entry"
                             : !*reason ? "reason"

@@ -216,84 +216,17 @@ clasm_status clasm_deal_table_load_string(const char *csv, size_t csv_len, const
     return CLASM_OK;
 }
 
-/* A whole regular file, at most max bytes; NULL (reported) otherwise. */
-static char *read_whole(const char *path, size_t max, size_t *len, clasm_diags *diags,
-                        clasm_status *st)
-{
-    *st = CLASM_E_IO;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
-                strerror(errno));
-        return NULL;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: not a regular file",
-                path);
-        close(fd);
-        return NULL;
-    }
-    if ((unsigned long long)sb.st_size > max) {
-        diag_at(diags, CLASM_SEV_ERROR, "csv-too-large", path, 0, 0,
-                "the file is larger than the limit of %zu MiB; split it", max >> 20);
-        close(fd);
-        *st = CLASM_E_INPUT;
-        return NULL;
-    }
-    size_t cap = (size_t)sb.st_size + 1, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n + 1 >= cap) {
-            if (cap > max + 1) {
-                diag_at(diags, CLASM_SEV_ERROR, "csv-too-large", path, 0, 0,
-                        "the file is larger than the limit of %zu MiB; split it", max >> 20);
-                free(buf);
-                close(fd);
-                *st = CLASM_E_INPUT;
-                return NULL;
-            }
-            char *g = realloc(buf, cap * 2);
-            if (!g) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = g;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0) {
-            diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
-                    strerror(errno));
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (!buf) {
-        diag_at(diags, CLASM_SEV_ERROR, "out-of-memory", path, 0, 0,
-                "out of memory while reading %s", path);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    *st = CLASM_OK;
-    return buf;
-}
-
 clasm_status clasm_deal_table_load(const char *csv_path, const char *base_path,
                                    clasm_deal_table **out, clasm_diags *diags)
 {
     *out = NULL;
     size_t clen = 0, blen = 0;
     clasm_status cs, bs;
-    char *csv = read_whole(csv_path, CSV_MAX_BYTES, &clen, diags, &cs);
-    char *base = read_whole(base_path, YT_MAX_FILE_BYTES, &blen, diags, &bs);
+    static const char too_large[] = "the file is larger than the limit of %zu MiB; split it";
+    char *csv =
+        csv_read_file(csv_path, CSV_MAX_BYTES, "csv-too-large", too_large, &clen, NULL, &cs, diags);
+    char *base = csv_read_file(base_path, YT_MAX_FILE_BYTES, "csv-too-large", too_large, &blen,
+                               NULL, &bs, diags);
     clasm_status st = cs != CLASM_OK ? cs : bs;
     if (st == CLASM_OK)
         st = clasm_deal_table_load_string(csv, clen, csv_path, base, blen, base_path, out, diags);

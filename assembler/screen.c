@@ -1089,62 +1089,19 @@ clasm_status screen_list_load(const char *path, const char *const *legal_forms, 
                               clasm_diags *diags)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
-                strerror(errno));
-        return CLASM_E_IO;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: not a regular file",
-                path);
-        close(fd);
-        return CLASM_E_IO;
-    }
-    if ((unsigned long long)sb.st_size > SCREEN_MAX_BYTES) {
-        close(fd);
-        return too_large(diags, path);
-    }
-    size_t cap = (size_t)sb.st_size + 1, n = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        if (n + 1 >= cap) {
-            if (cap > (size_t)SCREEN_MAX_BYTES + 1) {
-                free(buf);
-                close(fd);
-                return too_large(diags, path);
-            }
-            unsigned char *g = realloc(buf, cap * 2);
-            if (!g) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = g;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0) {
-            diag_at(diags, CLASM_SEV_ERROR, "io", path, 0, 0, "cannot read %s: %s", path,
-                    strerror(errno));
-            free(buf);
-            close(fd);
-            return CLASM_E_IO;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
+    size_t n = 0;
+    time_t mtime = 0;
+    clasm_status st = CLASM_OK;
+    char *buf = csv_read_file(path, SCREEN_MAX_BYTES, "list-too-large",
+                              "the file is larger than the limit of %zu MiB for a screening list",
+                              &n, &mtime, &st, diags);
     if (!buf)
-        return oom(diags, path);
-    clasm_status st = screen_list_parse(path, buf, n, legal_forms, out, diags);
+        return st;
+    st = screen_list_parse(path, (const unsigned char *)buf, n, legal_forms, out, diags);
     free(buf);
     if (st == CLASM_OK) {
         struct tm tm;
-        time_t t = sb.st_mtime;
-        if (gmtime_r(&t, &tm) && strftime((*out)->date, sizeof(*out)->date, "%Y-%m-%d", &tm))
+        if (gmtime_r(&mtime, &tm) && strftime((*out)->date, sizeof(*out)->date, "%Y-%m-%d", &tm))
             (*out)->has_date = 1;
     }
     return st;
