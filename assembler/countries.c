@@ -246,6 +246,15 @@ const country_profile *countries_find(const country_profiles *c, const char *cod
     return NULL;
 }
 
+const char *countries_as_of(const country_profile *p)
+{
+    const char *oldest = NULL;
+    for (size_t i = 0; p && i < p->nfacts; i++)
+        if (!oldest || strcmp(p->facts[i].as_of, oldest) < 0)
+            oldest = p->facts[i].as_of;
+    return oldest;
+}
+
 /* Months from date a to date b (both YYYY-MM-DD), counting a month only
  * once its day is reached. */
 static long months_between(const char *a, const char *b)

@@ -63,6 +63,9 @@ int countries_read(country_profiles *out, const yt_node *root, const char *file,
 void countries_free(country_profiles *c);
 
 const country_profile *countries_find(const country_profiles *c, const char *code);
+/* The profile's date: the oldest as_of of its facts (every fact was
+ * checked on or after it); NULL for no profile or one without facts. */
+const char *countries_as_of(const country_profile *p);
 
 /* The warnings of lint: each fact last checked more than max_age_months
  * before today (YYYY-MM-DD), and a date after today. */

@@ -133,6 +133,11 @@ const deal_field deal_fields[] = {
      NULL},
     {"tier", DF_PLAN | DF_VALUE | DF_FACT, EXPR_T_TIER, NULL, DF_SHOW_RAW, NULL, NULL},
     {"score", DF_PLAN | DF_VALUE | DF_FACT, EXPR_T_NUMBER, NULL, DF_SHOW_RAW, NULL, NULL},
+    /* The date of the country profile of the customer's or the reseller's
+     * country (countries.yaml): the oldest as_of of its facts, so a
+     * reassessment clause can say how current the review's facts are. */
+    {"customer.country.as_of", DF_PLAN | DF_VALUE, EXPR_T_TEXT, NULL, DF_SHOW_DATE, NULL, NULL},
+    {"reseller.country.as_of", DF_PLAN | DF_VALUE, EXPR_T_TEXT, NULL, DF_SHOW_DATE, NULL, NULL},
 };
 
 _Static_assert(sizeof deal_fields / sizeof deal_fields[0] == DEAL_NFIELDS,
@@ -186,5 +191,9 @@ const char *plan_field_value(const clasm_plan *plan, const char *path, char buf[
     }
     if (strcmp(path, "document") == 0)
         return clasm_document_name(plan->document);
+    if (strcmp(path, "customer.country.as_of") == 0)
+        return plan->customer_profile_as_of;
+    if (strcmp(path, "reseller.country.as_of") == 0)
+        return plan->reseller_profile_as_of;
     return NULL;
 }

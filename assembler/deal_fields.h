@@ -40,7 +40,7 @@ typedef struct {
     const char *description;
 } deal_field;
 
-#define DEAL_NFIELDS 26
+#define DEAL_NFIELDS 28
 extern const deal_field deal_fields[DEAL_NFIELDS];
 
 /* The field named path, or NULL. */

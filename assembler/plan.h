@@ -92,6 +92,10 @@ struct clasm_plan {
     /* The deal's restricted-party screening (clasm_plan_add_screening),
      * borrowed; NULL when none was made. */
     const clasm_screening *screening;
+    /* The dates of the country profiles of the customer's and the
+     * reseller's countries (the oldest as_of of their facts), borrowed from
+     * the library; NULL when there is none. */
+    const char *customer_profile_as_of, *reseller_profile_as_of;
 };
 
 /* The item's reasons as one line for people: "because: A; B; supports: C,

@@ -709,6 +709,12 @@ clasm_status clasm_select(const clasm_library *lib, const clasm_deal *deal, clas
         if (lib->tiers[t].min_score <= plan->score)
             plan->tier_rank = (int)t;
     plan->tier = strdup(lib->ntiers ? lib->tiers[plan->tier_rank].id : "");
+    plan->customer_profile_as_of =
+        countries_as_of(countries_find(&lib->countries, deal->customer.country));
+    plan->reseller_profile_as_of =
+        deal->has_reseller
+            ? countries_as_of(countries_find(&lib->countries, deal->reseller.country))
+            : NULL;
     plan->escalate = lib->ntiers ? lib->tiers[plan->tier_rank].escalate : 0;
     if (!plan->deal_id || !plan->library_fingerprint || !plan->tier)
         S.oom = 1;

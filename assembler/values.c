@@ -865,7 +865,10 @@ value_status values_display(const clasm_library *lib, const clasm_deal *deal,
         const char *pv = plan_field_value(plan, path, buf);
         if (pv && deal_field_find(path)->show == DF_SHOW_WORDS)
             s = field_words(lib, path, pv, text, why);
-        else if (pv) {
+        else if (pv && deal_field_find(path)->show == DF_SHOW_DATE) {
+            *text = values_format_date(pv, lib ? lib->values.date_format : NULL);
+            s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
+        } else if (pv) {
             *text = strdup(pv);
             s = *text ? VALUE_OK : VALUE_OUT_OF_MEMORY;
         }

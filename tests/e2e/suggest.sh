@@ -139,3 +139,28 @@ sed 's/^    date: 2026-11-27/    date: 27.11.2026/' \
 refused "a dismissal's date that is no date" 1 \
     "dismissed[0].date: '27.11.2026' is not a date; write the day of the decision as YYYY-MM-DD" \
     "[invalid-date]" -- assemble baddate.yaml --document eula -o baddate.docx
+
+# A clause can print the date of the customer's country profile
+# ({{ customer.country.as_of }}: the oldest as_of of its facts); a deal into a
+# country without a profile has no such value, and the draft is refused.
+cp -R "$ROOT/clauses" asof-lib
+python3 - <<'PY'
+p = "asof-lib/reassessment/periodic-review.yaml"
+s = open(p).read()
+s = s.replace("  The **Customer** shall give the **Supplier** the information it reasonably requests",
+              "  The country facts behind the last assessment were current as of "
+              "{{ customer.country.as_of }}.\n\n  The **Customer** shall give the **Supplier** the "
+              "information it reasonably requests", 1)
+open(p, "w").write(s.replace("version: 4", "version: 5", 1))
+PY
+run_clasm lint asof-lib --update-lock
+check "suggest: a clause may print the country profile's date (lint accepts it)" [ "$RC" -eq 0 ]
+run_clasm assemble "$ROOT/examples/deals/cloud-analytics-state-telecom.yaml" --library asof-lib \
+    -o asof.docx
+check "suggest: the draft prints the profile's date in the library's format" \
+    has "$(docx_text asof.docx)" "were current as of 2 November 2026."
+sed 's/^  country: XM/  country: DE/' "$ROOT/examples/deals/cloud-analytics-state-telecom.yaml" \
+    >unprofiled.yaml
+refused "a clause printing the profile date, for a country without a profile" 1 \
+    "uses the placeholder {{ customer.country.as_of }}, which has no value for this deal" \
+    "[unknown-value]" -- assemble unprofiled.yaml --library asof-lib -o unprofiled.docx
