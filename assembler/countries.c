@@ -10,11 +10,10 @@
 
 static const char *const kind_names[] = {"flag", "list", NULL};
 
-static void error_at(clasm_diags *diags, const char *id, const char *file, const yt_node *n,
-                     const char *fmt, const char *a, const char *b, const char *c)
-{
-    diag_at(diags, CLASM_SEV_ERROR, id, file, n ? n->line : 0, n ? n->column : 0, fmt, a, b, c);
-}
+/* An error at node n (its line and column; 0 when n is NULL). */
+#define error_at(diags, id, file, n, ...)                                                          \
+    diag_at((diags), CLASM_SEV_ERROR, (id), (file), (n) ? (n)->line : 0, (n) ? (n)->column : 0,    \
+            __VA_ARGS__)
 
 /* facts: {ID: {kind, description, values}}. 0, or -1 out of memory. */
 static int read_defs(country_profiles *out, yt_ctx *ctx, const yt_node *facts)
@@ -46,15 +45,15 @@ static int read_defs(country_profiles *out, yt_ctx *ctx, const yt_node *facts)
             bad = !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_');
         if (bad || !*k->scalar) {
             error_at(ctx->diags, "invalid-id", ctx->file, k,
-                     "facts: '%s' is not a fact name: use lower-case letters, digits and '_'%s%s",
-                     k->scalar, "", "");
+                     "facts: '%s' is not a fact name: use lower-case letters, digits and '_'",
+                     k->scalar);
             continue;
         }
         if (kind < 0 || !description)
             continue;
         if (values && kind != COUNTRY_LIST) {
             error_at(ctx->diags, "values-not-list", ctx->file, yt_get(v, "values"),
-                     "%s.values: only a fact of kind list has values%s%s", path, "", "");
+                     "%s.values: only a fact of kind list has values", path);
             continue;
         }
         country_fact_def *d = &out->defs[out->ndefs];
@@ -115,13 +114,13 @@ static int read_fact(const country_profiles *out, yt_ctx *ctx, const char *code,
     if (f->as_of && !iso_date_ok(f->as_of)) {
         error_at(ctx->diags, "invalid-date", ctx->file, yt_get(v, "as_of"),
                  "%s.as_of: '%s' is not a date; write when the fact was last checked as "
-                 "YYYY-MM-DD%s",
-                 path, f->as_of, "");
+                 "YYYY-MM-DD",
+                 path, f->as_of);
         ok = 0;
     }
     if (f->source && !*f->source) {
         error_at(ctx->diags, "missing-value", ctx->file, yt_get(v, "source"),
-                 "%s.source is empty: say where the fact comes from%s%s", path, "", "");
+                 "%s.source is empty: say where the fact comes from", path);
         ok = 0;
     }
     if (def->kind == COUNTRY_FLAG) {
@@ -132,8 +131,8 @@ static int read_fact(const country_profiles *out, yt_ctx *ctx, const char *code,
     if (!items)
         return 0;
     if (items->count > COUNTRIES_MAX_ITEMS) {
-        error_at(ctx->diags, "too-many-items", ctx->file, items, "%s.value: more than 64 items%s%s",
-                 path, "", "");
+        error_at(ctx->diags, "too-many-items", ctx->file, items, "%s.value: more than 64 items",
+                 path);
         return 0;
     }
     f->items = calloc(items->count + 1, sizeof *f->items);

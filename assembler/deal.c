@@ -489,6 +489,24 @@ static void load_end_users(loader *L, const yt_node *root, clasm_deal *deal)
             fail(L, nn, path, "empty-value", "%s.name is empty", path);
             continue;
         }
+        /* Screening decisions name a party by its name: each must be one. */
+        if (strcmp(name, "customer") == 0 || strcmp(name, "reseller") == 0) {
+            fail(L, nn, path, "invalid-value",
+                 "%s.name: '%s' names the deal's %s in screening decisions; write the end "
+                 "user's own name",
+                 path, name, name);
+            continue;
+        }
+        const deal_end_user *twin = NULL;
+        for (size_t k = 0; k < deal->nend_users && !twin; k++)
+            if (strcmp(deal->end_users[k].name, name) == 0)
+                twin = &deal->end_users[k];
+        if (twin) {
+            fail(L, nn, path, "duplicate-end-user",
+                 "%s: '%s' is named twice (first at line %d); name each end user once", path, name,
+                 twin->line);
+            continue;
+        }
         deal->end_users[deal->nend_users++] = (deal_end_user){name, country, nn->line, nn->column};
     }
 }

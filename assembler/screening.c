@@ -134,8 +134,11 @@ static int decides(const deal_disposition *d, const scr_hit *h)
 {
     if (strcmp(d->party, h->party) != 0)
         return 0;
-    return (h->id && *h->id && strcmp(d->entry, h->id) == 0) ||
-           (h->entry_name && strcasecmp(d->entry, h->entry_name) == 0);
+    /* An entry with an id is named by it alone: two listed parties may
+     * share a name, and a clearance of one must not clear the other. */
+    if (h->id && *h->id)
+        return strcmp(d->entry, h->id) == 0;
+    return h->entry_name && strcasecmp(d->entry, h->entry_name) == 0;
 }
 
 clasm_status clasm_screen(const clasm_library *lib, const clasm_deal *deal,
@@ -220,9 +223,23 @@ clasm_status clasm_screen(const clasm_library *lib, const clasm_deal *deal,
         int used = 0;
         for (size_t k = 0; k < s->nhits && !oom; k++) {
             scr_hit *h = &s->hits[k];
-            if (h->decision >= 0 || !decides(d, h))
+            if (!decides(d, h))
                 continue;
             used = 1;
+            if (h->decision >= 0) {
+                /* Decided already: the same decision again is harmless;
+                 * another one is a conflict the review must settle. */
+                if (h->decision != d->confirmed) {
+                    errors++;
+                    diag_at(diags, CLASM_SEV_ERROR, "screening-decision-conflict", deal->file,
+                            d->line, d->column,
+                            "screening[%zu]: %s the hit of %s on '%s', which an earlier decision "
+                            "%s; keep one decision for each hit",
+                            i, d->confirmed ? "confirms" : "clears", d->party, h->entry_name,
+                            h->decision ? "confirms" : "clears");
+                }
+                continue;
+            }
             h->decision = d->confirmed;
             h->reason = copy(d->reason, &oom);
             h->by = copy(d->by, &oom);
@@ -444,6 +461,26 @@ clasm_status clasm_plan_add_screening(clasm_plan *plan, const clasm_library *lib
     free(g->owned_reason);
     g->owned_reason = reason;
     g->reason = reason;
+    /* A hit that is not cleared cannot be dismissed away, and a confirmed
+     * one must be carried (it escalates the deal to counsel). */
+    int confirmed = 0;
+    for (size_t i = 0; i < s->nhits; i++)
+        confirmed |= s->hits[i].decision == 1;
+    if (g->decision == SUGGEST_DISMISSED) {
+        diag_at(diags, CLASM_SEV_ERROR, "restricted-party-dismissed", clasm_deal_file(deal), 0, 0,
+                "dismissed: '%s' cannot be dismissed while screening has a hit that is not "
+                "cleared (the %s, %s, close to '%s'): clear the hit under screening with the "
+                "reason, or list the risk",
+                r->id, first->role, first->name, first->entry_name);
+        return CLASM_E_INPUT;
+    }
+    if (confirmed && g->decision != SUGGEST_ACCEPTED) {
+        diag_at(diags, CLASM_SEV_ERROR, "restricted-party-not-listed", clasm_deal_file(deal), 0, 0,
+                "screening confirms that a party of the deal is on a restricted-party list: list "
+                "'%s' under risks (it escalates the deal to counsel)",
+                r->id);
+        return CLASM_E_INPUT;
+    }
     if (g->decision == SUGGEST_UNDECIDED)
         diag_at(diags, CLASM_SEV_WARNING, "risk-suggested", clasm_deal_file(deal), 0, 0,
                 "the deal's facts suggest the risk '%s' (%s): %s; list it under risks, or "

@@ -386,10 +386,22 @@ static int suggest_risks(const clasm_library *lib, const clasm_deal *deal, const
     plan->tier_with_dismissed_id = lib->ntiers ? lib->tiers[plan->tier_with_dismissed].id : "";
     int avoids = lib->ntiers && plan->tier_with_dismissed > plan->tier_rank &&
                  lib->tiers[plan->tier_with_dismissed].escalate && !plan->escalate;
+    /* A dismissed risk that escalates by itself keeps the deal from counsel
+     * too, whatever the score. */
+    const lib_risk *escalating = NULL;
+    for (size_t i = 0; i < deal->ndismissed && !escalating; i++)
+        if (library_risk(lib, deal->dismissed[i].risk)->escalate && !plan->escalate)
+            escalating = library_risk(lib, deal->dismissed[i].risk);
     size_t unconfirmed = 0;
     for (size_t i = 0; i < deal->ndismissed; i++)
         unconfirmed += !deal->dismissed[i].confirmed_by;
-    if (avoids && unconfirmed)
+    if (escalating && !avoids && unconfirmed)
+        diag_at(diags, CLASM_SEV_WARNING, "dismissal-avoids-escalation", deal->file,
+                deal->dismissed[0].line, deal->dismissed[0].column,
+                "the deal dismisses '%s', which escalates to counsel whatever the tier: counsel "
+                "must confirm each dismissal (confirmed_by), and %zu of %zu are not confirmed",
+                escalating->id, unconfirmed, deal->ndismissed);
+    else if (avoids && unconfirmed)
         diag_at(diags, CLASM_SEV_WARNING, "dismissal-avoids-escalation", deal->file,
                 deal->dismissed[0].line, deal->dismissed[0].column,
                 "with the risks it dismisses the deal would score %ld, tier '%s', which escalates "

@@ -71,6 +71,13 @@ typedef struct {
 typedef struct {
     char *party, *name, *list, *entry, *id, *score, *decision, *reason, *by, *date;
 } manifest_screen_hit;
+/* manifest.c reads and writes them field by field as arrays of char *. */
+_Static_assert(sizeof(manifest_screen_list) == 4 * sizeof(char *) &&
+                   offsetof(manifest_screen_list, entries) == 3 * sizeof(char *),
+               "manifest_screen_list is 4 strings");
+_Static_assert(sizeof(manifest_screen_hit) == 10 * sizeof(char *) &&
+                   offsetof(manifest_screen_hit, date) == 9 * sizeof(char *),
+               "manifest_screen_hit is 10 strings");
 
 /* A risk the deal's facts suggested (or one the deal dismissed), and the
  * decision recorded: the due-diligence record of the review. */

@@ -110,10 +110,20 @@ check "screen: the manifest records the decision, its reason, who and when" \
     has "$(part cleared.docx customXml/item1.xml)" \
     "decision=\"cleared\" by=\"Maris Ilves, compliance office\" date=\"2026-12-01\"><clasm:reason>A different company"
 sed -e 's/decision: cleared/decision: confirmed/' -e 's/^    reason: .*/    reason: The same company; its director confirmed the listing./' cleared.yaml >confirmed.yaml
-run_clasm select confirmed.yaml --list csl.csv
-check "screen: a confirmed hit suggests the restricted-party risk, with the hit as its reason" has "$ERR" \
+refused "a confirmed hit whose risk the deal does not list" 1 \
+    "screening confirms that a party of the deal is on a restricted-party list: list 'stakeholder.restricted-party' under risks" \
+    "[restricted-party-not-listed]" -- assemble confirmed.yaml --list csl.csv -o confirmed.docx
+printf 'dismissed:\n  - risk: stakeholder.restricted-party\n    reason: no matter\n    by: Someone\n    date: 2026-12-02\n' \
+    >>confirmed.yaml
+refused "a confirmed hit's risk dismissed" 1 \
+    "dismissed: 'stakeholder.restricted-party' cannot be dismissed while screening has a hit that is not cleared" \
+    "[restricted-party-dismissed]" -- assemble confirmed.yaml --list csl.csv -o confirmed.docx
+run_clasm select hit.yaml --list csl.csv
+check "screen: an undecided hit suggests the restricted-party risk, with the hit as its reason" has "$ERR" \
     "the deal's facts suggest the risk 'stakeholder.restricted-party' (A party matches an entry of a U.S. government restricted-party list): screening found the customer,"
-sed 's/^risks: \[\]/risks: [stakeholder.restricted-party]/' confirmed.yaml >listed.yaml
+grep -v '^dismissed:\|^  - risk: stakeholder.restricted-party\|^    reason: no matter\|^    by: Someone\|^    date: 2026-12-02' \
+    confirmed.yaml >confirmed-only.yaml
+sed 's/^risks: \[\]/risks: [stakeholder.restricted-party]/' confirmed-only.yaml >listed.yaml
 grep -q '^risks: \[stakeholder.restricted-party\]' listed.yaml ||
     printf 'risks: [stakeholder.restricted-party]\n' >>listed.yaml
 run_clasm select listed.yaml --list csl.csv
@@ -138,6 +148,67 @@ deal "$(name_of other-surname)" unused.yaml "screening:
     date: 2026-12-01"
 run_clasm select unused.yaml --list csl.csv
 check "screen: a decision no hit takes is warned about" has "$ERR" "[screening-decision-unused]"
+
+# Two listed parties of one name: a decision names an entry by its _id, so
+# clearing one never clears the other; two different decisions on one hit
+# are a conflict; end users are named once, and not "customer".
+python3 - <<'PY'
+rows = open("csl.csv", encoding="utf-8").read().splitlines()
+head = rows[0].split(",")
+def row(i, name):
+    cells = ['""'] * len(head)
+    cells[head.index('"_id"')] = '"%s"' % i
+    cells[head.index('"source"')] = '"Entity List (EL) - Bureau of Industry and Security"'
+    cells[head.index('"type"')] = '"Entity"'
+    cells[head.index('"name"')] = '"%s"' % name
+    return ",".join(cells)
+open("twins.csv", "w", encoding="utf-8").write(
+    "\n".join([rows[0], row("T-1", "Quarvell Optics Ltd"), row("T-2", "Quarvell Optics Ltd")]) + "\n")
+PY
+deal "Quarvell Optics Ltd" twins.yaml "screening:
+  - party: customer
+    entry: Quarvell Optics Ltd
+    decision: cleared
+    reason: r
+    by: b
+    date: 2026-12-01
+  - party: customer
+    entry: T-1
+    decision: cleared
+    reason: r
+    by: b
+    date: 2026-12-01"
+run_clasm screen twins.yaml --list twins.csv --format json
+printf '%s\n' "$OUT" >twins.json
+check "screen: a decision by name does not clear entries that have an id" python3 - <<'PY'
+import json
+h = {x["id"]: x["decision"] for x in json.load(open("twins.json"))["hits"]}
+assert h == {"T-1": "cleared", "T-2": "undecided"}, h
+PY
+check "screen: ... and is said to match no hit" has "$ERR" "screening[0]: no hit of customer matches the entry 'Quarvell Optics Ltd'"
+deal "Quarvell Optics Ltd" conflict.yaml "screening:
+  - party: customer
+    entry: T-1
+    decision: cleared
+    reason: r
+    by: b
+    date: 2026-12-01
+  - party: customer
+    entry: T-1
+    decision: confirmed
+    reason: r
+    by: c
+    date: 2026-12-02"
+refused "two decisions on one hit that disagree" 1 \
+    "screening[1]: confirms the hit of customer on 'Quarvell Optics Ltd', which an earlier decision clears" \
+    "[screening-decision-conflict]" -- screen conflict.yaml --list twins.csv
+deal "$(name_of other-surname)" eu.yaml "end_users:
+  - name: customer
+  - name: Harbor Logistics
+  - name: Harbor Logistics"
+refused "end users named customer, or twice" 1 "end_users[0].name: 'customer' names the deal's customer" \
+    "end_users[2]: 'Harbor Logistics' is named twice" "[duplicate-end-user]" -- \
+    screen eu.yaml --list csl.csv
 
 # ---- batch: every deal screened; the undecided one fails, the others are written
 mkdir -p out

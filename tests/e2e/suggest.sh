@@ -164,3 +164,11 @@ sed 's/^  country: XM/  country: DE/' "$ROOT/examples/deals/cloud-analytics-stat
 refused "a clause printing the profile date, for a country without a profile" 1 \
     "uses the placeholder {{ customer.country.as_of }}, which has no value for this deal" \
     "[unknown-value]" -- assemble unprofiled.yaml --library asof-lib -o unprofiled.docx
+
+# Dismissing a risk that escalates by itself (a restricted party) keeps the
+# deal from counsel whatever its tier: it needs counsel's confirmation.
+cat "$ROOT/examples/deals/private-baseline.yaml" >escalating.yaml
+printf 'dismissed:\n  - risk: stakeholder.restricted-party\n    reason: "The name matched no list entry when screened."\n    by: Maris Ilves\n    date: 2026-12-02\n' >>escalating.yaml
+run_clasm select escalating.yaml
+check "suggest: dismissing a risk that escalates by itself needs counsel's confirmation" has "$ERR" \
+    "the deal dismisses 'stakeholder.restricted-party', which escalates to counsel whatever the tier: counsel must confirm each dismissal (confirmed_by), and 1 of 1 are not confirmed [dismissal-avoids-escalation]"

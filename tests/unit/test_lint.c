@@ -829,8 +829,9 @@ static void test_known_paths_match_deals(void **state)
             fail_msg("lint %s {{ %s }}", printable ? "refuses" : "accepts", f->path);
         values += printable;
     }
-    assert_int_equal(values, 22); /* the deal's 19 values and the plan's 3 */
+    assert_int_equal(values, 24); /* the deal's 19 values and the plan's 5 */
     assert_true(lint_known_path("tier"));
+    assert_true(lint_known_path("customer.country.as_of"));
     assert_false(lint_known_path("documents"));
     assert_false(lint_known_path("reseller"));
     assert_false(lint_known_path("seller.kind"));
