@@ -244,3 +244,11 @@ refused "a list that is not UTF-8" 1 "latin1.csv" "[list-bad-encoding]" -- \
 : >empty.csv
 refused "an empty list" 1 "empty.csv" "[list-empty]" -- screen miss.yaml --list empty.csv
 refused "a list that does not exist" 3 "missing.csv" -- screen miss.yaml --list missing.csv
+
+# The library's screening settings are checked like the rest of it.
+cp -R "$ROOT/clauses" badlib
+printf '\nscreening:\n  threshold: 1.5\n  legal_forms: Ltd\n' >>badlib/library.yaml
+refused "a threshold out of range and legal forms that are no list" 1 \
+    "screening.threshold: '1.5' must be a number from 0.5 to 1" "[out-of-range]" \
+    "screening.legal_forms" -- screen miss.yaml --library badlib --list csl.csv
+refused "--list without a file" 2 "option --list needs a value" -- assemble miss.yaml --list
