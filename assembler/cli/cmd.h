@@ -96,6 +96,9 @@ int stage_memo(clasm_outputs *set, const char *path, const clasm_memo_template *
  * hashes (each draft's SHA-256, for a report) may be NULL. */
 char *plans_json(clasm_plan **plans, size_t n, char **outputs, char **hashes);
 
+/* Takes "--list VALUE" at argv[*i] into o (the option's value checked, at
+ * most CLI_MAX_LISTS), moving *i past it. CLASM_OK or a usage error. */
+int take_list(cli_options *o, int argc, char **argv, int *i);
 /* The restricted-party lists of o (each --list) or, with none given, the
  * library's default list (screening.list); *n 0 when there is none. Every
  * problem of every list is reported. CLASM_OK or the failure's status. */

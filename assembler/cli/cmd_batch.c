@@ -552,14 +552,7 @@ int cmd_batch(int argc, char **argv)
             lo.allow_unscreened = 1;
             continue;
         } else if (strcmp(a, "--list") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0')
-                rc = usage_error("option %s needs a value (a list file, as the Consolidated "
-                                 "Screening List's CSV download)",
-                                 a);
-            else if (lo.nlists == CLI_MAX_LISTS)
-                rc = usage_error("at most 16 lists (--list %s)", argv[i + 1]);
-            else
-                lo.lists[lo.nlists++] = argv[++i];
+            rc = take_list(&lo, argc, argv, &i);
             continue;
         } else if (a[0] == '-' && a[1]) {
             rc = usage_error("unknown option %s", a);

@@ -71,13 +71,9 @@ int parse_options(int argc, char **argv, unsigned allowed, cli_options *o)
         } else if (strcmp(a, "--list") == 0) {
             if (!(allowed & OPT_LIST))
                 return usage_error("this command has no option %s", a);
-            if (i + 1 >= argc || argv[i + 1][0] == '\0')
-                return usage_error("option %s needs a value (a list file, as the Consolidated "
-                                   "Screening List's CSV download)",
-                                   a);
-            if (o->nlists == CLI_MAX_LISTS)
-                return usage_error("at most 16 lists (--list %s)", argv[i + 1]);
-            o->lists[o->nlists++] = argv[++i];
+            int rc = take_list(o, argc, argv, &i);
+            if (rc != CLASM_OK)
+                return rc;
             continue;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option %s", a);
@@ -212,6 +208,18 @@ int make_plans(const clasm_library *lib, const clasm_deal *deal, const clasm_doc
     if (status == CLASM_OK && clasm_diags_errors(diags) > 0)
         status = CLASM_E_INPUT;
     return status;
+}
+
+int take_list(cli_options *o, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc || argv[*i + 1][0] == '\0')
+        return usage_error("option %s needs a value (a list file, as the Consolidated Screening "
+                           "List's CSV download)",
+                           argv[*i]);
+    if (o->nlists == CLI_MAX_LISTS)
+        return usage_error("at most 16 lists (--list %s)", argv[*i + 1]);
+    o->lists[o->nlists++] = argv[++*i];
+    return CLASM_OK;
 }
 
 int load_lists(const cli_options *o, const clasm_library *lib, clasm_screen_list **lists, size_t *n,

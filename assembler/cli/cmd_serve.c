@@ -54,6 +54,12 @@ int cmd_serve(int argc, char **argv)
         if (!known)
             return usage_error(a[0] == '-' ? "serve has no option %s" : "serve takes no file (%s)",
                                a);
+        if (strcmp(a, "--list") == 0) {
+            int rc = take_list(&lo, argc, argv, &i);
+            if (rc != CLASM_OK)
+                return rc;
+            continue;
+        }
         if (i + 1 >= argc)
             return usage_error("option %s needs a value", a);
         const char *v = argv[++i];
@@ -70,11 +76,7 @@ int cmd_serve(int argc, char **argv)
             bind = v;
         else if (strcmp(a, "--library") == 0)
             library = v;
-        else if (strcmp(a, "--list") == 0) {
-            if (lo.nlists == CLI_MAX_LISTS)
-                return usage_error("at most 16 lists (--list %s)", v);
-            lo.lists[lo.nlists++] = v;
-        } else
+        else
             templates = v;
         if (rc != CLASM_OK)
             return rc;
