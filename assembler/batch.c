@@ -238,23 +238,10 @@ static void assemble_deal(batch_run *B, size_t i)
     /* Screening: every plan records it; an undecided hit fails the deal
      * unless the batch allows it. */
     clasm_screening *screening = NULL;
-    if (s == CLASM_OK && opt->nlists) {
-        s = clasm_screen(opt->lib, deal, opt->lists, opt->nlists, &screening, &diags);
-        for (size_t k = 0; s == CLASM_OK && k < ndrafts; k++) {
-            clasm_diags quiet;
-            clasm_diags_init(&quiet);
-            s = clasm_plan_add_screening(plans[k], opt->lib, deal, screening,
-                                         k == 0 ? &diags : &quiet);
-            clasm_diags_free(&quiet);
-        }
-        if (s == CLASM_OK) {
-            clasm_screening_report(screening, deal,
-                                   opt->allow_unscreened ? CLASM_SEV_WARNING : CLASM_SEV_ERROR,
-                                   &diags);
-            if (!opt->allow_unscreened && clasm_screening_undisposed(screening))
-                s = CLASM_E_INPUT;
-        }
-    }
+    if (s == CLASM_OK)
+        s = clasm_screen_pack(opt->lib, deal, opt->lists, opt->nlists, plans, ndrafts,
+                              opt->allow_unscreened ? CLASM_SEV_WARNING : CLASM_SEV_ERROR,
+                              &screening, &diags);
     /* Values still missing fail the deal, each named; the plans stay for
      * the results (tier, score, the missing list). */
     for (size_t k = 0; s == CLASM_OK && k < ndrafts; k++)

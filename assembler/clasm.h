@@ -196,6 +196,16 @@ size_t clasm_screening_undisposed(const clasm_screening *s);
  * the party, the entry, the list, the score and the tokens that matched. */
 void clasm_screening_report(const clasm_screening *s, const clasm_deal *deal, clasm_severity sev,
                             clasm_diags *diags);
+/* Screens the deal against the lists (none: nothing done, *out NULL) and
+ * gives each of the pack's plans the screening (clasm_plan_add_screening;
+ * the first plan's diagnostics kept, the others' the same and dropped);
+ * undecided hits reported with severity sev, and CLASM_E_INPUT when sev
+ * is an error and there is one. The screening (free it after the plans'
+ * use) is *out. */
+clasm_status clasm_screen_pack(const clasm_library *lib, const clasm_deal *deal,
+                               const clasm_screen_list *const *lists, size_t nlists,
+                               clasm_plan *const *plans, size_t nplans, clasm_severity sev,
+                               clasm_screening **out, clasm_diags *diags);
 /* {threshold, parties, lists: [{name, sha256, date, entries}], hits:
  * [{party, role, name, list, entry, matched_name, id, source,
  * entity_number, programs, type, countries, score, string_score,

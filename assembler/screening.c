@@ -489,6 +489,29 @@ clasm_status clasm_plan_add_screening(clasm_plan *plan, const clasm_library *lib
     return CLASM_OK;
 }
 
+clasm_status clasm_screen_pack(const clasm_library *lib, const clasm_deal *deal,
+                               const clasm_screen_list *const *lists, size_t nlists,
+                               clasm_plan *const *plans, size_t nplans, clasm_severity sev,
+                               clasm_screening **out, clasm_diags *diags)
+{
+    *out = NULL;
+    if (!nlists)
+        return CLASM_OK;
+    clasm_status s = clasm_screen(lib, deal, lists, nlists, out, diags);
+    for (size_t i = 0; s == CLASM_OK && i < nplans; i++) {
+        clasm_diags quiet;
+        clasm_diags_init(&quiet);
+        s = clasm_plan_add_screening(plans[i], lib, deal, *out, i == 0 ? diags : &quiet);
+        clasm_diags_free(&quiet);
+    }
+    if (s == CLASM_OK) {
+        clasm_screening_report(*out, deal, sev, diags);
+        if (sev == CLASM_SEV_ERROR && clasm_screening_undisposed(*out))
+            s = CLASM_E_INPUT;
+    }
+    return s;
+}
+
 /* The record for the draft's manifest (assemble.c). */
 size_t screening_list_count(const clasm_screening *s)
 {

@@ -105,13 +105,6 @@ int take_list(cli_options *o, int argc, char **argv, int *i);
 int load_lists(const cli_options *o, const clasm_library *lib, clasm_screen_list **lists, size_t *n,
                clasm_diags *diags);
 void free_lists(clasm_screen_list **lists, size_t n);
-/* Screens the deal against the lists (none: nothing done, *out NULL) and
- * gives each plan the screening; undecided hits are reported with
- * severity sev. The first plan's suggestion warning is kept, the others'
- * (the same) are not repeated. */
-int screen_plans(const clasm_library *lib, const clasm_deal *deal, clasm_screen_list **lists,
-                 size_t nlists, clasm_plan **plans, size_t nplans, clasm_severity sev,
-                 clasm_screening **out, clasm_diags *diags);
 
 /* The commands: argc/argv after the command name; each returns the exit code. */
 int cmd_assemble(int argc, char **argv);

@@ -151,9 +151,9 @@ int cmd_assemble(int argc, char **argv)
         /* Screening: an undecided hit stops the drafts unless
          * --allow-unscreened (then a warning, an error under --strict). */
         if (s3 == CLASM_OK && st == CLASM_OK) {
-            s3 = screen_plans(lib, deal, lists, nlists, plans, ndocs,
-                              o.allow_unscreened ? CLASM_SEV_WARNING : CLASM_SEV_ERROR, &screening,
-                              &diags);
+            s3 = clasm_screen_pack(
+                lib, deal, (const clasm_screen_list *const *)lists, nlists, plans, ndocs,
+                o.allow_unscreened ? CLASM_SEV_WARNING : CLASM_SEV_ERROR, &screening, &diags);
             if (o.strict)
                 clasm_diags_promote_warnings(&diags);
         }

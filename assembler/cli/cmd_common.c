@@ -247,25 +247,6 @@ void free_lists(clasm_screen_list **lists, size_t n)
         clasm_screen_list_free(lists[i]);
 }
 
-int screen_plans(const clasm_library *lib, const clasm_deal *deal, clasm_screen_list **lists,
-                 size_t nlists, clasm_plan **plans, size_t nplans, clasm_severity sev,
-                 clasm_screening **out, clasm_diags *diags)
-{
-    *out = NULL;
-    if (!nlists)
-        return CLASM_OK;
-    int rc = clasm_screen(lib, deal, (const clasm_screen_list *const *)lists, nlists, out, diags);
-    for (size_t i = 0; rc == CLASM_OK && i < nplans; i++) {
-        clasm_diags quiet;
-        clasm_diags_init(&quiet);
-        rc = clasm_plan_add_screening(plans[i], lib, deal, *out, i == 0 ? diags : &quiet);
-        clasm_diags_free(&quiet);
-    }
-    if (rc == CLASM_OK)
-        clasm_screening_report(*out, deal, sev, diags);
-    return rc;
-}
-
 void free_plans(clasm_plan **plans, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -33,7 +33,8 @@ int cmd_screen(int argc, char **argv)
         rc = load_lists(&o, lib, lists, &nlists, &diags);
     clasm_screening *s = NULL;
     if (rc == CLASM_OK)
-        rc = screen_plans(lib, deal, lists, nlists, NULL, 0, CLASM_SEV_ERROR, &s, &diags);
+        rc = clasm_screen_pack(lib, deal, (const clasm_screen_list *const *)lists, nlists, NULL, 0,
+                               CLASM_SEV_ERROR, &s, &diags);
     if (s) {
         if (o.format && strcmp(o.format, "json") == 0) {
             char *json = clasm_screening_json(s);

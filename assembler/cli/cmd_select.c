@@ -79,8 +79,8 @@ int cmd_select(int argc, char **argv)
             rc = plans_missing(plans, ndocs, by_plan, lib, deal, CLASM_SEV_WARNING, &diags);
         /* Screening: undecided hits are warned about (errors under --strict). */
         if (rc == CLASM_OK)
-            rc = screen_plans(lib, deal, lists, nlists, plans, ndocs, CLASM_SEV_WARNING, &screening,
-                              &diags);
+            rc = clasm_screen_pack(lib, deal, (const clasm_screen_list *const *)lists, nlists,
+                                   plans, ndocs, CLASM_SEV_WARNING, &screening, &diags);
         if (o.strict)
             clasm_diags_promote_warnings(&diags);
         if (rc == CLASM_OK && clasm_diags_errors(&diags) > 0)

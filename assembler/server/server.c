@@ -277,30 +277,6 @@ static clasm_deal *request_deal(const clasm_server *srv, struct MHD_Connection *
     return deal;
 }
 
-/* The deal screened against the server's lists, the screening given to
- * each plan; undecided hits reported with severity sev. *out NULL when
- * the server has no list. */
-static clasm_status screen_deal(const clasm_server *srv, const clasm_deal *deal, clasm_plan **plans,
-                                size_t n, clasm_severity sev, clasm_screening **out, clasm_diags *d)
-{
-    *out = NULL;
-    if (!srv->opt.nlists)
-        return CLASM_OK;
-    clasm_status s = clasm_screen(srv->opt.lib, deal, srv->opt.lists, srv->opt.nlists, out, d);
-    for (size_t i = 0; s == CLASM_OK && i < n; i++) {
-        clasm_diags quiet;
-        clasm_diags_init(&quiet);
-        s = clasm_plan_add_screening(plans[i], srv->opt.lib, deal, *out, i == 0 ? d : &quiet);
-        clasm_diags_free(&quiet);
-    }
-    if (s == CLASM_OK) {
-        clasm_screening_report(*out, deal, sev, d);
-        if (sev == CLASM_SEV_ERROR && clasm_screening_undisposed(*out))
-            s = CLASM_E_INPUT;
-    }
-    return s;
-}
-
 static void free_plans(clasm_plan **plans, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -339,7 +315,8 @@ static enum MHD_Result do_select(const clasm_server *srv, struct MHD_Connection 
         s = clasm_plan_add_template(plans[i], srv->opt.lib, deal, srv->opt.tpl[docs[i]]);
     clasm_screening *screening = NULL;
     if (s == CLASM_OK)
-        s = screen_deal(srv, deal, plans, ndocs, CLASM_SEV_WARNING, &screening, &d);
+        s = clasm_screen_pack(srv->opt.lib, deal, srv->opt.lists, srv->opt.nlists, plans, ndocs,
+                              CLASM_SEV_WARNING, &screening, &d);
     if (s != CLASM_OK) {
         sent = status_diags(srv, c, s, &d);
     } else if (ndocs == 1) {
@@ -416,8 +393,8 @@ static enum MHD_Result do_assemble(const clasm_server *srv, struct MHD_Connectio
     int allowed = allow && strcmp(allow, "1") == 0;
     clasm_screening *screening = NULL;
     if (s == CLASM_OK)
-        s = screen_deal(srv, deal, &plan, 1, allowed ? CLASM_SEV_WARNING : CLASM_SEV_ERROR,
-                        &screening, &d);
+        s = clasm_screen_pack(srv->opt.lib, deal, srv->opt.lists, srv->opt.nlists, &plan, 1,
+                              allowed ? CLASM_SEV_WARNING : CLASM_SEV_ERROR, &screening, &d);
     /* Assembled in memory: nothing touches the disk. */
     unsigned char *docx = NULL;
     size_t len = 0;
@@ -479,7 +456,8 @@ static enum MHD_Result do_memo(const clasm_server *srv, struct MHD_Connection *c
         s = clasm_plan_add_template(plans[i], srv->opt.lib, deal, tpls[i]);
     clasm_screening *screening = NULL;
     if (s == CLASM_OK)
-        s = screen_deal(srv, deal, plans, ndocs, CLASM_SEV_WARNING, &screening, &d);
+        s = clasm_screen_pack(srv->opt.lib, deal, srv->opt.lists, srv->opt.nlists, plans, ndocs,
+                              CLASM_SEV_WARNING, &screening, &d);
     unsigned char *docx = NULL;
     size_t len = 0;
     if (s == CLASM_OK)
